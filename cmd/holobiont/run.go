@@ -1,0 +1,12 @@
+package main
+
+import (
+	"errors"
+
+	"github.com/spf13/cobra"
+)
+
+// PLACEHOLDER: replaced by the owner of this file.
+func newRunCmd() *cobra.Command {
+	return &cobra.Command{Use: "run", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("not implemented yet") }}
+}

@@ -1,0 +1,81 @@
+// Package safefile writes output files so that a reader never sees a
+// half-finished file: data goes to a temporary file in the same directory,
+// which is renamed over the destination only on Commit.
+package safefile
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// File is an output file being written. Call Commit to publish it or
+// Abort to discard it; Abort after Commit is a no-op, so
+//
+//	f, err := safefile.Create(path)
+//	if err != nil { return err }
+//	defer f.Abort()
+//	... write ...
+//	return f.Commit()
+//
+// is the usual pattern.
+type File struct {
+	*os.File
+	dst  string
+	done bool
+}
+
+// Create starts writing the file that will appear at path on Commit.
+func Create(path string) (*File, error) {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".partial-*")
+	if err != nil {
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
+	return &File{File: tmp, dst: path}, nil
+}
+
+// Commit flushes, closes and renames the file to its destination.
+func (f *File) Commit() error {
+	if f.done {
+		return fmt.Errorf("commit %s: already closed", f.dst)
+	}
+	f.done = true
+	if err := f.File.Sync(); err != nil {
+		f.File.Close()
+		os.Remove(f.File.Name())
+		return fmt.Errorf("write %s: %w", f.dst, err)
+	}
+	if err := f.File.Close(); err != nil {
+		os.Remove(f.File.Name())
+		return fmt.Errorf("write %s: %w", f.dst, err)
+	}
+	if err := os.Rename(f.File.Name(), f.dst); err != nil {
+		os.Remove(f.File.Name())
+		return fmt.Errorf("write %s: %w", f.dst, err)
+	}
+	return nil
+}
+
+// Abort discards the file unless it was committed.
+func (f *File) Abort() {
+	if f.done {
+		return
+	}
+	f.done = true
+	f.File.Close()
+	os.Remove(f.File.Name())
+}
+
+// WriteFile writes data to path atomically.
+func WriteFile(path string, data []byte) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	if _, err := f.Write(data); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
+}
