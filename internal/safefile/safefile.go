@@ -41,6 +41,13 @@ func (f *File) Commit() error {
 		return fmt.Errorf("commit %s: already closed", f.dst)
 	}
 	f.done = true
+	// CreateTemp makes the file 0600; published outputs get the usual 0644
+	// (less the umask is not applied by Chmod, so this is the final mode).
+	if err := f.File.Chmod(0o644); err != nil {
+		f.File.Close()
+		os.Remove(f.File.Name())
+		return fmt.Errorf("write %s: %w", f.dst, err)
+	}
 	if err := f.File.Sync(); err != nil {
 		f.File.Close()
 		os.Remove(f.File.Name())
