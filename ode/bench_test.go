@@ -1,0 +1,114 @@
+package ode
+
+import (
+	"context"
+	"math"
+	"syscall"
+	"testing"
+)
+
+// cpuTime returns the process CPU time (user + system) in seconds; under a
+// loaded machine it is a steadier measure than wall time.
+func cpuTime() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
+}
+
+// BenchmarkStein2013 solves the 9 mice of Stein et al. 2013 (11-taxon gLV,
+// clindamycin as a schedule segment) for 60 days at rtol 1e-6, atol 1e-9,
+// with outputs every day, one op = 9 mouse-solves. It reports the time per
+// mouse-solve and the maximum error against scipy DOP853 (rtol 1e-12) at the
+// daily outputs (compare with scripts/cvode, see BENCHMARKS-ode.md).
+func BenchmarkStein2013(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		m    Method
+		jac  bool
+	}{
+		{"dopri5", DOPRI5, false},
+		{"auto", Auto, false},
+		{"rodas4-jac", Rodas4, true},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			d := loadStein(b)
+			outT := make([]float64, 61)
+			for i := range outT {
+				outT[i] = float64(i)
+			}
+			dst := make([][][]float64, len(d.mice))
+			for k := range dst {
+				dst[k] = make([][]float64, len(outT))
+				for i := range dst[k] {
+					dst[k][i] = make([]float64, 11)
+				}
+			}
+			s, err := NewSolver(11, Options{Method: bc.m, RTol: 1e-6, ATol: 1e-9})
+			if err != nil {
+				b.Fatal(err)
+			}
+			var sys System = d.sys
+			if bc.jac {
+				sys = glvJ{d.sys}
+			}
+			y := make([]float64, 11)
+			ctx := context.Background()
+			var st Stats
+			b.ReportAllocs()
+			b.ResetTimer()
+			cpu0 := cpuTime()
+			for it := 0; it < b.N; it++ {
+				st = Stats{}
+				for k, m := range d.mice {
+					s1, err := solveMouse(ctx, s, sys, d.sys, m, outT, dst[k], y)
+					if err != nil {
+						b.Fatal(err)
+					}
+					st.Add(s1)
+				}
+			}
+			b.StopTimer()
+			cpu := cpuTime() - cpu0
+			var maxAbs, maxScaled float64
+			for k, m := range d.mice {
+				for i, tt := range outT {
+					r := int(math.Round(tt * 2)) // reference every 0.5 day
+					if d.refT[m.id][r] != tt {
+						b.Fatalf("reference time %g != %g", d.refT[m.id][r], tt)
+					}
+					for j, ref := range d.refX[m.id][r] {
+						e := math.Abs(dst[k][i][j] - ref)
+						maxAbs = math.Max(maxAbs, e)
+						maxScaled = math.Max(maxScaled, e/(1e-6*math.Abs(ref)+1e-9))
+					}
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/9/1e3, "µs/mouse")
+			b.ReportMetric(cpu/float64(b.N)/9*1e6, "cpu-µs/mouse")
+			b.ReportMetric(maxAbs, "maxabserr")
+			b.ReportMetric(maxScaled, "maxscalederr")
+			b.ReportMetric(float64(st.RHSEvals)/9, "rhs/mouse")
+		})
+	}
+}
+
+// BenchmarkStepLoop is the zero-allocation step loop after setup: van der
+// Pol (mu = 1) over t ∈ [0, 20] per op.
+func BenchmarkStepLoop(b *testing.B) {
+	for _, m := range []Method{DOPRI5, Rodas4} {
+		b.Run(m.String(), func(b *testing.B) {
+			s, _ := NewSolver(2, Options{Method: m, RTol: 1e-6})
+			y := make([]float64, 2)
+			var sys System = &vanDerPol{mu: 1}
+			b.ReportAllocs()
+			for it := 0; it < b.N; it++ {
+				y[0], y[1] = 2, 0
+				if _, err := s.Integrate(context.Background(), sys, 0, y, 20, nil, nil, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,92 @@
+// Package ode integrates initial value problems y' = f(t, y) for holobiont's
+// compiled models.
+//
+// # Methods
+//
+// Three methods are offered through [Options.Method]:
+//
+//   - [DOPRI5]: the explicit Dormand–Prince 5(4) Runge–Kutta pair with FSAL
+//     (first same as last), Hairer's 4th-order continuous extension for dense
+//     output, the PI step-size controller of Hairer & Wanner (β = 0.04) and
+//     Hairer's initial step-size algorithm (HINIT).
+//   - [Rodas4]: the linearly implicit (Rosenbrock) method RODAS of Hairer &
+//     Wanner (order 4, embedded order 3, stiffly accurate, L-stable) with its
+//     3rd-order dense output and the predictive (Gustafsson) step-size
+//     controller. The Jacobian is analytic when the system implements
+//     [Jacobian]; otherwise it is approximated column by column by forward
+//     differences with increments √ε·max(|y_j|, atol_j + rtol·|y_j|). ∂f/∂t is always a
+//     forward difference. W = I/(hγ) − J is factorised by an in-place dense LU
+//     with partial pivoting; no allocation happens per step.
+//   - [Auto] (the default): starts with DOPRI5 and switches by this rule.
+//     DOPRI5 → Rodas4: after every accepted DOPRI5 step the estimate
+//     h·|λ| ≈ h·‖k7 − k6‖/‖y7 − y6‖ of Hairer's DOPRI5 stiffness test is
+//     formed; when it is > 2.8 on 15 accepted steps without 6 consecutive
+//     accepted steps below 2.8 in between, the problem is declared stiff.
+//     (Hairer's code uses 3.25, the edge of the stability region; with our
+//     PI controller stability-limited steps settle at h·|λ| ≈ 2.8–3.2, so
+//     3.25 missed e.g. y' = −1000(y − cos t) at rtol 1e-6, which then took
+//     4× more RHS evaluations. At 2.8 no switch happens on the non-stiff test
+//     problems — Lotka–Volterra, van der Pol μ = 1, Stein 2013 — at rtol
+//     1e-3 … 1e-8.) Rodas4 → DOPRI5: after every accepted Rodas4 step the
+//     bound ρ ≤ ‖J‖∞ on the spectral radius of the Jacobian is formed; when
+//     the proposed next step h satisfies h·‖J‖∞ ≤ 2 (DOPRI5 would be stable
+//     at that step, with a margin against switching back and forth) on 15
+//     consecutive accepted steps, the method switches back.
+//     Each switch is counted in [Stats.Switches]. The current method is kept
+//     across Integrate calls of one [Solver], so a segmented simulation does not
+//     rediscover stiffness at every schedule boundary ([Solver.Reset] forgets it).
+//
+// # Error control
+//
+// The local error is measured in the RMS norm
+// sqrt(Σ (e_i / sc_i)² / n) with sc_i = atol_i + rtol·max(|y_i|, |ŷ_i|);
+// a step is accepted when the norm is ≤ 1.
+//
+// # Non-negative components
+//
+// Components flagged in [Options.NonNegative] are handled as in MATLAB's
+// ode45/ode23s (Shampine, Thompson, Kierzenka & Byrne 2005): when an otherwise
+// acceptable step produces a negative value, the scaled size of the negative
+// part is used as the error estimate; if it exceeds the tolerance the step is
+// rejected and retried with a smaller h, otherwise the component is clipped
+// to 0 (and the FSAL derivative recomputed). Dense output of such components
+// is clipped to ≥ 0 as well.
+//
+// # Dense output, output times and events
+//
+// [Solver.Integrate] never steps past tEnd. Requested output times are served
+// from the dense output of the step that contains them. If an [Events]
+// implementation is given, its functions are evaluated at the end of each
+// accepted step; a sign change (or an exact zero reached from a non-zero
+// value) is located on the dense output by the Illinois variant of regula
+// falsi to |Δt| ≤ 4ε·max(|t|,|h|)+1e-12·|h|, and integration stops at the
+// earliest root. A function that is exactly zero at t0 does not trigger an
+// event at t0, so a caller can restart right after an event. Two crossings
+// of the same function inside one step cancel and are not seen; bound the
+// step with [Options.MaxStep] if events can be that close.
+//
+// Each Integrate call restarts the method (new initial step, fresh FSAL
+// derivative, fresh Jacobian): call it once per segment between
+// discontinuities such as schedule boundaries.
+//
+// # Errors
+//
+// Failures are reported as *[StepSizeError], *[NonFiniteError] and
+// *[MaxStepsError], each naming the simulated time (and the state index for
+// non-finite values); cancellation returns the context's error wrapped.
+//
+// # Stochastic differential equations
+//
+// [SDESolver] integrates an [SDESystem] (diagonal noise) on a fixed step with
+// the [EulerMaruyama] or [Milstein] scheme and the random source passed in,
+// so that each path is reproducible from its stream.
+//
+// # References
+//
+// E. Hairer, S. P. Nørsett, G. Wanner, Solving Ordinary Differential
+// Equations I, 2nd ed., Springer 1993 (DOPRI5, dense output, HINIT, PI
+// control, stiffness detection); E. Hairer, G. Wanner, Solving Ordinary
+// Differential Equations II, 2nd ed., Springer 1996 (RODAS, Robertson and van
+// der Pol test problems); L. F. Shampine et al., Non-negative solutions of
+// ODEs, Appl. Math. Comput. 170 (2005) 556–569.
+package ode

@@ -1,0 +1,182 @@
+package ode
+
+import "math"
+
+// Dormand–Prince 5(4) coefficients (Hairer, Nørsett & Wanner, Table 5.2).
+const (
+	dpC2 = 1.0 / 5
+	dpC3 = 3.0 / 10
+	dpC4 = 4.0 / 5
+	dpC5 = 8.0 / 9
+
+	dpA21 = 1.0 / 5
+	dpA31 = 3.0 / 40
+	dpA32 = 9.0 / 40
+	dpA41 = 44.0 / 45
+	dpA42 = -56.0 / 15
+	dpA43 = 32.0 / 9
+	dpA51 = 19372.0 / 6561
+	dpA52 = -25360.0 / 2187
+	dpA53 = 64448.0 / 6561
+	dpA54 = -212.0 / 729
+	dpA61 = 9017.0 / 3168
+	dpA62 = -355.0 / 33
+	dpA63 = 46732.0 / 5247
+	dpA64 = 49.0 / 176
+	dpA65 = -5103.0 / 18656
+	dpA71 = 35.0 / 384
+	dpA73 = 500.0 / 1113
+	dpA74 = 125.0 / 192
+	dpA75 = -2187.0 / 6784
+	dpA76 = 11.0 / 84
+
+	dpE1 = 71.0 / 57600
+	dpE3 = -71.0 / 16695
+	dpE4 = 71.0 / 1920
+	dpE5 = -17253.0 / 339200
+	dpE6 = 22.0 / 525
+	dpE7 = -1.0 / 40
+
+	// Dense output (Hairer's DOPRI5, 4th-order continuous extension).
+	dpD1 = -12715105075.0 / 11282082432
+	dpD3 = 87487479700.0 / 32700410799
+	dpD4 = -10690763975.0 / 1880347072
+	dpD5 = 701980252875.0 / 199316789632
+	dpD6 = -1453857185.0 / 822651844
+	dpD7 = 69997945.0 / 29380423
+)
+
+// dopriStep attempts one DOPRI5 step of size h from (t, y) with s.f0 = f(t, y).
+// On acceptance s.yn holds the new state and s.k[5] = f(t+h, yn).
+func (s *Solver) dopriStep(t float64, y []float64, h float64, reject bool) (bool, float64) {
+	k1 := s.f0
+	k2, k3, k4, k5, k6, k7 := s.k[0], s.k[1], s.k[2], s.k[3], s.k[4], s.k[5]
+	yt := s.tmp
+	for i := range y {
+		yt[i] = y[i] + h*dpA21*k1[i]
+	}
+	s.rhs(t+dpC2*h, yt, k2)
+	for i := range y {
+		yt[i] = y[i] + h*(dpA31*k1[i]+dpA32*k2[i])
+	}
+	s.rhs(t+dpC3*h, yt, k3)
+	for i := range y {
+		yt[i] = y[i] + h*(dpA41*k1[i]+dpA42*k2[i]+dpA43*k3[i])
+	}
+	s.rhs(t+dpC4*h, yt, k4)
+	for i := range y {
+		yt[i] = y[i] + h*(dpA51*k1[i]+dpA52*k2[i]+dpA53*k3[i]+dpA54*k4[i])
+	}
+	s.rhs(t+dpC5*h, yt, k5)
+	ys := s.ysti
+	for i := range y {
+		ys[i] = y[i] + h*(dpA61*k1[i]+dpA62*k2[i]+dpA63*k3[i]+dpA64*k4[i]+dpA65*k5[i])
+	}
+	s.rhs(t+h, ys, k6)
+	yn := s.yn
+	for i := range y {
+		yn[i] = y[i] + h*(dpA71*k1[i]+dpA73*k3[i]+dpA74*k4[i]+dpA75*k5[i]+dpA76*k6[i])
+	}
+	s.rhs(t+h, yn, k7)
+	var sum float64
+	for i := range y {
+		e := h * (dpE1*k1[i] + dpE3*k3[i] + dpE4*k4[i] + dpE5*k5[i] + dpE6*k6[i] + dpE7*k7[i])
+		r := e / s.sc(i, y[i], yn[i])
+		sum += r * r
+	}
+	err := math.Sqrt(sum / float64(len(y)))
+	if math.IsNaN(err) || math.IsInf(err, 0) {
+		s.noteNaN(yn, k7)
+		return false, 0.25 * h
+	}
+	if s.anyNN && err <= 1 {
+		if e := s.nonNegErr(y); e > 1 {
+			err = e
+		}
+	}
+	const expo1 = 0.2 - dpBeta*0.75
+	lerr := math.Log(math.Max(err, 1e-300))
+	fac11 := math.Exp(expo1 * lerr)
+	if err <= 1 {
+		// PI controller: fac = err^expo1 / errold^β, errold kept as a logarithm.
+		fac := math.Exp(expo1*lerr - dpBeta*s.fold)
+		fac = math.Max(1/dpFacMax, math.Min(1/dpFacMin, fac/safety))
+		hnew := h / fac
+		s.fold = math.Max(lerr, logErrMin)
+		if reject {
+			hnew = math.Min(hnew, h)
+		}
+		// Hairer's stiffness detection.
+		if s.opt.Method == Auto {
+			var stnum, stden float64
+			for i := range y {
+				a := k7[i] - k6[i]
+				b := yn[i] - ys[i]
+				stnum += a * a
+				stden += b * b
+			}
+			if stden > 0 {
+				if h*math.Sqrt(stnum/stden) > stiffLimit {
+					s.nonN = 0
+					s.stN++
+				} else {
+					s.nonN++
+					if s.nonN == 6 {
+						s.stN = 0
+					}
+				}
+			}
+		}
+		if s.anyNN && s.clipNonNeg() {
+			s.rhs(t+h, yn, k7)
+		}
+		return true, hnew
+	}
+	return false, h / math.Min(1/dpFacMin, fac11/safety)
+}
+
+// logErrMin is ln(1e-4), the floor of the remembered error of the PI controller.
+const logErrMin = -9.210340371976184
+
+// dopriDense fills s.rc for the last accepted DOPRI5 step.
+func (s *Solver) dopriDense() {
+	h := s.dh
+	y, yn, k1 := s.yold, s.yn, s.f0
+	k3, k4, k5, k6, k7 := s.k[1], s.k[2], s.k[3], s.k[4], s.k[5]
+	r := s.rc
+	for i := range y {
+		ydiff := yn[i] - y[i]
+		bspl := h*k1[i] - ydiff
+		r[0][i] = y[i]
+		r[1][i] = ydiff
+		r[2][i] = bspl
+		r[3][i] = ydiff - h*k7[i] - bspl
+		r[4][i] = h * (dpD1*k1[i] + dpD3*k3[i] + dpD4*k4[i] + dpD5*k5[i] + dpD6*k6[i] + dpD7*k7[i])
+	}
+}
+
+// clipNonNeg sets negative non-negative components of s.yn to zero and
+// reports whether any was changed.
+func (s *Solver) clipNonNeg() bool {
+	changed := false
+	for i, b := range s.nonneg {
+		if b && s.yn[i] < 0 {
+			s.yn[i] = 0
+			changed = true
+		}
+	}
+	return changed
+}
+
+// noteNaN records the first non-finite component among the candidates.
+func (s *Solver) noteNaN(vs ...[]float64) {
+	for _, v := range vs {
+		if i := firstNonFinite(v); i >= 0 {
+			s.nanIdx = i
+			s.hitNaN = true
+			return
+		}
+	}
+	s.nanIdx = 0
+	s.hitNaN = true
+}

@@ -1,0 +1,651 @@
+package ode
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+)
+
+// System is a first-order ODE system y' = f(t, y) of fixed dimension.
+// RHS writes f(t, y) into dydt and must not allocate or retain y or dydt.
+type System interface {
+	Dim() int
+	RHS(t float64, y, dydt []float64)
+}
+
+// Jacobian is implemented by systems that can supply ∂f/∂y analytically.
+// dfdy is row-major n×n: dfdy[i*n+j] = ∂f_i/∂y_j. Every entry must be written.
+type Jacobian interface {
+	Jacobian(t float64, y []float64, dfdy []float64)
+}
+
+// Events is implemented by root functions whose zero crossings stop the
+// integration (see Solver.Integrate).
+type Events interface {
+	NumEvents() int
+	// EventValues writes g_k(t, y) into g (len NumEvents()). A sign change
+	// of g_k in either direction is an event.
+	EventValues(t float64, y []float64, g []float64)
+}
+
+// Method selects the integration method.
+type Method int
+
+const (
+	// Auto starts with DOPRI5 and switches to Rodas4 and back by the rule
+	// documented in the package comment.
+	Auto Method = iota
+	// DOPRI5 is the explicit Dormand–Prince 5(4) pair.
+	DOPRI5
+	// Rodas4 is the stiffly accurate Rosenbrock method RODAS (order 4(3)).
+	Rodas4
+)
+
+// String returns the method name.
+func (m Method) String() string {
+	switch m {
+	case Auto:
+		return "auto"
+	case DOPRI5:
+		return "dopri5"
+	case Rodas4:
+		return "rodas4"
+	}
+	return fmt.Sprintf("Method(%d)", int(m))
+}
+
+// Options configures a Solver.
+type Options struct {
+	Method     Method
+	RTol, ATol float64   // relative and absolute tolerances; defaults 1e-6 and 1e-9 when zero
+	ATolVec    []float64 // optional per-component absolute tolerance (overrides ATol)
+	// InitialStep is the first trial step (0: Hairer's HINIT estimate);
+	// MaxStep bounds every step (0: unbounded).
+	InitialStep, MaxStep float64
+	MaxSteps             int    // accepted+rejected steps per Integrate call; 0 = 1e6
+	NonNegative          []bool // optional per-component: keep >= 0
+}
+
+// Stats counts the work done by one Integrate call.
+type Stats struct {
+	Steps, Rejected, RHSEvals, JacEvals, LUDecomps, Switches int
+}
+
+// Add adds the counts of o to s.
+func (s *Stats) Add(o Stats) {
+	s.Steps += o.Steps
+	s.Rejected += o.Rejected
+	s.RHSEvals += o.RHSEvals
+	s.JacEvals += o.JacEvals
+	s.LUDecomps += o.LUDecomps
+	s.Switches += o.Switches
+}
+
+// Result describes how an Integrate call ended.
+type Result struct {
+	T     float64 // time reached: tEnd, or the root time when an event stopped integration
+	Event int     // index of the event that stopped integration, -1 if none
+	Stats Stats
+}
+
+// StepSizeError reports a step size that fell below the resolution of t.
+type StepSizeError struct {
+	T, H float64
+}
+
+func (e *StepSizeError) Error() string {
+	return fmt.Sprintf("ode: step size %g too small at t=%g (problem may be stiff or singular; try a stiff method or looser tolerances)", e.H, e.T)
+}
+
+// NonFiniteError reports a NaN or infinite state or derivative component.
+type NonFiniteError struct {
+	T     float64
+	Index int // state component
+}
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("ode: non-finite value in state component %d at t=%g", e.Index, e.T)
+}
+
+// MaxStepsError reports that Options.MaxSteps steps did not reach tEnd.
+type MaxStepsError struct {
+	T     float64
+	Steps int
+}
+
+func (e *MaxStepsError) Error() string {
+	return fmt.Sprintf("ode: %d steps taken without reaching the end (stopped at t=%g); raise MaxSteps or use a stiff method", e.Steps, e.T)
+}
+
+// Tunables of the step-size controllers (Hairer's defaults).
+const (
+	safety     = 0.9
+	dpBeta     = 0.04 // PI controller memory for DOPRI5
+	dpFacMin   = 0.2  // smallest h_new/h
+	dpFacMax   = 10.0 // largest h_new/h
+	rosFacMin  = 0.2
+	rosFacMax  = 6.0
+	stiffLimit = 2.8 // h·|λ| above which a DOPRI5 step counts as stability-limited (Hairer: 3.25)
+	nonStiff   = 2.0 // h·‖J‖∞ below which a Rodas4 step counts as non-stiff (hysteresis)
+	stiffCount = 15
+)
+
+// Solver holds the work space of the integrators. It is reusable across
+// Integrate calls but not safe for concurrent use; create one per goroutine.
+type Solver struct {
+	n      int
+	rtol   float64
+	atol   []float64
+	nonneg []bool
+	anyNN  bool
+	opt    Options
+
+	cur Method // method in use (DOPRI5 or Rodas4)
+
+	// shared
+	f0   []float64 // f(t, y) at the start of the step
+	f0ok bool
+	yn   []float64 // proposed new state
+	fn   []float64 // f at the new state (DOPRI5 FSAL)
+	tmp  []float64
+
+	// DOPRI5
+	k    [6][]float64 // k2..k7 in k[0..5]
+	ysti []float64    // stage-6 state (stiffness detection)
+	rc   [5][]float64 // dense output coefficients
+	stN  int          // stiff hits
+	nonN int          // consecutive non-stiff hits
+	fold float64      // PI controller memory: ln of the last accepted error
+
+	// Rodas4
+	jac    []float64
+	lu     []float64
+	piv    []int
+	g      [6][]float64
+	fx     []float64
+	jacOK  bool
+	jnorm  float64
+	hacc   float64
+	erracc float64
+	backN  int
+
+	// dense output of the last accepted step on [dt0, dt0+dh]
+	dt0, dh    float64
+	dmethod    Method
+	denseReady bool
+	yold       []float64
+
+	// events
+	ge0, ge1, gem []float64
+	yev           []float64
+
+	stats   Stats
+	nanIdx  int
+	hitNaN  bool
+	sys     System
+	jacSys  Jacobian
+	naccept int
+}
+
+// NewSolver returns a solver for systems of dimension n.
+func NewSolver(n int, opt Options) (*Solver, error) {
+	if n <= 0 {
+		return nil, fmt.Errorf("ode: dimension %d must be positive", n)
+	}
+	if opt.Method < Auto || opt.Method > Rodas4 {
+		return nil, fmt.Errorf("ode: unknown method %d", int(opt.Method))
+	}
+	if opt.RTol == 0 {
+		opt.RTol = 1e-6
+	}
+	if opt.ATol == 0 {
+		opt.ATol = 1e-9
+	}
+	if !(opt.RTol > 0) || math.IsInf(opt.RTol, 0) {
+		return nil, fmt.Errorf("ode: rtol %g must be positive and finite", opt.RTol)
+	}
+	if opt.RTol < 1e-14 {
+		return nil, fmt.Errorf("ode: rtol %g below 1e-14 is not attainable in float64", opt.RTol)
+	}
+	if !(opt.ATol > 0) || math.IsInf(opt.ATol, 0) {
+		return nil, fmt.Errorf("ode: atol %g must be positive and finite", opt.ATol)
+	}
+	if opt.ATolVec != nil && len(opt.ATolVec) != n {
+		return nil, fmt.Errorf("ode: ATolVec has %d entries, want %d", len(opt.ATolVec), n)
+	}
+	if opt.NonNegative != nil && len(opt.NonNegative) != n {
+		return nil, fmt.Errorf("ode: NonNegative has %d entries, want %d", len(opt.NonNegative), n)
+	}
+	if opt.InitialStep < 0 || math.IsNaN(opt.InitialStep) || math.IsInf(opt.InitialStep, 0) {
+		return nil, fmt.Errorf("ode: initial step %g must be finite and >= 0", opt.InitialStep)
+	}
+	if opt.MaxStep < 0 || math.IsNaN(opt.MaxStep) {
+		return nil, fmt.Errorf("ode: max step %g must be >= 0", opt.MaxStep)
+	}
+	if opt.MaxSteps < 0 {
+		return nil, fmt.Errorf("ode: MaxSteps %d must be >= 0", opt.MaxSteps)
+	}
+	if opt.MaxSteps == 0 {
+		opt.MaxSteps = 1_000_000
+	}
+	s := &Solver{n: n, rtol: opt.RTol, opt: opt}
+	s.atol = make([]float64, n)
+	for i := range s.atol {
+		if opt.ATolVec != nil {
+			a := opt.ATolVec[i]
+			if !(a > 0) || math.IsInf(a, 0) {
+				return nil, fmt.Errorf("ode: ATolVec[%d] = %g must be positive and finite", i, a)
+			}
+			s.atol[i] = a
+		} else {
+			s.atol[i] = opt.ATol
+		}
+	}
+	if opt.NonNegative != nil {
+		s.nonneg = append([]bool(nil), opt.NonNegative...)
+		for _, b := range s.nonneg {
+			s.anyNN = s.anyNN || b
+		}
+	}
+	vec := func() []float64 { return make([]float64, n) }
+	s.f0, s.yn, s.fn, s.tmp, s.ysti, s.fx, s.yold = vec(), vec(), vec(), vec(), vec(), vec(), vec()
+	for i := range s.k {
+		s.k[i] = vec()
+	}
+	for i := range s.rc {
+		s.rc[i] = vec()
+	}
+	for i := range s.g {
+		s.g[i] = vec()
+	}
+	if opt.Method != DOPRI5 {
+		s.jac = make([]float64, n*n)
+		s.lu = make([]float64, n*n)
+		s.piv = make([]int, n)
+	}
+	s.cur = DOPRI5
+	if opt.Method == Rodas4 {
+		s.cur = Rodas4
+	}
+	return s, nil
+}
+
+// Reset forgets what Auto has learned about stiffness: the next Integrate
+// call starts with DOPRI5 again (Rodas4 for Options.Method == Rodas4). Call it
+// when the solver is reused for an unrelated problem.
+func (s *Solver) Reset() {
+	s.cur = DOPRI5
+	if s.opt.Method == Rodas4 {
+		s.cur = Rodas4
+	}
+	s.stN, s.nonN, s.backN = 0, 0, 0
+}
+
+// Method returns the method the solver is currently using (DOPRI5 or Rodas4;
+// with Auto it changes as stiffness is detected).
+func (s *Solver) Method() Method { return s.cur }
+
+func (s *Solver) rhs(t float64, y, dy []float64) {
+	s.sys.RHS(t, y, dy)
+	s.stats.RHSEvals++
+}
+
+// scale returns atol_i + rtol·max(|a|,|b|).
+func (s *Solver) sc(i int, a, b float64) float64 {
+	return s.atol[i] + s.rtol*math.Max(math.Abs(a), math.Abs(b))
+}
+
+func firstNonFinite(v []float64) int {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return i
+		}
+	}
+	return -1
+}
+
+// hinit is Hairer's initial step-size algorithm. It uses s.f0 and s.tmp, s.yn.
+func (s *Solver) hinit(t float64, y []float64, tEnd float64, order float64) float64 {
+	hmax := tEnd - t
+	if s.opt.MaxStep > 0 && s.opt.MaxStep < hmax {
+		hmax = s.opt.MaxStep
+	}
+	var dnf, dny float64
+	for i := range y {
+		sk := s.atol[i] + s.rtol*math.Abs(y[i])
+		dnf += (s.f0[i] / sk) * (s.f0[i] / sk)
+		dny += (y[i] / sk) * (y[i] / sk)
+	}
+	var h float64
+	if dnf <= 1e-10 || dny <= 1e-10 {
+		h = 1e-6
+	} else {
+		h = math.Sqrt(dny/dnf) * 0.01
+	}
+	h = math.Min(h, hmax)
+	for i := range y {
+		s.yn[i] = y[i] + h*s.f0[i]
+	}
+	s.rhs(t+h, s.yn, s.tmp)
+	var der2 float64
+	for i := range y {
+		sk := s.atol[i] + s.rtol*math.Abs(y[i])
+		d := (s.tmp[i] - s.f0[i]) / sk
+		der2 += d * d
+	}
+	der2 = math.Sqrt(der2) / h
+	der12 := math.Max(math.Abs(der2), math.Sqrt(dnf))
+	var h1 float64
+	if der12 <= 1e-15 || math.IsNaN(der12) {
+		h1 = math.Max(1e-6, h*1e-3)
+	} else {
+		h1 = math.Pow(0.01/der12, 1/order)
+	}
+	h = math.Min(math.Min(100*h, h1), hmax)
+	if !(h > 0) {
+		h = math.Min(1e-6, hmax)
+	}
+	return h
+}
+
+// Integrate advances y (in/out) from t0 to tEnd (tEnd >= t0). For each time
+// in tOut (ascending; times outside (t0, tEnd] are skipped) it calls
+// out(t, yAtT) from the dense output; yAtT is scratch and must be copied. An
+// error returned by out stops integration and is returned wrapped. If ev is
+// non-nil, integration stops at the first located root: Result.Event is its
+// index, Result.T the root time and y the state there; output times after
+// the root are not served. A nil out ignores tOut. Each call restarts the
+// method (the current method of Auto is kept).
+func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []float64, tEnd float64,
+	tOut []float64, out func(t float64, y []float64) error, ev Events) (Result, error) {
+	res := Result{T: t0, Event: -1}
+	s.stats = Stats{}
+	if sys == nil {
+		return res, errors.New("ode: nil system")
+	}
+	if d := sys.Dim(); d != s.n {
+		return res, fmt.Errorf("ode: system dimension %d, solver dimension %d", d, s.n)
+	}
+	if len(y) != s.n {
+		return res, fmt.Errorf("ode: state has %d components, want %d", len(y), s.n)
+	}
+	if math.IsNaN(t0) || math.IsInf(t0, 0) || math.IsNaN(tEnd) || math.IsInf(tEnd, 0) {
+		return res, fmt.Errorf("ode: non-finite time interval [%g, %g]", t0, tEnd)
+	}
+	if tEnd < t0 {
+		return res, fmt.Errorf("ode: tEnd %g before t0 %g (only forward integration is supported)", tEnd, t0)
+	}
+	for i := 1; i < len(tOut); i++ {
+		if tOut[i] < tOut[i-1] {
+			return res, fmt.Errorf("ode: output times not ascending at index %d (%g after %g)", i, tOut[i], tOut[i-1])
+		}
+	}
+	if i := firstNonFinite(y); i >= 0 {
+		return res, &NonFiniteError{T: t0, Index: i}
+	}
+	s.sys = sys
+	s.jacSys, _ = sys.(Jacobian)
+	defer func() { s.sys = nil; s.jacSys = nil }()
+	if out == nil {
+		tOut = nil
+	}
+	oi := 0
+	for oi < len(tOut) && tOut[oi] <= t0 {
+		oi++
+	}
+	if tEnd == t0 {
+		return res, nil
+	}
+	if s.anyNN {
+		for i, b := range s.nonneg {
+			if b && y[i] < 0 {
+				y[i] = 0
+			}
+		}
+	}
+	s.rhs(t0, y, s.f0)
+	if i := firstNonFinite(s.f0); i >= 0 {
+		res.Stats = s.stats
+		return res, &NonFiniteError{T: t0, Index: i}
+	}
+	s.f0ok = true
+	s.jacOK = false
+	s.stN, s.nonN, s.backN = 0, 0, 0
+	s.fold = logErrMin
+	s.hacc, s.erracc = 0, 0
+	s.naccept = 0
+	s.hitNaN = false
+
+	// events
+	nev := 0
+	if ev != nil {
+		nev = ev.NumEvents()
+		if nev < 0 {
+			return res, fmt.Errorf("ode: NumEvents %d < 0", nev)
+		}
+		if cap(s.ge0) < nev {
+			s.ge0, s.ge1, s.gem = make([]float64, nev), make([]float64, nev), make([]float64, nev)
+		}
+		s.ge0, s.ge1, s.gem = s.ge0[:nev], s.ge1[:nev], s.gem[:nev]
+		if s.yev == nil {
+			s.yev = make([]float64, s.n)
+		}
+		ev.EventValues(t0, y, s.ge0)
+	}
+
+	t := t0
+	var h float64
+	if s.opt.InitialStep > 0 {
+		h = s.opt.InitialStep
+	} else {
+		ord := 5.0
+		if s.cur == Rodas4 {
+			ord = 4
+		}
+		h = s.hinit(t, y, tEnd, ord)
+	}
+	reject := false
+	nsteps := 0
+	for {
+		if nsteps >= s.opt.MaxSteps {
+			res.T = t
+			res.Stats = s.stats
+			return res, &MaxStepsError{T: t, Steps: nsteps}
+		}
+		if nsteps&31 == 0 {
+			if err := ctx.Err(); err != nil {
+				res.T = t
+				res.Stats = s.stats
+				return res, fmt.Errorf("ode: integration cancelled at t=%g: %w", t, err)
+			}
+		}
+		nsteps++
+		if s.opt.MaxStep > 0 && h > s.opt.MaxStep {
+			h = s.opt.MaxStep
+		}
+		last := false
+		if t+h >= tEnd || (t+1.01*h >= tEnd && (s.opt.MaxStep == 0 || tEnd-t <= s.opt.MaxStep)) {
+			// Avoid a final sliver step: stretch by up to 1% to land on tEnd.
+			h = tEnd - t
+			last = true
+		}
+		if h < 16*epsilon*math.Abs(t) || !(h > 0) || t+h == t {
+			res.T = t
+			res.Stats = s.stats
+			if s.hitNaN {
+				return res, &NonFiniteError{T: t, Index: s.nanIdx}
+			}
+			return res, &StepSizeError{T: t, H: h}
+		}
+		if !s.f0ok {
+			s.rhs(t, y, s.f0)
+			s.f0ok = true
+		}
+		var accepted bool
+		var hnew float64
+		if s.cur == DOPRI5 {
+			accepted, hnew = s.dopriStep(t, y, h, reject)
+		} else {
+			accepted, hnew = s.rodasStep(t, y, h, reject)
+		}
+		if !accepted {
+			s.stats.Rejected++
+			reject = true
+			h = hnew
+			continue
+		}
+		s.stats.Steps++
+		s.naccept++
+		s.hitNaN = false
+		tn := t + h
+		if last {
+			tn = tEnd
+		}
+		s.dt0, s.dh, s.dmethod, s.denseReady = t, tn-t, s.cur, false
+		copy(s.yold, y)
+
+		// events
+		if nev > 0 {
+			ev.EventValues(tn, s.yn, s.ge1)
+			k, tr := s.locate(ev, t, tn)
+			if k >= 0 {
+				for oi < len(tOut) && tOut[oi] <= tr {
+					if tOut[oi] <= tEnd {
+						s.denseEval(tOut[oi], s.tmp)
+						if err := out(tOut[oi], s.tmp); err != nil {
+							res.T = tOut[oi]
+							res.Stats = s.stats
+							return res, fmt.Errorf("ode: output at t=%g: %w", tOut[oi], err)
+						}
+					}
+					oi++
+				}
+				s.denseEval(tr, y)
+				res.T, res.Event, res.Stats = tr, k, s.stats
+				return res, nil
+			}
+		}
+		for oi < len(tOut) && tOut[oi] <= tn {
+			if tOut[oi] == tn {
+				copy(s.tmp, s.yn)
+			} else {
+				s.denseEval(tOut[oi], s.tmp)
+			}
+			if err := out(tOut[oi], s.tmp); err != nil {
+				copy(y, s.yn)
+				res.T = tn
+				res.Stats = s.stats
+				return res, fmt.Errorf("ode: output at t=%g: %w", tOut[oi], err)
+			}
+			oi++
+		}
+		copy(y, s.yn)
+		if s.dmethod == DOPRI5 {
+			copy(s.f0, s.k[5]) // FSAL
+		} else {
+			s.f0ok = false
+			s.jacOK = false
+		}
+		t = tn
+		if nev > 0 {
+			copy(s.ge0, s.ge1)
+		}
+		reject = false
+		if last {
+			break
+		}
+		// stiffness switching
+		if s.opt.Method == Auto {
+			hnew = s.maybeSwitch(h, hnew)
+		}
+		h = hnew
+	}
+	res.T = tEnd
+	res.Stats = s.stats
+	return res, nil
+}
+
+const epsilon = 2.220446049250313e-16
+
+// maybeSwitch applies the Auto rule after an accepted step of size h with
+// proposed next step hnew. It returns the next step.
+func (s *Solver) maybeSwitch(h, hnew float64) float64 {
+	if s.cur == DOPRI5 {
+		if s.stN >= stiffCount {
+			s.cur = Rodas4
+			s.stats.Switches++
+			s.stN, s.nonN, s.backN = 0, 0, 0
+			s.jacOK = false
+			s.hacc, s.erracc = 0, 0
+			if s.jac == nil {
+				s.jac = make([]float64, s.n*s.n)
+				s.lu = make([]float64, s.n*s.n)
+				s.piv = make([]int, s.n)
+			}
+		}
+		return hnew
+	}
+	if hnew*s.jnorm <= nonStiff {
+		s.backN++
+	} else {
+		s.backN = 0
+	}
+	if s.backN >= stiffCount {
+		s.cur = DOPRI5
+		s.stats.Switches++
+		s.stN, s.nonN, s.backN = 0, 0, 0
+		s.fold = logErrMin
+	}
+	return hnew
+}
+
+// denseEval writes the dense-output state at time t (inside the last
+// accepted step) into dst.
+func (s *Solver) denseEval(t float64, dst []float64) {
+	if s.dmethod == DOPRI5 {
+		if !s.denseReady {
+			s.dopriDense()
+			s.denseReady = true
+		}
+		th := (t - s.dt0) / s.dh
+		th1 := 1 - th
+		r := s.rc
+		for i := range dst {
+			dst[i] = r[0][i] + th*(r[1][i]+th1*(r[2][i]+th*(r[3][i]+th1*r[4][i])))
+		}
+	} else {
+		if !s.denseReady {
+			s.rodasDense()
+			s.denseReady = true
+		}
+		sv := (t - s.dt0) / s.dh
+		s1 := 1 - sv
+		y0, y1, d2, d3 := s.yold, s.yn, s.rc[0], s.rc[1]
+		for i := range dst {
+			dst[i] = s1*y0[i] + sv*(y1[i]+s1*(d2[i]+sv*d3[i]))
+		}
+	}
+	if s.anyNN {
+		for i, b := range s.nonneg {
+			if b && dst[i] < 0 {
+				dst[i] = 0
+			}
+		}
+	}
+}
+
+// nonNegCheck implements the MATLAB/Shampine rule on the proposed state s.yn
+// with start state y. It returns the scaled negativity (0 if none).
+func (s *Solver) nonNegErr(y []float64) float64 {
+	var e float64
+	for i, b := range s.nonneg {
+		if b && s.yn[i] < 0 {
+			v := -s.yn[i] / s.sc(i, y[i], 0)
+			if v > e {
+				e = v
+			}
+		}
+	}
+	return e
+}

@@ -1,0 +1,276 @@
+package ode
+
+import "math"
+
+const sqrtEps = 1.4901161193847656e-08
+
+// RODAS coefficients (Hairer & Wanner, rodas.f, METH=1).
+const (
+	roGamma = 0.25
+	roC2    = 0.386
+	roC3    = 0.21
+	roC4    = 0.63
+	roD1    = 0.25
+	roD2    = -0.1043
+	roD3    = 0.1035
+	roD4    = -0.3620000000000023e-01
+	roA21   = 0.1544000000000000e+01
+	roA31   = 0.9466785280815826e+00
+	roA32   = 0.2557011698983284e+00
+	roA41   = 0.3314825187068521e+01
+	roA42   = 0.2896124015972201e+01
+	roA43   = 0.9986419139977817e+00
+	roA51   = 0.1221224509226641e+01
+	roA52   = 0.6019134481288629e+01
+	roA53   = 0.1253708332932087e+02
+	roA54   = -0.6878860361058950e+00
+	roC21   = -0.5668800000000000e+01
+	roC31   = -0.2430093356833875e+01
+	roC32   = -0.2063599157091915e+00
+	roC41   = -0.1073529058151375e+00
+	roC42   = -0.9594562251023355e+01
+	roC43   = -0.2047028614809616e+02
+	roC51   = 0.7496443313967647e+01
+	roC52   = -0.1024680431464352e+02
+	roC53   = -0.3399990352819905e+02
+	roC54   = 0.1170890893206160e+02
+	roC61   = 0.8083246795921522e+01
+	roC62   = -0.7981132988064893e+01
+	roC63   = -0.3152159432874371e+02
+	roC64   = 0.1631930543123136e+02
+	roC65   = -0.6058818238834054e+01
+	roD21   = 0.1012623508344586e+02
+	roD22   = -0.7487995877610167e+01
+	roD23   = -0.3480091861555747e+02
+	roD24   = -0.7992771707568823e+01
+	roD25   = 0.1025137723295662e+01
+	roD31   = -0.6762803392801253e+00
+	roD32   = 0.6087714651680015e+01
+	roD33   = 0.1643084320892478e+02
+	roD34   = 0.2476722511418386e+02
+	roD35   = -0.6594389125716872e+01
+)
+
+// jacobian evaluates J = ∂f/∂y and ∂f/∂t at (t, y) with s.f0 = f(t, y).
+func (s *Solver) jacobian(t float64, y []float64) {
+	n := s.n
+	s.stats.JacEvals++
+	if s.jacSys != nil {
+		s.jacSys.Jacobian(t, y, s.jac)
+	} else {
+		yp := s.yn
+		copy(yp, y)
+		for j := 0; j < n; j++ {
+			yj := yp[j]
+			// Increment scaled by the component's tolerance scale, so that
+			// tiny components (atol ≪ 1) are perturbed relative to their size.
+			d := sqrtEps * math.Max(math.Abs(yj), s.atol[j]+s.rtol*math.Abs(yj))
+			yp[j] = yj + d
+			d = yp[j] - yj // exactly representable increment
+			s.rhs(t, yp, s.fn)
+			for i := 0; i < n; i++ {
+				s.jac[i*n+j] = (s.fn[i] - s.f0[i]) / d
+			}
+			yp[j] = yj
+		}
+	}
+	// ∂f/∂t by a forward difference.
+	dt := math.Sqrt(epsilon * math.Max(1e-5, math.Abs(t)))
+	s.rhs(t+dt, y, s.fn)
+	for i := range s.fx {
+		s.fx[i] = (s.fn[i] - s.f0[i]) / dt
+	}
+	var jn float64
+	for i := 0; i < n; i++ {
+		var r float64
+		for _, v := range s.jac[i*n : (i+1)*n] {
+			r += math.Abs(v)
+		}
+		jn = math.Max(jn, r)
+	}
+	s.jnorm = jn
+	s.jacOK = true
+}
+
+// rodasStep attempts one RODAS step of size h from (t, y) with s.f0 = f(t, y).
+// On acceptance s.yn holds the new state.
+func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool, float64) {
+	n := s.n
+	if !s.jacOK {
+		s.jacobian(t, y)
+		if i := firstNonFinite(s.jac); i >= 0 {
+			s.hitNaN, s.nanIdx = true, i/n
+			s.jacOK = false
+			return false, 0.25 * h
+		}
+	}
+	fac := 1 / (h * roGamma)
+	for i, v := range s.jac {
+		s.lu[i] = -v
+	}
+	for i := 0; i < n; i++ {
+		s.lu[i*n+i] += fac
+	}
+	s.stats.LUDecomps++
+	if !luFactor(s.lu, s.piv, n) {
+		return false, 0.5 * h
+	}
+	g1, g2, g3, g4, g5, g6 := s.g[0], s.g[1], s.g[2], s.g[3], s.g[4], s.g[5]
+	yt, fn, fx, f0 := s.tmp, s.fn, s.fx, s.f0
+	ih := 1 / h
+	for i := range y {
+		g1[i] = f0[i] + h*roD1*fx[i]
+	}
+	luSolve(s.lu, s.piv, n, g1)
+	for i := range y {
+		yt[i] = y[i] + roA21*g1[i]
+	}
+	s.rhs(t+roC2*h, yt, fn)
+	for i := range y {
+		g2[i] = fn[i] + h*roD2*fx[i] + ih*roC21*g1[i]
+	}
+	luSolve(s.lu, s.piv, n, g2)
+	for i := range y {
+		yt[i] = y[i] + roA31*g1[i] + roA32*g2[i]
+	}
+	s.rhs(t+roC3*h, yt, fn)
+	for i := range y {
+		g3[i] = fn[i] + h*roD3*fx[i] + ih*(roC31*g1[i]+roC32*g2[i])
+	}
+	luSolve(s.lu, s.piv, n, g3)
+	for i := range y {
+		yt[i] = y[i] + roA41*g1[i] + roA42*g2[i] + roA43*g3[i]
+	}
+	s.rhs(t+roC4*h, yt, fn)
+	for i := range y {
+		g4[i] = fn[i] + h*roD4*fx[i] + ih*(roC41*g1[i]+roC42*g2[i]+roC43*g3[i])
+	}
+	luSolve(s.lu, s.piv, n, g4)
+	for i := range y {
+		yt[i] = y[i] + roA51*g1[i] + roA52*g2[i] + roA53*g3[i] + roA54*g4[i]
+	}
+	s.rhs(t+h, yt, fn)
+	for i := range y {
+		g5[i] = fn[i] + ih*(roC51*g1[i]+roC52*g2[i]+roC53*g3[i]+roC54*g4[i])
+	}
+	luSolve(s.lu, s.piv, n, g5)
+	for i := range y {
+		yt[i] += g5[i]
+	}
+	s.rhs(t+h, yt, fn)
+	for i := range y {
+		g6[i] = fn[i] + ih*(roC61*g1[i]+roC62*g2[i]+roC63*g3[i]+roC64*g4[i]+roC65*g5[i])
+	}
+	luSolve(s.lu, s.piv, n, g6)
+	yn := s.yn
+	var sum float64
+	for i := range y {
+		yn[i] = yt[i] + g6[i]
+		r := g6[i] / s.sc(i, y[i], yn[i])
+		sum += r * r
+	}
+	err := math.Sqrt(sum / float64(n))
+	if math.IsNaN(err) || math.IsInf(err, 0) {
+		s.noteNaN(s.f0, fx, fn, yn)
+		return false, 0.25 * h
+	}
+	if s.anyNN && err <= 1 {
+		if e := s.nonNegErr(y); e > 1 {
+			err = e
+		}
+	}
+	f := math.Max(1/rosFacMax, math.Min(1/rosFacMin, math.Pow(err, 0.25)/safety))
+	hnew := h / f
+	if err <= 1 {
+		if s.hacc > 0 { // Gustafsson's predictive controller
+			fg := (s.hacc / h) * math.Pow(err*err/s.erracc, 0.25) / safety
+			fg = math.Max(1/rosFacMax, math.Min(1/rosFacMin, fg))
+			f = math.Max(f, fg)
+			hnew = h / f
+		}
+		s.hacc = h
+		s.erracc = math.Max(1e-2, err)
+		if reject {
+			hnew = math.Min(hnew, h)
+		}
+		if s.anyNN {
+			s.clipNonNeg()
+		}
+		return true, hnew
+	}
+	if s.naccept == 0 && !reject {
+		hnew = 0.1 * h
+	}
+	return false, hnew
+}
+
+// rodasDense fills s.rc[0], s.rc[1] for the last accepted RODAS step.
+func (s *Solver) rodasDense() {
+	g1, g2, g3, g4, g5 := s.g[0], s.g[1], s.g[2], s.g[3], s.g[4]
+	d2, d3 := s.rc[0], s.rc[1]
+	for i := range d2 {
+		d2[i] = roD21*g1[i] + roD22*g2[i] + roD23*g3[i] + roD24*g4[i] + roD25*g5[i]
+		d3[i] = roD31*g1[i] + roD32*g2[i] + roD33*g3[i] + roD34*g4[i] + roD35*g5[i]
+	}
+}
+
+// luFactor factorises the row-major n×n matrix a in place (PA = LU, unit
+// lower L) with partial pivoting. It reports false for a singular matrix.
+func luFactor(a []float64, piv []int, n int) bool {
+	for k := 0; k < n; k++ {
+		p := k
+		m := math.Abs(a[k*n+k])
+		for i := k + 1; i < n; i++ {
+			if v := math.Abs(a[i*n+k]); v > m {
+				m, p = v, i
+			}
+		}
+		piv[k] = p
+		if m == 0 || math.IsNaN(m) {
+			return false
+		}
+		if p != k {
+			rk, rp := a[k*n:(k+1)*n], a[p*n:(p+1)*n]
+			for j := range rk {
+				rk[j], rp[j] = rp[j], rk[j]
+			}
+		}
+		inv := 1 / a[k*n+k]
+		rk := a[k*n+k+1 : (k+1)*n]
+		for i := k + 1; i < n; i++ {
+			l := a[i*n+k] * inv
+			a[i*n+k] = l
+			if l == 0 {
+				continue
+			}
+			ri := a[i*n+k+1 : (i+1)*n]
+			for j, v := range rk {
+				ri[j] -= l * v
+			}
+		}
+	}
+	return true
+}
+
+// luSolve solves A x = b in place (b becomes x) using the factors from luFactor.
+func luSolve(a []float64, piv []int, n int, b []float64) {
+	for k := 0; k < n; k++ {
+		if p := piv[k]; p != k {
+			b[k], b[p] = b[p], b[k]
+		}
+	}
+	for i := 1; i < n; i++ {
+		var s float64
+		for j, v := range a[i*n : i*n+i] {
+			s += v * b[j]
+		}
+		b[i] -= s
+	}
+	for i := n - 1; i >= 0; i-- {
+		s := b[i]
+		for j := i + 1; j < n; j++ {
+			s -= a[i*n+j] * b[j]
+		}
+		b[i] = s / a[i*n+i]
+	}
+}
