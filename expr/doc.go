@@ -1,0 +1,76 @@
+// Package expr holds holobiont's expression language: one abstract syntax
+// tree (ast.go) filled by both model front ends (the YAML infix parser in this
+// package and the SBML MathML reader in package sbml), a slow reference
+// evaluator, a compiler to a flat register bytecode, symbolic
+// differentiation and simplification.
+//
+// # Infix grammar
+//
+// From loosest to tightest binding:
+//
+//	or-expr   = and-expr { ("||" | "or") and-expr }           n-ary OpOr
+//	and-expr  = not-expr { ("&&" | "and") not-expr }          n-ary OpAnd
+//	not-expr  = "not" not-expr | cmp-expr                     not x > y = not (x > y)
+//	cmp-expr  = add-expr { ("<"|"<="|">"|">="|"=="|"!=") add-expr }   left-assoc
+//	add-expr  = mul-expr { ("+"|"-") mul-expr }               n-ary OpAdd, binary OpSub
+//	mul-expr  = unary { ("*"|"/") unary }                     n-ary OpMul, binary OpDiv
+//	unary     = ("-"|"+"|"!") unary | power                   !x > y = (!x) > y
+//	power     = primary [ "^" unary ]                         right-assoc; -x^2 = -(x^2)
+//	primary   = number | ident | ident "(" args ")" | "(" or-expr ")"
+//
+// Numbers are 1, 1.5, 1e-3, .5; a minus sign directly in front of a number
+// literal that is not raised to a power is folded into the literal (so "-2"
+// is the number -2, while "-2^2" is -(2^2)). Identifiers match
+// [A-Za-z_][A-Za-z0-9_]* with dotted parts allowed (axilla.S_aureus).
+//
+// The names t and time mean simulation time (OpTime), true/false are 1/0,
+// pi and e (also exponentiale) are the constants, inf and nan (also
+// infinity, notanumber) the IEEE values, unless a [Scope]
+// passed to [ParseScope] declares the name as a model variable. log(x) is the
+// natural logarithm (canonical name ln), log(b, x) the base-b logarithm;
+// if(c, a, b) and piecewise(v0, c0, v1, c1, ..., otherwise) give
+// OpPiecewise; pow(a, b) gives OpPow; implies(a, b) gives or(not a, b); xor(...), and(...), or(...), not(x),
+// plus(...) and times(...) give the corresponding operator nodes (String
+// writes n-ary nodes with fewer than two arguments in that call form).
+// MathML spellings (arcsin, arccos, arctan, arcsinh, arccosh, arctanh,
+// ceiling, power) are accepted as aliases of the canonical names.
+//
+// # Builtin functions
+//
+// The canonical builtin call names are listed in [Builtins]. Calls to other
+// names are user function definitions ([Func]); when a call name is both a
+// builtin and a key of the funcs map, the user function wins.
+//
+// # Evaluation
+//
+// [Eval] is the slow reference evaluator: it asks its lookup function for
+// identifiers and for time under the name [TimeKey] (which is not a valid
+// identifier, so it cannot clash with a model variable named "time").
+// [Vars] lists free identifiers, [Validate] checks operator and builtin
+// arities of a tree built by a front end.
+//
+// # Semantics shared by Eval, Tape and Simplify
+//
+// Relational and logical operators yield 1 (true) or 0 (false); any non-zero
+// value is true. A piecewise with no true condition and no otherwise is NaN.
+// Division by zero follows IEEE 754 (±Inf or NaN): callers detect non-finite
+// results. rem(a, b) = a - b·trunc(a/b) (sign of a), quotient(a, b) =
+// trunc(a/b), factorial(x) = Γ(x+1) (exact for integers up to 170),
+// root(n, x) = x^(1/n), pos(x) = max(x, 0), hill(x, K, n) = x^n/(K^n+x^n),
+// shannon and simpson take absolute abundances, normalise them and return 0
+// when all are 0.
+//
+// # Compilation
+//
+// [Builder] compiles assignments env[dst] = expression into a [Tape]: a flat
+// slice of register instructions over []float64, with model function
+// definitions inlined, constant sub-expressions folded and common
+// sub-expressions (also across assignments, as long as their inputs are not
+// reassigned in between) computed once. Tape.Run copies the env slots the
+// code reads into its registers, runs, and copies back the slots it
+// assigns; it does not allocate. delay(x, d) and rateOf(x) are not compiled: Builder.Assign returns
+// an error starting "unsupported: delay" (or "unsupported: rateOf"); a front
+// end that supports them must rewrite them into ordinary variables before
+// compiling. A Tape owns scratch registers, so one Tape must not run in two
+// goroutines at once; use Tape.Clone for each worker.
+package expr
