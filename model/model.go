@@ -56,6 +56,10 @@ type Model struct {
 	ConversionFactor string
 	// Annotations are free key/value pairs kept through import and export.
 	Annotations map[string]string
+	// AllowNonFinite permits infinite and NaN declared values (SBML allows
+	// INF and NaN literals); when false, Validate rejects them. Added for
+	// SBML import; holobiont's own front ends leave it false.
+	AllowNonFinite bool
 }
 
 // Compartment is a body site (gut, face, axilla, ...) or an SBML compartment.

@@ -1,15 +1,532 @@
 package main
 
 import (
-	"errors"
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
 
 	"github.com/spf13/cobra"
+
+	"math/rand/v2"
+	"sort"
+
+	"github.com/holobiont/holobiont/assoc"
+	"github.com/holobiont/holobiont/diversity"
+	"github.com/holobiont/holobiont/internal/safefile"
+	"github.com/holobiont/holobiont/report"
+	"github.com/holobiont/holobiont/stats"
+	"github.com/holobiont/holobiont/table"
+	"github.com/holobiont/holobiont/tree"
 )
 
-// PLACEHOLDER: replaced by the owner of this file.
-func newAnalyzeAssocCmd() *cobra.Command {
-	return &cobra.Command{Use: "assoc", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("not implemented yet") }}
+// assocFlags are shared by `analyze assoc` and `analyze report`.
+type assocFlags struct {
+	metadata, by, vars, covariates, rank, transform, method, taxonomy string
+	minPrevalence, pseudocount                                        float64
 }
+
+func (f *assocFlags) register(cmd *cobra.Command, forReport bool) {
+	if !forReport {
+		cmd.Flags().StringVar(&f.metadata, "metadata", "", "sample metadata TSV (QIIME 2 style; required)")
+	}
+	cmd.Flags().StringVar(&f.by, "by", "", "metadata column to stratify by (e.g. body-site)")
+	cmd.Flags().StringVar(&f.vars, "vars", "", "comma-separated numeric host variables to test (e.g. stress,mood)")
+	cmd.Flags().StringVar(&f.covariates, "covariates", "", "comma-separated covariates for --method lm (numeric, or categorical coded 0/1 against the first level)")
+	cmd.Flags().StringVar(&f.rank, "rank", "genus", "collapse to this rank first (kingdom..species, or \"none\")")
+	cmd.Flags().StringVar(&f.taxonomy, "taxonomy", "", "taxonomy TSV (Feature ID, Taxon) when the table carries none")
+	cmd.Flags().StringVar(&f.transform, "transform", "clr", "clr (pseudocount, over all taxa of a sample), rclr (zeros missing) or relative")
+	cmd.Flags().Float64Var(&f.pseudocount, "pseudocount", 1, "pseudocount added before CLR")
+	cmd.Flags().StringVar(&f.method, "method", "spearman", "spearman, pearson or lm")
+	cmd.Flags().Float64Var(&f.minPrevalence, "min-prevalence", 0.1, "within a stratum, test a taxon only when present in more than this fraction of its samples")
+}
+
+// assocRun reads, aligns, collapses and tests. It returns the rows and the
+// (collapsed) table and metadata used.
+func assocRun(cmd *cobra.Command, tablePath string, f *assocFlags) ([]assoc.Row, *table.Table, error) {
+	if f.metadata == "" {
+		return nil, nil, fmt.Errorf("--metadata is required")
+	}
+	if f.by == "" {
+		return nil, nil, fmt.Errorf("--by is required (the column to stratify by, e.g. body-site)")
+	}
+	varNames := splitComma(f.vars)
+	if len(varNames) == 0 {
+		return nil, nil, fmt.Errorf("--vars is required (e.g. stress,mood)")
+	}
+	var opt assoc.Options
+	switch f.transform {
+	case "clr":
+		opt.Transform = assoc.CLR
+	case "rclr":
+		opt.Transform = assoc.RCLR
+	case "relative":
+		opt.Transform = assoc.Relative
+	default:
+		return nil, nil, fmt.Errorf("--transform %q: want clr, rclr or relative", f.transform)
+	}
+	switch f.method {
+	case "spearman":
+		opt.Method = assoc.Spearman
+	case "pearson":
+		opt.Method = assoc.Pearson
+	case "lm":
+		opt.Method = assoc.LM
+	default:
+		return nil, nil, fmt.Errorf("--method %q: want spearman, pearson or lm", f.method)
+	}
+	covNames := splitComma(f.covariates)
+	if len(covNames) > 0 && opt.Method != assoc.LM {
+		return nil, nil, fmt.Errorf("--covariates need --method lm (correlations do not adjust for covariates)")
+	}
+	if !(f.pseudocount > 0) {
+		return nil, nil, fmt.Errorf("--pseudocount %g: must be positive", f.pseudocount)
+	}
+	opt.Pseudocount = f.pseudocount
+	opt.MinPrevalence = f.minPrevalence
+	if f.minPrevalence < 0 || f.minPrevalence >= 1 {
+		return nil, nil, fmt.Errorf("--min-prevalence %g: want a fraction in [0, 1)", f.minPrevalence)
+	}
+	t, err := table.Read(tablePath)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.taxonomy != "" {
+		tax, err := table.ReadTaxonomy(f.taxonomy)
+		if err != nil {
+			return nil, nil, err
+		}
+		if missing := t.SetTaxonomy(tax); missing == t.NumFeatures() {
+			return nil, nil, fmt.Errorf("%s names none of the features of %s", f.taxonomy, tablePath)
+		}
+	}
+	if f.rank != "" && f.rank != "none" {
+		r, err := table.ParseRank(f.rank)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--rank: %w", err)
+		}
+		if t.Taxonomy == nil {
+			return nil, nil, fmt.Errorf("%s has no taxonomy to collapse to %s: give --taxonomy or --rank none", tablePath, f.rank)
+		}
+		t, err = table.Collapse(t, r, table.CollapseOptions{Synonyms: table.NewSynonyms(table.DefaultSynonyms()), ShortIDs: true})
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: %w", tablePath, err)
+		}
+	}
+	md, err := table.ReadMetadata(f.metadata)
+	if err != nil {
+		return nil, nil, err
+	}
+	rowOf := make(map[string]int, len(md.IDs))
+	for i, id := range md.IDs {
+		rowOf[id] = i
+	}
+	var missing []string
+	rows := make([]int, t.NumSamples())
+	for i, id := range t.SampleIDs {
+		r, ok := rowOf[id]
+		if !ok {
+			missing = append(missing, id)
+		}
+		rows[i] = r
+	}
+	if len(missing) > 0 {
+		return nil, nil, fmt.Errorf("%d sample(s) of %s are not in %s: %s", len(missing), tablePath, f.metadata, listIDs(missing))
+	}
+	col := func(name string) ([]string, error) {
+		v, ok := md.Column(name)
+		if !ok {
+			return nil, fmt.Errorf("%s has no column %q (columns: %s)", f.metadata, name, strings.Join(md.Columns, ", "))
+		}
+		out := make([]string, len(rows))
+		for i, r := range rows {
+			out[i] = v[r]
+		}
+		return out, nil
+	}
+	num := func(name string) ([]float64, error) {
+		v, err := col(name)
+		if err != nil {
+			return nil, err
+		}
+		x := make([]float64, len(v))
+		for i, s := range v {
+			if s == "" {
+				x[i] = math.NaN()
+				continue
+			}
+			if x[i], err = strconv.ParseFloat(s, 64); err != nil {
+				return nil, fmt.Errorf("%s column %q, sample %q: %q is not a number", f.metadata, name, t.SampleIDs[i], s)
+			}
+		}
+		return x, nil
+	}
+	var d assoc.Design
+	if d.Strata, err = col(f.by); err != nil {
+		return nil, nil, err
+	}
+	for _, v := range varNames {
+		x, err := num(v)
+		if err != nil {
+			return nil, nil, err
+		}
+		d.VarNames = append(d.VarNames, v)
+		d.Vars = append(d.Vars, x)
+	}
+	for _, c := range covNames {
+		if x, err := num(c); err == nil {
+			d.CovNames = append(d.CovNames, c)
+			d.Covariates = append(d.Covariates, x)
+			continue
+		}
+		v, err := col(c)
+		if err != nil {
+			return nil, nil, err
+		}
+		term := stats.FactorTerm(c, v)
+		levels := factorLevels(v)
+		for k, cc := range term.Columns {
+			for i, s := range v {
+				if s == "" {
+					cc[i] = math.NaN()
+				}
+			}
+			d.CovNames = append(d.CovNames, fmt.Sprintf("%s[%s]", c, levels[k+1]))
+			d.Covariates = append(d.Covariates, cc)
+		}
+	}
+	res, err := assoc.Run(cmd.Context(), t, d, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, t, nil
+}
+
+func factorLevels(v []string) []string {
+	set := map[string]bool{}
+	var out []string
+	for _, s := range v {
+		if !set[s] {
+			set[s] = true
+			out = append(out, s)
+		}
+	}
+	// Same order as stats.FactorTerm (sorted).
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j] < out[j-1]; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+func fmtNum(v float64) string {
+	if math.IsNaN(v) {
+		return "NA"
+	}
+	return strconv.FormatFloat(v, 'g', 17, 64)
+}
+
+func writeAssocTSV(w io.Writer, rows []assoc.Row, f *assocFlags, tablePath string) error {
+	bw := bufio.NewWriter(w)
+	fmt.Fprintf(bw, "# holobiont %s analyze assoc %s: by=%s method=%s transform=%s pseudocount=%g rank=%s min-prevalence=%g covariates=%s; effect = %s; CI 95%% (%s); q = Benjamini-Hochberg within %s\n",
+		version, tablePath, f.by, f.method, f.transform, f.pseudocount, f.rank, f.minPrevalence, f.covariates,
+		map[string]string{"spearman": "Spearman rho", "pearson": "Pearson r", "lm": "slope of the variable in taxon ~ variable + covariates"}[f.method],
+		map[bool]string{true: "t on the residual df", false: "Fisher z, se 1/sqrt(n-3)"}[f.method == "lm"], f.by)
+	fmt.Fprintln(bw, "site\ttaxon\tvariable\tn\tn_site\tprevalence\teffect\tci_low\tci_high\tp\tq")
+	for _, r := range rows {
+		fmt.Fprintf(bw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Stratum, r.Taxon, r.Variable, r.N, r.NStratum,
+			fmtNum(r.Prevalence), fmtNum(r.Effect), fmtNum(r.CILow), fmtNum(r.CIHigh), fmtNum(r.P), fmtNum(r.Q))
+	}
+	return bw.Flush()
+}
+
+func newAnalyzeAssocCmd() *cobra.Command {
+	var (
+		f   assocFlags
+		out string
+	)
+	cmd := &cobra.Command{
+		Use:   "assoc TABLE",
+		Short: "Per-site association of taxa with host variables (Tyson-Carr 2025 design)",
+		Long: `assoc answers "which taxa, at which body site, go with stress or mood?" in one
+command: it stratifies the samples by the --by column, collapses TABLE to
+--rank (outdated names mapped, e.g. Propionibacterium → Cutibacterium),
+transforms each sample's composition (--transform clr with --pseudocount,
+rclr with zeros as missing, or relative abundance), keeps within each stratum
+the taxa present in more than --min-prevalence of its samples, and tests
+every taxon against every --vars variable:
+  spearman / pearson  R's cor.test (Spearman p exact for n < 1290 without
+                      ties), 95% CI from Fisher's z with se 1/sqrt(n−3)
+  lm                  taxon ~ variable + covariates (OLS via QR), effect =
+                      the variable's slope, CI and p from t as summary.lm
+q-values are Benjamini–Hochberg within each stratum over all taxa ×
+variables. Samples with a missing value are dropped per test; n is reported
+per row, n_site per stratum.
+
+Output columns: site, taxon, variable, n, n_site, prevalence, effect,
+ci_low, ci_high, p, q ("NA" where a test is undefined, e.g. a constant taxon).
+The first line is a comment recording the settings.`,
+		Example: `  holobiont analyze assoc table.biom --metadata md.tsv --by body-site --vars stress,mood --out assoc.tsv
+  holobiont analyze assoc table.tsv --metadata md.tsv --by body-site --vars stress --method lm --covariates age,sex --transform clr --out assoc.tsv
+  holobiont analyze assoc table.biom --taxonomy taxonomy.tsv --metadata md.tsv --by body-site --vars mood --rank genus --min-prevalence 0.25 --out -`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return fmt.Errorf("--out is required (use - for stdout)")
+			}
+			rows, _, err := assocRun(cmd, args[0], &f)
+			if err != nil {
+				return err
+			}
+			if out == "-" {
+				return writeAssocTSV(cmd.OutOrStdout(), rows, &f, args[0])
+			}
+			sf, err := safefile.Create(out)
+			if err != nil {
+				return err
+			}
+			defer sf.Abort()
+			if err := writeAssocTSV(sf, rows, &f, args[0]); err != nil {
+				return fmt.Errorf("write %s: %w", out, err)
+			}
+			return sf.Commit()
+		},
+	}
+	f.register(cmd, false)
+	cmd.Flags().StringVar(&out, "out", "", "output TSV (required; - for stdout)")
+	return cmd
+}
+
 func newAnalyzeReportCmd() *cobra.Command {
-	return &cobra.Command{Use: "report", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("not implemented yet") }}
+	var (
+		f                    assocFlags
+		treePath, group, out string
+		permutations         int
+		seed                 uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "report TABLE",
+		Short: "Self-contained HTML report: alpha diversity, PCoA, PERMANOVA, per-site associations",
+		Long: `report writes one self-contained HTML file (inline SVG and CSS, no network) for a
+study:
+  - alpha diversity (observed, Shannon base e, and Faith PD with --tree) as box
+    plots by the --group column;
+  - PCoA of Bray–Curtis distances (first two axes, % explained), points
+    coloured by --group, with the PERMANOVA of --group (pseudo-F, R², p from
+    --permutations with --seed);
+  - with --by and --vars: per-site association heatmaps (taxa × variables,
+    colour = effect, * q < 0.05, ** q < 0.01) from the same pipeline as
+    ` + "`holobiont analyze assoc`" + ` (its flags apply), and the table of rows with q < 0.25.`,
+		Example: `  holobiont analyze report table.biom --metadata md.tsv --group body-site --out report.html
+  holobiont analyze report table.biom --tree tree.nwk --metadata md.tsv --group body-site --by body-site --vars stress,mood --out report.html`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return fmt.Errorf("--out is required")
+			}
+			if f.metadata == "" || group == "" {
+				return fmt.Errorf("--metadata and --group are required")
+			}
+			ctx := cmd.Context()
+			t, err := table.Read(args[0])
+			if err != nil {
+				return err
+			}
+			md, err := table.ReadMetadata(f.metadata)
+			if err != nil {
+				return err
+			}
+			gv, ok := md.Column(group)
+			if !ok {
+				return fmt.Errorf("%s has no column %q (columns: %s)", f.metadata, group, strings.Join(md.Columns, ", "))
+			}
+			groups := make([]string, t.NumSamples())
+			var missing []string
+			for i, id := range t.SampleIDs {
+				r := md.Index(id)
+				if r < 0 {
+					missing = append(missing, id)
+					continue
+				}
+				groups[i] = gv[r]
+				if groups[i] == "" {
+					groups[i] = "(missing)"
+				}
+			}
+			if len(missing) > 0 {
+				return fmt.Errorf("%d sample(s) of %s are not in %s: %s", len(missing), args[0], f.metadata, listIDs(missing))
+			}
+			metrics := []string{diversity.MetricObserved, diversity.MetricShannon}
+			aopt := diversity.AlphaOptions{}
+			if treePath != "" {
+				tr, err := tree.ReadFile(treePath)
+				if err != nil {
+					return err
+				}
+				ph, err := diversity.NewPhylo(tr, t.FeatureIDs)
+				if err != nil {
+					return fmt.Errorf("%s: %w", treePath, err)
+				}
+				aopt.Tree = ph
+				metrics = append(metrics, diversity.MetricFaithPD)
+			}
+			alpha, err := diversity.Alpha(ctx, t, metrics, aopt, nil)
+			if err != nil {
+				return err
+			}
+			levels := factorLevels(groups)
+			li := map[string]int{}
+			for k, l := range levels {
+				li[l] = k
+			}
+			var alphaSec report.Section
+			alphaSec.Heading = "Alpha diversity by " + group
+			alphaSec.Text = "Observed features, Shannon entropy (natural log)" + map[bool]string{true: " and Faith's phylogenetic diversity", false: ""}[treePath != ""] + " per sample, by " + group + "."
+			nm := len(metrics)
+			for m, name := range metrics {
+				vals := make([][]float64, len(levels))
+				for i := range groups {
+					vals[li[groups[i]]] = append(vals[li[groups[i]]], alpha[i*nm+m])
+				}
+				alphaSec.Figures = append(alphaSec.Figures, report.BoxPlot{Title: name, YLabel: name, Groups: levels, Values: vals})
+			}
+			bc, err := diversity.BrayCurtis(ctx, t, diversity.BetaOptions{})
+			if err != nil {
+				return err
+			}
+			pc, err := diversity.PCoA(ctx, bc)
+			if err != nil {
+				return err
+			}
+			n := t.NumSamples()
+			x, y := make([]float64, n), make([]float64, n)
+			for i := 0; i < n; i++ {
+				x[i] = pc.Coordinates[i*n]
+				if n > 1 {
+					y[i] = pc.Coordinates[i*n+1]
+				}
+			}
+			pe := func(k int) float64 {
+				if k < len(pc.ProportionExplained) {
+					return 100 * pc.ProportionExplained[k]
+				}
+				return 0
+			}
+			ordSec := report.Section{Heading: "PCoA of Bray–Curtis distances",
+				Figures: []report.Figure{report.Scatter{Title: "PCoA (Bray–Curtis)", XLabel: fmt.Sprintf("PC1 (%.1f%%)", pe(0)),
+					YLabel: fmt.Sprintf("PC2 (%.1f%%)", pe(1)), X: x, Y: y, Groups: groups, Labels: t.SampleIDs, Equal: true}}}
+			if g, err := stats.NewGrouping(groups); err == nil {
+				r, err := stats.Permanova(ctx, bc, g, stats.PermOptions{Permutations: permutations, Src: rand.NewPCG(seed, 0x686f6c6f)})
+				if err != nil {
+					return err
+				}
+				ordSec.Text = fmt.Sprintf("PERMANOVA of %s on Bray–Curtis: pseudo-F = %.4g, R² = %.3f, p = %.4g (%d permutations, seed %d).",
+					group, r.Statistic, r.R2, r.PValue, permutations, seed)
+				ordSec.Tables = []report.Table{{Header: []string{"test", "groups", "n", "pseudo-F", "R²", "p", "permutations"},
+					Rows: [][]string{{"PERMANOVA", strconv.Itoa(r.Groups), strconv.Itoa(r.N), fmt.Sprintf("%.6g", r.Statistic),
+						fmt.Sprintf("%.4f", r.R2), fmt.Sprintf("%.4g", r.PValue), strconv.Itoa(permutations)}}}}
+			} else {
+				ordSec.Text = fmt.Sprintf("No PERMANOVA: %v.", err)
+			}
+			page := &report.Page{Title: "holobiont study report", Subtitle: args[0],
+				Meta: [][2]string{{"holobiont", version}, {"table", args[0]}, {"metadata", f.metadata}, {"group", group},
+					{"samples", strconv.Itoa(n)}, {"features", strconv.Itoa(t.NumFeatures())}, {"seed", strconv.FormatUint(seed, 10)}},
+				Sections: []report.Section{alphaSec, ordSec}}
+			if f.by != "" && f.vars != "" {
+				rows, _, err := assocRun(cmd, args[0], &f)
+				if err != nil {
+					return err
+				}
+				page.Sections = append(page.Sections, assocSections(rows, &f)...)
+				page.Meta = append(page.Meta, [2]string{"association", fmt.Sprintf("by %s; %s on %s (rank %s, min prevalence %g); BH within site", f.by, f.method, f.transform, f.rank, f.minPrevalence)})
+			}
+			sf, err := safefile.Create(out)
+			if err != nil {
+				return err
+			}
+			defer sf.Abort()
+			if err := page.WriteHTML(sf); err != nil {
+				return fmt.Errorf("write %s: %w", out, err)
+			}
+			return sf.Commit()
+		},
+	}
+	f.register(cmd, true)
+	cmd.Flags().StringVar(&f.metadata, "metadata", "", "sample metadata TSV (required)")
+	cmd.Flags().StringVar(&group, "group", "", "metadata column for box plots, colours and PERMANOVA (required)")
+	cmd.Flags().StringVar(&treePath, "tree", "", "Newick tree (adds Faith PD)")
+	cmd.Flags().IntVar(&permutations, "permutations", 999, "PERMANOVA permutations")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
+	cmd.Flags().StringVar(&out, "out", "", "output HTML file (required)")
+	return cmd
+}
+
+// assocSections builds one heatmap per stratum and a table of hits.
+func assocSections(rows []assoc.Row, f *assocFlags) []report.Section {
+	bySite := map[string][]assoc.Row{}
+	var sites []string
+	for _, r := range rows {
+		if _, ok := bySite[r.Stratum]; !ok {
+			sites = append(sites, r.Stratum)
+		}
+		bySite[r.Stratum] = append(bySite[r.Stratum], r)
+	}
+	vars := splitComma(f.vars)
+	sec := report.Section{Heading: "Associations per " + f.by,
+		Text: fmt.Sprintf("Effect (%s) of each taxon against each variable within each %s; * q < 0.05, ** q < 0.01 (Benjamini–Hochberg within %s).", f.method, f.by, f.by)}
+	for _, s := range sites {
+		rs := bySite[s]
+		var taxa []string
+		ti := map[string]int{}
+		for _, r := range rs {
+			if _, ok := ti[r.Taxon]; !ok {
+				ti[r.Taxon] = len(taxa)
+				taxa = append(taxa, r.Taxon)
+			}
+		}
+		vi := map[string]int{}
+		for k, v := range vars {
+			vi[v] = k
+		}
+		vals := make([][]float64, len(taxa))
+		ann := make([][]string, len(taxa))
+		for i := range vals {
+			vals[i] = make([]float64, len(vars))
+			ann[i] = make([]string, len(vars))
+			for j := range vals[i] {
+				vals[i][j] = math.NaN()
+			}
+		}
+		for _, r := range rs {
+			i, j := ti[r.Taxon], vi[r.Variable]
+			vals[i][j] = r.Effect
+			switch {
+			case r.Q < 0.01:
+				ann[i][j] = "**"
+			case r.Q < 0.05:
+				ann[i][j] = "*"
+			}
+		}
+		sec.Figures = append(sec.Figures, report.Heatmap{Title: fmt.Sprintf("%s (n = %d)", s, rs[0].NStratum), Rows: taxa, Cols: vars,
+			Values: vals, Annot: ann, Diverging: true})
+	}
+	hits := report.Table{Header: []string{"site", "taxon", "variable", "n", "effect", "95% CI", "p", "q"}}
+	sorted := append([]assoc.Row(nil), rows...)
+	sort.SliceStable(sorted, func(a, b int) bool { return sorted[a].Q < sorted[b].Q })
+	for _, r := range sorted {
+		if !(r.Q < 0.25) {
+			continue
+		}
+		hits.Rows = append(hits.Rows, []string{r.Stratum, r.Taxon, r.Variable, strconv.Itoa(r.N), fmt.Sprintf("%.3f", r.Effect),
+			fmt.Sprintf("[%.3f, %.3f]", r.CILow, r.CIHigh), fmt.Sprintf("%.3g", r.P), fmt.Sprintf("%.3g", r.Q)})
+	}
+	if len(hits.Rows) > 0 {
+		sec.Tables = append(sec.Tables, hits)
+	} else {
+		sec.Text += " No association reached q < 0.25."
+	}
+	return []report.Section{sec}
 }

@@ -1,12 +1,371 @@
 package main
 
 import (
-	"errors"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/spf13/cobra"
+
+	"github.com/holobiont/holobiont/model"
+	"github.com/holobiont/holobiont/modelfile"
+	"github.com/holobiont/holobiont/models"
+	"github.com/holobiont/holobiont/system"
 )
 
-// PLACEHOLDER: replaced by the owner of this file.
 func newModelCmd() *cobra.Command {
-	return &cobra.Command{Use: "model", Hidden: true, RunE: func(*cobra.Command, []string) error { return errors.New("not implemented yet") }}
+	cmd := &cobra.Command{
+		Use:   "model",
+		Short: "Describe, check and list YAML models",
+		Long: `Model inspects holobiont YAML models: 'describe' lists sites, species, host states,
+every parameter with value, unit, citation and evidence class (Q: magnitude from a
+source; S: sign only, magnitude a conservative choice) and the couplings between gut,
+skin and brain; 'check' validates a model (and compiles it); 'list' shows the shipped
+models. MODEL may be a file or the name of a shipped model.`,
+		Example: `  holobiont model describe models/gut-skin-brain.yaml
+  holobiont model describe gut-skin-brain.yaml --format json > model.json
+  holobiont model check my-model.yaml
+  holobiont model list`,
+	}
+	cmd.AddCommand(newModelDescribeCmd(), newModelCheckCmd(), newModelListCmd())
+	return cmd
+}
+
+func loadModelArg(arg string) (*model.Model, input, error) {
+	in, err := readInput(arg)
+	if err != nil {
+		return nil, in, err
+	}
+	m, err := modelfile.ParseModel(in.name, in.data)
+	return m, in, err
+}
+
+func newModelCheckCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "check MODEL",
+		Short: "Validate a model: syntax, references, units, ranges; then compile it",
+		Long: `Check parses MODEL, reports the first problem as file:line:col (unknown fields, type
+errors, dangling references, non-finite or out-of-range values, unit mismatches) and
+compiles it to be sure it can be simulated. It exits non-zero on any problem.`,
+		Example: `  holobiont model check models/gut-skin-brain.yaml`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, in, err := loadModelArg(args[0])
+			if err != nil {
+				return err
+			}
+			sys, err := system.Compile(m)
+			if err != nil {
+				return fmt.Errorf("%s: %w", in.name, err)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: model %s, %d state variables, %d parameters, %d couplings\n",
+				in.name, m.ID, sys.Dim(), len(m.Parameters), len(m.Couplings))
+			return nil
+		},
+	}
+}
+
+func newModelListCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:     "list",
+		Short:   "List the shipped models",
+		Long:    `List prints the names of the models shipped inside holobiont; use a name wherever a MODEL file is expected.`,
+		Example: `  holobiont model list`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, n := range models.List() {
+				d, _ := models.Read(n)
+				m, err := modelfile.ParseModel("shipped:"+n, d)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%-24s %s\n", n, m.Name)
+			}
+			return nil
+		},
+	}
+}
+
+func newModelDescribeCmd() *cobra.Command {
+	var format string
+	cmd := &cobra.Command{
+		Use:   "describe MODEL",
+		Short: "Describe a model: sites, species, host states, parameters with provenance, couplings",
+		Long: `Describe prints the model's sites (with environment), species (with taxa), host states,
+every parameter with value, unit, evidence class and citation, and the couplings table
+(from, to, sign, parameter, mechanism, evidence, citation). Couplings and parameters of
+evidence class S are sign-only: their magnitudes are conservative modelling choices and
+are flagged as such.`,
+		Example: `  holobiont model describe models/gut-skin-brain.yaml
+  holobiont model describe stein2013.yaml --format json`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			m, in, err := loadModelArg(args[0])
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "text":
+				return describeText(cmd.OutOrStdout(), m, in)
+			case "json":
+				return describeJSON(cmd.OutOrStdout(), m, in)
+			}
+			return fmt.Errorf("--format: want text or json, got %q", format)
+		},
+	}
+	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
+	return cmd
+}
+
+func num(x float64) string {
+	if math.IsNaN(x) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', 6, 64)
+}
+
+func evidenceLabel(e model.Evidence) string {
+	switch e {
+	case model.Quantitative:
+		return "Q"
+	case model.SignOnly:
+		return "S (sign only)"
+	}
+	return "-"
+}
+
+func describeText(w io.Writer, m *model.Model, in input) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "model %s: %s\nsource %s (SHA-256 %s)\ntime unit: %s\n", m.ID, m.Name, in.name, in.sha(), m.TimeUnit)
+	if m.Description != "" {
+		fmt.Fprintf(w, "%s\n", strings.TrimSpace(m.Description))
+	}
+	fmt.Fprintf(w, "\nSITES (%d)\n", len(m.Compartments))
+	fmt.Fprintln(tw, "id\tkind\tname\tenvironment")
+	for _, c := range m.Compartments {
+		var env []string
+		for _, k := range []string{"sebum", "moisture", "temperature", "pH"} {
+			if v, ok := c.Env[k]; ok {
+				env = append(env, k+"="+num(v))
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Kind, c.Name, strings.Join(env, " "))
+	}
+	tw.Flush()
+	member := map[string]string{}
+	for _, c := range m.Communities {
+		for _, mem := range c.Members {
+			member[mem] = c.ID
+		}
+	}
+	fmt.Fprintf(w, "\nCOMMUNITIES (%d)\n", len(m.Communities))
+	for _, c := range m.Communities {
+		fmt.Fprintf(w, "%s at %s: %d members, %d interactions\n", c.ID, c.Compartment, len(c.Members), len(c.Interactions))
+	}
+	fmt.Fprintf(w, "\nSPECIES / TAXA\n")
+	fmt.Fprintln(tw, "id\tsite\ttaxon\tinitial\tunit")
+	for _, s := range m.Species {
+		if member[s.ID] == "" {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Compartment, s.Taxon, num(s.Initial), s.Unit)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nHOST STATES\n")
+	fmt.Fprintln(tw, "id\tsite\tinitial\tunit\tevidence\tcitation")
+	for _, s := range m.Species {
+		if member[s.ID] != "" {
+			continue
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Compartment, num(s.Initial), s.Unit, evidenceLabel(s.Prov.Evidence), s.Prov.Citation)
+	}
+	tw.Flush()
+	if len(m.Inputs) > 0 {
+		fmt.Fprintf(w, "\nINPUTS (set by scenarios)\n")
+		fmt.Fprintln(tw, "id\tdefault\tunit\tnote")
+		for _, i := range m.Inputs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", i.ID, num(i.Default), i.Unit, i.Prov.Note)
+		}
+		tw.Flush()
+	}
+	var nq, ns int
+	fmt.Fprintf(w, "\nPARAMETERS\n")
+	fmt.Fprintln(tw, "id\tvalue\tunit\trange\tevidence\tcitation\tnote")
+	for _, p := range m.Parameters {
+		if !p.Constant {
+			continue
+		}
+		switch p.Prov.Evidence {
+		case model.Quantitative:
+			nq++
+		case model.SignOnly:
+			ns++
+		}
+		rng := ""
+		if !math.IsNaN(p.Min) || !math.IsNaN(p.Max) {
+			rng = "[" + num(p.Min) + ", " + num(p.Max) + "]"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, num(p.Value), p.Unit, rng, evidenceLabel(p.Prov.Evidence), p.Prov.Citation, p.Prov.Note)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d parameters: %d Q (magnitude from a source), %d S (sign only: conservative magnitude)\n", nq+ns+countOther(m), nq, ns)
+	if len(m.Couplings) > 0 {
+		fmt.Fprintf(w, "\nCOUPLINGS (%d)\n", len(m.Couplings))
+		fmt.Fprintln(tw, "from\tto\tsign\tparameter\tvalue\tevidence\tmechanism\tcitation")
+		vals := map[string]float64{}
+		for _, p := range m.Parameters {
+			vals[p.ID] = p.Value
+		}
+		nS := 0
+		for _, c := range m.Couplings {
+			sign := "+"
+			if c.Sign < 0 {
+				sign = "-"
+			}
+			ev := evidenceLabel(c.Prov.Evidence)
+			if c.Prov.Evidence == model.SignOnly {
+				nS++
+				ev = "S (sign only; conservative default)"
+			}
+			v := ""
+			if c.Param != "" {
+				v = num(vals[c.Param])
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.From, c.To, sign, c.Param, v, ev, c.Mechanism, c.Prov.Citation)
+		}
+		tw.Flush()
+		fmt.Fprintf(w, "%d of %d couplings are sign-only (S): their gains are conservative defaults; set them with --set to explore.\n", nS, len(m.Couplings))
+	}
+	return nil
+}
+
+func countOther(m *model.Model) int {
+	n := 0
+	for _, p := range m.Parameters {
+		if p.Constant && p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly {
+			n++
+		}
+	}
+	return n
+}
+
+type jsonDescribe struct {
+	ID          string          `json:"id"`
+	Name        string          `json:"name"`
+	Source      string          `json:"source"`
+	SHA256      string          `json:"sha256"`
+	TimeUnit    string          `json:"time_unit"`
+	Sites       []jsonSite      `json:"sites"`
+	Species     []jsonSpecies   `json:"species"`
+	HostStates  []jsonSpecies   `json:"host_states"`
+	Inputs      []jsonInput     `json:"inputs"`
+	Parameters  []jsonParameter `json:"parameters"`
+	Couplings   []jsonCoupling  `json:"couplings"`
+	Observables []string        `json:"observables"`
+}
+
+type jsonSite struct {
+	ID   string             `json:"id"`
+	Kind string             `json:"kind"`
+	Name string             `json:"name"`
+	Env  map[string]float64 `json:"env,omitempty"`
+}
+
+type jsonSpecies struct {
+	ID       string  `json:"id"`
+	Site     string  `json:"site"`
+	Taxon    string  `json:"taxon,omitempty"`
+	Initial  float64 `json:"initial"`
+	Unit     string  `json:"unit,omitempty"`
+	Evidence string  `json:"evidence,omitempty"`
+	Citation string  `json:"citation,omitempty"`
+}
+
+type jsonInput struct {
+	ID      string  `json:"id"`
+	Default float64 `json:"default"`
+	Unit    string  `json:"unit,omitempty"`
+}
+
+type jsonParameter struct {
+	ID       string   `json:"id"`
+	Value    float64  `json:"value"`
+	Unit     string   `json:"unit,omitempty"`
+	Min      *float64 `json:"min,omitempty"`
+	Max      *float64 `json:"max,omitempty"`
+	Evidence string   `json:"evidence"`
+	SignOnly bool     `json:"sign_only"`
+	Citation string   `json:"citation"`
+	Note     string   `json:"note,omitempty"`
+	Source   string   `json:"source,omitempty"`
+}
+
+type jsonCoupling struct {
+	From      string `json:"from"`
+	To        string `json:"to"`
+	Sign      int    `json:"sign"`
+	Parameter string `json:"parameter,omitempty"`
+	Mechanism string `json:"mechanism"`
+	Evidence  string `json:"evidence"`
+	SignOnly  bool   `json:"sign_only"`
+	Citation  string `json:"citation"`
+}
+
+func describeJSON(w io.Writer, m *model.Model, in input) error {
+	d := jsonDescribe{ID: m.ID, Name: m.Name, Source: in.name, SHA256: in.sha(), TimeUnit: m.TimeUnit,
+		Sites: []jsonSite{}, Species: []jsonSpecies{}, HostStates: []jsonSpecies{}, Inputs: []jsonInput{},
+		Parameters: []jsonParameter{}, Couplings: []jsonCoupling{}, Observables: []string{}}
+	for _, c := range m.Compartments {
+		d.Sites = append(d.Sites, jsonSite{ID: c.ID, Kind: c.Kind, Name: c.Name, Env: c.Env})
+	}
+	member := map[string]bool{}
+	for _, c := range m.Communities {
+		for _, mem := range c.Members {
+			member[mem] = true
+		}
+	}
+	for _, s := range m.Species {
+		js := jsonSpecies{ID: s.ID, Site: s.Compartment, Taxon: s.Taxon, Initial: s.Initial, Unit: s.Unit,
+			Evidence: string(s.Prov.Evidence), Citation: s.Prov.Citation}
+		if member[s.ID] {
+			d.Species = append(d.Species, js)
+		} else {
+			d.HostStates = append(d.HostStates, js)
+		}
+	}
+	for _, i := range m.Inputs {
+		d.Inputs = append(d.Inputs, jsonInput{ID: i.ID, Default: i.Default, Unit: i.Unit})
+	}
+	for _, p := range m.Parameters {
+		if !p.Constant {
+			continue
+		}
+		jp := jsonParameter{ID: p.ID, Value: p.Value, Unit: p.Unit, Evidence: string(p.Prov.Evidence),
+			SignOnly: p.Prov.Evidence == model.SignOnly, Citation: p.Prov.Citation, Note: p.Prov.Note, Source: p.Src.String()}
+		if !math.IsNaN(p.Min) {
+			v := p.Min
+			jp.Min = &v
+		}
+		if !math.IsNaN(p.Max) {
+			v := p.Max
+			jp.Max = &v
+		}
+		d.Parameters = append(d.Parameters, jp)
+	}
+	for _, c := range m.Couplings {
+		d.Couplings = append(d.Couplings, jsonCoupling{From: c.From, To: c.To, Sign: c.Sign, Parameter: c.Param, Mechanism: c.Mechanism,
+			Evidence: string(c.Prov.Evidence), SignOnly: c.Prov.Evidence == model.SignOnly, Citation: c.Prov.Citation})
+	}
+	for _, o := range m.Observables {
+		d.Observables = append(d.Observables, o.ID)
+	}
+	sort.Strings(d.Observables)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
 }

@@ -1,0 +1,255 @@
+package cohort
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Dist is a marginal distribution of a subject parameter or covariate as
+// written in a spec:
+//
+//	{dist: normal, mean: M, sd: S [, lower: L] [, upper: U]}
+//	{dist: lognormal, median: M, sdlog: S [, lower, upper]}   (or meanlog instead of median)
+//	{dist: uniform, lower: L, upper: U}
+//	{dist: categorical, values: [...], probs: [...]}
+//	{dist: fixed, value: V}
+//
+// lower/upper on normal and lognormal truncate the distribution (draws by
+// inverse CDF on the truncated range, so copula correlations are kept).
+type Dist struct {
+	Dist    string    `yaml:"dist"`
+	Mean    *float64  `yaml:"mean"`
+	SD      *float64  `yaml:"sd"`
+	Median  *float64  `yaml:"median"`
+	MeanLog *float64  `yaml:"meanlog"`
+	SDLog   *float64  `yaml:"sdlog"`
+	Lower   *float64  `yaml:"lower"`
+	Upper   *float64  `yaml:"upper"`
+	Value   any       `yaml:"value"`
+	Values  []any     `yaml:"values"`
+	Probs   []float64 `yaml:"probs"`
+
+	// resolved
+	lo, hi float64 // truncation bounds (value scale)
+	mu, sd float64 // normal / log-normal location and scale
+	cum    []float64
+	labels []string
+	nums   []float64
+}
+
+// check validates the distribution and resolves its parameters. numeric
+// requires categorical values to be numbers.
+func (d *Dist) check(numeric bool) error {
+	d.lo, d.hi = math.Inf(-1), math.Inf(1)
+	if d.Lower != nil {
+		d.lo = *d.Lower
+	}
+	if d.Upper != nil {
+		d.hi = *d.Upper
+	}
+	if d.lo > d.hi {
+		return fmt.Errorf("lower %v > upper %v", d.lo, d.hi)
+	}
+	need := func(p *float64, name string) (float64, error) {
+		if p == nil {
+			return 0, fmt.Errorf("%s distribution needs %s", d.Dist, name)
+		}
+		if math.IsNaN(*p) || math.IsInf(*p, 0) {
+			return 0, fmt.Errorf("%s must be finite", name)
+		}
+		return *p, nil
+	}
+	var err error
+	switch d.Dist {
+	case "normal", "truncated-normal":
+		if d.mu, err = need(d.Mean, "mean"); err != nil {
+			return err
+		}
+		if d.sd, err = need(d.SD, "sd"); err != nil {
+			return err
+		}
+		if d.sd < 0 {
+			return fmt.Errorf("negative sd %v", d.sd)
+		}
+		if d.Dist == "truncated-normal" && d.Lower == nil && d.Upper == nil {
+			return fmt.Errorf("truncated-normal needs lower and/or upper")
+		}
+	case "lognormal":
+		switch {
+		case d.Median != nil && d.MeanLog != nil:
+			return fmt.Errorf("lognormal: give median or meanlog, not both")
+		case d.Median != nil:
+			if *d.Median <= 0 {
+				return fmt.Errorf("lognormal median must be > 0, got %v", *d.Median)
+			}
+			d.mu = math.Log(*d.Median)
+		case d.MeanLog != nil:
+			d.mu = *d.MeanLog
+		default:
+			return fmt.Errorf("lognormal distribution needs median or meanlog")
+		}
+		if d.sd, err = need(d.SDLog, "sdlog"); err != nil {
+			return err
+		}
+		if d.sd < 0 {
+			return fmt.Errorf("negative sdlog %v", d.sd)
+		}
+		if d.hi <= 0 {
+			return fmt.Errorf("lognormal upper bound must be > 0")
+		}
+	case "uniform":
+		if d.Lower == nil || d.Upper == nil {
+			return fmt.Errorf("uniform distribution needs lower and upper")
+		}
+		if math.IsInf(d.lo, 0) || math.IsInf(d.hi, 0) {
+			return fmt.Errorf("uniform bounds must be finite")
+		}
+	case "categorical":
+		if len(d.Values) == 0 {
+			return fmt.Errorf("categorical distribution needs values")
+		}
+		if len(d.Probs) != len(d.Values) {
+			return fmt.Errorf("categorical: %d values but %d probs", len(d.Values), len(d.Probs))
+		}
+		var s float64
+		for _, p := range d.Probs {
+			if !(p >= 0) || math.IsInf(p, 0) {
+				return fmt.Errorf("categorical: probabilities must be >= 0, got %v", p)
+			}
+			s += p
+		}
+		if math.Abs(s-1) > 1e-6 {
+			return fmt.Errorf("categorical: probabilities sum to %v, want 1", s)
+		}
+		d.cum = d.cum[:0]
+		var c float64
+		for _, p := range d.Probs {
+			c += p
+			d.cum = append(d.cum, c/s)
+		}
+		for _, v := range d.Values {
+			lab := fmt.Sprint(v)
+			d.labels = append(d.labels, lab)
+			if numeric {
+				x, ok := asFloat(v)
+				if !ok {
+					return fmt.Errorf("categorical value %q is not a number", lab)
+				}
+				d.nums = append(d.nums, x)
+			}
+		}
+	case "fixed":
+		if d.Value == nil {
+			return fmt.Errorf("fixed distribution needs value")
+		}
+		lab := fmt.Sprint(d.Value)
+		d.labels = []string{lab}
+		d.cum = []float64{1}
+		if numeric {
+			x, ok := asFloat(d.Value)
+			if !ok {
+				return fmt.Errorf("fixed value %q is not a number", lab)
+			}
+			d.nums = []float64{x}
+		}
+	case "":
+		return fmt.Errorf("missing dist (normal, lognormal, uniform, truncated-normal, categorical, fixed)")
+	default:
+		return fmt.Errorf("unknown dist %q (want normal, lognormal, uniform, truncated-normal, categorical or fixed)", d.Dist)
+	}
+	if d.Dist == "normal" || d.Dist == "truncated-normal" || d.Dist == "lognormal" {
+		a, b := d.cdf(d.lo), d.cdf(d.hi)
+		if !(b > a) && d.sd > 0 {
+			return fmt.Errorf("truncation range [%v, %v] has zero probability", d.lo, d.hi)
+		}
+	}
+	return nil
+}
+
+func asFloat(v any) (float64, bool) {
+	switch x := v.(type) {
+	case int:
+		return float64(x), true
+	case int64:
+		return float64(x), true
+	case uint64:
+		return float64(x), true
+	case float64:
+		return x, true
+	case bool:
+		if x {
+			return 1, true
+		}
+		return 0, true
+	case string:
+		f, err := strconv.ParseFloat(x, 64)
+		return f, err == nil
+	}
+	return 0, false
+}
+
+// cdf of the untruncated continuous distribution at x (value scale).
+func (d *Dist) cdf(x float64) float64 {
+	switch d.Dist {
+	case "lognormal":
+		if x <= 0 {
+			return 0
+		}
+		if math.IsInf(x, 1) {
+			return 1
+		}
+		return distuv.UnitNormal.CDF((math.Log(x) - d.mu) / d.sd)
+	default:
+		if math.IsInf(x, -1) {
+			return 0
+		}
+		if math.IsInf(x, 1) {
+			return 1
+		}
+		return distuv.UnitNormal.CDF((x - d.mu) / d.sd)
+	}
+}
+
+// Quantile maps u in (0,1) to a value and, for categorical and fixed
+// distributions, its label.
+func (d *Dist) Quantile(u float64) (float64, string) {
+	switch d.Dist {
+	case "uniform":
+		return d.lo + u*(d.hi-d.lo), ""
+	case "categorical", "fixed":
+		k := len(d.cum) - 1
+		for i, c := range d.cum {
+			if u < c {
+				k = i
+				break
+			}
+		}
+		var x float64
+		if d.nums != nil {
+			x = d.nums[k]
+		}
+		return x, d.labels[k]
+	}
+	if d.sd == 0 {
+		x := d.mu
+		if d.Dist == "lognormal" {
+			x = math.Exp(d.mu)
+		}
+		return math.Min(math.Max(x, d.lo), d.hi), ""
+	}
+	a, b := d.cdf(d.lo), d.cdf(d.hi)
+	v := a + u*(b-a)
+	v = math.Min(math.Max(v, 1e-300), 1-1e-16)
+	z := distuv.UnitNormal.Quantile(v)
+	x := d.mu + d.sd*z
+	if d.Dist == "lognormal" {
+		x = math.Exp(x)
+	}
+	return math.Min(math.Max(x, d.lo), d.hi), ""
+}
+
+// Categorical reports whether draws are labels rather than numbers.
+func (d *Dist) Categorical() bool { return d.Dist == "categorical" || d.Dist == "fixed" }

@@ -1,0 +1,544 @@
+package cohort
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
+
+	"github.com/holobiont/holobiont/internal/safefile"
+	"github.com/holobiont/holobiont/table"
+)
+
+// Output file names in a cohort directory.
+const (
+	FileSubjects        = "subjects.csv"
+	FileSubjectsParquet = "subjects.parquet"
+	FileSamples         = "samples.csv"
+	FileSamplesParquet  = "samples.parquet"
+	FileMeasurements    = "measurements.csv"
+	FileMetadata        = "sample-metadata.tsv"
+	FileBIOM            = "counts.biom"      // BIOM 2.1 HDF5
+	FileBIOMJSON        = "counts.json.biom" // BIOM 1.0 JSON
+	FileTruthAbundance  = "truth-abundance.csv"
+	FileTruth           = "truth-trajectories.csv"
+	FileManifest        = "manifest.json"
+)
+
+// Manifest is written last, atomically, by a complete run or merge.
+type Manifest struct {
+	SpecHash string
+	Name     string
+	N        int
+	Seed     uint64
+	Failed   int               // subjects whose integration failed (their rows say so)
+	Files    map[string]string // name -> sha256
+}
+
+// col is an output column; str marks string columns.
+type col struct {
+	name string
+	str  bool
+}
+
+// tabSink writes rows to a CSV file and a Parquet file with the same columns.
+type tabSink struct {
+	cols   []col
+	csvF   *safefile.File
+	csvW   *csv.Writer
+	pqF    *safefile.File
+	pqW    *parquet.Writer
+	pqIdx  []int
+	row    parquet.Row
+	buf    []string
+	rowBuf []parquet.Row
+}
+
+func newTabSink(dir, csvName, pqName string, cols []col) (*tabSink, error) {
+	t := &tabSink{cols: cols}
+	var err error
+	if t.csvF, err = safefile.Create(filepath.Join(dir, csvName)); err != nil {
+		return nil, err
+	}
+	t.csvW = csv.NewWriter(t.csvF)
+	hdr := make([]string, len(cols))
+	for i, c := range cols {
+		hdr[i] = c.name
+	}
+	t.csvW.Write(hdr)
+	if pqName != "" {
+		g := parquet.Group{}
+		for _, c := range cols {
+			if c.str {
+				g[c.name] = parquet.String()
+			} else {
+				g[c.name] = parquet.Leaf(parquet.DoubleType)
+			}
+		}
+		schema := parquet.NewSchema("rows", g)
+		pos := map[string]int{}
+		for i, f := range schema.Fields() {
+			pos[f.Name()] = i
+		}
+		for _, c := range cols {
+			t.pqIdx = append(t.pqIdx, pos[c.name])
+		}
+		if t.pqF, err = safefile.Create(filepath.Join(dir, pqName)); err != nil {
+			t.csvF.Abort()
+			return nil, err
+		}
+		t.pqW = parquet.NewWriter(t.pqF, schema, parquet.CreatedBy("holobiont", "cohort", ""))
+	}
+	return t, nil
+}
+
+// write appends one row: each value is a string or a float64.
+func (t *tabSink) write(vals []any) error {
+	t.buf = t.buf[:0]
+	if t.pqW != nil {
+		t.row = make(parquet.Row, len(vals))
+	}
+	for i, v := range vals {
+		switch x := v.(type) {
+		case string:
+			t.buf = append(t.buf, x)
+			if t.pqW != nil {
+				t.row[t.pqIdx[i]] = parquet.ByteArrayValue([]byte(x)).Level(0, 0, t.pqIdx[i])
+			}
+		case float64:
+			t.buf = append(t.buf, fmtNum(x))
+			if t.pqW != nil {
+				t.row[t.pqIdx[i]] = parquet.DoubleValue(x).Level(0, 0, t.pqIdx[i])
+			}
+		default:
+			return fmt.Errorf("internal: column %s: %T", t.cols[i].name, v)
+		}
+	}
+	if t.pqW != nil {
+		t.rowBuf = append(t.rowBuf, t.row)
+		if len(t.rowBuf) >= 1024 {
+			if _, err := t.pqW.WriteRows(t.rowBuf); err != nil {
+				return err
+			}
+			t.rowBuf = t.rowBuf[:0]
+		}
+	}
+	return t.csvW.Write(t.buf)
+}
+
+func (t *tabSink) commit() error {
+	t.csvW.Flush()
+	if err := t.csvW.Error(); err != nil {
+		return err
+	}
+	if t.pqW != nil {
+		if len(t.rowBuf) > 0 {
+			if _, err := t.pqW.WriteRows(t.rowBuf); err != nil {
+				return err
+			}
+		}
+		if err := t.pqW.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t *tabSink) abort() {
+	t.csvF.Abort()
+	if t.pqF != nil {
+		t.pqF.Abort()
+	}
+}
+
+func fmtNum(x float64) string {
+	if math.IsNaN(x) {
+		return "NA"
+	}
+	return formatFloat(x)
+}
+
+// subjectID formats subject i.
+func subjectID(i int) string { return fmt.Sprintf("S%06d", i+1) }
+
+func sampleID(i int, site string, t float64) string {
+	return fmt.Sprintf("%s.%s.d%s", subjectID(i), site, formatFloat(t))
+}
+
+// Assemble reads the layout and chunks of the run directories dirs (one
+// unsharded run, or all shards of one spec) and writes the cohort outputs
+// into out, manifest last. It refuses directories of different specs and
+// reports missing chunks.
+func Assemble(ctx context.Context, dirs []string, out string) error {
+	if len(dirs) == 0 {
+		return fmt.Errorf("merge: no directories")
+	}
+	lay, lb, err := readLayout(dirs[0])
+	if err != nil {
+		return err
+	}
+	for _, d := range dirs[1:] {
+		l2, b2, err := readLayout(d)
+		if err != nil {
+			return err
+		}
+		if l2.SpecHash != lay.SpecHash || string(b2) != string(lb) {
+			return fmt.Errorf("merge: %s and %s come from different specs (spec hash %.12s vs %.12s)", dirs[0], d, lay.SpecHash, l2.SpecHash)
+		}
+	}
+	for _, d := range dirs {
+		if b, err := os.ReadFile(filepath.Join(d, "shard.json")); err == nil {
+			var sm ShardManifest
+			if err := json.Unmarshal(b, &sm); err != nil || sm.SpecHash != lay.SpecHash {
+				return fmt.Errorf("merge: %s/shard.json: shard of a different spec", d)
+			}
+		}
+	}
+	nch := lay.NumChunks()
+	paths := make([]string, nch)
+	var missing []string
+	for k := 0; k < nch; k++ {
+		for _, d := range dirs {
+			if _, err := os.Stat(chunkPath(d, k)); err == nil {
+				paths[k] = chunkPath(d, k)
+				break
+			}
+		}
+		if paths[k] == "" {
+			missing = append(missing, fmt.Sprint(k))
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("merge: chunks %s of %d are missing (a shard not run or not finished?)", strings.Join(missing, ", "), nch)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	os.Remove(filepath.Join(out, FileManifest))
+	if abs1, _ := filepath.Abs(out); true {
+		same := false
+		for _, d := range dirs {
+			if abs2, _ := filepath.Abs(d); abs2 == abs1 {
+				same = true
+			}
+		}
+		if !same {
+			if err := safefile.WriteFile(filepath.Join(out, "layout.json"), lb); err != nil {
+				return err
+			}
+		}
+	}
+	return writeOutputs(ctx, lay, paths, out)
+}
+
+func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) (err error) {
+	// Column sets.
+	subCols := []col{{"subject", true}, {"index", false}}
+	if len(lay.Arms) > 0 {
+		subCols = append(subCols, col{"arm", true})
+	}
+	for _, c := range lay.Covs {
+		subCols = append(subCols, col{c, true})
+	}
+	for _, p := range lay.Params {
+		subCols = append(subCols, col{"param." + p, false})
+	}
+	for _, e := range lay.Endpoints {
+		subCols = append(subCols, col{e, false})
+	}
+	subCols = append(subCols, col{"status", true})
+	nq := 0
+	smpCols := []col{{"sample-id", true}, {"subject", true}, {"body-site", true}, {"time", false}, {"depth", false}, {"reads", false}, {"load_true", false}}
+	var sinks []*tabSink
+	defer func() {
+		if err != nil {
+			for _, s := range sinks {
+				s.abort()
+			}
+		}
+	}()
+	subs, err := newTabSink(out, FileSubjects, FileSubjectsParquet, subCols)
+	if err != nil {
+		return err
+	}
+	sinks = append(sinks, subs)
+	// qPCR replicate columns: from the first chunk's first sample.
+	first, err := readChunk(paths[0])
+	if err != nil {
+		return err
+	}
+	if len(first.Subjects) > 0 && len(first.Subjects[0].Samples) > 0 {
+		nq = len(first.Subjects[0].Samples[0].QPCR)
+	}
+	for r := 0; r < nq; r++ {
+		smpCols = append(smpCols, col{fmt.Sprintf("qpcr_%d", r+1), false})
+	}
+	smps, err := newTabSink(out, FileSamples, FileSamplesParquet, smpCols)
+	if err != nil {
+		return err
+	}
+	sinks = append(sinks, smps)
+	meas, err := newTabSink(out, FileMeasurements, "", []col{{"subject", true}, {"measurement", true}, {"instrument", true}, {"time", false}, {"value", false}, {"latent", false}})
+	if err != nil {
+		return err
+	}
+	sinks = append(sinks, meas)
+	truthAb, err := newTabSink(out, FileTruthAbundance, "", []col{{"sample-id", true}, {"taxon", true}, {"relative", false}, {"reads", false}})
+	if err != nil {
+		return err
+	}
+	sinks = append(sinks, truthAb)
+	var truth *tabSink
+	if len(lay.Truth) > 0 {
+		if truth, err = newTabSink(out, FileTruth, "", []col{{"subject", true}, {"time", false}, {"variable", true}, {"value", false}}); err != nil {
+			return err
+		}
+		sinks = append(sinks, truth)
+	}
+	// Count table and metadata accumulate (one row per sample).
+	tab := &table.Table{FeatureIDs: lay.Features, Taxonomy: lay.Taxonomy, Indptr: []int{0}}
+	md := &table.Metadata{Columns: []string{"subject", "body-site", "time"}}
+	md.Types = []string{"categorical", "categorical", "numeric"}
+	if len(lay.Arms) > 0 {
+		md.Columns = append(md.Columns, "arm")
+		md.Types = append(md.Types, "categorical")
+	}
+	for range lay.Covs {
+		md.Types = append(md.Types, "categorical") // refined below
+	}
+	md.Columns = append(md.Columns, lay.Covs...)
+	md.Columns = append(md.Columns, lay.Measures...)
+	for range lay.Measures {
+		md.Types = append(md.Types, "numeric")
+	}
+	md.Columns = append(md.Columns, "depth", "qpcr_mean", "status")
+	md.Types = append(md.Types, "numeric", "numeric", "categorical")
+	covNumeric := make([]bool, len(lay.Covs))
+	for i := range covNumeric {
+		covNumeric[i] = true
+	}
+	failed := 0
+	var vals []any
+	type kv struct {
+		f int32
+		v float64
+	}
+	var ents []kv
+	for k, path := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		cf := first
+		if k > 0 {
+			if cf, err = readChunk(path); err != nil {
+				return err
+			}
+		}
+		if cf.SpecHash != lay.SpecHash {
+			return fmt.Errorf("%s: chunk of a different spec", path)
+		}
+		for _, s := range cf.Subjects {
+			sid := subjectID(s.Index)
+			status := "ok"
+			if s.Err != "" {
+				status = "failed: " + s.Err
+				failed++
+			}
+			vals = append(vals[:0], sid, float64(s.Index))
+			arm := ""
+			if len(lay.Arms) > 0 {
+				arm = lay.Arms[s.Arm]
+				vals = append(vals, arm)
+			}
+			for ci, c := range s.Covs {
+				vals = append(vals, c)
+				if math.IsNaN(s.CovNums[ci]) {
+					covNumeric[ci] = false
+				}
+			}
+			for _, v := range s.Params {
+				vals = append(vals, v)
+			}
+			for _, v := range s.Endpoints {
+				vals = append(vals, v)
+			}
+			vals = append(vals, status)
+			if err := subs.write(vals); err != nil {
+				return err
+			}
+			for mi, m := range lay.Measures {
+				for ti, t := range lay.MeasureTimes[mi] {
+					if err := meas.write([]any{sid, m, lay.Instruments[mi], t, s.Measures[mi][ti], s.MeasTrue[mi][ti]}); err != nil {
+						return err
+					}
+				}
+			}
+			for j, smp := range s.Samples {
+				site, t := lay.Sites[j], lay.Times[j]
+				id := sampleID(s.Index, site, t)
+				reads := 0
+				for _, c := range smp.Counts {
+					reads += int(c)
+				}
+				vals = append(vals[:0], id, sid, site, t, float64(smp.Depth), float64(reads), smp.Load)
+				var qm float64
+				for _, q := range smp.QPCR {
+					vals = append(vals, q)
+					qm += q / float64(len(smp.QPCR))
+				}
+				if err := smps.write(vals); err != nil {
+					return err
+				}
+				ents = ents[:0]
+				for mi, c := range smp.Counts {
+					if err := truthAb.write([]any{id, lay.SiteMembers[j][mi], smp.Rel[mi], float64(c)}); err != nil {
+						return err
+					}
+					if c > 0 {
+						ents = append(ents, kv{int32(lay.SiteFeature[j][mi]), float64(c)})
+					}
+				}
+				sort.Slice(ents, func(a, b int) bool { return ents[a].f < ents[b].f })
+				for _, e := range ents {
+					tab.Indices = append(tab.Indices, e.f)
+					tab.Data = append(tab.Data, e.v)
+				}
+				tab.SampleIDs = append(tab.SampleIDs, id)
+				tab.Indptr = append(tab.Indptr, len(tab.Data))
+				row := []string{sid, site, formatFloat(t)}
+				if len(lay.Arms) > 0 {
+					row = append(row, arm)
+				}
+				row = append(row, s.Covs...)
+				for mi := range lay.Measures {
+					row = append(row, fmtNum(nearest(lay.MeasureTimes[mi], s.Measures[mi], t)))
+				}
+				st := "ok"
+				if s.Err != "" {
+					st = "failed"
+				}
+				row = append(row, formatFloat(float64(smp.Depth)), fmtNum(qm), st)
+				md.IDs = append(md.IDs, id)
+				md.Values = append(md.Values, row)
+			}
+			if truth != nil {
+				for ti, t := range lay.TruthTimes {
+					for qi, q := range lay.Truth {
+						if err := truth.write([]any{sid, t, q, s.Truth[ti][qi]}); err != nil {
+							return err
+						}
+					}
+				}
+			}
+		}
+	}
+	off := 3
+	if len(lay.Arms) > 0 {
+		off = 4
+	}
+	for i, num := range covNumeric {
+		if num {
+			md.Types[off+i] = "numeric"
+		}
+	}
+	for _, s := range sinks {
+		if err := s.commit(); err != nil {
+			return err
+		}
+	}
+	files := map[string]string{}
+	commitAll := func() error {
+		for _, s := range sinks {
+			if err := s.csvF.Commit(); err != nil {
+				return err
+			}
+			if s.pqF != nil {
+				if err := s.pqF.Commit(); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
+	if err := commitAll(); err != nil {
+		return err
+	}
+	sinks = nil
+	if err := writeWith(filepath.Join(out, FileMetadata), func(w io.Writer) error { return table.WriteMetadata(w, md) }); err != nil {
+		return err
+	}
+	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := writeWith(filepath.Join(out, FileBIOMJSON), func(w io.Writer) error {
+		return table.WriteBIOMJSON(w, tab, table.JSONOptions{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch})
+	}); err != nil {
+		return err
+	}
+	if err := table.WriteHDF5(filepath.Join(out, FileBIOM), tab, table.HDF5Options{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch}); err != nil {
+		return err
+	}
+	names := []string{FileSubjects, FileSubjectsParquet, FileSamples, FileSamplesParquet, FileMeasurements, FileMetadata, FileBIOM, FileBIOMJSON, FileTruthAbundance}
+	if truth != nil {
+		names = append(names, FileTruth)
+	}
+	for _, n := range names {
+		h, err := hashFile(filepath.Join(out, n))
+		if err != nil {
+			return err
+		}
+		files[n] = h
+	}
+	mb, _ := json.MarshalIndent(&Manifest{SpecHash: lay.SpecHash, Name: lay.Name, N: lay.N, Seed: lay.Seed, Failed: failed, Files: files}, "", " ")
+	return safefile.WriteFile(filepath.Join(out, FileManifest), append(mb, '\n'))
+}
+
+// nearest returns the value measured at the time closest to t (earlier on ties).
+func nearest(times, vals []float64, t float64) float64 {
+	best, bd := math.NaN(), math.Inf(1)
+	for i, x := range times {
+		if d := math.Abs(x - t); d < bd {
+			best, bd = vals[i], d
+		}
+	}
+	return best
+}
+
+func writeWith(path string, fn func(io.Writer) error) error {
+	f, err := safefile.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := fn(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}

@@ -1,0 +1,475 @@
+package cohort
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/holobiont/holobiont/model"
+	"github.com/holobiont/holobiont/modelfile"
+	"github.com/holobiont/holobiont/models"
+	"github.com/holobiont/holobiont/observe"
+	"github.com/holobiont/holobiont/sim"
+	"github.com/holobiont/holobiont/system"
+)
+
+// Plan is a spec compiled against its model: everything a worker needs to
+// simulate and observe one subject. A Plan is read-only after Compile and
+// safe for concurrent use; workers clone its System.
+type Plan struct {
+	Spec      *Spec
+	Model     *model.Model
+	System    *system.System
+	Scenario  *modelfile.Scenario
+	Schedule  *sim.Schedule
+	ParamIDs  []string
+	CovIDs    []string
+	chol      *mat.TriDense // lower Cholesky factor of the copula correlation (nil = identity)
+	dists     []*Dist       // params then covariates
+	Sites     []SiteInfo
+	Features  []string // union of member short names across sampled sites, in first-seen order
+	Taxonomy  [][]string
+	Samples   []SamplePoint // per subject, in order
+	Measures  []MeasurePlan
+	Endpoints []EndpointPlan
+	Truth     []Quantity
+	OutTimes  []float64 // output times (scenario time) of the run
+	depth     observe.Depth
+	counts    observe.Counts
+	qpcr      observe.QPCR
+	start     float64 // integration start (scenario start - burn-in)
+	end       float64
+	varIndex  map[string]int
+	arms      []string // trial arm names (nil for cohorts)
+}
+
+// SiteInfo lists a site's community members.
+type SiteInfo struct {
+	Site    string
+	Members []string // short names (species id without the "site." prefix)
+	Index   []int    // indices into VariableNames()
+	Feature []int    // indices into Plan.Features
+}
+
+// SamplePoint is one swab: a site at a time.
+type SamplePoint struct {
+	Site string
+	Time float64
+	site int // index into Sites
+	row  int // index into OutTimes
+}
+
+// MeasurePlan is a host measurement with its instrument.
+type MeasurePlan struct {
+	Name  string
+	Inst  observe.Instrument
+	Q     Quantity
+	Times []float64
+	rows  []int
+}
+
+// EndpointPlan is a resolved endpoint.
+type EndpointPlan struct {
+	Endpoint
+	Q                   Quantity
+	row, fromRow, toRow int
+}
+
+// Quantity is a computable per-row quantity: a model variable, the relative
+// abundance of one member at its site, or the Shannon index of a site.
+type Quantity struct {
+	Text  string
+	kind  int // 0 variable, 1 rel, 2 shannon
+	index int // variable index (kind 0, 1)
+	site  int // site members (kind 1, 2) as variable indices
+	sites []SiteInfo
+}
+
+// Eval computes the quantity from a row of VariableNames() values.
+func (q Quantity) Eval(row []float64) float64 {
+	switch q.kind {
+	case 1:
+		var s float64
+		for _, j := range q.sites[q.site].Index {
+			s += math.Max(row[j], 0)
+		}
+		if s <= 0 {
+			return 0
+		}
+		return math.Max(row[q.index], 0) / s
+	case 2:
+		var s, h float64
+		for _, j := range q.sites[q.site].Index {
+			s += math.Max(row[j], 0)
+		}
+		if s <= 0 {
+			return 0
+		}
+		for _, j := range q.sites[q.site].Index {
+			if p := math.Max(row[j], 0) / s; p > 0 {
+				h -= p * math.Log(p)
+			}
+		}
+		return h
+	}
+	return row[q.index]
+}
+
+// Resolver reads a model or scenario named in a spec: "shipped:NAME" is a
+// shipped file; other names are paths relative to the spec's directory.
+func readRef(specFile, ref string) (string, []byte, error) {
+	if name, ok := strings.CutPrefix(ref, "shipped:"); ok {
+		b, err := models.Read(name)
+		if err != nil {
+			return "", nil, fmt.Errorf("no shipped file %q (shipped models: %s)", name, strings.Join(models.List(), ", "))
+		}
+		return ref, b, nil
+	}
+	p := ref
+	if !filepath.IsAbs(p) {
+		p = filepath.Join(filepath.Dir(specFile), p)
+	}
+	b, err := os.ReadFile(p)
+	return p, b, err
+}
+
+// Compile loads the spec's model and scenario and checks every name in
+// the spec against the compiled system, before any compute.
+func Compile(s *Spec) (*Plan, error) {
+	return compileWith(s, nil)
+}
+
+// compileWith compiles with an optional scenario override (trial arms).
+func compileWith(s *Spec, scenData []byte) (*Plan, error) {
+	modelRef := s.Model
+	if modelRef == "" {
+		modelRef = "shipped:" + models.DefaultModel
+	}
+	mname, mdata, err := readRef(s.File, modelRef)
+	if err != nil {
+		return nil, s.errAt("$.model", "model: %v", err)
+	}
+	m, err := modelfile.ParseModel(mname, mdata)
+	if err != nil {
+		return nil, err
+	}
+	sname, sdata := "(spec duration)", []byte(fmt.Sprintf("duration: %v\n", s.Duration))
+	if scenData != nil {
+		sname, sdata = s.File+" (arm scenario)", scenData
+	} else if s.Scenario != "" {
+		if sname, sdata, err = readRef(s.File, s.Scenario); err != nil {
+			return nil, s.errAt("$.scenario", "scenario: %v", err)
+		}
+	}
+	sc, err := modelfile.ParseScenario(sname, sdata, m)
+	if err != nil {
+		return nil, err
+	}
+	sched, err := sc.Schedule(m)
+	if err != nil {
+		return nil, err
+	}
+	sys, err := system.Compile(m)
+	if err != nil {
+		return nil, err
+	}
+	for _, st := range sc.Set {
+		if err := sys.SetParameter(st.Param, st.Value); err != nil {
+			return nil, fmt.Errorf("%s: %w", st.Src, err)
+		}
+	}
+	h := sha256.New()
+	h.Write([]byte(s.Hash))
+	h.Write(mdata)
+	h.Write(sdata)
+	s.Hash = hex.EncodeToString(h.Sum(nil))
+
+	p := &Plan{Spec: s, Model: m, System: sys, Scenario: sc, Schedule: sched, start: sc.Start - s.BurnIn, end: sc.End}
+	p.ParamIDs, p.CovIDs = s.Names()
+	pmap := map[string]*model.Parameter{}
+	for _, mp := range m.Parameters {
+		pmap[mp.ID] = mp
+	}
+	for _, id := range p.ParamIDs {
+		d := s.Parameters[id]
+		mp, ok := pmap[id]
+		if _, ok2 := sys.Parameter(id); !ok || !ok2 {
+			return nil, s.errAt("$.parameters."+quoteKey(id), "unknown parameter %q in model %s", id, mname)
+		}
+		lo, hi := support(d)
+		if (!math.IsNaN(mp.Min) && lo < mp.Min) || (!math.IsNaN(mp.Max) && hi > mp.Max) {
+			return nil, s.errAt("$.parameters."+quoteKey(id), "parameter %s: distribution support [%v, %v] exceeds the model's range [%v, %v]; add lower/upper to truncate it", id, lo, hi, mp.Min, mp.Max)
+		}
+		p.dists = append(p.dists, d)
+	}
+	for _, id := range p.CovIDs {
+		p.dists = append(p.dists, s.Covariates[id])
+	}
+	if err := p.buildCopula(); err != nil {
+		return nil, err
+	}
+	p.varIndex = map[string]int{}
+	for i, n := range sys.VariableNames() {
+		p.varIndex[n] = i
+	}
+	// Sites: communities of the model.
+	siteIdx := map[string]int{}
+	var all []SiteInfo
+	for _, c := range m.Communities {
+		si := SiteInfo{Site: c.Compartment}
+		for _, sp := range c.Members {
+			si.Members = append(si.Members, strings.TrimPrefix(sp, c.Compartment+"."))
+			si.Index = append(si.Index, p.varIndex[sp])
+		}
+		siteIdx[c.Compartment] = len(all)
+		all = append(all, si)
+	}
+	p.Sites = all
+	taxon := map[string]string{}
+	for _, sp := range m.Species {
+		taxon[sp.ID] = sp.Taxon
+	}
+	// Output times.
+	times := map[float64]bool{}
+	addT := func(path string, t float64) error {
+		if t < sc.Start || t > sc.End || math.IsNaN(t) {
+			return s.errAt(path, "time %v outside the scenario [%v, %v]", t, sc.Start, sc.End)
+		}
+		times[t] = true
+		return nil
+	}
+	for t := sc.Start; t <= sc.End+1e-9; t += s.Grid {
+		times[math.Min(t, sc.End)] = true
+	}
+	times[sc.End] = true
+	type rawSample struct {
+		site string
+		t    float64
+	}
+	var raws []rawSample
+	featIdx := map[string]int{}
+	for i, sm := range s.Sampling {
+		for j, t := range sm.Times {
+			if err := addT(fmt.Sprintf("$.sampling[%d].times[%d]", i, j), t); err != nil {
+				return nil, err
+			}
+		}
+		for j, site := range sm.Sites {
+			k, ok := siteIdx[site]
+			if !ok {
+				var known []string
+				for _, x := range all {
+					known = append(known, x.Site)
+				}
+				return nil, s.errAt(fmt.Sprintf("$.sampling[%d].sites[%d]", i, j), "unknown site %q (model sites with communities: %s)", site, strings.Join(known, ", "))
+			}
+			si := &p.Sites[k]
+			if si.Feature == nil {
+				c := m.Communities[k]
+				for mi, short := range si.Members {
+					f, ok := featIdx[short]
+					if !ok {
+						f = len(p.Features)
+						featIdx[short] = f
+						p.Features = append(p.Features, short)
+						p.Taxonomy = append(p.Taxonomy, lineage(short, taxon[c.Members[mi]]))
+					}
+					si.Feature = append(si.Feature, f)
+				}
+			}
+		}
+		for _, t := range sm.Times {
+			for _, site := range sm.Sites {
+				raws = append(raws, rawSample{site, t})
+			}
+		}
+	}
+	for i, ms := range s.Measurements {
+		in, _ := s.instrument(ms)
+		q, err := p.quantity(in.Variable)
+		if err != nil {
+			return nil, s.errAt(fmt.Sprintf("$.measurements[%d]", i), "measurement %s: %v", ms.Name, err)
+		}
+		for j, t := range ms.Times {
+			if err := addT(fmt.Sprintf("$.measurements[%d].times[%d]", i, j), t); err != nil {
+				return nil, err
+			}
+		}
+		p.Measures = append(p.Measures, MeasurePlan{Name: ms.Name, Inst: in, Q: q, Times: ms.Times})
+	}
+	for i, e := range s.Endpoints {
+		q, err := p.quantity(e.Variable)
+		if err != nil {
+			return nil, s.errAt(fmt.Sprintf("$.endpoints[%d]", i), "endpoint %s: %v", e.Name, err)
+		}
+		path := fmt.Sprintf("$.endpoints[%d]", i)
+		switch e.Stat {
+		case "value", "detect":
+			if err := addT(path, e.Time); err != nil {
+				return nil, err
+			}
+		case "change":
+			if err := addT(path, e.Time); err != nil {
+				return nil, err
+			}
+			if err := addT(path, e.From); err != nil {
+				return nil, err
+			}
+		default:
+			if err := addT(path, e.From); err != nil {
+				return nil, err
+			}
+			if err := addT(path, e.To); err != nil {
+				return nil, err
+			}
+		}
+		p.Endpoints = append(p.Endpoints, EndpointPlan{Endpoint: e, Q: q})
+	}
+	for i, v := range s.Truth.Variables {
+		q, err := p.quantity(v)
+		if err != nil {
+			return nil, s.errAt(fmt.Sprintf("$.truth.variables[%d]", i), "truth: %v", err)
+		}
+		p.Truth = append(p.Truth, q)
+	}
+	for t := range times {
+		p.OutTimes = append(p.OutTimes, t)
+	}
+	sort.Float64s(p.OutTimes)
+	row := func(t float64) int { return sort.SearchFloat64s(p.OutTimes, t) }
+	for _, r := range raws {
+		p.Samples = append(p.Samples, SamplePoint{Site: r.site, Time: r.t, site: siteIdx[r.site], row: row(r.t)})
+	}
+	for i := range p.Measures {
+		for _, t := range p.Measures[i].Times {
+			p.Measures[i].rows = append(p.Measures[i].rows, row(t))
+		}
+	}
+	for i := range p.Endpoints {
+		e := &p.Endpoints[i]
+		e.row, e.fromRow, e.toRow = row(e.Time), row(e.From), row(e.To)
+	}
+	if p.depth, p.counts, p.qpcr, err = s.observers(); err != nil {
+		return nil, s.errAt("$.sequencing", "%v", err)
+	}
+	return p, nil
+}
+
+// lineage builds a taxonomy for a community member from its taxon name
+// ("Cutibacterium acnes" → k__, g__Cutibacterium, s__acnes).
+func lineage(short, taxon string) []string {
+	king := "k__Bacteria"
+	if strings.Contains(strings.ToLower(taxon+short), "malassezia") {
+		king = "k__Fungi"
+	}
+	if taxon == "" {
+		taxon = short
+	}
+	w := strings.Fields(taxon)
+	genus := strings.Trim(w[0], ",()")
+	if strings.Contains(taxon, "(") || strings.Contains(taxon, "-") || len(w) > 2 {
+		genus = short
+	}
+	l := []string{king, "p__", "c__", "o__", "f__", "g__" + genus}
+	if len(w) == 2 && genus == w[0] {
+		l = append(l, "s__"+w[1])
+	} else {
+		l = append(l, "s__")
+	}
+	return l
+}
+
+func support(d *Dist) (lo, hi float64) {
+	switch d.Dist {
+	case "categorical", "fixed":
+		lo, hi = math.Inf(1), math.Inf(-1)
+		for _, x := range d.nums {
+			lo, hi = math.Min(lo, x), math.Max(hi, x)
+		}
+		return lo, hi
+	case "lognormal":
+		return math.Max(d.lo, 0), d.hi
+	}
+	return d.lo, d.hi
+}
+
+func (p *Plan) buildCopula() error {
+	n := len(p.dists)
+	if len(p.Spec.Correlations) == 0 || n == 0 {
+		return nil
+	}
+	names := append(append([]string{}, p.ParamIDs...), p.CovIDs...)
+	idx := map[string]int{}
+	for i, nm := range names {
+		idx[nm] = i
+	}
+	r := mat.NewSymDense(n, nil)
+	for i := 0; i < n; i++ {
+		r.SetSym(i, i, 1)
+	}
+	for _, c := range p.Spec.Correlations {
+		r.SetSym(idx[c.A], idx[c.B], c.R)
+	}
+	var ch mat.Cholesky
+	if !ch.Factorize(r) {
+		return p.Spec.errAt("$.correlations", "the correlation matrix is not positive definite; reduce the correlations")
+	}
+	var l mat.TriDense
+	ch.LTo(&l)
+	p.chol = &l
+	return nil
+}
+
+// quantity resolves a variable expression: NAME, rel(SITE.MEMBER) or shannon(SITE).
+func (p *Plan) quantity(text string) (Quantity, error) {
+	q := Quantity{Text: text, sites: p.Sites}
+	siteOf := func(site string) (int, error) {
+		for i, s := range p.Sites {
+			if s.Site == site {
+				return i, nil
+			}
+		}
+		return 0, fmt.Errorf("unknown site %q", site)
+	}
+	switch {
+	case strings.HasPrefix(text, "rel(") && strings.HasSuffix(text, ")"):
+		id := text[4 : len(text)-1]
+		site, _, ok := strings.Cut(id, ".")
+		if !ok {
+			return q, fmt.Errorf("rel(%s): want rel(SITE.MEMBER)", id)
+		}
+		k, err := siteOf(site)
+		if err != nil {
+			return q, err
+		}
+		j, ok := p.varIndex[id]
+		found := false
+		for _, x := range p.Sites[k].Index {
+			found = found || x == j
+		}
+		if !ok || !found {
+			return q, fmt.Errorf("rel(%s): %s is not a community member at %s", id, id, site)
+		}
+		q.kind, q.site, q.index = 1, k, j
+	case strings.HasPrefix(text, "shannon(") && strings.HasSuffix(text, ")"):
+		k, err := siteOf(text[8 : len(text)-1])
+		if err != nil {
+			return q, err
+		}
+		q.kind, q.site = 2, k
+	default:
+		j, ok := p.varIndex[text]
+		if !ok {
+			return q, fmt.Errorf("unknown variable %q (see `holobiont model describe`; also rel(SITE.MEMBER), shannon(SITE))", text)
+		}
+		q.index = j
+	}
+	return q, nil
+}

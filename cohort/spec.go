@@ -1,0 +1,412 @@
+package cohort
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+
+	"github.com/holobiont/holobiont/observe"
+)
+
+// Spec is a parsed cohort spec file. See examples/cohort-tyson-carr.yaml.
+type Spec struct {
+	Name string `yaml:"name"`
+	// N is the number of subjects.
+	N    int    `yaml:"n"`
+	Seed uint64 `yaml:"seed"`
+	// Model is a model file path (relative to the spec) or "shipped:NAME";
+	// empty means the shipped default model.
+	Model string `yaml:"model"`
+	// Scenario is a scenario path (relative to the spec) or "shipped:NAME";
+	// empty means no interventions for Duration days.
+	Scenario string  `yaml:"scenario"`
+	Duration float64 `yaml:"duration"`
+	// BurnIn days are simulated before the scenario starts so that each
+	// subject reaches its own steady state (no output there).
+	BurnIn float64 `yaml:"burn_in"`
+	// Grid is the output spacing (days) used for endpoint statistics and
+	// truth trajectories; default 1.
+	Grid         float64          `yaml:"grid"`
+	Parameters   map[string]*Dist `yaml:"parameters"`
+	Covariates   map[string]*Dist `yaml:"covariates"`
+	Correlations []Correlation    `yaml:"correlations"`
+	Sampling     []Sampling       `yaml:"sampling"`
+	Sequencing   Sequencing       `yaml:"sequencing"`
+	Measurements []Measurement    `yaml:"measurements"`
+	Endpoints    []Endpoint       `yaml:"endpoints"`
+	Truth        Truth            `yaml:"truth"`
+	Solver       Solver           `yaml:"solver"`
+	// Chunk is the number of subjects per checkpoint chunk (default 64).
+	Chunk int `yaml:"chunk"`
+
+	File string `yaml:"-"`
+	// Hash is the SHA-256 of the spec bytes (and, once resolved, of the
+	// model and scenario contents); every shard records it.
+	Hash string `yaml:"-"`
+
+	data []byte
+	astf *ast.File
+}
+
+// Correlation is a correlation between two parameters or covariates on the
+// Gaussian-copula (normal-score) scale.
+type Correlation struct {
+	A string  `yaml:"a"`
+	B string  `yaml:"b"`
+	R float64 `yaml:"r"`
+}
+
+// Sampling lists the skin or gut sites swabbed at the given times.
+type Sampling struct {
+	Times []float64 `yaml:"times"`
+	Sites []string  `yaml:"sites"`
+}
+
+// Sequencing settings.
+type Sequencing struct {
+	Depth struct {
+		Dist  string  `yaml:"dist"` // lognormal (default), negbin, fixed
+		Mean  float64 `yaml:"mean"`
+		Sigma float64 `yaml:"sigma"`
+		Size  float64 `yaml:"size"`
+		Min   int     `yaml:"min"`
+	} `yaml:"depth"`
+	Noise     string  `yaml:"noise"` // multinomial, dirichlet-multinomial, negative-binomial
+	Precision float64 `yaml:"precision"`
+	A0        float64 `yaml:"a0"`
+	A1        float64 `yaml:"a1"`
+	QPCR      struct {
+		Replicates int     `yaml:"replicates"`
+		Sigma      float64 `yaml:"sigma"`
+	} `yaml:"qpcr"`
+	// LoadScale converts the model's relative population units into cells
+	// per sample for qPCR (default 1e6).
+	LoadScale float64 `yaml:"load_scale"`
+}
+
+// Measurement is a host measurement taken at the given times.
+type Measurement struct {
+	Name       string    `yaml:"name"`
+	Instrument string    `yaml:"instrument"`
+	Variable   string    `yaml:"variable"`
+	Times      []float64 `yaml:"times"`
+	Gain       *float64  `yaml:"gain"`
+	Offset     *float64  `yaml:"offset"`
+	NoiseSD    *float64  `yaml:"noise_sd"`
+}
+
+// Endpoint is a per-subject summary of a model quantity. Variable is a
+// model variable (e.g. host.cortisol), rel(SITE.TAXON) or shannon(SITE).
+// Stat is value (at Time), max, min, mean (over [From, To]),
+// change (value at Time minus value at From) or detect (1 if the value at
+// Time is above Threshold).
+type Endpoint struct {
+	Name      string  `yaml:"name"`
+	Variable  string  `yaml:"variable"`
+	Stat      string  `yaml:"stat"`
+	Time      float64 `yaml:"time"`
+	From      float64 `yaml:"from"`
+	To        float64 `yaml:"to"`
+	Threshold float64 `yaml:"threshold"`
+}
+
+// Truth selects ground-truth trajectories to write (long CSV).
+type Truth struct {
+	Variables []string `yaml:"variables"`
+}
+
+// Solver settings.
+type Solver struct {
+	RTol float64 `yaml:"rtol"`
+	ATol float64 `yaml:"atol"`
+}
+
+// Error is a spec problem located as file:line:col.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// LoadSpec reads and parses a spec file.
+func LoadSpec(path string) (*Spec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseSpec(path, data)
+}
+
+// ParseSpec parses spec YAML: unknown fields, wrong types and invalid
+// distributions are errors naming file:line:col. Checks that need the
+// model (parameter and variable names) are done by Compile.
+func ParseSpec(name string, data []byte) (*Spec, error) {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, yamlError(name, err)
+	}
+	s := &Spec{File: name, data: data, astf: f}
+	if err := yaml.UnmarshalWithOptions(data, s, yaml.Strict()); err != nil {
+		return nil, yamlError(name, err)
+	}
+	s.Hash = sha256sum(data)
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func yamlError(name string, err error) error {
+	var se interface {
+		GetToken() *token.Token
+		GetMessage() string
+	}
+	if errors.As(err, &se) {
+		if tk := se.GetToken(); tk != nil && tk.Position != nil {
+			return &Error{File: name, Line: tk.Position.Line, Col: tk.Position.Column, Msg: se.GetMessage()}
+		}
+		return &Error{File: name, Msg: se.GetMessage()}
+	}
+	return &Error{File: name, Msg: strings.ReplaceAll(err.Error(), "\n", " ")}
+}
+
+// errAt returns an error located at the YAML path (e.g. "$.parameters.x");
+// the deepest existing prefix of the path gives the position.
+func (s *Spec) errAt(path string, format string, args ...any) error {
+	e := &Error{File: s.File, Msg: fmt.Sprintf(format, args...)}
+	for p := path; p != "$" && p != ""; {
+		if yp, err := yaml.PathString(p); err == nil && s.astf != nil {
+			if n, err := yp.FilterFile(s.astf); err == nil && n != nil {
+				if tk := n.GetToken(); tk != nil && tk.Position != nil {
+					e.Line, e.Col = tk.Position.Line, tk.Position.Column
+					return e
+				}
+			}
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i <= 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return e
+}
+
+func quoteKey(k string) string {
+	if strings.ContainsAny(k, ".[]'\" ") {
+		return "'" + k + "'"
+	}
+	return k
+}
+
+// Names returns the sorted parameter names and covariate names.
+func (s *Spec) Names() (params, covs []string) {
+	for k := range s.Parameters {
+		params = append(params, k)
+	}
+	for k := range s.Covariates {
+		covs = append(covs, k)
+	}
+	sort.Strings(params)
+	sort.Strings(covs)
+	return params, covs
+}
+
+func (s *Spec) validate() error {
+	if s.N < 1 {
+		return s.errAt("$.n", "n must be >= 1, got %d", s.N)
+	}
+	if s.Chunk == 0 {
+		s.Chunk = 64
+	}
+	if s.Chunk < 1 {
+		return s.errAt("$.chunk", "chunk must be >= 1")
+	}
+	if s.Grid == 0 {
+		s.Grid = 1
+	}
+	if !(s.Grid > 0) {
+		return s.errAt("$.grid", "grid must be > 0")
+	}
+	if s.BurnIn < 0 || math.IsNaN(s.BurnIn) {
+		return s.errAt("$.burn_in", "burn_in must be >= 0")
+	}
+	if s.Scenario == "" && !(s.Duration > 0) {
+		return s.errAt("$.duration", "give a scenario or a duration > 0")
+	}
+	params, covs := s.Names()
+	for _, k := range params {
+		if s.Parameters[k] == nil {
+			return s.errAt("$.parameters."+quoteKey(k), "parameter %s: missing distribution", k)
+		}
+		if err := s.Parameters[k].check(true); err != nil {
+			return s.errAt("$.parameters."+quoteKey(k), "parameter %s: %v", k, err)
+		}
+	}
+	for _, k := range covs {
+		if s.Covariates[k] == nil {
+			return s.errAt("$.covariates."+quoteKey(k), "covariate %s: missing distribution", k)
+		}
+		if _, dup := s.Parameters[k]; dup {
+			return s.errAt("$.covariates."+quoteKey(k), "covariate %s: also a parameter", k)
+		}
+		if err := s.Covariates[k].check(false); err != nil {
+			return s.errAt("$.covariates."+quoteKey(k), "covariate %s: %v", k, err)
+		}
+	}
+	for i, c := range s.Correlations {
+		p := fmt.Sprintf("$.correlations[%d]", i)
+		for _, n := range []string{c.A, c.B} {
+			if s.Parameters[n] == nil && s.Covariates[n] == nil {
+				return s.errAt(p, "correlation names %q, which is not a parameter or covariate of this spec", n)
+			}
+		}
+		if c.A == c.B {
+			return s.errAt(p, "correlation of %s with itself", c.A)
+		}
+		if !(c.R > -1 && c.R < 1) {
+			return s.errAt(p, "correlation r must be in (-1, 1), got %v", c.R)
+		}
+	}
+	for i, sm := range s.Sampling {
+		p := fmt.Sprintf("$.sampling[%d]", i)
+		if len(sm.Times) == 0 || len(sm.Sites) == 0 {
+			return s.errAt(p, "sampling needs times and sites")
+		}
+	}
+	d := s.Sequencing.Depth
+	if d.Mean == 0 {
+		s.Sequencing.Depth.Mean = 20000
+	}
+	if s.Sequencing.QPCR.Replicates == 0 {
+		s.Sequencing.QPCR.Replicates = 3
+	}
+	if s.Sequencing.LoadScale == 0 {
+		s.Sequencing.LoadScale = 1e6
+	}
+	if _, _, _, err := s.observers(); err != nil {
+		return s.errAt("$.sequencing", "%v", err)
+	}
+	seen := map[string]bool{}
+	for i, m := range s.Measurements {
+		p := fmt.Sprintf("$.measurements[%d]", i)
+		if m.Name == "" {
+			return s.errAt(p, "measurement needs a name")
+		}
+		if seen[m.Name] {
+			return s.errAt(p, "duplicate measurement/endpoint name %q", m.Name)
+		}
+		seen[m.Name] = true
+		if _, err := s.instrument(m); err != nil {
+			return s.errAt(p, "measurement %s: %v", m.Name, err)
+		}
+		if len(m.Times) == 0 {
+			return s.errAt(p, "measurement %s: needs times", m.Name)
+		}
+	}
+	for i, e := range s.Endpoints {
+		p := fmt.Sprintf("$.endpoints[%d]", i)
+		if e.Name == "" || e.Variable == "" {
+			return s.errAt(p, "endpoint needs name and variable")
+		}
+		if seen[e.Name] {
+			return s.errAt(p, "duplicate measurement/endpoint name %q", e.Name)
+		}
+		seen[e.Name] = true
+		switch e.Stat {
+		case "value", "change", "detect":
+		case "", "max", "min", "mean":
+			if e.Stat == "" {
+				s.Endpoints[i].Stat = "value"
+			} else if !(e.To > e.From) {
+				return s.errAt(p, "endpoint %s: %s needs from < to", e.Name, e.Stat)
+			}
+		default:
+			return s.errAt(p, "endpoint %s: unknown stat %q (value, change, max, min, mean, detect)", e.Name, e.Stat)
+		}
+	}
+	return nil
+}
+
+// observers builds the observation models of the spec.
+func (s *Spec) observers() (observe.Depth, observe.Counts, observe.QPCR, error) {
+	sq := s.Sequencing
+	d := observe.Depth{Mean: sq.Depth.Mean, Sigma: sq.Depth.Sigma, Size: sq.Depth.Size, Min: sq.Depth.Min}
+	switch sq.Depth.Dist {
+	case "", "lognormal":
+		d.Kind = observe.DepthLogNormal
+	case "negbin", "negative-binomial":
+		d.Kind = observe.DepthNegBinomial
+	case "fixed":
+		d.Kind = observe.DepthFixed
+	default:
+		return d, observe.Counts{}, observe.QPCR{}, fmt.Errorf("unknown depth dist %q (lognormal, negbin, fixed)", sq.Depth.Dist)
+	}
+	if err := d.Validate(); err != nil {
+		return d, observe.Counts{}, observe.QPCR{}, err
+	}
+	nz, err := observe.ParseNoise(sq.Noise)
+	if err != nil {
+		return d, observe.Counts{}, observe.QPCR{}, err
+	}
+	c := observe.Counts{Noise: nz, Precision: sq.Precision, A0: sq.A0, A1: sq.A1}
+	if err := c.Validate(); err != nil {
+		return d, c, observe.QPCR{}, err
+	}
+	q := observe.QPCR{Replicates: sq.QPCR.Replicates, Sigma: sq.QPCR.Sigma}
+	if err := q.Validate(); err != nil {
+		return d, c, q, err
+	}
+	if !(sq.LoadScale > 0) {
+		return d, c, q, fmt.Errorf("load_scale must be > 0")
+	}
+	return d, c, q, nil
+}
+
+func (s *Spec) instrument(m Measurement) (observe.Instrument, error) {
+	in, ok := observe.Instruments()[m.Instrument]
+	if !ok {
+		if m.Instrument != "" {
+			return in, fmt.Errorf("unknown instrument %q (known: %s)", m.Instrument, strings.Join(observe.InstrumentNames(), ", "))
+		}
+		in = observe.Instrument{Name: m.Name, Gain: 1, Min: math.Inf(-1), Max: math.Inf(1)}
+	}
+	if m.Variable != "" {
+		in.Variable = m.Variable
+	}
+	if in.Variable == "" {
+		return in, fmt.Errorf("needs a variable")
+	}
+	if m.Gain != nil {
+		in.Gain = *m.Gain
+	}
+	if m.Offset != nil {
+		in.Offset = *m.Offset
+	}
+	if m.NoiseSD != nil {
+		in.NoiseSD = *m.NoiseSD
+	}
+	return in, in.Validate()
+}
+
+func sha256sum(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}

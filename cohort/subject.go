@@ -1,0 +1,273 @@
+package cohort
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+
+	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/sim"
+	"github.com/holobiont/holobiont/system"
+)
+
+// Purpose names an independent random stream of a subject.
+type Purpose uint64
+
+// Stream purposes.
+const (
+	PurposeParams Purpose = iota + 1
+	PurposeSequencing
+	PurposeMeasurement
+	PurposeRandomisation
+)
+
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}
+
+// Stream returns the random stream of subject index for purpose under
+// seed: a PCG generator seeded by SplitMix64 hashes of the triple, so it
+// depends on nothing else.
+func Stream(seed uint64, index int, purpose Purpose) *rand.Rand {
+	h := splitmix64(seed)
+	h = splitmix64(h ^ uint64(index))
+	h1 := splitmix64(h ^ uint64(purpose))
+	h2 := splitmix64(h1 ^ 0x5851f42d4c957f2d)
+	return rand.New(rand.NewPCG(h1, h2))
+}
+
+// Subject holds everything simulated and observed for one subject.
+type Subject struct {
+	Index     int
+	Params    []float64 // Plan.ParamIDs order
+	Covs      []string  // Plan.CovIDs order (labels; numbers formatted)
+	CovNums   []float64 // numeric covariate values (NaN for labels)
+	Endpoints []float64
+	Measures  [][]float64 // [measurement][time] observed
+	MeasTrue  [][]float64 // [measurement][time] latent value
+	Samples   []Sample    // Plan.Samples order
+	Truth     [][]float64 // [row of OutTimes][truth quantity]
+	Err       string      // simulation failure ("" when complete)
+	Arm       int         // trial arm (0 for cohorts)
+}
+
+// Sample is one observed swab.
+type Sample struct {
+	Depth  int
+	Load   float64   // true absolute load (cells per sample)
+	QPCR   []float64 // replicate qPCR measurements
+	Counts []int32   // reads per site member
+	Rel    []float64 // true relative abundance per site member
+}
+
+// Draw draws subject i's parameters and covariates.
+func (p *Plan) Draw(i int) (params []float64, covs []string, covNums []float64) {
+	r := Stream(p.Spec.Seed, i, PurposeParams)
+	n := len(p.dists)
+	eps := make([]float64, n)
+	for k := range eps {
+		eps[k] = r.NormFloat64()
+	}
+	z := eps
+	if p.chol != nil {
+		z = make([]float64, n)
+		for a := 0; a < n; a++ {
+			var s float64
+			for b := 0; b <= a; b++ {
+				s += p.chol.At(a, b) * eps[b]
+			}
+			z[a] = s
+		}
+	}
+	for k, d := range p.dists {
+		u := distuv.UnitNormal.CDF(z[k])
+		x, lab := d.Quantile(u)
+		if k < len(p.ParamIDs) {
+			params = append(params, x)
+			continue
+		}
+		if d.Categorical() {
+			covs = append(covs, lab)
+			if d.nums != nil {
+				covNums = append(covNums, x)
+			} else {
+				covNums = append(covNums, math.NaN())
+			}
+		} else {
+			covs = append(covs, formatFloat(x))
+			covNums = append(covNums, x)
+		}
+	}
+	return params, covs, covNums
+}
+
+// Simulate runs subject i on sys (a clone of p.System owned by the caller)
+// with schedule sched (nil = the plan's), observes it and returns the
+// result. A failed integration is recorded in Subject.Err; only context
+// cancellation is returned as an error.
+func (p *Plan) Simulate(ctx context.Context, sys *system.System, i int, sched *sim.Schedule, extra map[string]float64) (*Subject, error) {
+	s := &Subject{Index: i}
+	s.Params, s.Covs, s.CovNums = p.Draw(i)
+	for k, id := range p.ParamIDs {
+		if err := sys.SetParameter(id, s.Params[k]); err != nil {
+			return nil, err
+		}
+	}
+	for id, v := range extra {
+		if err := sys.SetParameter(id, v); err != nil {
+			return nil, err
+		}
+	}
+	if sched == nil {
+		sched = p.Schedule
+	}
+	out := p.OutTimes
+	opt := sim.Options{Start: p.start, End: p.end, OutputTimes: out,
+		ODE: ode.Options{RTol: p.Spec.Solver.RTol, ATol: p.Spec.Solver.ATol}}
+	tr, err := sim.Run(ctx, sys, sched, opt)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		var se *sim.Error
+		if !errors.As(err, &se) && tr == nil {
+			return nil, err
+		}
+		s.Err = err.Error()
+	}
+	rows := make([][]float64, len(out))
+	if tr != nil {
+		// Map trajectory rows to output times (a failed run has fewer rows).
+		k := 0
+		for j, t := range out {
+			for k < len(tr.Times) && tr.Times[k] < t {
+				k++
+			}
+			if k < len(tr.Times) && tr.Times[k] == t {
+				rows[j] = tr.Values[k]
+			}
+		}
+	}
+	nanRow := func() []float64 {
+		r := make([]float64, len(p.varIndex))
+		for j := range r {
+			r[j] = math.NaN()
+		}
+		return r
+	}
+	for j := range rows {
+		if rows[j] == nil {
+			rows[j] = nanRow()
+			if s.Err == "" {
+				s.Err = "no output at requested time"
+			}
+		}
+	}
+	// Endpoints.
+	for _, e := range p.Endpoints {
+		s.Endpoints = append(s.Endpoints, e.value(rows))
+	}
+	// Host measurements.
+	mr := Stream(p.Spec.Seed, i, PurposeMeasurement)
+	for _, m := range p.Measures {
+		obs := make([]float64, len(m.rows))
+		lat := make([]float64, len(m.rows))
+		for j, r := range m.rows {
+			lat[j] = m.Q.Eval(rows[r])
+			obs[j] = m.Inst.Measure(lat[j], mr)
+		}
+		s.Measures = append(s.Measures, obs)
+		s.MeasTrue = append(s.MeasTrue, lat)
+	}
+	// Sequencing.
+	sr := Stream(p.Spec.Seed, i, PurposeSequencing)
+	for _, sp := range p.Samples {
+		site := p.Sites[sp.site]
+		row := rows[sp.row]
+		smp := Sample{Rel: make([]float64, len(site.Index)), Counts: make([]int32, len(site.Index)), QPCR: make([]float64, p.qpcr.Replicates)}
+		var tot float64
+		for k, j := range site.Index {
+			v := math.Max(row[j], 0)
+			if math.IsNaN(row[j]) {
+				v = math.NaN()
+			}
+			smp.Rel[k] = v
+			tot += v
+		}
+		for k := range smp.Rel {
+			if tot > 0 {
+				smp.Rel[k] /= tot
+			}
+		}
+		smp.Load = tot * p.Spec.Sequencing.LoadScale
+		smp.Depth = p.depth.Draw(sr)
+		if !math.IsNaN(tot) && tot > 0 {
+			cnt := make([]int, len(site.Index))
+			work := make([]float64, len(site.Index))
+			p.counts.Sample(cnt, smp.Depth, smp.Rel, work, sr)
+			for k, c := range cnt {
+				smp.Counts[k] = int32(c)
+			}
+			p.qpcr.Draw(smp.QPCR, smp.Load, sr)
+		} else {
+			for k := range smp.QPCR {
+				smp.QPCR[k] = math.NaN()
+			}
+		}
+		s.Samples = append(s.Samples, smp)
+	}
+	if len(p.Truth) > 0 {
+		s.Truth = make([][]float64, len(rows))
+		for j, r := range rows {
+			s.Truth[j] = make([]float64, len(p.Truth))
+			for k, q := range p.Truth {
+				s.Truth[j][k] = q.Eval(r)
+			}
+		}
+	}
+	return s, nil
+}
+
+func (e *EndpointPlan) value(rows [][]float64) float64 {
+	switch e.Stat {
+	case "value":
+		return e.Q.Eval(rows[e.row])
+	case "detect":
+		if e.Q.Eval(rows[e.row]) > e.Threshold {
+			return 1
+		}
+		return 0
+	case "change":
+		return e.Q.Eval(rows[e.row]) - e.Q.Eval(rows[e.fromRow])
+	}
+	var acc float64
+	switch e.Stat {
+	case "max":
+		acc = math.Inf(-1)
+	case "min":
+		acc = math.Inf(1)
+	}
+	n := 0
+	for j := e.fromRow; j <= e.toRow && j < len(rows); j++ {
+		v := e.Q.Eval(rows[j])
+		switch e.Stat {
+		case "max":
+			acc = math.Max(acc, v)
+		case "min":
+			acc = math.Min(acc, v)
+		default:
+			acc += v
+		}
+		n++
+	}
+	if e.Stat == "mean" && n > 0 {
+		acc /= float64(n)
+	}
+	return acc
+}

@@ -1,0 +1,536 @@
+package cohort
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/holobiont/holobiont/modelfile"
+	"github.com/holobiont/holobiont/sim"
+	"github.com/holobiont/holobiont/system"
+)
+
+// TrialSpec is a randomised in-silico trial: a cohort spec (population,
+// sampling, measurements, endpoints) plus named interventions, arms that
+// reference them, stratified randomisation, analyses and a power study.
+type TrialSpec struct {
+	Spec          `yaml:",inline"`
+	Interventions map[string]map[string]any `yaml:"interventions"`
+	Arms          []Arm                     `yaml:"arms"`
+	Randomisation Randomisation             `yaml:"randomisation"`
+	Analysis      []Analysis                `yaml:"analysis"`
+	Power         *Power                    `yaml:"power"`
+	Alpha         float64                   `yaml:"alpha"`
+}
+
+// Arm is a trial arm: the named interventions its subjects receive.
+type Arm struct {
+	Name          string   `yaml:"name"`
+	Interventions []string `yaml:"interventions"`
+	Ratio         int      `yaml:"ratio"`
+}
+
+// Randomisation is stratified permuted-block allocation.
+type Randomisation struct {
+	Strata []string `yaml:"strata"` // categorical covariates
+	Block  int      `yaml:"block"`  // multiples of the summed ratios per block (default 1)
+}
+
+// Analysis compares Treatment with Control on an endpoint.
+type Analysis struct {
+	Endpoint  string `yaml:"endpoint"`
+	Baseline  string `yaml:"baseline"` // endpoint used as ANCOVA covariate (optional)
+	Control   string `yaml:"control"`
+	Treatment string `yaml:"treatment"`
+	// Responder: a subject responds when the endpoint is below (or above) Threshold.
+	Responder *struct {
+		Below *float64 `yaml:"below"`
+		Above *float64 `yaml:"above"`
+	} `yaml:"responder"`
+}
+
+// Power repeats the trial at each size in N (subjects per trial).
+type Power struct {
+	N          []int  `yaml:"n"`
+	Replicates int    `yaml:"replicates"`
+	Analysis   int    `yaml:"analysis"` // index into Analysis (default 0)
+	Test       string `yaml:"test"`     // welch (default) or ancova
+}
+
+// LoadTrialSpec reads and validates a trial spec.
+func LoadTrialSpec(path string) (*TrialSpec, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return ParseTrialSpec(path, data)
+}
+
+// ParseTrialSpec parses a trial spec; errors name file:line:col.
+func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, yamlError(name, err)
+	}
+	t := &TrialSpec{}
+	if err := yaml.UnmarshalWithOptions(data, t, yaml.Strict()); err != nil {
+		return nil, yamlError(name, err)
+	}
+	s := &t.Spec
+	s.File, s.data, s.astf = name, data, f
+	sum := sha256sum(data)
+	s.Hash = sum
+	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	if t.Alpha == 0 {
+		t.Alpha = 0.05
+	}
+	if !(t.Alpha > 0 && t.Alpha < 1) {
+		return nil, s.errAt("$.alpha", "alpha must be in (0, 1)")
+	}
+	if len(t.Arms) < 2 {
+		return nil, s.errAt("$.arms", "a trial needs at least 2 arms")
+	}
+	arms := map[string]bool{}
+	for i, a := range t.Arms {
+		p := fmt.Sprintf("$.arms[%d]", i)
+		if a.Name == "" || arms[a.Name] {
+			return nil, s.errAt(p, "arm needs a unique name")
+		}
+		arms[a.Name] = true
+		if a.Ratio == 0 {
+			t.Arms[i].Ratio = 1
+		}
+		if t.Arms[i].Ratio < 1 {
+			return nil, s.errAt(p, "arm %s: ratio must be >= 1", a.Name)
+		}
+		for j, iv := range a.Interventions {
+			if _, ok := t.Interventions[iv]; !ok {
+				var known []string
+				for k := range t.Interventions {
+					known = append(known, k)
+				}
+				sort.Strings(known)
+				return nil, s.errAt(fmt.Sprintf("%s.interventions[%d]", p, j), "arm %s references missing intervention %q (defined: %s)", a.Name, iv, strings.Join(known, ", "))
+			}
+		}
+	}
+	if t.Randomisation.Block == 0 {
+		t.Randomisation.Block = 1
+	}
+	if t.Randomisation.Block < 1 {
+		return nil, s.errAt("$.randomisation.block", "block must be >= 1")
+	}
+	for i, st := range t.Randomisation.Strata {
+		d := s.Covariates[st]
+		if d == nil || !d.Categorical() {
+			return nil, s.errAt(fmt.Sprintf("$.randomisation.strata[%d]", i), "stratum %q is not a categorical covariate", st)
+		}
+	}
+	ends := map[string]bool{}
+	for _, e := range s.Endpoints {
+		ends[e.Name] = true
+	}
+	for i, a := range t.Analysis {
+		p := fmt.Sprintf("$.analysis[%d]", i)
+		if !ends[a.Endpoint] {
+			return nil, s.errAt(p, "analysis: unknown endpoint %q", a.Endpoint)
+		}
+		if a.Baseline != "" && !ends[a.Baseline] {
+			return nil, s.errAt(p, "analysis: unknown baseline endpoint %q", a.Baseline)
+		}
+		if !arms[a.Control] || !arms[a.Treatment] || a.Control == a.Treatment {
+			return nil, s.errAt(p, "analysis: control %q and treatment %q must be two different arms", a.Control, a.Treatment)
+		}
+		if r := a.Responder; r != nil && (r.Below == nil) == (r.Above == nil) {
+			return nil, s.errAt(p+".responder", "responder: give below or above")
+		}
+	}
+	if pw := t.Power; pw != nil {
+		if len(pw.N) == 0 || pw.Replicates < 1 || pw.Analysis < 0 || pw.Analysis >= len(t.Analysis) {
+			return nil, s.errAt("$.power", "power needs n sizes, replicates >= 1 and a valid analysis index")
+		}
+		for _, n := range pw.N {
+			if n < 2*len(t.Arms) {
+				return nil, s.errAt("$.power", "power: n = %d is too small for %d arms", n, len(t.Arms))
+			}
+		}
+		switch pw.Test {
+		case "", "welch", "ancova":
+		default:
+			return nil, s.errAt("$.power.test", "power test must be welch or ancova")
+		}
+		if pw.Test == "ancova" && t.Analysis[pw.Analysis].Baseline == "" {
+			return nil, s.errAt("$.power.test", "ancova power needs a baseline in the analysis")
+		}
+	}
+	return t, nil
+}
+
+// TrialPlan is a compiled trial.
+type TrialPlan struct {
+	*Plan
+	Trial     *TrialSpec
+	Schedules []*sim.Schedule // per arm
+	armIdx    map[string]int
+}
+
+// CompileTrial compiles the trial against its model: each arm's
+// interventions become a scenario checked by the scenario front end.
+func CompileTrial(t *TrialSpec) (*TrialPlan, error) {
+	p, err := Compile(&t.Spec)
+	if err != nil {
+		return nil, err
+	}
+	tp := &TrialPlan{Plan: p, Trial: t, armIdx: map[string]int{}}
+	for i, a := range t.Arms {
+		tp.armIdx[a.Name] = i
+		doc := map[string]any{"start": p.Scenario.Start, "duration": p.Scenario.End - p.Scenario.Start}
+		var ivs []any
+		for _, name := range a.Interventions {
+			iv := map[string]any{"name": name}
+			for k, v := range t.Interventions[name] {
+				iv[k] = v
+			}
+			ivs = append(ivs, iv)
+		}
+		if len(ivs) > 0 {
+			doc["interventions"] = ivs
+		}
+		b, err := yaml.Marshal(doc)
+		if err != nil {
+			return nil, err
+		}
+		sc, err := modelfile.ParseScenario(fmt.Sprintf("%s (arm %s)", t.File, a.Name), b, p.Model)
+		if err != nil {
+			return nil, fmt.Errorf("arm %s: %w", a.Name, err)
+		}
+		sched, err := sc.Schedule(p.Model)
+		if err != nil {
+			return nil, fmt.Errorf("arm %s: %w", a.Name, err)
+		}
+		// Add the base scenario's own interventions (if any) to every arm.
+		sched.Signals = append(sched.Signals, p.Schedule.Signals...)
+		sched.Boluses = append(sched.Boluses, p.Schedule.Boluses...)
+		sort.SliceStable(sched.Boluses, func(x, y int) bool { return sched.Boluses[x].Time < sched.Boluses[y].Time })
+		tp.Schedules = append(tp.Schedules, sched)
+	}
+	return tp, nil
+}
+
+// Allocate assigns subjects [base, base+n) to arms by stratified permuted
+// blocks. The allocation depends only on the seed, base, n and the
+// subjects' covariates (themselves functions of (seed, index)).
+func (tp *TrialPlan) Allocate(base, n int) []int {
+	t := tp.Trial
+	var unit []int
+	for a, arm := range t.Arms {
+		for r := 0; r < arm.Ratio*t.Randomisation.Block; r++ {
+			unit = append(unit, a)
+		}
+	}
+	covPos := map[string]int{}
+	for i, c := range tp.CovIDs {
+		covPos[c] = i
+	}
+	type strat struct {
+		queue []int
+		k     int
+	}
+	strata := map[string]*strat{}
+	var order []string
+	out := make([]int, n)
+	for j := 0; j < n; j++ {
+		_, covs, _ := tp.Draw(base + j)
+		var key []string
+		for _, st := range t.Randomisation.Strata {
+			key = append(key, covs[covPos[st]])
+		}
+		k := strings.Join(key, "\x00")
+		s, ok := strata[k]
+		if !ok {
+			s = &strat{k: len(order)}
+			strata[k] = s
+			order = append(order, k)
+		}
+		if len(s.queue) == 0 {
+			// A new block: a seeded permutation of the unit.
+			r := Stream(t.Seed, base*1000003+s.k, PurposeRandomisation)
+			blk := append([]int(nil), unit...)
+			r.Shuffle(len(blk), func(x, y int) { blk[x], blk[y] = blk[y], blk[x] })
+			s.queue = blk
+			s.k += 1 << 20 // next block of this stratum gets a new stream
+		}
+		out[j] = s.queue[0]
+		s.queue = s.queue[1:]
+	}
+	return out
+}
+
+// Runner returns the cohort runner simulating subject i in its allocated arm.
+func (tp *TrialPlan) Runner(alloc []int, base int) func(ctx context.Context, sys *system.System, i int) (*Subject, error) {
+	return func(ctx context.Context, sys *system.System, i int) (*Subject, error) {
+		a := alloc[i-base]
+		s, err := tp.Simulate(ctx, sys, i, tp.Schedules[a], nil)
+		if s != nil {
+			s.Arm = a
+		}
+		return s, err
+	}
+}
+
+// RunTrial simulates the trial into dir (resumable, shardable as Run).
+func (tp *TrialPlan) RunTrial(ctx context.Context, dir string, opt Options) error {
+	alloc := tp.Allocate(0, tp.Spec.N)
+	opt.Runner = tp.Runner(alloc, 0)
+	tp.Plan.arms = nil
+	for _, a := range tp.Trial.Arms {
+		tp.Plan.arms = append(tp.Plan.arms, a.Name)
+	}
+	return Run(ctx, tp.Plan, dir, opt)
+}
+
+// AnalysisResult is one analysis of a trial.
+type AnalysisResult struct {
+	Analysis
+	NControl, NTreatment       int
+	MeanControl, MeanTreat     float64
+	Diff                       Estimate // Welch difference in means
+	Ancova                     *Estimate
+	RespControl, RespTreat     float64
+	Responders                 *Estimate
+	ControlValues, TreatValues []float64 // endpoint values (for figures)
+}
+
+// Analyse runs the spec's analyses on subjects (each with Arm set).
+func (tp *TrialPlan) Analyse(subs []*Subject) ([]AnalysisResult, error) {
+	t := tp.Trial
+	epos := map[string]int{}
+	for i, e := range tp.Spec.Endpoints {
+		epos[e.Name] = i
+	}
+	var out []AnalysisResult
+	for _, a := range t.Analysis {
+		r := AnalysisResult{Analysis: a}
+		ci, ti := tp.armIdx[a.Control], tp.armIdx[a.Treatment]
+		var y, trt, base []float64
+		var kc, kt int
+		for _, s := range subs {
+			if s.Err != "" || (s.Arm != ci && s.Arm != ti) {
+				continue
+			}
+			v := s.Endpoints[epos[a.Endpoint]]
+			if math.IsNaN(v) {
+				continue
+			}
+			resp := false
+			if rr := a.Responder; rr != nil {
+				if rr.Below != nil {
+					resp = v < *rr.Below
+				} else {
+					resp = v > *rr.Above
+				}
+			}
+			isT := 0.0
+			if s.Arm == ti {
+				isT = 1
+				r.TreatValues = append(r.TreatValues, v)
+				if resp {
+					kt++
+				}
+			} else {
+				r.ControlValues = append(r.ControlValues, v)
+				if resp {
+					kc++
+				}
+			}
+			y = append(y, v)
+			trt = append(trt, isT)
+			if a.Baseline != "" {
+				base = append(base, s.Endpoints[epos[a.Baseline]])
+			}
+		}
+		r.NControl, r.NTreatment = len(r.ControlValues), len(r.TreatValues)
+		d, err := Welch(r.ControlValues, r.TreatValues, t.Alpha)
+		if err != nil {
+			return nil, fmt.Errorf("analysis of %s: %w", a.Endpoint, err)
+		}
+		r.Diff = d
+		r.MeanControl, r.MeanTreat = mean(r.ControlValues), mean(r.TreatValues)
+		if a.Baseline != "" {
+			e, err := ANCOVA(y, trt, base, t.Alpha)
+			if err == nil {
+				r.Ancova = &e
+			}
+		}
+		if a.Responder != nil {
+			e := Proportions(kc, r.NControl, kt, r.NTreatment, t.Alpha)
+			r.Responders = &e
+			r.RespControl, r.RespTreat = float64(kc)/float64(r.NControl), float64(kt)/float64(r.NTreatment)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func mean(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+// PowerPoint is the estimated power at one trial size.
+type PowerPoint struct {
+	N           int
+	Power       float64
+	Low, High   float64 // 95% Wilson interval
+	MeanEffect  float64
+	Replicates  int
+	Significant int
+}
+
+// PowerCurve repeats the trial Replicates times with fresh subjects at
+// each size and reports the fraction with p < alpha. Replicate r uses
+// subjects [offset + r·nmax, offset + (r+1)·nmax) with its own allocation;
+// the trial of size n uses the first n of them (nested designs).
+func (tp *TrialPlan) PowerCurve(ctx context.Context, workers int, progress func(done, total int)) ([]PowerPoint, error) {
+	pw := tp.Trial.Power
+	nmax := 0
+	for _, n := range pw.N {
+		nmax = max(nmax, n)
+	}
+	const offset = 1 << 40 / 2 // far from the main trial's indices
+	total := pw.Replicates * nmax
+	subs := make([]*Subject, total)
+	type job struct{ r, j int }
+	allocs := make([][]int, pw.Replicates)
+	for r := range allocs {
+		allocs[r] = tp.Allocate(offset+r*nmax, nmax)
+	}
+	if workers <= 0 {
+		workers = 1
+	}
+	jobs := make(chan int)
+	errc := make(chan error, workers)
+	done := make(chan int, workers)
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	for w := 0; w < workers; w++ {
+		sys := tp.System.Clone()
+		go func() {
+			for k := range jobs {
+				r, j := k/nmax, k%nmax
+				idx := offset + r*nmax + j
+				a := allocs[r][j]
+				s, err := tp.Simulate(cctx, sys, idx, tp.Schedules[a], nil)
+				if err != nil {
+					errc <- err
+					cancel()
+					continue
+				}
+				s.Arm = a
+				subs[k] = s
+				done <- 1
+			}
+			errc <- nil
+		}()
+	}
+	go func() {
+		defer close(jobs)
+		for k := 0; k < total; k++ {
+			select {
+			case jobs <- k:
+			case <-cctx.Done():
+				return
+			}
+		}
+	}()
+	finished, count := 0, 0
+	var firstErr error
+	for finished < workers {
+		select {
+		case <-done:
+			count++
+			if progress != nil {
+				progress(count, total)
+			}
+		case err := <-errc:
+			finished++
+			if err != nil && firstErr == nil {
+				firstErr = err
+			}
+		}
+	}
+	for len(done) > 0 {
+		<-done
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	one := *tp.Trial
+	one.Analysis = []Analysis{tp.Trial.Analysis[pw.Analysis]}
+	sub := &TrialPlan{Plan: tp.Plan, Trial: &one, Schedules: tp.Schedules, armIdx: tp.armIdx}
+	var pts []PowerPoint
+	for _, n := range pw.N {
+		pt := PowerPoint{N: n, Replicates: pw.Replicates}
+		var eff float64
+		for r := 0; r < pw.Replicates; r++ {
+			res, err := sub.Analyse(subs[r*nmax : r*nmax+n])
+			if err != nil {
+				continue
+			}
+			e := res[0].Diff
+			if pw.Test == "ancova" && res[0].Ancova != nil {
+				e = *res[0].Ancova
+			}
+			eff += e.Effect / float64(pw.Replicates)
+			if e.P < tp.Trial.Alpha {
+				pt.Significant++
+			}
+		}
+		pt.MeanEffect = eff
+		pt.Power = float64(pt.Significant) / float64(pw.Replicates)
+		pt.Low, pt.High = wilson(pt.Significant, pw.Replicates)
+		pts = append(pts, pt)
+	}
+	return pts, nil
+}
+
+func wilson(k, n int) (lo, hi float64) {
+	z := 1.959963984540054
+	p := float64(k) / float64(n)
+	nn := float64(n)
+	den := 1 + z*z/nn
+	c := (p + z*z/(2*nn)) / den
+	h := z * math.Sqrt(p*(1-p)/nn+z*z/(4*nn*nn)) / den
+	return math.Max(0, c-h), math.Min(1, c+h)
+}
+
+// ReadSubjects reads the subjects of a complete run directory in order.
+func ReadSubjects(dir string) ([]*Subject, error) {
+	lay, _, err := readLayout(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []*Subject
+	for k := 0; k < lay.NumChunks(); k++ {
+		cf, err := readChunk(chunkPath(dir, k))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, cf.Subjects...)
+	}
+	return out, nil
+}

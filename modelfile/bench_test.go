@@ -1,0 +1,80 @@
+package modelfile
+
+import (
+	"context"
+	"syscall"
+	"testing"
+
+	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/sim"
+	"github.com/holobiont/holobiont/system"
+)
+
+// BenchmarkDefaultModel solves the default gut-skin-brain model for one
+// subject over 365 days with the default scenario's interventions (stress,
+// antibiotic, probiotic), at the `holobiont run` defaults (auto solver, rtol
+// 1e-6, atol 1e-9) with daily outputs. It reports subject-years per second
+// (one core: the benchmark is sequential) and RHS evaluations per solve,
+// for daily and weekly outputs and each solver.
+func BenchmarkDefaultModel(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		method ode.Method
+		every  float64
+		rtol   float64
+	}{{"auto/daily", ode.Auto, 1, 1e-6}, {"auto/weekly", ode.Auto, 7, 1e-6}, {"dopri5/daily", ode.DOPRI5, 1, 1e-6},
+		{"rodas4/daily", ode.Rodas4, 1, 1e-6}, {"auto/weekly/rtol1e-4", ode.Auto, 7, 1e-4}} {
+		b.Run(bc.name, func(b *testing.B) { benchDefault(b, bc.method, bc.every, bc.rtol) })
+	}
+}
+
+func benchDefault(b *testing.B, method ode.Method, every, rtol float64) {
+	m, err := LoadModel(gsbPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sc, err := LoadScenario("../models/scenarios/gut-skin-brain.yaml", m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sched, err := sc.Schedule(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sys, err := system.Compile(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var times []float64
+	for t := 0.0; t <= 365; t += every {
+		times = append(times, t)
+	}
+	if times[len(times)-1] != 365 {
+		times = append(times, 365)
+	}
+	opt := sim.Options{Start: 0, End: 365, OutputTimes: times, ODE: ode.Options{Method: method, RTol: rtol, ATol: 1e-9}}
+	var rhs, steps int
+	cpu0 := cpuSeconds()
+	b.ResetTimer()
+	for b.Loop() {
+		tr, err := sim.Run(context.Background(), sys, sched, opt)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rhs, steps = tr.Stats.RHSEvals, tr.Stats.Steps
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "subject-years/s")
+	// CPU time of this process: on a shared machine wall time overstates
+	// the cost per core.
+	b.ReportMetric(float64(b.N)/(cpuSeconds()-cpu0), "subject-years/cpu-s")
+	b.ReportMetric(float64(rhs), "RHS/solve")
+	b.ReportMetric(float64(steps), "steps/solve")
+}
+
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)*1e-6
+}

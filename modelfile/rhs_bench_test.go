@@ -1,0 +1,29 @@
+package modelfile
+
+import (
+	"testing"
+
+	"github.com/holobiont/holobiont/system"
+)
+
+// BenchmarkDefaultRHS times one right-hand-side evaluation of the default
+// model (the solver's inner kernel).
+func BenchmarkDefaultRHS(b *testing.B) {
+	m, err := LoadModel(gsbPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sys, err := system.Compile(m)
+	if err != nil {
+		b.Fatal(err)
+	}
+	y := make([]float64, sys.Dim())
+	if err := sys.InitialState(y); err != nil {
+		b.Fatal(err)
+	}
+	dy := make([]float64, len(y))
+	b.ReportAllocs()
+	for b.Loop() {
+		sys.RHS(1, y, dy)
+	}
+}

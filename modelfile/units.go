@@ -1,0 +1,179 @@
+package modelfile
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/holobiont/holobiont/expr"
+	"github.com/holobiont/holobiont/model"
+	"github.com/holobiont/holobiont/units"
+)
+
+// checkUnits parses every declared unit and checks that each rate equation
+// has the unit of its state divided by the time unit, each assignment rule
+// the unit it declares, and each community growth term 1/time. Names
+// without a declared unit are wildcards.
+func (b *builder) checkUnits() error {
+	m := b.m
+	parsed := map[string]units.Unit{}
+	// Unit aliases declared under units: may appear inside composite units.
+	var alias func(word string) (units.Unit, bool)
+	depth := 0
+	alias = func(word string) (units.Unit, bool) {
+		def, ok := b.aliases[word]
+		if !ok || depth > 8 {
+			return units.Unit{}, false
+		}
+		depth++
+		defer func() { depth-- }()
+		u, err := units.ParseWith(def, alias)
+		return u, err == nil
+	}
+	parse := func(id, u string, src model.Source) error {
+		if u == "" {
+			return nil
+		}
+		pu, err := units.ParseWith(u, alias)
+		if err != nil {
+			return &Error{File: b.d.file, Line: src.Line, Col: src.Col, Msg: fmt.Sprintf("%s: %v", id, err)}
+		}
+		parsed[id] = pu
+		return nil
+	}
+	for _, p := range m.Parameters {
+		if err := parse(p.ID, p.Unit, p.Src); err != nil {
+			return err
+		}
+	}
+	for _, s := range m.Species {
+		if err := parse(s.ID, s.Unit, s.Src); err != nil {
+			return err
+		}
+	}
+	for _, in := range m.Inputs {
+		if err := parse(in.ID, in.Unit, in.Src); err != nil {
+			return err
+		}
+	}
+	for _, o := range m.Observables {
+		if err := parse(o.ID, o.Unit, o.Src); err != nil {
+			return err
+		}
+	}
+	tu, err := units.ParseWith(m.TimeUnit, alias)
+	if err != nil {
+		return &Error{File: b.d.file, Msg: fmt.Sprintf("time_unit: %v", err)}
+	}
+	unitOf := func(name string) (units.Unit, bool) {
+		if name == expr.TimeKey {
+			return tu, true
+		}
+		if u, ok := parsed[name]; ok {
+			return u, true
+		}
+		return units.UnknownUnit(), true
+	}
+	// located turns a units error inside n into a file position.
+	located := func(n *expr.Node, fallback model.Source, what string, err error) error {
+		var ue *units.Error
+		if es, ok := b.exprSrc[n]; ok && errors.As(err, &ue) && ue.Pos.Line > 0 {
+			l, c := es.at(ue.Pos.Line, ue.Pos.Col)
+			return &Error{File: b.d.file, Line: l, Col: c, Msg: fmt.Sprintf("%s: unit error in %s: %s", what, ue.Expr, ue.Msg)}
+		}
+		return &Error{File: b.d.file, Line: fallback.Line, Col: fallback.Col, Msg: fmt.Sprintf("%s: %v", what, err)}
+	}
+	want := func(n *expr.Node, w units.Unit, src model.Source, what string) error {
+		got, err := units.Check(n, unitOf)
+		if err != nil {
+			return located(n, src, what, err)
+		}
+		if got.Unknown || got.Equal(w) {
+			return nil
+		}
+		return &Error{File: b.d.file, Line: src.Line, Col: src.Col,
+			Msg: fmt.Sprintf("%s has unit %s, want %s", what, got.String(), w.String())}
+	}
+	for _, r := range m.Rules {
+		if r.Math == nil {
+			continue
+		}
+		switch r.Kind {
+		case model.RateRule:
+			su, ok := parsed[r.Variable]
+			if !ok {
+				continue
+			}
+			if err := want(r.Math, su.Div(tu), r.Src, "rate of "+r.Variable+" (state unit / time)"); err != nil {
+				return err
+			}
+		case model.AssignmentRule:
+			if ru, ok := parsed[r.Variable]; ok {
+				if err := want(r.Math, ru, r.Src, "rule "+r.Variable); err != nil {
+					return err
+				}
+			} else if _, err := units.Check(r.Math, unitOf); err != nil {
+				return located(r.Math, r.Src, "rule "+r.Variable, err)
+			}
+		}
+	}
+	perTime := units.Dimensionless().Div(tu)
+	// Check the written pieces of each growth term first, so that errors
+	// point into the expression the user wrote.
+	for _, pc := range b.pieces {
+		if err := want(pc.n, perTime, pc.src, pc.what); err != nil {
+			return err
+		}
+	}
+	for _, c := range m.Communities {
+		if c.Shedding != nil {
+			if err := want(c.Shedding, perTime, c.Src, c.ID+" shedding (1/time)"); err != nil {
+				return err
+			}
+		}
+		for i, mem := range c.Members {
+			var src model.Source
+			for _, s := range m.Species {
+				if s.ID == mem {
+					src = s.Src
+				}
+			}
+			if g := c.Growth[i]; g != nil {
+				if err := want(g, perTime, src, "growth of "+mem+" (1/time)"); err != nil {
+					return err
+				}
+			}
+			if f := c.Inflow[i]; f != nil {
+				if mu, ok := parsed[mem]; ok {
+					if err := want(f, mu.Div(tu), src, "inflow of "+mem+" (unit/time)"); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		for _, in := range c.Interactions {
+			pu, ok1 := parsed[in.Param]
+			su, ok2 := parsed[in.Source]
+			if ok1 && ok2 {
+				if got := pu.Mul(su); !got.Equal(perTime) {
+					var src model.Source
+					for _, p := range m.Parameters {
+						if p.ID == in.Param {
+							src = p.Src
+						}
+					}
+					return &Error{File: b.d.file, Line: src.Line, Col: src.Col,
+						Msg: fmt.Sprintf("interaction %s: unit %s times the unit of %s gives %s, want %s", in.Param, pu.String(), in.Source, got.String(), perTime.String())}
+				}
+			}
+		}
+	}
+	for _, o := range m.Observables {
+		if o.Math == nil {
+			continue
+		}
+		if _, err := units.Check(o.Math, unitOf); err != nil {
+			return located(o.Math, o.Src, "observable "+o.ID, err)
+		}
+	}
+	return nil
+}

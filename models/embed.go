@@ -1,0 +1,38 @@
+// Package models holds holobiont's shipped models and scenarios, embedded
+// so that `holobiont run` works from any directory.
+package models
+
+import (
+	"embed"
+	"io/fs"
+	"sort"
+	"strings"
+)
+
+//go:embed *.yaml scenarios/*.yaml
+var files embed.FS
+
+// Default names the default model and scenario.
+const (
+	DefaultModel    = "gut-skin-brain.yaml"
+	DefaultScenario = "scenarios/gut-skin-brain.yaml"
+)
+
+// FS returns the embedded files (models at the root, scenarios under scenarios/).
+func FS() fs.FS { return files }
+
+// Read returns the contents of a shipped model or scenario by file name.
+func Read(name string) ([]byte, error) { return files.ReadFile(name) }
+
+// List returns the names of the shipped models.
+func List() []string {
+	ents, _ := files.ReadDir(".")
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
+			out = append(out, e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}

@@ -1,0 +1,20 @@
+// Package sbml reads SBML Level 2 Version 4 and Level 3 Versions 1 and 2
+// (core) into holobiont's model IR (package model), and writes the IR as
+// SBML Level 3 Version 2.
+//
+// The reader uses encoding/xml and keeps the line of every element, so
+// errors name the element id and line. MathML content markup becomes the
+// expression AST of package expr with the canonical builtin names: <ln/> is
+// ln, <log/> without <logbase> is log10, with a base it is log(base, x);
+// <root/> without <degree> is sqrt; csymbol time is OpTime, avogadro the
+// number 6.02214179e23, rateOf the call rateOf(x).
+//
+// Constructs the engine cannot simulate faithfully are refused with an
+// *UnsupportedError ("unsupported: <construct> at <element id>, line N"):
+// SBML packages marked required other than comp, and the fbc package (flux
+// balance analysis is an optimisation, not a time course). The comp package
+// is flattened before import (comp.go). L2 stoichiometryMath becomes an
+// assignment rule on a synthetic species-reference id. Algebraic rules,
+// delay() and fast reactions are handled by package system (and refused
+// there in the forms it cannot solve).
+package sbml

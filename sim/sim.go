@@ -1,0 +1,486 @@
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+
+	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/system"
+)
+
+// Piece is an input value on [Start, End).
+type Piece struct{ Start, End, Value float64 }
+
+// Signal is a piecewise-constant schedule for one input. Outside all pieces
+// the input has its default value; where pieces overlap their values add.
+type Signal struct {
+	Input  string
+	Pieces []Piece
+}
+
+// Bolus changes a state variable at one time: Op is "add", "set" or "mul".
+type Bolus struct {
+	Time   float64
+	Target string
+	Op     string
+	Value  float64
+}
+
+// Schedule is a scenario's interventions.
+type Schedule struct {
+	Signals []Signal
+	Boluses []Bolus
+}
+
+// Options configures Run.
+type Options struct {
+	Start, End float64
+	// OutputTimes are ascending times in [Start, End]; nil means one row
+	// per time unit from Start to End (and End itself).
+	OutputTimes []float64
+	ODE         ode.Options
+	// Progress, if set, is called with the simulated time at segment ends
+	// and output times.
+	Progress func(t float64)
+	// StateHook, if set, is called with the state vector (scratch: copy
+	// it) of every recorded row.
+	StateHook func(t float64, y []float64)
+}
+
+// Trajectory holds the output rows of a run.
+type Trajectory struct {
+	Names    []string // = sys.VariableNames()
+	Times    []float64
+	Values   [][]float64 // Values[k] is the row at Times[k]
+	Complete bool        // false when integration failed part-way
+	Stats    ode.Stats
+}
+
+// Error reports a failed run: the simulated time, the state variable
+// concerned ("" when unknown) and the cause.
+type Error struct {
+	T        float64
+	Variable string
+	Err      error
+}
+
+func (e *Error) Error() string {
+	if e.Variable != "" {
+		return fmt.Sprintf("simulation failed at t=%g in %s: %v", e.T, e.Variable, e.Err)
+	}
+	return fmt.Sprintf("simulation failed at t=%g: %v", e.T, e.Err)
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+type dysTrack struct {
+	d    system.Dysbiosis
+	base []float64 // baseline relative composition, nil until set
+	buf  []float64
+}
+
+// Run simulates sys under sched from opt.Start to opt.End. sys is modified
+// (inputs, parameters through events); Clone it first to keep it. On
+// failure it returns the partial trajectory and a *Error.
+func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) (*Trajectory, error) {
+	if sched == nil {
+		sched = &Schedule{}
+	}
+	if math.IsNaN(opt.Start) || math.IsNaN(opt.End) || math.IsInf(opt.Start, 0) || math.IsInf(opt.End, 0) || opt.End < opt.Start {
+		return nil, fmt.Errorf("sim: invalid time span [%g, %g]", opt.Start, opt.End)
+	}
+	outT := opt.OutputTimes
+	if outT == nil {
+		for t := opt.Start; t < opt.End; t++ {
+			outT = append(outT, t)
+		}
+		outT = append(outT, opt.End)
+	}
+	for i, t := range outT {
+		if t < opt.Start || t > opt.End || math.IsNaN(t) {
+			return nil, fmt.Errorf("sim: output time %g outside [%g, %g]", t, opt.Start, opt.End)
+		}
+		if i > 0 && t < outT[i-1] {
+			return nil, fmt.Errorf("sim: output times not ascending at index %d (%g after %g)", i, t, outT[i-1])
+		}
+	}
+	// Schedule validation and boundaries.
+	defaults := map[string]float64{}
+	for _, id := range sys.Inputs() {
+		defaults[id], _ = sys.InputDefault(id)
+	}
+	var bounds []float64
+	addB := func(t float64) {
+		if t > opt.Start && t < opt.End {
+			bounds = append(bounds, t)
+		}
+	}
+	for _, sg := range sched.Signals {
+		if _, ok := defaults[sg.Input]; !ok {
+			return nil, fmt.Errorf("sim: schedule names input %q, which the model does not declare", sg.Input)
+		}
+		for _, p := range sg.Pieces {
+			if !(p.End > p.Start) || math.IsNaN(p.Value) || math.IsInf(p.Value, 0) {
+				return nil, fmt.Errorf("sim: input %s: invalid piece [%g, %g) = %g", sg.Input, p.Start, p.End, p.Value)
+			}
+			addB(p.Start)
+			addB(p.End)
+		}
+	}
+	boluses := append([]Bolus(nil), sched.Boluses...)
+	sort.SliceStable(boluses, func(i, j int) bool { return boluses[i].Time < boluses[j].Time })
+	for _, b := range boluses {
+		if _, ok := sys.StateIndex(b.Target); !ok {
+			return nil, fmt.Errorf("sim: bolus at t=%g names %q, which is not a state variable of the model", b.Time, b.Target)
+		}
+		addB(b.Time)
+	}
+	sort.Float64s(bounds)
+	bounds = uniq(bounds)
+	bounds = append(bounds, opt.End)
+
+	n := sys.Dim()
+	odeOpt := opt.ODE
+	if odeOpt.NonNegative == nil {
+		odeOpt.NonNegative = sys.NonNegative()
+	}
+	var solver *ode.Solver
+	if n > 0 {
+		var err error
+		if solver, err = ode.NewSolver(n, odeOpt); err != nil {
+			return nil, fmt.Errorf("sim: %w", err)
+		}
+	}
+	names := sys.VariableNames()
+	tr := &Trajectory{Names: names}
+	var dys []dysTrack
+	for _, d := range sys.DysbiosisObservables() {
+		dys = append(dys, dysTrack{d: d})
+	}
+	record := func(t float64, y []float64) error {
+		if opt.StateHook != nil {
+			opt.StateHook(t, y)
+		}
+		row := make([]float64, len(names))
+		sys.Outputs(t, y, row)
+		for i := range dys {
+			dys[i].fill(row)
+		}
+		tr.Times = append(tr.Times, t)
+		tr.Values = append(tr.Values, row)
+		if opt.Progress != nil {
+			opt.Progress(t)
+		}
+		return nil
+	}
+	setInputs := func(t float64) error {
+		for id, def := range defaults {
+			v := def
+			covered := false
+			sum := 0.0
+			for _, sg := range sched.Signals {
+				if sg.Input != id {
+					continue
+				}
+				for _, p := range sg.Pieces {
+					if t >= p.Start && t < p.End {
+						covered = true
+						sum += p.Value
+					}
+				}
+			}
+			if covered {
+				v = sum
+			}
+			if err := sys.SetInput(id, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	stateName := func(i int) string {
+		sn := sys.StateNames()
+		if i >= 0 && i < len(sn) {
+			return sn[i]
+		}
+		return ""
+	}
+	fail := func(t float64, variable string, err error) (*Trajectory, error) {
+		tr.Complete = false
+		return tr, &Error{T: t, Variable: variable, Err: err}
+	}
+
+	y := make([]float64, n)
+	t := opt.Start
+	if err := setInputs(t); err != nil {
+		return nil, err
+	}
+	if err := sys.InitialState(y); err != nil {
+		return nil, fmt.Errorf("sim: %w", err)
+	}
+	if sys.HasFast() && n > 0 {
+		if err := equilibrate(ctx, sys, t, y); err != nil {
+			return nil, fmt.Errorf("sim: fast reactions at t=%g: %w", t, err)
+		}
+	}
+	bi := 0
+	applyBoluses := func(t float64) error {
+		for bi < len(boluses) && boluses[bi].Time <= t {
+			b := boluses[bi]
+			bi++
+			if b.Time < opt.Start {
+				continue
+			}
+			if err := sys.ApplyBolus(t, y, b.Target, b.Op, b.Value); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := applyBoluses(t); err != nil {
+		return fail(t, "", err)
+	}
+	var ev ode.Events
+	if sys.HasEvents() {
+		ev = sys
+		if _, err := sys.EventsStart(t, y); err != nil {
+			return fail(t, "", err)
+		}
+	}
+	// delay(): record the solution on a fine grid (and after every jump)
+	// for the Hermite history, and keep steps below the grid spacing.
+	hist := sys.HasDelays()
+	var grid float64
+	if hist {
+		sys.ResetHistory()
+		sys.RecordHistory(t, y)
+		grid = (opt.End - opt.Start) / 4000
+		if md := sys.MinDelay(t, y); md/8 < grid {
+			grid = md / 8
+		}
+		if grid > 0 && (solver != nil) {
+			o := odeOpt
+			if o.MaxStep == 0 || o.MaxStep > grid {
+				o.MaxStep = grid
+			}
+			var err error
+			if solver, err = ode.NewSolver(n, o); err != nil {
+				return nil, fmt.Errorf("sim: %w", err)
+			}
+		}
+	}
+	oi := 0
+	for oi < len(outT) && outT[oi] <= t {
+		record(outT[oi], y)
+		oi++
+	}
+	outFn := func(tt float64, yy []float64) error {
+		oi++
+		return record(tt, yy)
+	}
+	for _, b := range bounds {
+		if err := setInputs(t); err != nil {
+			return fail(t, "", err)
+		}
+		for t < b {
+			if err := ctx.Err(); err != nil {
+				return fail(t, "", err)
+			}
+			stop := b
+			if ev != nil {
+				if ne := sys.NextEventTime(); ne < stop {
+					stop = math.Max(ne, t)
+				}
+			}
+			// outputs strictly inside (t, stop); stop itself is recorded
+			// after boluses and events there
+			j := oi
+			for j < len(outT) && outT[j] < stop {
+				j++
+			}
+			if solver == nil {
+				// no state: outputs depend on time only
+				for _, tt := range outT[oi:j] {
+					outFn(tt, y)
+				}
+				t = stop
+				for oi < len(outT) && outT[oi] <= t {
+					record(outT[oi], y)
+					oi++
+				}
+				continue
+			}
+			tl, cb := outT[oi:j], outFn
+			if hist && grid > 0 {
+				var kind []byte
+				tl, kind = mergeGrid(outT[oi:j], t, stop, opt.Start, grid)
+				ci := 0
+				cb = func(tt float64, yy []float64) error {
+					k := kind[ci]
+					ci++
+					if k&2 != 0 {
+						sys.RecordHistory(tt, yy)
+					}
+					if k&1 != 0 {
+						return outFn(tt, yy)
+					}
+					return nil
+				}
+			}
+			res, err := solver.Integrate(ctx, sys, t, y, stop, tl, cb, ev)
+			tr.Stats.Add(res.Stats)
+			if err != nil {
+				var nf *ode.NonFiniteError
+				if errors.As(err, &nf) {
+					return fail(nf.T, stateName(nf.Index), err)
+				}
+				var ss *ode.StepSizeError
+				if errors.As(err, &ss) {
+					return fail(ss.T, "", err)
+				}
+				var ms *ode.MaxStepsError
+				if errors.As(err, &ms) {
+					return fail(ms.T, "", err)
+				}
+				return fail(res.T, "", err)
+			}
+			t = res.T
+			if res.Event >= 0 {
+				if _, err := sys.EventsRoot(res.Event, t, y); err != nil {
+					return fail(t, "", err)
+				}
+				if hist {
+					sys.RecordHistory(t, y)
+				}
+				continue
+			}
+			t = stop
+			if stop == b {
+				if err := applyBoluses(t); err != nil {
+					return fail(t, "", err)
+				}
+			}
+			if ev != nil {
+				if _, err := sys.EventsDue(t, y); err != nil {
+					return fail(t, "", err)
+				}
+			}
+			if hist {
+				sys.RecordHistory(t, y)
+			}
+			for oi < len(outT) && outT[oi] <= t {
+				record(outT[oi], y)
+				oi++
+			}
+			if opt.Progress != nil {
+				opt.Progress(t)
+			}
+		}
+	}
+	for oi < len(outT) {
+		record(outT[oi], y)
+		oi++
+	}
+	tr.Complete = true
+	return tr, nil
+}
+
+// mergeGrid merges the output times out (all in (t, stop)) with the grid
+// times start + k·h in (t, stop); kind marks output times with 1 and grid
+// times with 2.
+func mergeGrid(out []float64, t, stop, start, h float64) ([]float64, []byte) {
+	var tl []float64
+	var kind []byte
+	k := math.Floor((t-start)/h) + 1
+	g := start + k*h
+	i := 0
+	for {
+		hasG := g < stop
+		hasO := i < len(out)
+		switch {
+		case !hasG && !hasO:
+			return tl, kind
+		case hasO && (!hasG || out[i] < g):
+			tl, kind = append(tl, out[i]), append(kind, 1)
+			i++
+		case hasO && out[i] == g:
+			tl, kind = append(tl, g), append(kind, 3)
+			i++
+			k++
+			g = start + k*h
+		default:
+			if g > t {
+				tl, kind = append(tl, g), append(kind, 2)
+			}
+			k++
+			g = start + k*h
+		}
+	}
+}
+
+// fastSys is the fast-reaction subsystem at frozen time t.
+type fastSys struct {
+	s *system.System
+	t float64
+}
+
+func (f fastSys) Dim() int                         { return f.s.Dim() }
+func (f fastSys) RHS(_ float64, y, dydt []float64) { f.s.FastRHS(f.t, y, dydt) }
+
+// equilibrate brings the fast reactions to their equilibrium at time t
+// (SBML: fast reactions are at equilibrium at all times, including t0) by
+// integrating them alone over a long pseudo-time.
+func equilibrate(ctx context.Context, sys *system.System, t float64, y []float64) error {
+	sol, err := ode.NewSolver(sys.Dim(), ode.Options{Method: ode.Rodas4, RTol: 1e-12, ATol: 1e-14, NonNegative: sys.NonNegative()})
+	if err != nil {
+		return err
+	}
+	_, err = sol.Integrate(ctx, fastSys{sys, t}, 0, y, 1e4, nil, nil, nil)
+	return err
+}
+
+func uniq(x []float64) []float64 {
+	out := x[:0]
+	for i, v := range x {
+		if i == 0 || v != x[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// fill computes the dysbiosis value of row (Bray–Curtis distance of the
+// members' relative composition from the baseline composition).
+func (d *dysTrack) fill(row []float64) {
+	m := d.d.Members
+	tot := 0.0
+	for _, k := range m {
+		tot += math.Max(row[k], 0)
+	}
+	if len(d.buf) != len(m) {
+		d.buf = make([]float64, len(m))
+	}
+	comp := d.buf
+	for i, k := range m {
+		comp[i] = 0
+		if tot > 0 {
+			comp[i] = math.Max(row[k], 0) / tot
+		}
+	}
+	if d.base == nil {
+		d.base = append([]float64(nil), comp...)
+	}
+	num, den := 0.0, 0.0
+	for i := range comp {
+		num += math.Abs(comp[i] - d.base[i])
+		den += comp[i] + d.base[i]
+	}
+	v := 0.0
+	if den > 0 {
+		v = num / den
+	}
+	row[d.d.Output] = v
+}

@@ -1,0 +1,57 @@
+// Package system compiles a model IR (package model) into an ODE system that
+// the solvers in package ode integrate: a state vector, a right-hand side and
+// its Jacobian, root functions for events, and the outputs a trajectory
+// records.
+//
+// # State and environment
+//
+// The state vector holds, in model order, every species that changes
+// (reaction targets that are neither boundary nor constant species,
+// rate-rule targets, community members, event targets), then every
+// compartment, parameter and species reference that a rate rule or an event
+// changes. Species states hold amounts; the value a species id denotes in
+// expressions is its concentration (amount / compartment size) unless the
+// species has only substance units, in which case it is the amount.
+//
+// Expressions run on one environment slot vector laid out as
+//
+//	[time, states, parameters, compartments, fixed species, species
+//	 references, inputs, assignment-rule and species values, reaction rates,
+//	 derivatives, scratch]
+//
+// A single expr.Tape evaluates assignment rules, species values and reaction
+// rates in dependency order (a topological sort; a cycle is an error naming
+// the ids), then rate-rule derivatives and the growth, inflow and shedding
+// expressions of community blocks. Reactions add stoichiometry × rate ×
+// conversion factor to the amount derivative of each non-boundary species.
+// Community blocks run as a native generalised Lotka–Volterra kernel whose
+// interaction matrix is read from its parameters at Compile, SetParameter and
+// InitialState time.
+//
+// # Jacobian
+//
+// The Jacobian is analytic: every assignment v = e(u...) of the main tape
+// gets its local partial derivatives from expr.Diff (compiled into a
+// second tape), sensitivities are propagated forward in tape order
+// (assignment rules substituted by the chain rule), and the community
+// blocks' gLV part is exact. Models that use delay() or rateOf, whose
+// expressions expr.Diff cannot differentiate, or whose stoichiometries
+// depend on the state fall back to forward finite differences of the RHS
+// (System.AnalyticJacobian reports which); so does a single evaluation
+// whose partials are NaN. Neither allocates.
+//
+// # Special constructs
+//
+// Algebraic rules are solved symbolically for the variable each
+// determines (they must be linear in it). delay(x, d) reads a Hermite
+// history that package sim records. Fast reactions are approximated by a
+// stiff penalty (rates × 1e8) after sim has equilibrated them at the start.
+//
+// # Events
+//
+// Triggers are split into relational atoms (a < b, a >= b, ...) combined by
+// and/or/xor/not; each atom contributes one root function a − b, and each
+// community member with an extinction threshold contributes x − threshold.
+// Package sim locates the roots with the solver and applies the SBML event
+// semantics through EventState.
+package system

@@ -1,0 +1,738 @@
+package table
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// ReadBIOMJSON reads a BIOM 1.0 JSON table (sparse or dense) from r. name is
+// used in error messages. Rows of the BIOM matrix are features
+// (observations), columns are samples. Observation metadata "taxonomy" (a
+// list of ranks or a "; "-separated string) fills Table.Taxonomy; a metadata
+// value that is itself a list (as R's biomformat writes it) is taken as the
+// lineage. The "data" array is streamed into the sparse layout; no dense
+// matrix is built.
+func ReadBIOMJSON(r io.Reader, name string) (*Table, error) {
+	p := &jsonParser{r: r, name: name, line: 1, win: make([]byte, 1<<16)}
+	return p.table()
+}
+
+// jsonParser is a streaming JSON reader over its own buffer window, tracking
+// line and column for error messages.
+type jsonParser struct {
+	r        io.Reader
+	win      []byte
+	pos, end int
+	rerr     error
+	name     string
+	line     int
+	col      int // column of the last byte read
+	buf      []byte
+	prevCol  int
+}
+
+func (p *jsonParser) errf(format string, args ...any) error {
+	return &ParseError{File: p.name, Line: p.line, Col: p.col, Msg: fmt.Sprintf(format, args...)}
+}
+
+// fill reads more input into the window once it is used up; it keeps the
+// last byte so that unread works across a refill.
+func (p *jsonParser) fill() bool {
+	if p.rerr != nil {
+		return false
+	}
+	keep := 0
+	if p.end > 0 {
+		p.win[0] = p.win[p.end-1]
+		keep = 1
+	}
+	for {
+		n, err := p.r.Read(p.win[keep:])
+		if n > 0 {
+			p.pos, p.end = keep, keep+n
+			return true
+		}
+		if err != nil {
+			p.rerr = err
+			return false
+		}
+	}
+}
+
+func (p *jsonParser) read() (byte, error) {
+	if p.pos >= p.end && !p.fill() {
+		if p.rerr == io.EOF {
+			return 0, p.errf("unexpected end of input")
+		}
+		return 0, &ParseError{File: p.name, Line: p.line, Col: p.col, Msg: "read error", Err: p.rerr}
+	}
+	c := p.win[p.pos]
+	p.pos++
+	if c == '\n' {
+		p.line++
+		p.prevCol = p.col
+		p.col = 0
+	} else {
+		p.col++
+	}
+	return c, nil
+}
+
+func (p *jsonParser) unread(c byte) {
+	p.pos--
+	if c == '\n' {
+		p.line--
+		p.col = p.prevCol
+	} else {
+		p.col--
+	}
+}
+
+// next returns the next non-whitespace byte.
+func (p *jsonParser) next() (byte, error) {
+	for {
+		for p.pos < p.end {
+			c := p.win[p.pos]
+			p.pos++
+			switch c {
+			case ' ', '\t', '\r':
+				p.col++
+				continue
+			case '\n':
+				p.line++
+				p.prevCol = p.col
+				p.col = 0
+				continue
+			}
+			p.col++
+			return c, nil
+		}
+		if !p.fill() {
+			if p.rerr == io.EOF {
+				return 0, p.errf("unexpected end of input")
+			}
+			return 0, &ParseError{File: p.name, Line: p.line, Col: p.col, Msg: "read error", Err: p.rerr}
+		}
+	}
+}
+
+func (p *jsonParser) peek() (byte, error) {
+	c, err := p.next()
+	if err != nil {
+		return 0, err
+	}
+	p.unread(c)
+	return c, nil
+}
+
+func (p *jsonParser) expect(want byte) error {
+	c, err := p.next()
+	if err != nil {
+		return err
+	}
+	if c != want {
+		return p.errf("expected %q, found %q", want, c)
+	}
+	return nil
+}
+
+// str reads a JSON string; the opening quote must be next.
+func (p *jsonParser) str() (string, error) {
+	if err := p.expect('"'); err != nil {
+		return "", err
+	}
+	p.buf = append(p.buf[:0], '"')
+	esc := false
+	for {
+		c, err := p.read()
+		if err != nil {
+			return "", err
+		}
+		if c < 0x20 {
+			return "", p.errf("control character in string")
+		}
+		p.buf = append(p.buf, c)
+		if c == '\\' {
+			esc = true
+			c2, err := p.read()
+			if err != nil {
+				return "", err
+			}
+			p.buf = append(p.buf, c2)
+			continue
+		}
+		if c == '"' {
+			break
+		}
+	}
+	if !esc {
+		return string(p.buf[1 : len(p.buf)-1]), nil
+	}
+	var s string
+	if err := json.Unmarshal(p.buf, &s); err != nil {
+		return "", p.errf("bad string: %v", err)
+	}
+	return s, nil
+}
+
+// num reads a JSON number.
+func (p *jsonParser) num() (float64, error) {
+	isNum := func(c byte) bool {
+		return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
+	}
+	// Fast path: the number lies inside the window.
+	i := p.pos
+	for i < p.end && isNum(p.win[i]) {
+		i++
+	}
+	var tok []byte
+	if i < p.end {
+		tok = p.win[p.pos:i]
+		p.col += i - p.pos
+		p.pos = i
+	} else {
+		p.buf = p.buf[:0]
+		for {
+			if p.pos >= p.end && !p.fill() {
+				break
+			}
+			c := p.win[p.pos]
+			if !isNum(c) {
+				break
+			}
+			p.buf = append(p.buf, c)
+			p.pos++
+			p.col++
+		}
+		tok = p.buf
+	}
+	v, ok := parseNumber(tok)
+	if !ok {
+		return 0, p.errf("bad number %q", tok)
+	}
+	return v, nil
+}
+
+func (p *jsonParser) literal(word string) error {
+	for i := 0; i < len(word); i++ {
+		c, err := p.read()
+		if err != nil {
+			return err
+		}
+		if c != word[i] {
+			return p.errf("bad literal, expected %q", word)
+		}
+	}
+	return nil
+}
+
+// value reads any JSON value into Go values (map[string]any, []any, string,
+// float64, bool, nil), to a nesting depth of 64.
+func (p *jsonParser) value(depth int) (any, error) {
+	if depth > 64 {
+		return nil, p.errf("JSON nested too deeply")
+	}
+	c, err := p.peek()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case c == '{':
+		p.next()
+		m := map[string]any{}
+		c, err := p.peek()
+		if err != nil {
+			return nil, err
+		}
+		if c == '}' {
+			p.next()
+			return m, nil
+		}
+		for {
+			k, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			if err := p.expect(':'); err != nil {
+				return nil, err
+			}
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			m[k] = v
+			c, err := p.next()
+			if err != nil {
+				return nil, err
+			}
+			if c == '}' {
+				return m, nil
+			}
+			if c != ',' {
+				return nil, p.errf("expected ',' or '}' in object, found %q", c)
+			}
+		}
+	case c == '[':
+		p.next()
+		var a []any
+		c, err := p.peek()
+		if err != nil {
+			return nil, err
+		}
+		if c == ']' {
+			p.next()
+			return a, nil
+		}
+		for {
+			v, err := p.value(depth + 1)
+			if err != nil {
+				return nil, err
+			}
+			a = append(a, v)
+			c, err := p.next()
+			if err != nil {
+				return nil, err
+			}
+			if c == ']' {
+				return a, nil
+			}
+			if c != ',' {
+				return nil, p.errf("expected ',' or ']' in array, found %q", c)
+			}
+		}
+	case c == '"':
+		return p.str()
+	case c == 't':
+		return true, p.literal("true")
+	case c == 'f':
+		return false, p.literal("false")
+	case c == 'n':
+		return nil, p.literal("null")
+	case c == '-' || (c >= '0' && c <= '9'):
+		return p.num()
+	}
+	p.next()
+	return nil, p.errf("unexpected %q", c)
+}
+
+type biomEntry struct {
+	id   string
+	meta any
+	line int
+}
+
+// entries reads the "rows" or "columns" array of {"id":..., "metadata":...}.
+func (p *jsonParser) entries(what string) ([]biomEntry, error) {
+	if err := p.expect('['); err != nil {
+		return nil, err
+	}
+	var out []biomEntry
+	c, err := p.peek()
+	if err != nil {
+		return nil, err
+	}
+	if c == ']' {
+		p.next()
+		return out, nil
+	}
+	for {
+		line := p.line
+		v, err := p.value(1)
+		if err != nil {
+			return nil, err
+		}
+		obj, ok := v.(map[string]any)
+		if !ok {
+			return nil, p.errf("%s: entry %d is not an object", what, len(out))
+		}
+		id, ok := obj["id"].(string)
+		if !ok {
+			return nil, p.errf("%s: entry %d has no string \"id\"", what, len(out))
+		}
+		out = append(out, biomEntry{id: id, meta: obj["metadata"], line: line})
+		c, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		if c == ']' {
+			return out, nil
+		}
+		if c != ',' {
+			return nil, p.errf("expected ',' or ']' in %s, found %q", what, c)
+		}
+	}
+}
+
+// data streams the "data" array. When sparse is known, entries go straight
+// into trip; otherwise every inner array is kept flat (with its length) and
+// interpreted once matrix_type is known.
+func (p *jsonParser) data(mode int, trip *triplets, flat *[]float64, lens *[]int32) error {
+	if err := p.expect('['); err != nil {
+		return err
+	}
+	c, err := p.peek()
+	if err != nil {
+		return err
+	}
+	if c == ']' {
+		p.next()
+		return nil
+	}
+	var vals [3]float64
+	for row := 0; ; row++ {
+		if err := p.expect('['); err != nil {
+			return err
+		}
+		n := 0
+		c, err := p.peek()
+		if err != nil {
+			return err
+		}
+		if c != ']' {
+			for {
+				v, err := p.num()
+				if err != nil {
+					return err
+				}
+				switch mode {
+				case modeSparse:
+					if n >= 3 {
+						return p.errf("sparse data entry %d has more than 3 values", row)
+					}
+					vals[n] = v
+				case modeDense:
+					if v != 0 {
+						if msg := checkCount(v); msg != "" {
+							return p.errf("data row %d, column %d: %s", row, n, msg)
+						}
+						trip.add(int32(n), int32(row), v)
+					}
+					if n >= 1<<31-1 {
+						return p.errf("dense row too long")
+					}
+				default:
+					*flat = append(*flat, v)
+				}
+				n++
+				c, err := p.next()
+				if err != nil {
+					return err
+				}
+				if c == ']' {
+					break
+				}
+				if c != ',' {
+					return p.errf("expected ',' or ']' in data, found %q", c)
+				}
+			}
+		} else {
+			p.next()
+		}
+		switch mode {
+		case modeSparse:
+			if n != 3 {
+				return p.errf("sparse data entry %d has %d values, want [row, column, value]", row, n)
+			}
+			if err := p.sparseEntry(trip, row, vals[0], vals[1], vals[2]); err != nil {
+				return err
+			}
+		case modeDense:
+			*lens = append(*lens, int32(n))
+		default:
+			*lens = append(*lens, int32(n))
+		}
+		c, err = p.next()
+		if err != nil {
+			return err
+		}
+		if c == ']' {
+			return nil
+		}
+		if c != ',' {
+			return p.errf("expected ',' or ']' in data, found %q", c)
+		}
+	}
+}
+
+const (
+	modeUnknown = iota
+	modeSparse
+	modeDense
+)
+
+func (p *jsonParser) sparseEntry(trip *triplets, k int, r, c, v float64) error {
+	if r < 0 || r != float64(int32(r)) || c < 0 || c != float64(int32(c)) {
+		return p.errf("sparse data entry %d: row and column must be non-negative integers, got [%g, %g]", k, r, c)
+	}
+	if v == 0 {
+		return nil
+	}
+	if msg := checkCount(v); msg != "" {
+		return p.errf("sparse data entry %d [%g, %g]: %s", k, r, c, msg)
+	}
+	trip.add(int32(c), int32(r), v)
+	return nil
+}
+
+func (p *jsonParser) table() (*Table, error) {
+	if err := p.expect('{'); err != nil {
+		return nil, err
+	}
+	var (
+		rows, cols []biomEntry
+		haveRows   bool
+		haveCols   bool
+		shape      []int
+		mode       = modeUnknown
+		trip       triplets
+		flat       []float64
+		lens       []int32
+		haveData   bool
+		dataMode   int
+		dataLine   int
+	)
+	c, err := p.peek()
+	if err != nil {
+		return nil, err
+	}
+	if c == '}' {
+		p.next()
+		return nil, p.errf("empty BIOM object")
+	}
+	for {
+		key, err := p.str()
+		if err != nil {
+			return nil, err
+		}
+		if err := p.expect(':'); err != nil {
+			return nil, err
+		}
+		switch key {
+		case "rows":
+			if rows, err = p.entries("rows"); err != nil {
+				return nil, err
+			}
+			haveRows = true
+		case "columns":
+			if cols, err = p.entries("columns"); err != nil {
+				return nil, err
+			}
+			haveCols = true
+		case "matrix_type":
+			s, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			switch s {
+			case "sparse":
+				mode = modeSparse
+			case "dense":
+				mode = modeDense
+			default:
+				return nil, p.errf("matrix_type %q: want \"sparse\" or \"dense\"", s)
+			}
+		case "matrix_element_type":
+			s, err := p.str()
+			if err != nil {
+				return nil, err
+			}
+			if s == "unicode" {
+				return nil, p.errf("matrix_element_type \"unicode\" is not a count table")
+			}
+		case "shape":
+			v, err := p.value(1)
+			if err != nil {
+				return nil, err
+			}
+			a, ok := v.([]any)
+			if !ok || len(a) != 2 {
+				return nil, p.errf("shape must be [rows, columns]")
+			}
+			for _, x := range a {
+				f, ok := x.(float64)
+				if !ok || f < 0 || f != float64(int(f)) {
+					return nil, p.errf("shape must hold two non-negative integers")
+				}
+				shape = append(shape, int(f))
+			}
+		case "data":
+			dataLine = p.line
+			if err := p.data(mode, &trip, &flat, &lens); err != nil {
+				return nil, err
+			}
+			haveData = true
+			dataMode = mode
+		default:
+			if _, err := p.value(1); err != nil {
+				return nil, err
+			}
+		}
+		c, err := p.next()
+		if err != nil {
+			return nil, err
+		}
+		if c == '}' {
+			break
+		}
+		if c != ',' {
+			return nil, p.errf("expected ',' or '}' in BIOM object, found %q", c)
+		}
+	}
+	if c, err := p.next(); err == nil {
+		return nil, p.errf("unexpected %q after the BIOM object", c)
+	}
+	perr := func(format string, args ...any) error {
+		return &ParseError{File: p.name, Msg: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case !haveRows:
+		return nil, perr("missing \"rows\"")
+	case !haveCols:
+		return nil, perr("missing \"columns\"")
+	case !haveData:
+		return nil, perr("missing \"data\"")
+	}
+	if mode == modeUnknown {
+		return nil, perr("missing \"matrix_type\"")
+	}
+	if dataMode == modeUnknown {
+		// "data" came before "matrix_type": interpret the kept values now.
+		off := 0
+		for k, n := range lens {
+			vals := flat[off : off+int(n)]
+			off += int(n)
+			if mode == modeSparse {
+				if n != 3 {
+					return nil, &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("sparse data entry %d has %d values, want [row, column, value]", k, n)}
+				}
+				if err := p.sparseEntry(&trip, k, vals[0], vals[1], vals[2]); err != nil {
+					return nil, &ParseError{File: p.name, Line: dataLine, Msg: err.(*ParseError).Msg}
+				}
+				continue
+			}
+			for j, v := range vals {
+				if v != 0 {
+					if msg := checkCount(v); msg != "" {
+						return nil, &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("data row %d, column %d: %s", k, j, msg)}
+					}
+					trip.add(int32(j), int32(k), v)
+				}
+			}
+		}
+		flat = nil
+		if mode == modeSparse {
+			lens = nil
+		}
+	}
+	nf, ns := len(rows), len(cols)
+	if shape != nil && (shape[0] != nf || shape[1] != ns) {
+		return nil, perr("shape [%d, %d] does not match %d rows and %d columns", shape[0], shape[1], nf, ns)
+	}
+	if mode == modeDense {
+		if len(lens) != nf {
+			return nil, &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("dense data has %d rows, want %d", len(lens), nf)}
+		}
+		for i, n := range lens {
+			if int(n) != ns {
+				return nil, &ParseError{File: p.name, Line: dataLine, ID: rows[i].id, Msg: fmt.Sprintf("dense data row %d has %d values, want %d (ragged row)", i, n, ns)}
+			}
+		}
+	}
+	t := &Table{SampleIDs: make([]string, ns), FeatureIDs: make([]string, nf)}
+	for i, e := range cols {
+		t.SampleIDs[i] = e.id
+	}
+	for i, e := range rows {
+		t.FeatureIDs[i] = e.id
+	}
+	if err := checkUnique(p.name, "sample", t.SampleIDs, func(i int) int { return cols[i].line }); err != nil {
+		return nil, err
+	}
+	if err := checkUnique(p.name, "feature", t.FeatureIDs, func(i int) int { return rows[i].line }); err != nil {
+		return nil, err
+	}
+	for k := range trip.value {
+		if int(trip.feature[k]) >= nf || int(trip.sample[k]) >= ns {
+			return nil, &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("data entry [%d, %d] outside shape [%d, %d]", trip.feature[k], trip.sample[k], nf, ns)}
+		}
+	}
+	var ds, df int
+	t.Indptr, t.Indices, t.Data, ds, df, err = trip.csr(ns)
+	if err != nil {
+		return nil, &ParseError{File: p.name, Line: dataLine, ID: t.FeatureIDs[df] + "/" + t.SampleIDs[ds], Msg: "duplicate data entry for this feature and sample"}
+	}
+	var tax [][]string
+	found := false
+	for i, e := range rows {
+		lin := lineageFromMeta(e.meta)
+		if lin != nil {
+			if tax == nil {
+				tax = make([][]string, nf)
+			}
+			tax[i] = lin
+			found = true
+		}
+	}
+	if found {
+		t.Taxonomy = tax
+	}
+	return t, nil
+}
+
+// lineageFromMeta extracts a lineage from BIOM observation metadata.
+func lineageFromMeta(meta any) []string {
+	switch m := meta.(type) {
+	case map[string]any:
+		for _, k := range []string{"taxonomy", "Taxonomy", "Consensus Lineage", "ConsensusLineage"} {
+			if v, ok := m[k]; ok {
+				return lineageFromValue(v)
+			}
+		}
+	case []any:
+		return lineageFromValue(m)
+	}
+	return nil
+}
+
+func lineageFromValue(v any) []string {
+	switch x := v.(type) {
+	case string:
+		return SplitLineage(x)
+	case []any:
+		out := make([]string, 0, len(x))
+		for _, r := range x {
+			s, _ := r.(string)
+			out = append(out, strings.TrimSpace(s))
+		}
+		for len(out) > 0 && out[len(out)-1] == "" {
+			out = out[:len(out)-1]
+		}
+		return out
+	}
+	return nil
+}
+
+// checkUnique returns an error naming the first repeated id.
+func checkUnique(file, what string, ids []string, line func(i int) int) error {
+	seen := make(map[string]int, len(ids))
+	for i, id := range ids {
+		if j, ok := seen[id]; ok {
+			l := 0
+			if line != nil {
+				l = line(i)
+			}
+			return &ParseError{File: file, Line: l, ID: id, Msg: fmt.Sprintf("duplicate %s id (also %s %d)", what, what, j+1)}
+		}
+		if id == "" {
+			l := 0
+			if line != nil {
+				l = line(i)
+			}
+			return &ParseError{File: file, Line: l, Msg: fmt.Sprintf("empty %s id (%s %d)", what, what, i+1)}
+		}
+		seen[id] = i
+	}
+	return nil
+}

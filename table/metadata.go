@@ -1,0 +1,263 @@
+package table
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strconv"
+	"strings"
+)
+
+// Column types of Metadata.Types.
+const (
+	Categorical = "categorical"
+	Numeric     = "numeric"
+)
+
+// ReadMetadata reads a QIIME 2 metadata TSV file.
+func ReadMetadata(path string) (*Metadata, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read metadata: %w", err)
+	}
+	defer f.Close()
+	return ParseMetadata(f, path)
+}
+
+// isIDHeader reports whether s (lower case) is one of the first-column
+// headers QIIME 2 accepts.
+func isIDHeader(s string) bool {
+	switch s {
+	case "id", "sampleid", "sample id", "sample-id", "sample_id",
+		"featureid", "feature id", "feature-id", "feature_id",
+		"#sampleid", "#sample id", "#otuid", "#otu id", "sample_name":
+		return true
+	}
+	return false
+}
+
+// ParseMetadata reads QIIME 2 metadata TSV from r: comment lines start with
+// '#' (except a "#SampleID"-style header), the header's first cell is the id
+// column (id, sample-id, sampleid, #SampleID, feature-id, ... or any other
+// name), an optional "#q2:types" row declares each column categorical or
+// numeric (otherwise a column whose non-empty values all parse as numbers is
+// numeric), blank lines are skipped and cells are trimmed. Short rows are
+// padded with empty (missing) values; extra non-empty cells, empty or
+// duplicate ids and non-numbers in a numeric column are errors.
+func ParseMetadata(r io.Reader, name string) (*Metadata, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 1<<16), 1<<28)
+	var (
+		line     int
+		m        = &Metadata{}
+		header   bool
+		declared []string
+		rowLine  []int
+	)
+	perr := func(col int, id, format string, args ...any) error {
+		return &ParseError{File: name, Line: line, Col: col, ID: id, Msg: fmt.Sprintf(format, args...)}
+	}
+	seen := map[string]int{}
+	for sc.Scan() {
+		line++
+		s := strings.TrimRight(sc.Text(), "\r\n")
+		if line == 1 {
+			s = strings.TrimPrefix(s, "\ufeff")
+		}
+		if strings.TrimSpace(s) == "" {
+			continue
+		}
+		cells := strings.Split(s, "\t")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(strings.Trim(strings.TrimSpace(cells[i]), "\""))
+		}
+		first := cells[0]
+		if !header {
+			if strings.HasPrefix(first, "#") && !isIDHeader(strings.ToLower(first)) {
+				continue // comment before the header
+			}
+			for len(cells) > 1 && cells[len(cells)-1] == "" {
+				cells = cells[:len(cells)-1]
+			}
+			m.Columns = append([]string(nil), cells[1:]...)
+			for j, c := range m.Columns {
+				if c == "" {
+					return nil, perr(j+2, "", "empty column name")
+				}
+				for k := 0; k < j; k++ {
+					if m.Columns[k] == c {
+						return nil, perr(j+2, c, "duplicate column name")
+					}
+				}
+			}
+			header = true
+			continue
+		}
+		if strings.HasPrefix(first, "#") {
+			if strings.ToLower(first) == "#q2:types" {
+				if len(m.IDs) > 0 {
+					return nil, perr(1, "", "#q2:types must come before the data rows")
+				}
+				declared = make([]string, len(m.Columns))
+				for j := range declared {
+					if j+1 < len(cells) {
+						declared[j] = strings.ToLower(cells[j+1])
+					}
+					switch declared[j] {
+					case Categorical, Numeric:
+					case "":
+						declared[j] = ""
+					default:
+						return nil, perr(j+2, m.Columns[j], "#q2:types value %q: want categorical or numeric", cells[j+1])
+					}
+				}
+				for j := len(m.Columns) + 1; j < len(cells); j++ {
+					if cells[j] != "" {
+						return nil, perr(j+1, "", "#q2:types row has more cells than the header")
+					}
+				}
+			}
+			continue // comment or another directive
+		}
+		if first == "" {
+			return nil, perr(1, "", "empty id")
+		}
+		if j, ok := seen[first]; ok {
+			return nil, perr(1, first, "duplicate id (also on line %d)", j)
+		}
+		seen[first] = line
+		row := make([]string, len(m.Columns))
+		for j := 1; j < len(cells); j++ {
+			if j-1 >= len(row) {
+				if cells[j] != "" {
+					return nil, perr(j+1, first, "ragged row: %d cells, the header has %d", len(cells), len(m.Columns)+1)
+				}
+				continue
+			}
+			row[j-1] = cells[j]
+		}
+		m.IDs = append(m.IDs, first)
+		m.Values = append(m.Values, row)
+		rowLine = append(rowLine, line)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, &ParseError{File: name, Line: line + 1, Msg: "read error", Err: err}
+	}
+	if !header {
+		return nil, &ParseError{File: name, Line: line, Msg: "no header line"}
+	}
+	m.Types = make([]string, len(m.Columns))
+	for j := range m.Columns {
+		typ := ""
+		if declared != nil {
+			typ = declared[j]
+		}
+		if typ == "" {
+			typ = Numeric
+			nonEmpty := 0
+			for _, row := range m.Values {
+				if row[j] == "" {
+					continue
+				}
+				nonEmpty++
+				if _, err := strconv.ParseFloat(row[j], 64); err != nil {
+					typ = Categorical
+					break
+				}
+			}
+			if nonEmpty == 0 {
+				typ = Categorical
+			}
+		} else if typ == Numeric {
+			for i, row := range m.Values {
+				if row[j] == "" {
+					continue
+				}
+				if _, err := strconv.ParseFloat(row[j], 64); err != nil {
+					return nil, &ParseError{File: name, Line: rowLine[i], Col: j + 2, ID: m.IDs[i],
+						Msg: fmt.Sprintf("column %q is declared numeric but holds %q", m.Columns[j], row[j])}
+				}
+			}
+		}
+		m.Types[j] = typ
+	}
+	return m, nil
+}
+
+// Column returns the values of the named column in m.IDs order.
+func (m *Metadata) Column(name string) (vals []string, ok bool) {
+	for j, c := range m.Columns {
+		if c == name {
+			vals = make([]string, len(m.IDs))
+			for i, row := range m.Values {
+				vals[i] = row[j]
+			}
+			return vals, true
+		}
+	}
+	return nil, false
+}
+
+// NumericColumn returns the named column parsed as numbers, with NaN for
+// missing values. It fails when the column is absent or not numeric.
+func (m *Metadata) NumericColumn(name string) ([]float64, error) {
+	vals, ok := m.Column(name)
+	if !ok {
+		return nil, fmt.Errorf("metadata: no column %q", name)
+	}
+	out := make([]float64, len(vals))
+	for i, s := range vals {
+		if s == "" {
+			out[i] = nan()
+			continue
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return nil, fmt.Errorf("metadata: column %q, id %q: %q is not a number", name, m.IDs[i], s)
+		}
+		out[i] = v
+	}
+	return out, nil
+}
+
+// Index returns the row of id, or -1.
+func (m *Metadata) Index(id string) int {
+	for i, x := range m.IDs {
+		if x == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func nan() float64 { return math.NaN() }
+
+// Align returns, for each id in ids (e.g. a table's SampleIDs), its row in
+// m. An id missing from m is an error naming it (and how many others are
+// missing), so analyses never silently drop or misalign samples.
+func (m *Metadata) Align(ids []string) ([]int, error) {
+	row := make(map[string]int, len(m.IDs))
+	for i, id := range m.IDs {
+		row[id] = i
+	}
+	out := make([]int, len(ids))
+	var missing []string
+	for k, id := range ids {
+		i, ok := row[id]
+		if !ok {
+			missing = append(missing, id)
+			continue
+		}
+		out[k] = i
+	}
+	if len(missing) > 0 {
+		more := ""
+		if len(missing) > 1 {
+			more = fmt.Sprintf(" (and %d more)", len(missing)-1)
+		}
+		return nil, fmt.Errorf("metadata: id %q%s not found in the metadata (%d ids)", missing[0], more, len(m.IDs))
+	}
+	return out, nil
+}
