@@ -56,6 +56,11 @@ type Model struct {
 	ConversionFactor string
 	// Annotations are free key/value pairs kept through import and export.
 	Annotations map[string]string
+	// FluxBalance is an SBML fbc flux-balance problem (steady state S·v = 0
+	// over the non-boundary species, bounds on the reaction fluxes, a
+	// linear objective), or nil. Added for SBML fbc import; holobiont's own
+	// models leave it nil.
+	FluxBalance *FluxBalance
 	// AllowNonFinite permits infinite and NaN declared values (SBML allows
 	// INF and NaN literals); when false, Validate rejects them. Added for
 	// SBML import; holobiont's own front ends leave it false.
@@ -261,4 +266,21 @@ type Coupling struct {
 	Param     string // parameter id holding the gain
 	Mechanism string
 	Prov      Provenance
+}
+
+// FluxBalance is a flux-balance analysis problem on the model's reactions
+// (SBML fbc package). Added for SBML fbc import.
+type FluxBalance struct {
+	// Lower and Upper bound each reaction's flux (by reaction id); a
+	// missing entry is unbounded (−Inf or +Inf).
+	Lower, Upper map[string]float64
+	// LowerParam and UpperParam name the parameters holding bounds (fbc
+	// version 2), evaluated with initial assignments at solve time; they
+	// override Lower and Upper.
+	LowerParam, UpperParam map[string]string
+	// Objective is the id of the active objective; Maximize its sense;
+	// Coefficients its linear coefficients by reaction id.
+	Objective    string
+	Maximize     bool
+	Coefficients map[string]float64
 }

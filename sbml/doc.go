@@ -11,9 +11,9 @@
 //
 // Constructs the engine cannot simulate faithfully are refused with an
 // *UnsupportedError ("unsupported: <construct> at <element id>, line N"):
-// SBML packages marked required other than comp, and the fbc package (flux
-// balance analysis is an optimisation, not a time course). The comp package
-// is flattened before import (comp.go). L2 stoichiometryMath becomes an
+// SBML packages marked required other than comp and fbc. The comp package
+// is flattened before import (comp.go); fbc objectives and bounds become
+// model.FluxBalance (fbc.go), solved by sim.FluxBalance. L2 stoichiometryMath becomes an
 // assignment rule on a synthetic species-reference id. Algebraic rules,
 // delay() and fast reactions are handled by package system (and refused
 // there in the forms it cannot solve).

@@ -147,10 +147,7 @@ func (r *reader) document(root *elem) (*model.Model, error) {
 		return nil, r.errf(root, "", "level %q does not match the namespace (level %d)", lv, r.level)
 	}
 	for _, a := range root.attrs {
-		if a.Name.Space == "xmlns" && strings.Contains(a.Value, "/fbc/") {
-			return nil, r.unsupported(root, "sbml", "SBML package fbc (flux balance constraints)")
-		}
-		if a.Name.Local == "required" && a.Name.Space != "" && a.Name.Space != compNS && a.Value == "true" {
+		if a.Name.Local == "required" && a.Name.Space != "" && a.Name.Space != compNS && !isFBC(a.Name.Space) && a.Value == "true" {
 			return nil, r.unsupported(root, "sbml", "required SBML package "+pkgName(a.Name.Space))
 		}
 	}
@@ -396,6 +393,9 @@ func (r *reader) model(me *elem) (*model.Model, error) {
 		}
 	}
 	if err := r.checkFunctionUse(m); err != nil {
+		return nil, err
+	}
+	if err := r.fluxBalance(me, m); err != nil {
 		return nil, err
 	}
 	return m, nil

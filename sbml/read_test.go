@@ -64,8 +64,8 @@ func TestErrors(t *testing.T) {
 		{"arity", string(doc(`<listOfParameters><parameter id="y" constant="false"/></listOfParameters>
 <listOfRules><assignmentRule variable="y"><math xmlns="http://www.w3.org/1998/Math/MathML">
 <apply><divide/><cn>1</cn></apply></math></assignmentRule></listOfRules>`)), "t.xml:6: y: MathML <divide> has 1 arguments, want 2", false},
-		{"fbc", `<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:fbc="http://www.sbml.org/sbml/level3/version1/fbc/version2" level="3" version="1" fbc:required="false"><model/></sbml>`,
-			"unsupported: SBML package fbc (flux balance constraints) at sbml, line 1", true},
+		{"required package", `<sbml xmlns="http://www.sbml.org/sbml/level3/version1/core" xmlns:qual="http://www.sbml.org/sbml/level3/version1/qual/version1" level="3" version="1" qual:required="true"><model/></sbml>`,
+			"unsupported: required SBML package qual at sbml, line 1", true},
 		{"bad number", string(doc(`<listOfParameters><parameter id="y" value="abc" constant="true"/></listOfParameters>`)), "t.xml:4: y: attribute value=\"abc\" is not a number", false},
 	} {
 		_, err := Read("t.xml", []byte(c.doc))

@@ -43,20 +43,20 @@ def validate(path):
 
 
 def main(argv):
-    files = []
     if argv and argv[0] == "--export-models":
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         binary = argv[1:] or ["go", "run", "./cmd/holobiont"]
-        tmp = tempfile.mkdtemp(prefix="sbml-validate-")
-        for y in sorted(glob.glob(os.path.join(root, "models", "*.yaml"))):
-            out = os.path.join(tmp, os.path.basename(y)[:-5] + ".xml")
-            subprocess.run(binary + ["sbml", "export", y, "--out", out], check=True, cwd=root)
-            files.append(out)
+        with tempfile.TemporaryDirectory(prefix="sbml-validate-") as tmp:
+            files = []
+            for y in sorted(glob.glob(os.path.join(root, "models", "*.yaml"))):
+                out = os.path.join(tmp, os.path.basename(y)[:-5] + ".xml")
+                subprocess.run(binary + ["sbml", "export", y, "--out", out], check=True, cwd=root)
+                files.append(out)
+            bad = sum(validate(f) for f in files)
     else:
-        files = argv
-    if not files:
-        sys.exit(__doc__)
-    bad = sum(validate(f) for f in files)
+        if not argv:
+            sys.exit(__doc__)
+        bad = sum(validate(f) for f in argv)
     sys.exit(1 if bad else 0)
 
 

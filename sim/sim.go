@@ -65,13 +65,22 @@ type Error struct {
 	T        float64
 	Variable string
 	Err      error
+	// Cause names the first non-finite expression at the failure (for
+	// example "reaction J1 (model.xml:40) = +Inf" after a division by
+	// zero), or "".
+	Cause string
 }
 
 func (e *Error) Error() string {
+	msg := fmt.Sprintf("simulation failed at t=%g", e.T)
 	if e.Variable != "" {
-		return fmt.Sprintf("simulation failed at t=%g in %s: %v", e.T, e.Variable, e.Err)
+		msg += " in " + e.Variable
 	}
-	return fmt.Sprintf("simulation failed at t=%g: %v", e.T, e.Err)
+	msg += fmt.Sprintf(": %v", e.Err)
+	if e.Cause != "" {
+		msg += "; first non-finite expression: " + e.Cause
+	}
+	return msg
 }
 
 func (e *Error) Unwrap() error { return e.Err }
@@ -335,7 +344,9 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 			if err != nil {
 				var nf *ode.NonFiniteError
 				if errors.As(err, &nf) {
-					return fail(nf.T, stateName(nf.Index), err)
+					tr, e := fail(nf.T, stateName(nf.Index), err)
+					e.(*Error).Cause = sys.NonFinite(nf.T, y)
+					return tr, e
 				}
 				var ss *ode.StepSizeError
 				if errors.As(err, &ss) {

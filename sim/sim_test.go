@@ -499,3 +499,20 @@ func TestClonesConcurrent(t *testing.T) {
 		}
 	}
 }
+
+// TestDivisionByZeroNamesElement: a kinetic law dividing by a zero
+// parameter fails at t = 0 naming the species and the reaction.
+func TestDivisionByZeroNamesElement(t *testing.T) {
+	m := &model.Model{
+		Compartments: []*model.Compartment{{ID: "c", Size: 1, SizeSet: true, Constant: true}},
+		Species:      []*model.Species{{ID: "S", Compartment: "c", Initial: 1, InitialSet: true}},
+		Parameters:   []*model.Parameter{param("k", 0)},
+		Reactions: []*model.Reaction{{ID: "J1", Src: model.Source{File: "m.xml", Line: 7},
+			Reactants: []model.SpeciesRef{{Species: "S", Stoichiometry: 1}}, Rate: mustParse(t, "S/k")}},
+	}
+	_, err := Run(context.Background(), compile(t, m), nil, Options{Start: 0, End: 1})
+	var se *Error
+	if !errors.As(err, &se) || se.Variable != "S" || !strings.Contains(se.Cause, "J1 (m.xml:7) = +Inf") {
+		t.Fatalf("got %v, want a *sim.Error naming S and J1 (m.xml:7)", err)
+	}
+}

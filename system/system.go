@@ -110,6 +110,8 @@ type System struct {
 
 	jac *jacobian // analytic Jacobian, nil for finite differences
 
+	defInfo []defInfo // main-tape definitions in order, for diagnostics
+
 	delays    []delayTerm
 	delayTape *tape
 	delayExpr *tape // delayed expressions, evaluated on a past environment
@@ -119,6 +121,12 @@ type System struct {
 	// scratch for the finite-difference Jacobian
 	f0, f1, yt []float64
 	fr         []float64 // derivatives for rateOf outside RHS
+}
+
+type defInfo struct {
+	slot  int
+	owner string
+	src   model.Source
 }
 
 type def struct {
@@ -396,10 +404,16 @@ func (c *compiler) run() error {
 		if err := b.Assign(s.slot[d.target], d.math); err != nil {
 			return fmt.Errorf("%s: %s: %w", d.src, d.owner, err)
 		}
+		s.defInfo = append(s.defInfo, defInfo{slot: s.slot[d.target], owner: d.owner, src: d.src})
 	}
 	s.derivSlot = make([]int, s.n)
 	for i := range s.derivSlot {
 		s.derivSlot[i] = -1
+	}
+	for _, r := range m.Rules {
+		if r.Kind == model.RateRule {
+			s.defInfo = append(s.defInfo, defInfo{slot: s.slot[derivPrefix+r.Variable], owner: "rate rule for " + r.Variable, src: r.Src})
+		}
 	}
 	// rate rules: compartments and parameters first, species after (a
 	// species concentration rate in a changing compartment needs dV/dt).
@@ -1246,6 +1260,25 @@ func (s *System) Outputs(t float64, y []float64, dst []float64) {
 	for _, d := range s.dysb {
 		dst[d.out] = math.NaN()
 	}
+}
+
+// NonFinite names the first expression (in evaluation order: species
+// values, assignment rules, reaction rates, then rate rules) whose value at
+// (t, y) is NaN or infinite, with its source location, e.g.
+// "reaction J1 (model.xml:40)"; "" when all are finite. It explains a
+// solver failure such as a division by zero.
+func (s *System) NonFinite(t float64, y []float64) string {
+	s.evalFull(t, y)
+	for _, d := range s.defInfo {
+		if v := s.env[d.slot]; math.IsNaN(v) || math.IsInf(v, 0) {
+			w := d.owner
+			if src := d.src.String(); src != "" {
+				w += " (" + src + ")"
+			}
+			return fmt.Sprintf("%s = %v", w, v)
+		}
+	}
+	return ""
 }
 
 // Dysbiosis describes one dysbiosis observable: its index in

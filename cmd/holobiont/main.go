@@ -49,5 +49,6 @@ tables (BIOM, QIIME 2, phyloseq exports), and reads and writes SBML.`,
 		newSBMLCmd(),
 		newAnalyzeCmd(),
 	)
+	root.AddCommand(cohortCommands()...)
 	return root
 }

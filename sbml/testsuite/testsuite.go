@@ -47,6 +47,10 @@ func ReadSettings(path string) (*Settings, error) {
 
 // ParseSettings parses a settings file's text; path is used in errors.
 func ParseSettings(path string, r io.Reader) (*Settings, error) {
+	return parseSettings(path, r, true)
+}
+
+func parseSettings(path string, r io.Reader, needSteps bool) (*Settings, error) {
 	s := &Settings{}
 	sc := bufio.NewScanner(r)
 	line := 0
@@ -98,7 +102,7 @@ func ParseSettings(path string, r io.Reader) (*Settings, error) {
 	if err := sc.Err(); err != nil {
 		return nil, err
 	}
-	if s.Steps <= 0 {
+	if s.Steps <= 0 && needSteps {
 		return nil, fmt.Errorf("%s: steps missing or not positive", path)
 	}
 	return s, nil
@@ -202,6 +206,9 @@ func RunCase(ctx context.Context, dir string) (res Result) {
 	if err != nil {
 		res.Status, res.Detail = classify(err), err.Error()
 		return res
+	}
+	if m.FluxBalance != nil {
+		return runFBA(res, m, dir, id)
 	}
 	set, err := ReadSettings(filepath.Join(dir, id+"-settings.txt"))
 	if err != nil {
@@ -445,4 +452,46 @@ func Summarize(rs []Result) *Summary {
 		}
 	}
 	return s
+}
+
+// runFBA runs a flux-balance case: one row of fluxes and objective values.
+func runFBA(res Result, m *model.Model, dir, id string) Result {
+	f, err := os.Open(filepath.Join(dir, id+"-settings.txt"))
+	if err != nil {
+		res.Status, res.Detail = Error, err.Error()
+		return res
+	}
+	defer f.Close()
+	set, err := parseSettings(id+"-settings.txt", f, false)
+	if err != nil {
+		res.Status, res.Detail = Error, err.Error()
+		return res
+	}
+	flux, obj, err := sim.FluxBalance(m)
+	if err != nil {
+		res.Status, res.Detail = Error, err.Error()
+		return res
+	}
+	want, err := readResults(filepath.Join(dir, id+"-results.csv"))
+	if err != nil || len(want.rows) == 0 {
+		res.Status, res.Detail = Error, fmt.Sprintf("results: %v", err)
+		return res
+	}
+	res.Status = Pass
+	for _, v := range set.Variables {
+		got, ok := flux[v]
+		if v == m.FluxBalance.Objective {
+			got, ok = obj, true
+		}
+		c, okc := want.col[v]
+		if !ok || !okc {
+			res.Status, res.Detail = Error, fmt.Sprintf("no value for %q", v)
+			return res
+		}
+		if exp := want.rows[0][c]; !Agree(got, exp, set.Absolute, set.Relative) {
+			res.Status, res.Detail = Fail, fmt.Sprintf("%s: computed %.10g, expected %.10g", v, got, exp)
+			return res
+		}
+	}
+	return res
 }
