@@ -307,28 +307,35 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 		}
 		sinks = append(sinks, truth)
 	}
-	// Count table and metadata accumulate (one row per sample).
+	// The count table accumulates (BIOM writers need it whole); metadata is streamed.
 	tab := &table.Table{FeatureIDs: lay.Features, Taxonomy: lay.Taxonomy, Indptr: []int{0}}
-	md := &table.Metadata{Columns: []string{"subject", "body-site", "time"}}
-	md.Types = []string{"categorical", "categorical", "numeric"}
+	mdCols := []string{"subject", "body-site", "time"}
+	mdTypes := []string{"categorical", "categorical", "numeric"}
 	if len(lay.Arms) > 0 {
-		md.Columns = append(md.Columns, "arm")
-		md.Types = append(md.Types, "categorical")
+		mdCols = append(mdCols, "arm")
+		mdTypes = append(mdTypes, "categorical")
 	}
-	for range lay.Covs {
-		md.Types = append(md.Types, "categorical") // refined below
+	for i, c := range lay.Covs {
+		mdCols = append(mdCols, c)
+		if i < len(lay.CovNumeric) && lay.CovNumeric[i] {
+			mdTypes = append(mdTypes, "numeric")
+		} else {
+			mdTypes = append(mdTypes, "categorical")
+		}
 	}
-	md.Columns = append(md.Columns, lay.Covs...)
-	md.Columns = append(md.Columns, lay.Measures...)
-	for range lay.Measures {
-		md.Types = append(md.Types, "numeric")
+	for _, m := range lay.Measures {
+		mdCols = append(mdCols, m)
+		mdTypes = append(mdTypes, "numeric")
 	}
-	md.Columns = append(md.Columns, "depth", "qpcr_mean", "status")
-	md.Types = append(md.Types, "numeric", "numeric", "categorical")
-	covNumeric := make([]bool, len(lay.Covs))
-	for i := range covNumeric {
-		covNumeric[i] = true
+	mdCols = append(mdCols, "depth", "qpcr_mean", "status")
+	mdTypes = append(mdTypes, "numeric", "numeric", "categorical")
+	mdF, err := safefile.Create(filepath.Join(out, FileMetadata))
+	if err != nil {
+		return err
 	}
+	defer mdF.Abort()
+	mdW := bufio.NewWriterSize(mdF, 1<<16)
+	mdW.WriteString("sample-id\t" + strings.Join(mdCols, "\t") + "\n#q2:types\t" + strings.Join(mdTypes, "\t") + "\n")
 	failed := 0
 	var vals []any
 	type kv struct {
@@ -362,11 +369,8 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 				arm = lay.Arms[s.Arm]
 				vals = append(vals, arm)
 			}
-			for ci, c := range s.Covs {
+			for _, c := range s.Covs {
 				vals = append(vals, c)
-				if math.IsNaN(s.CovNums[ci]) {
-					covNumeric[ci] = false
-				}
 			}
 			for _, v := range s.Params {
 				vals = append(vals, v)
@@ -430,8 +434,12 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 					st = "failed"
 				}
 				row = append(row, formatFloat(float64(smp.Depth)), fmtNum(qm), st)
-				md.IDs = append(md.IDs, id)
-				md.Values = append(md.Values, row)
+				for _, v := range row {
+					if strings.ContainsAny(v, "\t\n") {
+						return fmt.Errorf("metadata value %q contains a tab or newline", v)
+					}
+				}
+				mdW.WriteString(id + "\t" + strings.Join(row, "\t") + "\n")
 			}
 			if truth != nil {
 				for ti, t := range lay.TruthTimes {
@@ -444,14 +452,11 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 			}
 		}
 	}
-	off := 3
-	if len(lay.Arms) > 0 {
-		off = 4
+	if err := mdW.Flush(); err != nil {
+		return err
 	}
-	for i, num := range covNumeric {
-		if num {
-			md.Types[off+i] = "numeric"
-		}
+	if err := mdF.Commit(); err != nil {
+		return err
 	}
 	for _, s := range sinks {
 		if err := s.commit(); err != nil {
@@ -476,9 +481,6 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 		return err
 	}
 	sinks = nil
-	if err := writeWith(filepath.Join(out, FileMetadata), func(w io.Writer) error { return table.WriteMetadata(w, md) }); err != nil {
-		return err
-	}
 	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	if err := writeWith(filepath.Join(out, FileBIOMJSON), func(w io.Writer) error {
 		return table.WriteBIOMJSON(w, tab, table.JSONOptions{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch})

@@ -61,6 +61,7 @@ type Layout struct {
 	Truth        []string
 	TruthTimes   []float64
 	Arms         []string `json:",omitempty"`
+	CovNumeric   []bool
 }
 
 func (p *Plan) layout() *Layout {
@@ -89,6 +90,9 @@ func (p *Plan) layout() *Layout {
 		l.TruthTimes = nil
 	}
 	l.Arms = p.arms
+	for _, c := range p.CovIDs {
+		l.CovNumeric = append(l.CovNumeric, !p.Spec.Covariates[c].Categorical())
+	}
 	return l
 }
 

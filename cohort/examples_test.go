@@ -1,0 +1,46 @@
+package cohort
+
+import "testing"
+
+// TestExamplesCompile: the shipped example specs parse and compile
+// against the default model.
+func TestExamplesCompile(t *testing.T) {
+	for _, f := range []string{"cohort-tyson-carr.yaml", "cohort-probiotic-washout.yaml", "cohort-lab-stress.yaml"} {
+		s, err := LoadSpec("../examples/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Compile(s); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+	}
+	ts, err := LoadTrialSpec("../examples/trial-probiotic-eczema.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tp, err := CompileTrial(ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tp.Schedules) != 3 || len(tp.Schedules[0].Signals) != 0 || len(tp.Schedules[1].Signals) == 0 {
+		t.Errorf("arm schedules: %+v", tp.Schedules)
+	}
+	// Stratified allocation: within each sex, arms balanced to within one block.
+	alloc := tp.Allocate(0, ts.N)
+	count := map[string][3]int{}
+	for i, a := range alloc {
+		_, covs, _ := tp.Draw(i)
+		c := count[covs[1]]
+		c[a]++
+		count[covs[1]] = c
+	}
+	for sex, c := range count {
+		lo, hi := c[0], c[0]
+		for _, x := range c {
+			lo, hi = min(lo, x), max(hi, x)
+		}
+		if hi-lo > 2*ts.Randomisation.Block {
+			t.Errorf("stratum %s unbalanced: %v", sex, c)
+		}
+	}
+}
