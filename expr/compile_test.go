@@ -2,6 +2,7 @@ package expr
 
 import (
 	"math"
+	"math/big"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -417,4 +418,53 @@ func TestTapeKeepsUntouchedSlots(t *testing.T) {
 	if env[0] != 1 || env[1] != 6 || env[2] != 2 {
 		t.Errorf("env = %v, want [1 6 2]", env)
 	}
+}
+
+// TestPowRuntimeExponent: a power whose exponent is a variable takes the
+// fast paths (repeated squaring for small integers, square roots for 1/2
+// and 1/4) and agrees with math.Pow to 4 ulp (with a 200-bit root for 1/2
+// and 1/4), special values exactly.
+func TestPowRuntimeExponent(t *testing.T) {
+	n, err := Parse("x^n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	slots := map[string]int{"x": 0, "n": 1, "y": 2}
+	b := NewBuilder(func(s string) (int, bool) { v, ok := slots[s]; return v, ok }, nil, -1)
+	if err := b.Assign(2, n); err != nil {
+		t.Fatal(err)
+	}
+	tp := b.Build()
+	env := make([]float64, 3)
+	inf := math.Inf(1)
+	for _, x := range []float64{0, math.Copysign(0, -1), 1e-300, 0.3, 1, 2.5, -2.5, 7e10, 1e300, inf, -inf, math.NaN()} {
+		for _, e := range []float64{-16, -3, -1, 1, 2, 3, 4, 16, 17, 0.5, 0.25, -0.5, 1.5, 0, inf} {
+			env[0], env[1] = x, e
+			tp.Run(env)
+			got, want := env[2], math.Pow(x, e)
+			if (e == 0.5 || e == 0.25) && x > 0 && x < inf {
+				// math.Pow is not correctly rounded (tens of ulp at
+				// 1e±300): compare with a 200-bit square root instead.
+				r := new(big.Float).SetPrec(200).SetFloat64(x)
+				r.Sqrt(r)
+				if e == 0.25 {
+					r.Sqrt(r)
+				}
+				want, _ = r.Float64()
+			}
+			switch {
+			case math.IsNaN(want) || math.IsInf(want, 0) || want == 0:
+				if !(math.IsNaN(got) && math.IsNaN(want)) && got != want {
+					t.Errorf("%g^%g = %g, math.Pow %g", x, e, got, want)
+				}
+			case math.Abs(got-want) > 4*ulp(want):
+				t.Errorf("%g^%g = %g, math.Pow %g (%g ulp)", x, e, got, want, math.Abs(got-want)/ulp(want))
+			}
+		}
+	}
+}
+
+func ulp(x float64) float64 {
+	x = math.Abs(x)
+	return math.Nextafter(x, math.Inf(1)) - x
 }

@@ -36,6 +36,18 @@ func newRefEval(m *model.Model) *refEval {
 			r.rules[ru.Variable] = ru.Math
 		}
 	}
+	// Initial assignments of parameters (niche factors, hoisted constants)
+	// are evaluated lazily, like rules, so that overridden parameter values
+	// propagate as they do at the start of a simulation.
+	isSpecies := map[string]bool{}
+	for _, s := range m.Species {
+		isSpecies[s.ID] = true
+	}
+	for _, ia := range m.InitialAssignments {
+		if !isSpecies[ia.Target] {
+			r.rules[ia.Target] = ia.Math
+		}
+	}
 	for _, f := range m.Functions {
 		r.funcs[f.ID] = &expr.Func{Args: f.Args, Body: f.Body}
 	}

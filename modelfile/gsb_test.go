@@ -60,7 +60,7 @@ func TestDefaultSteadyState(t *testing.T) {
 func TestDefaultModelProvenance(t *testing.T) {
 	m := loadGSB(t)
 	for _, p := range m.Parameters {
-		if !p.Constant {
+		if !p.Constant || strings.HasPrefix(p.ID, HoistPrefix) {
 			continue
 		}
 		if p.Prov.Citation == "" || (p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly) {

@@ -334,7 +334,11 @@ func (b *builder) model(body ast.Node) error {
 			return err
 		}
 	}
-	return b.checkUnits()
+	if err := b.checkUnits(); err != nil {
+		return err
+	}
+	hoistConstants(m)
+	return nil
 }
 
 func (b *builder) functions(v ast.Node) error {

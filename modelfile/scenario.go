@@ -36,8 +36,8 @@ type Setting struct {
 // Window is a time interval [Start, End).
 type Window struct{ Start, End float64 }
 
-// Intervention is one probiotic, antibiotic, stress, emollient, diet or
-// generic input intervention, lowered to input signals and boluses.
+// Intervention is one probiotic, antibiotic, stress, emollient, irritant,
+// diet or generic input intervention, lowered to input signals and boluses.
 type Intervention struct {
 	Type, Name string
 	Windows    []Window
@@ -394,7 +394,10 @@ func (p *scenParser) intervention(v ast.Node, what string) (*Intervention, error
 			return nil, err
 		}
 		addSignal(in, x)
-	case "emollient":
+	case "emollient", "irritant":
+		// emollient: level (dimensionless) on input emollient.<site>;
+		// irritant (detergent, tape stripping, scratching): a barrier
+		// loss rate level (1/day) on input irritant.<site>.
 		site, err := o.reqStr("site")
 		if err != nil {
 			return nil, err
@@ -403,13 +406,17 @@ func (p *scenParser) intervention(v ast.Node, what string) (*Intervention, error
 		if err := p.site(site, sv, what); err != nil {
 			return nil, err
 		}
-		in, err := p.input(o, "input", "emollient."+site, what)
+		in, err := p.input(o, "input", iv.Type+"."+site, what)
 		if err != nil {
 			return nil, err
 		}
 		x, _, err := o.num("level", 1)
 		if err != nil {
 			return nil, err
+		}
+		if x < 0 {
+			lv, _ := o.get("level")
+			return nil, p.d.errf(lv, "%s: level must be >= 0", what)
 		}
 		addSignal(in, x)
 	case "diet":
@@ -450,7 +457,7 @@ func (p *scenParser) intervention(v ast.Node, what string) (*Intervention, error
 		}
 	default:
 		tv, _ := o.get("type")
-		return nil, p.d.errf(tv, "%s: unknown intervention type %q (known: probiotic, antibiotic, stress, emollient, diet, input, bolus)", what, iv.Type)
+		return nil, p.d.errf(tv, "%s: unknown intervention type %q (known: probiotic, antibiotic, stress, emollient, irritant, diet, input, bolus)", what, iv.Type)
 	}
 	if err := o.done(); err != nil {
 		return nil, err

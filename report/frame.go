@@ -314,7 +314,10 @@ func (f *frame) placeWindows() int {
 		if r == len(rowEnd) {
 			rowEnd = append(rowEnd, 0)
 		}
-		rowEnd[r] = x0 + wd + 6
+		// Reserve 15% more than the DejaVu Sans estimate plus a gap: a
+		// browser may render the label in a wider fallback font, and
+		// adjacent labels on one row must not touch.
+		rowEnd[r] = x0 + 1.15*wd + 8
 		f.winRows[i] = r
 	}
 	return len(rowEnd)

@@ -107,10 +107,15 @@ P("delta_BA", 1.0, "1/day", LEE, "Q", "barrier damage by agr-active S. aureus at
 P("gamma_K", 0.13, "dimensionless", ROBLES, "Q", "cortisol rise slows barrier recovery: ~10% slower at a TSST-like response (K/K0 ~ 1.85)")
 P("gamma_Sk", 0.3, "dimensionless", MIYANO, "S", "local inflammation slows barrier recovery")
 P("delta_BSk", 0.02, "1/day", MIYANO + " (IL-31/IL-4 barrier loss term)", "S", "local inflammation damages the barrier (conservative)")
+P("d_AMP", 0.5, "1/day", "Aberg 2007 J Clin Invest 117:3339; Ong 2002 N Engl J Med 347:1151; " + MIYANO + " (SA killing d4/(1+b4 IL-4))", "S",
+  "S. aureus killing by epidermal antimicrobial peptides (LL-37, beta-defensins) that stress or Th2 inflammation can lift; of the order of the S. epidermidis kill delta_AE; folded into the net baseline rates (zero effect at baseline)")
+P("b_AMP_K", 1.0, "dimensionless", "Aberg 2007 J Clin Invest 117:3339 (psychological stress lowers epidermal CAMP and mBD3 via glucocorticoids)", "S",
+  "cortisol rise suppresses AMP expression: AMP = 1/(1 + b_AMP_K*cortisol_rise) (half at a doubling of cortisol)")
+P("b_AMP_Sk", 1.0, "dimensionless", "Ong 2002 N Engl J Med 347:1151; Howell 2006 Immunity 24:341; " + MIYANO, "S",
+  "IL-4/IL-13 suppress AMP induction: AMP = 1/(1 + b_AMP_Sk*(Sk - 1)) (Miyano 2022 S. aureus QSP form d4/(1 + b4 IL-4))")
 P("e_emol", 1.0, "dimensionless", "Tanaka 2018 J Theor Biol (emollient as barrier effect)", "S", "emollient speeds barrier recovery")
 P("delta_topical_Sa", 3.0, "1/day", LEE, "Q", "topical antibiotic kill of S. aureus (0-5/day)")
 P("delta_topical_comm", 1.0, "1/day", LEE, "S", "topical antibiotic kill of commensals")
-P("d_Sk", 1.0, "1/day", MIYANO, "S", "relaxation of local skin inflammation")
 P("k_agr", 2.0, "dimensionless", MIYANO, "S", "agr-active S. aureus -> IL-4/13-like local inflammation")
 P("k1_agr", 10.0, "dimensionless", MIYANO, "S", "a_agr = tanh(k1 SA/(1+b1 SE))")
 P("b1_agr", 10.0, "dimensionless", MIYANO, "S", "S. epidermidis dampens S. aureus agr")
@@ -175,6 +180,7 @@ for g in ("butyrate_producers", "Bacteroides", "Bifidobacterium", "Lactobacillus
 for s in SITES:
     w("  emollient.%s: {default: 0, unit: dimensionless, citation: \"Tanaka 2018 J Theor Biol\", evidence: S}\n" % s)
     w("  abx_topical.%s: {default: 0, unit: dimensionless, citation: \"%s\", evidence: Q}\n" % (s, LEE))
+    w("  irritant.%s: {default: 0, unit: 1/day, citation: \"host-models.md 7.2 (cleanser/pH damage as additive barrier loss); Tanaka 2018 J Theor Biol; Dominguez-Huttinger 2017 JACI\", evidence: S, note: \"barrier insult (detergent, tape stripping, scratching) as an extra per-day loss of barrier integrity\"}\n" % s)
 
 w("parameters:\n")
 for (id, v, u, c, ev, note, lo, hi) in params:
@@ -210,7 +216,10 @@ w("  skin_inflammation: {math: \"(%s)/4\", unit: dimensionless}\n" % " + ".join(
 for s in SITES:
     w("  %s.sw_A: {math: \"hill(%s.S_aureus, A_th, 4)\", unit: dimensionless, citation: \"%s\", evidence: Q, note: \"smooth agr switch\"}\n" % (s, s, LEE))
     w("  %s.sw_E: {math: \"hill(%s.S_epidermidis, A_th, 4)\", unit: dimensionless, citation: \"%s\", evidence: Q}\n" % (s, s, LEE))
+    w("  %s.AMP: {math: \"1/((1 + b_AMP_K*cortisol_rise)*(1 + b_AMP_Sk*pos(%s.inflammation - 1)))\", unit: dimensionless, citation: \"Aberg 2007 J Clin Invest 117:3339; Ong 2002 N Engl J Med 347:1151\", evidence: S, note: \"epidermal antimicrobial peptide activity relative to baseline\"}\n" % (s, s))
     w("  %s.a_agr: {math: \"tanh(k1_agr*%s.S_aureus*%s.sw_A/(1 + b1_agr*%s.S_epidermidis))\", unit: dimensionless, citation: \"%s\", evidence: S}\n" % (s, s, s, s, MIYANO))
+    w("  %s.inflammation: {math: \"1 + k_agr*%s.a_agr + alpha_I_skin*pos(host.inflammation - 1)\", unit: dimensionless, citation: \"%s\", evidence: S, note: \"local IL-4/13-like inflammation at quasi-steady state (Miyano: dIL4/dt = k6 a_agr + k7 - d9 IL4; cytokine turnover of hours << days), 1 at baseline\"}\n"
+      % (s, s, MIYANO))
 
 w("states:\n")
 w("  host.P: {initial: %r, unit: dimensionless, rate: \"gamma_P*host.P*(host.CRH - 1)\", citation: \"%s\", evidence: Q, note: \"corticotroph mass (no carrying capacity)\"}\n" % (init("host.P", 1.0149448), KARIN))
@@ -220,10 +229,8 @@ w("  host.Treg: {initial: %r, unit: dimensionless, rate: \"mu_T*(Treg0 + k_ST*(g
 w("  host.wellbeing: {initial: %r, unit: dimensionless, rate: \"(W0 - host.wellbeing)/tau_W - a_K*cortisol_rise - a_I*pos(host.inflammation - 1) - a_skin*(%s)/2.5 + a_Cu*(face.Cu_share + axilla.Cu_share)\", citation: \"%s\", evidence: S, note: \"wellbeing 0-1 (hypothesis layer)\"}\n"
   % (init("host.wellbeing", 0.75), " + ".join("%r*(1 - %s.barrier)" % (SITES[s][3], s) for s in SITES), REICH))
 for s in SITES:
-    w("  %s.barrier: {site: %s, initial: %r, unit: dimensionless, non_negative: true, rate: \"kappa_B*(1 + e_emol*emollient.%s)/(1 + gamma_K*cortisol_rise + gamma_Sk*pos(%s.inflammation - 1))*(1 - %s.barrier) - (delta_BA*%s.sw_A*%s.S_aureus + delta_BSk*pos(%s.inflammation - 1))*%s.barrier\", citation: \"%s\", evidence: Q, note: \"barrier integrity 0-1\"}\n"
-      % (s, s, init(s + ".barrier", 1.0), s, s, s, s, s, s, s, LEE + "; " + ROBLES))
-    w("  %s.inflammation: {site: %s, initial: %r, unit: dimensionless, rate: \"d_Sk*(1 + k_agr*%s.a_agr + alpha_I_skin*pos(host.inflammation - 1) - %s.inflammation)\", citation: \"%s\", evidence: S, note: \"local IL-4/13-like inflammation, 1 at baseline\"}\n"
-      % (s, s, init(s + ".inflammation", 1.0), s, s, MIYANO))
+    w("  %s.barrier: {site: %s, initial: %r, unit: dimensionless, non_negative: true, rate: \"kappa_B*(1 + e_emol*emollient.%s)/(1 + gamma_K*cortisol_rise + gamma_Sk*pos(%s.inflammation - 1))*(1 - %s.barrier) - (delta_BA*%s.sw_A*%s.S_aureus + delta_BSk*pos(%s.inflammation - 1) + irritant.%s)*%s.barrier\", citation: \"%s\", evidence: Q, note: \"barrier integrity 0-1\"}\n"
+      % (s, s, init(s + ".barrier", 1.0), s, s, s, s, s, s, s, s, LEE + "; " + ROBLES))
 
 w("communities:\n")
 GUT = [
@@ -270,8 +277,8 @@ for s in SITES:
         topical = " - %s*abx_topical.%s" % (kill, s) if kill else ""
         if id == "S_aureus":
             others = " + ".join("%s.%s" % (s, t[0]) for t in TAXA if t[0] != "S_aureus")
-            w("      S_aureus: {taxon: \"%s\", initial: %r, rate: \"r_Sa/(1 + gamma_AB*%s.barrier)*(1 - %s.S_aureus - c_skin*(%s))\", effects: \"-delta_AE*%s.sw_E*%s.S_epidermidis/(%s.sw_E*%s.S_epidermidis + E_pth)%s\", inflow: \"1.0e-6\", citation: \"%s\", evidence: Q, note: \"Lee 2024 core: logistic growth inhibited by the barrier, competing for space; small inflow from the environment\"}\n"
-              % (tax, init(full, 0.001), s, s, others, s, s, s, s, topical, LEE))
+            w("      S_aureus: {taxon: \"%s\", initial: %r, rate: \"r_Sa/(1 + gamma_AB*%s.barrier)*(1 - %s.S_aureus - c_skin*(%s))\", effects: \"-delta_AE*%s.sw_E*%s.S_epidermidis/(%s.sw_E*%s.S_epidermidis + E_pth) + d_AMP*(1 - %s.AMP)%s\", inflow: \"1.0e-6\", citation: \"%s\", evidence: Q, note: \"Lee 2024 core: logistic growth inhibited by the barrier, competing for space; less AMP killing when cortisol or local inflammation is high; small inflow from the environment\"}\n"
+              % (tax, init(full, 0.001), s, s, others, s, s, s, s, s, topical, LEE))
             continue
         nich = ", ".join("%s: {%s, citation: \"%s\", evidence: S}" % (k, ", ".join("%s: %r" % kv for kv in v.items()), NICHE_CITE[id]) for k, v in niche.items())
         eff = ""
@@ -324,6 +331,10 @@ cpl("skin.inflammation", "skin.barrier", -1, "delta_BSk", "inflammation (IL-31, 
 cpl("skin.barrier", "skin.S_aureus", -1, "gamma_AB", "an intact barrier inhibits S. aureus", LEE, "Q")
 cpl("skin.S_aureus", "skin.barrier", -1, "delta_BA", "agr-active S. aureus damages the barrier", LEE, "Q")
 cpl("skin.S_epidermidis", "skin.S_aureus", -1, "delta_AE", "S. epidermidis antimicrobials kill S. aureus", LEE, "Q")
+cpl("host.cortisol", "skin.S_aureus", 1, "b_AMP_K", "glucocorticoids lower epidermal antimicrobial peptides, less S. aureus killing", "Aberg 2007 J Clin Invest 117:3339", "S")
+cpl("skin.inflammation", "skin.S_aureus", 1, "b_AMP_Sk", "IL-4/IL-13 suppress antimicrobial peptides, less S. aureus killing", "Ong 2002 N Engl J Med 347:1151; " + MIYANO, "S")
+cpl("skincare.emollient", "skin.barrier", 1, "e_emol", "emollient speeds barrier recovery", "Tanaka 2018 J Theor Biol", "S")
+cpl("drug.topical_antibiotic", "skin.S_aureus", -1, "delta_topical_Sa", "topical antibiotic kills S. aureus at the treated site", LEE, "Q")
 cpl("skin.S_aureus", "skin.inflammation", 1, "k_agr", "agr toxins drive IL-4/13-like inflammation", MIYANO, "S")
 cpl("host.inflammation", "brain.wellbeing", -1, "a_I", "inflammation lowers mood", REICH, "Q")
 cpl("host.cortisol", "brain.wellbeing", -1, "a_K", "sustained cortisol lowers wellbeing", "Ortlek 2025", "S")

@@ -63,8 +63,14 @@ compiles it to be sure it can be simulated. It exits non-zero on any problem.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", in.name, err)
 			}
+			np := 0
+			for _, p := range m.Parameters {
+				if !strings.HasPrefix(p.ID, modelfile.HoistPrefix) {
+					np++
+				}
+			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: model %s, %d state variables, %d parameters, %d couplings\n",
-				in.name, m.ID, sys.Dim(), len(m.Parameters), len(m.Couplings))
+				in.name, m.ID, sys.Dim(), np, len(m.Couplings))
 			return nil
 		},
 	}
@@ -197,7 +203,7 @@ func describeText(w io.Writer, m *model.Model, in input) error {
 	fmt.Fprintf(w, "\nPARAMETERS\n")
 	fmt.Fprintln(tw, "id\tvalue\tunit\trange\tevidence\tcitation\tnote")
 	for _, p := range m.Parameters {
-		if !p.Constant {
+		if !p.Constant || strings.HasPrefix(p.ID, modelfile.HoistPrefix) {
 			continue
 		}
 		switch p.Prov.Evidence {
@@ -247,7 +253,7 @@ func describeText(w io.Writer, m *model.Model, in input) error {
 func countOther(m *model.Model) int {
 	n := 0
 	for _, p := range m.Parameters {
-		if p.Constant && p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly {
+		if p.Constant && !strings.HasPrefix(p.ID, modelfile.HoistPrefix) && p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly {
 			n++
 		}
 	}
@@ -342,7 +348,7 @@ func describeJSON(w io.Writer, m *model.Model, in input) error {
 		d.Inputs = append(d.Inputs, jsonInput{ID: i.ID, Default: i.Default, Unit: i.Unit})
 	}
 	for _, p := range m.Parameters {
-		if !p.Constant {
+		if !p.Constant || strings.HasPrefix(p.ID, modelfile.HoistPrefix) {
 			continue
 		}
 		jp := jsonParameter{ID: p.ID, Value: p.Value, Unit: p.Unit, Evidence: string(p.Prov.Evidence),

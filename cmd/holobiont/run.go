@@ -55,7 +55,12 @@ antibiotic course and a probiotic course), integrates the model, and writes to
                    key endpoints
 
 The run id is derived from the inputs (model, scenario, settings), so the same inputs give
-the same directory and the same bytes. Nothing is written when the run fails.
+the same directory and the same bytes. Nothing is written when an input is invalid. When
+the integration itself fails part-way (a non-finite state, step-size underflow), the rows
+computed so far are kept in trajectory.partial.csv (or trajectory.partial.parquet) and
+summary.json records "complete": false with the error, the simulated time and the
+variable (or, when the solver names none, the fastest-changing state before the failure);
+no report.html is written, and the command exits with a non-zero status.
 
 MODEL and --scenario may name a file or a shipped model/scenario (see 'holobiont model
 list'). Without --scenario, a shipped model runs its shipped scenario (models/scenarios/
@@ -256,11 +261,34 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 		}
 		prog.Wait()
 	}
+	dir := filepath.Join(o.out, runID)
 	if runErr != nil {
-		return nil, fmt.Errorf("model %s, scenario %s: %w", min.name, sin.name, runErr)
+		runErr = fmt.Errorf("model %s, scenario %s: %w", min.name, sin.name, runErr)
+		var se *sim.Error
+		if tr == nil || !errors.As(runErr, &se) {
+			return nil, runErr
+		}
+		// Integration failed part-way: keep the rows computed so far,
+		// marked as partial, with the failure in summary.json.
+		sum := buildSummary(m, sc, tr, min, sin, runID, o, applied)
+		sum.Complete = false
+		sum.Failure = &runFailure{Error: runErr.Error(), T: se.T, Variable: se.Variable}
+		if se.Variable == "" {
+			sum.Failure.FastestChanging = fastestChanging(m, tr, o.atol)
+		}
+		if err := writePartialRun(dir, tr, sum, o.format); err != nil {
+			return nil, fmt.Errorf("%w (writing the partial trajectory also failed: %v)", runErr, err)
+		}
+		fmt.Fprintf(stderr, "holobiont run %s FAILED at t=%g", runID, se.T)
+		if se.Variable != "" {
+			fmt.Fprintf(stderr, " in %s", se.Variable)
+		} else if v := sum.Failure.FastestChanging; v != "" {
+			fmt.Fprintf(stderr, " (fastest-changing state before the failure: %s)", v)
+		}
+		fmt.Fprintf(stderr, ": %d output rows before the failure kept in %s\n", len(tr.Times), filepath.Join(dir, partialName(o.format)))
+		return &runResult{Dir: dir, Summary: sum}, runErr
 	}
 	sum := buildSummary(m, sc, tr, min, sin, runID, o, applied)
-	dir := filepath.Join(o.out, runID)
 	if err := writeRun(dir, m, sc, tr, sum, o.format); err != nil {
 		return nil, err
 	}

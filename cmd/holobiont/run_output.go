@@ -33,9 +33,49 @@ type runSummary struct {
 	End           float64            `json:"end"`
 	Outputs       int                `json:"output_times"`
 	Complete      bool               `json:"complete"`
+	Failure       *runFailure        `json:"failure,omitempty"`
 	EndState      map[string]float64 `json:"end_state"`
 	Endpoints     []endpoint         `json:"endpoints"`
 	Interventions []interventionInfo `json:"interventions"`
+}
+
+// runFailure records where a run's integration failed.
+type runFailure struct {
+	Error    string  `json:"error"`
+	T        float64 `json:"t"`
+	Variable string  `json:"variable,omitempty"` // named by the solver (non-finite state)
+	// FastestChanging is, when the solver names no variable (step-size
+	// underflow, too many steps), the state whose relative change between
+	// the last two kept rows was largest: a hint where to look.
+	FastestChanging string `json:"fastest_changing,omitempty"`
+}
+
+// fastestChanging returns the state with the largest relative change
+// |x_k - x_{k-1}| / (|x_{k-1}| + atol) between the last two rows of tr, or "".
+func fastestChanging(m *model.Model, tr *sim.Trajectory, atol float64) string {
+	k := len(tr.Times) - 1
+	if k < 1 {
+		return ""
+	}
+	states := map[string]bool{}
+	for _, sp := range m.Species {
+		states[sp.ID] = true
+	}
+	best, bestV := "", 0.0
+	for j, n := range tr.Names {
+		if !states[n] {
+			continue
+		}
+		a, b := tr.Values[k-1][j], tr.Values[k][j]
+		v := math.Abs(b-a) / (math.Abs(a) + atol)
+		if math.IsNaN(v) || math.IsInf(b, 0) {
+			v = math.Inf(1)
+		}
+		if v > bestV {
+			best, bestV = n, v
+		}
+	}
+	return best
 }
 
 type inputInfo struct {
@@ -229,6 +269,71 @@ func writeRun(dir string, m *model.Model, sc *modelfile.Scenario, tr *sim.Trajec
 	page := buildReport(m, sc, tr, sum)
 	if err := page.WriteHTML(f); err != nil {
 		return fmt.Errorf("write report.html: %w", err)
+	}
+	for _, f := range files {
+		if err := f.Commit(); err != nil {
+			return err
+		}
+	}
+	files = nil
+	return nil
+}
+
+// partialName is the trajectory file of a failed run: never named like a
+// complete output.
+func partialName(format string) string {
+	if format == "parquet" {
+		return "trajectory.partial.parquet"
+	}
+	return "trajectory.partial.csv"
+}
+
+// writePartialRun writes the rows of a failed run (trajectory.partial.*)
+// and its summary.json; both files are published together or not at all.
+// Outputs of an earlier complete run with the same id are left alone.
+func writePartialRun(dir string, tr *sim.Trajectory, sum *runSummary, format string) (err error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create output directory: %w", err)
+	}
+	var files []*safefile.File
+	defer func() {
+		for _, f := range files {
+			f.Abort()
+		}
+	}()
+	open := func(name string) (*safefile.File, error) {
+		f, err := safefile.Create(filepath.Join(dir, name))
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, f)
+		if err := f.Chmod(0o644); err != nil {
+			return nil, err
+		}
+		return f, nil
+	}
+	name := partialName(format)
+	f, err := open(name)
+	if err != nil {
+		return err
+	}
+	if format == "parquet" {
+		err = writeParquet(f, tr)
+	} else {
+		err = writeCSV(f, tr)
+	}
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if f, err = open("summary.json"); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(sum, "", "  ")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		return fmt.Errorf("write summary.json: %w", err)
 	}
 	for _, f := range files {
 		if err := f.Commit(); err != nil {

@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -163,5 +167,160 @@ func TestModelDescribeCheck(t *testing.T) {
 	}
 	if _, err := execRoot(t, "", "model", "check", "stein2013.yaml"); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestRunFailureKeepsPartial: dx/dt = x² from x(0) = 1 has the solution
+// 1/(1 - t), which blows up at t = 1. The run must fail with an error naming
+// the simulated time (just before 1) and keep the rows before it in
+// trajectory.partial.csv, with summary.json marked incomplete, and no
+// complete-looking output.
+func TestRunFailureKeepsPartial(t *testing.T) {
+	dir := t.TempDir()
+	mf := filepath.Join(dir, "blowup.yaml")
+	os.WriteFile(mf, []byte("id: blowup\nstates:\n  x: {initial: 1, rate: \"x^2\"}\n"), 0o644)
+	sf := filepath.Join(dir, "s.yaml")
+	os.WriteFile(sf, []byte("duration: 2\noutput: {step: 0.125}\n"), 0o644)
+	for _, solver := range []string{"dopri5", "rosenbrock"} {
+		out := filepath.Join(dir, "out-"+solver)
+		var stdout, stderr bytes.Buffer
+		res, err := runMain(context.Background(), mf, runOptions{scenario: sf, out: out, format: "csv", rtol: 1e-6, atol: 1e-9, solver: solver, progress: "never"}, &stdout, &stderr)
+		if err == nil {
+			t.Fatalf("%s: blow-up run succeeded", solver)
+		}
+		if !strings.Contains(err.Error(), "simulation failed at t=") {
+			t.Errorf("%s: error %q does not name the simulated time", solver, err)
+		}
+		if res == nil || res.Summary == nil || res.Summary.Failure == nil {
+			t.Fatalf("%s: no failure summary", solver)
+		}
+		f := res.Summary.Failure
+		// The step-size controller may step a hair past the singularity
+		// before it gives up; the failure time is at the blow-up.
+		if !(math.Abs(f.T-1) < 1e-3) || res.Summary.Complete {
+			t.Errorf("%s: failure at t=%g complete=%v, want t = 1 ± 1e-3, incomplete", solver, f.T, res.Summary.Complete)
+		}
+		if f.Variable != "" && f.Variable != "x" || f.Variable == "" && f.FastestChanging != "x" {
+			t.Errorf("%s: failure variable %q (fastest changing %q), want x", solver, f.Variable, f.FastestChanging)
+		}
+		for _, name := range []string{"trajectory.csv", "report.html"} {
+			if _, err := os.Stat(filepath.Join(res.Dir, name)); !os.IsNotExist(err) {
+				t.Errorf("%s: %s written by a failed run", solver, name)
+			}
+		}
+		b, err := os.ReadFile(filepath.Join(res.Dir, "trajectory.partial.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Rows at t = 0, 0.125, ..., 0.875 (8 rows) and possibly t = 1 if
+		// the solver stepped past it: x = 1/(1-t) within rtol 1e-4 for t < 1.
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if lines[0] != "time,variable,value" || len(lines) < 9 || len(lines) > 10 {
+			t.Fatalf("%s: partial trajectory has %d lines, want header + 8 or 9 rows:\n%s", solver, len(lines), b)
+		}
+		for _, l := range lines[1:] {
+			var tt, x float64
+			var name string
+			parts := strings.Split(l, ",")
+			tt, _ = strconv.ParseFloat(parts[0], 64)
+			name = parts[1]
+			x, _ = strconv.ParseFloat(parts[2], 64)
+			if tt >= 1 {
+				continue
+			}
+			if want := 1 / (1 - tt); name != "x" || math.Abs(x-want) > 1e-4*want {
+				t.Errorf("%s: row %q: want x = %g", solver, l, want)
+			}
+		}
+		var sum runSummary
+		sb, err := os.ReadFile(filepath.Join(res.Dir, "summary.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(sb, &sum); err != nil {
+			t.Fatal(err)
+		}
+		if sum.Complete || sum.Failure == nil || sum.Failure.T != f.T || !strings.Contains(sum.Failure.Error, "simulation failed") || sum.Outputs != len(lines)-1 {
+			t.Errorf("%s: summary.json %s", solver, sb)
+		}
+		if !strings.Contains(stderr.String(), "FAILED at t=") || !strings.Contains(stderr.String(), "trajectory.partial.csv") {
+			t.Errorf("%s: stderr %q", solver, stderr.String())
+		}
+	}
+	// Parquet: the partial file is trajectory.partial.parquet.
+	res, err := runMain(context.Background(), mf, runOptions{scenario: sf, out: filepath.Join(dir, "pq"), format: "parquet", rtol: 1e-6, atol: 1e-9, solver: "dopri5", progress: "never"}, io.Discard, io.Discard)
+	if err == nil || res == nil {
+		t.Fatalf("parquet: run did not fail: %v", err)
+	}
+	if st, err := os.Stat(filepath.Join(res.Dir, "trajectory.partial.parquet")); err != nil || st.Size() == 0 {
+		t.Errorf("parquet: no trajectory.partial.parquet: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(res.Dir, "trajectory.parquet")); !os.IsNotExist(err) {
+		t.Errorf("parquet: trajectory.parquet written by a failed run")
+	}
+	// Two states, one blowing up: the hint names the one that blows up.
+	mf2 := filepath.Join(dir, "blowup2.yaml")
+	os.WriteFile(mf2, []byte("id: blowup2\nstates:\n  slow: {initial: 1, rate: \"-0.5*slow\"}\n  x: {initial: 1, rate: \"x^2\"}\n"), 0o644)
+	res, err = runMain(context.Background(), mf2, runOptions{scenario: sf, out: filepath.Join(dir, "two"), format: "csv", rtol: 1e-6, atol: 1e-9, solver: "dopri5", progress: "never"}, io.Discard, io.Discard)
+	if err == nil || res == nil || res.Summary.Failure == nil {
+		t.Fatalf("two states: run did not fail: %v", err)
+	}
+	if f := res.Summary.Failure; f.Variable != "x" && f.FastestChanging != "x" {
+		t.Errorf("two states: failure names %q / fastest changing %q, want x", f.Variable, f.FastestChanging)
+	}
+	// Through the command: non-nil error (exit status 1 in main).
+	if _, err := execRoot(t, dir, "run", mf, "--scenario", sf, "--out", filepath.Join(dir, "cli"), "--progress", "never"); err == nil {
+		t.Errorf("command returned no error for a failed run")
+	}
+}
+
+// TestRunReportWindowLabels: in every chart of the default report the
+// labels of the intervention windows ("exam stress", "oral antibiotic
+// course", "probiotic course": adjacent windows 7 days apart) do not
+// overlap. The report package staggers labels into rows; labels on one row
+// must be apart by their width at a conservative 0.62 em per character
+// (DejaVu Sans averages ~0.55 em).
+func TestRunReportWindowLabels(t *testing.T) {
+	dir := t.TempDir()
+	var out bytes.Buffer
+	res, err := runMain(context.Background(), "", runOptions{out: dir, format: "csv", rtol: 1e-6, atol: 1e-9, solver: "auto", progress: "never"}, &out, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(res.Dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	groups := regexp.MustCompile(`(?s)<g class="windows">(.*?)</g>`).FindAllSubmatch(b, -1)
+	if len(groups) < 10 {
+		t.Fatalf("only %d charts with intervention windows", len(groups))
+	}
+	textRe := regexp.MustCompile(`<text x="([-\d.]+)" y="([-\d.]+)" font-size="([\d.]+)"[^>]*>([^<]*)</text>`)
+	for gi, g := range groups {
+		type lbl struct {
+			x, y, size float64
+			s          string
+		}
+		var ls []lbl
+		for _, m := range textRe.FindAllSubmatch(g[1], -1) {
+			x, _ := strconv.ParseFloat(string(m[1]), 64)
+			y, _ := strconv.ParseFloat(string(m[2]), 64)
+			sz, _ := strconv.ParseFloat(string(m[3]), 64)
+			ls = append(ls, lbl{x, y, sz, string(m[4])})
+		}
+		if len(ls) < 3 {
+			t.Errorf("chart %d: %d window labels, want 3", gi, len(ls))
+		}
+		for i := range ls {
+			for j := range ls {
+				a, c := ls[i], ls[j]
+				if i == j || a.y != c.y || a.x > c.x {
+					continue
+				}
+				if end := a.x + 0.62*a.size*float64(len([]rune(a.s))); end > c.x {
+					t.Errorf("chart %d: label %q (x %.1f..%.1f) overlaps %q at x %.1f on the same row", gi, a.s, a.x, end, c.s, c.x)
+				}
+			}
+		}
 	}
 }
