@@ -16,9 +16,20 @@
 //   - Boluses act on the value a state's id denotes (a species'
 //     concentration unless it has only substance units): "add" adds, "set"
 //     sets, "mul" multiplies.
-//   - Community members that fall below their community's extinction
-//     threshold are set to zero (located as a root) and stay zero while their
-//     inflow is zero, since gLV growth is proportional to the population.
+//   - Community members that fall through their community's extinction
+//     threshold (a downward crossing, located as a root) are set to zero and
+//     stay zero while their inflow is zero, since gLV growth is proportional
+//     to the population. A member that inflow (a probiotic dose) carries up
+//     from zero grows through the threshold. At the start and at every
+//     schedule boundary (with the next segment's inputs) a member strictly
+//     between zero and the threshold that has no inflow and is not growing
+//     is set to zero.
+//   - Fast reactions are held at their rapid equilibrium by a stiff penalty
+//     (system) after an initial equilibration; at every output time Run
+//     checks that equilibrating the fast reactions alone would move no
+//     state by more than FastAbsTol + FastRelTol·|y|, and otherwise fails
+//     with a *system.Unsupported error rather than return a trajectory the
+//     approximation cannot vouch for.
 //   - Dysbiosis observables are the Bray–Curtis distance between the
 //     relative composition of their members and that composition at the
 //     first output time.

@@ -11,7 +11,7 @@ import (
 )
 
 // TestShippedModelsJacobian: for every shipped model the Jacobian agrees
-// with central differences of the RHS at the initial state
+// with (Richardson-extrapolated) central differences of the RHS at the initial state
 // (|Δ| ≤ 1e-5·(1 + |J|)), and reports whether it is analytic.
 func TestShippedModelsJacobian(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(testutil.RepoRoot(), "models", "*.yaml"))
@@ -40,19 +40,30 @@ func TestShippedModelsJacobian(t *testing.T) {
 		s.Jacobian(1, y, ja)
 		yp := append([]float64(nil), y...)
 		fp, fm := make([]float64, n), make([]float64, n)
-		bad := 0
-		for j := 0; j < n; j++ {
-			h := 1e-6 * math.Max(1e-3, math.Abs(y[j]))
+		cd := func(j int, h float64, dst []float64) {
 			yp[j] = y[j] + h
 			s.RHS(1, yp, fp)
 			yp[j] = y[j] - h
 			s.RHS(1, yp, fm)
 			yp[j] = y[j]
+			for i := range dst {
+				dst[i] = (fp[i] - fm[i]) / (2 * h)
+			}
+		}
+		d1, d2 := make([]float64, n), make([]float64, n)
+		bad := 0
+		for j := 0; j < n; j++ {
+			// Richardson-extrapolated central differences (error O(h⁴)):
+			// Hill terms with small half-saturation constants at a zero
+			// population are too curved for a plain central difference
+			h := 1e-6 * math.Max(1e-3, math.Abs(y[j]))
+			cd(j, h, d1)
+			cd(j, h/2, d2)
 			for i := 0; i < n; i++ {
-				cd := (fp[i] - fm[i]) / (2 * h)
-				if a := ja[i*n+j]; math.Abs(a-cd) > 1e-5*(1+math.Abs(a)) && bad < 5 {
+				c := (4*d2[i] - d1[i]) / 3
+				if a := ja[i*n+j]; math.Abs(a-c) > 1e-5*(1+math.Abs(a)) && bad < 5 {
 					bad++
-					t.Errorf("%s: J[%s][%s] = %g, central difference %g", filepath.Base(f), s.StateNames()[i], s.StateNames()[j], a, cd)
+					t.Errorf("%s: J[%s][%s] = %g, central difference %g", filepath.Base(f), s.StateNames()[i], s.StateNames()[j], a, c)
 				}
 			}
 		}

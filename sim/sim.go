@@ -48,6 +48,13 @@ type Options struct {
 	// StateHook, if set, is called with the state vector (scratch: copy
 	// it) of every recorded row.
 	StateHook func(t float64, y []float64)
+	// FastAbsTol and FastRelTol bound the error of the rapid-equilibrium
+	// approximation of fast reactions (see package doc): at every output
+	// time each state must lie within FastAbsTol + FastRelTol·|y| of the
+	// equilibrium of the fast reactions, else Run fails with a
+	// *system.Unsupported error. Zero means 1e3·ODE.ATol (1e-6 when ATol is
+	// zero) and max(1e3·ODE.RTol, 1e-6).
+	FastAbsTol, FastRelTol float64
 }
 
 // Trajectory holds the output rows of a run.
@@ -169,11 +176,30 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 	for _, d := range sys.DysbiosisObservables() {
 		dys = append(dys, dysTrack{d: d})
 	}
+	// all rows live in one flat slice, allocated once
+	w := len(names)
+	flat := make([]float64, len(outT)*w)
+	tr.Times = make([]float64, 0, len(outT))
+	tr.Values = make([][]float64, 0, len(outT))
+	var fc *fastCheck
+	if sys.HasFast() && n > 0 {
+		fc = newFastCheck(sys, opt)
+	}
 	record := func(t float64, y []float64) error {
+		if fc != nil {
+			if err := fc.check(ctx, t, y); err != nil {
+				return err
+			}
+		}
 		if opt.StateHook != nil {
 			opt.StateHook(t, y)
 		}
-		row := make([]float64, len(names))
+		var row []float64
+		if k := len(tr.Times); k < len(outT) {
+			row = flat[k*w : (k+1)*w : (k+1)*w]
+		} else {
+			row = make([]float64, w) // not reached: one row per output time
+		}
 		sys.Outputs(t, y, row)
 		for i := range dys {
 			dys[i].fill(row)
@@ -283,7 +309,9 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 	}
 	oi := 0
 	for oi < len(outT) && outT[oi] <= t {
-		record(outT[oi], y)
+		if err := record(outT[oi], y); err != nil {
+			return fail(t, "", err)
+		}
 		oi++
 	}
 	outFn := func(tt float64, yy []float64) error {
@@ -294,6 +322,7 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 		if err := setInputs(t); err != nil {
 			return fail(t, "", err)
 		}
+		segStart := t
 		for t < b {
 			if err := ctx.Err(); err != nil {
 				return fail(t, "", err)
@@ -313,11 +342,15 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 			if solver == nil {
 				// no state: outputs depend on time only
 				for _, tt := range outT[oi:j] {
-					outFn(tt, y)
+					if err := outFn(tt, y); err != nil {
+						return fail(tt, "", err)
+					}
 				}
 				t = stop
 				for oi < len(outT) && outT[oi] <= t {
-					record(outT[oi], y)
+					if err := record(outT[oi], y); err != nil {
+						return fail(t, "", err)
+					}
 					oi++
 				}
 				continue
@@ -373,6 +406,19 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 				if err := applyBoluses(t); err != nil {
 					return fail(t, "", err)
 				}
+				if ev != nil && stop < opt.End {
+					// members left below their extinction threshold with
+					// no inflow in the next segment (e.g. a probiotic
+					// washing out after its last dose) are extinct; rows
+					// at t keep this segment's inputs
+					if err := setInputs(t); err != nil {
+						return fail(t, "", err)
+					}
+					sys.Extinguish(t, y)
+					if err := setInputs(segStart); err != nil {
+						return fail(t, "", err)
+					}
+				}
 			}
 			if ev != nil {
 				if _, err := sys.EventsDue(t, y); err != nil {
@@ -383,7 +429,9 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 				sys.RecordHistory(t, y)
 			}
 			for oi < len(outT) && outT[oi] <= t {
-				record(outT[oi], y)
+				if err := record(outT[oi], y); err != nil {
+					return fail(t, "", err)
+				}
 				oi++
 			}
 			if opt.Progress != nil {
@@ -392,7 +440,9 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 		}
 	}
 	for oi < len(outT) {
-		record(outT[oi], y)
+		if err := record(outT[oi], y); err != nil {
+			return fail(outT[oi], "", err)
+		}
 		oi++
 	}
 	tr.Complete = true
@@ -451,6 +501,65 @@ func equilibrate(ctx context.Context, sys *system.System, t float64, y []float64
 	}
 	_, err = sol.Integrate(ctx, fastSys{sys, t}, 0, y, 1e4, nil, nil, nil)
 	return err
+}
+
+// fastCheck verifies at output times that the penalty approximation of
+// fast reactions holds the state at their equilibrium.
+type fastCheck struct {
+	sys      *system.System
+	abs, rel float64
+	ye, y2   []float64
+}
+
+func newFastCheck(sys *system.System, opt Options) *fastCheck {
+	f := &fastCheck{sys: sys, abs: opt.FastAbsTol, rel: opt.FastRelTol}
+	if f.abs == 0 {
+		f.abs = 1e3 * opt.ODE.ATol
+		if f.abs == 0 {
+			f.abs = 1e-6
+		}
+	}
+	if f.rel == 0 {
+		f.rel = math.Max(1e3*opt.ODE.RTol, 1e-6)
+	}
+	f.ye = make([]float64, sys.Dim())
+	f.y2 = make([]float64, sys.Dim())
+	return f
+}
+
+// check equilibrates the fast reactions alone from y (twice: the second
+// run shows whether the first converged) and fails when the equilibrium
+// differs from y by more than the tolerance: the penalty's deviation (slow
+// rate / (gain × fast rate)) is then visible in the result, or the fast
+// subsystem has no reachable equilibrium.
+func (f *fastCheck) check(ctx context.Context, t float64, y []float64) error {
+	copy(f.ye, y)
+	if err := equilibrate(ctx, f.sys, t, f.ye); err != nil {
+		return f.fail(t, -1, fmt.Sprintf("fast reactions alone do not reach equilibrium (%v)", err))
+	}
+	copy(f.y2, f.ye)
+	if err := equilibrate(ctx, f.sys, t, f.y2); err != nil {
+		return f.fail(t, -1, fmt.Sprintf("fast reactions alone do not reach equilibrium (%v)", err))
+	}
+	for i := range y {
+		tol := f.abs + f.rel*math.Abs(y[i])
+		if d := math.Abs(f.y2[i] - f.ye[i]); d > tol || math.IsNaN(d) {
+			return f.fail(t, i, fmt.Sprintf("fast reactions alone do not settle within pseudo-time 1e4 (change %.3g in %%s after equilibration)", d))
+		}
+		if d := math.Abs(f.ye[i] - y[i]); d > tol || math.IsNaN(d) {
+			return f.fail(t, i, fmt.Sprintf("the penalty approximation leaves %%s %.3g from the fast equilibrium (tolerance %.3g)", d, tol))
+		}
+	}
+	return nil
+}
+
+func (f *fastCheck) fail(t float64, i int, msg string) error {
+	name := ""
+	if i >= 0 {
+		name = f.sys.StateNames()[i]
+		msg = fmt.Sprintf(msg, name)
+	}
+	return &system.Unsupported{Construct: fmt.Sprintf("fast reactions at t=%g: %s", t, msg), ID: name}
 }
 
 func uniq(x []float64) []float64 {

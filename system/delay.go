@@ -75,12 +75,18 @@ func (s *System) pastExpr(tp float64, d delayTerm, y []float64) float64 {
 	for i, sl := range s.stateSlot {
 		pe[sl] = s.hist.value(tp, i, y[i])
 	}
+	// rateOf values need the species values at tp: a first pass computes
+	// them
+	s.tape.Run(pe)
 	for k, sl := range s.rateOfSlot {
-		v := s.hist.deriv(tp, s.rateOfState[k])
-		if sc := s.rateOfScale[k]; sc >= 0 {
-			v /= pe[sc]
+		dA, dV := 0.0, 0.0
+		if st := s.rateOfState[k]; st >= 0 {
+			dA = s.hist.deriv(tp, st)
 		}
-		pe[sl] = v
+		if cs := s.rateOfComp[k]; cs >= 0 {
+			dV = s.hist.deriv(tp, cs)
+		}
+		pe[sl] = rateOfValue(dA, dV, pe, s.rateOfScale[k], s.rateOfVal[k])
 	}
 	s.tape.Run(pe)
 	s.delayExpr.Run(pe)

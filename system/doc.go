@@ -22,7 +22,14 @@
 // A single expr.Tape evaluates assignment rules, species values and reaction
 // rates in dependency order (a topological sort; a cycle is an error naming
 // the ids), then rate-rule derivatives and the growth, inflow and shedding
-// expressions of community blocks. Reactions add stoichiometry × rate ×
+// expressions of community blocks. For models without delay() and rateOf
+// that tape is split: assignments that read neither time nor the state
+// (directly or through another assignment) run only when parameters,
+// inputs or the initial state change; the RHS runs the rest, limited to
+// what the derivatives need (everything when the model has SBML events).
+// Outputs runs its own tape: the dynamic assignments the output variables
+// need, then the observables. A state species with only substance units
+// shares one slot for its amount and its value. Reactions add stoichiometry × rate ×
 // conversion factor to the amount derivative of each non-boundary species.
 // Community blocks run as a native generalised Lotka–Volterra kernel whose
 // interaction matrix is read from its parameters at Compile, SetParameter and
@@ -43,7 +50,11 @@
 // # Special constructs
 //
 // Algebraic rules are solved symbolically for the variable each
-// determines (they must be linear in it). delay(x, d) reads a Hermite
+// determines (they must be linear in it). rateOf(x) reads the state
+// derivatives (the RHS runs one extra pass per level of rateOf depending on
+// rateOf; a cycle is refused); for assignment-rule variables, and for dV/dt
+// of compartments an assignment rule sizes, it is the chain rule over the
+// rule with expr.Diff partials. delay(x, d) reads a Hermite
 // history that package sim records. Fast reactions are approximated by a
 // stiff penalty (rates × 1e8) after sim has equilibrated them at the start.
 //
@@ -51,7 +62,10 @@
 //
 // Triggers are split into relational atoms (a < b, a >= b, ...) combined by
 // and/or/xor/not; each atom contributes one root function a − b, and each
-// community member with an extinction threshold contributes x − threshold.
+// community member with an extinction threshold contributes x − threshold:
+// a downward crossing sets the member to zero; an upward one (inflow
+// re-seeding the member) lets it grow on. Extinguish zeroes members left
+// between zero and the threshold with no inflow and no growth.
 // Package sim locates the roots with the solver and applies the SBML event
 // semantics through EventState.
 package system

@@ -66,6 +66,11 @@ type events struct {
 	dscratch []float64
 	ascratch []float64
 	rng      *rand.Rand // ties between equal explicit priorities
+	// extinction roots: the side of the threshold a member was left on
+	// after an upward crossing, reported until extForced (so that the
+	// solver does not see the same crossing again)
+	extSgn    []int8
+	extForced []float64
 }
 
 type extinct struct {
@@ -85,6 +90,8 @@ func (e *events) clone() *events {
 	c.dir = append([]int8(nil), e.dir...)
 	c.forced = append([]float64(nil), e.forced...)
 	c.prev = append([]bool(nil), e.prev...)
+	c.extSgn = append([]int8(nil), e.extSgn...)
+	c.extForced = append([]float64(nil), e.extForced...)
 	c.queue = nil
 	for _, p := range e.queue {
 		p.values = append([]float64(nil), p.values...)
@@ -183,6 +190,7 @@ func (c *compiler) buildEvents() error {
 		if owner == "" {
 			owner = fmt.Sprintf("event %d", i+1)
 		}
+		c.owner = owner
 		trig, err := conv(c.rewrite(e.Trigger), owner, e.Src)
 		if err != nil {
 			return err
@@ -237,6 +245,8 @@ func (c *compiler) buildEvents() error {
 	ev.dir = make([]int8, len(ev.atoms))
 	ev.forced = make([]float64, len(ev.atoms))
 	ev.prev = make([]bool, len(ev.defs))
+	ev.extSgn = make([]int8, len(ev.extinct))
+	ev.extForced = make([]float64, len(ev.extinct))
 	ev.scratch = make([]float64, 0, 16)
 	ev.rng = rand.New(rand.NewPCG(1, 2))
 	s.ev = ev
@@ -272,8 +282,10 @@ func (s *System) EventValues(t float64, y []float64, g []float64) {
 	if ev == nil {
 		return
 	}
-	s.evalFull(t, y)
-	s.evTape.Run(s.env)
+	if len(ev.atoms) > 0 {
+		s.evalFull(t, y)
+		s.evTape.Run(s.env)
+	}
 	for k, a := range ev.atoms {
 		d := s.env[a.slot]
 		// Just after a crossing (forced window), or while the difference
@@ -285,7 +297,11 @@ func (s *System) EventValues(t float64, y []float64, g []float64) {
 		g[k] = d
 	}
 	for i, x := range ev.extinct {
-		g[len(ev.atoms)+i] = y[x.state] - x.threshold
+		d := y[x.state] - x.threshold
+		if sg := ev.extSgn[i]; sg != 0 && sign(d) != sg && t <= ev.extForced[i] {
+			d = float64(sg) * math.SmallestNonzeroFloat64
+		}
+		g[len(ev.atoms)+i] = d
 	}
 }
 
@@ -439,13 +455,11 @@ func (s *System) EventsStart(t0 float64, y []float64) (bool, error) {
 	for i, d := range ev.defs {
 		ev.prev[i] = d.initial
 	}
-	changed := false
-	for _, x := range ev.extinct {
-		if y[x.state] < x.threshold && y[x.state] != 0 {
-			y[x.state] = 0
-			changed = true
-		}
+	for i := range ev.extinct {
+		ev.extSgn[i] = 0
+		ev.extForced[i] = math.Inf(-1)
 	}
+	changed := s.Extinguish(t0, y)
 	s.evalFull(t0, y)
 	s.evTape.Run(s.env)
 	s.updateAtoms(t0, y, -1)
@@ -461,21 +475,78 @@ func (s *System) EventsRoot(k int, t float64, y []float64) (bool, error) {
 		return false, nil
 	}
 	if k >= len(ev.atoms) {
-		x := ev.extinct[k-len(ev.atoms)]
-		if y[x.state] <= x.threshold*(1+1e-6) {
-			y[x.state] = 0
-			s.evalFull(t, y)
-			s.evTape.Run(s.env)
-			s.updateAtoms(t, y, -1)
-			_, err := s.process(t, y)
-			return true, err
+		i := k - len(ev.atoms)
+		x := ev.extinct[i]
+		// Only a downward crossing makes a member extinct; a member that
+		// inflow (or its own growth) carries up through the threshold keeps
+		// growing. The direction is that of the member's derivative at the
+		// root (the located root lies just past the crossing).
+		s.RHS(t, y, s.fr)
+		v, dv := y[x.state], s.fr[x.state]
+		if dv < 0 || (dv == 0 && v < x.threshold) {
+			if v <= x.threshold*(1+1e-6) {
+				y[x.state] = 0
+				ev.extSgn[i] = 0
+				s.evalFull(t, y)
+				s.evTape.Run(s.env)
+				s.updateAtoms(t, y, -1)
+				_, err := s.process(t, y)
+				return true, err
+			}
+			return false, nil
 		}
+		ev.extSgn[i] = 1
+		ev.extForced[i] = t + 1e-9*(1+math.Abs(t))
 		return false, nil
 	}
 	s.evalFull(t, y)
 	s.evTape.Run(s.env)
 	s.updateAtoms(t, y, k)
 	return s.process(t, y)
+}
+
+// Extinguish sets to zero, at time t, every community member whose value
+// lies strictly between zero and its community's extinction threshold while
+// it has no inflow (inflow <= 0) and is not growing (derivative <= 0): such
+// a population is extinct and, with gLV growth proportional to the
+// population, stays zero until inflow brings it back. Members that inflow
+// or their own growth carry upwards are left alone (they cross the
+// threshold upwards); members that fall through the threshold are zeroed by
+// the extinction roots (EventsRoot). Package sim calls Extinguish at the
+// start and at every schedule boundary (after the inputs for the next
+// segment are set). It returns whether y changed.
+func (s *System) Extinguish(t float64, y []float64) bool {
+	ev := s.ev
+	if ev == nil || len(ev.extinct) == 0 {
+		return false
+	}
+	below := false
+	for _, x := range ev.extinct {
+		if v := y[x.state]; v > 0 && v < x.threshold {
+			below = true
+			break
+		}
+	}
+	if !below {
+		return false
+	}
+	s.RHS(t, y, s.fr)
+	changed := false
+	for _, x := range ev.extinct {
+		v := y[x.state]
+		if !(v > 0 && v < x.threshold) {
+			continue
+		}
+		if x.inflow >= 0 && s.env[x.inflow] > 0 {
+			continue
+		}
+		if s.fr[x.state] > 0 {
+			continue
+		}
+		y[x.state] = 0
+		changed = true
+	}
+	return changed
 }
 
 // NextEventTime returns the time of the earliest delayed event waiting to

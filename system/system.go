@@ -12,10 +12,11 @@ import (
 // Internal slot-name prefixes. They contain a NUL byte, so they never clash
 // with model ids.
 const (
-	amtPrefix    = "\x00amount:"
-	derivPrefix  = "\x00d:"
-	rateOfPrefix = "\x00rateOf:"
-	delayPrefix  = "\x00delay:"
+	amtPrefix     = "\x00amount:"
+	derivPrefix   = "\x00d:"
+	rateOfPrefix  = "\x00rateOf:"
+	delayPrefix   = "\x00delay:"
+	amtRatePrefix = "\x00amountRate:" // d amount/dt of a species, for rateOf
 )
 
 // fastGain multiplies the rates of fast reactions: SBML's rapid
@@ -60,6 +61,7 @@ type community struct {
 	a         []float64
 	aSlots    []int // len(members)^2, -1 where no interaction
 	threshold float64
+	x         []float64 // scratch: the members' values
 }
 
 type dysb struct {
@@ -81,6 +83,18 @@ type System struct {
 	slot    map[string]int
 	tape    *tape // rules, species values, rates, derivatives, growth
 	outTape *tape // observables (after tape)
+
+	// split evaluation (models without delay() and rateOf): the main
+	// tape's assignments that depend on neither time nor the state (nor on
+	// another such assignment) run in stat only when parameters, inputs or
+	// the initial state change; eval runs dyn. outFast computes the
+	// output variables alone (the dynamic assignments they need, then the
+	// observables).
+	split   bool
+	stat    *tape
+	dyn     *tape // the dynamic assignments the derivatives need (RHS)
+	dynAll  *tape // every dynamic assignment (events, Values, diagnostics)
+	outFast *tape
 	init    *tape // initial values (on a copy of base)
 	evTape  *tape // trigger atoms and leaves (after tape)
 
@@ -94,10 +108,12 @@ type System struct {
 	// derivative of rateOfState[k]'s value (scaled by rateOfScale slot,
 	// -1 for none) and evaluates the tape a second time.
 	hasRateOf   bool
+	rateOfPass  int // fill-and-reevaluate passes: the longest chain of rateOf slots depending on each other
 	rateOfSlot  []int
 	rateOfState []int
 	rateOfScale []int
 	rateOfComp  []int // state index of the species' compartment, or -1
+	rateOfVal   []int // env slot of the value (species: concentration)
 
 	params map[string]*model.Parameter
 	inputs map[string]int
@@ -268,7 +284,12 @@ func (c *compiler) run() error {
 		if sp.Constant && (c.rated[sp.ID] != nil || c.evTarget[sp.ID]) {
 			return fmt.Errorf("%s: constant species %s is the target of a rate rule or event", sp.Src, sp.ID)
 		}
-		addState(sp.ID, c.newSlot(amtPrefix+sp.ID), sp.NonNegative || member[sp.ID])
+		sl := c.newSlot(amtPrefix + sp.ID)
+		if sp.HasOnlySubstanceUnits {
+			// the species' value is its amount: one slot for both
+			s.slot[sp.ID] = sl
+		}
+		addState(sp.ID, sl, sp.NonNegative || member[sp.ID])
 	}
 	var others []string
 	for _, cp := range m.Compartments {
@@ -338,25 +359,76 @@ func (c *compiler) run() error {
 	// rateOf slots
 	var rateOfIDs []string
 	seen := map[string]bool{}
+	var addRateOf func(id string)
+	addRateOf = func(id string) {
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		rateOfIDs = append(rateOfIDs, id)
+		if sp := c.species[id]; sp != nil && c.varyingAssignedSize(sp) {
+			// d[S]/dt = (dA/dt − [S]·dV/dt)/V with dV/dt by the chain rule
+			addRateOf(sp.Compartment)
+		}
+		if r := c.assigned[id]; r != nil {
+			// rateOf of an assignment-rule variable is the chain rule
+			// over the rule (rateOfAssigned): the derivatives of the
+			// symbols it reads
+			for _, v := range expr.Vars(model.InlineFunctions(r.Math, c.mfunc, 0)) {
+				addRateOf(v)
+			}
+		}
+	}
 	collect := func(n *expr.Node) {
-		walk(n, func(x *expr.Node) {
-			if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpVar && !seen[x.Args[0].Name] {
-				seen[x.Args[0].Name] = true
-				rateOfIDs = append(rateOfIDs, x.Args[0].Name)
+		walk(model.InlineFunctions(n, c.mfunc, 0), func(x *expr.Node) {
+			if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpVar {
+				addRateOf(x.Args[0].Name)
 			}
 		})
 	}
 	c.forEachMath(func(n *expr.Node) { collect(n) })
+	for _, r := range m.Rules {
+		// rate rules on concentrations in a compartment an assignment rule
+		// sizes need dV/dt
+		if sp := c.species[r.Variable]; r.Kind == model.RateRule && sp != nil && c.varyingAssignedSize(sp) {
+			addRateOf(sp.Compartment)
+		}
+	}
+	reactionID := map[string]*model.Reaction{}
+	for _, r := range m.Reactions {
+		reactionID[r.ID] = r
+	}
+	observableID := map[string]*model.Observable{}
+	for _, o := range m.Observables {
+		observableID[o.ID] = o
+	}
 	for _, id := range rateOfIDs {
 		i := c.newSlot(rateOfPrefix + id)
 		st, isSt := c.isState[id]
+		sp := c.species[id]
+		conc := sp != nil && !sp.HasOnlySubstanceUnits // value = amount / size
+		if sp != nil && c.varyingAssignedSize(sp) {
+			// rateOf(S) is an expression (rewriteInlined) over dA/dt,
+			// filled into its own slot for a state species (a fixed
+			// amount has dA/dt = 0)
+			if isSt {
+				s.hasRateOf = true
+				s.rateOfSlot = append(s.rateOfSlot, c.newSlot(amtRatePrefix+id))
+				s.rateOfState = append(s.rateOfState, st)
+				s.rateOfVal = append(s.rateOfVal, -1)
+				s.rateOfScale = append(s.rateOfScale, -1)
+				s.rateOfComp = append(s.rateOfComp, -1)
+			}
+			continue
+		}
 		switch {
 		case isSt:
 			s.hasRateOf = true
 			s.rateOfSlot = append(s.rateOfSlot, i)
 			s.rateOfState = append(s.rateOfState, st)
+			s.rateOfVal = append(s.rateOfVal, s.slot[id])
 			scale, cst := -1, -1
-			if sp := c.species[id]; sp != nil && !sp.HasOnlySubstanceUnits {
+			if conc {
 				scale = s.slot[sp.Compartment]
 				if ci, ok := c.isState[sp.Compartment]; ok {
 					cst = ci
@@ -365,9 +437,22 @@ func (c *compiler) run() error {
 			s.rateOfScale = append(s.rateOfScale, scale)
 			s.rateOfComp = append(s.rateOfComp, cst)
 		case c.assigned[id] != nil:
-			return &Unsupported{Construct: "rateOf of an assignment-rule variable", ID: id, Src: c.assigned[id].Src}
+			// an expression (rateOfAssigned), built where rateOf occurs
+		case reactionID[id] != nil:
+			return &Unsupported{Construct: "rateOf of a reaction rate", ID: id, Src: reactionID[id].Src}
+		case observableID[id] != nil:
+			return &Unsupported{Construct: "rateOf of an observable", ID: id, Src: observableID[id].Src}
+		case conc && hasKey(c.isState, sp.Compartment):
+			// a fixed amount in a compartment whose size changes:
+			// d(A/V)/dt = −(A/V)·(dV/dt)/V
+			s.hasRateOf = true
+			s.rateOfSlot = append(s.rateOfSlot, i)
+			s.rateOfState = append(s.rateOfState, -1)
+			s.rateOfVal = append(s.rateOfVal, s.slot[id])
+			s.rateOfScale = append(s.rateOfScale, s.slot[sp.Compartment])
+			s.rateOfComp = append(s.rateOfComp, c.isState[sp.Compartment])
 		default:
-			// constant: derivative 0 (slot stays 0)
+			// constant between events and schedule boundaries: 0
 		}
 	}
 	for _, name := range s.names {
@@ -379,14 +464,15 @@ func (c *compiler) run() error {
 	var defs []def
 	for _, sp := range m.Species {
 		// species values follow their amounts (states, or fixed amounts
-		// in a compartment whose size may change)
-		if c.assigned[sp.ID] == nil {
+		// in a compartment whose size may change); a state species with
+		// only substance units shares its amount's slot
+		if c.assigned[sp.ID] == nil && s.slot[sp.ID] != s.slot[amtPrefix+sp.ID] {
 			defs = append(defs, def{target: sp.ID, math: c.valueFromAmount(sp), owner: sp.ID, src: sp.Src})
 		}
 	}
 	for _, r := range m.Rules {
 		if r.Kind == model.AssignmentRule {
-			defs = append(defs, def{target: r.Variable, math: c.rewrite(r.Math), owner: r.Variable, src: r.Src})
+			defs = append(defs, def{target: r.Variable, math: c.rewriteFor(r.Variable, r.Math), owner: r.Variable, src: r.Src})
 		}
 	}
 	for _, r := range m.Reactions {
@@ -429,8 +515,16 @@ func (c *compiler) run() error {
 			st := c.isState[r.Variable]
 			d := s.slot[derivPrefix+r.Variable]
 			s.derivSlot[st] = d
-			rhs := c.rewrite(r.Math)
-			if sp != nil && !sp.HasOnlySubstanceUnits {
+			rhs := c.rewriteFor(r.Variable, r.Math)
+			if sp != nil && c.varyingAssignedSize(sp) {
+				// d amount/dt = V·d[S]/dt + [S]·dV/dt, dV/dt of the size
+				// rule by the chain rule
+				dV, err := c.rateOfAssigned(sp.Compartment, 0)
+				if err != nil {
+					return err
+				}
+				rhs = expr.New(expr.OpAdd, expr.New(expr.OpMul, rhs, expr.Var(sp.Compartment)), expr.New(expr.OpMul, expr.Var(sp.ID), dV))
+			} else if sp != nil && !sp.HasOnlySubstanceUnits {
 				// d amount/dt = V d[S]/dt + [S] dV/dt
 				rhs = expr.New(expr.OpMul, rhs, expr.Var(sp.Compartment))
 				if _, ok := c.isState[sp.Compartment]; ok && c.rated[sp.Compartment] != nil {
@@ -475,7 +569,7 @@ func (c *compiler) run() error {
 	// communities
 	for _, cm := range m.Communities {
 		k := len(cm.Members)
-		cc := community{shedding: -1, threshold: cm.ExtinctionThreshold, a: make([]float64, k*k), aSlots: make([]int, k*k)}
+		cc := community{shedding: -1, threshold: cm.ExtinctionThreshold, a: make([]float64, k*k), aSlots: make([]int, k*k), x: make([]float64, k)}
 		pos := map[string]int{}
 		for i, id := range cm.Members {
 			pos[id] = i
@@ -483,13 +577,13 @@ func (c *compiler) run() error {
 			g, in := -1, -1
 			if i < len(cm.Growth) && cm.Growth[i] != nil {
 				g = c.newSlot("")
-				if err := b.Assign(g, c.rewrite(cm.Growth[i])); err != nil {
+				if err := b.Assign(g, c.rewriteFor(id, cm.Growth[i])); err != nil {
 					return fmt.Errorf("%s: community %s growth of %s: %w", cm.Src, cm.ID, id, err)
 				}
 			}
 			if i < len(cm.Inflow) && cm.Inflow[i] != nil {
 				in = c.newSlot("")
-				if err := b.Assign(in, c.rewrite(cm.Inflow[i])); err != nil {
+				if err := b.Assign(in, c.rewriteFor(id, cm.Inflow[i])); err != nil {
 					return fmt.Errorf("%s: community %s inflow of %s: %w", cm.Src, cm.ID, id, err)
 				}
 			}
@@ -498,7 +592,7 @@ func (c *compiler) run() error {
 		}
 		if cm.Shedding != nil {
 			cc.shedding = c.newSlot("")
-			if err := b.Assign(cc.shedding, c.rewrite(cm.Shedding)); err != nil {
+			if err := b.Assign(cc.shedding, c.rewriteFor(cm.ID, cm.Shedding)); err != nil {
 				return fmt.Errorf("%s: community %s shedding: %w", cm.Src, cm.ID, err)
 			}
 		}
@@ -512,10 +606,18 @@ func (c *compiler) run() error {
 	}
 	s.tape = b.Build()
 	c.mainB = b
+	dynSlot := c.dynamicSlots()
+	if s.hasRateOf {
+		if err := c.rateOfLevels(); err != nil {
+			return err
+		}
+	}
 
 	// 4. Outputs: states (species values), assignment-rule variables,
 	// observables.
 	ob := newBuilder(c)
+	var obsDst []int
+	var obsNode []*expr.Node
 	for _, name := range s.names {
 		s.varNames = append(s.varNames, name)
 		s.varSlots = append(s.varSlots, s.slot[name])
@@ -533,9 +635,11 @@ func (c *compiler) run() error {
 		s.varSlots = append(s.varSlots, i)
 		switch o.Kind {
 		case "":
-			if err := ob.Assign(i, c.rewrite(o.Math)); err != nil {
+			e := c.rewriteFor(o.ID, o.Math)
+			if err := ob.Assign(i, e); err != nil {
 				return fmt.Errorf("%s: observable %s: %w", o.Src, o.ID, err)
 			}
+			obsDst, obsNode = append(obsDst, i), append(obsNode, e)
 		case "dysbiosis":
 			d := dysb{out: len(s.varNames) - 1}
 			for _, mem := range o.Members {
@@ -584,6 +688,12 @@ func (c *compiler) run() error {
 	if s.delays == nil && !s.hasRateOf {
 		s.jac = c.buildJacobian()
 	}
+	// 9. Split evaluation.
+	if s.delays == nil && !s.hasRateOf && c.rwErr == nil {
+		if err := c.buildSplit(dynSlot, obsDst, obsNode); err != nil {
+			return err
+		}
+	}
 
 	s.env = make([]float64, len(s.base))
 	copy(s.env, s.base)
@@ -592,7 +702,253 @@ func (c *compiler) run() error {
 	s.yt = make([]float64, s.n)
 	s.fr = make([]float64, s.n)
 	s.refreshA()
+	s.runStatic()
 	return nil
+}
+
+// rateOfLevels sets s.rateOfPass. rateOf(x) is filled from the state
+// derivatives; when those derivatives themselves read rateOf slots, one
+// fill-and-reevaluate pass is not enough: a slot whose derivative reads
+// slots of level ≤ L has level L+1, and RHS runs as many passes as the
+// highest level, so every slot is exact. A cycle (a derivative that
+// depends on its own rateOf) is an implicit equation and is refused.
+func (c *compiler) rateOfLevels() error {
+	s := c.s
+	rIdx := map[int]int{}
+	for k, sl := range s.rateOfSlot {
+		rIdx[sl] = k
+	}
+	nr := len(s.rateOfSlot)
+	// deps[slot]: the rateOf indices an env slot depends on
+	deps := map[int]map[int]bool{}
+	read := func(sl int, into map[int]bool) {
+		if r, ok := rIdx[sl]; ok {
+			into[r] = true
+		}
+		for r := range deps[sl] {
+			into[r] = true
+		}
+	}
+	b := c.mainB
+	for k, dst := range b.dsts {
+		set := deps[dst]
+		if set == nil {
+			set = map[int]bool{}
+		}
+		for _, v := range expr.Vars(b.nodes[k]) {
+			if sl, ok := s.slot[v]; ok {
+				read(sl, set)
+			}
+		}
+		deps[dst] = set
+	}
+	st := make([]map[int]bool, s.n) // rateOf indices each state derivative reads
+	for i := range st {
+		st[i] = map[int]bool{}
+	}
+	for i, d := range s.derivSlot {
+		if d >= 0 {
+			read(d, st[i])
+		}
+	}
+	for _, r := range s.reac {
+		read(r.rate, st[r.state])
+		read(r.stoich, st[r.state])
+		if r.cf >= 0 {
+			read(r.cf, st[r.state])
+		}
+	}
+	for _, cc := range s.comms {
+		for i, m := range cc.members {
+			for _, sl := range []int{cc.growth[i], cc.inflow[i], cc.shedding} {
+				if sl >= 0 {
+					read(sl, st[m])
+				}
+			}
+		}
+	}
+	// slot k reads the derivatives of its state and compartment
+	on := make([]map[int]bool, nr)
+	for k := range on {
+		on[k] = map[int]bool{}
+		for _, i := range []int{s.rateOfState[k], s.rateOfComp[k]} {
+			if i >= 0 {
+				for r := range st[i] {
+					on[k][r] = true
+				}
+			}
+		}
+	}
+	level := make([]int, nr) // 0: unknown; -1: in progress
+	var visit func(k int) (int, error)
+	visit = func(k int) (int, error) {
+		switch level[k] {
+		case -1:
+			id := s.names[max(s.rateOfState[k], s.rateOfComp[k])]
+			return 0, &Unsupported{Construct: "rateOf in a cycle (a derivative that depends on its own rateOf)", ID: id}
+		case 0:
+		default:
+			return level[k], nil
+		}
+		level[k] = -1
+		l := 1
+		for r := range on[k] {
+			lr, err := visit(r)
+			if err != nil {
+				return 0, err
+			}
+			l = max(l, lr+1)
+		}
+		level[k] = l
+		return l, nil
+	}
+	s.rateOfPass = 1
+	for k := range level {
+		l, err := visit(k)
+		if err != nil {
+			return err
+		}
+		s.rateOfPass = max(s.rateOfPass, l)
+	}
+	return nil
+}
+
+// dynamicSlots returns the env slots whose values change with time or the
+// state: time, the states, rateOf and delay slots, and every main-tape
+// assignment that reads one of them (directly or through another).
+func (c *compiler) dynamicSlots() map[int]bool {
+	s := c.s
+	dyn := map[int]bool{0: true}
+	for _, sl := range s.stateSlot {
+		dyn[sl] = true
+	}
+	for _, sl := range s.rateOfSlot {
+		dyn[sl] = true
+	}
+	for name, sl := range s.slot {
+		if strings.HasPrefix(name, delayPrefix) || strings.HasPrefix(name, rateOfPrefix) {
+			dyn[sl] = true
+		}
+	}
+	b := c.mainB
+	for k, dst := range b.dsts {
+		if c.isDynamic(b.nodes[k], dyn) {
+			dyn[dst] = true
+		}
+	}
+	return dyn
+}
+
+func (c *compiler) isDynamic(n *expr.Node, dyn map[int]bool) bool {
+	if expr.UsesTime(n) {
+		return true
+	}
+	for _, v := range expr.Vars(n) {
+		sl, ok := c.s.slot[v]
+		if !ok || dyn[sl] {
+			return true // unknown names (should not happen): stay safe
+		}
+	}
+	return false
+}
+
+// buildSplit builds the static and dynamic parts of the main tape and the
+// output tape (see System.split).
+func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.Node) error {
+	s := c.s
+	b := c.mainB
+	// the derivatives need: rate-rule derivatives, reaction rates,
+	// stoichiometries and conversion factors, community expressions; SBML
+	// event triggers may read anything (then all are kept)
+	rhsNeed := map[int]bool{}
+	for _, d := range s.derivSlot {
+		rhsNeed[d] = true
+	}
+	for _, r := range s.reac {
+		rhsNeed[r.rate], rhsNeed[r.stoich], rhsNeed[r.cf] = true, true, true
+	}
+	for _, cc := range s.comms {
+		rhsNeed[cc.shedding] = true
+		for i := range cc.members {
+			rhsNeed[cc.growth[i]], rhsNeed[cc.inflow[i]] = true, true
+		}
+	}
+	all := len(c.m.Events) > 0
+	rhsKeep := make([]bool, len(b.dsts))
+	for k := len(b.dsts) - 1; k >= 0; k-- {
+		if dst := b.dsts[k]; dyn[dst] && (all || rhsNeed[dst]) {
+			rhsKeep[k] = true
+			for _, v := range expr.Vars(b.nodes[k]) {
+				if sl, ok := s.slot[v]; ok {
+					rhsNeed[sl] = true
+				}
+			}
+		}
+	}
+	sb, db, ab := newBuilder(c), newBuilder(c), newBuilder(c)
+	for k, dst := range b.dsts {
+		if !dyn[dst] {
+			if err := sb.Assign(dst, b.nodes[k]); err != nil {
+				return err
+			}
+			continue
+		}
+		if err := ab.Assign(dst, b.nodes[k]); err != nil {
+			return err
+		}
+		if rhsKeep[k] {
+			if err := db.Assign(dst, b.nodes[k]); err != nil {
+				return err
+			}
+		}
+	}
+	// outputs: the dynamic assignments the output variables and
+	// observables need (backwards closure), then the observables
+	need := map[int]bool{}
+	for _, sl := range s.varSlots {
+		need[sl] = true
+	}
+	mark := func(n *expr.Node) {
+		for _, v := range expr.Vars(n) {
+			if sl, ok := s.slot[v]; ok {
+				need[sl] = true
+			}
+		}
+	}
+	for _, n := range obsNode {
+		mark(n)
+	}
+	keep := make([]bool, len(b.dsts))
+	for k := len(b.dsts) - 1; k >= 0; k-- {
+		if dst := b.dsts[k]; dyn[dst] && need[dst] {
+			keep[k] = true
+			mark(b.nodes[k])
+		}
+	}
+	ob := newBuilder(c)
+	for k, dst := range b.dsts {
+		if keep[k] {
+			if err := ob.Assign(dst, b.nodes[k]); err != nil {
+				return err
+			}
+		}
+	}
+	for k, dst := range obsDst {
+		if err := ob.Assign(dst, obsNode[k]); err != nil {
+			return err
+		}
+	}
+	s.stat, s.dyn, s.dynAll, s.outFast = sb.Build(), db.Build(), ab.Build(), ob.Build()
+	s.split = true
+	return nil
+}
+
+// runStatic recomputes the static assignments (see System.split) after a
+// change of parameters, inputs or the initial state.
+func (s *System) runStatic() {
+	if s.split {
+		s.stat.Run(s.env)
+	}
 }
 
 // checkUnsupported refuses rateOf of an expression anywhere in the model.
@@ -685,13 +1041,46 @@ func (c *compiler) rewrite(n *expr.Node) *expr.Node {
 	return c.rewriteInlined(n)
 }
 
+// rewriteFor is rewrite with owner named in the errors it records.
+func (c *compiler) rewriteFor(owner string, n *expr.Node) *expr.Node {
+	c.owner = owner
+	return c.rewrite(n)
+}
+
 func (c *compiler) rewriteInlined(n *expr.Node) *expr.Node {
 	return mapNodes(n, func(x *expr.Node) *expr.Node {
 		if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpVar {
+			if sp := c.species[x.Args[0].Name]; sp != nil && c.assigned[sp.ID] == nil && c.varyingAssignedSize(sp) {
+				e, err := c.rateOfConcentration(sp)
+				if err != nil {
+					if c.rwErr == nil {
+						c.rwErr = err
+					}
+					return expr.Num(math.NaN())
+				}
+				return e
+			}
+			if c.assigned[x.Args[0].Name] != nil {
+				e, err := c.rateOfAssigned(x.Args[0].Name, 0)
+				if err != nil {
+					if c.rwErr == nil {
+						c.rwErr = err
+					}
+					return expr.Num(math.NaN())
+				}
+				return e
+			}
 			return expr.Var(rateOfPrefix + x.Args[0].Name)
 		}
 		if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpNum {
 			return expr.Num(0) // a (substituted local) constant
+		}
+		if x.Op == expr.OpCall && x.Name == "rateOf" {
+			// e.g. a function definition's argument bound to an expression
+			if c.rwErr == nil {
+				c.rwErr = &Unsupported{Construct: "rateOf of an expression", ID: c.owner}
+			}
+			return expr.Num(math.NaN())
 		}
 		if x.Op == expr.OpCall && x.Name == "delay" {
 			if _, user := c.funcs["delay"]; !user {
@@ -700,6 +1089,86 @@ func (c *compiler) rewriteInlined(n *expr.Node) *expr.Node {
 		}
 		return nil
 	})
+}
+
+// varyingAssignedSize reports whether species sp denotes a concentration
+// in a compartment whose size an assignment rule sets and that rule is not
+// provably constant.
+func (c *compiler) varyingAssignedSize(sp *model.Species) bool {
+	return !sp.HasOnlySubstanceUnits && c.assigned[sp.Compartment] != nil && !c.constantRule(sp.Compartment, 0)
+}
+
+// rateOfConcentration returns d[S]/dt = (dA/dt − [S]·dV/dt)/V for a species
+// in a compartment sized by an assignment rule (dV/dt by rateOfAssigned;
+// dA/dt from its slot for a state species, 0 for a fixed amount).
+func (c *compiler) rateOfConcentration(sp *model.Species) (*expr.Node, error) {
+	dV, err := c.rateOfAssigned(sp.Compartment, 0)
+	if err != nil {
+		return nil, err
+	}
+	dA := expr.Num(0)
+	if _, st := c.isState[sp.ID]; st {
+		dA = expr.Var(amtRatePrefix + sp.ID)
+	}
+	return expr.New(expr.OpDiv, expr.New(expr.OpSub, dA, expr.New(expr.OpMul, expr.Var(sp.ID), dV)), expr.Var(sp.Compartment)), nil
+}
+
+// rateOfAssigned returns the time derivative of assignment-rule variable
+// id by the chain rule: Σ_v ∂f/∂v · rateOf(v) + ∂f/∂t over the symbols v its
+// rule f reads, where rateOf(v) is v's rateOf slot (states, species in a
+// changing compartment; 0 for constants) or, for another assignment-rule
+// variable, its own chain-rule expression. A rule expr.Diff cannot
+// differentiate (delay, rateOf, factorial) is refused.
+func (c *compiler) rateOfAssigned(id string, depth int) (*expr.Node, error) {
+	r := c.assigned[id]
+	if depth > 100 {
+		return nil, &Unsupported{Construct: "rateOf through more than 100 nested assignment rules", ID: id, Src: r.Src}
+	}
+	const tn = "\x00time"
+	n := model.InlineFunctions(r.Math, c.mfunc, 0)
+	n = mapNodes(n, func(x *expr.Node) *expr.Node {
+		if x.Op == expr.OpTime {
+			return expr.Var(tn)
+		}
+		return nil
+	})
+	var sum *expr.Node
+	for _, v := range expr.Vars(n) {
+		d, err := expr.Diff(n, v, c.funcs)
+		if err != nil {
+			return nil, &Unsupported{Construct: "rateOf of an assignment-rule variable whose rule cannot be differentiated (" + err.Error() + ")", ID: id, Src: r.Src}
+		}
+		d = expr.Simplify(d)
+		if d.Op == expr.OpNum && d.Value == 0 {
+			continue
+		}
+		var rv *expr.Node
+		switch {
+		case v == tn:
+			rv = expr.Num(1)
+		case c.assigned[v] != nil:
+			if rv, err = c.rateOfAssigned(v, depth+1); err != nil {
+				return nil, err
+			}
+		default:
+			rv = expr.Var(rateOfPrefix + v)
+		}
+		term := expr.New(expr.OpMul, d, rv)
+		if sum == nil {
+			sum = term
+		} else {
+			sum = expr.New(expr.OpAdd, sum, term)
+		}
+	}
+	if sum == nil {
+		return expr.Num(0), nil
+	}
+	return mapNodes(sum, func(x *expr.Node) *expr.Node {
+		if x.Op == expr.OpVar && x.Name == tn {
+			return &expr.Node{Op: expr.OpTime}
+		}
+		return nil
+	}), nil
 }
 
 // initUsesTime reports whether id's initial assignment uses time.
@@ -798,13 +1267,14 @@ func mapNodes(n *expr.Node, f func(*expr.Node) *expr.Node) *expr.Node {
 // kinetic law.
 func (c *compiler) localize(r *model.Reaction) *expr.Node {
 	if len(r.Local) == 0 {
-		return c.rewrite(r.Rate)
+		return c.rewriteFor(r.ID, r.Rate)
 	}
 	bind := map[string]*expr.Node{}
 	for _, p := range r.Local {
 		bind[p.ID] = expr.Num(p.Value)
 	}
 	// locals shadow globals, also inside delay() lags
+	c.owner = r.ID
 	return c.rewriteInlined(model.Substitute(model.InlineFunctions(r.Rate, c.mfunc, 0), bind))
 }
 
@@ -893,9 +1363,9 @@ func (c *compiler) buildInit() error {
 		var val *expr.Node
 		src := sp.Src
 		if a := ia[sp.ID]; a != nil {
-			val, src = c.rewrite(a.Math), a.Src
+			val, src = c.rewriteFor(sp.ID, a.Math), a.Src
 		} else if r := c.assigned[sp.ID]; r != nil {
-			val, src = c.rewrite(r.Math), r.Src
+			val, src = c.rewriteFor(sp.ID, r.Math), r.Src
 		}
 		amt := amtPrefix + sp.ID
 		cv := expr.Var(sp.Compartment)
@@ -927,12 +1397,12 @@ func (c *compiler) buildInit() error {
 	}
 	for _, r := range m.Rules {
 		if r.Kind == model.AssignmentRule && c.species[r.Variable] == nil {
-			defs = append(defs, def{target: r.Variable, math: c.rewrite(r.Math), owner: r.Variable, src: r.Src})
+			defs = append(defs, def{target: r.Variable, math: c.rewriteFor(r.Variable, r.Math), owner: r.Variable, src: r.Src})
 		}
 	}
 	for _, a := range m.InitialAssignments {
 		if c.species[a.Target] == nil {
-			defs = append(defs, def{target: a.Target, math: c.rewrite(a.Math), owner: a.Target, src: a.Src})
+			defs = append(defs, def{target: a.Target, math: c.rewriteFor(a.Target, a.Math), owner: a.Target, src: a.Src})
 		}
 	}
 	for _, r := range m.Reactions {
@@ -989,6 +1459,7 @@ func (s *System) SetParameter(id string, v float64) error {
 	s.base[i] = v
 	s.env[i] = v
 	s.refreshA()
+	s.runStatic()
 	return nil
 }
 
@@ -1006,8 +1477,12 @@ func (s *System) SetInput(id string, v float64) error {
 	if !ok {
 		return fmt.Errorf("set input %s: no such input", id)
 	}
+	if s.env[i] == v && s.base[i] == v {
+		return nil
+	}
 	s.base[i] = v
 	s.env[i] = v
+	s.runStatic()
 	return nil
 }
 
@@ -1062,6 +1537,7 @@ func (s *System) InitialState(dst []float64) error {
 		dst[i] = v
 	}
 	s.refreshA()
+	s.runStatic()
 	return nil
 }
 
@@ -1085,6 +1561,10 @@ func (s *System) eval(t float64, y []float64) {
 	env[0] = t
 	for i, sl := range s.stateSlot {
 		env[sl] = y[i]
+	}
+	if s.split {
+		s.dyn.Run(env)
+		return
 	}
 	s.tape.Run(env)
 	// delay lags may themselves depend on delayed values: one pass per
@@ -1133,8 +1613,17 @@ func (s *System) FastRHS(t float64, y, dydt []float64) {
 // evalFull is eval followed, when the model uses rateOf, by a second pass
 // with the rateOf slots filled.
 func (s *System) evalFull(t float64, y []float64) {
+	if s.split {
+		env := s.env
+		env[0] = t
+		for i, sl := range s.stateSlot {
+			env[sl] = y[i]
+		}
+		s.dynAll.Run(env)
+		return
+	}
 	s.eval(t, y)
-	if s.hasRateOf {
+	for range s.rateOfPass {
 		s.derivs(y, s.fr)
 		s.fillRateOf(s.fr)
 		s.tape.Run(s.env)
@@ -1145,7 +1634,7 @@ func (s *System) evalFull(t float64, y []float64) {
 func (s *System) RHS(t float64, y, dydt []float64) {
 	s.eval(t, y)
 	s.derivs(y, dydt)
-	if s.hasRateOf {
+	for range s.rateOfPass {
 		s.fillRateOf(dydt)
 		s.tape.Run(s.env)
 		s.derivs(y, dydt)
@@ -1155,18 +1644,58 @@ func (s *System) RHS(t float64, y, dydt []float64) {
 func (s *System) fillRateOf(dydt []float64) {
 	env := s.env
 	for k, sl := range s.rateOfSlot {
-		st := s.rateOfState[k]
-		v := dydt[st]
-		if sc := s.rateOfScale[k]; sc >= 0 {
-			// d(A/V)/dt = (dA/dt − (A/V)·dV/dt)/V
-			vol := env[sc]
-			if cs := s.rateOfComp[k]; cs >= 0 {
-				v -= env[s.stateSlot[st]] / vol * dydt[cs]
-			}
-			v /= vol
+		dV := 0.0
+		if cs := s.rateOfComp[k]; cs >= 0 {
+			dV = dydt[cs]
 		}
-		env[sl] = v
+		dA := 0.0 // a non-state species: fixed amount
+		if st := s.rateOfState[k]; st >= 0 {
+			dA = dydt[st]
+		}
+		env[sl] = rateOfValue(dA, dV, env, s.rateOfScale[k], s.rateOfVal[k])
 	}
+}
+
+// rateOfValue is the derivative of a value from the derivative dA of its
+// state (an amount for species) and, for species concentrations (scale >=
+// 0: the compartment size's slot), the size derivative dV:
+// d(A/V)/dt = (dA/dt − (A/V)·dV/dt)/V.
+func rateOfValue(dA, dV float64, env []float64, scale, val int) float64 {
+	if scale < 0 {
+		return dA
+	}
+	vol := env[scale]
+	return (dA - env[val]*dV) / vol
+}
+
+// constantRule reports whether the assignment rule for id is provably
+// constant in time: it reads neither time, rateOf nor delay, and only
+// parameters, compartments and species references that are not state
+// variables and whose own assignment rules (if any) are constant.
+func (c *compiler) constantRule(id string, depth int) bool {
+	r := c.assigned[id]
+	if r == nil {
+		_, st := c.isState[id]
+		return !st && c.species[id] == nil
+	}
+	if depth > 100 {
+		return false
+	}
+	n := model.InlineFunctions(r.Math, c.mfunc, 0)
+	if expr.UsesTime(n) || hasCall(n, "rateOf") || hasCall(n, "delay") {
+		return false
+	}
+	for _, v := range expr.Vars(n) {
+		if !c.constantRule(v, depth+1) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasKey(m map[string]int, k string) bool {
+	_, ok := m[k]
+	return ok
 }
 
 func (s *System) derivs(y, dydt []float64) {
@@ -1195,18 +1724,24 @@ func (s *System) derivs(y, dydt []float64) {
 		if cc.shedding >= 0 {
 			shed = env[cc.shedding]
 		}
+		x := cc.x[:k]
+		for i, si := range cc.members {
+			x[i] = y[si]
+		}
+		growth, inflow := cc.growth[:k], cc.inflow[:k]
 		for i, si := range cc.members {
 			g := -shed
-			if cc.growth[i] >= 0 {
-				g += env[cc.growth[i]]
+			if gs := growth[i]; gs >= 0 {
+				g += env[gs]
 			}
 			row := cc.a[i*k : i*k+k]
-			for j, sj := range cc.members {
-				g += row[j] * y[sj]
+			row = row[:len(x)]
+			for j, a := range row {
+				g += a * x[j]
 			}
-			v := y[si] * g
-			if cc.inflow[i] >= 0 {
-				v += env[cc.inflow[i]]
+			v := x[i] * g
+			if is := inflow[i]; is >= 0 {
+				v += env[is]
 			}
 			dydt[si] = v
 		}
@@ -1252,8 +1787,17 @@ func (s *System) JacobianFD(t float64, y []float64, dfdy []float64) {
 // Dysbiosis observables are NaN here: package sim computes them against the
 // baseline composition.
 func (s *System) Outputs(t float64, y []float64, dst []float64) {
-	s.evalFull(t, y)
-	s.outTape.Run(s.env)
+	if s.split {
+		env := s.env
+		env[0] = t
+		for i, sl := range s.stateSlot {
+			env[sl] = y[i]
+		}
+		s.outFast.Run(env)
+	} else {
+		s.evalFull(t, y)
+		s.outTape.Run(s.env)
+	}
 	for k, sl := range s.varSlots {
 		dst[k] = s.env[sl]
 	}
@@ -1375,12 +1919,16 @@ func (s *System) Clone() *System {
 	c.tape = s.tape.Clone()
 	c.outTape = s.outTape.Clone()
 	c.init = s.init.Clone()
+	if s.split {
+		c.stat, c.dyn, c.dynAll, c.outFast = s.stat.Clone(), s.dyn.Clone(), s.dynAll.Clone(), s.outFast.Clone()
+	}
 	if s.evTape != nil {
 		c.evTape = s.evTape.Clone()
 	}
 	c.comms = make([]community, len(s.comms))
 	for i, cc := range s.comms {
 		cc.a = append([]float64(nil), cc.a...)
+		cc.x = make([]float64, len(cc.members))
 		c.comms[i] = cc
 	}
 	c.f0 = make([]float64, s.n)
