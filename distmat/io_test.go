@@ -67,7 +67,11 @@ func FuzzRead(f *testing.F) {
 	f.Add("\tx\nx\t0\n")
 	f.Add("\ta\tb\na\t0\t1e400\nb\t1\t0\n")
 	f.Add("id\ta\tb\r\na\t0\t.5\r\nb\t.5\t0\r\n")
+	f.Add("\ta\tb\na\t0\t0.5\nb\t0.25\t0\n\nc\n")
 	f.Fuzz(func(t *testing.T, s string) {
+		if d := sameResult(s, "f.tsv"); d != "" {
+			t.Fatalf("concurrent and line-by-line readers differ: %s", d)
+		}
 		m, err := Read(strings.NewReader(s), "f.tsv")
 		if err != nil {
 			return
@@ -104,4 +108,18 @@ func ExampleWrite() {
 	// 	gut	skin
 	// gut	0	0.75
 	// skin	0.75	0
+}
+
+func ExampleRead() {
+	m, err := Read(strings.NewReader("\tgut\tskin\ngut\t0\t0.75\nskin\t0.75\t0\n"), "dm.tsv")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(m.IDs, m.At(1, 0))
+	_, err = Read(strings.NewReader("\tgut\tskin\ngut\t0\t0.75\nskin\t0.5\t0\n"), "dm.tsv")
+	fmt.Println(err)
+	// Output:
+	// [gut skin] 0.75
+	// dm.tsv:3:6: matrix is not symmetric: (skin, gut) = 0.5 but (gut, skin) = 0.75
 }

@@ -653,10 +653,16 @@ func (p *jsonParser) table() (*Table, error) {
 	if err := checkUnique(p.name, "feature", t.FeatureIDs, func(i int) int { return rows[i].line }); err != nil {
 		return nil, err
 	}
-	for k := range trip.value {
-		if int(trip.feature[k]) >= nf || int(trip.sample[k]) >= ns {
-			return nil, &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("data entry [%d, %d] outside shape [%d, %d]", trip.feature[k], trip.sample[k], nf, ns)}
+	var outside error
+	trip.each(func(s, f int32, _ float64) bool {
+		if int(f) >= nf || int(s) >= ns {
+			outside = &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("data entry [%d, %d] outside shape [%d, %d]", f, s, nf, ns)}
+			return false
 		}
+		return true
+	})
+	if outside != nil {
+		return nil, outside
 	}
 	var ds, df int
 	t.Indptr, t.Indices, t.Data, ds, df, err = trip.csr(ns)

@@ -8,46 +8,90 @@ import (
 )
 
 // triplets collects non-zero entries in any order and turns them into the
-// sample-compressed (CSR) layout of Table. It holds 16 bytes per non-zero.
+// sample-compressed (CSR) layout of Table. It holds 16 bytes per non-zero,
+// in chunks of tripletChunk entries, so that growing never copies (and never
+// holds two generations of) the entries, and csr can release each chunk as
+// soon as it has been scattered: the peak while building is the triplets
+// plus the CSR arrays, 28 bytes per non-zero, without append's slack.
 type triplets struct {
-	sample  []int32
-	feature []int32
-	value   []float64
+	chunks []tripletBlock
+	n      int
 }
+
+type tripletBlock struct {
+	sample, feature []int32
+	value           []float64
+}
+
+// tripletChunk is the number of entries per chunk (16 MB).
+const tripletChunk = 1 << 20
 
 func (t *triplets) add(sample, feature int32, v float64) {
-	t.sample = append(t.sample, sample)
-	t.feature = append(t.feature, feature)
-	t.value = append(t.value, v)
+	k := len(t.chunks) - 1
+	if k < 0 || len(t.chunks[k].value) == cap(t.chunks[k].value) {
+		size := tripletChunk
+		if t.n < tripletChunk {
+			size = max(64, 2*t.n) // small tables stay small
+		}
+		t.chunks = append(t.chunks, tripletBlock{make([]int32, 0, size), make([]int32, 0, size), make([]float64, 0, size)})
+		k++
+	}
+	c := &t.chunks[k]
+	c.sample = append(c.sample, sample)
+	c.feature = append(c.feature, feature)
+	c.value = append(c.value, v)
+	t.n++
 }
 
-func (t *triplets) len() int { return len(t.value) }
+// setAll replaces the entries by the given parallel slices (kept, not copied).
+func (t *triplets) setAll(sample, feature []int32, value []float64) {
+	t.chunks = []tripletBlock{{sample, feature, value}}
+	t.n = len(value)
+}
+
+func (t *triplets) len() int { return t.n }
+
+// each calls fn for every entry in insertion order until fn returns false.
+func (t *triplets) each(fn func(sample, feature int32, v float64) bool) {
+	for _, c := range t.chunks {
+		for k, v := range c.value {
+			if !fn(c.sample[k], c.feature[k], v) {
+				return
+			}
+		}
+	}
+}
 
 // csr builds the CSR arrays for nSamples samples and nFeatures features.
 // Entries must already be range-checked. Duplicate (sample, feature) pairs
-// are reported as an error naming both indices through dup.
+// are reported as an error naming both indices through dup. The triplets
+// are consumed (released chunk by chunk).
 func (t *triplets) csr(nSamples int) (indptr []int, indices []int32, data []float64, dupSample, dupFeature int, err error) {
 	indptr = make([]int, nSamples+1)
-	for _, s := range t.sample {
-		indptr[s+1]++
+	for _, c := range t.chunks {
+		for _, s := range c.sample {
+			indptr[s+1]++
+		}
 	}
 	for i := 0; i < nSamples; i++ {
 		indptr[i+1] += indptr[i]
 	}
-	n := len(t.value)
+	n := t.n
 	indices = make([]int32, n)
 	data = make([]float64, n)
 	next := make([]int, nSamples)
 	copy(next, indptr[:nSamples])
-	for k := 0; k < n; k++ {
-		s := t.sample[k]
-		p := next[s]
-		indices[p] = t.feature[k]
-		data[p] = t.value[k]
-		next[s] = p + 1
+	for ci := range t.chunks {
+		c := &t.chunks[ci]
+		for k, s := range c.sample {
+			p := next[s]
+			indices[p] = c.feature[k]
+			data[p] = c.value[k]
+			next[s] = p + 1
+		}
+		*c = tripletBlock{} // release the chunk
 	}
-	// Free the triplets early: the caller no longer needs them.
-	t.sample, t.feature, t.value = nil, nil, nil
+	t.chunks, t.n = nil, 0
 	for i := 0; i < nSamples; i++ {
 		lo, hi := indptr[i], indptr[i+1]
 		sorted := true

@@ -12,7 +12,8 @@
 //   - QIIME 2 FeatureTable artifacts (.qza zip files holding a BIOM file),
 //   - classic tab-separated OTU tables ("#OTU ID" header, optional
 //     taxonomy / Consensus Lineage column),
-//   - MDSINE input folders (counts, metadata, qPCR biomass).
+//   - MDSINE input folders (counts, metadata, qPCR biomass),
+//   - gzip-compressed JSON or TSV (.biom.gz, .tsv.gz).
 //
 // Read detects the format from the file content. ReadMetadata reads QIIME 2
 // sample metadata TSV; ReadTaxonomy reads QIIME 2 taxonomy TSV (or .qza) and

@@ -16,18 +16,44 @@ import (
 // when it is absent the observation-compressed copy is transposed.
 // Observation metadata "taxonomy" (N × ranks strings) fills Table.Taxonomy.
 // The "type" attribute is not required (QIIME 2 leaves it empty).
-func ReadHDF5(file string) (t *Table, err error) {
+//
+// Damaged files: the HDF5 library (github.com/scigolib/hdf5 v0.13.18)
+// trusts sizes stored in the file, so before every large read the reader
+// checks what the read would allocate (dataset dimensions × element size,
+// global-heap collection and string sizes) against a budget of 1032 × the
+// file size (the largest DEFLATE expansion), checks the dimensions against
+// the "shape" and "nnz" attributes and each other, and turns panics of the
+// library into a *ParseError naming the file. Before hdf5.Open, local heaps
+// and fractal-heap headers anywhere in the file are checked the same way
+// (the library allocates their declared sizes while loading groups). What
+// remains is listed in BENCHMARKS-formats.md, "Corrupted BIOM 2.1 HDF5".
+func ReadHDF5(file string) (*Table, error) {
+	return readHDF5(file, 0)
+}
+
+// readHDF5 reads with the allocation budget capped at limit bytes (0: no cap
+// beyond the one derived from the file size).
+func readHDF5(file string, limit uint64) (t *Table, err error) {
 	defer func() {
 		// The HDF5 library is young; a malformed file must not crash the caller.
 		if r := recover(); r != nil {
 			t, err = nil, &ParseError{File: file, Msg: fmt.Sprintf("malformed HDF5 file (reader panic: %v)", r)}
 		}
 	}()
+	size, err := fileSize(file)
+	if err != nil {
+		return nil, &ParseError{File: file, Msg: "open HDF5", Err: err}
+	}
+	guard := newH5Guard(size, limit)
+	if err := prescanHDF5(file, guard); err != nil {
+		return nil, &ParseError{File: file, Msg: "HDF5 preflight", Err: err}
+	}
 	f, err := hdf5.Open(file)
 	if err != nil {
 		return nil, &ParseError{File: file, Msg: "open HDF5", Err: err}
 	}
 	defer f.Close()
+	offsetSize := int(f.Superblock().OffsetSize)
 	objs := map[string]hdf5.Object{}
 	f.Walk(func(p string, o hdf5.Object) {
 		objs[strings.Trim(path.Clean("/"+p), "/")] = o
@@ -50,17 +76,31 @@ func ReadHDF5(file string) (t *Table, err error) {
 		}
 		return d, nil
 	}
-	readIDs := func(name string) ([]string, error) {
+	shape, nnzAttr, hasShape, hasNNZ := rootShape(f)
+	if hasShape && (shape[0] < 0 || shape[1] < 0) {
+		return nil, perr("", "negative shape attribute %v", shape)
+	}
+	readIDs := func(name string, want int64, hasWant bool) ([]string, error) {
 		d, err := ds(name)
 		if err != nil {
 			return nil, err
 		}
-		return readStringDataset(d, name, perr)
+		in, err := guard.strings(f.Reader(), d, name, 1, offsetSize)
+		if err != nil {
+			return nil, &ParseError{File: file, Msg: "/" + name, Err: err}
+		}
+		if hasWant && in.elems != uint64(want) {
+			return nil, perr(name, "has %d ids but the shape attribute says %d", in.elems, want)
+		}
+		return readStringDataset(d, in, name, perr)
 	}
-	readNums := func(name string) ([]float64, error) {
+	readNums := func(name string, want int64) ([]float64, error) {
 		d, err := ds(name)
 		if err != nil {
 			return nil, err
+		}
+		if _, err := guard.numeric(d, name, want); err != nil {
+			return nil, &ParseError{File: file, Msg: "/" + name, Err: err}
 		}
 		v, err := d.Read()
 		if err != nil {
@@ -68,11 +108,11 @@ func ReadHDF5(file string) (t *Table, err error) {
 		}
 		return v, nil
 	}
-	sids, err := readIDs("sample/ids")
+	sids, err := readIDs("sample/ids", shape[1], hasShape)
 	if err != nil {
 		return nil, err
 	}
-	fids, err := readIDs("observation/ids")
+	fids, err := readIDs("observation/ids", shape[0], hasShape)
 	if err != nil {
 		return nil, err
 	}
@@ -88,21 +128,35 @@ func ReadHDF5(file string) (t *Table, err error) {
 	if _, ok := objs["sample/matrix/indptr"]; !ok {
 		major, minor = "observation", ns
 	}
-	indptr, err := readNums(major + "/matrix/indptr")
-	if err != nil {
-		return nil, err
-	}
-	indicesF, err := readNums(major + "/matrix/indices")
-	if err != nil {
-		return nil, err
-	}
-	data, err := readNums(major + "/matrix/data")
-	if err != nil {
-		return nil, err
-	}
 	nmaj := ns
 	if major == "observation" {
 		nmaj = nf
+	}
+	// The number of stored entries: from the indices dataset's dataspace,
+	// checked against the nnz attribute and the dense size before any read.
+	nnz := int64(-1)
+	if d, err := ds(major + "/matrix/indices"); err == nil {
+		if in, err := guard.info(d); err == nil && len(in.dims) == 1 && in.dims[0] <= math.MaxInt32 {
+			nnz = int64(in.dims[0])
+		}
+	}
+	if nnz >= 0 && hasNNZ && nnz != nnzAttr {
+		return nil, perr(major+"/matrix/indices", "has %d entries but the nnz attribute says %d", nnz, nnzAttr)
+	}
+	if nnz > int64(ns)*int64(nf) {
+		return nil, perr(major+"/matrix/indices", "has %d entries, more than %d samples × %d features", nnz, ns, nf)
+	}
+	indptr, err := readNums(major+"/matrix/indptr", int64(nmaj)+1)
+	if err != nil {
+		return nil, err
+	}
+	indicesF, err := readNums(major+"/matrix/indices", nnz)
+	if err != nil {
+		return nil, err
+	}
+	data, err := readNums(major+"/matrix/data", int64(len(indicesF)))
+	if err != nil {
+		return nil, err
 	}
 	if len(indptr) != nmaj+1 {
 		return nil, perr(major+"/matrix/indptr", "has %d entries, want %d", len(indptr), nmaj+1)
@@ -154,20 +208,30 @@ func ReadHDF5(file string) (t *Table, err error) {
 		t.Indptr, t.Indices, t.Data = ip, idx, data
 	} else {
 		var trip triplets
-		trip.sample = idx
-		trip.feature = make([]int32, len(idx))
+		feature := make([]int32, len(idx))
 		for i := 0; i < nf; i++ {
 			for p := ip[i]; p < ip[i+1]; p++ {
-				trip.feature[p] = int32(i)
+				feature[p] = int32(i)
 			}
 		}
-		trip.value = data
+		trip.setAll(idx, feature, data)
 		t.Indptr, t.Indices, t.Data, _, _, _ = trip.csr(ns)
 	}
 	t.dropZeros()
 	if o, ok := objs["observation/metadata/taxonomy"]; ok {
 		if d, ok := o.(*hdf5.Dataset); ok && nf > 0 {
-			flat, err := readStringDataset(d, "observation/metadata/taxonomy", perr)
+			const name = "observation/metadata/taxonomy"
+			in, err := guard.info(d)
+			if err != nil {
+				return nil, &ParseError{File: file, Msg: "/" + name, Err: err}
+			}
+			if len(in.dims) == 0 || in.dims[0] != uint64(nf) {
+				return nil, perr(name, "dataspace %v does not start with %d observations", in.dims, nf)
+			}
+			if in, err = guard.strings(f.Reader(), d, name, len(in.dims), offsetSize); err != nil {
+				return nil, &ParseError{File: file, Msg: "/" + name, Err: err}
+			}
+			flat, err := readStringDataset(d, in, name, perr)
 			if err != nil {
 				return nil, err
 			}
@@ -196,18 +260,28 @@ func ReadHDF5(file string) (t *Table, err error) {
 }
 
 // readStringDataset reads variable-length or fixed-length strings.
-func readStringDataset(d *hdf5.Dataset, name string, perr func(obj, format string, args ...any) error) ([]string, error) {
-	raw, err := d.ReadVLenBytes()
-	if err == nil {
+// in is the dataset's checked description (h5Guard.strings).
+func readStringDataset(d *hdf5.Dataset, in h5Info, name string, perr func(obj, format string, args ...any) error) ([]string, error) {
+	if in.class == "class_9" {
+		raw, err := d.ReadVLenBytes()
+		if err != nil {
+			return nil, perr(name, "cannot read strings: %v", err)
+		}
+		if uint64(len(raw)) != in.elems {
+			return nil, perr(name, "read %d strings, dataspace has %d", len(raw), in.elems)
+		}
 		out := make([]string, len(raw))
 		for i, b := range raw {
 			out[i] = strings.TrimRight(string(b), "\x00")
 		}
 		return out, nil
 	}
-	s, err2 := d.ReadStrings()
-	if err2 != nil {
-		return nil, perr(name, "cannot read strings: %v; %v", err, err2)
+	s, err := d.ReadStrings()
+	if err != nil {
+		return nil, perr(name, "cannot read strings: %v", err)
+	}
+	if uint64(len(s)) != in.elems {
+		return nil, perr(name, "read %d strings, dataspace has %d", len(s), in.elems)
 	}
 	for i := range s {
 		s[i] = strings.TrimRight(s[i], "\x00 ")

@@ -3,6 +3,7 @@ package table
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ const (
 	FormatTSV             // classic tab-separated OTU table
 	FormatMDSINE          // MDSINE input folder (counts.txt, metadata.txt, biomass.txt)
 	FormatQZA             // QIIME 2 FeatureTable artifact (.qza zip holding a BIOM file)
+	FormatGzip            // gzip-compressed BIOM 1.0 JSON or TSV
 )
 
 func (f Format) String() string {
@@ -33,6 +35,8 @@ func (f Format) String() string {
 		return "mdsine"
 	case FormatQZA:
 		return "qza"
+	case FormatGzip:
+		return "gzip"
 	}
 	return "unknown"
 }
@@ -69,6 +73,9 @@ func detectBytes(head []byte) Format {
 	if bytes.HasPrefix(head, []byte(zipMagic)) {
 		return FormatQZA
 	}
+	if bytes.HasPrefix(head, []byte{0x1f, 0x8b}) {
+		return FormatGzip
+	}
 	// The HDF5 superblock may also sit at offset 512, 1024, ... (user block).
 	for off := 512; off+len(hdf5Magic) <= len(head); off *= 2 {
 		if string(head[off:off+len(hdf5Magic)]) == hdf5Magic {
@@ -88,7 +95,8 @@ func detectBytes(head []byte) Format {
 // Read reads a count table, detecting the format from the content: BIOM 2.1
 // HDF5 (by its signature), a QIIME 2 FeatureTable artifact (.qza: a zip
 // holding data/feature-table.biom), BIOM 1.0 JSON (a JSON object), an MDSINE
-// folder (a directory holding counts.txt), otherwise a classic TSV table.
+// folder (a directory holding counts.txt), gzip-compressed JSON or TSV,
+// otherwise a classic TSV table.
 func Read(path string) (*Table, error) {
 	format, err := DetectFormat(path)
 	if err != nil {
@@ -114,6 +122,22 @@ func Read(path string) (*Table, error) {
 	}
 	defer f.Close()
 	r := bufio.NewReaderSize(f, 1<<20)
+	if format == FormatGzip {
+		zr, err := gzip.NewReader(r)
+		if err != nil {
+			return nil, &ParseError{File: path, Msg: "gzip", Err: err}
+		}
+		defer zr.Close()
+		r = bufio.NewReaderSize(zr, 1<<20)
+		head, _ := r.Peek(4096)
+		switch detectBytes(head) {
+		case FormatBIOMJSON:
+			return ReadBIOMJSON(r, path)
+		case FormatTSV:
+			return ReadTSV(r, path)
+		}
+		return nil, &ParseError{File: path, Msg: "gzip-compressed content is neither BIOM 1.0 JSON nor TSV"}
+	}
 	if format == FormatBIOMJSON {
 		return ReadBIOMJSON(r, path)
 	}

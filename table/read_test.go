@@ -54,6 +54,7 @@ func TestReadBIOMExamples(t *testing.T) {
 		"rich_sparse_otu_table.biom", "rich_dense_otu_table.biom", "min_dense_otu_table.biom",
 		"min_sparse_otu_table_hdf5.biom", "rich_sparse_otu_table_hdf5.biom", "rich_otu_table.tsv",
 		"table.qza", // zip holding rich_sparse_otu_table_hdf5.biom as data/feature-table.biom
+		"rich_otu_table.tsv.gz",
 	} {
 		tb, err := Read(filepath.Join("testdata", f))
 		if err != nil {

@@ -149,3 +149,28 @@ func indexOfID(ids []string, id string) (int, bool) {
 	}
 	return -1, false
 }
+
+// TestGlobalPatternsFormats reads phyloseq's GlobalPatterns as exported to
+// BIOM 1.0 JSON by R biomformat (dense, "id": {}, taxonomy as a bare list
+// with nulls) and as classic TSV: the same 26 × 19,216 matrix (biom-format's
+// summary of the TSV: nnz 104,578, total 28,216,678).
+func TestGlobalPatternsFormats(t *testing.T) {
+	dir := filepath.Join(testutil.SharedDir(t), "data", "globalpatterns")
+	js, err := Read(filepath.Join(dir, "GlobalPatterns.biom.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts, err := Read(filepath.Join(dir, "GlobalPatterns_otu_table.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := sameTable(js, ts); d != "" {
+		t.Errorf("JSON and TSV differ: %s", d)
+	}
+	if js.NumSamples() != 26 || js.NumFeatures() != 19216 || js.NNZ() != 104578 || tableTotal(js) != 28216678 {
+		t.Errorf("%d × %d, nnz %d, total %g", js.NumSamples(), js.NumFeatures(), js.NNZ(), tableTotal(js))
+	}
+	if js.Taxonomy == nil || len(js.Taxonomy[0]) != 3 || js.Taxonomy[0][0] != "Archaea" || js.Taxonomy[2][6] != "Sulfolobusacidocaldarius" {
+		t.Errorf("taxonomy %v %v", js.Taxonomy[0], js.Taxonomy[2])
+	}
+}
