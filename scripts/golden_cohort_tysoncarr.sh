@@ -7,13 +7,16 @@
 # variable, the mean r of Cutibacterium, the 2.5/97.5% quantiles of r over
 # replicates and the fraction of replicates with p < 0.05 (and with r < 0).
 #   nice sh scripts/golden_cohort_tysoncarr.sh [R] [holobiont binary]
+# SPEC=other.yaml runs a variant of the spec (e.g. a coupling switched off
+# with a `fixed` parameter) for the mechanism breakdown in BENCHMARKS-cohort.md.
 set -eu
 R=${1:-1000}
 HB=${2:-holobiont}
+SPEC=${SPEC:-examples/cohort-tyson-carr.yaml}
 W=$(mktemp -d)
 trap 'rm -rf "$W"' EXIT
 N=$((53 * R))
-sed "s/^n: 53$/n: $N/; s/^chunk: 64$/chunk: 512/" examples/cohort-tyson-carr.yaml > "$W/spec.yaml"
+sed "s/^n: 53$/n: $N/; s/^chunk: 64$/chunk: 512/" "$SPEC" > "$W/spec.yaml"
 "$HB" cohort "$W/spec.yaml" --out "$W/out" --progress never >&2
 # stratum = body-site/replicate
 awk -F'\t' 'BEGIN{OFS="\t"} NR==1{print $0, "stratum"; next} NR==2{print $0, "categorical"; next}

@@ -26,6 +26,7 @@ FINDLEY = "Findley 2013 Nature 498:367"
 REICH = "Reichenberg 2001 Arch Gen Psychiatry 58:445"
 GALLEY = "Galley 2014 BMC Microbiol 14:189; Knowles 2008 Biol Psychol 77:132"
 TYSON = "Tyson-Carr 2025 Br J Dermatol 193(S2):ii6"
+SMITH = "Smith 2011 J Am Coll Nutr 30:259 (L. reuteri DSM17938: faecal 1e5 CFU/g on D5-7 of 1e9 CFU/day; detectable in 4/9 and 2/9 at 1 and 2 wk after stopping)"
 PROB = "Smith 2011 (L. reuteri DSM17938 persistence); Maldonado-Gomez 2016 Cell Host Microbe 20:515"
 HUANG = "Huang 2017 Front Cell Infect Microbiol 7:392; Abdi 2024 BBRC 702"
 WIND = "Windoloski 2022 arXiv 2210.05712; Foteinou 2009 PLoS ONE 4:e4706"
@@ -54,6 +55,8 @@ P("t_half_A", 14, "day", KARIN, "Q", "adrenal turnover (Karin 2020; Milo 2025 us
 P("cortisol0", 0.98528, "dimensionless", KARIN, "Q", "baseline cortisol: x(1+(x/4)^3) = 1")
 P("sigma_S", 1.0, "dimensionless", "Gu 2022 Compr Psychoneuroendocrinol 10:100125 (TSST d = 0.93)", "S",
   "stress -> hypothalamic drive; 0 makes a cortisol non-responder (Vanuytsel 2014)")
+P("stress_chronic", 0.0, "dimensionless", "Cohen 1983 J Health Soc Behav 24:385 (PSS: ongoing appraised stress); " + GALLEY, "S",
+  "a person's ongoing (chronic) perceived stress on the stress-input scale (1 = exam-like episode); adds to the stress input; varies between people in cohort specs")
 P("sigma_I", 0.3, "dimensionless", WIND, "S", "inflammation (IL-6) activates the HPA axis; conservative gain")
 # ---- immune ----
 P("d_I", 1.0, "1/day", WIND, "S", "relaxation of systemic inflammatory tone (LPS effects clear within ~1-2 d)")
@@ -65,7 +68,9 @@ P("theta_T", 0.5, "dimensionless", ISLAM, "S", "Treg suppression of inflammation
 P("Treg0", 0.13, "dimensionless", ISLAM, "Q", "blood Treg fraction at baseline")
 P("k_ST", 0.16666666666666666, "1/uM", ISLAM, "Q", "butyrate -> Treg: +0.03 Treg fraction for +0.18 butyrate")
 P("mu_T", 0.064, "1/day", ISLAM, "Q", "Treg turnover")
-P("k_proT", 0.02, "dimensionless", HUANG, "S", "probiotic strain -> Treg induction (sign only; conservative)")
+P("k_proT", 0.06, "dimensionless", HUANG + "; " + ISLAM, "S",
+  "probiotic strain -> Treg induction: at the typical dosing level (strain = P_T50) Treg rises by 0.03, the size of the Q-anchored butyrate effect (Islam & Ford Versypt). "
+  "Checked against Huang 2017 (pooled SCORAD -3.07, 95% CI -6.12 to -0.03): gives -0.6 SCORAD in subjects with stable eczema (-1.2 with disease still progressing), inside the CI; the point estimate is out of reach of this path (ceiling ~-2.9 at Treg +75%); see BENCHMARKS-cohort.md")
 # ---- gut ----
 P("butyrate0", 0.18, "uM", ISLAM, "Q", "baseline luminal butyrate in model units (Islam & Ford Versypt input scale)")
 P("phi_fibre", 1.0, "dimensionless", "Cummings 1986; Makki 2018 Cell Host Microbe 23:705", "S", "fibre -> growth of butyrate producers and Bifidobacterium")
@@ -75,8 +80,11 @@ P("r_bac", 1.9, "1/day", PAL, "S", "Bacteroides growth")
 P("r_bif", 1.6, "1/day", PAL, "S", "Bifidobacterium growth")
 P("r_lac", 1.5, "1/day", GALLEY, "S", "Lactobacillus growth")
 P("r_ent", 1.3, "1/day", PAL, "S", "Enterobacteriaceae (pathobiont) growth")
-P("r_pro", 0.5, "1/day", PROB, "Q", "probiotic strain growth; with transit it washes out at ~0.5/day (detectable 1-2 wk after stopping)")
-P("r_pro_niche", 1.0, "1/day", PROB, "S", "extra growth of the strain when its niche is vacant (engrafts and persists)")
+P("k_pro", 1.0, "1/day", SMITH, "Q",
+  "net wash-out rate of the strain where its niche is occupied (transit minus residual growth, competition and loss of viability folded in); "
+  "calibrated with the cohort spread (lognormal sdlog 0.95, examples/cohort-probiotic-reuteri.yaml) to 4/9 and 2/9 detectable 1 and 2 wk after 7 d of dosing (Smith 2011)")
+P("r_pro_niche", 2.0, "1/day", PROB, "S", "net growth of the strain at low density when its niche is vacant (engrafts and persists); with the matrix self-limitation 100/day/rel its engrafted level is 0.02 (~7% of the gut community, a B. longum-sized niche)")
+P("P_T50", 3.0e-7, "rel", SMITH + "; " + HUANG, "S", "strain level giving half the Treg effect: the level reached during daily 1e9 CFU dosing (faecal 1e5 CFU/g of 1e11 bacteria/g, relative 1e-6)")
 P("niche_open", 0.0, "dimensionless", PROB, "Q", "1 = vacant niche, the strain engrafts (~30% of people for B. longum AH1206)", 0, 1)
 P("eps_but", 1.5, "1/day", PAL, "S", "antibiotic kill of butyrate producers (depleted, Palleja)")
 P("eps_bac", 0.8, "1/day", PAL, "S", "antibiotic kill of Bacteroides")
@@ -193,7 +201,8 @@ for (id, v, u, c, ev, note, lo, hi) in params:
 
 w("rules:\n")
 w("  gamma_P: {math: \"ln(2)/t_half_P\", unit: 1/day}\n  gamma_A: {math: \"ln(2)/t_half_A\", unit: 1/day}\n")
-w("  drive: {math: \"1 + sigma_S*stress + sigma_I*pos(host.inflammation - 1)\", unit: dimensionless, citation: \"%s\", evidence: S, note: \"hypothalamic drive u(t)\"}\n" % KARIN)
+w("  host.perceived_stress: {math: \"stress + stress_chronic\", unit: dimensionless, citation: \"%s\", evidence: S, note: \"perceived stress: episodes (input) plus the person's chronic level; what a Perceived Stress Scale measures\"}\n" % GALLEY)
+w("  drive: {math: \"1 + sigma_S*host.perceived_stress + sigma_I*pos(host.inflammation - 1)\", unit: dimensionless, citation: \"%s\", evidence: S, note: \"hypothalamic drive u(t)\"}\n" % KARIN)
 # QSS cortisol: x (1 + (x/K)^n) = sqrt(u P A), solved by Newton from an upper bound (monotone convergence).
 w("  cortisol_target: {math: \"sqrt(drive*host.P*host.A)\", unit: dimensionless, note: \"QSS of CRH and ACTH: x(1+(x/K_GR)^n_GR) = sqrt(u P A)\"}\n")
 w("  cortisol_n0: {math: \"min(cortisol_target, (cortisol_target*K_GR^n_GR)^(1/(n_GR + 1)))\", unit: dimensionless, note: \"upper bound of the root\"}\n")
@@ -224,8 +233,8 @@ for s in SITES:
 w("states:\n")
 w("  host.P: {initial: %r, unit: dimensionless, rate: \"gamma_P*host.P*(host.CRH - 1)\", citation: \"%s\", evidence: Q, note: \"corticotroph mass (no carrying capacity)\"}\n" % (init("host.P", 1.0149448), KARIN))
 w("  host.A: {initial: %r, unit: dimensionless, rate: \"gamma_A*host.A*(host.ACTH - 1)\", citation: \"%s\", evidence: Q, note: \"adrenal cortex mass\"}\n" % (init("host.A", 0.98527517), KARIN))
-w("  host.inflammation: {initial: %r, unit: dimensionless, rate: \"d_I*((1 + alpha_Pi*pos(gut.permeability/Pi0 - 1) + alpha_Sk*skin_inflammation)*gc_inhibition*(1 - theta_T*(host.Treg/Treg0 - 1)) - host.inflammation)\", citation: \"%s\", evidence: S, note: \"systemic pro-inflammatory tone, 1 at baseline\"}\n" % (init("host.inflammation", 1.0), WIND))
-w("  host.Treg: {initial: %r, unit: dimensionless, rate: \"mu_T*(Treg0 + k_ST*(gut.butyrate - butyrate0) + k_proT*gut.probiotic/(gut.probiotic + 0.05) - host.Treg)\", citation: \"%s\", evidence: Q, note: \"blood Treg fraction\"}\n" % (init("host.Treg", 0.13), ISLAM))
+w("  host.inflammation: {initial: %r, unit: dimensionless, rate: \"d_I*((1 + alpha_Pi*pos(gut.permeability/Pi0 - 1) + alpha_Sk*skin_inflammation)*gc_inhibition*pos(1 - theta_T*(host.Treg/Treg0 - 1)) - host.inflammation)\", citation: \"%s\", evidence: S, note: \"systemic pro-inflammatory tone, 1 at baseline\"}\n" % (init("host.inflammation", 1.0), WIND))
+w("  host.Treg: {initial: %r, unit: dimensionless, rate: \"mu_T*(Treg0 + k_ST*(gut.butyrate - butyrate0) + k_proT*gut.probiotic/(gut.probiotic + P_T50) - host.Treg)\", citation: \"%s\", evidence: Q, note: \"blood Treg fraction\"}\n" % (init("host.Treg", 0.13), ISLAM))
 w("  host.wellbeing: {initial: %r, unit: dimensionless, rate: \"(W0 - host.wellbeing)/tau_W - a_K*cortisol_rise - a_I*pos(host.inflammation - 1) - a_skin*(%s)/2.5 + a_Cu*(face.Cu_share + axilla.Cu_share)\", citation: \"%s\", evidence: S, note: \"wellbeing 0-1 (hypothesis layer)\"}\n"
   % (init("host.wellbeing", 0.75), " + ".join("%r*(1 - %s.barrier)" % (SITES[s][3], s) for s in SITES), REICH))
 for s in SITES:
@@ -239,7 +248,7 @@ GUT = [
     ("Bifidobacterium", "Bifidobacterium", "r_bif*fibre^phi_fibre", "-eps_bif*abx_oral", 0.1),
     ("Lactobacillus", "Lactobacillus", "r_lac", "-eps_lac*abx_oral - delta_stress_lac*cortisol_rise", 0.03),
     ("Enterobacteriaceae", "Enterobacteriaceae", "r_ent", "-eps_ent*abx_oral", 0.01),
-    ("probiotic", "probiotic strain (Lactobacillus/Bifidobacterium)", "r_pro + niche_open*r_pro_niche", "-eps_pro*abx_oral", 0.0),
+    ("probiotic", "probiotic strain (Lactobacillus/Bifidobacterium)", "gut_shed - (1 - niche_open)*k_pro + niche_open*r_pro_niche", "-eps_pro*abx_oral", 0.0),
 ]
 w("  gut:\n    unit: rel\n    shedding: gut_shed\n    extinction_threshold: 0\n    citation: \"%s\"\n    evidence: S\n    members:\n" % PAL)
 for id, tax, rate, eff, x0 in GUT:
@@ -247,8 +256,8 @@ for id, tax, rate, eff, x0 in GUT:
     if id == "probiotic":
         extra = ", inflow: probiotic"
     w("      %s: {taxon: \"%s\", initial: %r, rate: \"%s\", effects: \"%s + gut.%s.abx\"%s}\n" % (id, tax, init("gut." + id, x0), rate, eff, id, extra))
-# gut interaction matrix: self-limitation (capacity) and weak competition; the probiotic competes with lactic-acid
-# bacteria for one niche, open only when niche_open = 1.
+# gut interaction matrix: self-limitation (capacity) and weak competition. The probiotic strain washes out at
+# k_pro where its niche is occupied and engrafts (to r_pro_niche/100) only when niche_open = 1 (host-models.md 3.5).
 gids = [g[0] for g in GUT]
 cap = {"butyrate_producers": 0.35, "Bacteroides": 0.35, "Bifidobacterium": 0.12, "Lactobacillus": 0.04, "Enterobacteriaceae": 0.02}
 w("    matrix:\n      unit: 1/day/rel\n      citation: \"%s\"\n      evidence: S\n      note: \"self-limitation r_i/K_i and 20%% cross-competition; capacities set the healthy composition\"\n      rows:\n" % PAL)
@@ -257,12 +266,9 @@ for i in gids:
     row = []
     for j in gids:
         if i == "probiotic" or j == "probiotic":
-            if i == j:
-                row.append(-1.0)
-            elif i == "probiotic" and j in ("Lactobacillus", "Bifidobacterium"):
-                row.append(-0.5)
-            else:
-                row.append(0.0)
+            # the strain's competition with resident lactic-acid bacteria is folded into k_pro (occupied niche);
+            # an engrafted strain (vacant niche) is limited by its own capacity r_pro_niche/100 = 0.02.
+            row.append(-100.0 if i == j else 0.0)
             continue
         if i == j:
             row.append(-round(rates[i] / cap[i], 6))
