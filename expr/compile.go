@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unsafe"
 )
 
 // opcode is one Tape instruction kind.
@@ -64,7 +65,84 @@ const (
 	opSimp   // dst = simpson(args[a : a+b])
 	opPowI   // dst = a^c for a small integer constant c
 	opHillI  // dst = a^c / (b + a^c), c a small integer constant, b = K^c
+
+	// Fused pairs of arithmetic instructions (see fuse): the first
+	// computes a op1 b, the second combines it with c. The intermediate is
+	// rounded to float64 exactly as when stored in a register, so a fused
+	// tape computes bit for bit what the unfused one does.
+	opFAddAdd  // dst = (a + b) + c
+	opFAddSub  // dst = (a + b) - c
+	opFAddSubR // dst = c - (a + b)
+	opFAddMul  // dst = (a + b) * c
+	opFAddDiv  // dst = (a + b) / c
+	opFAddDivR // dst = c / (a + b)
+	opFSubAdd  // dst = (a - b) + c
+	opFSubSub  // dst = (a - b) - c
+	opFSubSubR // dst = c - (a - b)
+	opFSubMul  // dst = (a - b) * c
+	opFSubDiv  // dst = (a - b) / c
+	opFSubDivR // dst = c / (a - b)
+	opFMulAdd  // dst = (a * b) + c
+	opFMulSub  // dst = (a * b) - c
+	opFMulSubR // dst = c - (a * b)
+	opFMulMul  // dst = (a * b) * c
+	opFMulDiv  // dst = (a * b) / c
+	opFMulDivR // dst = c / (a * b)
+	opFDivAdd  // dst = (a / b) + c
+	opFDivSub  // dst = (a / b) - c
+	opFDivSubR // dst = c - (a / b)
+	opFDivMul  // dst = (a / b) * c
+	opFDivDiv  // dst = (a / b) / c
+	opFDivDivR // dst = c / (a / b)
+
+	// An arithmetic instruction followed by pos or by a power.
+	opFAddPos // dst = pos(a + b)
+	opFSubPos // dst = pos(a - b)
+	opFMulPos // dst = pos(a * b)
+	opFDivPos // dst = pos(a / b)
+	opFDivPow // dst = (a / b)^c
+	opFAddNeg // dst = -(a + b)
+	opFSubNeg // dst = -(a - b)
+	opFMulNeg // dst = -(a * b)
+	opFDivNeg // dst = -(a / b)
+
+	// A multiply-add or multiply-subtract followed by an arithmetic
+	// instruction: t = a*b + c (opG1*) or t = c - a*b (opG2*), then
+	// dst = t op d or d op t (R).
+	opG1Add
+	opG1Sub
+	opG1SubR
+	opG1Mul
+	opG1Div
+	opG1DivR
+	opG2Add
+	opG2Sub
+	opG2SubR
+	opG2Mul
+	opG2Div
+	opG2DivR
 )
+
+// fusedOp returns the fused opcode for (a op1 b) op2 c, or c op2 (a op1 b)
+// when rev; op1, op2 are among opAdd, opSub, opMul, opDiv.
+func fusedOp(op1, op2 opcode, rev bool) opcode {
+	base := opFAddAdd + 6*(op1-opAdd)
+	switch op2 {
+	case opAdd:
+		return base
+	case opSub:
+		if rev {
+			return base + 2
+		}
+		return base + 1
+	case opMul:
+		return base + 3
+	}
+	if rev {
+		return base + 5
+	}
+	return base + 4
+}
 
 // fn1 holds the rare unary builtins called through opCall1.
 var fn1 = [...]func(float64) float64{sec, csc, cot, sech, csch, coth, arcsec, arccsc, arccot, arcsech, arccsch, arccoth, factorial}
@@ -90,7 +168,7 @@ var relOps = map[Op]opcode{OpLt: opLt, OpLe: opLe, OpGt: opGt, OpGe: opGe, OpEq:
 type instr struct {
 	op        opcode
 	dst, a, b int32
-	c         int32
+	c, d      int32
 }
 
 // Operand encoding while building: env slots are >= 0 and < tagConst;
@@ -130,6 +208,7 @@ type Builder struct {
 
 	assigns []assignment // for the common-sub-expression pass of Build
 	noCSE   bool
+	noFuse  bool      // keep the plain instructions (for tests)
 	cse     *cseState // during that pass
 	ncse    int32
 }
@@ -207,8 +286,12 @@ func (b *Builder) build() *Tape {
 		}
 		return o
 	}
-	t := &Tape{nenv: int(nenv), nconst: int(nconst), code: make([]instr, len(b.code)), args: make([]int32, len(b.nargs))}
-	for i, in := range b.code {
+	code := b.code
+	if !b.noFuse {
+		code = fuse(code, b.nargs)
+	}
+	t := &Tape{nenv: int(nenv), nconst: int(nconst), code: make([]instr, len(code)), args: make([]int32, len(b.nargs))}
+	for i, in := range code {
 		in.dst = reloc(in.dst)
 		// opShan/opSimp keep a, b as offsets into args; opCall1 keeps c
 		// as a function index.
@@ -217,6 +300,9 @@ func (b *Builder) build() *Tape {
 			if in.op != opCall1 && in.op != opPowI && in.op != opHillI {
 				in.c = reloc(in.c)
 			}
+			if numOperands(in.op) == 4 {
+				in.d = reloc(in.d)
+			}
 		}
 		t.code[i] = in
 	}
@@ -224,40 +310,39 @@ func (b *Builder) build() *Tape {
 		t.args[i] = reloc(o)
 	}
 	t.reg = make([]float64, int(nenv+nconst+b.maxTemp+b.ncse))
+	t.checkOperands()
 	t.ntemp = int(b.maxTemp)
 	copy(t.reg[nenv:], b.consts)
-	// Which env slots Run must copy in (read) and out (written).
+	// Which env slots Run must copy in (read before written) and out
+	// (written).
 	read := make([]bool, nenv)
 	written := make([]bool, nenv)
 	isEnv := func(o int32) bool { return o >= 0 && o < nenv }
 	for _, in := range t.code {
-		if isEnv(in.dst) {
-			written[in.dst] = true
-		}
-		if in.op == opShan || in.op == opSimp {
-			continue
-		}
-		ops := [...]int32{in.a, in.b, in.c}
-		for _, o := range ops[:numOperands(in.op)] {
-			if isEnv(o) {
+		readEnv := func(o int32) {
+			if isEnv(o) && !written[o] {
 				read[o] = true
 			}
 		}
-	}
-	for _, o := range t.args {
-		if isEnv(o) {
-			read[o] = true
+		if in.op == opShan || in.op == opSimp {
+			for _, o := range t.args[in.a : in.a+in.b] {
+				readEnv(o)
+			}
+		} else {
+			ops := [...]int32{in.a, in.b, in.c, in.d}
+			for _, o := range ops[:numOperands(in.op)] {
+				readEnv(o)
+			}
+		}
+		if isEnv(in.dst) {
+			written[in.dst] = true
 		}
 	}
-	t.out = newTransfer(written)
-	if t.out.idx == nil {
-		// A range copy-out writes back every slot of the range: they must
-		// all hold env values, so copy them in too.
-		for i := t.out.lo; i < t.out.hi; i++ {
-			read[i] = true
-		}
-	}
-	t.in = newTransfer(read)
+	// Copy-out must write back exactly the written slots (a caller may
+	// rely on the others staying untouched); copy-in may take a few unread
+	// slots along to make longer runs.
+	t.out = newTransfer(written, 0)
+	t.in = newTransfer(read, 4)
 	return t
 }
 
@@ -775,8 +860,13 @@ func (b *Builder) inline(n *Node, f *Func, sc *scope) (int32, error) {
 // numOperands returns how many of a, b, c are register operands.
 func numOperands(op opcode) int {
 	switch {
-	case op == opHill || op == opSel || op == opMulAdd || op == opMulSub:
+	case op >= opG1Add && op <= opG2DivR:
+		return 4
+	case op == opHill || op == opSel || op == opMulAdd || op == opMulSub ||
+		op >= opFAddAdd && op <= opFDivDivR || op == opFDivPow:
 		return 3
+	case op >= opFAddPos && op <= opFDivPos || op >= opFAddNeg && op <= opFDivNeg:
+		return 2
 	case op == opHillI || op >= opAdd && op <= opRoot:
 		return 2
 	case op == opShan || op == opSimp:
@@ -785,44 +875,44 @@ func numOperands(op opcode) int {
 	return 1
 }
 
-// transfer moves a set of env slots between env and the registers: a
-// contiguous range when that is dense, else an index list.
+// transfer moves a set of env slots between env and the registers as runs
+// of consecutive slots.
 type transfer struct {
-	lo, hi int     // range [lo, hi) when idx is nil
-	idx    []int32 // sparse slot list
+	runs []int32 // [lo, hi) pairs
 }
 
-func newTransfer(used []bool) transfer {
-	lo, hi, k := len(used), 0, 0
-	for i, u := range used {
-		if u {
-			k++
-			lo = min(lo, i)
-			hi = i + 1
+// newTransfer returns the runs covering the used slots, joining runs
+// separated by at most gap unused slots.
+func newTransfer(used []bool, gap int) transfer {
+	var tr transfer
+	for i := 0; i < len(used); {
+		if !used[i] {
+			i++
+			continue
 		}
-	}
-	if k == 0 {
-		return transfer{}
-	}
-	if hi-lo <= 2*k+8 {
-		return transfer{lo: lo, hi: hi}
-	}
-	tr := transfer{idx: make([]int32, 0, k)}
-	for i, u := range used {
-		if u {
-			tr.idx = append(tr.idx, int32(i))
+		lo, hi := i, i+1
+		for j := hi; j < len(used) && j <= hi+gap; j++ {
+			if used[j] {
+				hi = j + 1
+			}
 		}
+		tr.runs = append(tr.runs, int32(lo), int32(hi))
+		i = hi
 	}
 	return tr
 }
 
 func (tr *transfer) copy(dst, src []float64) {
-	if tr.idx == nil {
-		copy(dst[tr.lo:tr.hi], src[tr.lo:tr.hi])
-		return
-	}
-	for _, i := range tr.idx {
-		dst[i] = src[i]
+	runs := tr.runs
+	for k := 0; k+1 < len(runs); k += 2 {
+		lo, hi := int(runs[k]), int(runs[k+1])
+		if hi-lo <= 4 {
+			for i := lo; i < hi; i++ {
+				dst[i] = src[i]
+			}
+			continue
+		}
+		copy(dst[lo:hi], src[lo:hi])
 	}
 }
 
@@ -858,6 +948,7 @@ var opNames = [...]string{
 	opMin: "min", opMax: "max", opRem: "rem", opQuot: "quot", opLogB: "logb", opRoot: "root",
 	opMulAdd: "muladd", opMulSub: "mulsub", opHill: "hill", opSel: "sel", opShan: "shannon", opSimp: "simpson",
 	opPowI: "powi", opHillI: "hilli",
+	opFAddAdd: "add.add", opFAddSub: "add.sub", opFAddSubR: "add.subr", opFAddMul: "add.mul", opFAddDiv: "add.div", opFAddDivR: "add.divr", opFSubAdd: "sub.add", opFSubSub: "sub.sub", opFSubSubR: "sub.subr", opFSubMul: "sub.mul", opFSubDiv: "sub.div", opFSubDivR: "sub.divr", opFMulAdd: "mul.add", opFMulSub: "mul.sub", opFMulSubR: "mul.subr", opFMulMul: "mul.mul", opFMulDiv: "mul.div", opFMulDivR: "mul.divr", opFDivAdd: "div.add", opFDivSub: "div.sub", opFDivSubR: "div.subr", opFDivMul: "div.mul", opFDivDiv: "div.div", opFDivDivR: "div.divr", opFAddPos: "add.pos", opFSubPos: "sub.pos", opFMulPos: "mul.pos", opFDivPos: "div.pos", opFDivPow: "div.pow", opFAddNeg: "add.neg", opFSubNeg: "sub.neg", opFMulNeg: "mul.neg", opFDivNeg: "div.neg", opG1Add: "muladd.add", opG1Sub: "muladd.sub", opG1SubR: "muladd.subr", opG1Mul: "muladd.mul", opG1Div: "muladd.div", opG1DivR: "muladd.divr", opG2Add: "mulsub.add", opG2Sub: "mulsub.sub", opG2SubR: "mulsub.subr", opG2Mul: "mulsub.mul", opG2Div: "mulsub.div", opG2DivR: "mulsub.divr",
 }
 
 // String lists the instructions, one per line, with registers written as
@@ -877,7 +968,7 @@ func (t *Tape) String() string {
 		case opHillI:
 			fmt.Fprintf(&sb, " %s %s #%d", t.regName(in.a), t.regName(in.b), in.c)
 		default:
-			ops := [...]int32{in.a, in.b, in.c}
+			ops := [...]int32{in.a, in.b, in.c, in.d}
 			for _, o := range ops[:numOperands(in.op)] {
 				fmt.Fprintf(&sb, " %s", t.regName(o))
 			}
@@ -917,144 +1008,272 @@ func (t *Tape) Run(env []float64) {
 	}
 	r := t.reg
 	t.in.copy(r, env)
-	for i := range t.code {
-		in := &t.code[i]
+	code := t.code
+	// Build checked that every register operand is within reg.
+	rp := unsafe.Pointer(unsafe.SliceData(r))
+	for i := range code {
+		in := &code[i]
 		switch in.op {
 		case opMov:
-			r[in.dst] = r[in.a]
+			st(rp, in.dst, ld(rp, in.a))
 		case opNeg:
-			r[in.dst] = -r[in.a]
+			st(rp, in.dst, -ld(rp, in.a))
 		case opNot:
-			if r[in.a] == 0 {
-				r[in.dst] = 1
+			if ld(rp, in.a) == 0 {
+				st(rp, in.dst, 1)
 			} else {
-				r[in.dst] = 0
+				st(rp, in.dst, 0)
 			}
 		case opTruth:
-			if r[in.a] != 0 {
-				r[in.dst] = 1
+			if ld(rp, in.a) != 0 {
+				st(rp, in.dst, 1)
 			} else {
-				r[in.dst] = 0
+				st(rp, in.dst, 0)
 			}
 		case opSqr:
-			x := r[in.a]
-			r[in.dst] = x * x
+			x := ld(rp, in.a)
+			st(rp, in.dst, x*x)
 		case opExp:
-			r[in.dst] = math.Exp(r[in.a])
+			st(rp, in.dst, math.Exp(ld(rp, in.a)))
 		case opLn:
-			r[in.dst] = math.Log(r[in.a])
+			st(rp, in.dst, math.Log(ld(rp, in.a)))
 		case opLog10:
-			r[in.dst] = math.Log10(r[in.a])
+			st(rp, in.dst, math.Log10(ld(rp, in.a)))
 		case opSqrt:
-			r[in.dst] = math.Sqrt(r[in.a])
+			st(rp, in.dst, math.Sqrt(ld(rp, in.a)))
 		case opAbs:
-			r[in.dst] = math.Abs(r[in.a])
+			st(rp, in.dst, math.Abs(ld(rp, in.a)))
 		case opFloor:
-			r[in.dst] = math.Floor(r[in.a])
+			st(rp, in.dst, math.Floor(ld(rp, in.a)))
 		case opCeil:
-			r[in.dst] = math.Ceil(r[in.a])
+			st(rp, in.dst, math.Ceil(ld(rp, in.a)))
 		case opSin:
-			r[in.dst] = math.Sin(r[in.a])
+			st(rp, in.dst, math.Sin(ld(rp, in.a)))
 		case opCos:
-			r[in.dst] = math.Cos(r[in.a])
+			st(rp, in.dst, math.Cos(ld(rp, in.a)))
 		case opTan:
-			r[in.dst] = math.Tan(r[in.a])
+			st(rp, in.dst, math.Tan(ld(rp, in.a)))
 		case opAsin:
-			r[in.dst] = math.Asin(r[in.a])
+			st(rp, in.dst, math.Asin(ld(rp, in.a)))
 		case opAcos:
-			r[in.dst] = math.Acos(r[in.a])
+			st(rp, in.dst, math.Acos(ld(rp, in.a)))
 		case opAtan:
-			r[in.dst] = math.Atan(r[in.a])
+			st(rp, in.dst, math.Atan(ld(rp, in.a)))
 		case opSinh:
-			r[in.dst] = math.Sinh(r[in.a])
+			st(rp, in.dst, math.Sinh(ld(rp, in.a)))
 		case opCosh:
-			r[in.dst] = math.Cosh(r[in.a])
+			st(rp, in.dst, math.Cosh(ld(rp, in.a)))
 		case opTanh:
-			r[in.dst] = math.Tanh(r[in.a])
+			st(rp, in.dst, math.Tanh(ld(rp, in.a)))
 		case opAsinh:
-			r[in.dst] = math.Asinh(r[in.a])
+			st(rp, in.dst, math.Asinh(ld(rp, in.a)))
 		case opAcosh:
-			r[in.dst] = math.Acosh(r[in.a])
+			st(rp, in.dst, math.Acosh(ld(rp, in.a)))
 		case opAtanh:
-			r[in.dst] = math.Atanh(r[in.a])
+			st(rp, in.dst, math.Atanh(ld(rp, in.a)))
 		case opPos:
-			r[in.dst] = posPart(r[in.a])
+			st(rp, in.dst, posPart(ld(rp, in.a)))
 		case opCall1:
-			r[in.dst] = fn1[in.c](r[in.a])
+			st(rp, in.dst, fn1[in.c](ld(rp, in.a)))
 		case opAdd:
-			r[in.dst] = r[in.a] + r[in.b]
+			st(rp, in.dst, ld(rp, in.a)+ld(rp, in.b))
 		case opSub:
-			r[in.dst] = r[in.a] - r[in.b]
+			st(rp, in.dst, ld(rp, in.a)-ld(rp, in.b))
 		case opMul:
-			r[in.dst] = r[in.a] * r[in.b]
+			st(rp, in.dst, ld(rp, in.a)*ld(rp, in.b))
 		case opDiv:
-			r[in.dst] = r[in.a] / r[in.b]
+			st(rp, in.dst, ld(rp, in.a)/ld(rp, in.b))
 		case opPow:
 			// Exponents that are parameters (n in (x/K)^n) are usually
 			// small integers: repeated squaring is ~10x faster than
 			// math.Pow and agrees with it to a few ulp.
-			x, e := r[in.a], r[in.b]
+			x, e := ld(rp, in.a), ld(rp, in.b)
 			switch {
 			case e == float64(int32(e)) && e >= -16 && e <= 16 && e != 0:
-				r[in.dst] = powi(x, int32(e))
+				st(rp, in.dst, powi(x, int32(e)))
 			case e == 0.5 && x > 0 && x < math.Inf(1):
-				r[in.dst] = math.Sqrt(x)
+				st(rp, in.dst, math.Sqrt(x))
 			case e == 0.25 && x > 0 && x < math.Inf(1):
-				r[in.dst] = math.Sqrt(math.Sqrt(x))
+				st(rp, in.dst, math.Sqrt(math.Sqrt(x)))
 			default:
-				r[in.dst] = math.Pow(x, e)
+				st(rp, in.dst, math.Pow(x, e))
 			}
 		case opLt:
-			r[in.dst] = b2f(r[in.a] < r[in.b])
+			st(rp, in.dst, b2f(ld(rp, in.a) < ld(rp, in.b)))
 		case opLe:
-			r[in.dst] = b2f(r[in.a] <= r[in.b])
+			st(rp, in.dst, b2f(ld(rp, in.a) <= ld(rp, in.b)))
 		case opGt:
-			r[in.dst] = b2f(r[in.a] > r[in.b])
+			st(rp, in.dst, b2f(ld(rp, in.a) > ld(rp, in.b)))
 		case opGe:
-			r[in.dst] = b2f(r[in.a] >= r[in.b])
+			st(rp, in.dst, b2f(ld(rp, in.a) >= ld(rp, in.b)))
 		case opEq:
-			r[in.dst] = b2f(r[in.a] == r[in.b])
+			st(rp, in.dst, b2f(ld(rp, in.a) == ld(rp, in.b)))
 		case opNe:
-			r[in.dst] = b2f(r[in.a] != r[in.b])
+			st(rp, in.dst, b2f(ld(rp, in.a) != ld(rp, in.b)))
 		case opAnd:
-			r[in.dst] = b2f(r[in.a] != 0 && r[in.b] != 0)
+			st(rp, in.dst, b2f(ld(rp, in.a) != 0 && ld(rp, in.b) != 0))
 		case opOr:
-			r[in.dst] = b2f(r[in.a] != 0 || r[in.b] != 0)
+			st(rp, in.dst, b2f(ld(rp, in.a) != 0 || ld(rp, in.b) != 0))
 		case opXor:
-			r[in.dst] = b2f((r[in.a] != 0) != (r[in.b] != 0))
+			st(rp, in.dst, b2f((ld(rp, in.a) != 0) != (ld(rp, in.b) != 0)))
 		case opMin:
-			r[in.dst] = math.Min(r[in.a], r[in.b])
+			st(rp, in.dst, math.Min(ld(rp, in.a), ld(rp, in.b)))
 		case opMax:
-			r[in.dst] = math.Max(r[in.a], r[in.b])
+			st(rp, in.dst, math.Max(ld(rp, in.a), ld(rp, in.b)))
 		case opRem:
-			r[in.dst] = math.Mod(r[in.a], r[in.b])
+			st(rp, in.dst, math.Mod(ld(rp, in.a), ld(rp, in.b)))
 		case opQuot:
-			r[in.dst] = math.Trunc(r[in.a] / r[in.b])
+			st(rp, in.dst, math.Trunc(ld(rp, in.a)/ld(rp, in.b)))
 		case opLogB:
-			r[in.dst] = logBase(r[in.a], r[in.b])
+			st(rp, in.dst, logBase(ld(rp, in.a), ld(rp, in.b)))
 		case opRoot:
-			r[in.dst] = rootN(r[in.a], r[in.b])
+			st(rp, in.dst, rootN(ld(rp, in.a), ld(rp, in.b)))
 		case opHill:
-			r[in.dst] = hill(r[in.a], r[in.b], r[in.c])
+			st(rp, in.dst, hill(ld(rp, in.a), ld(rp, in.b), ld(rp, in.c)))
 		case opMulAdd:
-			r[in.dst] = r[in.a]*r[in.b] + r[in.c]
+			st(rp, in.dst, float64(ld(rp, in.a)*ld(rp, in.b))+ld(rp, in.c))
 		case opMulSub:
-			r[in.dst] = r[in.c] - r[in.a]*r[in.b]
+			st(rp, in.dst, ld(rp, in.c)-float64(ld(rp, in.a)*ld(rp, in.b)))
 		case opSel:
-			if r[in.c] != 0 {
-				r[in.dst] = r[in.a]
+			if ld(rp, in.c) != 0 {
+				st(rp, in.dst, ld(rp, in.a))
 			} else {
-				r[in.dst] = r[in.b]
+				st(rp, in.dst, ld(rp, in.b))
 			}
 		case opPowI:
-			r[in.dst] = powi(r[in.a], in.c)
+			st(rp, in.dst, powi(ld(rp, in.a), in.c))
 		case opHillI:
-			xn := powi(r[in.a], in.c)
-			r[in.dst] = xn / (powi(r[in.b], in.c) + xn)
+			// The usual coefficients 2 and 4 without the powi loop (the
+			// same products as powi forms).
+			x, k := ld(rp, in.a), ld(rp, in.b)
+			var xn, kn float64
+			switch in.c {
+			case 2:
+				xn, kn = x*x, k*k
+			case 4:
+				x2, k2 := x*x, k*k
+				xn, kn = x2*x2, k2*k2
+			default:
+				xn, kn = powi(x, in.c), powi(k, in.c)
+			}
+			st(rp, in.dst, xn/(kn+xn))
+		case opFAddAdd:
+			st(rp, in.dst, float64(ld(rp, in.a)+ld(rp, in.b))+ld(rp, in.c))
+		case opFAddSub:
+			st(rp, in.dst, float64(ld(rp, in.a)+ld(rp, in.b))-ld(rp, in.c))
+		case opFAddSubR:
+			st(rp, in.dst, ld(rp, in.c)-float64(ld(rp, in.a)+ld(rp, in.b)))
+		case opFAddMul:
+			st(rp, in.dst, float64(ld(rp, in.a)+ld(rp, in.b))*ld(rp, in.c))
+		case opFAddDiv:
+			st(rp, in.dst, float64(ld(rp, in.a)+ld(rp, in.b))/ld(rp, in.c))
+		case opFAddDivR:
+			st(rp, in.dst, ld(rp, in.c)/float64(ld(rp, in.a)+ld(rp, in.b)))
+		case opFSubAdd:
+			st(rp, in.dst, float64(ld(rp, in.a)-ld(rp, in.b))+ld(rp, in.c))
+		case opFSubSub:
+			st(rp, in.dst, float64(ld(rp, in.a)-ld(rp, in.b))-ld(rp, in.c))
+		case opFSubSubR:
+			st(rp, in.dst, ld(rp, in.c)-float64(ld(rp, in.a)-ld(rp, in.b)))
+		case opFSubMul:
+			st(rp, in.dst, float64(ld(rp, in.a)-ld(rp, in.b))*ld(rp, in.c))
+		case opFSubDiv:
+			st(rp, in.dst, float64(ld(rp, in.a)-ld(rp, in.b))/ld(rp, in.c))
+		case opFSubDivR:
+			st(rp, in.dst, ld(rp, in.c)/float64(ld(rp, in.a)-ld(rp, in.b)))
+		case opFMulAdd:
+			st(rp, in.dst, float64(ld(rp, in.a)*ld(rp, in.b))+ld(rp, in.c))
+		case opFMulSub:
+			st(rp, in.dst, float64(ld(rp, in.a)*ld(rp, in.b))-ld(rp, in.c))
+		case opFMulSubR:
+			st(rp, in.dst, ld(rp, in.c)-float64(ld(rp, in.a)*ld(rp, in.b)))
+		case opFMulMul:
+			st(rp, in.dst, float64(ld(rp, in.a)*ld(rp, in.b))*ld(rp, in.c))
+		case opFMulDiv:
+			st(rp, in.dst, float64(ld(rp, in.a)*ld(rp, in.b))/ld(rp, in.c))
+		case opFMulDivR:
+			st(rp, in.dst, ld(rp, in.c)/float64(ld(rp, in.a)*ld(rp, in.b)))
+		case opFDivAdd:
+			st(rp, in.dst, float64(ld(rp, in.a)/ld(rp, in.b))+ld(rp, in.c))
+		case opFDivSub:
+			st(rp, in.dst, float64(ld(rp, in.a)/ld(rp, in.b))-ld(rp, in.c))
+		case opFDivSubR:
+			st(rp, in.dst, ld(rp, in.c)-float64(ld(rp, in.a)/ld(rp, in.b)))
+		case opFDivMul:
+			st(rp, in.dst, float64(ld(rp, in.a)/ld(rp, in.b))*ld(rp, in.c))
+		case opFDivDiv:
+			st(rp, in.dst, float64(ld(rp, in.a)/ld(rp, in.b))/ld(rp, in.c))
+		case opFDivDivR:
+			st(rp, in.dst, ld(rp, in.c)/float64(ld(rp, in.a)/ld(rp, in.b)))
+		case opFAddPos:
+			st(rp, in.dst, posPart(ld(rp, in.a)+ld(rp, in.b)))
+		case opFSubPos:
+			st(rp, in.dst, posPart(ld(rp, in.a)-ld(rp, in.b)))
+		case opFMulPos:
+			st(rp, in.dst, posPart(ld(rp, in.a)*ld(rp, in.b)))
+		case opFDivPos:
+			st(rp, in.dst, posPart(ld(rp, in.a)/ld(rp, in.b)))
+		case opG1Add:
+			t := float64(float64(ld(rp, in.a)*ld(rp, in.b)) + ld(rp, in.c))
+			st(rp, in.dst, t+ld(rp, in.d))
+		case opG1Sub:
+			t := float64(float64(ld(rp, in.a)*ld(rp, in.b)) + ld(rp, in.c))
+			st(rp, in.dst, t-ld(rp, in.d))
+		case opG1SubR:
+			t := float64(float64(ld(rp, in.a)*ld(rp, in.b)) + ld(rp, in.c))
+			st(rp, in.dst, ld(rp, in.d)-t)
+		case opG1Mul:
+			t := float64(float64(ld(rp, in.a)*ld(rp, in.b)) + ld(rp, in.c))
+			st(rp, in.dst, t*ld(rp, in.d))
+		case opG1Div:
+			t := float64(float64(ld(rp, in.a)*ld(rp, in.b)) + ld(rp, in.c))
+			st(rp, in.dst, t/ld(rp, in.d))
+		case opG1DivR:
+			t := float64(float64(ld(rp, in.a)*ld(rp, in.b)) + ld(rp, in.c))
+			st(rp, in.dst, ld(rp, in.d)/t)
+		case opG2Add:
+			t := float64(ld(rp, in.c) - float64(ld(rp, in.a)*ld(rp, in.b)))
+			st(rp, in.dst, t+ld(rp, in.d))
+		case opG2Sub:
+			t := float64(ld(rp, in.c) - float64(ld(rp, in.a)*ld(rp, in.b)))
+			st(rp, in.dst, t-ld(rp, in.d))
+		case opG2SubR:
+			t := float64(ld(rp, in.c) - float64(ld(rp, in.a)*ld(rp, in.b)))
+			st(rp, in.dst, ld(rp, in.d)-t)
+		case opG2Mul:
+			t := float64(ld(rp, in.c) - float64(ld(rp, in.a)*ld(rp, in.b)))
+			st(rp, in.dst, t*ld(rp, in.d))
+		case opG2Div:
+			t := float64(ld(rp, in.c) - float64(ld(rp, in.a)*ld(rp, in.b)))
+			st(rp, in.dst, t/ld(rp, in.d))
+		case opG2DivR:
+			t := float64(ld(rp, in.c) - float64(ld(rp, in.a)*ld(rp, in.b)))
+			st(rp, in.dst, ld(rp, in.d)/t)
+		case opFAddNeg:
+			st(rp, in.dst, -(ld(rp, in.a) + ld(rp, in.b)))
+		case opFSubNeg:
+			st(rp, in.dst, -(ld(rp, in.a) - ld(rp, in.b)))
+		case opFMulNeg:
+			st(rp, in.dst, -(ld(rp, in.a) * ld(rp, in.b)))
+		case opFDivNeg:
+			st(rp, in.dst, -(ld(rp, in.a) / ld(rp, in.b)))
+		case opFDivPow:
+			// As opPow.
+			x, e := ld(rp, in.a)/ld(rp, in.b), ld(rp, in.c)
+			switch {
+			case e == float64(int32(e)) && e >= -16 && e <= 16 && e != 0:
+				st(rp, in.dst, powi(x, int32(e)))
+			case e == 0.5 && x > 0 && x < math.Inf(1):
+				st(rp, in.dst, math.Sqrt(x))
+			case e == 0.25 && x > 0 && x < math.Inf(1):
+				st(rp, in.dst, math.Sqrt(math.Sqrt(x)))
+			default:
+				st(rp, in.dst, math.Pow(x, e))
+			}
 		case opShan:
-			r[in.dst] = shannonIdx(r, t.args[in.a:in.a+in.b])
+			st(rp, in.dst, shannonIdx(r, t.args[in.a:in.a+in.b]))
 		case opSimp:
-			r[in.dst] = simpsonIdx(r, t.args[in.a:in.a+in.b])
+			st(rp, in.dst, simpsonIdx(r, t.args[in.a:in.a+in.b]))
 		}
 	}
 	t.out.copy(env, r)
@@ -1086,6 +1305,36 @@ func powi(x float64, n int32) float64 {
 	}
 	return r
 }
+
+// checkOperands panics unless every register that the code reads or
+// writes lies within the register file: Run relies on it to skip bounds
+// checks. A failure is a bug in Build, not bad user input.
+func (t *Tape) checkOperands() {
+	n := int32(len(t.reg))
+	ok := func(o int32) {
+		if o < 0 || o >= n {
+			panic(fmt.Sprintf("expr: internal error: register %d outside the %d registers", o, n))
+		}
+	}
+	for i := range t.code {
+		in := &t.code[i]
+		ok(in.dst)
+		if in.op == opShan || in.op == opSimp {
+			continue // Run indexes args and registers with bounds checks
+		}
+		ops := [...]int32{in.a, in.b, in.c, in.d}
+		for _, o := range ops[:numOperands(in.op)] {
+			ok(o)
+		}
+	}
+}
+
+// ld and st access register o without a bounds check: Build verifies that
+// every register operand of the code lies within the register file (see
+// checkOperands), and the register file never shrinks.
+func ld(rp unsafe.Pointer, o int32) float64 { return *(*float64)(unsafe.Add(rp, uintptr(o)*8)) }
+
+func st(rp unsafe.Pointer, o int32, v float64) { *(*float64)(unsafe.Add(rp, uintptr(o)*8)) = v }
 
 func b2f(v bool) float64 {
 	if v {

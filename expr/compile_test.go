@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -123,7 +124,7 @@ func Must(n *Node, err error) *Node {
 	return n
 }
 
-// TestTapeSparseSlots uses slots far apart (the index-list transfer path)
+// TestTapeSparseSlots uses slots far apart (short transfer runs)
 // and checks that untouched slots keep their values.
 func TestTapeSparseSlots(t *testing.T) {
 	slots := map[string]int{"time": 3, "a": 100, "b": 700, "c": 1500, "d": 2}
@@ -135,8 +136,12 @@ func TestTapeSparseSlots(t *testing.T) {
 		t.Fatal(err)
 	}
 	tape := b.Build()
-	if tape.out.idx == nil || tape.in.idx == nil {
-		t.Errorf("expected index-list transfers, got %+v %+v", tape.in, tape.out)
+	// Read before written: time, a, b; written: d, c.
+	if want := []int32{3, 4, 100, 101, 700, 701}; !slices.Equal(tape.in.runs, want) {
+		t.Errorf("copy-in runs %v, want %v", tape.in.runs, want)
+	}
+	if want := []int32{2, 3, 1500, 1501}; !slices.Equal(tape.out.runs, want) {
+		t.Errorf("copy-out runs %v, want %v", tape.out.runs, want)
 	}
 	env := make([]float64, 2000)
 	for i := range env {

@@ -43,7 +43,7 @@ func (b *Builder) buildCSE() (*Builder, error) {
 		st.countUses(m, seen)
 		st.version[b.assigns[i].dst]++
 	}
-	nb := &Builder{slot: b.slot, timeSlot: b.timeSlot, constIx: map[uint64]int32{}, maxSlot: -1, noCSE: true}
+	nb := &Builder{slot: b.slot, timeSlot: b.timeSlot, constIx: map[uint64]int32{}, maxSlot: -1, noCSE: true, noFuse: b.noFuse}
 	st.reg = make([]int32, len(st.count))
 	for i := range st.reg {
 		st.reg[i] = -1

@@ -66,9 +66,13 @@
 // slice of register instructions over []float64, with model function
 // definitions inlined, constant sub-expressions folded and common
 // sub-expressions (also across assignments, as long as their inputs are not
-// reassigned in between) computed once. Tape.Run copies the env slots the
-// code reads into its registers, runs, and copies back the slots it
-// assigns; it does not allocate. delay(x, d) and rateOf(x) are not compiled: Builder.Assign returns
+// reassigned in between) computed once. Build then fuses an arithmetic
+// instruction with the one after it into a superinstruction when the latter
+// is the only reader of the intermediate ((a*b + c), (a + b)/c, c - a/b,
+// pos(a - b), (a/b)^n, ...), rounding the intermediate exactly as before, so
+// results are bit-identical with and without fusion. Tape.Run copies the env
+// slots the code reads before writing them into its registers, runs, and
+// copies back the slots it assigns; it does not allocate. delay(x, d) and rateOf(x) are not compiled: Builder.Assign returns
 // an error starting "unsupported: delay" (or "unsupported: rateOf"); a front
 // end that supports them must rewrite them into ordinary variables before
 // compiling. A Tape owns scratch registers, so one Tape must not run in two
