@@ -48,6 +48,13 @@ type Options struct {
 	// StateHook, if set, is called with the state vector (scratch: copy
 	// it) of every recorded row.
 	StateHook func(t float64, y []float64)
+	// NoRows, if set, skips computing the trajectory's output rows: the
+	// returned Trajectory has Names and Times but no Values,
+	// and the output times reach the caller only through StateHook. It
+	// saves evaluating every output variable at every output time when
+	// the caller derives what it needs from the states (for example with
+	// system.Selector).
+	NoRows bool
 	// FastAbsTol and FastRelTol bound the error of the rapid-equilibrium
 	// approximation of fast reactions (see package doc): at every output
 	// time each state must lie within FastAbsTol + FastRelTol·|y| of the
@@ -170,17 +177,20 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 			return nil, fmt.Errorf("sim: %w", err)
 		}
 	}
-	names := sys.VariableNames()
-	tr := &Trajectory{Names: names}
+	tr := &Trajectory{Names: sys.VariableNames()}
 	var dys []dysTrack
-	for _, d := range sys.DysbiosisObservables() {
-		dys = append(dys, dysTrack{d: d})
-	}
-	// all rows live in one flat slice, allocated once
-	w := len(names)
-	flat := make([]float64, len(outT)*w)
+	var flat []float64
+	w := 0
 	tr.Times = make([]float64, 0, len(outT))
-	tr.Values = make([][]float64, 0, len(outT))
+	if !opt.NoRows {
+		for _, d := range sys.DysbiosisObservables() {
+			dys = append(dys, dysTrack{d: d})
+		}
+		// all rows live in one flat slice, allocated once
+		w = len(tr.Names)
+		flat = make([]float64, len(outT)*w)
+		tr.Values = make([][]float64, 0, len(outT))
+	}
 	var fc *fastCheck
 	if sys.HasFast() && n > 0 {
 		fc = newFastCheck(sys, opt)
@@ -194,18 +204,20 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 		if opt.StateHook != nil {
 			opt.StateHook(t, y)
 		}
-		var row []float64
-		if k := len(tr.Times); k < len(outT) {
-			row = flat[k*w : (k+1)*w : (k+1)*w]
-		} else {
-			row = make([]float64, w) // not reached: one row per output time
-		}
-		sys.Outputs(t, y, row)
-		for i := range dys {
-			dys[i].fill(row)
+		if !opt.NoRows {
+			var row []float64
+			if k := len(tr.Times); k < len(outT) {
+				row = flat[k*w : (k+1)*w : (k+1)*w]
+			} else {
+				row = make([]float64, w) // not reached: one row per output time
+			}
+			sys.Outputs(t, y, row)
+			for i := range dys {
+				dys[i].fill(row)
+			}
+			tr.Values = append(tr.Values, row)
 		}
 		tr.Times = append(tr.Times, t)
-		tr.Values = append(tr.Values, row)
 		if opt.Progress != nil {
 			opt.Progress(t)
 		}

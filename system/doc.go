@@ -28,7 +28,10 @@
 // inputs or the initial state change; the RHS runs the rest, limited to
 // what the derivatives need (everything when the model has SBML events).
 // Outputs runs its own tape: the dynamic assignments the output variables
-// need, then the observables. A state species with only substance units
+// need, then the observables. Values reports any symbol by id at a state;
+// Select resolves a list of ids (and how each species is reported) to slots
+// once, and ValuesAt then reads them per state with no lookup by name and
+// no allocation. A state species with only substance units
 // shares one slot for its amount and its value. Reactions add stoichiometry × rate ×
 // conversion factor to the amount derivative of each non-boundary species.
 // Community blocks run as a native generalised Lotka–Volterra kernel whose

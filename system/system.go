@@ -134,6 +134,12 @@ type System struct {
 	hist      *history
 	penv      []float64 // scratch environment for values before the start
 
+	// Values' last resolved request (immutable once set; replaced, never
+	// written in place, so Clones may share it)
+	lastIDs []string
+	lastAs  []Quantity
+	lastSel *Selector
+
 	// scratch for the finite-difference Jacobian
 	f0, f1, yt []float64
 	fr         []float64 // derivatives for rateOf outside RHS
@@ -1849,56 +1855,6 @@ func (s *System) DysbiosisObservables() []Dysbiosis {
 		out = append(out, o)
 	}
 	return out
-}
-
-// Quantity selects how Values reports a species.
-type Quantity uint8
-
-const (
-	AsDeclared      Quantity = iota // the value the species id denotes
-	AsAmount                        // the amount
-	AsConcentration                 // amount / compartment size
-)
-
-// CheckValues reports an error for ids Values cannot report.
-func (s *System) CheckValues(ids []string) error {
-	for _, id := range ids {
-		if _, ok := s.slot[id]; !ok || strings.HasPrefix(id, "\x00") {
-			return fmt.Errorf("no variable %q in the model", id)
-		}
-	}
-	return nil
-}
-
-// Values writes the values of the named symbols (any compartment, species,
-// parameter, species reference, reaction, input or observable id) at
-// (t, y) into dst. as (nil: all AsDeclared) says per id how a species is
-// reported.
-func (s *System) Values(t float64, y []float64, ids []string, as []Quantity, dst []float64) error {
-	if err := s.CheckValues(ids); err != nil {
-		return err
-	}
-	s.evalFull(t, y)
-	s.outTape.Run(s.env)
-	for k, id := range ids {
-		v := s.env[s.slot[id]]
-		if as != nil && as[k] != AsDeclared {
-			for _, sp := range s.m.Species {
-				if sp.ID != id {
-					continue
-				}
-				c := s.env[s.slot[sp.Compartment]]
-				switch {
-				case as[k] == AsAmount && !sp.HasOnlySubstanceUnits:
-					v *= c
-				case as[k] == AsConcentration && sp.HasOnlySubstanceUnits:
-					v /= c
-				}
-			}
-		}
-		dst[k] = v
-	}
-	return nil
 }
 
 // StateIndex returns the state index of a state variable's id.

@@ -133,27 +133,32 @@ func Simulate(ctx context.Context, m *model.Model, start, duration float64, step
 	if as == nil {
 		as = make([]Quantity, len(vars))
 	}
-	if err := sys.CheckValues(vars); err != nil {
+	sel, err := sys.Select(vars, as)
+	if err != nil {
 		return nil, nil, err
 	}
 	times = make([]float64, steps+1)
 	for i := range times {
 		times[i] = start + duration*float64(i)/float64(steps)
 	}
-	// The trajectory records states; variables are computed from the
-	// states at each output time.
-	states := make([][]float64, 0, len(times))
-	_, err = sim.Run(ctx, sys, nil, sim.Options{Start: 0, End: times[len(times)-1], OutputTimes: times, ODE: opt,
-		StateHook: func(t float64, y []float64) { states = append(states, append([]float64(nil), y...)) }})
+	// The variables are computed from the state at each output time, with
+	// the ids resolved once; sim.Run builds no rows of its own.
+	rows = make([][]float64, len(times))
+	flat := make([]float64, len(times)*len(vars))
+	k := 0
+	_, err = sim.Run(ctx, sys, nil, sim.Options{Start: 0, End: times[len(times)-1], OutputTimes: times, ODE: opt, NoRows: true,
+		StateHook: func(t float64, y []float64) {
+			if k < len(rows) {
+				rows[k] = flat[k*len(vars) : (k+1)*len(vars) : (k+1)*len(vars)]
+				sys.ValuesAt(t, y, sel, rows[k])
+			}
+			k++
+		}})
 	if err != nil {
 		return nil, nil, err
 	}
-	rows = make([][]float64, len(times))
-	for k := range times {
-		rows[k] = make([]float64, len(vars))
-		if err := sys.Values(times[k], states[k], vars, as, rows[k]); err != nil {
-			return nil, nil, err
-		}
+	if k != len(times) {
+		return nil, nil, fmt.Errorf("testsuite: %d states recorded for %d output times", k, len(times))
 	}
 	return times, rows, nil
 }
