@@ -3,7 +3,6 @@ package cohort
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -13,8 +12,8 @@ import (
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 
+	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/observe"
 )
 
@@ -131,19 +130,10 @@ type Solver struct {
 	ATol float64 `yaml:"atol"`
 }
 
-// Error is a spec problem located as file:line:col.
-type Error struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *Error) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-}
+// Error is a spec problem located as file:line:col (Line 0 when the
+// position is unknown). It is the same type as modelfile.Error: both
+// packages report YAML problems through yamlnode.
+type Error = yamlnode.Error
 
 // LoadSpec reads and parses a spec file.
 func LoadSpec(path string) (*Spec, error) {
@@ -174,17 +164,7 @@ func ParseSpec(name string, data []byte) (*Spec, error) {
 }
 
 func yamlError(name string, err error) error {
-	var se interface {
-		GetToken() *token.Token
-		GetMessage() string
-	}
-	if errors.As(err, &se) {
-		if tk := se.GetToken(); tk != nil && tk.Position != nil {
-			return &Error{File: name, Line: tk.Position.Line, Col: tk.Position.Column, Msg: se.GetMessage()}
-		}
-		return &Error{File: name, Msg: se.GetMessage()}
-	}
-	return &Error{File: name, Msg: strings.ReplaceAll(err.Error(), "\n", " ")}
+	return yamlnode.SyntaxError(name, "", err)
 }
 
 // errAt returns an error located at the YAML path (e.g. "$.parameters.x");
@@ -194,8 +174,8 @@ func (s *Spec) errAt(path string, format string, args ...any) error {
 	for p := path; p != "$" && p != ""; {
 		if yp, err := yaml.PathString(p); err == nil && s.astf != nil {
 			if n, err := yp.FilterFile(s.astf); err == nil && n != nil {
-				if tk := n.GetToken(); tk != nil && tk.Position != nil {
-					e.Line, e.Col = tk.Position.Line, tk.Position.Column
+				if l, c, ok := yamlnode.Pos(n); ok {
+					e.Line, e.Col = l, c
 					return e
 				}
 			}

@@ -125,22 +125,7 @@ func Jaccard(ctx context.Context, t *table.Table, quantitative bool, opt BetaOpt
 	if err := checkCounts(t); err != nil {
 		return nil, err
 	}
-	c := transpose(t, nil)
-	complementDense(c)
-	tt, q, C := presenceSums(c)
-	m := distmat.New(t.SampleIDs)
-	n := c.n
-	err := pairKernel(ctx, c, opCount, opt.Workers, func(i int, acc []float64) {
-		for j := i + 1; j < n; j++ {
-			d := presenceDistance(tt, q, C, i, j, acc[j])
-			m.Data[i*n+j] = d
-			m.Data[j*n+i] = d
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return presenceMatrix(ctx, transpose(t, nil), t.SampleIDs, opt.Workers)
 }
 
 func brayCurtis(ctx context.Context, t *table.Table, opt BetaOptions, jaccard bool) (*distmat.Matrix, error) {

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync"
 	"sync/atomic"
+
+	"github.com/holobiont/holobiont/distmat"
 )
 
 // columns is a column-major (feature- or branch-major) view of n samples:
@@ -90,6 +92,27 @@ func presenceDistance(t, q []float64, C float64, i, j int, acc float64) float64 
 		return 0
 	}
 	return uniq / union
+}
+
+// presenceMatrix returns the presence/absence distances (presenceDistance)
+// between all samples of c, named ids; c is complemented in place
+// (complementDense) and its values are dropped.
+func presenceMatrix(ctx context.Context, c *columns, ids []string, workers int) (*distmat.Matrix, error) {
+	complementDense(c)
+	tt, q, C := presenceSums(c)
+	m := distmat.New(ids)
+	n := c.n
+	err := pairKernel(ctx, c, opCount, workers, func(i int, acc []float64) {
+		for j := i + 1; j < n; j++ {
+			d := presenceDistance(tt, q, C, i, j, acc[j])
+			m.Data[i*n+j] = d
+			m.Data[j*n+i] = d
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
 }
 
 type pairOp int

@@ -119,21 +119,7 @@ func UnweightedUniFrac(ctx context.Context, t *table.Table, p *Phylo, opt BetaOp
 	if err != nil {
 		return nil, err
 	}
-	n := c.n
-	complementDense(c)
-	tt, q, C := presenceSums(c)
-	m := distmat.New(t.SampleIDs)
-	err = pairKernel(ctx, c, opCount, opt.Workers, func(i int, acc []float64) {
-		for j := i + 1; j < n; j++ {
-			d := presenceDistance(tt, q, C, i, j, acc[j])
-			m.Data[i*n+j] = d
-			m.Data[j*n+i] = d
-		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
+	return presenceMatrix(ctx, c, t.SampleIDs, opt.Workers)
 }
 
 // WeightedUniFrac returns the weighted UniFrac distances between all samples

@@ -213,27 +213,18 @@ func Equal(a, b *Node) bool {
 
 // Vars returns the free identifiers of n (OpVar names), sorted and unique.
 // Time (OpTime) and function names are not included.
-func Vars(n *Node) []string {
-	set := map[string]bool{}
-	walk(n, func(m *Node) {
-		if m.Op == OpVar {
-			set[m.Name] = true
-		}
-	})
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func Vars(n *Node) []string { return namesOf(n, OpVar) }
 
 // Calls returns the names of the functions n calls (builtins and user
 // functions), sorted and unique.
-func Calls(n *Node) []string {
+func Calls(n *Node) []string { return namesOf(n, OpCall) }
+
+// namesOf returns the Names of the nodes of n with operator op, sorted and
+// unique.
+func namesOf(n *Node, op Op) []string {
 	set := map[string]bool{}
 	walk(n, func(m *Node) {
-		if m.Op == OpCall {
+		if m.Op == op {
 			set[m.Name] = true
 		}
 	})

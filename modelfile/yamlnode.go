@@ -1,7 +1,6 @@
 package modelfile
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -11,22 +10,14 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/model"
 )
 
-// Error is a problem in a model or scenario file, located as file:line:col.
-type Error struct {
-	File      string
-	Line, Col int
-	Msg       string
-}
-
-func (e *Error) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
-}
+// Error is a problem in a model or scenario file, located as file:line:col
+// (Line 0 when the position is unknown). It is the same type as
+// cohort.Error: both packages report YAML problems through yamlnode.
+type Error = yamlnode.Error
 
 // doc is a parsed YAML document with its file name.
 type doc struct {
@@ -35,14 +26,8 @@ type doc struct {
 }
 
 func (d *doc) pos(n ast.Node) (line, col int) {
-	if n == nil {
-		return 0, 0
-	}
-	tk := n.GetToken()
-	if tk == nil || tk.Position == nil {
-		return 0, 0
-	}
-	return tk.Position.Line, tk.Position.Column
+	line, col, _ = yamlnode.Pos(n)
+	return line, col
 }
 
 func (d *doc) src(n ast.Node) model.Source {
@@ -73,18 +58,7 @@ func parseYAML(name string, data []byte) (ast.Node, *doc, error) {
 
 // yamlError turns a goccy/go-yaml syntax error into file:line:col form.
 func yamlError(name string, err error) error {
-	var se interface {
-		GetToken() *token.Token
-		GetMessage() string
-	}
-	if errors.As(err, &se) {
-		if tk := se.GetToken(); tk != nil && tk.Position != nil {
-			return &Error{File: name, Line: tk.Position.Line, Col: tk.Position.Column, Msg: "YAML syntax: " + se.GetMessage()}
-		}
-		return &Error{File: name, Msg: "YAML syntax: " + se.GetMessage()}
-	}
-	msg := strings.ReplaceAll(err.Error(), "\n", " ")
-	return &Error{File: name, Msg: "YAML syntax: " + msg}
+	return yamlnode.SyntaxError(name, "YAML syntax: ", err)
 }
 
 // unwrap strips anchors and tags; aliases are refused (a model must be

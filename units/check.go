@@ -67,6 +67,18 @@ type result struct {
 	lit bool
 }
 
+// quotientOf is the unit of a/b; a literal operand counts as dimensionless.
+func quotientOf(a, b result) result {
+	u := Dimensionless()
+	if !a.lit {
+		u = a.u
+	}
+	if !b.lit {
+		u = u.Div(b.u)
+	}
+	return result{u: u}
+}
+
 func (c *checker) check(n *expr.Node) (result, error) {
 	if n == nil {
 		return result{}, fmt.Errorf("units: nil expression")
@@ -121,14 +133,7 @@ func (c *checker) check(n *expr.Node) (result, error) {
 		if len(args) != 2 {
 			return result{}, errAt(n, "division needs 2 operands")
 		}
-		u := Dimensionless()
-		if !args[0].lit {
-			u = args[0].u
-		}
-		if !args[1].lit {
-			u = u.Div(args[1].u)
-		}
-		return result{u: u}, nil
+		return quotientOf(args[0], args[1]), nil
 	case expr.OpPow:
 		return c.pow(n, args)
 	case expr.OpLt, expr.OpLe, expr.OpGt, expr.OpGe, expr.OpEq, expr.OpNe:
@@ -295,14 +300,7 @@ func (c *checker) call(n *expr.Node, args []result, allLit bool) (result, error)
 	case "min", "max", "rem":
 		return c.same(n, a, args, "take "+n.Name+" of")
 	case "quotient":
-		u := Dimensionless()
-		if !args[0].lit {
-			u = args[0].u
-		}
-		if !args[1].lit {
-			u = u.Div(args[1].u)
-		}
-		return result{u: u}, nil
+		return quotientOf(args[0], args[1]), nil
 	case "hill":
 		if _, err := c.same(n, a[:2], args[:2], "compare in hill"); err != nil {
 			return result{}, err

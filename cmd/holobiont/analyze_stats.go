@@ -17,11 +17,43 @@ import (
 	"github.com/holobiont/holobiont/table"
 )
 
+// permFlags are the permutation and output flags shared by every
+// permutation test (permanova, permdisp, anosim, mantel).
+type permFlags struct {
+	out                   string
+	permutations, workers int
+	seed                  uint64
+}
+
+func (f *permFlags) register(cmd *cobra.Command, seedHelp string) {
+	cmd.Flags().IntVar(&f.permutations, "permutations", 999, "number of permutations (0: statistic only)")
+	cmd.Flags().Uint64Var(&f.seed, "seed", 1, seedHelp)
+	cmd.Flags().IntVar(&f.workers, "workers", 0, "worker goroutines (0 = all cores)")
+	cmd.Flags().StringVar(&f.out, "out", "", "output JSON file (required; - for stdout)")
+}
+
+func (f *permFlags) checkOut() error {
+	if f.out == "" {
+		return fmt.Errorf("--out is required (use - for stdout)")
+	}
+	return nil
+}
+
+func (f *permFlags) checkPermutations() error {
+	if f.permutations < 0 {
+		return fmt.Errorf("--permutations %d: must be >= 0", f.permutations)
+	}
+	return nil
+}
+
+func (f *permFlags) permOptions() stats.PermOptions {
+	return stats.PermOptions{Permutations: f.permutations, Src: rand.NewPCG(f.seed, 0x686f6c6f), Workers: f.workers}
+}
+
 // statsFlags are the flags shared by permanova, permdisp and anosim.
 type statsFlags struct {
-	metadata, column, strata, out string
-	permutations, workers         int
-	seed                          uint64
+	permFlags
+	metadata, column, strata string
 }
 
 func (f *statsFlags) register(cmd *cobra.Command, multiColumn bool) {
@@ -32,10 +64,7 @@ func (f *statsFlags) register(cmd *cobra.Command, multiColumn bool) {
 	}
 	cmd.Flags().StringVar(&f.column, "column", "", help)
 	cmd.Flags().StringVar(&f.strata, "strata", "", "optional metadata column: permute only within its blocks (e.g. subject)")
-	cmd.Flags().IntVar(&f.permutations, "permutations", 999, "number of permutations (0: statistic only)")
-	cmd.Flags().Uint64Var(&f.seed, "seed", 1, "random seed; results do not depend on --workers")
-	cmd.Flags().IntVar(&f.workers, "workers", 0, "worker goroutines (0 = all cores)")
-	cmd.Flags().StringVar(&f.out, "out", "", "output JSON file (required; - for stdout)")
+	f.permFlags.register(cmd, "random seed; results do not depend on --workers")
 }
 
 func (f *statsFlags) check() error {
@@ -45,17 +74,31 @@ func (f *statsFlags) check() error {
 	if f.column == "" {
 		return fmt.Errorf("--column is required")
 	}
-	if f.out == "" {
-		return fmt.Errorf("--out is required (use - for stdout)")
+	if err := f.checkOut(); err != nil {
+		return err
 	}
-	if f.permutations < 0 {
-		return fmt.Errorf("--permutations %d: must be >= 0", f.permutations)
-	}
-	return nil
+	return f.checkPermutations()
 }
 
-func (f *statsFlags) permOptions() stats.PermOptions {
-	return stats.PermOptions{Permutations: f.permutations, Src: rand.NewPCG(f.seed, 0x686f6c6f), Workers: f.workers}
+// input loads DM.tsv with its metadata and the permutation options (with the
+// --strata blocks). With grouped, the --column grouping is read too, before
+// the strata, and returned; otherwise the grouping is nil.
+func (f *statsFlags) input(dmPath string, grouped bool) (*statsInput, *stats.Grouping, stats.PermOptions, error) {
+	in, err := loadStatsInput(dmPath, f.metadata)
+	if err != nil {
+		return nil, nil, stats.PermOptions{}, err
+	}
+	var g *stats.Grouping
+	if grouped {
+		if g, err = in.grouping(f); err != nil {
+			return nil, nil, stats.PermOptions{}, err
+		}
+	}
+	opt := f.permOptions()
+	if err := in.strata(f, &opt); err != nil {
+		return nil, nil, stats.PermOptions{}, err
+	}
+	return in, g, opt, nil
 }
 
 // statsInput is a distance matrix with its metadata rows aligned to it.
@@ -214,10 +257,17 @@ func writeStatsJSON(path string, cmd *cobra.Command, v *statsJSON) error {
 	return safefile.WriteFile(path, b)
 }
 
+// baseJSON is the part of the result JSON that comes from the flags.
+func (f *statsFlags) baseJSON(dmPath string) *statsJSON {
+	return &statsJSON{Column: f.column, Strata: f.strata, Seed: f.seed,
+		Inputs: map[string]string{"distance_matrix": dmPath, "metadata": f.metadata}}
+}
+
 func fromResult(r *stats.Result, f *statsFlags, dmPath string) *statsJSON {
-	return &statsJSON{Method: r.Method, TestStatisticName: r.StatName, Statistic: r.Statistic, PValue: fptr(r.PValue),
-		Permutations: r.Permutations, SampleSize: r.N, NumberOfGroups: r.Groups, Column: f.column, Strata: f.strata,
-		Seed: f.seed, Inputs: map[string]string{"distance_matrix": dmPath, "metadata": f.metadata}}
+	j := f.baseJSON(dmPath)
+	j.Method, j.TestStatisticName, j.Statistic, j.PValue = r.Method, r.StatName, r.Statistic, fptr(r.PValue)
+	j.Permutations, j.SampleSize, j.NumberOfGroups = r.Permutations, r.N, r.Groups
+	return j
 }
 
 func newAnalyzePermanovaCmd() *cobra.Command {
@@ -251,12 +301,8 @@ single group are errors; extra metadata rows are ignored.`,
 			if err := f.check(); err != nil {
 				return err
 			}
-			in, err := loadStatsInput(args[0], f.metadata)
+			in, _, opt, err := f.input(args[0], false)
 			if err != nil {
-				return err
-			}
-			opt := f.permOptions()
-			if err := in.strata(&f, &opt); err != nil {
 				return err
 			}
 			cols := splitComma(f.column)
@@ -298,10 +344,10 @@ single group are errors; extra metadata rows are ignored.`,
 			if err != nil {
 				return err
 			}
-			j := &statsJSON{Method: "PERMANOVA (sequential terms, adonis2 by = \"terms\")", TestStatisticName: "pseudo-F",
-				Statistic: r.Terms[0].F, PValue: fptr(r.Terms[0].PValue), Permutations: r.Permutations, SampleSize: r.N,
-				R2: fptr(r.Terms[0].R2), Column: f.column, Strata: f.strata, Seed: f.seed,
-				Inputs: map[string]string{"distance_matrix": args[0], "metadata": f.metadata}}
+			j := f.baseJSON(args[0])
+			j.Method, j.TestStatisticName = "PERMANOVA (sequential terms, adonis2 by = \"terms\")", "pseudo-F"
+			j.Statistic, j.PValue, j.R2 = r.Terms[0].F, fptr(r.Terms[0].PValue), fptr(r.Terms[0].R2)
+			j.Permutations, j.SampleSize = r.Permutations, r.N
 			for _, t := range r.Terms {
 				j.Terms = append(j.Terms, statsTermJSON{Term: t.Name, Df: t.Df, SS: t.SS, R2: t.R2, F: fptr(t.F), PValue: fptr(t.PValue)})
 			}
@@ -360,16 +406,8 @@ median is an iterative optimum; holobiont iterates Weiszfeld to 1e-14).`,
 			default:
 				return fmt.Errorf("--type %q: want median or centroid", typ)
 			}
-			in, err := loadStatsInput(args[0], f.metadata)
+			in, g, opt, err := f.input(args[0], true)
 			if err != nil {
-				return err
-			}
-			g, err := in.grouping(&f)
-			if err != nil {
-				return err
-			}
-			opt := f.permOptions()
-			if err := in.strata(&f, &opt); err != nil {
 				return err
 			}
 			r, err := stats.Permdisp(cmd.Context(), in.dm, g, po, opt)
@@ -407,16 +445,8 @@ the group labels (within --strata blocks when given).`,
 			if err := f.check(); err != nil {
 				return err
 			}
-			in, err := loadStatsInput(args[0], f.metadata)
+			in, g, opt, err := f.input(args[0], true)
 			if err != nil {
-				return err
-			}
-			g, err := in.grouping(&f)
-			if err != nil {
-				return err
-			}
-			opt := f.permOptions()
-			if err := in.strata(&f, &opt); err != nil {
 				return err
 			}
 			r, err := stats.Anosim(cmd.Context(), in.dm, g, opt)
@@ -432,10 +462,8 @@ the group labels (within --strata blocks when given).`,
 
 func newAnalyzeMantelCmd() *cobra.Command {
 	var (
-		method, alt, out string
-		permutations     int
-		workers          int
-		seed             uint64
+		method, alt string
+		f           permFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "mantel DM1.tsv DM2.tsv",
@@ -449,8 +477,8 @@ scikit-bio's mantel. --alternative two-sided (scikit-bio's default) counts
   holobiont analyze mantel bc.tsv jaccard.tsv --method pearson --alternative greater --out -`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
-				return fmt.Errorf("--out is required (use - for stdout)")
+			if err := f.checkOut(); err != nil {
+				return err
 			}
 			var m stats.CorMethod
 			switch method {
@@ -472,8 +500,8 @@ scikit-bio's mantel. --alternative two-sided (scikit-bio's default) counts
 			default:
 				return fmt.Errorf("--alternative %q: want two-sided, greater or less", alt)
 			}
-			if permutations < 0 {
-				return fmt.Errorf("--permutations %d: must be >= 0", permutations)
+			if err := f.checkPermutations(); err != nil {
+				return err
 			}
 			x, err := distmat.ReadFile(args[0])
 			if err != nil {
@@ -487,24 +515,20 @@ scikit-bio's mantel. --alternative two-sided (scikit-bio's default) counts
 			if err != nil {
 				return err
 			}
-			r, err := stats.Mantel(cmd.Context(), x, y, m, a, stats.PermOptions{Permutations: permutations,
-				Src: rand.NewPCG(seed, 0x686f6c6f), Workers: workers})
+			r, err := stats.Mantel(cmd.Context(), x, y, m, a, f.permOptions())
 			if err != nil {
 				return err
 			}
 			j := &statsJSON{Method: "Mantel", TestStatisticName: m.String() + " r", Statistic: r.Statistic,
-				PValue: fptr(r.PValue), Permutations: permutations, SampleSize: r.N, Seed: seed,
+				PValue: fptr(r.PValue), Permutations: f.permutations, SampleSize: r.N, Seed: f.seed,
 				Details: map[string]any{"method": method, "alternative": alt},
 				Inputs:  map[string]string{"distance_matrix_1": args[0], "distance_matrix_2": args[1]}}
-			return writeStatsJSON(out, cmd, j)
+			return writeStatsJSON(f.out, cmd, j)
 		},
 	}
 	cmd.Flags().StringVar(&method, "method", "pearson", "correlation: pearson or spearman")
 	cmd.Flags().StringVar(&alt, "alternative", "two-sided", "two-sided, greater or less")
-	cmd.Flags().IntVar(&permutations, "permutations", 999, "number of permutations (0: statistic only)")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
-	cmd.Flags().IntVar(&workers, "workers", 0, "worker goroutines (0 = all cores)")
-	cmd.Flags().StringVar(&out, "out", "", "output JSON file (required; - for stdout)")
+	f.register(cmd, "random seed")
 	return cmd
 }
 

@@ -57,10 +57,7 @@ func fastestChanging(m *model.Model, tr *sim.Trajectory, atol float64) string {
 	if k < 1 {
 		return ""
 	}
-	states := map[string]bool{}
-	for _, sp := range m.Species {
-		states[sp.ID] = true
-	}
+	states := stateSet(m)
 	best, bestV := "", 0.0
 	for j, n := range tr.Names {
 		if !states[n] {
@@ -76,6 +73,15 @@ func fastestChanging(m *model.Model, tr *sim.Trajectory, atol float64) string {
 		}
 	}
 	return best
+}
+
+// stateSet returns the ids of m's state variables (species).
+func stateSet(m *model.Model) map[string]bool {
+	states := make(map[string]bool, len(m.Species))
+	for _, sp := range m.Species {
+		states[sp.ID] = true
+	}
+	return states
 }
 
 type inputInfo struct {
@@ -142,10 +148,7 @@ func buildSummary(m *model.Model, sc *modelfile.Scenario, tr *sim.Trajectory, mi
 	if s.Set == nil {
 		s.Set = map[string]float64{}
 	}
-	states := map[string]bool{}
-	for _, sp := range m.Species {
-		states[sp.ID] = true
-	}
+	states := stateSet(m)
 	last := len(tr.Times) - 1
 	for j, n := range tr.Names {
 		if last < 0 {
@@ -201,56 +204,65 @@ func buildSummary(m *model.Model, sc *modelfile.Scenario, tr *sim.Trajectory, mi
 
 func fmtFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
-// writeRun writes every output to temporary files and publishes them only
-// when all were written, so a failed run leaves nothing behind.
-func writeRun(dir string, m *model.Model, sc *modelfile.Scenario, tr *sim.Trajectory, sum *runSummary, format string) (err error) {
-	created := false
-	if _, statErr := os.Stat(dir); os.IsNotExist(statErr) {
-		created = true
+// outputSet is a set of output files in one directory that are published
+// together (commit) or not at all (abort).
+type outputSet struct {
+	dir   string
+	files []*safefile.File
+}
+
+// create starts the output file name (mode 0644) in the set's directory.
+func (o *outputSet) create(name string) (*safefile.File, error) {
+	f, err := safefile.Create(filepath.Join(o.dir, name))
+	if err != nil {
+		return nil, err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create output directory: %w", err)
+	o.files = append(o.files, f)
+	if err := f.Chmod(0o644); err != nil {
+		return nil, err
 	}
-	var files []*safefile.File
-	defer func() {
-		for _, f := range files {
-			f.Abort()
-		}
-		if err != nil && created {
-			os.Remove(dir)
-		}
-	}()
-	open := func(name string) (*safefile.File, error) {
-		f, err := safefile.Create(filepath.Join(dir, name))
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, f)
-		if err := f.Chmod(0o644); err != nil {
-			return nil, err
-		}
-		return f, nil
+	return f, nil
+}
+
+// abort discards every file not yet committed.
+func (o *outputSet) abort() {
+	for _, f := range o.files {
+		f.Abort()
 	}
-	// Trajectory.
+}
+
+// commit publishes every file; after an error abort discards the rest.
+func (o *outputSet) commit() error {
+	for _, f := range o.files {
+		if err := f.Commit(); err != nil {
+			return err
+		}
+	}
+	o.files = nil
+	return nil
+}
+
+// writeTrajectory writes tr to the file name of the set, as Parquet when
+// format is "parquet" and as long CSV otherwise.
+func (o *outputSet) writeTrajectory(name string, tr *sim.Trajectory, format string) error {
+	f, err := o.create(name)
+	if err != nil {
+		return err
+	}
 	if format == "parquet" {
-		f, err := open("trajectory.parquet")
-		if err != nil {
-			return err
-		}
-		if err := writeParquet(f, tr); err != nil {
-			return fmt.Errorf("write trajectory.parquet: %w", err)
-		}
+		err = writeParquet(f, tr)
 	} else {
-		f, err := open("trajectory.csv")
-		if err != nil {
-			return err
-		}
-		if err := writeCSV(f, tr); err != nil {
-			return fmt.Errorf("write trajectory.csv: %w", err)
-		}
+		err = writeCSV(f, tr)
 	}
-	// Summary.
-	f, err := open("summary.json")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
+
+// writeSummary writes sum as indented JSON to summary.json of the set.
+func (o *outputSet) writeSummary(sum *runSummary) error {
+	f, err := o.create("summary.json")
 	if err != nil {
 		return err
 	}
@@ -261,8 +273,40 @@ func writeRun(dir string, m *model.Model, sc *modelfile.Scenario, tr *sim.Trajec
 	if _, err := f.Write(append(b, '\n')); err != nil {
 		return fmt.Errorf("write summary.json: %w", err)
 	}
+	return nil
+}
+
+// writeRun writes every output to temporary files and publishes them only
+// when all were written, so a failed run leaves nothing behind.
+func writeRun(dir string, m *model.Model, sc *modelfile.Scenario, tr *sim.Trajectory, sum *runSummary, format string) (err error) {
+	created := false
+	if _, statErr := os.Stat(dir); os.IsNotExist(statErr) {
+		created = true
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create output directory: %w", err)
+	}
+	out := &outputSet{dir: dir}
+	defer func() {
+		out.abort()
+		if err != nil && created {
+			os.Remove(dir)
+		}
+	}()
+	// Trajectory.
+	name := "trajectory.csv"
+	if format == "parquet" {
+		name = "trajectory.parquet"
+	}
+	if err := out.writeTrajectory(name, tr, format); err != nil {
+		return err
+	}
+	// Summary.
+	if err := out.writeSummary(sum); err != nil {
+		return err
+	}
 	// Report.
-	f, err = open("report.html")
+	f, err := out.create("report.html")
 	if err != nil {
 		return err
 	}
@@ -270,13 +314,7 @@ func writeRun(dir string, m *model.Model, sc *modelfile.Scenario, tr *sim.Trajec
 	if err := page.WriteHTML(f); err != nil {
 		return fmt.Errorf("write report.html: %w", err)
 	}
-	for _, f := range files {
-		if err := f.Commit(); err != nil {
-			return err
-		}
-	}
-	files = nil
-	return nil
+	return out.commit()
 }
 
 // partialName is the trajectory file of a failed run: never named like a
@@ -291,57 +329,19 @@ func partialName(format string) string {
 // writePartialRun writes the rows of a failed run (trajectory.partial.*)
 // and its summary.json; both files are published together or not at all.
 // Outputs of an earlier complete run with the same id are left alone.
-func writePartialRun(dir string, tr *sim.Trajectory, sum *runSummary, format string) (err error) {
+func writePartialRun(dir string, tr *sim.Trajectory, sum *runSummary, format string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
-	var files []*safefile.File
-	defer func() {
-		for _, f := range files {
-			f.Abort()
-		}
-	}()
-	open := func(name string) (*safefile.File, error) {
-		f, err := safefile.Create(filepath.Join(dir, name))
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, f)
-		if err := f.Chmod(0o644); err != nil {
-			return nil, err
-		}
-		return f, nil
-	}
-	name := partialName(format)
-	f, err := open(name)
-	if err != nil {
+	out := &outputSet{dir: dir}
+	defer out.abort()
+	if err := out.writeTrajectory(partialName(format), tr, format); err != nil {
 		return err
 	}
-	if format == "parquet" {
-		err = writeParquet(f, tr)
-	} else {
-		err = writeCSV(f, tr)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if f, err = open("summary.json"); err != nil {
+	if err := out.writeSummary(sum); err != nil {
 		return err
 	}
-	b, err := json.MarshalIndent(sum, "", "  ")
-	if err != nil {
-		return err
-	}
-	if _, err := f.Write(append(b, '\n')); err != nil {
-		return fmt.Errorf("write summary.json: %w", err)
-	}
-	for _, f := range files {
-		if err := f.Commit(); err != nil {
-			return err
-		}
-	}
-	files = nil
-	return nil
+	return out.commit()
 }
 
 func writeCSV(w io.Writer, tr *sim.Trajectory) error {

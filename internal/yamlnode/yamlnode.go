@@ -1,0 +1,58 @@
+package yamlnode
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/token"
+)
+
+// Error is a problem in a YAML file, located as file:line:col. Line and Col
+// are 1-based; Line 0 means the position is unknown and only File is shown.
+type Error struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *Error) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// Pos returns the 1-based line and column of n's token. ok is false (and
+// line, col are 0) when n is nil or carries no position.
+func Pos(n ast.Node) (line, col int, ok bool) {
+	if n == nil {
+		return 0, 0, false
+	}
+	tk := n.GetToken()
+	if tk == nil || tk.Position == nil {
+		return 0, 0, false
+	}
+	return tk.Position.Line, tk.Position.Column, true
+}
+
+// SyntaxError turns an error returned by goccy/go-yaml (parser.ParseBytes,
+// yaml.Unmarshal and friends) for the file name into an *Error whose message
+// is prefix followed by the library's message. When the error names a token
+// with a position, the Error is located there; otherwise Line is 0. Newlines
+// in messages of errors that are not goccy/go-yaml errors are replaced by
+// spaces so that the result stays on one line.
+func SyntaxError(name, prefix string, err error) *Error {
+	var se interface {
+		GetToken() *token.Token
+		GetMessage() string
+	}
+	if errors.As(err, &se) {
+		if tk := se.GetToken(); tk != nil && tk.Position != nil {
+			return &Error{File: name, Line: tk.Position.Line, Col: tk.Position.Column, Msg: prefix + se.GetMessage()}
+		}
+		return &Error{File: name, Msg: prefix + se.GetMessage()}
+	}
+	return &Error{File: name, Msg: prefix + strings.ReplaceAll(err.Error(), "\n", " ")}
+}
