@@ -2,6 +2,7 @@ package ode
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"syscall"
 	"testing"
@@ -23,15 +24,37 @@ func cpuTime() float64 {
 // mouse-solve and the maximum error against scipy DOP853 (rtol 1e-12) at the
 // daily outputs (compare with scripts/cvode, see BENCHMARKS-ode.md).
 func BenchmarkStein2013(b *testing.B) {
-	for _, bc := range []struct {
-		name string
-		m    Method
-		jac  bool
-	}{
+	benchStein(b, 1e-6, 1e-9, []steinBench{
 		{"dopri5", DOPRI5, false},
 		{"auto", Auto, false},
 		{"rodas4-jac", Rodas4, true},
-	} {
+		{"dop853", DOP853, false},
+	})
+}
+
+// BenchmarkStein2013Tight is BenchmarkStein2013 at rtol 1e-8, 1e-9 and 1e-10
+// (atol = rtol/1000): DOPRI5 against DOP853 (Auto's explicit method at
+// rtol <= 1e-10); the scaled error metric uses that rtol·|ref| + atol.
+func BenchmarkStein2013Tight(b *testing.B) {
+	for _, tol := range [][2]float64{{1e-8, 1e-11}, {1e-9, 1e-12}, {1e-10, 1e-13}} {
+		b.Run(fmt.Sprintf("rtol%g", tol[0]), func(b *testing.B) {
+			benchStein(b, tol[0], tol[1], []steinBench{
+				{"dopri5", DOPRI5, false},
+				{"dop853", DOP853, false},
+				{"auto", Auto, false},
+			})
+		})
+	}
+}
+
+type steinBench struct {
+	name string
+	m    Method
+	jac  bool
+}
+
+func benchStein(b *testing.B, rtol, atol float64, cases []steinBench) {
+	for _, bc := range cases {
 		b.Run(bc.name, func(b *testing.B) {
 			d := loadStein(b)
 			outT := make([]float64, 61)
@@ -45,7 +68,7 @@ func BenchmarkStein2013(b *testing.B) {
 					dst[k][i] = make([]float64, 11)
 				}
 			}
-			s, err := NewSolver(11, Options{Method: bc.m, RTol: 1e-6, ATol: 1e-9})
+			s, err := NewSolver(11, Options{Method: bc.m, RTol: rtol, ATol: atol})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -81,13 +104,14 @@ func BenchmarkStein2013(b *testing.B) {
 					for j, ref := range d.refX[m.id][r] {
 						e := math.Abs(dst[k][i][j] - ref)
 						maxAbs = math.Max(maxAbs, e)
-						maxScaled = math.Max(maxScaled, e/(1e-6*math.Abs(ref)+1e-9))
+						maxScaled = math.Max(maxScaled, e/(rtol*math.Abs(ref)+atol))
 					}
 				}
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/9/1e3, "µs/mouse")
 			b.ReportMetric(cpu/float64(b.N)/9*1e6, "cpu-µs/mouse")
 			b.ReportMetric(maxAbs, "maxabserr")
+			b.ReportMetric(maxAbs*1e9, "maxabserr-1e-9")
 			b.ReportMetric(maxScaled, "maxscalederr")
 			b.ReportMetric(float64(st.RHSEvals)/9, "rhs/mouse")
 		})
@@ -97,7 +121,7 @@ func BenchmarkStein2013(b *testing.B) {
 // BenchmarkStepLoop is the zero-allocation step loop after setup: van der
 // Pol (mu = 1) over t ∈ [0, 20] per op.
 func BenchmarkStepLoop(b *testing.B) {
-	for _, m := range []Method{DOPRI5, Rodas4} {
+	for _, m := range []Method{DOPRI5, Rodas4, DOP853} {
 		b.Run(m.String(), func(b *testing.B) {
 			s, _ := NewSolver(2, Options{Method: m, RTol: 1e-6})
 			y := make([]float64, 2)

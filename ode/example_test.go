@@ -59,3 +59,21 @@ func ExampleEvents() {
 	// Output:
 	// event 0 at t=9.190240 (exact 9.190240), N=50.000000
 }
+
+// DOP853 for a tight tolerance: the logistic curve at rtol 1e-12, compared
+// with its closed form.
+func ExampleSolver_Integrate_dop853() {
+	sys := logistic{r: 0.5, k: 100}
+	s, err := ode.NewSolver(sys.Dim(), ode.Options{Method: ode.DOP853, RTol: 1e-12, ATol: 1e-12})
+	if err != nil {
+		panic(err)
+	}
+	y := []float64{1}
+	if _, err := s.Integrate(context.Background(), sys, 0, y, 20, nil, nil, nil); err != nil {
+		panic(err)
+	}
+	exact := 100 / (1 + 99*math.Exp(-0.5*20))
+	fmt.Printf("method %v: N(20) = %.10f, |error| < 1e-9: %v\n", s.Method(), y[0], math.Abs(y[0]-exact) < 1e-9)
+	// Output:
+	// method dop853: N(20) = 99.5525517930, |error| < 1e-9: true
+}

@@ -33,13 +33,17 @@ type Events interface {
 type Method int
 
 const (
-	// Auto starts with DOPRI5 and switches to Rodas4 and back by the rule
-	// documented in the package comment.
+	// Auto starts with an explicit method (DOPRI5, or DOP853 when
+	// rtol <= 1e-10) and switches to Rodas4 and back by the rule documented
+	// in the package comment.
 	Auto Method = iota
 	// DOPRI5 is the explicit Dormand–Prince 5(4) pair.
 	DOPRI5
 	// Rodas4 is the stiffly accurate Rosenbrock method RODAS (order 4(3)).
 	Rodas4
+	// DOP853 is the explicit Dormand–Prince 8(5,3) method of Hairer's
+	// dop853.f with its 7th-order dense output.
+	DOP853
 )
 
 // String returns the method name.
@@ -51,6 +55,8 @@ func (m Method) String() string {
 		return "dopri5"
 	case Rodas4:
 		return "rodas4"
+	case DOP853:
+		return "dop853"
 	}
 	return fmt.Sprintf("Method(%d)", int(m))
 }
@@ -141,7 +147,8 @@ type Solver struct {
 	anyNN  bool
 	opt    Options
 
-	cur Method // method in use (DOPRI5 or Rodas4)
+	cur Method // method in use (DOPRI5, DOP853 or Rodas4)
+	exp Method // explicit method of Auto (DOPRI5 or DOP853, see explicitFor)
 
 	// shared
 	f0   []float64 // f(t, y) at the start of the step
@@ -157,6 +164,11 @@ type Solver struct {
 	stN  int          // stiff hits
 	nonN int          // consecutive non-stiff hits
 	fold float64      // PI controller memory: ln of the last accepted error
+
+	// DOP853
+	d8k  [15][]float64 // k2..k16 in d8k[0..14] (k13 = FSAL, k14..k16 dense output)
+	d8rc [8][]float64  // dense output coefficients
+	d8yt []float64     // stage state of the dense-output stages
 
 	// Rodas4
 	jac    []float64
@@ -193,7 +205,7 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("ode: dimension %d must be positive", n)
 	}
-	if opt.Method < Auto || opt.Method > Rodas4 {
+	if opt.Method < Auto || opt.Method > DOP853 {
 		return nil, fmt.Errorf("ode: unknown method %d", int(opt.Method))
 	}
 	if opt.RTol == 0 {
@@ -259,31 +271,54 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 	for i := range s.g {
 		s.g[i] = vec()
 	}
-	if opt.Method != DOPRI5 {
+	s.exp = explicitFor(opt)
+	if s.exp == DOP853 {
+		for i := range s.d8k {
+			s.d8k[i] = vec()
+		}
+		for i := range s.d8rc {
+			s.d8rc[i] = vec()
+		}
+		s.d8yt = vec()
+	}
+	if opt.Method == Auto || opt.Method == Rodas4 {
 		s.jac = make([]float64, n*n)
 		s.lu = make([]float64, n*n)
 		s.piv = make([]int, n)
 	}
-	s.cur = DOPRI5
+	s.cur = s.exp
 	if opt.Method == Rodas4 {
 		s.cur = Rodas4
 	}
 	return s, nil
 }
 
+// autoHighOrderRTol is the relative tolerance at or below which Auto uses
+// DOP853 instead of DOPRI5 as its explicit method (see the package comment).
+const autoHighOrderRTol = 1e-10
+
+// explicitFor returns the explicit method used by opt: DOP853 when asked for,
+// or for Auto at rtol <= autoHighOrderRTol; DOPRI5 otherwise.
+func explicitFor(opt Options) Method {
+	if opt.Method == DOP853 || (opt.Method == Auto && opt.RTol <= autoHighOrderRTol) {
+		return DOP853
+	}
+	return DOPRI5
+}
+
 // Reset forgets what Auto has learned about stiffness: the next Integrate
-// call starts with DOPRI5 again (Rodas4 for Options.Method == Rodas4). Call it
-// when the solver is reused for an unrelated problem.
+// call starts with its explicit method again (Rodas4 for Options.Method ==
+// Rodas4). Call it when the solver is reused for an unrelated problem.
 func (s *Solver) Reset() {
-	s.cur = DOPRI5
+	s.cur = s.exp
 	if s.opt.Method == Rodas4 {
 		s.cur = Rodas4
 	}
 	s.stN, s.nonN, s.backN = 0, 0, 0
 }
 
-// Method returns the method the solver is currently using (DOPRI5 or Rodas4;
-// with Auto it changes as stiffness is detected).
+// Method returns the method the solver is currently using (DOPRI5, DOP853 or
+// Rodas4; with Auto it changes as stiffness is detected).
 func (s *Solver) Method() Method { return s.cur }
 
 func (s *Solver) rhs(t float64, y, dy []float64) {
@@ -440,8 +475,11 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 		h = s.opt.InitialStep
 	} else {
 		ord := 5.0
-		if s.cur == Rodas4 {
+		switch s.cur {
+		case Rodas4:
 			ord = 4
+		case DOP853:
+			ord = 8
 		}
 		h = s.hinit(t, y, tEnd, ord)
 	}
@@ -465,8 +503,9 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 			h = s.opt.MaxStep
 		}
 		last := false
-		if t+h >= tEnd || (t+1.01*h >= tEnd && (s.opt.MaxStep == 0 || tEnd-t <= s.opt.MaxStep)) {
-			// Avoid a final sliver step: stretch by up to 1% to land on tEnd.
+		if t+h >= tEnd || (t+1.01*h >= tEnd && (s.opt.MaxStep == 0 || tEnd-t <= s.opt.MaxStep*(1+1e-9))) {
+			// Avoid a final sliver step: stretch by up to 1% to land on tEnd
+			// (beyond MaxStep only by the rounding accumulated in t).
 			h = tEnd - t
 			last = true
 		}
@@ -484,9 +523,12 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 		}
 		var accepted bool
 		var hnew float64
-		if s.cur == DOPRI5 {
+		switch s.cur {
+		case DOPRI5:
 			accepted, hnew = s.dopriStep(t, y, h, reject)
-		} else {
+		case DOP853:
+			accepted, hnew = s.d8Step(t, y, h, reject)
+		default:
 			accepted, hnew = s.rodasStep(t, y, h, reject)
 		}
 		if !accepted {
@@ -541,9 +583,12 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 			oi++
 		}
 		copy(y, s.yn)
-		if s.dmethod == DOPRI5 {
+		switch s.dmethod {
+		case DOPRI5:
 			copy(s.f0, s.k[5]) // FSAL
-		} else {
+		case DOP853:
+			copy(s.f0, s.d8k[11]) // FSAL
+		default:
 			s.f0ok = false
 			s.jacOK = false
 		}
@@ -571,7 +616,7 @@ const epsilon = 2.220446049250313e-16
 // maybeSwitch applies the Auto rule after an accepted step of size h with
 // proposed next step hnew. It returns the next step.
 func (s *Solver) maybeSwitch(h, hnew float64) float64 {
-	if s.cur == DOPRI5 {
+	if s.cur != Rodas4 {
 		if s.stN >= stiffCount {
 			s.cur = Rodas4
 			s.stats.Switches++
@@ -592,7 +637,7 @@ func (s *Solver) maybeSwitch(h, hnew float64) float64 {
 		s.backN = 0
 	}
 	if s.backN >= stiffCount {
-		s.cur = DOPRI5
+		s.cur = s.exp
 		s.stats.Switches++
 		s.stN, s.nonN, s.backN = 0, 0, 0
 		s.fold = logErrMin
@@ -603,7 +648,20 @@ func (s *Solver) maybeSwitch(h, hnew float64) float64 {
 // denseEval writes the dense-output state at time t (inside the last
 // accepted step) into dst.
 func (s *Solver) denseEval(t float64, dst []float64) {
-	if s.dmethod == DOPRI5 {
+	switch s.dmethod {
+	case DOP853:
+		if !s.denseReady {
+			s.d8Dense()
+			s.denseReady = true
+		}
+		th := (t - s.dt0) / s.dh
+		th1 := 1 - th
+		r := &s.d8rc
+		for i := range dst {
+			conpar := r[4][i] + th*(r[5][i]+th1*(r[6][i]+th*r[7][i]))
+			dst[i] = r[0][i] + th*(r[1][i]+th1*(r[2][i]+th*(r[3][i]+th1*conpar)))
+		}
+	case DOPRI5:
 		if !s.denseReady {
 			s.dopriDense()
 			s.denseReady = true
@@ -614,7 +672,7 @@ func (s *Solver) denseEval(t float64, dst []float64) {
 		for i := range dst {
 			dst[i] = r[0][i] + th*(r[1][i]+th1*(r[2][i]+th*(r[3][i]+th1*r[4][i])))
 		}
-	} else {
+	default:
 		if !s.denseReady {
 			s.rodasDense()
 			s.denseReady = true

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-var methods = []Method{DOPRI5, Rodas4, Auto}
+var methods = []Method{DOPRI5, Rodas4, Auto, DOP853}
 
 func integrate(t *testing.T, m Method, sys System, y []float64, t0, t1 float64, tOut []float64, opt Options) ([][]float64, Result) {
 	t.Helper()
@@ -89,42 +89,59 @@ func TestLotkaVolterraInvariant(t *testing.T) {
 	}
 }
 
-// Convergence order: fixed-step integration of y' = -2ty², y(0) = 1 to t = 2
-// (exact 1/5); halving h must divide the error by ~2^p (p = 5 DOPRI5, 4 Rodas4).
+// Convergence order: fixed-step integration of y' = -2ty², y(0) = 1 to t = T
+// (exact 1/(1+t²); T = 2); for DOP853, whose error on that problem is at
+// rounding level, y' = y·cos t, y(0) = 1 to T = 10 (exact exp(sin t)). The
+// maximum global error at the step ends is measured; halving h must divide the error by ~2^p (p = 5 DOPRI5, 4 Rodas4,
+// 8 DOP853). The dense output at θ = 0.37 of every step must converge with
+// order >= p−1 (DOP853: its 7th-order interpolant, local error O(h^8)).
 func TestConvergenceOrder(t *testing.T) {
 	for _, tc := range []struct {
 		m     Method
 		order float64
 		steps []int
+		tEnd  float64
 	}{
-		{DOPRI5, 5, []int{40, 80, 160}},
-		{Rodas4, 4, []int{40, 80, 160}},
+		{DOPRI5, 5, []int{40, 80, 160}, 2},
+		{Rodas4, 4, []int{40, 80, 160}, 2},
+		{DOP853, 8, []int{20, 40, 80}, 10},
 	} {
 		var errs []float64
 		var dense []float64
 		for _, n := range tc.steps {
 			s, _ := NewSolver(1, Options{Method: tc.m})
-			s.sys = riccati{}
+			var sys System = riccati{}
+			exact := func(t float64) float64 { return 1 / (1 + t*t) }
+			if tc.m == DOP853 {
+				sys = expSin{}
+				exact = func(t float64) float64 { return math.Exp(math.Sin(t)) }
+			}
+			s.sys = sys
 			y := []float64{1}
-			h := 2 / float64(n)
-			var dmax float64
+			h := tc.tEnd / float64(n)
+			var dmax, gmax float64
 			for k := 0; k < n; k++ {
 				tt := float64(k) * h
 				s.rhs(tt, y, s.f0)
 				s.jacOK = false
-				if tc.m == DOPRI5 {
+				switch tc.m {
+				case DOPRI5:
 					s.dopriStep(tt, y, h, false)
-				} else {
+				case DOP853:
+					s.d8Step(tt, y, h, false)
+				default:
 					s.rodasStep(tt, y, h, false)
 				}
 				s.dt0, s.dh, s.dmethod, s.denseReady = tt, h, tc.m, false
 				copy(s.yold, y)
 				tm := tt + 0.37*h
 				s.denseEval(tm, s.tmp)
-				dmax = math.Max(dmax, math.Abs(s.tmp[0]-1/(1+tm*tm)))
+				dmax = math.Max(dmax, math.Abs(s.tmp[0]-exact(tm)))
 				copy(y, s.yn)
+				te := tt + h
+				gmax = math.Max(gmax, math.Abs(y[0]-exact(te)))
 			}
-			errs = append(errs, math.Abs(y[0]-0.2))
+			errs = append(errs, gmax)
 			dense = append(dense, dmax)
 		}
 		for i := 1; i < len(errs); i++ {
@@ -373,7 +390,19 @@ func TestAutoSwitching(t *testing.T) {
 			}
 		}
 	}
-	for _, rtol := range []float64{1e-3, 1e-6, 1e-9} {
+	// At rtol <= 1e-10 Auto's explicit method is DOP853 (stiffness test
+	// h·‖k13 − k12‖/‖y13 − y12‖ > 5.2). At such a tolerance λ = 1e3 is not
+	// stiff for an 8th-order method (DOP853 takes ~4500 steps, fewer than
+	// Rodas4 would need for accuracy), so only larger λ must switch.
+	for _, l := range []float64{1e4, 1e5} {
+		a := run(Auto, stiffCos{l}, []float64{0, 1}, 10, 1e-10)
+		d := run(DOP853, stiffCos{l}, []float64{0, 1}, 10, 1e-10)
+		t.Logf("λ=%g rtol 1e-10: auto %+v, dop853 %d RHS evaluations", l, a, d.RHSEvals)
+		if a.Switches == 0 || 3*a.RHSEvals > 2*d.RHSEvals {
+			t.Errorf("λ=%g rtol 1e-10: auto %+v vs dop853 %d RHS evaluations", l, a, d.RHSEvals)
+		}
+	}
+	for _, rtol := range []float64{1e-3, 1e-6, 1e-9, 1e-10, 1e-12} {
 		if st := run(Auto, lotkaVolterra{a: 2.0 / 3, b: 4.0 / 3, c: 1, d: 1}, []float64{0.9, 0.9}, 100, rtol); st.Switches != 0 {
 			t.Errorf("Lotka–Volterra rtol %g: %d switches", rtol, st.Switches)
 		}
@@ -400,5 +429,46 @@ func TestStepOptions(t *testing.T) {
 		if err != nil || math.Abs(first-math.Exp(-1e-3)) > 1e-12 {
 			t.Errorf("%v: InitialStep run: %v, y(1e-3) = %.15g", m, err, first)
 		}
+	}
+}
+
+// oscEvents is y1' = y2, y2' = −y1 (y1 = cos t from (1, 0)) with the event
+// function y1 − 1/2 (roots t = π/3, 5π/3, ...).
+type oscEvents struct{}
+
+func (oscEvents) Dim() int                       { return 2 }
+func (oscEvents) RHS(t float64, y, dy []float64) { dy[0], dy[1] = y[1], -y[0] }
+func (oscEvents) NumEvents() int                 { return 1 }
+func (oscEvents) EventValues(t float64, y []float64, g []float64) {
+	g[0] = y[0] - 0.5
+}
+
+// Events located on the DOP853 dense output of a non-polynomial solution:
+// cos t = 1/2 at t = π/3, then (restarting there) cos t = 1/2 again at
+// t = 5π/3. The steps are long at rtol 1e-10 (the root lies inside a step,
+// not at its end), so the root time checks the 7th-order interpolant: within
+// 1e-9 of the exact time, and the state there within 1e-9 of (1/2, ∓√3/2).
+func TestEventsDenseDOP853(t *testing.T) {
+	s, _ := NewSolver(2, Options{Method: DOP853, RTol: 1e-10, ATol: 1e-12})
+	y := []float64{1, 0}
+	ctx := context.Background()
+	res, err := s.Integrate(ctx, oscEvents{}, 0, y, 10, nil, nil, oscEvents{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := res.Stats.Steps
+	if res.Event != 0 || math.Abs(res.T-math.Pi/3) > 1e-9 || math.Abs(y[0]-0.5) > 1e-9 || math.Abs(y[1]+math.Sqrt(3)/2) > 1e-9 {
+		t.Errorf("first root: %+v y %v, want t = π/3 = %.12g", res, y, math.Pi/3)
+	}
+	res, err = s.Integrate(ctx, oscEvents{}, res.T, y, 10, nil, nil, oscEvents{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Event != 0 || math.Abs(res.T-5*math.Pi/3) > 1e-9 || math.Abs(y[0]-0.5) > 1e-9 || math.Abs(y[1]-math.Sqrt(3)/2) > 1e-9 {
+		t.Errorf("second root: %+v y %v, want t = 5π/3 = %.12g", res, y, 5*math.Pi/3)
+	}
+	t.Logf("steps %d then %d; second root error %.2g", steps, res.Stats.Steps, res.T-5*math.Pi/3)
+	if steps > 10 {
+		t.Errorf("%d steps to π/3: the root is not inside a long step", steps)
 	}
 }

@@ -77,3 +77,9 @@ type knee struct{ eps float64 }
 
 func (knee) Dim() int                         { return 1 }
 func (k knee) RHS(t float64, y, dy []float64) { dy[0] = ((1-t)*y[0] - y[0]*y[0]) / k.eps }
+
+// expSin: y' = y·cos t, exact y = y(0)·exp(sin t).
+type expSin struct{}
+
+func (expSin) Dim() int                       { return 1 }
+func (expSin) RHS(t float64, y, dy []float64) { dy[0] = y[0] * math.Cos(t) }
