@@ -86,7 +86,7 @@ list'). Without --scenario, a shipped model runs its shipped scenario (models/sc
 	f.StringVar(&o.format, "format", "csv", "trajectory format: csv or parquet")
 	f.Float64Var(&o.rtol, "rtol", 1e-6, "relative tolerance")
 	f.Float64Var(&o.atol, "atol", 1e-9, "absolute tolerance")
-	f.StringVar(&o.solver, "solver", "auto", "ODE solver: auto, dopri5 or rosenbrock")
+	f.StringVar(&o.solver, "solver", "auto", "ODE solver: auto, dopri5, dop853 or rosenbrock")
 	f.Uint64Var(&o.seed, "seed", 1, "run seed (recorded; the deterministic model does not draw random numbers)")
 	f.StringVar(&o.progress, "progress", "auto", "progress bar: auto (only when stderr is a terminal), always or never")
 	return cmd
@@ -146,10 +146,12 @@ func parseSolver(s string) (ode.Method, error) {
 		return ode.Auto, nil
 	case "dopri5":
 		return ode.DOPRI5, nil
+	case "dop853":
+		return ode.DOP853, nil
 	case "rosenbrock", "rodas4":
 		return ode.Rodas4, nil
 	}
-	return 0, fmt.Errorf("--solver: want auto, dopri5 or rosenbrock, got %q", s)
+	return 0, fmt.Errorf("--solver: want auto, dopri5, dop853 or rosenbrock, got %q", s)
 }
 
 type setting struct {
