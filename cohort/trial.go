@@ -27,6 +27,10 @@ type TrialSpec struct {
 	Analysis      []Analysis                `yaml:"analysis"`
 	Power         *Power                    `yaml:"power"`
 	Alpha         float64                   `yaml:"alpha"`
+	// MeasuredBy names, per endpoint of a model variable, the measurement
+	// whose readings compute it (default: the first measurement of that
+	// variable taken at the needed times). See LatentPrefix.
+	MeasuredBy map[string]string `yaml:"measured_by"`
 }
 
 // Arm is a trial arm: the named interventions its subjects receive.
@@ -87,6 +91,9 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 	sum := sha256sum(data)
 	s.Hash = sum
 	if err := s.validate(); err != nil {
+		return nil, err
+	}
+	if err := augmentTrialSpec(t); err != nil {
 		return nil, err
 	}
 	if t.Alpha == 0 {
@@ -180,6 +187,7 @@ type TrialPlan struct {
 	Trial     *TrialSpec
 	Schedules []*sim.Schedule // per arm
 	armIdx    map[string]int
+	measured  []measuredEndpoint // per spec endpoint (not the latent copies)
 }
 
 // CompileTrial compiles the trial against its model: each arm's
@@ -190,6 +198,9 @@ func CompileTrial(t *TrialSpec) (*TrialPlan, error) {
 		return nil, err
 	}
 	tp := &TrialPlan{Plan: p, Trial: t, armIdx: map[string]int{}}
+	if err := tp.planMeasured(); err != nil {
+		return nil, err
+	}
 	for i, a := range t.Arms {
 		tp.armIdx[a.Name] = i
 		doc := map[string]any{"start": p.Scenario.Start, "duration": p.Scenario.End - p.Scenario.Start}
@@ -281,6 +292,7 @@ func (tp *TrialPlan) Runner(alloc []int, base int) func(ctx context.Context, sys
 		s, err := tp.Simulate(ctx, sys, i, tp.Schedules[a], nil)
 		if s != nil {
 			s.Arm = a
+			tp.measure(s)
 		}
 		return s, err
 	}
@@ -438,6 +450,7 @@ func (tp *TrialPlan) PowerCurve(ctx context.Context, workers int, progress func(
 					continue
 				}
 				s.Arm = a
+				tp.measure(s)
 				subs[k] = s
 				done <- 1
 			}

@@ -1,9 +1,10 @@
 #!/bin/sh
 # Probiotic eczema effect size and power with the *measured* SCORAD (instrument noise SD 3), for
 # examples/trial-probiotic-eczema.yaml (host-models.md §3.7, §8.11; Huang 2017 pooled SCORAD -3.07,
-# 95% CI -6.12 to -0.03). `holobiont trial` endpoints are latent model values (no instrument noise), so
-# this script simulates the trial population as two cohorts (placebo, probiotic 1e9 CFU/day for 56 d;
-# parameters and burn-in as in the trial example), then
+# 95% CI -6.12 to -0.03). An independent check of `holobiont trial`'s power curve (which computes the
+# same measured endpoints inside the trial): this script simulates the trial population as plain
+# cohorts (placebo, probiotic 1e9 CFU/day for 56 d; parameters and burn-in as in the trial example),
+# reads the measured SCORAD from measurements.csv and does its own ANCOVA in Python:
 #   1. the paired model effect: the same subjects (same seed) with and without the probiotic;
 #   2. power at N total subjects in the trial's 3 arms (N/3 per arm) by drawing R replicate trials from
 #      independent pools (placebo pool seed 101, probiotic pool seed 202) and testing the probiotic arm

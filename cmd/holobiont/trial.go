@@ -31,16 +31,37 @@ syntax: probiotic, antibiotic, emollient, stress, diet), arms that reference
 them (placebo = an arm with none), and seeded stratified permuted-block
 randomisation over categorical covariates.
 
+Every endpoint is computed from what the trial measures, never from the
+noise-free model: an endpoint of a model variable (host.eczema_severity,
+host.wellbeing, ...) uses the readings of the spec's measurement of that
+variable, on the instrument's scale with its noise (scorad, easi, pss10,
+cortisol, ... or a custom variable with noise_sd; measured_by: {ENDPOINT:
+MEASUREMENT} picks one); shannon(SITE) and rel(SITE.MEMBER) use the read
+counts of the SITE sample at the sampled depth (the trial sequences SITE at
+the times the endpoint needs). A baseline endpoint and the baseline of a
+change share one reading. Readings come from streams keyed by (seed,
+subject, purpose), so outputs are identical for any --workers or --shard.
+subjects.csv also holds latent_NAME for every endpoint NAME: the same
+summary of the noise-free model value (ground truth; analyses and the
+power study may name it, but a real trial could not).
+
 For each analysis (endpoint, control arm, treatment arm) it reports the
 difference in means with a Welch 95% CI and p, ANCOVA on a baseline
 endpoint, and responder rates (below/above a threshold) with a Wald CI and
 the two-proportion z test. With a power section it repeats the trial
---replicates times with fresh subjects at every n and reports the fraction
-reaching p < alpha (Wilson 95% CI) as a power curve.
+power.replicates times with fresh subjects at every n, measured the same
+way, and reports the fraction reaching p < alpha (Wilson 95% CI) as a
+power curve (test: welch or ancova on the analysis' baseline).
 
 Writes to --out DIR everything ` + "`holobiont cohort`" + ` writes (with an arm
 column), plus analysis.tsv, power.tsv and report.html; manifest.json last.`,
 		Example: `  holobiont trial examples/trial-probiotic-eczema.yaml --out trial
+  # spec excerpt: SCORAD change measured with the scorad instrument, ANCOVA on measured baseline
+  #   measurements: [{name: scorad, instrument: scorad, times: [0, 56]}]
+  #   endpoints:
+  #     - {name: scorad_baseline, variable: host.eczema_severity, time: 0}
+  #     - {name: scorad_change, variable: host.eczema_severity, stat: change, from: 0, time: 56}
+  #   analysis: [{endpoint: scorad_change, baseline: scorad_baseline, control: placebo, treatment: probiotic}]
   holobiont trial examples/trial-probiotic-eczema.yaml --out trial --no-power
   holobiont trial big-trial.yaml --out part1 --shard 1/4   # then holobiont merge (no analysis)`,
 		Args: cobra.ExactArgs(1),
