@@ -63,7 +63,7 @@ func TestLabStressCortisolD(t *testing.T) {
 // fraction detectable at 6 months must be within 4 binomial SE of 0.30.
 // The 1- and 2-week fractions (published 4/9 and 2/9 for L. reuteri) are
 // logged, not asserted: the default model's wash-out is slower (see
-// BENCHMARKS-cohort.md / the report), and we do not tune it.
+// benchmarks/cohort.md / the report), and we do not tune it.
 func TestProbioticWashout(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")

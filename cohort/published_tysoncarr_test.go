@@ -18,7 +18,7 @@ import (
 //
 // The Cutibacterium–stress correlation (Tyson-Carr 2025) is logged, not
 // asserted: it is an outcome of the model's couplings, measured over 1,000
-// replicate studies by scripts/golden_cohort_tysoncarr.sh (BENCHMARKS-cohort.md).
+// replicate studies by scripts/golden_cohort_tysoncarr.sh (benchmarks/cohort.md).
 func TestTysonCarrPerceivedStress(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")

@@ -9,7 +9,7 @@ import (
 )
 
 // TestCalibProbioticLinearWashout checks the calibrated probiotic strain
-// (k_pro, dose 3e-7 rel/day: Smith 2011, see BENCHMARKS-cohort.md) against
+// (k_pro, dose 3e-7 rel/day: Smith 2011, see benchmarks/cohort.md) against
 // the analytic solution of its linear regime: while dosed at d,
 // P(t) = d/k (1 − e^(−k t)); after the last dose at T, P(T) e^(−k (t − T)).
 // The strain's self-limitation (100/day/rel) perturbs the rate by 100·P/k

@@ -22,7 +22,7 @@ func cpuTime() float64 {
 // clindamycin as a schedule segment) for 60 days at rtol 1e-6, atol 1e-9,
 // with outputs every day, one op = 9 mouse-solves. It reports the time per
 // mouse-solve and the maximum error against scipy DOP853 (rtol 1e-12) at the
-// daily outputs (compare with scripts/cvode, see BENCHMARKS-ode.md).
+// daily outputs (compare with scripts/cvode, see benchmarks/ode.md).
 func BenchmarkStein2013(b *testing.B) {
 	benchStein(b, 1e-6, 1e-9, []steinBench{
 		{"dopri5", DOPRI5, false},

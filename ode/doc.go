@@ -32,7 +32,7 @@
 //     with partial pivoting; no allocation happens per step.
 //   - [Auto] (the default): starts with an explicit method and switches by
 //     this rule. The explicit method is DOP853 when rtol <= 1e-10 and DOPRI5
-//     otherwise. (Measured on the Stein 2013 benchmark, BENCHMARKS-ode.md: at
+//     otherwise. (Measured on the Stein 2013 benchmark, benchmarks/ode.md: at
 //     rtol 1e-10 DOP853 takes 2.5× less CPU time than DOPRI5, with a larger
 //     error, 1.4e-8 against 8.5e-10, yet 6× smaller than DOPRI5's at rtol
 //     1e-8 for the same CPU time; at rtol 1e-8 and 1e-9 it is 1.6–2× faster

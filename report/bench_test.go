@@ -46,7 +46,7 @@ func BenchmarkLineChart50x2000(b *testing.B) {
 }
 
 // BenchmarkGonumPlot50x2000 renders the same chart with gonum/plot's SVG
-// back end, as the peer for BENCHMARKS-report.md.
+// back end, as the peer for benchmarks/report.md.
 func BenchmarkGonumPlot50x2000(b *testing.B) {
 	ss := benchSeries()
 	b.ReportAllocs()

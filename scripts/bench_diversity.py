@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Peer timings for BENCHMARKS-diversity.md (run by scripts/bench_diversity.sh).
+"""Peer timings for benchmarks/diversity.md (run by scripts/bench_diversity.sh).
 
     /usr/bin/python3 scripts/bench_diversity.py TABLE.biom.json TREE.nwk METRIC[,METRIC...]
 

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Side-by-side diversity benchmarks for BENCHMARKS-diversity.md.
+# Side-by-side diversity benchmarks for benchmarks/diversity.md.
 #
 #   scripts/bench_diversity.sh [N ...]        (default: 1000 2000)
 #

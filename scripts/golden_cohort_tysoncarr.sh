@@ -8,7 +8,7 @@
 # replicates and the fraction of replicates with p < 0.05 (and with r < 0).
 #   nice sh scripts/golden_cohort_tysoncarr.sh [R] [holobiont binary]
 # SPEC=other.yaml runs a variant of the spec (e.g. a coupling switched off
-# with a `fixed` parameter) for the mechanism breakdown in BENCHMARKS-cohort.md.
+# with a `fixed` parameter) for the mechanism breakdown in benchmarks/cohort.md.
 set -eu
 R=${1:-1000}
 HB=${2:-holobiont}

@@ -70,7 +70,7 @@ P("k_ST", 0.16666666666666666, "1/uM", ISLAM, "Q", "butyrate -> Treg: +0.03 Treg
 P("mu_T", 0.064, "1/day", ISLAM, "Q", "Treg turnover")
 P("k_proT", 0.06, "dimensionless", HUANG + "; " + ISLAM, "S",
   "probiotic strain -> Treg induction: at the typical dosing level (strain = P_T50) Treg rises by 0.03, the size of the Q-anchored butyrate effect (Islam & Ford Versypt). "
-  "Checked against Huang 2017 (pooled SCORAD -3.07, 95% CI -6.12 to -0.03): gives -0.6 SCORAD in subjects with stable eczema (-1.2 with disease still progressing), inside the CI; the point estimate is out of reach of this path (ceiling ~-2.9 at Treg +75%); see BENCHMARKS-cohort.md")
+  "Checked against Huang 2017 (pooled SCORAD -3.07, 95% CI -6.12 to -0.03): gives -0.6 SCORAD in subjects with stable eczema (-1.2 with disease still progressing), inside the CI; the point estimate is out of reach of this path (ceiling ~-2.9 at Treg +75%); see benchmarks/cohort.md")
 # ---- gut ----
 P("butyrate0", 0.18, "uM", ISLAM, "Q", "baseline luminal butyrate in model units (Islam & Ford Versypt input scale)")
 P("phi_fibre", 1.0, "dimensionless", "Cummings 1986; Makki 2018 Cell Host Microbe 23:705", "S", "fibre -> growth of butyrate producers and Bifidobacterium")

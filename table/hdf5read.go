@@ -26,7 +26,7 @@ import (
 // library into a *ParseError naming the file. Before hdf5.Open, local heaps
 // and fractal-heap headers anywhere in the file are checked the same way
 // (the library allocates their declared sizes while loading groups). What
-// remains is listed in BENCHMARKS-formats.md, "Corrupted BIOM 2.1 HDF5".
+// remains is listed in benchmarks/formats.md, "Corrupted BIOM 2.1 HDF5".
 func ReadHDF5(file string) (*Table, error) {
 	return readHDF5(file, 0)
 }

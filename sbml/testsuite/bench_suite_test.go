@@ -21,7 +21,7 @@ import (
 
 // This file times holobiont's per-case solve on SBML Test Suite cases for
 // the side-by-side comparison with SUNDIALS CVODE in
-// scripts/sbml_suite_cvode.py --compare (see BENCHMARKS-sbml-suite.md).
+// scripts/sbml_suite_cvode.py --compare (see benchmarks/sbml-suite.md).
 //
 // A solve is what Simulate does after system.Compile: sim.Run from 0 to the
 // last output time through every output time, recording the states, then

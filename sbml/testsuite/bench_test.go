@@ -75,7 +75,7 @@ func solveNetworkTol(tb testing.TB, s *system.System, method ode.Method, rtol, a
 
 // TestNetwork40Accuracy: at rtol 1e-6, atol 1e-9 every species at t = 100
 // is within 10 × (atol + rtol·|ref|) of CVODE's tight reference (CVODE
-// itself reaches 1.2 × at these tolerances, see BENCHMARKS-sbml.md).
+// itself reaches 1.2 × at these tolerances, see benchmarks/sbml.md).
 func TestNetwork40Accuracy(t *testing.T) {
 	s, ref := network40(t)
 	for _, m := range []ode.Method{ode.Auto, ode.Rodas4} {

@@ -1,5 +1,5 @@
 // Command golden_formats_bigtable generates a large random count table for
-// the load-time / peak-memory measurement in BENCHMARKS-formats.md (the file
+// the load-time / peak-memory measurement in benchmarks/formats.md (the file
 // is never committed). Default: 100,000 samples × 50,000 features at 0.5%
 // fill (25 million non-zeros), written as BIOM 2.1 HDF5 and/or sparse BIOM
 // 1.0 JSON.
