@@ -93,43 +93,17 @@ func (s *Solver) d8Step(t float64, y []float64, h float64, reject bool) (bool, f
 		}
 	}
 	const expo1 = 1.0/8 - d8Beta*0.2
-	lerr := math.Log(math.Max(err, 1e-300))
-	fac11 := math.Exp(expo1 * lerr)
-	if err <= 1 {
-		fac := math.Exp(expo1*lerr - d8Beta*s.fold)
-		fac = math.Max(1/d8FacMax, math.Min(1/d8FacMin, fac/safety))
-		hnew := h / fac
-		s.fold = math.Max(lerr, logErrMin)
-		if reject {
-			hnew = math.Min(hnew, h)
-		}
-		// Hairer's stiffness detection (dop853.f): h·‖k13 − k12‖/‖yn − y12‖.
-		if s.opt.Method == Auto {
-			var stnum, stden float64
-			for i := range y {
-				a := k13[i] - k12[i]
-				b := yn[i] - ys[i]
-				stnum += a * a
-				stden += b * b
-			}
-			if stden > 0 {
-				if h*math.Sqrt(stnum/stden) > d8StiffLm {
-					s.nonN = 0
-					s.stN++
-				} else {
-					s.nonN++
-					if s.nonN == 6 {
-						s.stN = 0
-					}
-				}
-			}
-		}
-		if s.anyNN && s.clipNonNeg() {
-			s.rhs(t+h, yn, k13)
-		}
-		return true, hnew
+	accept, hnew := s.control(err, h, reject, expo1, d8Beta, d8FacMin, d8FacMax)
+	if !accept {
+		return false, hnew
 	}
-	return false, h / math.Min(1/d8FacMin, fac11/safety)
+	if s.opt.Method == Auto {
+		s.stiffnessTest(h, k13, k12, yn, ys, d8StiffLm)
+	}
+	if s.anyNN && s.clipNonNeg() {
+		s.rhs(t+h, yn, k13)
+	}
+	return true, hnew
 }
 
 // d8Dense fills s.d8rc for the last accepted DOP853 step (three extra RHS

@@ -95,44 +95,17 @@ func (s *Solver) dopriStep(t float64, y []float64, h float64, reject bool) (bool
 		}
 	}
 	const expo1 = 0.2 - dpBeta*0.75
-	lerr := math.Log(math.Max(err, 1e-300))
-	fac11 := math.Exp(expo1 * lerr)
-	if err <= 1 {
-		// PI controller: fac = err^expo1 / errold^β, errold kept as a logarithm.
-		fac := math.Exp(expo1*lerr - dpBeta*s.fold)
-		fac = math.Max(1/dpFacMax, math.Min(1/dpFacMin, fac/safety))
-		hnew := h / fac
-		s.fold = math.Max(lerr, logErrMin)
-		if reject {
-			hnew = math.Min(hnew, h)
-		}
-		// Hairer's stiffness detection.
-		if s.opt.Method == Auto {
-			var stnum, stden float64
-			for i := range y {
-				a := k7[i] - k6[i]
-				b := yn[i] - ys[i]
-				stnum += a * a
-				stden += b * b
-			}
-			if stden > 0 {
-				if h*math.Sqrt(stnum/stden) > stiffLimit {
-					s.nonN = 0
-					s.stN++
-				} else {
-					s.nonN++
-					if s.nonN == 6 {
-						s.stN = 0
-					}
-				}
-			}
-		}
-		if s.anyNN && s.clipNonNeg() {
-			s.rhs(t+h, yn, k7)
-		}
-		return true, hnew
+	accept, hnew := s.control(err, h, reject, expo1, dpBeta, dpFacMin, dpFacMax)
+	if !accept {
+		return false, hnew
 	}
-	return false, h / math.Min(1/dpFacMin, fac11/safety)
+	if s.opt.Method == Auto {
+		s.stiffnessTest(h, k7, k6, yn, ys, stiffLimit)
+	}
+	if s.anyNN && s.clipNonNeg() {
+		s.rhs(t+h, yn, k7)
+	}
+	return true, hnew
 }
 
 // logErrMin is ln(1e-4), the floor of the remembered error of the PI controller.
@@ -179,4 +152,51 @@ func (s *Solver) noteNaN(vs ...[]float64) {
 	}
 	s.nanIdx = 0
 	s.hitNaN = true
+}
+
+// control is the PI step-size controller shared by the explicit methods
+// (Hairer's DOPRI5/DOP853 form): for an accepted step (err ≤ 1) it returns
+// the next step h/fac with fac = err^expo1 / errold^beta clamped to
+// [1/facMax, 1/facMin] and remembers err; for a rejected step it returns the
+// shrunken retry step. errold is kept as a logarithm in s.fold.
+func (s *Solver) control(err, h float64, reject bool, expo1, beta, facMin, facMax float64) (accept bool, hnew float64) {
+	lerr := math.Log(math.Max(err, 1e-300))
+	if err > 1 {
+		fac11 := math.Exp(expo1 * lerr)
+		return false, h / math.Min(1/facMin, fac11/safety)
+	}
+	fac := math.Exp(expo1*lerr - beta*s.fold)
+	fac = math.Max(1/facMax, math.Min(1/facMin, fac/safety))
+	hnew = h / fac
+	s.fold = math.Max(lerr, logErrMin)
+	if reject {
+		hnew = math.Min(hnew, h)
+	}
+	return true, hnew
+}
+
+// stiffnessTest is Hairer's stiffness detection for the explicit methods:
+// h·‖kLast − kPrev‖/‖yn − ys‖ estimates h·|λ| of the dominant eigenvalue from
+// the last two stages evaluated at the same time; above limit the step counts
+// as stiff (s.stN), and six non-stiff steps in a row reset the count.
+func (s *Solver) stiffnessTest(h float64, kLast, kPrev, yn, ys []float64, limit float64) {
+	var stnum, stden float64
+	for i := range yn {
+		a := kLast[i] - kPrev[i]
+		b := yn[i] - ys[i]
+		stnum += a * a
+		stden += b * b
+	}
+	if stden <= 0 {
+		return
+	}
+	if h*math.Sqrt(stnum/stden) > limit {
+		s.nonN = 0
+		s.stN++
+		return
+	}
+	s.nonN++
+	if s.nonN == 6 {
+		s.stN = 0
+	}
 }
