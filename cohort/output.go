@@ -2,6 +2,7 @@ package cohort
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/csv"
@@ -35,6 +36,17 @@ const (
 	FileTruthAbundance  = "truth-abundance.csv"
 	FileTruth           = "truth-trajectories.csv"
 	FileManifest        = "manifest.json"
+	// MDSINE (Bucci et al. 2016) input set, shaped as its published data
+	// (e.g. the diet study's counts.txt, metadata.txt, biomass.txt) and
+	// readable with table.ReadMDSINE(DIR/mdsine). subjectID is the subject's
+	// number (S000007 → 7); intv is the trial arm's index in the spec (0 for
+	// a cohort); perturbID 0 and exptblock 1 (no perturbation windows are
+	// recorded); isIncluded 0 marks samples of failed subjects.
+	DirMDSINE          = "mdsine"
+	FileMDSINECounts   = "mdsine/counts.txt"   // "#OTU ID" header, taxa × samples, no taxonomy column
+	FileMDSINEMetadata = "mdsine/metadata.txt" // sampleID isIncluded subjectID measurementID perturbID exptblock intv
+	FileMDSINETaxonomy = "mdsine/taxonomy.tsv" // Feature ID, Taxon (QIIME 2 style, "; "-joined)
+	FileMDSINEBiomass  = "mdsine/biomass.txt"  // qPCR replicates mass1.., rows in metadata order
 )
 
 // Manifest is written last, atomically, by a complete run or merge.
@@ -182,46 +194,9 @@ func sampleID(i int, site string, t float64) string {
 // into out, manifest last. It refuses directories of different specs and
 // reports missing chunks.
 func Assemble(ctx context.Context, dirs []string, out string) error {
-	if len(dirs) == 0 {
-		return fmt.Errorf("merge: no directories")
-	}
-	lay, lb, err := readLayout(dirs[0])
+	lay, lb, paths, err := shardChunks(dirs)
 	if err != nil {
 		return err
-	}
-	for _, d := range dirs[1:] {
-		l2, b2, err := readLayout(d)
-		if err != nil {
-			return err
-		}
-		if l2.SpecHash != lay.SpecHash || string(b2) != string(lb) {
-			return fmt.Errorf("merge: %s and %s come from different specs (spec hash %.12s vs %.12s)", dirs[0], d, lay.SpecHash, l2.SpecHash)
-		}
-	}
-	for _, d := range dirs {
-		if b, err := os.ReadFile(filepath.Join(d, "shard.json")); err == nil {
-			var sm ShardManifest
-			if err := json.Unmarshal(b, &sm); err != nil || sm.SpecHash != lay.SpecHash {
-				return fmt.Errorf("merge: %s/shard.json: shard of a different spec", d)
-			}
-		}
-	}
-	nch := lay.NumChunks()
-	paths := make([]string, nch)
-	var missing []string
-	for k := 0; k < nch; k++ {
-		for _, d := range dirs {
-			if _, err := os.Stat(chunkPath(d, k)); err == nil {
-				paths[k] = chunkPath(d, k)
-				break
-			}
-		}
-		if paths[k] == "" {
-			missing = append(missing, fmt.Sprint(k))
-		}
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("merge: chunks %s of %d are missing (a shard not run or not finished?)", strings.Join(missing, ", "), nch)
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
@@ -241,6 +216,53 @@ func Assemble(ctx context.Context, dirs []string, out string) error {
 		}
 	}
 	return writeOutputs(ctx, lay, paths, out)
+}
+
+// shardChunks checks that the run directories dirs hold one spec and
+// returns its layout (parsed and as stored) and the path of every chunk.
+func shardChunks(dirs []string) (*Layout, []byte, []string, error) {
+	if len(dirs) == 0 {
+		return nil, nil, nil, fmt.Errorf("merge: no directories")
+	}
+	lay, lb, err := readLayout(dirs[0])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	for _, d := range dirs[1:] {
+		l2, b2, err := readLayout(d)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if l2.SpecHash != lay.SpecHash || string(b2) != string(lb) {
+			return nil, nil, nil, fmt.Errorf("merge: %s and %s come from different specs (spec hash %.12s vs %.12s)", dirs[0], d, lay.SpecHash, l2.SpecHash)
+		}
+	}
+	for _, d := range dirs {
+		if b, err := os.ReadFile(filepath.Join(d, "shard.json")); err == nil {
+			var sm ShardManifest
+			if err := json.Unmarshal(b, &sm); err != nil || sm.SpecHash != lay.SpecHash {
+				return nil, nil, nil, fmt.Errorf("merge: %s/shard.json: shard of a different spec", d)
+			}
+		}
+	}
+	nch := lay.NumChunks()
+	paths := make([]string, nch)
+	var missing []string
+	for k := 0; k < nch; k++ {
+		for _, d := range dirs {
+			if _, err := os.Stat(chunkPath(d, k)); err == nil {
+				paths[k] = chunkPath(d, k)
+				break
+			}
+		}
+		if paths[k] == "" {
+			missing = append(missing, fmt.Sprint(k))
+		}
+	}
+	if len(missing) > 0 {
+		return nil, nil, nil, fmt.Errorf("merge: chunks %s of %d are missing (a shard not run or not finished?)", strings.Join(missing, ", "), nch)
+	}
+	return lay, lb, paths, nil
 }
 
 func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) (err error) {
@@ -336,6 +358,33 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 	defer mdF.Abort()
 	mdW := bufio.NewWriterSize(mdF, 1<<16)
 	mdW.WriteString("sample-id\t" + strings.Join(mdCols, "\t") + "\n#q2:types\t" + strings.Join(mdTypes, "\t") + "\n")
+	// MDSINE metadata and biomass are streamed in sample order too.
+	if err := os.MkdirAll(filepath.Join(out, DirMDSINE), 0o755); err != nil {
+		return err
+	}
+	msF, err := safefile.Create(filepath.Join(out, FileMDSINEMetadata))
+	if err != nil {
+		return err
+	}
+	defer msF.Abort()
+	msW := bufio.NewWriterSize(msF, 1<<16)
+	msW.WriteString(strings.Join(table.MDSINEMetadataColumns(), "\t") + "\n")
+	var bmF *safefile.File
+	var bmW *bufio.Writer
+	if nq > 0 {
+		if bmF, err = safefile.Create(filepath.Join(out, FileMDSINEBiomass)); err != nil {
+			return err
+		}
+		defer bmF.Abort()
+		bmW = bufio.NewWriterSize(bmF, 1<<16)
+		for r := 0; r < nq; r++ {
+			if r > 0 {
+				bmW.WriteByte('\t')
+			}
+			fmt.Fprintf(bmW, "mass%d", r+1)
+		}
+		bmW.WriteByte('\n')
+	}
 	failed := 0
 	var vals []any
 	type kv struct {
@@ -440,6 +489,24 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 					}
 				}
 				mdW.WriteString(id + "\t" + strings.Join(row, "\t") + "\n")
+				// MDSINE (see FileMDSINEMetadata).
+				incl := "1"
+				if s.Err != "" {
+					incl = "0"
+				}
+				fmt.Fprintf(msW, "%s\t%s\t%d\t%s\t0\t1\t%d\n", id, incl, s.Index+1, formatFloat(t), s.Arm)
+				if bmW != nil {
+					if len(smp.QPCR) != nq {
+						return fmt.Errorf("%s: sample %s has %d qPCR replicates, want %d", path, id, len(smp.QPCR), nq)
+					}
+					for r, q := range smp.QPCR {
+						if r > 0 {
+							bmW.WriteByte('\t')
+						}
+						bmW.WriteString(fmtNum(q))
+					}
+					bmW.WriteByte('\n')
+				}
 			}
 			if truth != nil {
 				for ti, t := range lay.TruthTimes {
@@ -457,6 +524,20 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 	}
 	if err := mdF.Commit(); err != nil {
 		return err
+	}
+	if err := msW.Flush(); err != nil {
+		return err
+	}
+	if err := msF.Commit(); err != nil {
+		return err
+	}
+	if bmW != nil {
+		if err := bmW.Flush(); err != nil {
+			return err
+		}
+		if err := bmF.Commit(); err != nil {
+			return err
+		}
 	}
 	for _, s := range sinks {
 		if err := s.commit(); err != nil {
@@ -490,7 +571,34 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 	if err := table.WriteHDF5(filepath.Join(out, FileBIOM), tab, table.HDF5Options{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch}); err != nil {
 		return err
 	}
-	names := []string{FileSubjects, FileSubjectsParquet, FileSamples, FileSamplesParquet, FileMeasurements, FileMetadata, FileBIOM, FileBIOMJSON, FileTruthAbundance}
+	if err := writeWith(filepath.Join(out, FileMDSINECounts), func(w io.Writer) error {
+		plain := *tab
+		plain.Taxonomy = nil // MDSINE's counts.txt has sample columns only
+		return table.WriteTSV(&skipLine{w: w}, &plain)
+	}); err != nil {
+		return err
+	}
+	if err := writeWith(filepath.Join(out, FileMDSINETaxonomy), func(w io.Writer) error {
+		if _, err := io.WriteString(w, "Feature ID\tTaxon\n"); err != nil {
+			return err
+		}
+		for j, id := range tab.FeatureIDs {
+			var lin []string
+			if j < len(tab.Taxonomy) {
+				lin = tab.Taxonomy[j]
+			}
+			if _, err := io.WriteString(w, id+"\t"+strings.Join(lin, "; ")+"\n"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	names := []string{FileSubjects, FileSubjectsParquet, FileSamples, FileSamplesParquet, FileMeasurements, FileMetadata, FileBIOM, FileBIOMJSON, FileTruthAbundance, FileMDSINECounts, FileMDSINEMetadata, FileMDSINETaxonomy}
+	if bmF != nil {
+		names = append(names, FileMDSINEBiomass)
+	}
 	if truth != nil {
 		names = append(names, FileTruth)
 	}
@@ -503,6 +611,29 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 	}
 	mb, _ := json.MarshalIndent(&Manifest{SpecHash: lay.SpecHash, Name: lay.Name, N: lay.N, Seed: lay.Seed, Failed: failed, Files: files}, "", " ")
 	return safefile.WriteFile(filepath.Join(out, FileManifest), append(mb, '\n'))
+}
+
+// skipLine drops the first line written through it (WriteTSV's
+// "# Constructed from biom file" comment, absent from MDSINE's files).
+type skipLine struct {
+	w    io.Writer
+	done bool
+}
+
+func (s *skipLine) Write(p []byte) (int, error) {
+	n := len(p)
+	if !s.done {
+		i := bytes.IndexByte(p, '\n')
+		if i < 0 {
+			return n, nil
+		}
+		s.done = true
+		p = p[i+1:]
+	}
+	if _, err := s.w.Write(p); err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 // nearest returns the value measured at the time closest to t (earlier on ties).

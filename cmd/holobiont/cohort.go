@@ -36,6 +36,8 @@ directory is not a complete result):
   counts.biom, counts.json.biom  BIOM 2.1 (HDF5) and 1.0 (JSON) read counts
   sample-metadata.tsv         QIIME 2 metadata: subject, body-site, time,
                               covariates, measurements at the sample's time
+  mdsine/                     the counts, metadata and qPCR biomass as MDSINE
+                              TSV (counts.txt, metadata.txt, biomass.txt)
   truth-abundance.csv         true relative abundance behind every count
   truth-trajectories.csv      trajectories of the spec's truth variables
 

@@ -63,7 +63,8 @@ column), plus analysis.tsv, power.tsv and report.html; manifest.json last.`,
   #     - {name: scorad_change, variable: host.eczema_severity, stat: change, from: 0, time: 56}
   #   analysis: [{endpoint: scorad_change, baseline: scorad_baseline, control: placebo, treatment: probiotic}]
   holobiont trial examples/trial-probiotic-eczema.yaml --out trial --no-power
-  holobiont trial big-trial.yaml --out part1 --shard 1/4   # then holobiont merge (no analysis)`,
+  holobiont trial big-trial.yaml --out part1 --shard 1/4
+  holobiont merge part0 part1 part2 part3 --spec big-trial.yaml --out big   # analysis as if unsharded`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
@@ -90,7 +91,7 @@ column), plus analysis.tsv, power.tsv and report.html; manifest.json last.`,
 	}
 	cmd.Flags().StringVar(&out, "out", "", "output directory (required)")
 	cmd.Flags().IntVar(&workers, "workers", 0, "parallel subjects (0 = all cores)")
-	cmd.Flags().StringVar(&shard, "shard", "", "run part i/N (0-based) of the trial's subjects (analysis needs the merged run)")
+	cmd.Flags().StringVar(&shard, "shard", "", "run part i/N (0-based) of the trial's subjects (holobiont merge --spec runs the analysis)")
 	cmd.Flags().StringVar(&progress, "progress", "auto", "progress bar: auto (on terminals), always, never")
 	cmd.Flags().BoolVar(&noPower, "no-power", false, "skip the power study")
 	return cmd
