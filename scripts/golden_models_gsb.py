@@ -139,14 +139,18 @@ P("a_Cu", 0.0, "1/day", TYSON, "S", "Cutibacterium -> wellbeing: associational o
 
 # skin taxa: id -> (taxon, rate param, niche dict, topical kill param)
 TAXA = [
-    ("Cutibacterium", "Cutibacterium acnes", "r_Cu", {"sebum": {"half": 0.5, "hill": 4, "floor": 0.4}}, "delta_topical_comm"),
+    # Cutibacterium's sebum half-point 0.25 sits below the axilla's sebum (0.3): the moist axilla keeps
+    # Cutibacterium as a regular minority member (~23% of the axilla community at baseline, <1% in ~1 in 6 cohort subjects; Grice 2009, Byrd 2018; P. avidum in
+    # moist sites, McGinley 1978), while face and scalp stay Cutibacterium-dominant and least diverse (host-models.md
+    # section 4). With half 0.5 the axilla held ~5e-6 Cutibacterium, unlike real axillae.
+    ("Cutibacterium", "Cutibacterium acnes", "r_Cu", {"sebum": {"half": 0.25, "hill": 4, "floor": 0.4}}, "delta_topical_comm"),
     ("S_epidermidis", "Staphylococcus epidermidis", "r_Se", {"moisture": {"optimum": 0.8, "width": 0.2, "floor": 0.4}}, "delta_topical_comm"),
     ("S_aureus", "Staphylococcus aureus", None, {}, "delta_topical_Sa"),
     ("Corynebacterium", "Corynebacterium", "r_Co", {"moisture": {"half": 0.6, "hill": 4, "floor": 0.4}}, "delta_topical_comm"),
     ("Malassezia", "Malassezia", "r_Ma", {"sebum": {"half": 0.3, "hill": 2, "floor": 0.4}}, None),
     ("dry_mix", "dry-site mix (beta-Proteobacteria, Flavobacteriales)", "r_Dm", {"sebum": {"half": 0.05, "hill": -2, "floor": 0.4}}, "delta_topical_comm"),
 ]
-NICHE_CITE = {"Cutibacterium": GRICE + "; McGinley 1978", "S_epidermidis": GRICE, "Corynebacterium": GRICE,
+NICHE_CITE = {"Cutibacterium": GRICE + "; McGinley 1978 AEM 35:62 (P. acnes on sebum-rich, P. avidum on moist sites)", "S_epidermidis": GRICE, "Corynebacterium": GRICE,
               "Malassezia": FINDLEY + "; Jo 2016 JID", "dry_mix": GRICE}
 
 INITIAL = {}
