@@ -78,7 +78,10 @@ type tabSink struct {
 	rowBuf []parquet.Row
 }
 
-func newTabSink(dir, csvName, pqName string, cols []col) (*tabSink, error) {
+// newTabSink creates the sink's files in dir; Parquet's column page buffers
+// go to files in spill (in memory when spill is ""), so a row group's pages
+// do not have to fit in memory.
+func newTabSink(dir, spill, csvName, pqName string, cols []col) (*tabSink, error) {
 	t := &tabSink{cols: cols}
 	var err error
 	if t.csvF, err = safefile.Create(filepath.Join(dir, csvName)); err != nil {
@@ -111,7 +114,11 @@ func newTabSink(dir, csvName, pqName string, cols []col) (*tabSink, error) {
 			t.csvF.Abort()
 			return nil, err
 		}
-		t.pqW = parquet.NewWriter(t.pqF, schema, parquet.CreatedBy("holobiont", "cohort", ""))
+		opts := []parquet.WriterOption{schema, parquet.CreatedBy("holobiont", "cohort", "")}
+		if spill != "" {
+			opts = append(opts, parquet.ColumnPageBuffers(parquet.NewFileBufferPool(spill, "parquet-page-*")))
+		}
+		t.pqW = parquet.NewWriter(t.pqF, opts...)
 	}
 	return t, nil
 }
@@ -291,7 +298,20 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 			}
 		}
 	}()
-	subs, err := newTabSink(out, FileSubjects, FileSubjectsParquet, subCols)
+	// Spill files (Parquet page buffers, the count table's samples) live in
+	// a hidden directory under out, removed on return.
+	// A run killed during assembly leaves its spill behind; drop it.
+	if old, _ := filepath.Glob(filepath.Join(out, ".assemble-spill-*")); len(old) > 0 {
+		for _, o := range old {
+			os.RemoveAll(o)
+		}
+	}
+	spill, err := os.MkdirTemp(out, ".assemble-spill-*")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(spill)
+	subs, err := newTabSink(out, spill, FileSubjects, FileSubjectsParquet, subCols)
 	if err != nil {
 		return err
 	}
@@ -307,30 +327,38 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 	for r := 0; r < nq; r++ {
 		smpCols = append(smpCols, col{fmt.Sprintf("qpcr_%d", r+1), false})
 	}
-	smps, err := newTabSink(out, FileSamples, FileSamplesParquet, smpCols)
+	smps, err := newTabSink(out, spill, FileSamples, FileSamplesParquet, smpCols)
 	if err != nil {
 		return err
 	}
 	sinks = append(sinks, smps)
-	meas, err := newTabSink(out, FileMeasurements, "", []col{{"subject", true}, {"measurement", true}, {"instrument", true}, {"time", false}, {"value", false}, {"latent", false}})
+	meas, err := newTabSink(out, spill, FileMeasurements, "", []col{{"subject", true}, {"measurement", true}, {"instrument", true}, {"time", false}, {"value", false}, {"latent", false}})
 	if err != nil {
 		return err
 	}
 	sinks = append(sinks, meas)
-	truthAb, err := newTabSink(out, FileTruthAbundance, "", []col{{"sample-id", true}, {"taxon", true}, {"relative", false}, {"reads", false}})
+	truthAb, err := newTabSink(out, spill, FileTruthAbundance, "", []col{{"sample-id", true}, {"taxon", true}, {"relative", false}, {"reads", false}})
 	if err != nil {
 		return err
 	}
 	sinks = append(sinks, truthAb)
 	var truth *tabSink
 	if len(lay.Truth) > 0 {
-		if truth, err = newTabSink(out, FileTruth, "", []col{{"subject", true}, {"time", false}, {"variable", true}, {"value", false}}); err != nil {
+		if truth, err = newTabSink(out, spill, FileTruth, "", []col{{"subject", true}, {"time", false}, {"variable", true}, {"value", false}}); err != nil {
 			return err
 		}
 		sinks = append(sinks, truth)
 	}
-	// The count table accumulates (BIOM writers need it whole); metadata is streamed.
-	tab := &table.Table{FeatureIDs: lay.Features, Taxonomy: lay.Taxonomy, Indptr: []int{0}}
+	// The count table is streamed too: samples are spilled to temporary files
+	// under out (removed on return), so memory does not grow with n.
+	sw, err := table.NewStreamWriter(spill, lay.Features, lay.Taxonomy)
+	if err != nil {
+		return err
+	}
+	defer sw.Close()
+	var swIdx []int32
+	var swVal []float64
+	seenID := map[string]bool{}
 	mdCols := []string{"subject", "body-site", "time"}
 	mdTypes := []string{"categorical", "categorical", "numeric"}
 	if len(lay.Arms) > 0 {
@@ -438,9 +466,14 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 					}
 				}
 			}
+			clear(seenID) // ids of different subjects differ in their subject prefix
 			for j, smp := range s.Samples {
 				site, t := lay.Sites[j], lay.Times[j]
 				id := sampleID(s.Index, site, t)
+				if seenID[id] {
+					return fmt.Errorf("%s: duplicate sample id %q", path, id)
+				}
+				seenID[id] = true
 				reads := 0
 				for _, c := range smp.Counts {
 					reads += int(c)
@@ -464,12 +497,14 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 					}
 				}
 				sort.Slice(ents, func(a, b int) bool { return ents[a].f < ents[b].f })
+				swIdx, swVal = swIdx[:0], swVal[:0]
 				for _, e := range ents {
-					tab.Indices = append(tab.Indices, e.f)
-					tab.Data = append(tab.Data, e.v)
+					swIdx = append(swIdx, e.f)
+					swVal = append(swVal, e.v)
 				}
-				tab.SampleIDs = append(tab.SampleIDs, id)
-				tab.Indptr = append(tab.Indptr, len(tab.Data))
+				if err := sw.Add(id, swIdx, swVal); err != nil {
+					return fmt.Errorf("%s: %w", path, err)
+				}
 				row := []string{sid, site, formatFloat(t)}
 				if len(lay.Arms) > 0 {
 					row = append(row, arm)
@@ -564,17 +599,16 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 	sinks = nil
 	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
 	if err := writeWith(filepath.Join(out, FileBIOMJSON), func(w io.Writer) error {
-		return table.WriteBIOMJSON(w, tab, table.JSONOptions{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch})
+		return sw.WriteBIOMJSON(w, table.JSONOptions{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch})
 	}); err != nil {
 		return err
 	}
-	if err := table.WriteHDF5(filepath.Join(out, FileBIOM), tab, table.HDF5Options{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch}); err != nil {
+	if err := sw.WriteHDF5(filepath.Join(out, FileBIOM), table.HDF5Options{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch}); err != nil {
 		return err
 	}
 	if err := writeWith(filepath.Join(out, FileMDSINECounts), func(w io.Writer) error {
-		plain := *tab
-		plain.Taxonomy = nil // MDSINE's counts.txt has sample columns only
-		return table.WriteTSV(&skipLine{w: w}, &plain)
+		// MDSINE's counts.txt has sample columns only (no taxonomy).
+		return sw.WriteTSV(&skipLine{w: w}, false)
 	}); err != nil {
 		return err
 	}
@@ -582,10 +616,10 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 		if _, err := io.WriteString(w, "Feature ID\tTaxon\n"); err != nil {
 			return err
 		}
-		for j, id := range tab.FeatureIDs {
+		for j, id := range lay.Features {
 			var lin []string
-			if j < len(tab.Taxonomy) {
-				lin = tab.Taxonomy[j]
+			if j < len(lay.Taxonomy) {
+				lin = lay.Taxonomy[j]
 			}
 			if _, err := io.WriteString(w, id+"\t"+strings.Join(lin, "; ")+"\n"); err != nil {
 				return err

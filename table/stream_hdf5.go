@@ -1,0 +1,294 @@
+package table
+
+import (
+	"bufio"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// WriteHDF5 writes the table as WriteHDF5 does (same bytes), reading the
+// samples back from the spill files.
+func (s *StreamWriter) WriteHDF5(path string, opt HDF5Options) (err error) {
+	if err := s.transpose(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if s.nnz > 1<<31-1 {
+		return fmt.Errorf("write %s: %d non-zeros exceed BIOM's int32 indptr", path, s.nnz)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".partial-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err := s.writeHDF5(tmp, opt); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
+func (s *StreamWriter) writeHDF5(f *os.File, opt HDF5Options) error {
+	if opt.ID == "" {
+		opt.ID = "No Table ID"
+	}
+	if opt.GeneratedBy == "" {
+		opt.GeneratedBy = "holobiont"
+	}
+	if opt.Now.IsZero() {
+		opt.Now = time.Now()
+	}
+	w := newH5Writer(f)
+	ns, nf, nnz := s.ns, len(s.features), s.nnz
+	level := opt.GZIPLevel
+	if level == 0 {
+		level = 4
+	}
+	level = min(level, 9)
+	var rerr error
+	open := func(sp *spill) *binReader {
+		r, err := s.open(sp)
+		if err != nil && rerr == nil {
+			rerr = err
+		}
+		if r == nil {
+			r = &binReader{err: err}
+		}
+		return r
+	}
+	check := func(r *binReader) {
+		if r.err != nil && rerr == nil {
+			rerr = fmt.Errorf("reading spill: %w", r.err)
+		}
+	}
+	// Sequential sources: at(k) is called for k = 0, 1, ... in order by
+	// both the chunked and the contiguous writers.
+	f64 := func(sp *spill) uint64 {
+		r := open(sp)
+		defer check(r)
+		if level < 0 || nnz == 0 {
+			return w.dataset(h5Float64(), []uint64{uint64(nnz)}, uint64(8*nnz), func(bw *bufio.Writer) error {
+				var b [8]byte
+				for k := 0; k < nnz; k++ {
+					binary.LittleEndian.PutUint64(b[:], math.Float64bits(r.f64()))
+					if _, err := bw.Write(b[:]); err != nil {
+						return err
+					}
+				}
+				return nil
+			})
+		}
+		return w.chunked(h5Float64(), nnz, 8, level, func(dst []byte, lo, hi int) []byte {
+			for k := lo; k < hi; k++ {
+				dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(r.f64()))
+			}
+			return dst
+		})
+	}
+	i32 := func(n int, at func(int) int32) uint64 {
+		if level < 0 || n == 0 {
+			return w.int32s(n, at)
+		}
+		return w.chunked(h5Int(4, true), n, 4, level, func(dst []byte, lo, hi int) []byte {
+			for k := lo; k < hi; k++ {
+				dst = binary.LittleEndian.AppendUint32(dst, uint32(at(k)))
+			}
+			return dst
+		})
+	}
+	seqU32 := func(sp *spill) (func(int) int32, func()) {
+		r := open(sp)
+		return func(int) int32 { return int32(r.u32()) }, func() { check(r) }
+	}
+
+	emptyGroup := func() h5child {
+		g, _ := w.group(nil, nil)
+		return h5child{header: g.header, group: true, btree: g.btree, heap: g.heap}
+	}
+	sub := func(name string, g h5group) h5child {
+		return h5child{name: name, header: g.header, group: true, btree: g.btree, heap: g.heap}
+	}
+	// observation/ (CSR by feature: the transposed spill).
+	odata := f64(s.cval)
+	oidxAt, oidxDone := seqU32(s.cidx)
+	oidx := i32(nnz, oidxAt)
+	oidxDone()
+	var optr int64
+	oind := i32(nf+1, func(k int) int32 {
+		v := optr
+		if k < nf {
+			optr += s.featNNZ[k]
+		}
+		return int32(v)
+	})
+	omat, err := w.group([]h5child{
+		{name: "data", header: odata},
+		{name: "indices", header: oidx},
+		{name: "indptr", header: oind},
+	}, nil)
+	if err != nil {
+		return err
+	}
+	var omdChildren []h5child
+	if s.taxonomy != nil {
+		k := 0
+		for _, lin := range s.taxonomy {
+			k = max(k, len(lin))
+		}
+		if k > 0 {
+			flat := make([]string, 0, nf*k)
+			for _, lin := range s.taxonomy {
+				for r := 0; r < k; r++ {
+					x := ""
+					if r < len(lin) {
+						x = lin[r]
+					}
+					flat = append(flat, x)
+				}
+			}
+			omdChildren = append(omdChildren, h5child{name: "taxonomy", header: w.strings(flat, uint64(nf), uint64(k))})
+		}
+	}
+	omd, err := w.group(omdChildren, nil)
+	if err != nil {
+		return err
+	}
+	gm1 := emptyGroup()
+	gm1.name = "group-metadata"
+	obs, err := w.group([]h5child{
+		{name: "ids", header: w.strings(s.features)},
+		sub("matrix", omat), sub("metadata", omd), gm1,
+	}, nil)
+	if err != nil {
+		return err
+	}
+	// sample/ (CSR by sample: the spill as added).
+	sdata := f64(s.val)
+	sidxAt, sidxDone := seqU32(s.idx)
+	sidx := i32(nnz, sidxAt)
+	sidxDone()
+	pr := open(s.ptr)
+	var sptr int64
+	sind := i32(ns+1, func(k int) int32 {
+		v := sptr
+		if k < ns {
+			sptr += int64(pr.u64())
+		}
+		return int32(v)
+	})
+	check(pr)
+	smat, err := w.group([]h5child{
+		{name: "data", header: sdata},
+		{name: "indices", header: sidx},
+		{name: "indptr", header: sind},
+	}, nil)
+	if err != nil {
+		return err
+	}
+	smd := emptyGroup()
+	smd.name = "metadata"
+	gm2 := emptyGroup()
+	gm2.name = "group-metadata"
+	sids := s.streamStrings(w, open, check)
+	smp, err := w.group([]h5child{
+		{name: "ids", header: sids},
+		sub("matrix", smat), smd, gm2,
+	}, nil)
+	if err != nil {
+		return err
+	}
+	if rerr != nil {
+		return rerr
+	}
+	root, err := w.group([]h5child{sub("observation", obs), sub("sample", smp)}, []h5msg{
+		h5StringAttr("id", opt.ID),
+		h5StringAttr("type", opt.Type),
+		h5StringAttr("format-url", "http://biom-format.org"),
+		h5Int64Attr("format-version", 2, 1),
+		h5StringAttr("generated-by", opt.GeneratedBy),
+		h5StringAttr("creation-date", opt.Now.UTC().Format("2006-01-02T15:04:05.000000")),
+		h5Int64Attr("shape", int64(nf), int64(ns)),
+		h5Int64Attr("nnz", int64(nnz)),
+	})
+	if err != nil {
+		return err
+	}
+	return w.finish(root)
+}
+
+// streamStrings writes the sample ids as h5writer.strings does, reading
+// them twice from the spill (heap collections, then the heap ids).
+func (s *StreamWriter) streamStrings(w *h5writer, open func(*spill) *binReader, check func(*binReader)) uint64 {
+	const perColl = 256 // as h5writer.strings
+	ns := s.ns
+	colls := make([]uint64, 0, (ns+perColl-1)/perColl)
+	r := open(s.ids)
+	batch := make([]string, 0, perColl)
+	for start := 0; start < ns; start += perColl {
+		end := min(start+perColl, ns)
+		batch = batch[:0]
+		size := uint64(16)
+		for k := start; k < end; k++ {
+			x := r.line()
+			batch = append(batch, x)
+			size += 16 + uint64((len(x)+7)/8*8)
+		}
+		free := uint64(0)
+		if size < 4096 {
+			free = 4096 - size
+		}
+		if free > 0 && free < 16 {
+			free += 16
+		}
+		total := size + free
+		b := make(le, 0, total)
+		b = append(b, "GCOL"...)
+		b = append(b, 1, 0, 0, 0)
+		b = b.u64(total)
+		for k, x := range batch {
+			b = b.u16(uint16(k + 1)).u16(1).u32(0).u64(uint64(len(x)))
+			b = append(b, x...)
+			b = b.pad8()
+		}
+		if free > 0 {
+			b = b.u16(0).u16(0).u32(0).u64(free)
+			b = append(b, make([]byte, free-16)...)
+		}
+		colls = append(colls, w.put(b))
+	}
+	check(r)
+	r = open(s.ids)
+	defer check(r)
+	return w.dataset(h5VlenString(), []uint64{uint64(ns)}, uint64(16*ns), func(bw *bufio.Writer) error {
+		var b [16]byte
+		for i := 0; i < ns; i++ {
+			x := r.line()
+			binary.LittleEndian.PutUint32(b[0:], uint32(len(x)))
+			binary.LittleEndian.PutUint64(b[4:], colls[i/perColl])
+			binary.LittleEndian.PutUint32(b[12:], uint32(i%perColl+1))
+			if _, err := bw.Write(b[:]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
