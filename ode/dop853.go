@@ -71,7 +71,7 @@ func (s *Solver) d8Step(t float64, y []float64, h float64, reject bool) (bool, f
 	s.rhs(t+h, yn, k13)
 	var e5, e3 float64
 	for i := range y {
-		sk := s.sc(i, y[i], yn[i])
+		sk := s.atol[i] + s.rtol*maxAbs(y[i], yn[i]) // s.sc, inlined
 		bk := (d8b1*k1[i] + d8b6*k6[i] + d8b7*k7[i] + d8b8*k8[i] + d8b9*k9[i] + d8b10*k10[i] + d8b11*k11[i] + d8b12*k12[i])
 		a := (bk - d8bhh1*k1[i] - d8bhh9*k9[i] - d8bhh12*k12[i]) / sk
 		b := (d8e5_1*k1[i] + d8e5_6*k6[i] + d8e5_7*k7[i] + d8e5_8*k8[i] + d8e5_9*k9[i] + d8e5_10*k10[i] + d8e5_11*k11[i] + d8e5_12*k12[i]) / sk

@@ -166,7 +166,7 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 	var sum float64
 	for i := range y {
 		yn[i] = yt[i] + g6[i]
-		r := g6[i] / s.sc(i, y[i], yn[i])
+		r := g6[i] / (s.atol[i] + s.rtol*maxAbs(y[i], yn[i])) // s.sc, inlined
 		sum += r * r
 	}
 	err := math.Sqrt(sum / float64(n))

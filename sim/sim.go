@@ -588,31 +588,48 @@ func uniq(x []float64) []float64 {
 // members' relative composition from the baseline composition).
 func (d *dysTrack) fill(row []float64) {
 	m := d.d.Members
-	tot := 0.0
-	for _, k := range m {
-		tot += math.Max(row[k], 0)
-	}
 	if len(d.buf) != len(m) {
 		d.buf = make([]float64, len(m))
 	}
 	comp := d.buf
+	tot := 0.0
 	for i, k := range m {
-		comp[i] = 0
+		v := posPart(row[k])
+		comp[i] = v
+		tot += v
+	}
+	for i := range comp {
 		if tot > 0 {
-			comp[i] = math.Max(row[k], 0) / tot
+			comp[i] /= tot
+		} else {
+			comp[i] = 0
 		}
 	}
 	if d.base == nil {
 		d.base = append([]float64(nil), comp...)
 	}
 	num, den := 0.0, 0.0
-	for i := range comp {
-		num += math.Abs(comp[i] - d.base[i])
-		den += comp[i] + d.base[i]
+	for i, c := range comp {
+		b := d.base[i]
+		num += math.Abs(c - b)
+		den += c + b
 	}
 	v := 0.0
 	if den > 0 {
 		v = num / den
 	}
 	row[d.d.Output] = v
+}
+
+// posPart is math.Max(x, 0) bit for bit (−0 gives +0, NaN gives
+// math.NaN(), the NaN math.Max returns), but inlinable: on amd64 math.Max
+// is an assembly call (TestPosPartMatchesMathMax).
+func posPart(x float64) float64 {
+	if x > 0 {
+		return x
+	}
+	if x != x {
+		return math.NaN()
+	}
+	return 0
 }
