@@ -70,15 +70,7 @@ func WriteHDF5(path string, t *Table, opt HDF5Options) (err error) {
 }
 
 func writeHDF5(f *os.File, t *Table, opt HDF5Options) error {
-	if opt.ID == "" {
-		opt.ID = "No Table ID"
-	}
-	if opt.GeneratedBy == "" {
-		opt.GeneratedBy = "holobiont"
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
-	}
+	opt = opt.withDefaults()
 	w := newH5Writer(f)
 	ns, nf, nnz := t.NumSamples(), t.NumFeatures(), t.NNZ()
 	level := opt.GZIPLevel
@@ -132,88 +124,18 @@ func writeHDF5(f *os.File, t *Table, opt HDF5Options) error {
 	}
 	next = nil
 
-	emptyGroup := func() h5child {
-		g, _ := w.group(nil, nil)
-		return h5child{header: g.header, group: true, btree: g.btree, heap: g.heap}
-	}
-	sub := func(name string, g h5group) h5child {
-		return h5child{name: name, header: g.header, group: true, btree: g.btree, heap: g.heap}
-	}
-	// observation/
-	omat, err := w.group([]h5child{
-		{name: "data", header: f64(obsData)},
-		{name: "indices", header: i32(nnz, func(k int) int32 { return obsIdx[k] })},
-		{name: "indptr", header: i32(nf+1, func(k int) int32 { return obsPtr[k] })},
-	}, nil)
-	if err != nil {
-		return err
-	}
-	obsData, obsIdx = nil, nil
-	var omdChildren []h5child
-	if t.Taxonomy != nil {
-		k := 0
-		for _, lin := range t.Taxonomy {
-			k = max(k, len(lin))
-		}
-		if k > 0 {
-			flat := make([]string, 0, nf*k)
-			for _, lin := range t.Taxonomy {
-				for r := 0; r < k; r++ {
-					s := ""
-					if r < len(lin) {
-						s = lin[r]
-					}
-					flat = append(flat, s)
-				}
-			}
-			omdChildren = append(omdChildren, h5child{name: "taxonomy", header: w.strings(flat, uint64(nf), uint64(k))})
-		}
-	}
-	omd, err := w.group(omdChildren, nil)
-	if err != nil {
-		return err
-	}
-	gm1 := emptyGroup()
-	gm1.name = "group-metadata"
-	obs, err := w.group([]h5child{
-		{name: "ids", header: w.strings(t.FeatureIDs)},
-		sub("matrix", omat), sub("metadata", omd), gm1,
-	}, nil)
-	if err != nil {
-		return err
-	}
-	// sample/
-	smat, err := w.group([]h5child{
-		{name: "data", header: f64(t.Data)},
-		{name: "indices", header: i32(nnz, func(k int) int32 { return t.Indices[k] })},
-		{name: "indptr", header: i32(ns+1, func(k int) int32 { return int32(t.Indptr[k]) })},
-	}, nil)
-	if err != nil {
-		return err
-	}
-	smd := emptyGroup()
-	smd.name = "metadata"
-	gm2 := emptyGroup()
-	gm2.name = "group-metadata"
-	smp, err := w.group([]h5child{
-		{name: "ids", header: w.strings(t.SampleIDs)},
-		sub("matrix", smat), smd, gm2,
-	}, nil)
-	if err != nil {
-		return err
-	}
-	root, err := w.group([]h5child{sub("observation", obs), sub("sample", smp)}, []h5msg{
-		h5StringAttr("id", opt.ID),
-		h5StringAttr("type", opt.Type),
-		h5StringAttr("format-url", "http://biom-format.org"),
-		h5Int64Attr("format-version", 2, 1),
-		h5StringAttr("generated-by", opt.GeneratedBy),
-		h5StringAttr("creation-date", opt.Now.UTC().Format("2006-01-02T15:04:05.000000")),
-		h5Int64Attr("shape", int64(nf), int64(ns)),
-		h5Int64Attr("nnz", int64(nnz)),
-	})
-	if err != nil {
-		return err
-	}
-	return w.finish(root)
+	return writeBIOMHDF5(w, opt, t.FeatureIDs, t.Taxonomy, ns, nnz,
+		func() (uint64, uint64, uint64) {
+			d := f64(obsData)
+			x := i32(nnz, func(k int) int32 { return obsIdx[k] })
+			p := i32(nf+1, func(k int) int32 { return obsPtr[k] })
+			obsData, obsIdx = nil, nil
+			return d, x, p
+		},
+		func() (uint64, uint64, uint64) {
+			return f64(t.Data),
+				i32(nnz, func(k int) int32 { return t.Indices[k] }),
+				i32(ns+1, func(k int) int32 { return int32(t.Indptr[k]) })
+		},
+		func() uint64 { return w.strings(t.SampleIDs) }, nil)
 }

@@ -3,7 +3,6 @@ package table
 import (
 	"bufio"
 	"encoding/binary"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -11,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // StreamWriter assembles a count table one sample at a time, with the
@@ -290,50 +288,15 @@ func (s *StreamWriter) WriteBIOMJSON(w io.Writer, opt JSONOptions) error {
 	if err := s.transpose(); err != nil {
 		return err
 	}
-	if opt.ID == "" {
-		opt.ID = "No Table ID"
-	}
-	if opt.Type == "" {
-		opt.Type = "OTU table"
-	}
-	if opt.GeneratedBy == "" {
-		opt.GeneratedBy = "holobiont"
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
-	}
+	opt = opt.withDefaults()
 	bw := bufio.NewWriterSize(w, 1<<16)
-	q := func(s string) []byte { b, _ := json.Marshal(s); return b }
-	fmt.Fprintf(bw, `{"id": %s, "format": "Biological Observation Matrix 1.0.0", "format_url": "http://biom-format.org", "type": %s, "generated_by": %s, "date": %s, "matrix_type": "sparse", "matrix_element_type": %q, "shape": [%d, %d],`+"\n",
-		q(opt.ID), q(opt.Type), q(opt.GeneratedBy), q(opt.Now.UTC().Format("2006-01-02T15:04:05.000000")), "float", len(s.features), s.ns)
-	bw.WriteString(`"rows": [`)
-	for j, id := range s.features {
-		if j > 0 {
-			bw.WriteString(",\n")
-		}
-		bw.WriteString(`{"id": `)
-		bw.Write(q(id))
-		bw.WriteString(`, "metadata": `)
-		if s.taxonomy != nil && s.taxonomy[j] != nil {
-			b, _ := json.Marshal(map[string][]string{"taxonomy": s.taxonomy[j]})
-			bw.Write(b)
-		} else {
-			bw.WriteString("null")
-		}
-		bw.WriteString("}")
-	}
-	bw.WriteString("],\n\"columns\": [")
+	writeBIOMJSONRows(bw, opt, s.features, s.taxonomy, s.ns)
 	ids, err := s.open(s.ids)
 	if err != nil {
 		return err
 	}
 	for i := 0; i < s.ns; i++ {
-		if i > 0 {
-			bw.WriteString(",\n")
-		}
-		bw.WriteString(`{"id": `)
-		bw.Write(q(ids.line()))
-		bw.WriteString(`, "metadata": null}`)
+		writeBIOMJSONColumn(bw, i, ids.line())
 	}
 	if ids.err != nil {
 		return fmt.Errorf("table: reading spill: %w", ids.err)

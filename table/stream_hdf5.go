@@ -7,7 +7,6 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"time"
 )
 
 // WriteHDF5 writes the table as WriteHDF5 does (same bytes), reading the
@@ -48,15 +47,7 @@ func (s *StreamWriter) WriteHDF5(path string, opt HDF5Options) (err error) {
 }
 
 func (s *StreamWriter) writeHDF5(f *os.File, opt HDF5Options) error {
-	if opt.ID == "" {
-		opt.ID = "No Table ID"
-	}
-	if opt.GeneratedBy == "" {
-		opt.GeneratedBy = "holobiont"
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
-	}
+	opt = opt.withDefaults()
 	w := newH5Writer(f)
 	ns, nf, nnz := s.ns, len(s.features), s.nnz
 	level := opt.GZIPLevel
@@ -120,119 +111,43 @@ func (s *StreamWriter) writeHDF5(f *os.File, opt HDF5Options) error {
 		return func(int) int32 { return int32(r.u32()) }, func() { check(r) }
 	}
 
-	emptyGroup := func() h5child {
-		g, _ := w.group(nil, nil)
-		return h5child{header: g.header, group: true, btree: g.btree, heap: g.heap}
-	}
-	sub := func(name string, g h5group) h5child {
-		return h5child{name: name, header: g.header, group: true, btree: g.btree, heap: g.heap}
-	}
-	// observation/ (CSR by feature: the transposed spill).
-	odata := f64(s.cval)
-	oidxAt, oidxDone := seqU32(s.cidx)
-	oidx := i32(nnz, oidxAt)
-	oidxDone()
-	var optr int64
-	oind := i32(nf+1, func(k int) int32 {
-		v := optr
-		if k < nf {
-			optr += s.featNNZ[k]
-		}
-		return int32(v)
-	})
-	omat, err := w.group([]h5child{
-		{name: "data", header: odata},
-		{name: "indices", header: oidx},
-		{name: "indptr", header: oind},
-	}, nil)
-	if err != nil {
-		return err
-	}
-	var omdChildren []h5child
-	if s.taxonomy != nil {
-		k := 0
-		for _, lin := range s.taxonomy {
-			k = max(k, len(lin))
-		}
-		if k > 0 {
-			flat := make([]string, 0, nf*k)
-			for _, lin := range s.taxonomy {
-				for r := 0; r < k; r++ {
-					x := ""
-					if r < len(lin) {
-						x = lin[r]
-					}
-					flat = append(flat, x)
+	return writeBIOMHDF5(w, opt, s.features, s.taxonomy, ns, nnz,
+		func() (uint64, uint64, uint64) {
+			// observation/ (CSR by feature: the transposed spill).
+			odata := f64(s.cval)
+			oidxAt, oidxDone := seqU32(s.cidx)
+			oidx := i32(nnz, oidxAt)
+			oidxDone()
+			var optr int64
+			oind := i32(nf+1, func(k int) int32 {
+				v := optr
+				if k < nf {
+					optr += s.featNNZ[k]
 				}
-			}
-			omdChildren = append(omdChildren, h5child{name: "taxonomy", header: w.strings(flat, uint64(nf), uint64(k))})
-		}
-	}
-	omd, err := w.group(omdChildren, nil)
-	if err != nil {
-		return err
-	}
-	gm1 := emptyGroup()
-	gm1.name = "group-metadata"
-	obs, err := w.group([]h5child{
-		{name: "ids", header: w.strings(s.features)},
-		sub("matrix", omat), sub("metadata", omd), gm1,
-	}, nil)
-	if err != nil {
-		return err
-	}
-	// sample/ (CSR by sample: the spill as added).
-	sdata := f64(s.val)
-	sidxAt, sidxDone := seqU32(s.idx)
-	sidx := i32(nnz, sidxAt)
-	sidxDone()
-	pr := open(s.ptr)
-	var sptr int64
-	sind := i32(ns+1, func(k int) int32 {
-		v := sptr
-		if k < ns {
-			sptr += int64(pr.u64())
-		}
-		return int32(v)
-	})
-	check(pr)
-	smat, err := w.group([]h5child{
-		{name: "data", header: sdata},
-		{name: "indices", header: sidx},
-		{name: "indptr", header: sind},
-	}, nil)
-	if err != nil {
-		return err
-	}
-	smd := emptyGroup()
-	smd.name = "metadata"
-	gm2 := emptyGroup()
-	gm2.name = "group-metadata"
-	sids := s.streamStrings(w, open, check)
-	smp, err := w.group([]h5child{
-		{name: "ids", header: sids},
-		sub("matrix", smat), smd, gm2,
-	}, nil)
-	if err != nil {
-		return err
-	}
-	if rerr != nil {
-		return rerr
-	}
-	root, err := w.group([]h5child{sub("observation", obs), sub("sample", smp)}, []h5msg{
-		h5StringAttr("id", opt.ID),
-		h5StringAttr("type", opt.Type),
-		h5StringAttr("format-url", "http://biom-format.org"),
-		h5Int64Attr("format-version", 2, 1),
-		h5StringAttr("generated-by", opt.GeneratedBy),
-		h5StringAttr("creation-date", opt.Now.UTC().Format("2006-01-02T15:04:05.000000")),
-		h5Int64Attr("shape", int64(nf), int64(ns)),
-		h5Int64Attr("nnz", int64(nnz)),
-	})
-	if err != nil {
-		return err
-	}
-	return w.finish(root)
+				return int32(v)
+			})
+			return odata, oidx, oind
+		},
+		func() (uint64, uint64, uint64) {
+			// sample/ (CSR by sample: the spill as added).
+			sdata := f64(s.val)
+			sidxAt, sidxDone := seqU32(s.idx)
+			sidx := i32(nnz, sidxAt)
+			sidxDone()
+			pr := open(s.ptr)
+			var sptr int64
+			sind := i32(ns+1, func(k int) int32 {
+				v := sptr
+				if k < ns {
+					sptr += int64(pr.u64())
+				}
+				return int32(v)
+			})
+			check(pr)
+			return sdata, sidx, sind
+		},
+		func() uint64 { return s.streamStrings(w, open, check) },
+		func() error { return rerr })
 }
 
 // streamStrings writes the sample ids as h5writer.strings does, reading

@@ -2,7 +2,6 @@ package table
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
@@ -25,48 +24,11 @@ func WriteBIOMJSON(w io.Writer, t *Table, opt JSONOptions) error {
 	if err := t.Validate(); err != nil {
 		return err
 	}
-	if opt.ID == "" {
-		opt.ID = "No Table ID"
-	}
-	if opt.Type == "" {
-		opt.Type = "OTU table"
-	}
-	if opt.GeneratedBy == "" {
-		opt.GeneratedBy = "holobiont"
-	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
-	}
+	opt = opt.withDefaults()
 	bw := bufio.NewWriterSize(w, 1<<16)
-	q := func(s string) []byte { b, _ := json.Marshal(s); return b }
-	// biom-format writes counts as floats ("2183.0") with element type float.
-	elem := "float"
-	fmt.Fprintf(bw, `{"id": %s, "format": "Biological Observation Matrix 1.0.0", "format_url": "http://biom-format.org", "type": %s, "generated_by": %s, "date": %s, "matrix_type": "sparse", "matrix_element_type": %q, "shape": [%d, %d],`+"\n",
-		q(opt.ID), q(opt.Type), q(opt.GeneratedBy), q(opt.Now.UTC().Format("2006-01-02T15:04:05.000000")), elem, t.NumFeatures(), t.NumSamples())
-	bw.WriteString(`"rows": [`)
-	for j, id := range t.FeatureIDs {
-		if j > 0 {
-			bw.WriteString(",\n")
-		}
-		bw.WriteString(`{"id": `)
-		bw.Write(q(id))
-		bw.WriteString(`, "metadata": `)
-		if t.Taxonomy != nil && t.Taxonomy[j] != nil {
-			b, _ := json.Marshal(map[string][]string{"taxonomy": t.Taxonomy[j]})
-			bw.Write(b)
-		} else {
-			bw.WriteString("null")
-		}
-		bw.WriteString("}")
-	}
-	bw.WriteString("],\n\"columns\": [")
+	writeBIOMJSONRows(bw, opt, t.FeatureIDs, t.Taxonomy, t.NumSamples())
 	for i, id := range t.SampleIDs {
-		if i > 0 {
-			bw.WriteString(",\n")
-		}
-		bw.WriteString(`{"id": `)
-		bw.Write(q(id))
-		bw.WriteString(`, "metadata": null}`)
+		writeBIOMJSONColumn(bw, i, id)
 	}
 	bw.WriteString("],\n\"data\": [")
 	ptr, idx, val := t.byFeature()
