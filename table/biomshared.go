@@ -4,7 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"os"
 	"time"
+
+	"github.com/holobiont/holobiont/internal/safefile"
 )
 
 // This file holds the parts of the BIOM writers that the whole-table
@@ -181,4 +184,18 @@ func writeBIOMHDF5(w *h5writer, opt HDF5Options, features []string, taxonomy [][
 		return err
 	}
 	return w.finish(root)
+}
+
+// writeFileAtomic writes path through internal/safefile: under a temporary
+// name, renamed when write has succeeded, removed otherwise.
+func writeFileAtomic(path string, write func(*os.File) error) error {
+	f, err := safefile.Create(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer f.Abort()
+	if err := write(f.File); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
 }

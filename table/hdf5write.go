@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 	"time"
 )
 
@@ -34,39 +33,14 @@ type HDF5Options struct {
 // The numeric datasets are chunked and DEFLATE-compressed as QIIME 2 writes
 // them (see HDF5Options.GZIPLevel); ids and taxonomy are contiguous. The file
 // is written under a temporary name and renamed when complete.
-func WriteHDF5(path string, t *Table, opt HDF5Options) (err error) {
+func WriteHDF5(path string, t *Table, opt HDF5Options) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if t.NNZ() > 1<<31-1 {
 		return fmt.Errorf("write %s: %d non-zeros exceed BIOM's int32 indptr", path, t.NNZ())
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".partial-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := writeHDF5(tmp, t, opt); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return writeFileAtomic(path, func(f *os.File) error { return writeHDF5(f, t, opt) })
 }
 
 func writeHDF5(f *os.File, t *Table, opt HDF5Options) error {

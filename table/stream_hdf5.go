@@ -6,44 +6,18 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
 )
 
 // WriteHDF5 writes the table as WriteHDF5 does (same bytes), reading the
 // samples back from the spill files.
-func (s *StreamWriter) WriteHDF5(path string, opt HDF5Options) (err error) {
+func (s *StreamWriter) WriteHDF5(path string, opt HDF5Options) error {
 	if err := s.transpose(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if s.nnz > 1<<31-1 {
 		return fmt.Errorf("write %s: %d non-zeros exceed BIOM's int32 indptr", path, s.nnz)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".partial-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err := s.writeHDF5(tmp, opt); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return writeFileAtomic(path, func(f *os.File) error { return s.writeHDF5(f, opt) })
 }
 
 func (s *StreamWriter) writeHDF5(f *os.File, opt HDF5Options) error {
