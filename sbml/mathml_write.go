@@ -55,26 +55,20 @@ func (x *writer) mathNode(n *expr.Node, bound map[string]bool) {
 		x.line(`<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/time"> time </csymbol>`)
 		return
 	case expr.OpPiecewise:
-		x.line("<piecewise>")
-		x.ind++
+		x.open("<piecewise>")
 		k := len(n.Args)
 		for i := 0; i+1 < k; i += 2 {
-			x.line("<piece>")
-			x.ind++
+			x.open("<piece>")
 			x.mathNode(n.Args[i], bound)
 			x.mathNode(n.Args[i+1], bound)
-			x.ind--
-			x.line("</piece>")
+			x.close("</piece>")
 		}
 		if k%2 == 1 {
-			x.line("<otherwise>")
-			x.ind++
+			x.open("<otherwise>")
 			x.mathNode(n.Args[k-1], bound)
-			x.ind--
-			x.line("</otherwise>")
+			x.close("</otherwise>")
 		}
-		x.ind--
-		x.line("</piecewise>")
+		x.close("</piecewise>")
 		return
 	case expr.OpCall:
 		x.call(n, bound)
@@ -89,14 +83,12 @@ func (x *writer) mathNode(n *expr.Node, bound map[string]bool) {
 }
 
 func (x *writer) apply(el string, args []*expr.Node, bound map[string]bool) {
-	x.line("<apply>")
-	x.ind++
+	x.open("<apply>")
 	x.line("<%s/>", el)
 	for _, a := range args {
 		x.mathNode(a, bound)
 	}
-	x.ind--
-	x.line("</apply>")
+	x.close("</apply>")
 }
 
 func (x *writer) call(n *expr.Node, bound map[string]bool) {
@@ -108,14 +100,12 @@ func (x *writer) call(n *expr.Node, bound map[string]bool) {
 		}
 	}
 	if isUser {
-		x.line("<apply>")
-		x.ind++
+		x.open("<apply>")
 		x.line("<ci> %s </ci>", esc(x.sid(n.Name)))
 		for _, arg := range a {
 			x.mathNode(arg, bound)
 		}
-		x.ind--
-		x.line("</apply>")
+		x.close("</apply>")
 		return
 	}
 	switch n.Name {
@@ -124,17 +114,13 @@ func (x *writer) call(n *expr.Node, bound map[string]bool) {
 		return
 	case "log":
 		if len(a) == 2 {
-			x.line("<apply>")
-			x.ind++
+			x.open("<apply>")
 			x.line("<log/>")
-			x.line("<logbase>")
-			x.ind++
+			x.open("<logbase>")
 			x.mathNode(a[0], bound)
-			x.ind--
-			x.line("</logbase>")
+			x.close("</logbase>")
 			x.mathNode(a[1], bound)
-			x.ind--
-			x.line("</apply>")
+			x.close("</apply>")
 			return
 		}
 	case "sqrt":
@@ -142,17 +128,13 @@ func (x *writer) call(n *expr.Node, bound map[string]bool) {
 		return
 	case "root":
 		if len(a) == 2 {
-			x.line("<apply>")
-			x.ind++
+			x.open("<apply>")
 			x.line("<root/>")
-			x.line("<degree>")
-			x.ind++
+			x.open("<degree>")
 			x.mathNode(a[0], bound)
-			x.ind--
-			x.line("</degree>")
+			x.close("</degree>")
 			x.mathNode(a[1], bound)
-			x.ind--
-			x.line("</apply>")
+			x.close("</apply>")
 			return
 		}
 	case "pos":
@@ -170,24 +152,20 @@ func (x *writer) call(n *expr.Node, bound map[string]bool) {
 		x.mathNode(diversityExpr(n.Name, a), bound)
 		return
 	case "rateOf":
-		x.line("<apply>")
-		x.ind++
+		x.open("<apply>")
 		x.line(`<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/rateOf"> rateOf </csymbol>`)
 		for _, arg := range a {
 			x.mathNode(arg, bound)
 		}
-		x.ind--
-		x.line("</apply>")
+		x.close("</apply>")
 		return
 	case "delay":
-		x.line("<apply>")
-		x.ind++
+		x.open("<apply>")
 		x.line(`<csymbol encoding="text" definitionURL="http://www.sbml.org/sbml/symbols/delay"> delay </csymbol>`)
 		for _, arg := range a {
 			x.mathNode(arg, bound)
 		}
-		x.ind--
-		x.line("</apply>")
+		x.close("</apply>")
 		return
 	}
 	if el, ok := callElem[n.Name]; ok {
@@ -195,14 +173,12 @@ func (x *writer) call(n *expr.Node, bound map[string]bool) {
 		return
 	}
 	// unknown call: keep it as a function application by name
-	x.line("<apply>")
-	x.ind++
+	x.open("<apply>")
 	x.line("<ci> %s </ci>", esc(SId(n.Name)))
 	for _, arg := range a {
 		x.mathNode(arg, bound)
 	}
-	x.ind--
-	x.line("</apply>")
+	x.close("</apply>")
 }
 
 // diversityExpr expands shannon(x1..xn) (natural-log Shannon entropy of the

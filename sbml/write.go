@@ -141,6 +141,18 @@ func (x *writer) sid(id string) string {
 	return SId(id)
 }
 
+// open writes an opening line and indents what follows.
+func (x *writer) open(format string, args ...any) {
+	x.line(format, args...)
+	x.ind++
+}
+
+// close ends an indented block with its closing line.
+func (x *writer) close(format string, args ...any) {
+	x.ind--
+	x.line(format, args...)
+}
+
 func (x *writer) line(format string, args ...any) {
 	for i := 0; i < x.ind; i++ {
 		x.w.WriteString("  ")
@@ -188,8 +200,7 @@ func (x *writer) prov(p model.Provenance, unit string) {
 	if p.Citation == "" && p.Evidence == "" && p.Note == "" && unit == "" {
 		return
 	}
-	x.line("<annotation>")
-	x.ind++
+	x.open("<annotation>")
 	attrs := ""
 	if p.Citation != "" {
 		attrs += fmt.Sprintf(` hb:citation="%s"`, esc(p.Citation))
@@ -204,8 +215,7 @@ func (x *writer) prov(p model.Provenance, unit string) {
 		attrs += fmt.Sprintf(` hb:unit="%s"`, esc(unit))
 	}
 	x.line(`<hb:provenance xmlns:hb="%s"%s/>`, HolobiontNS, attrs)
-	x.ind--
-	x.line("</annotation>")
+	x.close("</annotation>")
 }
 
 // unitAttr maps a holobiont unit string to an SBML units attribute where
@@ -228,8 +238,7 @@ func unitAttr(u string) string {
 func (x *writer) doc() {
 	m := x.m
 	x.line(`<?xml version="1.0" encoding="UTF-8"?>`)
-	x.line(`<sbml xmlns="%s" level="3" version="2">`, l3v2NS)
-	x.ind++
+	x.open(`<sbml xmlns="%s" level="3" version="2">`, l3v2NS)
 	id := m.ID
 	if id == "" {
 		id = "model"
@@ -242,15 +251,12 @@ func (x *writer) doc() {
 	if m.ConversionFactor != "" {
 		cf = fmt.Sprintf(` conversionFactor="%s"`, x.sid(m.ConversionFactor))
 	}
-	x.line(`<model id="%s"%s%s%s>`, SId(id), x.nameAttr(id, m.Name), tu, cf)
-	x.ind++
+	x.open(`<model id="%s"%s%s%s>`, SId(id), x.nameAttr(id, m.Name), tu, cf)
 	x.modelAnnotation()
-	x.line("<listOfUnitDefinitions>")
-	x.ind++
+	x.open("<listOfUnitDefinitions>")
 	x.line(`<unitDefinition id="day"><listOfUnits><unit kind="second" exponent="1" scale="0" multiplier="86400"/></listOfUnits></unitDefinition>`)
 	x.line(`<unitDefinition id="per_day"><listOfUnits><unit kind="second" exponent="-1" scale="0" multiplier="86400"/></listOfUnits></unitDefinition>`)
-	x.ind--
-	x.line("</listOfUnitDefinitions>")
+	x.close("</listOfUnitDefinitions>")
 	x.functions()
 	x.compartments()
 	x.species()
@@ -259,10 +265,8 @@ func (x *writer) doc() {
 	x.rules()
 	x.reactions()
 	x.events()
-	x.ind--
-	x.line("</model>")
-	x.ind--
-	x.line("</sbml>")
+	x.close("</model>")
+	x.close("</sbml>")
 }
 
 func (x *writer) modelAnnotation() {
@@ -281,10 +285,8 @@ func (x *writer) modelAnnotation() {
 	if len(keys) == 0 && len(dys) == 0 && len(m.Couplings) == 0 {
 		return
 	}
-	x.line("<annotation>")
-	x.ind++
-	x.line(`<hb:model xmlns:hb="%s">`, HolobiontNS)
-	x.ind++
+	x.open("<annotation>")
+	x.open(`<hb:model xmlns:hb="%s">`, HolobiontNS)
 	for _, k := range keys {
 		x.line(`<hb:entry key="%s" value="%s"/>`, esc(k), esc(m.Annotations[k]))
 	}
@@ -299,48 +301,37 @@ func (x *writer) modelAnnotation() {
 		x.line(`<hb:coupling from="%s" to="%s" sign="%d" parameter="%s" mechanism="%s" citation="%s" evidence="%s"/>`,
 			esc(c.From), esc(c.To), c.Sign, esc(x.sid(c.Param)), esc(c.Mechanism), esc(c.Prov.Citation), esc(string(c.Prov.Evidence)))
 	}
-	x.ind--
-	x.line("</hb:model>")
-	x.ind--
-	x.line("</annotation>")
+	x.close("</hb:model>")
+	x.close("</annotation>")
 }
 
 func (x *writer) functions() {
 	if len(x.m.Functions) == 0 {
 		return
 	}
-	x.line("<listOfFunctionDefinitions>")
-	x.ind++
+	x.open("<listOfFunctionDefinitions>")
 	for _, f := range x.m.Functions {
-		x.line(`<functionDefinition id="%s"%s>`, x.sid(f.ID), x.nameAttr(f.ID, ""))
-		x.ind++
-		x.line(`<math xmlns="%s">`, mathNS)
-		x.ind++
-		x.line("<lambda>")
-		x.ind++
+		x.open(`<functionDefinition id="%s"%s>`, x.sid(f.ID), x.nameAttr(f.ID, ""))
+		x.open(`<math xmlns="%s">`, mathNS)
+		x.open("<lambda>")
 		bind := map[string]bool{}
 		for _, a := range f.Args {
 			x.line("<bvar><ci> %s </ci></bvar>", esc(SId(a)))
 			bind[a] = true
 		}
 		x.mathNode(f.Body, bind)
-		x.ind--
-		x.line("</lambda>")
-		x.ind--
-		x.line("</math>")
-		x.ind--
-		x.line("</functionDefinition>")
+		x.close("</lambda>")
+		x.close("</math>")
+		x.close("</functionDefinition>")
 	}
-	x.ind--
-	x.line("</listOfFunctionDefinitions>")
+	x.close("</listOfFunctionDefinitions>")
 }
 
 func (x *writer) compartments() {
 	if len(x.m.Compartments) == 0 {
 		return
 	}
-	x.line("<listOfCompartments>")
-	x.ind++
+	x.open("<listOfCompartments>")
 	for _, c := range x.m.Compartments {
 		size := ""
 		if c.SizeSet {
@@ -355,14 +346,11 @@ func (x *writer) compartments() {
 		if sd == 0 {
 			sd = 3
 		}
-		x.line(`<compartment id="%s"%s spatialDimensions="%s"%s constant="%s">`, x.sid(c.ID), x.nameAttr(c.ID, c.Name), num(sd), size, boolStr(c.Constant && !x.changes(c.ID)))
-		x.ind++
+		x.open(`<compartment id="%s"%s spatialDimensions="%s"%s constant="%s">`, x.sid(c.ID), x.nameAttr(c.ID, c.Name), num(sd), size, boolStr(c.Constant && !x.changes(c.ID)))
 		x.prov(c.Prov, c.Unit)
-		x.ind--
-		x.line("</compartment>")
+		x.close("</compartment>")
 	}
-	x.ind--
-	x.line("</listOfCompartments>")
+	x.close("</listOfCompartments>")
 }
 
 // changes reports whether a rule or event sets id.
@@ -386,8 +374,7 @@ func (x *writer) species() {
 	if len(x.m.Species) == 0 {
 		return
 	}
-	x.line("<listOfSpecies>")
-	x.ind++
+	x.open("<listOfSpecies>")
 	for _, s := range x.m.Species {
 		init := ""
 		if s.InitialSet {
@@ -401,19 +388,16 @@ func (x *writer) species() {
 		if s.ConversionFactor != "" {
 			cf = fmt.Sprintf(` conversionFactor="%s"`, x.sid(s.ConversionFactor))
 		}
-		x.line(`<species id="%s"%s compartment="%s"%s hasOnlySubstanceUnits="%s" boundaryCondition="%s" constant="%s"%s>`,
+		x.open(`<species id="%s"%s compartment="%s"%s hasOnlySubstanceUnits="%s" boundaryCondition="%s" constant="%s"%s>`,
 			x.sid(s.ID), x.nameAttr(s.ID, s.Name), x.sid(s.Compartment), init, boolStr(s.HasOnlySubstanceUnits), boolStr(s.BoundaryCondition), boolStr(s.Constant), cf)
-		x.ind++
 		p := s.Prov
 		if s.Taxon != "" && p.Note == "" {
 			p.Note = "taxon: " + s.Taxon
 		}
 		x.prov(p, s.Unit)
-		x.ind--
-		x.line("</species>")
+		x.close("</species>")
 	}
-	x.ind--
-	x.line("</listOfSpecies>")
+	x.close("</listOfSpecies>")
 }
 
 func (x *writer) parameters() {
@@ -427,64 +411,50 @@ func (x *writer) parameters() {
 	if len(m.Parameters) == 0 && len(m.Inputs) == 0 && len(obs) == 0 {
 		return
 	}
-	x.line("<listOfParameters>")
-	x.ind++
+	x.open("<listOfParameters>")
 	for _, p := range m.Parameters {
 		val := ""
 		if p.ValueSet {
 			val = fmt.Sprintf(` value="%s"`, num(p.Value))
 		}
-		x.line(`<parameter id="%s"%s%s%s constant="%s">`, x.sid(p.ID), x.nameAttr(p.ID, p.Name), val, unitAttr(p.Unit), boolStr(p.Constant && !x.changes(p.ID)))
-		x.ind++
+		x.open(`<parameter id="%s"%s%s%s constant="%s">`, x.sid(p.ID), x.nameAttr(p.ID, p.Name), val, unitAttr(p.Unit), boolStr(p.Constant && !x.changes(p.ID)))
 		x.prov(p.Prov, p.Unit)
-		x.ind--
-		x.line("</parameter>")
+		x.close("</parameter>")
 	}
 	for _, in := range m.Inputs {
-		x.line(`<parameter id="%s"%s value="%s"%s constant="false">`, x.sid(in.ID), x.nameAttr(in.ID, in.Name), num(in.Default), unitAttr(in.Unit))
-		x.ind++
+		x.open(`<parameter id="%s"%s value="%s"%s constant="false">`, x.sid(in.ID), x.nameAttr(in.ID, in.Name), num(in.Default), unitAttr(in.Unit))
 		p := in.Prov
 		if p.Note == "" {
 			p.Note = "holobiont input: set by scenarios as a piecewise-constant signal"
 		}
 		x.prov(p, in.Unit)
-		x.ind--
-		x.line("</parameter>")
+		x.close("</parameter>")
 	}
 	for _, o := range obs {
-		x.line(`<parameter id="%s"%s%s constant="false">`, x.sid(o.ID), x.nameAttr(o.ID, o.Name), unitAttr(o.Unit))
-		x.ind++
+		x.open(`<parameter id="%s"%s%s constant="false">`, x.sid(o.ID), x.nameAttr(o.ID, o.Name), unitAttr(o.Unit))
 		x.prov(o.Prov, o.Unit)
-		x.ind--
-		x.line("</parameter>")
+		x.close("</parameter>")
 	}
-	x.ind--
-	x.line("</listOfParameters>")
+	x.close("</listOfParameters>")
 }
 
 func (x *writer) mathBlock(n *expr.Node) {
-	x.line(`<math xmlns="%s">`, mathNS)
-	x.ind++
+	x.open(`<math xmlns="%s">`, mathNS)
 	x.mathNode(n, nil)
-	x.ind--
-	x.line("</math>")
+	x.close("</math>")
 }
 
 func (x *writer) initialAssignments() {
 	if len(x.m.InitialAssignments) == 0 {
 		return
 	}
-	x.line("<listOfInitialAssignments>")
-	x.ind++
+	x.open("<listOfInitialAssignments>")
 	for _, ia := range x.m.InitialAssignments {
-		x.line(`<initialAssignment symbol="%s">`, x.sid(ia.Target))
-		x.ind++
+		x.open(`<initialAssignment symbol="%s">`, x.sid(ia.Target))
 		x.mathBlock(ia.Math)
-		x.ind--
-		x.line("</initialAssignment>")
+		x.close("</initialAssignment>")
 	}
-	x.ind--
-	x.line("</listOfInitialAssignments>")
+	x.close("</listOfInitialAssignments>")
 }
 
 func (x *writer) rules() {
@@ -518,22 +488,18 @@ func (x *writer) rules() {
 	if len(rs) == 0 {
 		return
 	}
-	x.line("<listOfRules>")
-	x.ind++
+	x.open("<listOfRules>")
 	for _, r := range rs {
 		v := ""
 		if r.kind != "algebraicRule" {
 			v = fmt.Sprintf(` variable="%s"`, x.sid(r.v))
 		}
-		x.line(`<%s%s>`, r.kind, v)
-		x.ind++
+		x.open(`<%s%s>`, r.kind, v)
 		x.prov(r.prov, r.unit)
 		x.mathBlock(r.n)
-		x.ind--
-		x.line("</%s>", r.kind)
+		x.close("</%s>", r.kind)
 	}
-	x.ind--
-	x.line("</listOfRules>")
+	x.close("</listOfRules>")
 }
 
 // communityRate is the rate-rule expression of community member i:
@@ -584,15 +550,13 @@ func (x *writer) reactions() {
 	if len(x.m.Reactions) == 0 {
 		return
 	}
-	x.line("<listOfReactions>")
-	x.ind++
+	x.open("<listOfReactions>")
 	for _, r := range x.m.Reactions {
 		comp := ""
 		if r.Compartment != "" {
 			comp = fmt.Sprintf(` compartment="%s"`, x.sid(r.Compartment))
 		}
-		x.line(`<reaction id="%s"%s reversible="%s"%s>`, x.sid(r.ID), x.nameAttr(r.ID, r.Name), boolStr(r.Reversible), comp)
-		x.ind++
+		x.open(`<reaction id="%s"%s reversible="%s"%s>`, x.sid(r.ID), x.nameAttr(r.ID, r.Name), boolStr(r.Reversible), comp)
 		for _, l := range []struct {
 			name string
 			refs []model.SpeciesRef
@@ -600,8 +564,7 @@ func (x *writer) reactions() {
 			if len(l.refs) == 0 {
 				continue
 			}
-			x.line("<%s>", l.name)
-			x.ind++
+			x.open("<%s>", l.name)
 			for _, sr := range l.refs {
 				id := ""
 				if sr.ID != "" {
@@ -610,47 +573,36 @@ func (x *writer) reactions() {
 				constant := sr.Constant || sr.ID == "" || !x.changes(sr.ID)
 				x.line(`<speciesReference%s species="%s" stoichiometry="%s" constant="%s"/>`, id, x.sid(sr.Species), num(sr.Stoichiometry), boolStr(constant))
 			}
-			x.ind--
-			x.line("</%s>", l.name)
+			x.close("</%s>", l.name)
 		}
 		if len(r.Modifiers) > 0 {
-			x.line("<listOfModifiers>")
-			x.ind++
+			x.open("<listOfModifiers>")
 			for _, mo := range r.Modifiers {
 				x.line(`<modifierSpeciesReference species="%s"/>`, x.sid(mo))
 			}
-			x.ind--
-			x.line("</listOfModifiers>")
+			x.close("</listOfModifiers>")
 		}
 		if r.Rate != nil {
-			x.line("<kineticLaw>")
-			x.ind++
+			x.open("<kineticLaw>")
 			local := map[string]bool{}
 			for _, p := range r.Local {
 				local[p.ID] = true
 			}
-			x.line(`<math xmlns="%s">`, mathNS)
-			x.ind++
+			x.open(`<math xmlns="%s">`, mathNS)
 			x.mathNode(r.Rate, local)
-			x.ind--
-			x.line("</math>")
+			x.close("</math>")
 			if len(r.Local) > 0 {
-				x.line("<listOfLocalParameters>")
-				x.ind++
+				x.open("<listOfLocalParameters>")
 				for _, p := range r.Local {
 					x.line(`<localParameter id="%s" value="%s"/>`, SId(p.ID), num(p.Value))
 				}
-				x.ind--
-				x.line("</listOfLocalParameters>")
+				x.close("</listOfLocalParameters>")
 			}
-			x.ind--
-			x.line("</kineticLaw>")
+			x.close("</kineticLaw>")
 		}
-		x.ind--
-		x.line("</reaction>")
+		x.close("</reaction>")
 	}
-	x.ind--
-	x.line("</listOfReactions>")
+	x.close("</listOfReactions>")
 }
 
 func (x *writer) events() {
@@ -671,68 +623,50 @@ func (x *writer) events() {
 	if len(m.Events) == 0 && len(exts) == 0 {
 		return
 	}
-	x.line("<listOfEvents>")
-	x.ind++
+	x.open("<listOfEvents>")
 	for _, e := range m.Events {
 		id := ""
 		if e.ID != "" {
 			id = fmt.Sprintf(` id="%s"`, x.sid(e.ID))
 		}
-		x.line(`<event%s useValuesFromTriggerTime="%s">`, id, boolStr(e.UseValuesFromTriggerTime))
-		x.ind++
-		x.line(`<trigger initialValue="%s" persistent="%s">`, boolStr(e.InitialValue), boolStr(e.Persistent))
-		x.ind++
+		x.open(`<event%s useValuesFromTriggerTime="%s">`, id, boolStr(e.UseValuesFromTriggerTime))
+		x.open(`<trigger initialValue="%s" persistent="%s">`, boolStr(e.InitialValue), boolStr(e.Persistent))
 		x.mathBlock(e.Trigger)
-		x.ind--
-		x.line("</trigger>")
+		x.close("</trigger>")
 		if e.Priority != nil {
-			x.line("<priority>")
-			x.ind++
+			x.open("<priority>")
 			x.mathBlock(e.Priority)
-			x.ind--
-			x.line("</priority>")
+			x.close("</priority>")
 		}
 		if e.Delay != nil {
-			x.line("<delay>")
-			x.ind++
+			x.open("<delay>")
 			x.mathBlock(e.Delay)
-			x.ind--
-			x.line("</delay>")
+			x.close("</delay>")
 		}
 		x.eventAssignments(e.Assignments)
-		x.ind--
-		x.line("</event>")
+		x.close("</event>")
 	}
 	for _, ex := range exts {
 		// extinction: below the threshold the population is zero
-		x.line(`<event id="%s" useValuesFromTriggerTime="true">`, ex.id)
-		x.ind++
-		x.line(`<trigger initialValue="true" persistent="true">`)
-		x.ind++
+		x.open(`<event id="%s" useValuesFromTriggerTime="true">`, ex.id)
+		x.open(`<trigger initialValue="true" persistent="true">`)
 		x.mathBlock(expr.New(expr.OpAnd, expr.New(expr.OpLt, expr.Var(ex.member), expr.Num(ex.thr)), expr.New(expr.OpGt, expr.Var(ex.member), expr.Num(0))))
-		x.ind--
-		x.line("</trigger>")
+		x.close("</trigger>")
 		x.eventAssignments([]model.EventAssignment{{Variable: ex.member, Math: expr.Num(0)}})
-		x.ind--
-		x.line("</event>")
+		x.close("</event>")
 	}
-	x.ind--
-	x.line("</listOfEvents>")
+	x.close("</listOfEvents>")
 }
 
 func (x *writer) eventAssignments(as []model.EventAssignment) {
 	if len(as) == 0 {
 		return
 	}
-	x.line("<listOfEventAssignments>")
-	x.ind++
+	x.open("<listOfEventAssignments>")
 	for _, a := range as {
-		x.line(`<eventAssignment variable="%s">`, x.sid(a.Variable))
-		x.ind++
+		x.open(`<eventAssignment variable="%s">`, x.sid(a.Variable))
 		x.mathBlock(a.Math)
-		x.ind--
-		x.line("</eventAssignment>")
+		x.close("</eventAssignment>")
 	}
-	x.ind--
-	x.line("</listOfEventAssignments>")
+	x.close("</listOfEventAssignments>")
 }
