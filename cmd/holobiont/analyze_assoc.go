@@ -397,16 +397,16 @@ study:
 			if err != nil {
 				return err
 			}
-			pc, err := diversity.PCoA(ctx, bc)
+			pc, err := diversity.PCoAAxes(ctx, bc, 2) // the scatter shows two axes
 			if err != nil {
 				return err
 			}
-			n := t.NumSamples()
+			n, k := t.NumSamples(), pc.Axes
 			x, y := make([]float64, n), make([]float64, n)
 			for i := 0; i < n; i++ {
-				x[i] = pc.Coordinates[i*n]
-				if n > 1 {
-					y[i] = pc.Coordinates[i*n+1]
+				x[i] = pc.Coordinates[i*k]
+				if k > 1 {
+					y[i] = pc.Coordinates[i*k+1]
 				}
 			}
 			pe := func(k int) float64 {
