@@ -15,7 +15,6 @@ import (
 	"github.com/holobiont/holobiont/internal/testutil"
 	"github.com/holobiont/holobiont/ode"
 	"github.com/holobiont/holobiont/sbml"
-	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/system"
 )
 
@@ -23,23 +22,23 @@ import (
 // the side-by-side comparison with SUNDIALS CVODE in
 // scripts/sbml_suite_cvode.py --compare (see benchmarks/sbml-suite.md).
 //
-// A solve is what Simulate does after system.Compile: sim.Run from 0 to the
-// last output time through every output time, recording the states, then
-// the requested variables at each output time. Tolerances are RunCase's
+// A solve is what Simulate does after system.Compile and Select (the same
+// function, solve): sim.Run from 0 to the last output time, computing the
+// requested variables at each output time. Tolerances are RunCase's
 // (rtol 1e-10, atol = max(1e-5 × the case's absolute tolerance, 1e-300),
 // at most 200000 steps). The C side solves the same way.
 
 // suiteCase is one case parsed and compiled once, ready for repeated solves.
 type suiteCase struct {
-	id     string
-	sys    *system.System
-	set    *Settings
-	as     []Quantity
-	times  []float64
-	want   *results
-	opt    ode.Options
-	states [][]float64 // scratch: one state vector per output time
-	rows   [][]float64 // scratch: requested variables per output time
+	id    string
+	sys   *system.System
+	set   *Settings
+	as    []Quantity
+	times []float64
+	want  *results
+	opt   ode.Options
+	sel   *system.Selector // the requested variables, resolved once
+	rows  [][]float64      // scratch: requested variables per output time
 }
 
 // loadSuiteCase reads and compiles the case in dir the way RunCase does.
@@ -86,6 +85,9 @@ func loadSuiteCase(dir string) (*suiteCase, error) {
 			c.as[i] = system.AsConcentration
 		}
 	}
+	if c.sel, err = sys.Select(set.Variables, c.as); err != nil {
+		return nil, fmt.Errorf("case %s: %w", id, err)
+	}
 	c.times = make([]float64, set.Steps+1)
 	c.rows = make([][]float64, len(c.times))
 	for i := range c.times {
@@ -104,29 +106,14 @@ func contains(l []string, v string) bool {
 	return false
 }
 
-// solve runs one solve into c.rows and returns the solver statistics.
+// solve runs one solve into c.rows, on the path Simulate takes, and returns
+// the solver statistics.
 func (c *suiteCase) solve(ctx context.Context) (ode.Stats, error) {
-	k := 0
-	tr, err := sim.Run(ctx, c.sys, nil, sim.Options{Start: 0, End: c.times[len(c.times)-1], OutputTimes: c.times, ODE: c.opt,
-		StateHook: func(t float64, y []float64) {
-			if k == len(c.states) {
-				c.states = append(c.states, nil)
-			}
-			c.states[k] = append(c.states[k][:0], y...)
-			k++
-		}})
+	st, err := solve(ctx, c.sys, c.sel, c.times, c.rows, c.opt)
 	if err != nil {
-		return ode.Stats{}, fmt.Errorf("case %s: %w", c.id, err)
+		return st, fmt.Errorf("case %s: %w", c.id, err)
 	}
-	if k != len(c.times) {
-		return tr.Stats, fmt.Errorf("case %s: %d states recorded for %d output times", c.id, k, len(c.times))
-	}
-	for i, t := range c.times {
-		if err := c.sys.Values(t, c.states[i], c.set.Variables, c.as, c.rows[i]); err != nil {
-			return tr.Stats, fmt.Errorf("case %s at t=%g: %w", c.id, t, err)
-		}
-	}
-	return tr.Stats, nil
+	return st, nil
 }
 
 // check compares c.rows with the suite's expected results.

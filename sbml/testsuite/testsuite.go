@@ -141,26 +141,37 @@ func Simulate(ctx context.Context, m *model.Model, start, duration float64, step
 	for i := range times {
 		times[i] = start + duration*float64(i)/float64(steps)
 	}
-	// The variables are computed from the state at each output time, with
-	// the ids resolved once; sim.Run builds no rows of its own.
 	rows = make([][]float64, len(times))
 	flat := make([]float64, len(times)*len(vars))
+	for k := range rows {
+		rows[k] = flat[k*len(vars) : (k+1)*len(vars) : (k+1)*len(vars)]
+	}
+	if _, err := solve(ctx, sys, sel, times, rows, opt); err != nil {
+		return nil, nil, err
+	}
+	return times, rows, nil
+}
+
+// solve runs sys from time 0 through times and writes the selected
+// variables at times[k] into rows[k]. The variables are computed from the
+// state at each output time, with the ids resolved once in sel; sim.Run
+// builds no rows of its own.
+func solve(ctx context.Context, sys *system.System, sel *system.Selector, times []float64, rows [][]float64, opt ode.Options) (ode.Stats, error) {
 	k := 0
-	_, err = sim.Run(ctx, sys, nil, sim.Options{Start: 0, End: times[len(times)-1], OutputTimes: times, ODE: opt, NoRows: true,
+	tr, err := sim.Run(ctx, sys, nil, sim.Options{Start: 0, End: times[len(times)-1], OutputTimes: times, ODE: opt, NoRows: true,
 		StateHook: func(t float64, y []float64) {
 			if k < len(rows) {
-				rows[k] = flat[k*len(vars) : (k+1)*len(vars) : (k+1)*len(vars)]
 				sys.ValuesAt(t, y, sel, rows[k])
 			}
 			k++
 		}})
 	if err != nil {
-		return nil, nil, err
+		return ode.Stats{}, err
 	}
 	if k != len(times) {
-		return nil, nil, fmt.Errorf("testsuite: %d states recorded for %d output times", k, len(times))
+		return tr.Stats, fmt.Errorf("testsuite: %d states recorded for %d output times", k, len(times))
 	}
-	return times, rows, nil
+	return tr.Stats, nil
 }
 
 // Status is the outcome of one case.
