@@ -50,6 +50,9 @@ func (d *Dist) check(numeric bool) error {
 	if d.Upper != nil {
 		d.hi = *d.Upper
 	}
+	if math.IsNaN(d.lo) || math.IsNaN(d.hi) {
+		return fmt.Errorf("lower and upper must be numbers, got %v and %v", d.lo, d.hi)
+	}
 	if d.lo > d.hi {
 		return fmt.Errorf("lower %v > upper %v", d.lo, d.hi)
 	}
@@ -135,8 +138,8 @@ func (d *Dist) check(numeric bool) error {
 			d.labels = append(d.labels, lab)
 			if numeric {
 				x, ok := asFloat(v)
-				if !ok {
-					return fmt.Errorf("categorical value %q is not a number", lab)
+				if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
+					return fmt.Errorf("categorical value %q is not a finite number", lab)
 				}
 				d.nums = append(d.nums, x)
 			}
@@ -150,8 +153,8 @@ func (d *Dist) check(numeric bool) error {
 		d.cum = []float64{1}
 		if numeric {
 			x, ok := asFloat(d.Value)
-			if !ok {
-				return fmt.Errorf("fixed value %q is not a number", lab)
+			if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
+				return fmt.Errorf("fixed value %q is not a finite number", lab)
 			}
 			d.nums = []float64{x}
 		}

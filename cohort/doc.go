@@ -16,4 +16,13 @@
 // DIR/chunks; a killed run resumes from the chunks present. The output
 // manifest (manifest.json) is written last and atomically, so a directory
 // without it is never a complete result.
+//
+// Provenance: the layout and the manifest record the spec hash (spec,
+// model and scenario bytes), the program version (Options.Version), the
+// model and scenario hashes and the solver settings (see Provenance); a run
+// directory or shard of another version is refused rather than mixed.
+//
+// Interventions: every intervention window of the scenario (or of a
+// trial's arms) is a Perturbation; the MDSINE and MDSINE2 outputs record
+// them (perturbID per sample, perturbations per subject).
 package cohort

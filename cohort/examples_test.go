@@ -1,11 +1,14 @@
 package cohort
 
-import "testing"
+import (
+	"reflect"
+	"testing"
+)
 
 // TestExamplesCompile: the shipped example specs parse and compile
 // against the default model.
 func TestExamplesCompile(t *testing.T) {
-	for _, f := range []string{"cohort-tyson-carr.yaml", "cohort-probiotic-washout.yaml", "cohort-lab-stress.yaml"} {
+	for _, f := range []string{"cohort-tyson-carr.yaml", "cohort-probiotic-washout.yaml", "cohort-probiotic-reuteri.yaml", "cohort-lab-stress.yaml"} {
 		s, err := LoadSpec("../examples/" + f)
 		if err != nil {
 			t.Fatal(err)
@@ -42,5 +45,24 @@ func TestExamplesCompile(t *testing.T) {
 		if hi-lo > 2*ts.Randomisation.Block {
 			t.Errorf("stratum %s unbalanced: %v", sex, c)
 		}
+	}
+	// trial-arms.yaml: every arm kind, with its windows as MDSINE perturbations.
+	ts, err = LoadTrialSpec("../examples/trial-arms.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tp, err = CompileTrial(ts); err != nil {
+		t.Fatal(err)
+	}
+	want := []Perturbation{
+		{Name: "probiotic_daily", Type: "probiotic", Start: 0, End: 28, Arms: []int{1}},
+		{Name: "probiotic_alternate #1", Type: "probiotic", Start: 0, End: 7, Arms: []int{2}},
+		{Name: "probiotic_alternate #2", Type: "probiotic", Start: 14, End: 21, Arms: []int{2}},
+		{Name: "emollient_forearm", Type: "emollient", Start: 0, End: 28, Arms: []int{3}},
+		{Name: "antibiotic_course", Type: "antibiotic", Start: 0, End: 7, Arms: []int{4}},
+		{Name: "probiotic_after_abx", Type: "probiotic", Start: 7, End: 28, Arms: []int{4}},
+	}
+	if got := tp.perts.list; !reflect.DeepEqual(got, want) {
+		t.Errorf("trial-arms perturbations:\n%+v\nwant\n%+v", got, want)
 	}
 }

@@ -77,7 +77,7 @@ func TestMDSINEOutput(t *testing.T) {
 			for j, smp := range s.Samples {
 				ms := md.Samples[row]
 				id := sampleID(s.Index, lay.Sites[j], lay.Times[j])
-				want := table.MDSINESample{ID: id, Included: s.Err == "", Subject: strconv.Itoa(s.Index + 1), Time: lay.Times[j], Block: 1, Intervention: "0"}
+				want := table.MDSINESample{ID: id, Included: s.Err == "", Subject: strconv.Itoa(s.Index+1) + "-" + lay.Sites[j], Time: lay.Times[j], Block: 1, Intervention: "0"}
 				if ms != want {
 					t.Errorf("row %d: %+v, want %+v", row, ms, want)
 				}

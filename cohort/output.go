@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -30,6 +31,7 @@ const (
 	FileSamples         = "samples.csv"
 	FileSamplesParquet  = "samples.parquet"
 	FileMeasurements    = "measurements.csv"
+	FileMeasurementsPQ  = "measurements.parquet"
 	FileMetadata        = "sample-metadata.tsv"
 	FileBIOM            = "counts.biom"      // BIOM 2.1 HDF5
 	FileBIOMJSON        = "counts.json.biom" // BIOM 1.0 JSON
@@ -38,25 +40,49 @@ const (
 	FileManifest        = "manifest.json"
 	// MDSINE (Bucci et al. 2016) input set, shaped as its published data
 	// (e.g. the diet study's counts.txt, metadata.txt, biomass.txt) and
-	// readable with table.ReadMDSINE(DIR/mdsine). subjectID is the subject's
-	// number (S000007 → 7); intv is the trial arm's index in the spec (0 for
-	// a cohort); perturbID 0 and exptblock 1 (no perturbation windows are
-	// recorded); isIncluded 0 marks samples of failed subjects.
-	DirMDSINE          = "mdsine"
-	FileMDSINECounts   = "mdsine/counts.txt"   // "#OTU ID" header, taxa × samples, no taxonomy column
-	FileMDSINEMetadata = "mdsine/metadata.txt" // sampleID isIncluded subjectID measurementID perturbID exptblock intv
-	FileMDSINETaxonomy = "mdsine/taxonomy.tsv" // Feature ID, Taxon (QIIME 2 style, "; "-joined)
-	FileMDSINEBiomass  = "mdsine/biomass.txt"  // qPCR replicates mass1.., rows in metadata order
+	// readable with table.ReadMDSINE(DIR/mdsine). MDSINE models one
+	// community per time series, so a subject's series at one site is an
+	// MDSINE subject: subjectID is the subject's number (S000007 → 7) when
+	// the spec samples one site and NUMBER-SITE (7-face) when it samples
+	// several. perturbID is k (1-based, the rows of perturbations.txt) when
+	// the subject's perturbation k is active at the sample's time
+	// (start < time <= end, MDSINE2's rule; the first one when several
+	// overlap) and 0 otherwise; exptblock is 1; intv is the trial arm's
+	// index in the spec (0 for a cohort); isIncluded 0 marks samples of
+	// failed subjects.
+	DirMDSINE               = "mdsine"
+	FileMDSINECounts        = "mdsine/counts.txt"        // "#OTU ID" header, taxa × samples, no taxonomy column
+	FileMDSINEMetadata      = "mdsine/metadata.txt"      // sampleID isIncluded subjectID measurementID perturbID exptblock intv
+	FileMDSINETaxonomy      = "mdsine/taxonomy.tsv"      // Feature ID, Taxon (QIIME 2 style, "; "-joined)
+	FileMDSINEBiomass       = "mdsine/biomass.txt"       // qPCR replicates mass1.., rows in metadata order
+	FileMDSINEPerturbations = "mdsine/perturbations.txt" // perturbID name type start end arms (only with interventions)
+	// MDSINE2 (Gibson et al. 2025) input set for `mdsine2 parse-input`
+	// (tab-separated; columns as its parse_input documents and its Gibson
+	// dataset uses): metadata sampleID subject time; reads with a "name"
+	// column then one column per sample; qPCR sampleID measurement1..;
+	// taxonomy name sequence kingdom .. species ("NA" where unknown);
+	// perturbations name start end subject, one row per perturbation window
+	// and MDSINE subject receiving it (only with interventions). Subjects are
+	// named as in mdsine/metadata.txt.
+	DirMDSINE2               = "mdsine2"
+	FileMDSINE2Metadata      = "mdsine2/metadata.tsv"
+	FileMDSINE2Reads         = "mdsine2/reads.tsv"
+	FileMDSINE2QPCR          = "mdsine2/qpcr.tsv"
+	FileMDSINE2Taxonomy      = "mdsine2/taxonomy.tsv"
+	FileMDSINE2Perturbations = "mdsine2/perturbations.tsv"
 )
 
-// Manifest is written last, atomically, by a complete run or merge.
+// Manifest is written last, atomically, by a complete run or merge. With
+// the spec, Provenance (version, model and scenario hashes, solver
+// settings) and the seed, it identifies everything the outputs depend on.
 type Manifest struct {
-	SpecHash string
-	Name     string
-	N        int
-	Seed     uint64
-	Failed   int               // subjects whose integration failed (their rows say so)
-	Files    map[string]string // name -> sha256
+	SpecHash   string
+	Name       string
+	N          int
+	Seed       uint64
+	Provenance Provenance
+	Failed     int               // subjects whose integration failed (their rows say so)
+	Files      map[string]string // name -> sha256
 }
 
 // col is an output column; str marks string columns.
@@ -240,8 +266,11 @@ func shardChunks(dirs []string) (*Layout, []byte, []string, error) {
 		if err != nil {
 			return nil, nil, nil, err
 		}
-		if l2.SpecHash != lay.SpecHash || string(b2) != string(lb) {
+		if l2.SpecHash != lay.SpecHash {
 			return nil, nil, nil, fmt.Errorf("merge: %s and %s come from different specs (spec hash %.12s vs %.12s)", dirs[0], d, lay.SpecHash, l2.SpecHash)
+		}
+		if string(b2) != string(lb) {
+			return nil, nil, nil, fmt.Errorf("merge: %s and %s ran the same spec with different holobiont versions (%q vs %q) or settings; rerun one of them", dirs[0], d, lay.Provenance.Version, l2.Provenance.Version)
 		}
 	}
 	for _, d := range dirs {
@@ -288,8 +317,20 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 		subCols = append(subCols, col{e, false})
 	}
 	subCols = append(subCols, col{"status", true})
+	// The arm and covariates are echoed into every per-sample and
+	// per-measurement table too, after the subject.
+	var echo []col
+	if len(lay.Arms) > 0 {
+		echo = append(echo, col{"arm", true})
+	}
+	for _, c := range lay.Covs {
+		echo = append(echo, col{c, true})
+	}
+	withEcho := func(head []col, rest ...col) []col {
+		return append(append(append([]col{}, head...), echo...), rest...)
+	}
 	nq := 0
-	smpCols := []col{{"sample-id", true}, {"subject", true}, {"body-site", true}, {"time", false}, {"depth", false}, {"reads", false}, {"load_true", false}}
+	smpCols := withEcho([]col{{"sample-id", true}, {"subject", true}}, col{"body-site", true}, col{"time", false}, col{"depth", false}, col{"reads", false}, col{"load_true", false})
 	var sinks []*tabSink
 	defer func() {
 		if err != nil {
@@ -332,19 +373,19 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 		return err
 	}
 	sinks = append(sinks, smps)
-	meas, err := newTabSink(out, spill, FileMeasurements, "", []col{{"subject", true}, {"measurement", true}, {"instrument", true}, {"time", false}, {"value", false}, {"latent", false}})
+	meas, err := newTabSink(out, spill, FileMeasurements, FileMeasurementsPQ, withEcho([]col{{"subject", true}}, col{"measurement", true}, col{"instrument", true}, col{"time", false}, col{"value", false}, col{"latent", false}))
 	if err != nil {
 		return err
 	}
 	sinks = append(sinks, meas)
-	truthAb, err := newTabSink(out, spill, FileTruthAbundance, "", []col{{"sample-id", true}, {"taxon", true}, {"relative", false}, {"reads", false}})
+	truthAb, err := newTabSink(out, spill, FileTruthAbundance, "", withEcho([]col{{"sample-id", true}, {"subject", true}}, col{"taxon", true}, col{"relative", false}, col{"reads", false}))
 	if err != nil {
 		return err
 	}
 	sinks = append(sinks, truthAb)
 	var truth *tabSink
 	if len(lay.Truth) > 0 {
-		if truth, err = newTabSink(out, spill, FileTruth, "", []col{{"subject", true}, {"time", false}, {"variable", true}, {"value", false}}); err != nil {
+		if truth, err = newTabSink(out, spill, FileTruth, "", withEcho([]col{{"subject", true}}, col{"time", false}, col{"variable", true}, col{"value", false})); err != nil {
 			return err
 		}
 		sinks = append(sinks, truth)
@@ -413,8 +454,40 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 		}
 		bmW.WriteByte('\n')
 	}
+	// MDSINE2 metadata, qPCR and perturbations, streamed in sample order.
+	if err := os.MkdirAll(filepath.Join(out, DirMDSINE2), 0o755); err != nil {
+		return err
+	}
+	perSite := lay.mdsineSiteSeries()
+	m2Meta, err := createLines(filepath.Join(out, FileMDSINE2Metadata), "sampleID\tsubject\ttime\n")
+	if err != nil {
+		return err
+	}
+	defer m2Meta.abort()
+	qh := "sampleID"
+	for r := 0; r < nq; r++ {
+		qh += fmt.Sprintf("\tmeasurement%d", r+1)
+	}
+	m2QPCR, err := createLines(filepath.Join(out, FileMDSINE2QPCR), qh+"\n")
+	if err != nil {
+		return err
+	}
+	defer m2QPCR.abort()
+	var m2Pert *lineFile
+	if len(lay.Perturbations) > 0 {
+		if m2Pert, err = createLines(filepath.Join(out, FileMDSINE2Perturbations), "name\tstart\tend\tsubject\n"); err != nil {
+			return err
+		}
+		defer m2Pert.abort()
+	}
+	var siteOrder []string // distinct sampled sites in sample-point order
+	for _, st := range lay.Sites {
+		if !slices.Contains(siteOrder, st) {
+			siteOrder = append(siteOrder, st)
+		}
+	}
 	failed := 0
-	var vals []any
+	var vals, echoVals, rb []any
 	type kv struct {
 		f int32
 		v float64
@@ -442,13 +515,15 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 			}
 			vals = append(vals[:0], sid, float64(s.Index))
 			arm := ""
+			echoVals = echoVals[:0]
 			if len(lay.Arms) > 0 {
 				arm = lay.Arms[s.Arm]
-				vals = append(vals, arm)
+				echoVals = append(echoVals, arm)
 			}
 			for _, c := range s.Covs {
-				vals = append(vals, c)
+				echoVals = append(echoVals, c)
 			}
+			vals = append(vals, echoVals...)
 			for _, v := range s.Params {
 				vals = append(vals, v)
 			}
@@ -461,7 +536,8 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 			}
 			for mi, m := range lay.Measures {
 				for ti, t := range lay.MeasureTimes[mi] {
-					if err := meas.write([]any{sid, m, lay.Instruments[mi], t, s.Measures[mi][ti], s.MeasTrue[mi][ti]}); err != nil {
+					rb = append(append(append(rb[:0], sid), echoVals...), m, lay.Instruments[mi], t, s.Measures[mi][ti], s.MeasTrue[mi][ti])
+					if err := meas.write(rb); err != nil {
 						return err
 					}
 				}
@@ -478,7 +554,8 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 				for _, c := range smp.Counts {
 					reads += int(c)
 				}
-				vals = append(vals[:0], id, sid, site, t, float64(smp.Depth), float64(reads), smp.Load)
+				vals = append(append(vals[:0], id, sid), echoVals...)
+				vals = append(vals, site, t, float64(smp.Depth), float64(reads), smp.Load)
 				var qm float64
 				for _, q := range smp.QPCR {
 					vals = append(vals, q)
@@ -489,7 +566,8 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 				}
 				ents = ents[:0]
 				for mi, c := range smp.Counts {
-					if err := truthAb.write([]any{id, lay.SiteMembers[j][mi], smp.Rel[mi], float64(c)}); err != nil {
+					rb = append(append(append(rb[:0], id, sid), echoVals...), lay.SiteMembers[j][mi], smp.Rel[mi], float64(c))
+					if err := truthAb.write(rb); err != nil {
 						return err
 					}
 					if c > 0 {
@@ -529,7 +607,14 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 				if s.Err != "" {
 					incl = "0"
 				}
-				fmt.Fprintf(msW, "%s\t%s\t%d\t%s\t0\t1\t%d\n", id, incl, s.Index+1, formatFloat(t), s.Arm)
+				msub := mdsineSubject(s.Index, site, perSite)
+				fmt.Fprintf(msW, "%s\t%s\t%s\t%s\t%d\t1\t%d\n", id, incl, msub, formatFloat(t), lay.perturbID(s.Arm, t), s.Arm)
+				m2Meta.w.WriteString(id + "\t" + msub + "\t" + formatFloat(t) + "\n")
+				m2QPCR.w.WriteString(id)
+				for _, q := range smp.QPCR {
+					m2QPCR.w.WriteString("\t" + fmtNum(q))
+				}
+				m2QPCR.w.WriteByte('\n')
 				if bmW != nil {
 					if len(smp.QPCR) != nq {
 						return fmt.Errorf("%s: sample %s has %d qPCR replicates, want %d", path, id, len(smp.QPCR), nq)
@@ -543,10 +628,25 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 					bmW.WriteByte('\n')
 				}
 			}
+			if m2Pert != nil {
+				for k := range lay.Perturbations {
+					p := &lay.Perturbations[k]
+					if !p.appliesTo(s.Arm) {
+						continue
+					}
+					for _, site := range siteOrder {
+						fmt.Fprintf(m2Pert.w, "%s\t%s\t%s\t%s\n", p.Name, formatFloat(p.Start), formatFloat(p.End), mdsineSubject(s.Index, site, perSite))
+						if !perSite {
+							break
+						}
+					}
+				}
+			}
 			if truth != nil {
 				for ti, t := range lay.TruthTimes {
 					for qi, q := range lay.Truth {
-						if err := truth.write([]any{sid, t, q, s.Truth[ti][qi]}); err != nil {
+						rb = append(append(append(rb[:0], sid), echoVals...), t, q, s.Truth[ti][qi])
+						if err := truth.write(rb); err != nil {
 							return err
 						}
 					}
@@ -571,6 +671,11 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 			return err
 		}
 		if err := bmF.Commit(); err != nil {
+			return err
+		}
+	}
+	for _, lf := range []*lineFile{m2Meta, m2QPCR, m2Pert} {
+		if err := lf.commit(); err != nil {
 			return err
 		}
 	}
@@ -629,9 +734,29 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 	}); err != nil {
 		return err
 	}
-	names := []string{FileSubjects, FileSubjectsParquet, FileSamples, FileSamplesParquet, FileMeasurements, FileMetadata, FileBIOM, FileBIOMJSON, FileTruthAbundance, FileMDSINECounts, FileMDSINEMetadata, FileMDSINETaxonomy}
+	if err := writeWith(filepath.Join(out, FileMDSINE2Reads), func(w io.Writer) error {
+		// MDSINE2 reads the taxon names from a column called "name".
+		return sw.WriteTSV(&skipLine{w: w, header: "name"}, false)
+	}); err != nil {
+		return err
+	}
+	if err := writeWith(filepath.Join(out, FileMDSINE2Taxonomy), func(w io.Writer) error {
+		return writeMDSINE2Taxonomy(w, lay)
+	}); err != nil {
+		return err
+	}
+	names := []string{FileSubjects, FileSubjectsParquet, FileSamples, FileSamplesParquet, FileMeasurements, FileMeasurementsPQ, FileMetadata, FileBIOM, FileBIOMJSON, FileTruthAbundance, FileMDSINECounts, FileMDSINEMetadata, FileMDSINETaxonomy,
+		FileMDSINE2Metadata, FileMDSINE2Reads, FileMDSINE2QPCR, FileMDSINE2Taxonomy}
 	if bmF != nil {
 		names = append(names, FileMDSINEBiomass)
+	}
+	if len(lay.Perturbations) > 0 {
+		if err := writeWith(filepath.Join(out, FileMDSINEPerturbations), func(w io.Writer) error {
+			return writePerturbationKey(w, lay)
+		}); err != nil {
+			return err
+		}
+		names = append(names, FileMDSINEPerturbations, FileMDSINE2Perturbations)
 	}
 	if truth != nil {
 		names = append(names, FileTruth)
@@ -643,15 +768,20 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 		}
 		files[n] = h
 	}
-	mb, _ := json.MarshalIndent(&Manifest{SpecHash: lay.SpecHash, Name: lay.Name, N: lay.N, Seed: lay.Seed, Failed: failed, Files: files}, "", " ")
+	mb, _ := json.MarshalIndent(&Manifest{SpecHash: lay.SpecHash, Name: lay.Name, N: lay.N, Seed: lay.Seed, Provenance: lay.Provenance, Failed: failed, Files: files}, "", " ")
 	return safefile.WriteFile(filepath.Join(out, FileManifest), append(mb, '\n'))
 }
 
 // skipLine drops the first line written through it (WriteTSV's
-// "# Constructed from biom file" comment, absent from MDSINE's files).
+// "# Constructed from biom file" comment, absent from MDSINE's files) and,
+// when header is set, replaces the first cell of the next line ("#OTU ID")
+// with it.
 type skipLine struct {
-	w    io.Writer
-	done bool
+	w       io.Writer
+	header  string
+	done    bool // first line dropped
+	renamed bool // first cell of the header line replaced
+	partial []byte
 }
 
 func (s *skipLine) Write(p []byte) (int, error) {
@@ -664,10 +794,108 @@ func (s *skipLine) Write(p []byte) (int, error) {
 		s.done = true
 		p = p[i+1:]
 	}
+	if s.header != "" && !s.renamed {
+		// Gather up to the first tab of the header line.
+		s.partial = append(s.partial, p...)
+		i := bytes.IndexAny(s.partial, "\t\n")
+		if i < 0 {
+			return n, nil
+		}
+		s.renamed = true
+		rest := s.partial[i:]
+		s.partial = nil
+		if _, err := io.WriteString(s.w, s.header); err != nil {
+			return 0, err
+		}
+		p = rest
+	}
 	if _, err := s.w.Write(p); err != nil {
 		return 0, err
 	}
 	return n, nil
+}
+
+// lineFile is an output file written line by line through a buffer and
+// published atomically by commit.
+type lineFile struct {
+	f *safefile.File
+	w *bufio.Writer
+}
+
+func createLines(path, header string) (*lineFile, error) {
+	f, err := safefile.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	lf := &lineFile{f: f, w: bufio.NewWriterSize(f, 1<<16)}
+	lf.w.WriteString(header)
+	return lf, nil
+}
+
+// commit flushes and publishes the file (nil: nothing to do).
+func (lf *lineFile) commit() error {
+	if lf == nil {
+		return nil
+	}
+	if err := lf.w.Flush(); err != nil {
+		return err
+	}
+	return lf.f.Commit()
+}
+
+// abort removes an uncommitted file (nil or committed: nothing to do).
+func (lf *lineFile) abort() {
+	if lf != nil {
+		lf.f.Abort()
+	}
+}
+
+// writeMDSINE2Taxonomy writes MDSINE2's taxonomy table: name, sequence
+// (unknown for simulated taxa: NA) and the ranks without their k__ prefixes.
+func writeMDSINE2Taxonomy(w io.Writer, lay *Layout) error {
+	if _, err := io.WriteString(w, "name\tsequence\tkingdom\tphylum\tclass\torder\tfamily\tgenus\tspecies\n"); err != nil {
+		return err
+	}
+	for j, id := range lay.Features {
+		row := []string{id, "NA"}
+		for r := 0; r < 7; r++ {
+			v := "NA"
+			if j < len(lay.Taxonomy) && r < len(lay.Taxonomy[j]) {
+				if _, name, ok := strings.Cut(lay.Taxonomy[j][r], "__"); ok && name != "" {
+					v = name
+				}
+			}
+			row = append(row, v)
+		}
+		if _, err := io.WriteString(w, strings.Join(row, "\t")+"\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writePerturbationKey writes mdsine/perturbations.txt: what each perturbID
+// of mdsine/metadata.txt stands for.
+func writePerturbationKey(w io.Writer, lay *Layout) error {
+	if _, err := io.WriteString(w, "perturbID\tname\ttype\tstart\tend\tarms\n"); err != nil {
+		return err
+	}
+	for k, p := range lay.Perturbations {
+		arms := "all"
+		if p.Arms != nil {
+			var names []string
+			for _, a := range p.Arms {
+				if a < len(lay.Arms) {
+					names = append(names, lay.Arms[a])
+				}
+			}
+			arms = strings.Join(names, ",")
+		}
+		if _, err := fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", k+1, p.Name, p.Type, formatFloat(p.Start), formatFloat(p.End), arms); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // nearest returns the value measured at the time closest to t (earlier on ties).

@@ -16,6 +16,7 @@ import (
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/models"
 	"github.com/holobiont/holobiont/observe"
+	"github.com/holobiont/holobiont/ode"
 	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/system"
 )
@@ -47,7 +48,22 @@ type Plan struct {
 	start     float64 // integration start (scenario start - burn-in)
 	end       float64
 	varIndex  map[string]int
-	arms      []string // trial arm names (nil for cohorts)
+	arms      []string   // trial arm names (nil for cohorts)
+	perts     perturbSet // intervention windows (MDSINE perturbations)
+	ode       ode.Options
+	prov      Provenance
+}
+
+// Provenance identifies what produced a run: recorded in its layout and
+// manifest. Hashes are SHA-256 of the file bytes.
+type Provenance struct {
+	Version      string `json:",omitempty"` // holobiont version (Options.Version)
+	SpecFileHash string // the spec file alone (SpecHash also covers model and scenario)
+	Model        string // as the spec names it ("shipped:NAME" or a path)
+	ModelHash    string
+	Scenario     string // as the spec names it; "" = none (duration only)
+	ScenarioHash string
+	Solver       SolverSettings
 }
 
 // SiteInfo lists a site's community members.
@@ -185,13 +201,23 @@ func compileWith(s *Spec, scenData []byte) (*Plan, error) {
 			return nil, fmt.Errorf("%s: %w", st.Src, err)
 		}
 	}
+	p0 := Provenance{SpecFileHash: sha256sum(s.data), Model: modelRef, ModelHash: sha256sum(mdata), Scenario: s.Scenario, ScenarioHash: sha256sum(sdata), Solver: s.Solver.settings()}
+	if s.data == nil {
+		p0.SpecFileHash = s.Hash
+	}
 	h := sha256.New()
 	h.Write([]byte(s.Hash))
 	h.Write(mdata)
 	h.Write(sdata)
 	s.Hash = hex.EncodeToString(h.Sum(nil))
 
-	p := &Plan{Spec: s, Model: m, System: sys, Scenario: sc, Schedule: sched, start: sc.Start - s.BurnIn, end: sc.End}
+	p := &Plan{Spec: s, Model: m, System: sys, Scenario: sc, Schedule: sched, start: sc.Start - s.BurnIn, end: sc.End, prov: p0}
+	if p.ode, err = s.Solver.odeOptions(); err != nil {
+		return nil, s.errAt("$.solver", "%v", err)
+	}
+	for _, iv := range sc.Interventions {
+		p.perts.add(iv, -1)
+	}
 	p.ParamIDs, p.CovIDs = s.Names()
 	pmap := map[string]*model.Parameter{}
 	for _, mp := range m.Parameters {

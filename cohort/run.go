@@ -62,6 +62,9 @@ type Layout struct {
 	TruthTimes   []float64
 	Arms         []string `json:",omitempty"`
 	CovNumeric   []bool
+	// Perturbations are the intervention windows (MDSINE perturbIDs 1..).
+	Perturbations []Perturbation `json:",omitempty"`
+	Provenance    Provenance
 }
 
 func (p *Plan) layout() *Layout {
@@ -90,6 +93,8 @@ func (p *Plan) layout() *Layout {
 		l.TruthTimes = nil
 	}
 	l.Arms = p.arms
+	l.Perturbations = p.perts.list
+	l.Provenance = p.prov
 	for _, c := range p.CovIDs {
 		l.CovNumeric = append(l.CovNumeric, !p.Spec.Covariates[c].Categorical())
 	}
@@ -124,6 +129,10 @@ type Options struct {
 	// Runner simulates one subject; nil uses Plan.Simulate with the
 	// plan's schedule. (Trials set it to run the subject's arm.)
 	Runner func(ctx context.Context, sys *system.System, i int) (*Subject, error)
+	// Version is the program version recorded in the layout and manifest.
+	// A directory holding chunks of another version is refused (resume
+	// and merge need the same version).
+	Version string
 }
 
 // ShardManifest is written (atomically, last) by a sharded run.
@@ -145,6 +154,7 @@ func Run(ctx context.Context, p *Plan, dir string, opt Options) error {
 		return fmt.Errorf("shard %d/%d out of range", opt.Shard.I, opt.Shard.N)
 	}
 	lay := p.layout()
+	lay.Provenance.Version = opt.Version
 	if err := os.MkdirAll(filepath.Join(dir, "chunks"), 0o755); err != nil {
 		return err
 	}

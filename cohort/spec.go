@@ -15,6 +15,7 @@ import (
 
 	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/observe"
+	"github.com/holobiont/holobiont/ode"
 )
 
 // Spec is a parsed cohort spec file. See examples/cohort-tyson-carr.yaml.
@@ -124,10 +125,54 @@ type Truth struct {
 	Variables []string `yaml:"variables"`
 }
 
-// Solver settings.
+// Solver settings. Zero tolerances take the ode package's defaults
+// (rtol 1e-6, atol 1e-9); Method is auto (default), dopri5, dop853 or
+// rodas4 (see ode/doc.go).
 type Solver struct {
-	RTol float64 `yaml:"rtol"`
-	ATol float64 `yaml:"atol"`
+	Method string  `yaml:"method"`
+	RTol   float64 `yaml:"rtol"`
+	ATol   float64 `yaml:"atol"`
+}
+
+// odeOptions returns the solver settings as ode options (zero tolerances
+// stay zero: the ode package applies its defaults).
+func (sv Solver) odeOptions() (ode.Options, error) {
+	o := ode.Options{RTol: sv.RTol, ATol: sv.ATol}
+	switch sv.Method {
+	case "", "auto":
+		o.Method = ode.Auto
+	case "dopri5":
+		o.Method = ode.DOPRI5
+	case "dop853":
+		o.Method = ode.DOP853
+	case "rodas4":
+		o.Method = ode.Rodas4
+	default:
+		return o, fmt.Errorf("unknown solver method %q (auto, dopri5, dop853, rodas4)", sv.Method)
+	}
+	if !(o.RTol >= 0 && o.RTol < 1) || !(o.ATol >= 0) || math.IsInf(o.ATol, 0) {
+		return o, fmt.Errorf("solver tolerances must be rtol in [0, 1) and atol >= 0 (0: default), got rtol %v, atol %v", sv.RTol, sv.ATol)
+	}
+	return o, nil
+}
+
+// SolverSettings are the solver settings a run used, as its manifest
+// records them (defaults filled in).
+type SolverSettings struct {
+	Method     string
+	RTol, ATol float64
+}
+
+func (sv Solver) settings() SolverSettings {
+	o, _ := sv.odeOptions()
+	s := SolverSettings{Method: o.Method.String(), RTol: o.RTol, ATol: o.ATol}
+	if s.RTol == 0 {
+		s.RTol = 1e-6 // ode.Options defaults
+	}
+	if s.ATol == 0 {
+		s.ATol = 1e-9
+	}
+	return s
 }
 
 // Error is a spec problem located as file:line:col (Line 0 when the
@@ -153,14 +198,29 @@ func ParseSpec(name string, data []byte) (*Spec, error) {
 		return nil, yamlError(name, err)
 	}
 	s := &Spec{File: name, data: data, astf: f}
-	if err := yaml.UnmarshalWithOptions(data, s, yaml.Strict()); err != nil {
-		return nil, yamlError(name, err)
+	if err := decodeStrict(name, data, s); err != nil {
+		return nil, err
 	}
 	s.Hash = sha256sum(data)
 	if err := s.validate(); err != nil {
 		return nil, err
 	}
 	return s, nil
+}
+
+// decodeStrict decodes spec YAML into v, unknown fields being errors. The
+// YAML library can panic on some malformed input (a tagged scalar where a
+// list belongs, found by fuzzing); that is reported as an error.
+func decodeStrict(name string, data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{File: name, Msg: fmt.Sprintf("cannot decode the YAML (a tag or value of the wrong kind?): %v", r)}
+		}
+	}()
+	if err := yaml.UnmarshalWithOptions(data, v, yaml.Strict()); err != nil {
+		return yamlError(name, err)
+	}
+	return nil
 }
 
 func yamlError(name string, err error) error {
@@ -281,6 +341,9 @@ func (s *Spec) validate() error {
 	if s.Sequencing.LoadScale == 0 {
 		s.Sequencing.LoadScale = 1e6
 	}
+	if _, err := s.Solver.odeOptions(); err != nil {
+		return s.errAt("$.solver", "%v", err)
+	}
 	if _, _, _, err := s.observers(); err != nil {
 		return s.errAt("$.sequencing", "%v", err)
 	}
@@ -322,7 +385,35 @@ func (s *Spec) validate() error {
 			return s.errAt(p, "endpoint %s: unknown stat %q (value, change, max, min, mean, detect)", e.Name, e.Stat)
 		}
 	}
+	// Covariates, measurements and endpoints become output columns next to
+	// fixed ones: their names must not clash.
+	for _, k := range covs {
+		if reservedColumn(k) || seen[k] {
+			return s.errAt("$.covariates."+quoteKey(k), "covariate %s: the name is taken by an output column or a measurement/endpoint; rename it", k)
+		}
+	}
+	for i, m := range s.Measurements {
+		if reservedColumn(m.Name) {
+			return s.errAt(fmt.Sprintf("$.measurements[%d]", i), "measurement %s: the name is taken by an output column; rename it", m.Name)
+		}
+	}
+	for i, e := range s.Endpoints {
+		if reservedColumn(e.Name) {
+			return s.errAt(fmt.Sprintf("$.endpoints[%d]", i), "endpoint %s: the name is taken by an output column; rename it", e.Name)
+		}
+	}
 	return nil
+}
+
+// reservedColumn reports whether name is a fixed column of an output table
+// (subjects, samples, measurements, truth, sample metadata).
+func reservedColumn(name string) bool {
+	switch name {
+	case "subject", "index", "arm", "status", "sample-id", "body-site", "time", "depth", "reads", "load_true",
+		"measurement", "instrument", "value", "latent", "taxon", "relative", "variable", "qpcr_mean":
+		return true
+	}
+	return strings.HasPrefix(name, "qpcr_") || strings.HasPrefix(name, "param.")
 }
 
 // observers builds the observation models of the spec.

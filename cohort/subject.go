@@ -8,7 +8,6 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
-	"github.com/holobiont/holobiont/ode"
 	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/system"
 )
@@ -129,7 +128,7 @@ func (p *Plan) Simulate(ctx context.Context, sys *system.System, i int, sched *s
 	}
 	out := p.OutTimes
 	opt := sim.Options{Start: p.start, End: p.end, OutputTimes: out,
-		ODE: ode.Options{RTol: p.Spec.Solver.RTol, ATol: p.Spec.Solver.ATol}}
+		ODE: p.ode}
 	tr, err := sim.Run(ctx, sys, sched, opt)
 	if err != nil {
 		if ctx.Err() != nil {

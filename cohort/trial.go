@@ -2,6 +2,7 @@ package cohort
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -83,8 +84,8 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 		return nil, yamlError(name, err)
 	}
 	t := &TrialSpec{}
-	if err := yaml.UnmarshalWithOptions(data, t, yaml.Strict()); err != nil {
-		return nil, yamlError(name, err)
+	if err := decodeStrict(name, data, t); err != nil {
+		return nil, err
 	}
 	s := &t.Spec
 	s.File, s.data, s.astf = name, data, f
@@ -221,7 +222,10 @@ func CompileTrial(t *TrialSpec) (*TrialPlan, error) {
 		}
 		sc, err := modelfile.ParseScenario(fmt.Sprintf("%s (arm %s)", t.File, a.Name), b, p.Model)
 		if err != nil {
-			return nil, fmt.Errorf("arm %s: %w", a.Name, err)
+			return nil, t.armError(i, err)
+		}
+		for _, iv := range sc.Interventions {
+			p.perts.add(iv, i)
 		}
 		sched, err := sc.Schedule(p.Model)
 		if err != nil {
@@ -234,6 +238,31 @@ func CompileTrial(t *TrialSpec) (*TrialPlan, error) {
 		tp.Schedules = append(tp.Schedules, sched)
 	}
 	return tp, nil
+}
+
+// armError locates a problem the scenario front end found in arm i's
+// generated scenario at the intervention in the spec that caused it
+// (file:line:col of the spec, not of the generated document).
+func (t *TrialSpec) armError(i int, err error) error {
+	a := t.Arms[i]
+	var ye *Error
+	if !errors.As(err, &ye) {
+		return fmt.Errorf("arm %s: %w", a.Name, err)
+	}
+	msg := ye.Msg
+	var j int
+	if _, serr := fmt.Sscanf(msg, "interventions[%d]", &j); serr == nil && j >= 0 && j < len(a.Interventions) {
+		if k := strings.Index(msg, "] "); k >= 0 {
+			msg = msg[k+2:]
+		}
+		name := a.Interventions[j]
+		what := "arm " + a.Name
+		if typ, rest, ok := strings.Cut(msg, "): "); ok && strings.HasPrefix(typ, "(") {
+			what, msg = typ[1:]+", "+what, rest
+		}
+		return t.Spec.errAt("$.interventions."+quoteKey(name), "intervention %s (%s): %s", name, what, msg)
+	}
+	return t.Spec.errAt(fmt.Sprintf("$.arms[%d]", i), "arm %s: %s", a.Name, msg)
 }
 
 // Allocate assigns subjects [base, base+n) to arms by stratified permuted

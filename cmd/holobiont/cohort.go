@@ -32,27 +32,44 @@ Outputs in --out DIR (manifest.json is written last; without it the
 directory is not a complete result):
   subjects.csv / .parquet     covariates, drawn parameters (param.*), endpoints
   samples.csv / .parquet      one row per swab: depth, reads, true load, qPCR
-  measurements.csv            host measurements (observed and latent value)
+  measurements.csv / .parquet host measurements (observed and latent value)
   counts.biom, counts.json.biom  BIOM 2.1 (HDF5) and 1.0 (JSON) read counts
   sample-metadata.tsv         QIIME 2 metadata: subject, body-site, time,
                               covariates, measurements at the sample's time
-  mdsine/                     the counts, metadata and qPCR biomass as MDSINE
-                              TSV (counts.txt, metadata.txt, biomass.txt)
+  mdsine/                     MDSINE input: counts.txt, metadata.txt (perturbID
+                              = the intervention window active at the sample),
+                              biomass.txt (qPCR), perturbations.txt (the key)
+  mdsine2/                    MDSINE2 parse-input tables: metadata.tsv,
+                              reads.tsv, qpcr.tsv, taxonomy.tsv and
+                              perturbations.tsv (name start end subject)
   truth-abundance.csv         true relative abundance behind every count
   truth-trajectories.csv      trajectories of the spec's truth variables
+  manifest.json               spec hash, seed, holobiont version, model and
+                              scenario hashes, solver settings, file hashes
+
+The covariates (and a trial's arm) are echoed into every table: subjects,
+samples, measurements, truth and sample metadata. An MDSINE subject is one
+time series: the subject's number when the spec samples one site,
+NUMBER-SITE (7-face) when it samples several.
 
 A subject's results depend only on (seed, index): --workers and --shard
 never change the bytes. A killed run resumes from DIR/chunks when rerun with
-the same arguments. --shard i/N runs part i (0-based) of N; combine the
-parts with ` + "`holobiont merge`" + `.`,
+the same arguments (and the same holobiont version). --shard i/N runs part i
+(0-based) of N; combine the parts with ` + "`holobiont merge`" + `. Spec problems
+(invalid distributions, unknown parameters or variables, bad shard) are
+reported as FILE:LINE:COL before anything is simulated.`,
 		Example: `  holobiont cohort examples/cohort-tyson-carr.yaml --out tc
   holobiont analyze assoc tc/counts.biom --metadata tc/sample-metadata.tsv --by body-site --vars pss,mood --out tc/assoc.tsv
-  holobiont cohort big.yaml --out part0 --shard 0/2 && holobiont cohort big.yaml --out part1 --shard 1/2
-  holobiont merge part0 part1 --out big`,
+  holobiont cohort examples/cohort-lab-stress.yaml --out part0 --shard 0/2
+  holobiont cohort examples/cohort-lab-stress.yaml --out part1 --shard 1/2
+  holobiont merge part0 part1 --out labstress     # identical bytes to an unsharded run`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return fmt.Errorf("--out DIR is required")
+			}
+			if err := checkProgressFlag(progress); err != nil {
+				return err
 			}
 			sh, err := cohort.ParseShard(shard)
 			if err != nil {
@@ -85,32 +102,81 @@ func cohortIsTerminal(w io.Writer) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
+// progressBar is an mpb bar on stderr, or nothing (nil receiver) when the
+// progress mode says no.
+type progressBar struct {
+	prog *mpb.Progress
+	bar  *mpb.Bar
+}
+
+// checkProgressFlag checks --progress before any work is done.
+func checkProgressFlag(mode string) error {
+	switch mode {
+	case "auto", "always", "never", "":
+		return nil
+	}
+	return fmt.Errorf("--progress %q: want auto, always or never", mode)
+}
+
+// newProgressBar returns the bar for mode (auto: only when stderr is a
+// terminal; always; never).
+func newProgressBar(ctx context.Context, mode, label string, stderr io.Writer) (*progressBar, error) {
+	if err := checkProgressFlag(mode); err != nil {
+		return nil, err
+	}
+	if mode == "never" || (mode != "always" && !cohortIsTerminal(stderr)) {
+		return nil, nil
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	opts := []mpb.ContainerOption{mpb.WithOutput(stderr), mpb.WithWidth(40)}
+	if !cohortIsTerminal(stderr) {
+		// mpb draws only on terminals unless told otherwise: --progress
+		// always into a log file redraws once a second.
+		opts = append(opts, mpb.WithAutoRefresh(), mpb.WithRefreshRate(time.Second))
+	}
+	b := &progressBar{prog: mpb.NewWithContext(ctx, opts...)}
+	b.bar = b.prog.AddBar(0, mpb.PrependDecorators(decor.Name(label), decor.CountersNoUnit("%d/%d")),
+		mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.EwmaETA(decor.ET_STYLE_GO, 30)))
+	return b, nil
+}
+
+// update reports progress (nil bar: nothing); usable as Options.Progress.
+func (b *progressBar) update(done, total int) {
+	if b == nil {
+		return
+	}
+	b.bar.SetTotal(int64(total), false)
+	b.bar.SetCurrent(int64(done))
+}
+
+// finish completes (err == nil) or aborts the bar and waits for it.
+func (b *progressBar) finish(err error) {
+	if b == nil {
+		return
+	}
+	if err != nil {
+		b.bar.Abort(false)
+	} else {
+		b.bar.SetTotal(-1, true)
+	}
+	b.prog.Wait()
+}
+
 func runCohortPlan(ctx context.Context, p *cohort.Plan, out string, sh cohort.Shard, workers int, progress string, stderr, stdout io.Writer) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	opt := cohort.Options{Workers: workers, Shard: sh}
-	var prog *mpb.Progress
-	var bar *mpb.Bar
-	if progress == "always" || (progress == "auto" && cohortIsTerminal(stderr)) {
-		prog = mpb.NewWithContext(ctx, mpb.WithOutput(stderr), mpb.WithWidth(40))
-		bar = prog.AddBar(0, mpb.PrependDecorators(decor.Name("subjects "), decor.CountersNoUnit("%d/%d")),
-			mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.EwmaETA(decor.ET_STYLE_GO, 30)))
-		opt.Progress = func(done, total int) {
-			bar.SetTotal(int64(total), false)
-			bar.SetCurrent(int64(done))
-		}
+	opt := cohort.Options{Workers: workers, Shard: sh, Version: version}
+	bar, err := newProgressBar(ctx, progress, "subjects ", stderr)
+	if err != nil {
+		return err
 	}
+	opt.Progress = bar.update
 	t0 := time.Now()
-	err := cohort.Run(ctx, p, out, opt)
-	if prog != nil {
-		if err != nil {
-			bar.Abort(false)
-		} else {
-			bar.SetTotal(-1, true)
-		}
-		prog.Wait()
-	}
+	err = cohort.Run(ctx, p, out, opt)
+	bar.finish(err)
 	if err != nil {
 		return err
 	}

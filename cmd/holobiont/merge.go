@@ -30,8 +30,8 @@ runs the analysis, the power study and the report exactly as an unsharded
 byte-identical to the unsharded run's. --workers, --progress and --no-power
 mean what they mean for ` + "`holobiont trial`" + ` (the power study simulates fresh
 subjects, so it runs here, not in the shards).`,
-		Example: `  holobiont cohort big.yaml --out part0 --shard 0/2
-  holobiont cohort big.yaml --out part1 --shard 1/2
+		Example: `  holobiont cohort examples/cohort-lab-stress.yaml --out part0 --shard 0/2
+  holobiont cohort examples/cohort-lab-stress.yaml --out part1 --shard 1/2
   holobiont merge part0 part1 --out cohort
 
   holobiont trial examples/trial-probiotic-eczema.yaml --out t0 --shard 0/2
@@ -41,6 +41,9 @@ subjects, so it runs here, not in the shards).`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return fmt.Errorf("--out DIR is required")
+			}
+			if err := checkProgressFlag(progress); err != nil {
+				return err
 			}
 			ctx := cmd.Context()
 			if ctx == nil {

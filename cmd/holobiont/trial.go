@@ -54,21 +54,29 @@ way, and reports the fraction reaching p < alpha (Wilson 95% CI) as a
 power curve (test: welch or ancova on the analysis' baseline).
 
 Writes to --out DIR everything ` + "`holobiont cohort`" + ` writes (with an arm
-column), plus analysis.tsv, power.tsv and report.html; manifest.json last.`,
-		Example: `  holobiont trial examples/trial-probiotic-eczema.yaml --out trial
+column; mdsine/ and mdsine2/ record each arm's intervention windows as
+perturbations), plus analysis.tsv, power.tsv and report.html (figures: each
+endpoint by arm, the power curve); manifest.json last. Arms that name a
+missing intervention, invalid interventions and the cohort spec's problems
+are reported as FILE:LINE:COL of the spec before anything is simulated.`,
+		Example: `  holobiont trial examples/trial-probiotic-eczema.yaml --out trial   # power study: 24,000 more subjects, minutes
   # spec excerpt: SCORAD change measured with the scorad instrument, ANCOVA on measured baseline
   #   measurements: [{name: scorad, instrument: scorad, times: [0, 56]}]
   #   endpoints:
   #     - {name: scorad_baseline, variable: host.eczema_severity, time: 0}
   #     - {name: scorad_change, variable: host.eczema_severity, stat: change, from: 0, time: 56}
   #   analysis: [{endpoint: scorad_change, baseline: scorad_baseline, control: placebo, treatment: probiotic}]
-  holobiont trial examples/trial-probiotic-eczema.yaml --out trial --no-power
-  holobiont trial big-trial.yaml --out part1 --shard 1/4
-  holobiont merge part0 part1 part2 part3 --spec big-trial.yaml --out big   # analysis as if unsharded`,
+  holobiont trial examples/trial-probiotic-eczema.yaml --out quick --no-power
+  holobiont trial examples/trial-probiotic-eczema.yaml --out t0 --shard 0/2
+  holobiont trial examples/trial-probiotic-eczema.yaml --out t1 --shard 1/2
+  holobiont merge t0 t1 --spec examples/trial-probiotic-eczema.yaml --out merged --no-power   # = quick, byte for byte`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
 				return fmt.Errorf("--out DIR is required")
+			}
+			if err := checkProgressFlag(progress); err != nil {
+				return err
 			}
 			sh, err := cohort.ParseShard(shard)
 			if err != nil {
@@ -100,8 +108,15 @@ column), plus analysis.tsv, power.tsv and report.html; manifest.json last.`,
 func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 
 func runTrial(ctx context.Context, tp *cohort.TrialPlan, out string, sh cohort.Shard, workers int, progress string, noPower bool, stderr, stdout io.Writer) error {
-	opt := cohort.Options{Workers: workers, Shard: sh}
-	if err := tp.RunTrial(ctx, out, opt); err != nil {
+	opt := cohort.Options{Workers: workers, Shard: sh, Version: version}
+	bar, err := newProgressBar(ctx, progress, "subjects ", stderr)
+	if err != nil {
+		return err
+	}
+	opt.Progress = bar.update
+	err = tp.RunTrial(ctx, out, opt)
+	bar.finish(err)
+	if err != nil {
 		return err
 	}
 	if sh.N > 1 {
@@ -131,7 +146,13 @@ func runTrial(ctx context.Context, tp *cohort.TrialPlan, out string, sh cohort.S
 		if workers <= 0 {
 			workers = max(1, numCPU())
 		}
-		if pts, err = tp.PowerCurve(ctx, workers, nil); err != nil {
+		pbar, err := newProgressBar(ctx, progress, "power study subjects ", stderr)
+		if err != nil {
+			return err
+		}
+		pts, err = tp.PowerCurve(ctx, workers, pbar.update)
+		pbar.finish(err)
+		if err != nil {
 			return err
 		}
 	}
@@ -156,7 +177,9 @@ func runTrial(ctx context.Context, tp *cohort.TrialPlan, out string, sh cohort.S
 	man.Files["analysis.tsv"] = sha(ab.Bytes())
 	page := &report.Page{Title: "In-silico trial: " + tp.Trial.Name,
 		Subtitle: fmt.Sprintf("%d subjects, %d arms, seed %d", tp.Trial.N, len(tp.Trial.Arms), tp.Trial.Seed),
-		Meta:     [][2]string{{"spec", tp.Trial.File}, {"spec hash", man.SpecHash}, {"alpha", fmtG(tp.Trial.Alpha)}}}
+		Meta: [][2]string{{"spec", tp.Trial.File}, {"spec hash", man.SpecHash}, {"alpha", fmtG(tp.Trial.Alpha)},
+			{"holobiont", man.Provenance.Version}, {"model", man.Provenance.Model + " (sha256 " + short(man.Provenance.ModelHash) + ")"},
+			{"solver", fmt.Sprintf("%s, rtol %g, atol %g", man.Provenance.Solver.Method, man.Provenance.Solver.RTol, man.Provenance.Solver.ATol)}}}
 	var armRows [][]string
 	for _, a := range tp.Trial.Arms {
 		armRows = append(armRows, []string{a.Name, strings.Join(a.Interventions, ", "), strconv.Itoa(a.Ratio)})

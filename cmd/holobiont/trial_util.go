@@ -11,4 +11,12 @@ func sha(b []byte) string {
 	return hex.EncodeToString(s[:])
 }
 
+// short abbreviates a hex hash for display.
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return h
+}
+
 func numCPU() int { return runtime.GOMAXPROCS(0) }
