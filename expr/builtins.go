@@ -58,6 +58,11 @@ var builtins = map[string]builtin{
 	"quotient":  {min: 2, max: 2, f2: quotient},
 	"delay":     {min: 2, max: 2},
 	"rateOf":    {min: 1, max: 1},
+
+	// internal: the parts of hill (see HillPower, HillGiven); not listed
+	// by Builtins, and no front end produces these names
+	hillPowerName: {min: 2, max: 2},
+	hillGivenName: {min: 3, max: 3},
 }
 
 // aliases maps accepted infix/MathML spellings to canonical names.
@@ -75,6 +80,9 @@ var aliases = map[string]string{
 func Builtins() []string {
 	names := make([]string, 0, len(builtins))
 	for k := range builtins {
+		if k == hillPowerName || k == hillGivenName {
+			continue
+		}
 		names = append(names, k)
 	}
 	sort.Strings(names)
@@ -124,6 +132,64 @@ func posPart(x float64) float64 {
 		return x
 	}
 	return 0
+}
+
+// fmax is math.Max bit for bit (+Inf before NaN, +0 over −0, math.NaN()
+// for a NaN operand), but inlinable: on amd64 math.Max is an assembly
+// call (TestMinMaxMatchMath).
+func fmax(x, y float64) float64 {
+	if x > y {
+		return x
+	}
+	if y > x {
+		return y
+	}
+	return fmaxTie(x, y)
+}
+
+// fmaxTie is fmax for equal or unordered operands (kept out of line so
+// that fmax inlines).
+//
+//go:noinline
+func fmaxTie(x, y float64) float64 {
+	if x == y {
+		if x == 0 {
+			return math.Float64frombits(math.Float64bits(x) & math.Float64bits(y))
+		}
+		return x
+	}
+	if x > math.MaxFloat64 || y > math.MaxFloat64 {
+		return math.Inf(1)
+	}
+	return math.NaN()
+}
+
+// fmin is math.Min bit for bit (−Inf before NaN, −0 under +0,
+// math.NaN() for a NaN operand), but inlinable.
+func fmin(x, y float64) float64 {
+	if x < y {
+		return x
+	}
+	if y < x {
+		return y
+	}
+	return fminTie(x, y)
+}
+
+// fminTie is fmin for equal or unordered operands (out of line).
+//
+//go:noinline
+func fminTie(x, y float64) float64 {
+	if x == y {
+		if x == 0 {
+			return math.Float64frombits(math.Float64bits(x) | math.Float64bits(y))
+		}
+		return x
+	}
+	if x < -math.MaxFloat64 || y < -math.MaxFloat64 {
+		return math.Inf(-1)
+	}
+	return math.NaN()
 }
 
 func quotient(a, b float64) float64 { return math.Trunc(a / b) }

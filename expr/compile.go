@@ -121,6 +121,11 @@ const (
 	opG2Mul
 	opG2Div
 	opG2DivR
+
+	// The parts of hill(x, K, n) split by HillPower and HillGiven.
+	opPowX   // dst = math.Pow(a, b) (no small-integer fast path: bit for bit the K^n of opHill)
+	opHillK  // dst = a^c / (b + a^c) with a^c = math.Pow(a, c), b = K^c precomputed
+	opHillIK // dst = a^c / (b + a^c), c a small integer constant, b = K^c precomputed
 )
 
 // fusedOp returns the fused opcode for (a op1 b) op2 c, or c op2 (a op1 b)
@@ -263,26 +268,57 @@ func (b *Builder) Assign(dst int, n *Node) error {
 // (equal sub-trees over the same variable values, also across assignments
 // and through inlined functions) computed once; if that pass fails, the
 // code compiled by Assign is used as is.
-func (b *Builder) Build() *Tape {
-	if !b.noCSE && len(b.assigns) > 0 {
-		if nb, err := b.buildCSE(); err == nil {
-			return nb.build()
-		}
+func (b *Builder) Build() *Tape { return b.buildAt(-1) }
+
+// BuildInPlace is Build for a Tape that runs with RunInPlace directly on
+// the caller's slice: its scratch registers (constants, temporaries and
+// common sub-expressions) occupy env[base : base+Scratch()] of that slice
+// instead of a private copy of the environment. base must be at least the
+// tape's Len() (the environment slots it uses) and below 1<<26; several
+// tapes can share one slice when their scratch ranges do not overlap.
+func (b *Builder) BuildInPlace(base int) (*Tape, error) {
+	if base < 0 || base >= int(tagCSE) {
+		return nil, fmt.Errorf("expr: scratch base %d out of range", base)
 	}
-	return b.build()
+	if base < int(b.maxSlot)+1 {
+		return nil, fmt.Errorf("expr: scratch base %d overlaps the environment slots 0..%d", base, b.maxSlot)
+	}
+	t := b.buildAt(base)
+	if t.base < t.nenv {
+		// the common-sub-expression pass may only shrink the slots used,
+		// never grow them; keep the promise anyway
+		return nil, fmt.Errorf("expr: scratch base %d overlaps the environment slots 0..%d", base, t.nenv-1)
+	}
+	return t, nil
 }
 
-func (b *Builder) build() *Tape {
+func (b *Builder) buildAt(base int) *Tape {
+	if !b.noCSE && len(b.assigns) > 0 {
+		if nb, err := b.buildCSE(); err == nil {
+			return nb.build(base)
+		}
+	}
+	return b.build(base)
+}
+
+// build relocates the operands: env slots stay, the scratch registers
+// (constants, temporaries, common sub-expressions) follow from base, or
+// right after the env slots when base < 0.
+func (b *Builder) build(base int) *Tape {
 	nenv := b.maxSlot + 1
+	rb := nenv
+	if base >= 0 {
+		rb = int32(base)
+	}
 	nconst := int32(len(b.consts))
 	reloc := func(o int32) int32 {
 		switch {
 		case isTemp(o):
-			return nenv + nconst + o&^tagMask // also strips tagBorrow
+			return rb + nconst + o&^tagMask // also strips tagBorrow
 		case isConst(o):
-			return nenv + o&^tagMask
+			return rb + o&^tagMask
 		case isCSE(o):
-			return nenv + nconst + b.maxTemp + o&^tagMask
+			return rb + nconst + b.maxTemp + o&^tagMask
 		}
 		return o
 	}
@@ -290,14 +326,14 @@ func (b *Builder) build() *Tape {
 	if !b.noFuse {
 		code = fuse(code, b.nargs)
 	}
-	t := &Tape{nenv: int(nenv), nconst: int(nconst), code: make([]instr, len(code)), args: make([]int32, len(b.nargs))}
+	t := &Tape{nenv: int(nenv), base: int(rb), inPlace: base >= 0, nconst: int(nconst), code: make([]instr, len(code)), args: make([]int32, len(b.nargs))}
 	for i, in := range code {
 		in.dst = reloc(in.dst)
 		// opShan/opSimp keep a, b as offsets into args; opCall1 keeps c
 		// as a function index.
 		if in.op != opShan && in.op != opSimp {
 			in.a, in.b = reloc(in.a), reloc(in.b)
-			if in.op != opCall1 && in.op != opPowI && in.op != opHillI {
+			if in.op != opCall1 && in.op != opPowI && in.op != opHillI && in.op != opHillIK {
 				in.c = reloc(in.c)
 			}
 			if numOperands(in.op) == 4 {
@@ -309,10 +345,10 @@ func (b *Builder) build() *Tape {
 	for i, o := range b.nargs {
 		t.args[i] = reloc(o)
 	}
-	t.reg = make([]float64, int(nenv+nconst+b.maxTemp+b.ncse))
+	t.reg = make([]float64, int(rb+nconst+b.maxTemp+b.ncse))
 	t.checkOperands()
 	t.ntemp = int(b.maxTemp)
-	copy(t.reg[nenv:], b.consts)
+	copy(t.reg[rb:], b.consts)
 	// Which env slots Run must copy in (read before written) and out
 	// (written).
 	read := make([]bool, nenv)
@@ -790,6 +826,40 @@ func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 		d := b.push()
 		b.emit(instr{op: opHill, dst: d, a: ops[0], b: ops[1], c: ops[2]})
 		return d, nil
+	case hillPowerName:
+		// K^n exactly as hill(x, K, n) computes it (see HillPower)
+		ops, err := b.compileArgs(n.Args, sc)
+		if err != nil {
+			return 0, err
+		}
+		if b.allConst(ops) {
+			return b.fold(ops, func(v []float64) float64 { return hillPower(v[0], v[1]) }), nil
+		}
+		b.release(ops...)
+		d := b.push()
+		if isConst(ops[1]) && isSmallInt(b.constVal(ops[1])) {
+			b.emit(instr{op: opPowI, dst: d, a: ops[0], c: int32(b.constVal(ops[1]))})
+			return d, nil
+		}
+		b.emit(instr{op: opPowX, dst: d, a: ops[0], b: ops[1]})
+		return d, nil
+	case hillGivenName:
+		// hill(x, K, n) given kn = K^n (see HillGiven)
+		ops, err := b.compileArgs(n.Args, sc)
+		if err != nil {
+			return 0, err
+		}
+		if b.allConst(ops) {
+			return b.fold(ops, func(v []float64) float64 { return hillGiven(v[0], v[1], v[2]) }), nil
+		}
+		b.release(ops...)
+		d := b.push()
+		if isConst(ops[2]) && isSmallInt(b.constVal(ops[2])) {
+			b.emit(instr{op: opHillIK, dst: d, a: ops[0], b: ops[1], c: int32(b.constVal(ops[2]))})
+			return d, nil
+		}
+		b.emit(instr{op: opHillK, dst: d, a: ops[0], b: ops[1], c: ops[2]})
+		return d, nil
 	case "shannon", "simpson":
 		ops, err := b.compileArgs(n.Args, sc)
 		if err != nil {
@@ -862,12 +932,12 @@ func numOperands(op opcode) int {
 	switch {
 	case op >= opG1Add && op <= opG2DivR:
 		return 4
-	case op == opHill || op == opSel || op == opMulAdd || op == opMulSub ||
+	case op == opHill || op == opHillK || op == opSel || op == opMulAdd || op == opMulSub ||
 		op >= opFAddAdd && op <= opFDivDivR || op == opFDivPow:
 		return 3
 	case op >= opFAddPos && op <= opFDivPos || op >= opFAddNeg && op <= opFDivNeg:
 		return 2
-	case op == opHillI || op >= opAdd && op <= opRoot:
+	case op == opHillI || op == opHillIK || op == opPowX || op >= opAdd && op <= opRoot:
 		return 2
 	case op == opShan || op == opSimp:
 		return 0
@@ -920,14 +990,16 @@ func (tr *transfer) copy(dst, src []float64) {
 // Run does not allocate. A Tape holds scratch registers: use Clone to run the
 // same code in several goroutines.
 type Tape struct {
-	code   []instr
-	args   []int32
-	reg    []float64 // [0:nenv) env copy, then constants, then temporaries
-	nenv   int
-	nconst int
-	ntemp  int
-	in     transfer // env slots read
-	out    transfer // env slots written
+	code    []instr
+	args    []int32
+	reg     []float64 // [0:nenv) env copy, [base:) constants, then temporaries
+	nenv    int
+	base    int  // first scratch register (nenv unless built in place)
+	inPlace bool // built by BuildInPlace
+	nconst  int
+	ntemp   int
+	in      transfer // env slots read
+	out     transfer // env slots written
 }
 
 // Len returns the number of env slots Run reads or writes (the highest slot
@@ -947,7 +1019,7 @@ var opNames = [...]string{
 	opLe: "le", opGt: "gt", opGe: "ge", opEq: "eq", opNe: "ne", opAnd: "and", opOr: "or", opXor: "xor",
 	opMin: "min", opMax: "max", opRem: "rem", opQuot: "quot", opLogB: "logb", opRoot: "root",
 	opMulAdd: "muladd", opMulSub: "mulsub", opHill: "hill", opSel: "sel", opShan: "shannon", opSimp: "simpson",
-	opPowI: "powi", opHillI: "hilli",
+	opPowI: "powi", opHillI: "hilli", opPowX: "powx", opHillK: "hillk", opHillIK: "hillik",
 	opFAddAdd: "add.add", opFAddSub: "add.sub", opFAddSubR: "add.subr", opFAddMul: "add.mul", opFAddDiv: "add.div", opFAddDivR: "add.divr", opFSubAdd: "sub.add", opFSubSub: "sub.sub", opFSubSubR: "sub.subr", opFSubMul: "sub.mul", opFSubDiv: "sub.div", opFSubDivR: "sub.divr", opFMulAdd: "mul.add", opFMulSub: "mul.sub", opFMulSubR: "mul.subr", opFMulMul: "mul.mul", opFMulDiv: "mul.div", opFMulDivR: "mul.divr", opFDivAdd: "div.add", opFDivSub: "div.sub", opFDivSubR: "div.subr", opFDivMul: "div.mul", opFDivDiv: "div.div", opFDivDivR: "div.divr", opFAddPos: "add.pos", opFSubPos: "sub.pos", opFMulPos: "mul.pos", opFDivPos: "div.pos", opFDivPow: "div.pow", opFAddNeg: "add.neg", opFSubNeg: "sub.neg", opFMulNeg: "mul.neg", opFDivNeg: "div.neg", opG1Add: "muladd.add", opG1Sub: "muladd.sub", opG1SubR: "muladd.subr", opG1Mul: "muladd.mul", opG1Div: "muladd.div", opG1DivR: "muladd.divr", opG2Add: "mulsub.add", opG2Sub: "mulsub.sub", opG2SubR: "mulsub.subr", opG2Mul: "mulsub.mul", opG2Div: "mulsub.div", opG2DivR: "mulsub.divr",
 }
 
@@ -965,7 +1037,7 @@ func (t *Tape) String() string {
 			}
 		case opCall1, opPowI:
 			fmt.Fprintf(&sb, " %s #%d", t.regName(in.a), in.c)
-		case opHillI:
+		case opHillI, opHillIK:
 			fmt.Fprintf(&sb, " %s %s #%d", t.regName(in.a), t.regName(in.b), in.c)
 		default:
 			ops := [...]int32{in.a, in.b, in.c, in.d}
@@ -979,19 +1051,39 @@ func (t *Tape) String() string {
 }
 
 func (t *Tape) regName(o int32) string {
-	if int(o) < t.nenv {
+	if int(o) < t.base {
 		return fmt.Sprintf("e%d", o)
 	}
 	if t.isConstReg(o) {
 		return fmt.Sprintf("k=%g", t.reg[o])
 	}
-	if i := int(o) - t.nenv - t.nconst; i < t.ntemp {
+	if i := int(o) - t.base - t.nconst; i < t.ntemp {
 		return fmt.Sprintf("t%d", i)
 	}
-	return fmt.Sprintf("c%d", int(o)-t.nenv-t.nconst-t.ntemp)
+	return fmt.Sprintf("c%d", int(o)-t.base-t.nconst-t.ntemp)
 }
 
-func (t *Tape) isConstReg(o int32) bool { return int(o) >= t.nenv && int(o) < t.nenv+t.nconst }
+func (t *Tape) isConstReg(o int32) bool { return int(o) >= t.base && int(o) < t.base+t.nconst }
+
+// Scratch returns the number of scratch registers (constants, temporaries,
+// common sub-expressions). A Tape built by BuildInPlace(base) keeps them in
+// env[base : base+Scratch()] of the slice passed to RunInPlace.
+func (t *Tape) Scratch() int { return len(t.reg) - t.base }
+
+// Bind writes the tape's constants into env[base : base+Scratch()], the
+// scratch registers of a Tape built by BuildInPlace(base), so that
+// RunInPlace can run on env. Call it once for each slice (a copy of a bound
+// slice is bound). It panics if the tape was not built in place or env is
+// shorter than base+Scratch().
+func (t *Tape) Bind(env []float64) {
+	if !t.inPlace {
+		panic("expr: Tape.Bind: tape not built by BuildInPlace")
+	}
+	if len(env) < len(t.reg) {
+		panic(fmt.Sprintf("expr: Tape.Bind: env has %d slots, tape needs %d", len(env), len(t.reg)))
+	}
+	copy(env[t.base:len(t.reg)], t.reg[t.base:])
+}
 
 // Clone returns a Tape sharing the code with fresh scratch registers.
 func (t *Tape) Clone() *Tape {
@@ -1008,8 +1100,32 @@ func (t *Tape) Run(env []float64) {
 	}
 	r := t.reg
 	t.in.copy(r, env)
+	t.exec(r)
+	t.out.copy(env, r)
+}
+
+// RunInPlace evaluates all assignments in order with env itself as the
+// register file: env slots are read and written directly (no copy in or
+// out) and the scratch registers are env[base : base+Scratch()], which
+// Bind must have initialised. The results equal those of Run bit for bit.
+// It panics unless the tape was built by BuildInPlace and env holds at
+// least base+Scratch() slots.
+func (t *Tape) RunInPlace(env []float64) {
+	if !t.inPlace {
+		panic("expr: Tape.RunInPlace: tape not built by BuildInPlace")
+	}
+	if len(env) < len(t.reg) {
+		panic(fmt.Sprintf("expr: Tape.RunInPlace: env has %d slots, tape needs %d", len(env), len(t.reg)))
+	}
+	t.exec(env)
+}
+
+// exec runs the code on the register file r, which is at least len(t.reg)
+// long.
+func (t *Tape) exec(r []float64) {
 	code := t.code
-	// Build checked that every register operand is within reg.
+	// Build checked that every register operand is within len(t.reg) <=
+	// len(r).
 	rp := unsafe.Pointer(unsafe.SliceData(r))
 	for i := range code {
 		in := &code[i]
@@ -1117,9 +1233,9 @@ func (t *Tape) Run(env []float64) {
 		case opXor:
 			st(rp, in.dst, b2f((ld(rp, in.a) != 0) != (ld(rp, in.b) != 0)))
 		case opMin:
-			st(rp, in.dst, math.Min(ld(rp, in.a), ld(rp, in.b)))
+			st(rp, in.dst, fmin(ld(rp, in.a), ld(rp, in.b)))
 		case opMax:
-			st(rp, in.dst, math.Max(ld(rp, in.a), ld(rp, in.b)))
+			st(rp, in.dst, fmax(ld(rp, in.a), ld(rp, in.b)))
 		case opRem:
 			st(rp, in.dst, math.Mod(ld(rp, in.a), ld(rp, in.b)))
 		case opQuot:
@@ -1157,6 +1273,25 @@ func (t *Tape) Run(env []float64) {
 				xn, kn = powi(x, in.c), powi(k, in.c)
 			}
 			st(rp, in.dst, xn/(kn+xn))
+		case opPowX:
+			st(rp, in.dst, math.Pow(ld(rp, in.a), ld(rp, in.b)))
+		case opHillK:
+			xn := math.Pow(ld(rp, in.a), ld(rp, in.c))
+			st(rp, in.dst, xn/(ld(rp, in.b)+xn))
+		case opHillIK:
+			// as opHillI, with K^c read from b
+			x := ld(rp, in.a)
+			var xn float64
+			switch in.c {
+			case 2:
+				xn = x * x
+			case 4:
+				x2 := x * x
+				xn = x2 * x2
+			default:
+				xn = powi(x, in.c)
+			}
+			st(rp, in.dst, xn/(ld(rp, in.b)+xn))
 		case opFAddAdd:
 			st(rp, in.dst, float64(ld(rp, in.a)+ld(rp, in.b))+ld(rp, in.c))
 		case opFAddSub:
@@ -1276,7 +1411,6 @@ func (t *Tape) Run(env []float64) {
 			st(rp, in.dst, simpsonIdx(r, t.args[in.a:in.a+in.b]))
 		}
 	}
-	t.out.copy(env, r)
 }
 
 // isSmallInt reports whether v is an integer exponent that powi handles.

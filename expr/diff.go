@@ -275,6 +275,11 @@ func diffCall(n *Node, x string) (*Node, error) {
 	case "hill":
 		xn := pow(a[0], a[2])
 		return diff(div(xn, add(pow(a[1], a[2]), xn)), x)
+	case hillPowerName:
+		return diff(pow(a[0], a[1]), x)
+	case hillGivenName:
+		xn := pow(a[0], a[2])
+		return diff(div(xn, add(a[1], xn)), x)
 	case "quotient":
 		return Num(0), nil
 	case "rem":

@@ -72,7 +72,18 @@
 // pos(a - b), (a/b)^n, ...), rounding the intermediate exactly as before, so
 // results are bit-identical with and without fusion. Tape.Run copies the env
 // slots the code reads before writing them into its registers, runs, and
-// copies back the slots it assigns; it does not allocate. delay(x, d) and rateOf(x) are not compiled: Builder.Assign returns
+// copies back the slots it assigns; it does not allocate. A Tape built by
+// Builder.BuildInPlace(base) runs with RunInPlace directly on the caller's
+// slice: env slots are read and written in place and the tape's scratch
+// registers (constants, temporaries, common sub-expressions) are
+// env[base : base+Scratch()], which Bind fills once; several such tapes can
+// share one slice (package system runs its hot tapes this way). The results
+// are those of Run, bit for bit.
+//
+// HillPower and HillGiven split hill(x, K, n) into K^n and the rest, so
+// that a caller can compute K^n once where K and n do not change (package
+// system hoists it out of the right-hand side); the split form computes
+// the same bits. delay(x, d) and rateOf(x) are not compiled: Builder.Assign returns
 // an error starting "unsupported: delay" (or "unsupported: rateOf"); a front
 // end that supports them must rewrite them into ordinary variables before
 // compiling. A Tape owns scratch registers, so one Tape must not run in two

@@ -295,6 +295,10 @@ func callBuiltin(n *Node, a []float64) (float64, error) {
 		return r, nil
 	case "hill":
 		return hill(a[0], a[1], a[2]), nil
+	case hillPowerName:
+		return hillPower(a[0], a[1]), nil
+	case hillGivenName:
+		return hillGiven(a[0], a[1], a[2]), nil
 	case "shannon":
 		return shannon(a), nil
 	case "simpson":

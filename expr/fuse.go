@@ -26,7 +26,7 @@ func reads(in *instr, nargs []int32, f func(o int32)) {
 	case opCall1, opPowI:
 		f(in.a)
 		return
-	case opHillI:
+	case opHillI, opHillIK:
 		f(in.a)
 		f(in.b)
 		return

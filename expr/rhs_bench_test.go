@@ -92,6 +92,23 @@ func (fx *rhsFixture) tape(tb testing.TB, noCSE, noFuse bool) *Tape {
 	return b.Build()
 }
 
+// tapeInPlace builds the fused tape for RunInPlace with its scratch
+// registers from slot base.
+func (fx *rhsFixture) tapeInPlace(tb testing.TB, base int) *Tape {
+	tb.Helper()
+	b := NewBuilder(func(s string) (int, bool) { i, ok := fx.index[s]; return i, ok }, nil, 0)
+	for i, n := range fx.nodes {
+		if err := b.Assign(fx.dsts[i], n); err != nil {
+			tb.Fatalf("assign %d %s: %v", fx.dsts[i], fx.source[i], err)
+		}
+	}
+	t, err := b.BuildInPlace(base)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return t
+}
+
 // TestDefaultRHSTape checks the default model's RHS tape, with and without
 // superinstructions and common sub-expressions, against Eval applied to
 // the assignments in order, at the recorded state and at perturbed ones.
@@ -146,20 +163,29 @@ func TestDefaultRHSTape(t *testing.T) {
 
 // BenchmarkDefaultRHSTape times one Tape.Run of the default model's RHS
 // tape (the solver's inner kernel) with superinstructions ("fused") and
-// without ("plain").
+// without ("plain"), and one RunInPlace of the fused tape ("inplace", as
+// package system runs it: no copy of the environment in and out).
 func BenchmarkDefaultRHSTape(b *testing.B) {
 	fx := loadRHSFixture(b)
 	for _, bc := range []struct {
-		name   string
-		noFuse bool
-	}{{"fused", false}, {"plain", true}} {
+		name    string
+		noFuse  bool
+		inPlace bool
+	}{{"fused", false, false}, {"plain", true, false}, {"inplace", false, true}} {
 		b.Run(bc.name, func(b *testing.B) {
 			tape := fx.tape(b, false, bc.noFuse)
 			env := append([]float64(nil), fx.env...)
+			run := tape.Run
+			if bc.inPlace {
+				tape = fx.tapeInPlace(b, len(env))
+				env = append(env, make([]float64, tape.Scratch())...)
+				tape.Bind(env)
+				run = tape.RunInPlace
+			}
 			b.ReportAllocs()
 			cpu0 := cpuSeconds()
 			for b.Loop() {
-				tape.Run(env)
+				run(env)
 			}
 			// CPU time of this process per run: on a shared machine wall
 			// time overstates the cost per core.

@@ -49,9 +49,13 @@ const (
 // dopriStep attempts one DOPRI5 step of size h from (t, y) with s.f0 = f(t, y).
 // On acceptance s.yn holds the new state and s.k[5] = f(t+h, yn).
 func (s *Solver) dopriStep(t float64, y []float64, h float64, reject bool) (bool, float64) {
-	k1 := s.f0
-	k2, k3, k4, k5, k6, k7 := s.k[0], s.k[1], s.k[2], s.k[3], s.k[4], s.k[5]
-	yt := s.tmp
+	// Every work vector resliced to len(y): the loops then run without
+	// bounds checks.
+	n := len(y)
+	k1 := s.f0[:n]
+	k2, k3, k4, k5, k6, k7 := s.k[0][:n], s.k[1][:n], s.k[2][:n], s.k[3][:n], s.k[4][:n], s.k[5][:n]
+	yt := s.tmp[:n]
+	atol := s.atol[:n]
 	for i := range y {
 		yt[i] = y[i] + h*dpA21*k1[i]
 	}
@@ -68,12 +72,12 @@ func (s *Solver) dopriStep(t float64, y []float64, h float64, reject bool) (bool
 		yt[i] = y[i] + h*(dpA51*k1[i]+dpA52*k2[i]+dpA53*k3[i]+dpA54*k4[i])
 	}
 	s.rhs(t+dpC5*h, yt, k5)
-	ys := s.ysti
+	ys := s.ysti[:n]
 	for i := range y {
 		ys[i] = y[i] + h*(dpA61*k1[i]+dpA62*k2[i]+dpA63*k3[i]+dpA64*k4[i]+dpA65*k5[i])
 	}
 	s.rhs(t+h, ys, k6)
-	yn := s.yn
+	yn := s.yn[:n]
 	for i := range y {
 		yn[i] = y[i] + h*(dpA71*k1[i]+dpA73*k3[i]+dpA74*k4[i]+dpA75*k5[i]+dpA76*k6[i])
 	}
@@ -81,7 +85,7 @@ func (s *Solver) dopriStep(t float64, y []float64, h float64, reject bool) (bool
 	var sum float64
 	for i := range y {
 		e := h * (dpE1*k1[i] + dpE3*k3[i] + dpE4*k4[i] + dpE5*k5[i] + dpE6*k6[i] + dpE7*k7[i])
-		r := e / (s.atol[i] + s.rtol*maxAbs(y[i], yn[i])) // s.sc, inlined
+		r := e / (atol[i] + s.rtol*maxAbs(y[i], yn[i])) // s.sc, inlined
 		sum += r * r
 	}
 	err := math.Sqrt(sum / float64(len(y)))
@@ -114,17 +118,19 @@ const logErrMin = -9.210340371976184
 // dopriDense fills s.rc for the last accepted DOPRI5 step.
 func (s *Solver) dopriDense() {
 	h := s.dh
-	y, yn, k1 := s.yold, s.yn, s.f0
-	k3, k4, k5, k6, k7 := s.k[1], s.k[2], s.k[3], s.k[4], s.k[5]
-	r := s.rc
+	y := s.yold
+	n := len(y)
+	yn, k1 := s.yn[:n], s.f0[:n]
+	k3, k4, k5, k6, k7 := s.k[1][:n], s.k[2][:n], s.k[3][:n], s.k[4][:n], s.k[5][:n]
+	r0, r1, r2, r3, r4 := s.rc[0][:n], s.rc[1][:n], s.rc[2][:n], s.rc[3][:n], s.rc[4][:n]
 	for i := range y {
 		ydiff := yn[i] - y[i]
 		bspl := h*k1[i] - ydiff
-		r[0][i] = y[i]
-		r[1][i] = ydiff
-		r[2][i] = bspl
-		r[3][i] = ydiff - h*k7[i] - bspl
-		r[4][i] = h * (dpD1*k1[i] + dpD3*k3[i] + dpD4*k4[i] + dpD5*k5[i] + dpD6*k6[i] + dpD7*k7[i])
+		r0[i] = y[i]
+		r1[i] = ydiff
+		r2[i] = bspl
+		r3[i] = ydiff - h*k7[i] - bspl
+		r4[i] = h * (dpD1*k1[i] + dpD3*k3[i] + dpD4*k4[i] + dpD5*k5[i] + dpD6*k6[i] + dpD7*k7[i])
 	}
 }
 

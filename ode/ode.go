@@ -682,10 +682,13 @@ func (s *Solver) denseEval(t float64, dst []float64) {
 		}
 		th := (t - s.dt0) / s.dh
 		th1 := 1 - th
+		n := len(dst)
 		r := &s.d8rc
+		r0, r1, r2, r3 := r[0][:n], r[1][:n], r[2][:n], r[3][:n]
+		r4, r5, r6, r7 := r[4][:n], r[5][:n], r[6][:n], r[7][:n]
 		for i := range dst {
-			conpar := r[4][i] + th*(r[5][i]+th1*(r[6][i]+th*r[7][i]))
-			dst[i] = r[0][i] + th*(r[1][i]+th1*(r[2][i]+th*(r[3][i]+th1*conpar)))
+			conpar := r4[i] + th*(r5[i]+th1*(r6[i]+th*r7[i]))
+			dst[i] = r0[i] + th*(r1[i]+th1*(r2[i]+th*(r3[i]+th1*conpar)))
 		}
 	case DOPRI5:
 		if !s.denseReady {
@@ -694,9 +697,10 @@ func (s *Solver) denseEval(t float64, dst []float64) {
 		}
 		th := (t - s.dt0) / s.dh
 		th1 := 1 - th
-		r := s.rc
+		n := len(dst)
+		r0, r1, r2, r3, r4 := s.rc[0][:n], s.rc[1][:n], s.rc[2][:n], s.rc[3][:n], s.rc[4][:n]
 		for i := range dst {
-			dst[i] = r[0][i] + th*(r[1][i]+th1*(r[2][i]+th*(r[3][i]+th1*r[4][i])))
+			dst[i] = r0[i] + th*(r1[i]+th1*(r2[i]+th*(r3[i]+th1*r4[i])))
 		}
 	default:
 		if !s.denseReady {
@@ -705,13 +709,14 @@ func (s *Solver) denseEval(t float64, dst []float64) {
 		}
 		sv := (t - s.dt0) / s.dh
 		s1 := 1 - sv
-		y0, y1, d2, d3 := s.yold, s.yn, s.rc[0], s.rc[1]
+		n := len(dst)
+		y0, y1, d2, d3 := s.yold[:n], s.yn[:n], s.rc[0][:n], s.rc[1][:n]
 		for i := range dst {
 			dst[i] = s1*y0[i] + sv*(y1[i]+s1*(d2[i]+sv*d3[i]))
 		}
 	}
 	if s.anyNN {
-		for i, b := range s.nonneg {
+		for i, b := range s.nonneg[:len(dst)] {
 			if b && dst[i] < 0 {
 				dst[i] = 0
 			}

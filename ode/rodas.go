@@ -115,8 +115,11 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 	if !luFactor(s.lu, s.piv, n) {
 		return false, 0.5 * h
 	}
-	g1, g2, g3, g4, g5, g6 := s.g[0], s.g[1], s.g[2], s.g[3], s.g[4], s.g[5]
-	yt, fn, fx, f0 := s.tmp, s.fn, s.fx, s.f0
+	// work vectors resliced to len(y): the loops run without bounds checks
+	y = y[:n]
+	g1, g2, g3, g4, g5, g6 := s.g[0][:n], s.g[1][:n], s.g[2][:n], s.g[3][:n], s.g[4][:n], s.g[5][:n]
+	yt, fn, fx, f0 := s.tmp[:n], s.fn[:n], s.fx[:n], s.f0[:n]
+	atol := s.atol[:n]
 	ih := 1 / h
 	for i := range y {
 		g1[i] = f0[i] + h*roD1*fx[i]
@@ -162,11 +165,11 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 		g6[i] = fn[i] + ih*(roC61*g1[i]+roC62*g2[i]+roC63*g3[i]+roC64*g4[i]+roC65*g5[i])
 	}
 	luSolve(s.lu, s.piv, n, g6)
-	yn := s.yn
+	yn := s.yn[:n]
 	var sum float64
 	for i := range y {
 		yn[i] = yt[i] + g6[i]
-		r := g6[i] / (s.atol[i] + s.rtol*maxAbs(y[i], yn[i])) // s.sc, inlined
+		r := g6[i] / (atol[i] + s.rtol*maxAbs(y[i], yn[i])) // s.sc, inlined
 		sum += r * r
 	}
 	err := math.Sqrt(sum / float64(n))
@@ -206,8 +209,10 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 
 // rodasDense fills s.rc[0], s.rc[1] for the last accepted RODAS step.
 func (s *Solver) rodasDense() {
-	g1, g2, g3, g4, g5 := s.g[0], s.g[1], s.g[2], s.g[3], s.g[4]
-	d2, d3 := s.rc[0], s.rc[1]
+	d2 := s.rc[0]
+	n := len(d2)
+	g1, g2, g3, g4, g5 := s.g[0][:n], s.g[1][:n], s.g[2][:n], s.g[3][:n], s.g[4][:n]
+	d3 := s.rc[1][:n]
 	for i := range d2 {
 		d2[i] = roD21*g1[i] + roD22*g2[i] + roD23*g3[i] + roD24*g4[i] + roD25*g5[i]
 		d3[i] = roD31*g1[i] + roD32*g2[i] + roD33*g3[i] + roD34*g4[i] + roD35*g5[i]
@@ -243,7 +248,7 @@ func luFactor(a []float64, piv []int, n int) bool {
 			if l == 0 {
 				continue
 			}
-			ri := a[i*n+k+1 : (i+1)*n]
+			ri := a[i*n+k+1 : (i+1)*n][:len(rk)]
 			for j, v := range rk {
 				ri[j] -= l * v
 			}
@@ -259,17 +264,20 @@ func luSolve(a []float64, piv []int, n int, b []float64) {
 			b[k], b[p] = b[p], b[k]
 		}
 	}
+	b = b[:n]
 	for i := 1; i < n; i++ {
 		var s float64
-		for j, v := range a[i*n : i*n+i] {
-			s += v * b[j]
+		bl := b[:i]
+		for j, v := range a[i*n : i*n+i][:len(bl)] {
+			s += v * bl[j]
 		}
 		b[i] -= s
 	}
 	for i := n - 1; i >= 0; i-- {
 		s := b[i]
-		for j := i + 1; j < n; j++ {
-			s -= a[i*n+j] * b[j]
+		bu := b[i+1:]
+		for j, v := range a[i*n+i+1 : (i+1)*n][:len(bu)] {
+			s -= v * bu[j]
 		}
 		b[i] = s / a[i*n+i]
 	}

@@ -223,15 +223,24 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 		}
 		return nil
 	}
+	// the inputs' values at t: the default, or the sum of the pieces
+	// covering t; set together (one update of what depends on them)
+	inIDs := sys.Inputs()
+	inVals := make([]float64, len(inIDs))
+	inSigs := make([][]Signal, len(inIDs))
+	for k, id := range inIDs {
+		for _, sg := range sched.Signals {
+			if sg.Input == id {
+				inSigs[k] = append(inSigs[k], sg)
+			}
+		}
+	}
 	setInputs := func(t float64) error {
-		for id, def := range defaults {
-			v := def
+		for k, id := range inIDs {
+			v := defaults[id]
 			covered := false
 			sum := 0.0
-			for _, sg := range sched.Signals {
-				if sg.Input != id {
-					continue
-				}
+			for _, sg := range inSigs[k] {
 				for _, p := range sg.Pieces {
 					if t >= p.Start && t < p.End {
 						covered = true
@@ -242,11 +251,9 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 			if covered {
 				v = sum
 			}
-			if err := sys.SetInput(id, v); err != nil {
-				return err
-			}
+			inVals[k] = v
 		}
-		return nil
+		return sys.SetInputs(inIDs, inVals)
 	}
 	stateName := func(i int) string {
 		sn := sys.StateNames()
@@ -591,26 +598,27 @@ func (d *dysTrack) fill(row []float64) {
 	if len(d.buf) != len(m) {
 		d.buf = make([]float64, len(m))
 	}
-	comp := d.buf
+	comp := d.buf[:len(m)]
 	tot := 0.0
 	for i, k := range m {
 		v := posPart(row[k])
 		comp[i] = v
 		tot += v
 	}
-	for i := range comp {
-		if tot > 0 {
+	if tot > 0 {
+		for i := range comp {
 			comp[i] /= tot
-		} else {
-			comp[i] = 0
 		}
+	} else {
+		clear(comp)
 	}
 	if d.base == nil {
 		d.base = append([]float64(nil), comp...)
 	}
+	base := d.base[:len(comp)]
 	num, den := 0.0, 0.0
 	for i, c := range comp {
-		b := d.base[i]
+		b := base[i]
 		num += math.Abs(c - b)
 		den += c + b
 	}

@@ -7,8 +7,8 @@ import (
 )
 
 // TestCommunityRatesBitExact checks the interleaved gLV kernel in derivs
-// against the plain per-member loop, bit for bit, for community sizes 1–8
-// (remainders of the three-row blocks), with zero, absent and non-finite
+// against the plain per-member loop, bit for bit, for community sizes 1–14
+// (six-row blocks, then three-row blocks and their remainders), with zero, absent and non-finite
 // entries and a zero shedding rate (whose negation is −0). NaN results
 // need only both be NaN: which operand's payload an addition keeps is the
 // compiler's choice of operand order, in either loop.
@@ -27,7 +27,7 @@ func TestCommunityRatesBitExact(t *testing.T) {
 		}
 		return rnd.NormFloat64() * math.Pow(10, float64(rnd.IntN(9)-4))
 	}
-	for k := 1; k <= 8; k++ {
+	for k := 1; k <= 14; k++ {
 		for trial := 0; trial < 200; trial++ {
 			nenv := 4 + 3*k
 			env := make([]float64, nenv)

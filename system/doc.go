@@ -27,6 +27,11 @@
 // (directly or through another assignment) run only when parameters,
 // inputs or the initial state change; the RHS runs the rest, limited to
 // what the derivatives need (everything when the model has SBML events).
+// Sub-expressions of the dynamic assignments that read neither time nor
+// the state, and the K^n of hill(x, K, n) with K and n of that kind, are
+// hoisted into the static part as well (same operations, same bits). The
+// RHS, output and Jacobian tapes run in place on the environment (their
+// scratch registers follow the model's slots), with no copy in or out.
 // Outputs runs its own tape: the dynamic assignments the output variables
 // need, then the observables. Values reports any symbol by id at a state;
 // Select resolves a list of ids (and how each species is reported) to slots
@@ -42,7 +47,8 @@
 //
 // The Jacobian is analytic: every assignment v = e(u...) of the main tape
 // gets its local partial derivatives from expr.Diff (compiled into a
-// second tape), sensitivities are propagated forward in tape order
+// second tape), sensitivities are propagated forward in tape order (over
+// each row's sparsity structure only, unless a partial is not finite)
 // (assignment rules substituted by the chain rule), and the community
 // blocks' gLV part is exact. Models that use delay() or rateOf, whose
 // expressions expr.Diff cannot differentiate, or whose stoichiometries

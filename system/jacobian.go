@@ -2,6 +2,7 @@ package system
 
 import (
 	"math"
+	"sort"
 
 	"github.com/holobiont/holobiont/expr"
 )
@@ -20,16 +21,41 @@ type jacobian struct {
 	nodes    []jnode
 	rowOf    map[int]int // env slot -> row in sens
 	sens     []float64   // rows of length n: sensitivities of the dynamic slots
+
+	// sparse: every sensitivity row is written by one node, and the
+	// propagation visits only the columns in each row's structure (see
+	// sparseSens); dirty: a dense evaluation left values outside the
+	// structures, which the next sparse one clears first
+	sparse, dirty bool
+
+	// rows looked up once (rowOf at build time; -1: none)
+	derivRow []int   // per state: row of its rate-rule derivative
+	rateRow  []int   // per reaction term: row of its rate
+	commRow  [][]int // per community: growth, shedding (one), inflow rows per member: [3*i], [3*i+1], [3*i+2]
+}
+
+// row returns the sensitivity row of env slot sl, or -1 when sl is not
+// dynamic (or negative).
+func (j *jacobian) row(sl int) int {
+	if sl < 0 {
+		return -1
+	}
+	if r, ok := j.rowOf[sl]; ok {
+		return r
+	}
+	return -1
 }
 
 type jnode struct {
 	row   int // sensitivity row of the assigned slot
 	terms []jterm
+	cols  []int // structure of the row: the columns that can be non-zero
 }
 
 type jterm struct {
-	partial int // env slot of ∂e/∂u
-	row     int // sensitivity row of u
+	partial int   // env slot of ∂e/∂u
+	row     int   // sensitivity row of u
+	cols    []int // structure of that row
 }
 
 func (j *jacobian) clone() *jacobian {
@@ -102,10 +128,105 @@ func (c *compiler) buildJacobian() *jacobian {
 	}
 	// interaction parameters that are states (changed by events) are read
 	// at refresh time: still constant between events, fine
-	j.partials = pb.Build()
+	if !c.opt.denseJac {
+		j.structure(n, rows)
+	}
+	for _, d := range s.derivSlot {
+		j.derivRow = append(j.derivRow, j.row(d))
+	}
+	for _, r := range s.reac {
+		j.rateRow = append(j.rateRow, j.row(r.rate))
+	}
+	for _, cc := range s.comms {
+		rows := make([]int, 3*len(cc.members))
+		for i := range cc.members {
+			rows[3*i], rows[3*i+1], rows[3*i+2] = j.row(cc.growth[i]), j.row(cc.shedding), j.row(cc.inflow[i])
+		}
+		j.commRow = append(j.commRow, rows)
+	}
+	c.deferInPlace(pb, &j.partials)
 	j.sens = make([]float64, rows*n)
 	// the new partial slots extend the environment
 	return j
+}
+
+// structure computes the sparsity structure of the sensitivity rows: a
+// state's row has its own column, a node's row the union of its terms'
+// rows. Sparse evaluation needs every row written by at most one node.
+func (j *jacobian) structure(n, rows int) {
+	cols := make([][]int, rows)
+	for i := 0; i < n; i++ {
+		cols[i] = []int{i}
+	}
+	written := make([]bool, rows)
+	for k := range j.nodes {
+		nd := &j.nodes[k]
+		if nd.row < n || written[nd.row] {
+			return // a state or a row written twice: dense only
+		}
+		set := map[int]bool{}
+		for ti := range nd.terms {
+			tm := &nd.terms[ti]
+			if tm.row >= n && !written[tm.row] {
+				return // reads a row before its node: dense only
+			}
+			tm.cols = cols[tm.row]
+			for _, c := range tm.cols {
+				set[c] = true
+			}
+		}
+		for c := range set {
+			nd.cols = append(nd.cols, c)
+		}
+		sort.Ints(nd.cols)
+		cols[nd.row] = nd.cols
+		written[nd.row] = true
+	}
+	j.sparse = true
+}
+
+// sparseSens propagates the sensitivities over the rows' structures only
+// and reports true, or reports false (having changed nothing) when a
+// partial derivative is not finite, for which the caller runs the dense
+// propagation. The results equal the dense ones bit for bit: outside its
+// structure a row is +0 in both (the dense sum adds finite·(+0) = ±0 to +0,
+// which stays +0), and inside, the dense sum adds the same products in the
+// same order plus such ±0 terms, which leave a sum that starts at +0
+// unchanged (round to nearest gives −0 only for −0 + −0).
+func (j *jacobian) sparseSens(env []float64, n int) bool {
+	for k := range j.nodes {
+		for _, tm := range j.nodes[k].terms {
+			if p := env[tm.partial]; math.IsInf(p, 0) || p != p {
+				return false
+			}
+		}
+	}
+	sens := j.sens
+	if j.dirty {
+		clear(sens)
+		j.dirty = false
+	}
+	for i := 0; i < n; i++ {
+		sens[i*n+i] = 1
+	}
+	for k := range j.nodes {
+		nd := &j.nodes[k]
+		row := sens[nd.row*n : nd.row*n+n]
+		for _, c := range nd.cols {
+			row[c] = 0
+		}
+		for _, tm := range nd.terms {
+			p := env[tm.partial]
+			if p == 0 {
+				continue
+			}
+			src := sens[tm.row*n : tm.row*n+n]
+			for _, c := range tm.cols {
+				row[c] += p * src[c]
+			}
+		}
+	}
+	return true
 }
 
 func (s *System) analyticJacobian(t float64, y []float64, dfdy []float64) {
@@ -114,6 +235,15 @@ func (s *System) analyticJacobian(t float64, y []float64, dfdy []float64) {
 	s.eval(t, y)
 	env := s.env
 	j.partials.Run(env)
+	if !j.sparse || !j.sparseSens(env, n) {
+		j.denseSens(env, n)
+	}
+	s.assembleJacobian(t, y, dfdy)
+}
+
+// denseSens propagates the sensitivities over whole rows.
+func (j *jacobian) denseSens(env []float64, n int) {
+	j.dirty = true
 	sens := j.sens
 	// states: unit rows
 	for i := 0; i < n; i++ {
@@ -139,20 +269,25 @@ func (s *System) analyticJacobian(t float64, y []float64, dfdy []float64) {
 			}
 		}
 	}
+}
+
+// assembleJacobian writes ∂f/∂y from the sensitivities.
+func (s *System) assembleJacobian(t float64, y []float64, dfdy []float64) {
+	n := s.n
+	j := s.jac
+	env := s.env
+	sens := j.sens
 	for k := range dfdy[:n*n] {
 		dfdy[k] = 0
 	}
-	for i, d := range s.derivSlot {
-		if d < 0 {
-			continue
-		}
-		if r, ok := j.rowOf[d]; ok {
+	for i, r := range j.derivRow {
+		if r >= 0 {
 			copy(dfdy[i*n:i*n+n], sens[r*n:r*n+n])
 		}
 	}
-	for _, r := range s.reac {
-		rr, ok := j.rowOf[r.rate]
-		if !ok {
+	for ri, r := range s.reac {
+		rr := j.rateRow[ri]
+		if rr < 0 {
 			continue
 		}
 		w := r.sign * env[r.stoich]
@@ -169,6 +304,7 @@ func (s *System) analyticJacobian(t float64, y []float64, dfdy []float64) {
 	}
 	for ci := range s.comms {
 		cc := &s.comms[ci]
+		crow := j.commRow[ci]
 		m := len(cc.members)
 		shed := 0.0
 		if cc.shedding >= 0 {
@@ -192,25 +328,19 @@ func (s *System) analyticJacobian(t float64, y []float64, dfdy []float64) {
 			for k, sk := range cc.members {
 				dst[sk] += x * arow[k]
 			}
-			if cc.growth[i] >= 0 {
-				if r, ok := j.rowOf[cc.growth[i]]; ok {
-					for k, v := range sens[r*n : r*n+n] {
-						dst[k] += x * v
-					}
+			if r := crow[3*i]; r >= 0 {
+				for k, v := range sens[r*n : r*n+n] {
+					dst[k] += x * v
 				}
 			}
-			if cc.shedding >= 0 {
-				if r, ok := j.rowOf[cc.shedding]; ok {
-					for k, v := range sens[r*n : r*n+n] {
-						dst[k] -= x * v
-					}
+			if r := crow[3*i+1]; r >= 0 {
+				for k, v := range sens[r*n : r*n+n] {
+					dst[k] -= x * v
 				}
 			}
-			if cc.inflow[i] >= 0 {
-				if r, ok := j.rowOf[cc.inflow[i]]; ok {
-					for k, v := range sens[r*n : r*n+n] {
-						dst[k] += v
-					}
+			if r := crow[3*i+2]; r >= 0 {
+				for k, v := range sens[r*n : r*n+n] {
+					dst[k] += v
 				}
 			}
 		}

@@ -99,6 +99,7 @@ type System struct {
 	evTape  *tape // trigger atoms and leaves (after tape)
 
 	stateSlot []int // env slot holding state i
+	stateLo   int   // stateSlot[i] = stateLo + i for all i, or -1 (see load)
 	derivSlot []int // env slot of the rate-rule derivative, or -1
 	reac      []reacTerm
 	comms     []community
@@ -120,6 +121,7 @@ type System struct {
 
 	varNames []string
 	varSlots []int
+	varRuns  []varRun // varSlots in runs of consecutive slots (Outputs)
 	dysb     []dysb
 
 	ev *events
@@ -159,7 +161,17 @@ type def struct {
 }
 
 // Compile validates m and builds its System.
-func Compile(m *model.Model) (*System, error) {
+func Compile(m *model.Model) (*System, error) { return compile(m, compileOptions{}) }
+
+// compileOptions switch off the evaluation shortcuts that must not change
+// a result bit (the tests compare with and without them).
+type compileOptions struct {
+	noHoist   bool // keep static sub-expressions in the dynamic tapes (hoister)
+	noInPlace bool // run every tape on its own register copy (tape.inPlace)
+	denseJac  bool // propagate Jacobian sensitivities over whole rows (jacobian.sparse)
+}
+
+func compile(m *model.Model, opt compileOptions) (*System, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -167,7 +179,7 @@ func Compile(m *model.Model) (*System, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := compiler{delayIdx: map[string]int{}, m: m, s: &System{m: m, slot: map[string]int{}, params: map[string]*model.Parameter{}, inputs: map[string]int{}}}
+	c := compiler{opt: opt, delayIdx: map[string]int{}, m: m, s: &System{m: m, slot: map[string]int{}, params: map[string]*model.Parameter{}, inputs: map[string]int{}}}
 	if err := c.run(); err != nil {
 		return nil, err
 	}
@@ -175,6 +187,7 @@ func Compile(m *model.Model) (*System, error) {
 }
 
 type compiler struct {
+	opt   compileOptions
 	m     *model.Model
 	s     *System
 	funcs map[string]*expr.Func
@@ -189,6 +202,8 @@ type compiler struct {
 	scratch  int
 
 	mainB *builder // the main tape's assignments (for the Jacobian)
+
+	inPlace []inPlaceReq // tapes built when every env slot exists
 
 	// delay() support
 	inInit   bool
@@ -701,12 +716,29 @@ func (c *compiler) run() error {
 		}
 	}
 
-	s.env = make([]float64, len(s.base))
+	// The hot tapes (RHS, outputs, Jacobian partials) run on the
+	// environment itself; their scratch registers follow the model's slots.
+	nenv, err := c.buildInPlace()
+	if err != nil {
+		return err
+	}
+	s.env = make([]float64, nenv)
 	copy(s.env, s.base)
+	for _, t := range []*tape{s.stat, s.dyn, s.dynAll, s.outFast} {
+		t.bind(s.env)
+	}
+	if s.jac != nil {
+		s.jac.partials.bind(s.env)
+	}
 	s.f0 = make([]float64, s.n)
 	s.f1 = make([]float64, s.n)
 	s.yt = make([]float64, s.n)
 	s.fr = make([]float64, s.n)
+	s.varRuns = runsOf(s.varSlots)
+	s.stateLo = -1
+	if r := runsOf(s.stateSlot); len(r) == 1 {
+		s.stateLo = r[0].slot
+	}
 	s.refreshA()
 	s.runStatic()
 	return nil
@@ -892,6 +924,10 @@ func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.No
 		}
 	}
 	sb, db, ab := newBuilder(c), newBuilder(c), newBuilder(c)
+	h := &hoister{c: c, dyn: dyn, sb: sb, memo: map[*expr.Node]*expr.Node{}, off: c.opt.noHoist}
+	// the dynamic assignments with their static sub-expressions hoisted
+	// into the static tape (see hoister)
+	nodes := make([]*expr.Node, len(b.dsts))
 	for k, dst := range b.dsts {
 		if !dyn[dst] {
 			if err := sb.Assign(dst, b.nodes[k]); err != nil {
@@ -899,14 +935,18 @@ func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.No
 			}
 			continue
 		}
-		if err := ab.Assign(dst, b.nodes[k]); err != nil {
+		nodes[k] = h.rewrite(b.nodes[k])
+		if err := ab.Assign(dst, nodes[k]); err != nil {
 			return err
 		}
 		if rhsKeep[k] {
-			if err := db.Assign(dst, b.nodes[k]); err != nil {
+			if err := db.Assign(dst, nodes[k]); err != nil {
 				return err
 			}
 		}
+	}
+	if h.err != nil {
+		return h.err
 	}
 	// outputs: the dynamic assignments the output variables and
 	// observables need (backwards closure), then the observables
@@ -934,17 +974,23 @@ func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.No
 	ob := newBuilder(c)
 	for k, dst := range b.dsts {
 		if keep[k] {
-			if err := ob.Assign(dst, b.nodes[k]); err != nil {
+			if err := ob.Assign(dst, nodes[k]); err != nil {
 				return err
 			}
 		}
 	}
 	for k, dst := range obsDst {
-		if err := ob.Assign(dst, obsNode[k]); err != nil {
+		if err := ob.Assign(dst, h.rewrite(obsNode[k])); err != nil {
 			return err
 		}
 	}
-	s.stat, s.dyn, s.dynAll, s.outFast = sb.Build(), db.Build(), ab.Build(), ob.Build()
+	if h.err != nil {
+		return h.err
+	}
+	c.deferInPlace(sb, &s.stat)
+	c.deferInPlace(db, &s.dyn)
+	c.deferInPlace(ab, &s.dynAll)
+	c.deferInPlace(ob, &s.outFast)
 	s.split = true
 	return nil
 }
@@ -1492,6 +1538,34 @@ func (s *System) SetInput(id string, v float64) error {
 	return nil
 }
 
+// SetInputs sets several inputs at once (vals[k] for ids[k]), as SetInput
+// does one by one, but recomputes what depends on them only once. On an
+// unknown id it fails before changing anything.
+func (s *System) SetInputs(ids []string, vals []float64) error {
+	if len(ids) != len(vals) {
+		return fmt.Errorf("set inputs: %d ids, %d values", len(ids), len(vals))
+	}
+	for _, id := range ids {
+		if _, ok := s.inputs[id]; !ok {
+			return fmt.Errorf("set input %s: no such input", id)
+		}
+	}
+	changed := false
+	for k, id := range ids {
+		i, v := s.inputs[id], vals[k]
+		if s.env[i] == v && s.base[i] == v {
+			continue
+		}
+		s.base[i] = v
+		s.env[i] = v
+		changed = true
+	}
+	if changed {
+		s.runStatic()
+	}
+	return nil
+}
+
 // Inputs returns the ids of the model's inputs.
 func (s *System) Inputs() []string {
 	out := make([]string, 0, len(s.m.Inputs))
@@ -1564,10 +1638,7 @@ func (s *System) refreshA() {
 // eval loads (t, y) into the environment and runs the main tape.
 func (s *System) eval(t float64, y []float64) {
 	env := s.env
-	env[0] = t
-	for i, sl := range s.stateSlot {
-		env[sl] = y[i]
-	}
+	s.load(t, y)
 	if s.split {
 		s.dyn.Run(env)
 		return
@@ -1616,16 +1687,25 @@ func (s *System) FastRHS(t float64, y, dydt []float64) {
 	}
 }
 
+// load writes time and the state into the environment.
+func (s *System) load(t float64, y []float64) {
+	env := s.env
+	env[0] = t
+	if lo := s.stateLo; lo >= 0 {
+		copy(env[lo:lo+len(s.stateSlot)], y[:len(s.stateSlot)])
+		return
+	}
+	for i, sl := range s.stateSlot {
+		env[sl] = y[i]
+	}
+}
+
 // evalFull is eval followed, when the model uses rateOf, by a second pass
 // with the rateOf slots filled.
 func (s *System) evalFull(t float64, y []float64) {
 	if s.split {
-		env := s.env
-		env[0] = t
-		for i, sl := range s.stateSlot {
-			env[sl] = y[i]
-		}
-		s.dynAll.Run(env)
+		s.load(t, y)
+		s.dynAll.Run(s.env)
 		return
 	}
 	s.eval(t, y)
@@ -1706,11 +1786,12 @@ func hasKey(m map[string]int, k string) bool {
 
 func (s *System) derivs(y, dydt []float64) {
 	env := s.env
+	dd := dydt[:len(s.derivSlot)]
 	for i, d := range s.derivSlot {
 		if d >= 0 {
-			dydt[i] = env[d]
+			dd[i] = env[d]
 		} else {
-			dydt[i] = 0
+			dd[i] = 0
 		}
 	}
 	for _, r := range s.reac {
@@ -1730,17 +1811,63 @@ func (s *System) derivs(y, dydt []float64) {
 		if cc.shedding >= 0 {
 			shed = env[cc.shedding]
 		}
+		// the community's slices in locals (registers): stores to dydt
+		// would otherwise force reloading cc's fields
+		members, inflow := cc.members[:k], cc.inflow[:k]
 		x := cc.x[:k]
-		for i, si := range cc.members {
+		for i, si := range members {
 			x[i] = y[si]
 		}
 		growth := cc.growth[:k]
 		a := cc.a[: k*k : k*k]
 		// Each member's rate g_i = -shed + growth_i + Σ_j a_ij x_j is
 		// summed in the same order as a plain loop would (bit for bit), but
-		// three rows at a time: the sums are chains of dependent additions,
-		// and interleaving three independent chains hides their latency.
+		// six (then three) rows at a time: the sums are chains of dependent
+		// additions, and interleaving independent chains hides their
+		// latency.
 		i := 0
+		for ; i+6 <= k; i += 6 {
+			// six chains (a six-member community in one block)
+			g0, g1, g2, g3, g4, g5 := -shed, -shed, -shed, -shed, -shed, -shed
+			if gs := growth[i]; gs >= 0 {
+				g0 += env[gs]
+			}
+			if gs := growth[i+1]; gs >= 0 {
+				g1 += env[gs]
+			}
+			if gs := growth[i+2]; gs >= 0 {
+				g2 += env[gs]
+			}
+			if gs := growth[i+3]; gs >= 0 {
+				g3 += env[gs]
+			}
+			if gs := growth[i+4]; gs >= 0 {
+				g4 += env[gs]
+			}
+			if gs := growth[i+5]; gs >= 0 {
+				g5 += env[gs]
+			}
+			r0 := a[i*k : i*k+k][:len(x)]
+			r1 := a[(i+1)*k : (i+1)*k+k][:len(x)]
+			r2 := a[(i+2)*k : (i+2)*k+k][:len(x)]
+			r3 := a[(i+3)*k : (i+3)*k+k][:len(x)]
+			r4 := a[(i+4)*k : (i+4)*k+k][:len(x)]
+			r5 := a[(i+5)*k : (i+5)*k+k][:len(x)]
+			for j, xj := range x {
+				g0 += r0[j] * xj
+				g1 += r1[j] * xj
+				g2 += r2[j] * xj
+				g3 += r3[j] * xj
+				g4 += r4[j] * xj
+				g5 += r5[j] * xj
+			}
+			commRate(x, members, inflow, env, dydt, i, g0)
+			commRate(x, members, inflow, env, dydt, i+1, g1)
+			commRate(x, members, inflow, env, dydt, i+2, g2)
+			commRate(x, members, inflow, env, dydt, i+3, g3)
+			commRate(x, members, inflow, env, dydt, i+4, g4)
+			commRate(x, members, inflow, env, dydt, i+5, g5)
+		}
 		for ; i+3 <= k; i += 3 {
 			g0, g1, g2 := -shed, -shed, -shed
 			if gs := growth[i]; gs >= 0 {
@@ -1760,9 +1887,9 @@ func (s *System) derivs(y, dydt []float64) {
 				g1 += r1[j] * xj
 				g2 += r2[j] * xj
 			}
-			s.commRate(cc, dydt, i, g0)
-			s.commRate(cc, dydt, i+1, g1)
-			s.commRate(cc, dydt, i+2, g2)
+			commRate(x, members, inflow, env, dydt, i, g0)
+			commRate(x, members, inflow, env, dydt, i+1, g1)
+			commRate(x, members, inflow, env, dydt, i+2, g2)
 		}
 		for ; i < k; i++ {
 			g := -shed
@@ -1773,18 +1900,18 @@ func (s *System) derivs(y, dydt []float64) {
 			for j, xj := range x {
 				g += row[j] * xj
 			}
-			s.commRate(cc, dydt, i, g)
+			commRate(x, members, inflow, env, dydt, i, g)
 		}
 	}
 }
 
 // commRate writes member i's derivative x_i·g + inflow_i.
-func (s *System) commRate(cc *community, dydt []float64, i int, g float64) {
-	v := cc.x[i] * g
-	if is := cc.inflow[i]; is >= 0 {
-		v += s.env[is]
+func commRate(x []float64, members, inflow []int, env, dydt []float64, i int, g float64) {
+	v := x[i] * g
+	if is := inflow[i]; is >= 0 {
+		v += env[is]
 	}
-	dydt[cc.members[i]] = v
+	dydt[members[i]] = v
 }
 
 // Jacobian writes ∂f/∂y (row-major, n×n) at (t, y) into dfdy: analytic
@@ -1827,22 +1954,38 @@ func (s *System) JacobianFD(t float64, y []float64, dfdy []float64) {
 // baseline composition.
 func (s *System) Outputs(t float64, y []float64, dst []float64) {
 	if s.split {
-		env := s.env
-		env[0] = t
-		for i, sl := range s.stateSlot {
-			env[sl] = y[i]
-		}
-		s.outFast.Run(env)
+		s.load(t, y)
+		s.outFast.Run(s.env)
 	} else {
 		s.evalFull(t, y)
 		s.outTape.Run(s.env)
 	}
-	for k, sl := range s.varSlots {
-		dst[k] = s.env[sl]
+	// the variables in runs of consecutive slots (states, rules and
+	// observables mostly lie in order)
+	env := s.env
+	for _, r := range s.varRuns {
+		copy(dst[r.k:r.k+r.n], env[r.slot:r.slot+r.n])
 	}
 	for _, d := range s.dysb {
 		dst[d.out] = math.NaN()
 	}
+}
+
+// varRun is a run of output variables k..k+n-1 held in consecutive env
+// slots from slot.
+type varRun struct{ k, slot, n int }
+
+// runsOf groups the output variables' slots into runs.
+func runsOf(slots []int) []varRun {
+	var runs []varRun
+	for k, sl := range slots {
+		if m := len(runs) - 1; m >= 0 && runs[m].k+runs[m].n == k && runs[m].slot+runs[m].n == sl {
+			runs[m].n++
+			continue
+		}
+		runs = append(runs, varRun{k: k, slot: sl, n: 1})
+	}
+	return runs
 }
 
 // NonFinite names the first expression (in evaluation order: species

@@ -35,6 +35,42 @@ func (b *builder) Build() *tape {
 	return t
 }
 
+// deferInPlace registers b to be built, once every env slot exists, as a
+// tape that runs on the environment itself (expr.Tape.RunInPlace) with its
+// scratch registers appended to the environment; *dst receives it (see
+// compiler.buildInPlace).
+func (c *compiler) deferInPlace(b *builder, dst **tape) {
+	if c.opt.noInPlace {
+		*dst = b.Build()
+		return
+	}
+	c.inPlace = append(c.inPlace, inPlaceReq{b, dst})
+}
+
+type inPlaceReq struct {
+	b   *builder
+	dst **tape
+}
+
+// buildInPlace builds the deferred tapes with their scratch registers laid
+// out one after another from slot len(base) and returns the length the
+// environment must have. The caller binds them (tape.bind) to the new env.
+func (c *compiler) buildInPlace() (int, error) {
+	end := len(c.s.base)
+	for _, r := range c.inPlace {
+		et, err := r.b.b.BuildInPlace(end)
+		if err != nil {
+			return 0, err
+		}
+		end += et.Scratch()
+		t := &tape{t: et, targets: append([]int(nil), r.b.targets...), inPlace: true}
+		t.direct = t.inPlaceSafe()
+		*r.dst = t
+	}
+	c.inPlace = nil
+	return end, nil
+}
+
 // inPlaceSafe runs the tape once on an environment of distinct sentinel
 // values and reports whether it changed only its target slots; then Run
 // can skip the scratch copy.
@@ -69,6 +105,19 @@ type tape struct {
 	targets []int
 	scratch []float64
 	direct  bool // the tape writes only its targets: run in place
+	// inPlace: built by expr.Builder.BuildInPlace, its scratch registers
+	// live in the environment (System.env past len(System.base)), so a
+	// direct run needs no copy of the environment into the tape's
+	// registers and back
+	inPlace bool
+}
+
+// bind writes the constants of an in-place tape into env's scratch
+// registers (see buildInPlace).
+func (t *tape) bind(env []float64) {
+	if t != nil && t.inPlace {
+		t.t.Bind(env)
+	}
 }
 
 // Run evaluates the assignments on env. It does not allocate after the
@@ -78,6 +127,10 @@ func (t *tape) Run(env []float64) {
 		return
 	}
 	if t.direct {
+		if t.inPlace {
+			t.t.RunInPlace(env)
+			return
+		}
 		t.t.Run(env)
 		return
 	}
@@ -93,5 +146,5 @@ func (t *tape) Run(env []float64) {
 
 // Clone returns an independent copy for use in another goroutine.
 func (t *tape) Clone() *tape {
-	return &tape{t: t.t.Clone(), targets: t.targets, direct: t.direct}
+	return &tape{t: t.t.Clone(), targets: t.targets, direct: t.direct, inPlace: t.inPlace}
 }

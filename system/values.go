@@ -109,10 +109,7 @@ func (s *System) outFastCovers(sel *Selector) bool {
 func (s *System) ValuesAt(t float64, y []float64, sel *Selector, dst []float64) {
 	env := s.env
 	if sel.fast {
-		env[0] = t
-		for i, sl := range s.stateSlot {
-			env[sl] = y[i]
-		}
+		s.load(t, y)
 		s.outFast.Run(env)
 	} else {
 		s.evalFull(t, y)
