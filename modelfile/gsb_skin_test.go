@@ -1,7 +1,10 @@
 package modelfile
 
 import (
+	"fmt"
 	"testing"
+
+	"github.com/holobiont/holobiont/sim"
 )
 
 // Skin claims of the default model (host-models.md §2.2, §2.6, §7.2): the
@@ -13,9 +16,13 @@ import (
 // TestSkinStressRaisesSAureus: an exam-stress episode lifts cortisol and
 // skin inflammation, which lower epidermal antimicrobial peptides (Aberg 2007;
 // Ong 2002) and slow barrier recovery (Robles 2007), so S. aureus' relative
-// abundance on the face rises during the episode (here: at least 2x its
-// baseline) and falls back after it (below half its peak 8 weeks later). A cortisol
-// non-responder (sigma_S = 0) shows no such rise (< 1.2x).
+// abundance on the face rises during the episode and falls back after it.
+// Healthy facial skin carries S. epidermidis (~8%), whose antimicrobials
+// (delta_AE) and the shared space hold S. aureus down, so the rise is graded
+// and small: here at least 1.1x its baseline (the model gives ~1.2x), with at
+// least half of the excess gone 8 weeks later. A cortisol non-responder
+// (sigma_S = 0) shows no such rise (< 1.02x): emotional sweating, its only
+// skin path, favours S. epidermidis.
 func TestSkinStressRaisesSAureus(t *testing.T) {
 	scen := `duration: 90
 output: {step: 0.5}
@@ -26,21 +33,90 @@ interventions:
 	sa := col(t, tr, "face.rel.S_aureus")
 	peak := maxOn(tr, sa, 10, 30)
 	t.Logf("face S. aureus relative abundance %.3g at baseline, peak %.3g, %.3g at day 80", sa[0], peak, at(t, tr, sa, 80))
-	if peak < 2*sa[0] {
+	if peak < 1.1*sa[0] {
 		t.Errorf("stress raises face S. aureus only to %.3g from %.3g", peak, sa[0])
 	}
-	if end := at(t, tr, sa, 80); end > 0.5*peak {
-		t.Errorf("face S. aureus %.3g eight weeks after the episode, peak %.3g: no recovery", end, peak)
+	if end := at(t, tr, sa, 80); end-sa[0] > 0.5*(peak-sa[0]) {
+		t.Errorf("face S. aureus %.3g eight weeks after the episode, peak %.3g, baseline %.3g: no recovery", end, peak, sa[0])
 	}
 	non := runScenario(t, scen, map[string]float64{"sigma_S": 0})
 	san := col(t, non, "face.rel.S_aureus")
-	if p := maxOn(non, san, 10, 30); p > 1.2*san[0] {
+	if p := maxOn(non, san, 10, 30); p > 1.02*san[0] {
 		t.Errorf("non-responder: face S. aureus rises to %.3g from %.3g", p, san[0])
 	}
 	// Composition is no longer frozen: face Shannon moves during the episode.
 	h := col(t, tr, "face.shannon")
 	if d := maxOn(tr, h, 10, 40) - h[0]; d < 1e-3 {
 		t.Errorf("face Shannon changes by only %.2g during stress", d)
+	}
+}
+
+// TestSkinChronicStressGraded: chronic perceived stress across the healthy
+// range (stress_chronic 0-1 on the input scale, 1 = an exam-like episode all
+// year) in a cortisol responder moves face S. aureus only gradually: after a
+// year it stays below 1e-3 of the community (healthy adults rarely carry
+// > 10%) and the barrier stays intact (> 0.95); the S. epidermidis share
+// rises with stress (emotional sweating, g_sweat) and the Cutibacterium share
+// falls monotonically. The previous model flipped the face into the Lee 2024
+// damaged state at stress_chronic ~0.2.
+func TestSkinChronicStressGraded(t *testing.T) {
+	prevCu := 2.0
+	for _, s := range []float64{0, 0.25, 0.5, 1} {
+		tr := runScenario(t, "duration: 365\noutput: {step: 5}\n", map[string]float64{"stress_chronic": s})
+		sa := last(col(t, tr, "face.rel.S_aureus"))
+		b := last(col(t, tr, "face.barrier"))
+		cu := last(col(t, tr, "face.rel.Cutibacterium"))
+		se := last(col(t, tr, "face.rel.S_epidermidis"))
+		t.Logf("stress_chronic %.2f: face S. aureus %.3g, barrier %.4f, Cutibacterium %.4f, S. epidermidis %.4f", s, sa, b, cu, se)
+		if sa > 1e-3 || b < 0.95 {
+			t.Errorf("stress_chronic %.2f: face S. aureus share %.3g, barrier %.3f: the healthy face flipped", s, sa, b)
+		}
+		if cu >= prevCu {
+			t.Errorf("stress_chronic %.2f: face Cutibacterium share %.4f not below %.4f at lower stress", s, cu, prevCu)
+		}
+		prevCu = cu
+	}
+}
+
+// TestSkinDamagedStateBistable: the Lee 2024 damaged state (S. aureus
+// dominant, barrier collapsed) still exists on the face and is reached by a
+// severe, prolonged barrier insult (irritant 2/day for 60 days: detergent or
+// scratching-like), and it persists a year after the insult ends
+// (bistability: > 10% S. aureus, barrier < 0.2), while a shorter insult (21
+// days) heals back to the healthy state. S. aureus never exceeds the site
+// capacity (1): the relief of AMP killing needs free space like growth does.
+func TestSkinDamagedStateBistable(t *testing.T) {
+	run := func(days float64) *sim.Trajectory {
+		return runScenario(t, fmt.Sprintf(`duration: 430
+output: {step: 1}
+interventions:
+  - {type: irritant, site: face, level: 2, start: 5, duration: %g}
+`, days), nil)
+	}
+	long, short := run(60), run(21)
+	sa, b := col(t, long, "face.rel.S_aureus"), col(t, long, "face.barrier")
+	t.Logf("60-day insult: face S. aureus share %.3g, barrier %.3f, absolute S. aureus max %.3f; 21-day insult: share %.3g at the end",
+		last(sa), last(b), maxOn(long, col(t, long, "face.S_aureus"), 0, 430), last(col(t, short, "face.rel.S_aureus")))
+	if last(sa) < 0.1 || last(b) > 0.2 {
+		t.Errorf("a year after a 60-day insult the face has S. aureus share %.3g and barrier %.3f: no damaged state", last(sa), last(b))
+	}
+	if got := last(col(t, short, "face.rel.S_aureus")); got > 1e-3 {
+		t.Errorf("a 21-day insult left face S. aureus at %.3g: no healing", got)
+	}
+	// Capacity bound, also from a damaged start with a cortisol rise and Th2 inflammation lowering AMP.
+	dmg := runScenario(t, `duration: 200
+output: {step: 1}
+interventions:
+  - {type: bolus, target: face.S_aureus, op: set, value: 0.9, time: 1}
+  - {type: bolus, target: face.barrier, op: set, value: 0.02, time: 1}
+  - {type: stress, intensity: 3, start: 1, duration: 199}
+`, nil)
+	for _, tr := range []*sim.Trajectory{long, short, dmg} {
+		for _, site := range []string{"face", "scalp", "axilla", "forearm"} {
+			if m := maxOn(tr, col(t, tr, site+".S_aureus"), 0, 430); m > 1 {
+				t.Errorf("%s S. aureus reaches %.4f, above the site capacity 1", site, m)
+			}
+		}
 	}
 }
 

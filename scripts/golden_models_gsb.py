@@ -26,6 +26,9 @@ FINDLEY = "Findley 2013 Nature 498:367"
 REICH = "Reichenberg 2001 Arch Gen Psychiatry 58:445"
 GALLEY = "Galley 2014 BMC Microbiol 14:189; Knowles 2008 Biol Psychol 77:132"
 TYSON = "Tyson-Carr 2025 Br J Dermatol 193(S2):ii6"
+FOLLICLE = "Grice & Segre 2011 Nat Rev Microbiol 9:244; Byrd 2018 Nat Rev Microbiol 16:143; Oh 2014 Nature 514:59; Grice 2009 Science 324:1190"
+SWEAT = "Sato 1989 J Am Acad Dermatol 20:537; Wilke 2007 Int J Cosmet Sci 29:169; Harker 2013 Skin Pharmacol Physiol 26:92; Allen 1973 J Physiol 235:749"
+ZOUBOULIS = "Zouboulis 2002 PNAS 99:7148; Slominski 2013 Adv Anat Embryol Cell Biol 212"
 SMITH = "Smith 2011 J Am Coll Nutr 30:259 (L. reuteri DSM17938: faecal 1e5 CFU/g on D5-7 of 1e9 CFU/day; detectable in 4/9 and 2/9 at 1 and 2 wk after stopping)"
 PROB = "Smith 2011 (L. reuteri DSM17938 persistence); Maldonado-Gomez 2016 Cell Host Microbe 20:515"
 HUANG = "Huang 2017 Front Cell Infect Microbiol 7:392; Abdi 2024 BBRC 702"
@@ -100,6 +103,11 @@ P("beta_S", 1.0, "dimensionless", "Neumann 2018 BMC Syst Biol (butyrate tightens
 # ---- skin ----
 P("skin_shed", 0.0711, "1/day", "Ovaere 2009 (stratum corneum transit ~14 d); " + LEE + " (delta_B range 0.0029-0.29)", "Q", "desquamation loss of skin microbes, ~1/14 per day")
 P("c_skin", 0.5, "dimensionless", GRICE, "S", "relative strength of competition for space between skin taxa")
+P("c_fol", 0.25, "dimensionless", FOLLICLE, "S",
+  "competition between follicle-dwelling Cutibacterium and the surface taxa (S. epidermidis, S. aureus, Corynebacterium, dry-site mix): "
+  "C. acnes lives mainly in the anaerobic, lipid-rich pilosebaceous follicle, the staphylococci on the aerobic surface, so the two share "
+  "less space than two surface taxa (half of c_skin; Malassezia, found in both, keeps c_skin). Gives healthy face skin S. epidermidis at "
+  "~8% and Corynebacterium ~11% of the community beside ~73% Cutibacterium (Grice 2009, Oh 2014: Staphylococcus several to ~20% at sebaceous sites)")
 P("r_Cu", 1.2, "1/day", "McGinley 1978 AEM 35:62; " + GRICE, "S", "Cutibacterium growth (lipophilic)")
 P("r_Se", 1.0, "1/day", GRICE, "S", "S. epidermidis growth")
 P("r_Sa", 15.588457268119896, "1/day", LEE, "Q", "S. aureus growth kappa_A (log-midpoint 9-27)")
@@ -116,7 +124,8 @@ P("gamma_K", 0.13, "dimensionless", ROBLES, "Q", "cortisol rise slows barrier re
 P("gamma_Sk", 0.3, "dimensionless", MIYANO, "S", "local inflammation slows barrier recovery")
 P("delta_BSk", 0.02, "1/day", MIYANO + " (IL-31/IL-4 barrier loss term)", "S", "local inflammation damages the barrier (conservative)")
 P("d_AMP", 0.5, "1/day", "Aberg 2007 J Clin Invest 117:3339; Ong 2002 N Engl J Med 347:1151; " + MIYANO + " (SA killing d4/(1+b4 IL-4))", "S",
-  "S. aureus killing by epidermal antimicrobial peptides (LL-37, beta-defensins) that stress or Th2 inflammation can lift; of the order of the S. epidermidis kill delta_AE; folded into the net baseline rates (zero effect at baseline)")
+  "S. aureus killing by epidermal antimicrobial peptides (LL-37, beta-defensins) that stress or Th2 inflammation can lift; of the order of the S. epidermidis kill delta_AE; folded into the net baseline rates (zero effect at baseline). "
+  "The relief d_AMP*(1 - AMP) is multiplied by S. aureus' free space (face.Sa_space etc.), like its growth, so it cannot push S. aureus past the site capacity (the damaged state sits at ~0.7 of capacity, not 1.2)")
 P("b_AMP_K", 1.0, "dimensionless", "Aberg 2007 J Clin Invest 117:3339 (psychological stress lowers epidermal CAMP and mBD3 via glucocorticoids)", "S",
   "cortisol rise suppresses AMP expression: AMP = 1/(1 + b_AMP_K*cortisol_rise) (half at a doubling of cortisol)")
 P("b_AMP_Sk", 1.0, "dimensionless", "Ong 2002 N Engl J Med 347:1151; Howell 2006 Immunity 24:341; " + MIYANO, "S",
@@ -129,6 +138,16 @@ P("k1_agr", 10.0, "dimensionless", MIYANO, "S", "a_agr = tanh(k1 SA/(1+b1 SE))")
 P("b1_agr", 10.0, "dimensionless", MIYANO, "S", "S. epidermidis dampens S. aureus agr")
 P("alpha_I_skin", 0.5, "dimensionless", "Abdi 2024 BBRC 702; " + HUANG, "S", "systemic inflammation -> skin inflammation")
 P("a_Cu_stress", 0.0, "1/day", TYSON, "S", "cortisol/sebum -> Cutibacterium: direction unresolved, default 0", None, None)
+P("g_sweat", 0.1, "dimensionless", SWEAT, "S",
+  "emotional (sympathetic, cholinergic) eccrine sweating at face and axilla, independent of cortisol: per unit perceived stress "
+  "(1 = exam-like) the time-averaged surface moisture of these sites moves 10% of the way to saturation, moisture + g_sweat*stress*(1 - moisture). "
+  "Set from physiology before any cohort outcome was seen: psychological sweating is episodic (bursts over minutes during arousal, Allen 1973, "
+  "Machado-Moreira 2012, Harker 2013); assumed that at exam-like stress ~10% of the day is spent sweating, with the site wet (moisture ~1) "
+  "meanwhile. Face at stress 1: 0.40 -> 0.46; axilla 0.90 -> 0.91. 0 switches it off")
+P("g_sebum", 0.0, "dimensionless", ZOUBOULIS, "S",
+  "stress -> cutaneous CRH -> sebocyte lipogenesis: sebum x (1 + g_sebum*perceived stress) at every site. Driven by perceived stress through "
+  "the skin's own CRH system (Slominski 2013), not hypothalamic CRH, which adapts fully within weeks (Karin 2020). In vitro only, no in-vivo "
+  "magnitude: default 0; hypothesis-table reference gain 0.25 (+25% sebum at exam-like stress)")
 # ---- wellbeing ----
 P("W0", 0.75, "dimensionless", TYSON, "S", "baseline wellbeing (0-1)")
 P("tau_W", 3.0, "day", REICH, "S", "wellbeing relaxation time")
@@ -140,9 +159,12 @@ P("a_Cu", 0.0, "1/day", TYSON, "S", "Cutibacterium -> wellbeing: associational o
 # skin taxa: id -> (taxon, rate param, niche dict, topical kill param)
 TAXA = [
     # Cutibacterium's sebum half-point 0.25 sits below the axilla's sebum (0.3): the moist axilla keeps
-    # Cutibacterium as a regular minority member (~23% of the axilla community at baseline, <1% in ~1 in 6 cohort subjects; Grice 2009, Byrd 2018; P. avidum in
-    # moist sites, McGinley 1978), while face and scalp stay Cutibacterium-dominant and least diverse (host-models.md
-    # section 4). With half 0.5 the axilla held ~5e-6 Cutibacterium, unlike real axillae.
+    # Cutibacterium as a regular member (Grice 2009, Byrd 2018; P. avidum in moist sites, McGinley 1978), while face
+    # and scalp stay Cutibacterium-dominant and least diverse (host-models.md section 4). With half 0.5 the axilla
+    # held ~5e-6 Cutibacterium, unlike real axillae. With the follicle/surface competition c_fol = 0.25 the
+    # baseline axilla is Cutibacterium 35% / S. epidermidis 35% / Corynebacterium 31% (Tyson-Carr cohort of 1,000:
+    # Cutibacterium median 34%, 5-95% 17-53%), and the face Cutibacterium 73% / Corynebacterium 11% /
+    # Malassezia 9% / S. epidermidis 8%.
     ("Cutibacterium", "Cutibacterium acnes", "r_Cu", {"sebum": {"half": 0.25, "hill": 4, "floor": 0.4}}, "delta_topical_comm"),
     ("S_epidermidis", "Staphylococcus epidermidis", "r_Se", {"moisture": {"optimum": 0.8, "width": 0.2, "floor": 0.4}}, "delta_topical_comm"),
     ("S_aureus", "Staphylococcus aureus", None, {}, "delta_topical_Sa"),
@@ -152,6 +174,42 @@ TAXA = [
 ]
 NICHE_CITE = {"Cutibacterium": GRICE + "; McGinley 1978 AEM 35:62 (P. acnes on sebum-rich, P. avidum on moist sites)", "S_epidermidis": GRICE, "Corynebacterium": GRICE,
               "Malassezia": FINDLEY + "; Jo 2016 JID", "dry_mix": GRICE}
+# Niche factors are written into each taxon's growth rate (floor + (1 - floor)*shape of the site's *effective*
+# sebum or moisture), so that emotional sweating (g_sweat) and stress-driven sebum (g_sebum) can move them.
+# Their shape parameters are shared by all sites: <taxon>_<env>_<field>.
+for _id, _tax, _rate, _niche, _kill in TAXA:
+    for _env, _v in _niche.items():
+        for _f, _x in _v.items():
+            P("%s_%s_%s" % (_id, _env, _f), abs(_x) if _f == "hill" else _x, "dimensionless", NICHE_CITE[_id], "S",
+              "%s niche on %s: %s%s" % (_tax, _env, _f, " (decreasing Hill: 1 - hill)" if _f == "hill" and _x < 0 else ""))
+# Sites with emotional (sympathetic) sweating: face and axilla (Sato 1989; Harker 2013: most evident on palms,
+# soles, face and axilla; the forearm's general body surface responds to heat, little to emotion).
+SWEAT_SITES = ("face", "axilla")
+# Follicle-dwelling taxa: competition with surface taxa c_fol instead of c_skin (Malassezia lives in both).
+C_FOL = 0.25
+FOLLICULAR = {"Cutibacterium"}
+BOTH = {"Malassezia"}
+
+
+def comp(i, j):
+    if i == j or i in BOTH or j in BOTH:
+        return 0.5
+    return C_FOL if (i in FOLLICULAR) != (j in FOLLICULAR) else 0.5
+
+
+def niche_expr(id, s, niche):
+    terms = []
+    for env, v in niche.items():
+        pp = lambda f: "%s_%s_%s" % (id, env, f)
+        e = "%s.%s_eff" % (s, env)
+        if "optimum" in v:
+            shape = "exp(-0.5*((%s - %s)/%s)^2)" % (e, pp("optimum"), pp("width"))
+        elif v["hill"] > 0:
+            shape = "hill(%s, %s, %s)" % (e, pp("half"), pp("hill"))
+        else:
+            shape = "(1 - hill(%s, %s, %s))" % (e, pp("half"), pp("hill"))
+        terms.append("(%s + (1 - %s)*%s)" % (pp("floor"), pp("floor"), shape))
+    return "*".join(terms)
 
 INITIAL = {}
 try:
@@ -227,6 +285,13 @@ for s in ("face", "axilla"):
       % (s, s, " + ".join("%s.%s" % (s, t[0]) for t in TAXA)))
 w("  skin_inflammation: {math: \"(%s)/4\", unit: dimensionless}\n" % " + ".join("pos(%s.inflammation - 1)" % s for s in SITES))
 for s in SITES:
+    w("  %s.sebum_eff: {math: \"%s.sebum*(1 + g_sebum*host.perceived_stress)\", unit: dimensionless, citation: \"%s\", evidence: S, note: \"sebum output with stress-driven cutaneous CRH lipogenesis (g_sebum, default 0)\"}\n" % (s, s, ZOUBOULIS))
+    if s in SWEAT_SITES:
+        w("  %s.moisture_eff: {math: \"min(1, %s.moisture + g_sweat*host.perceived_stress*(1 - %s.moisture))\", unit: dimensionless, citation: \"%s\", evidence: S, note: \"surface moisture with emotional sweating (acts in cortisol non-responders too)\"}\n" % (s, s, s, SWEAT))
+    else:
+        w("  %s.moisture_eff: {math: \"%s.moisture\", unit: dimensionless, note: \"no emotional sweating at this site\"}\n" % (s, s))
+    sp = " + ".join("%s*%s.%s" % ("c_fol" if comp("S_aureus", t[0]) == C_FOL else "c_skin", s, t[0]) for t in TAXA if t[0] != "S_aureus")
+    w("  %s.Sa_space: {math: \"1 - %s.S_aureus - (%s)\", unit: dimensionless, citation: \"%s\", evidence: S, note: \"free space for S. aureus (logistic factor of its growth; bounds the AMP relief so S. aureus stays <= capacity)\"}\n" % (s, s, sp, LEE + "; " + FOLLICLE))
     w("  %s.sw_A: {math: \"hill(%s.S_aureus, A_th, 4)\", unit: dimensionless, citation: \"%s\", evidence: Q, note: \"smooth agr switch\"}\n" % (s, s, LEE))
     w("  %s.sw_E: {math: \"hill(%s.S_epidermidis, A_th, 4)\", unit: dimensionless, citation: \"%s\", evidence: Q}\n" % (s, s, LEE))
     w("  %s.AMP: {math: \"1/((1 + b_AMP_K*cortisol_rise)*(1 + b_AMP_Sk*pos(%s.inflammation - 1)))\", unit: dimensionless, citation: \"Aberg 2007 J Clin Invest 117:3339; Ong 2002 N Engl J Med 347:1151\", evidence: S, note: \"epidermal antimicrobial peptide activity relative to baseline\"}\n" % (s, s))
@@ -286,24 +351,23 @@ for s in SITES:
         full = "%s.%s" % (s, id)
         topical = " - %s*abx_topical.%s" % (kill, s) if kill else ""
         if id == "S_aureus":
-            others = " + ".join("%s.%s" % (s, t[0]) for t in TAXA if t[0] != "S_aureus")
-            w("      S_aureus: {taxon: \"%s\", initial: %r, rate: \"r_Sa/(1 + gamma_AB*%s.barrier)*(1 - %s.S_aureus - c_skin*(%s))\", effects: \"-delta_AE*%s.sw_E*%s.S_epidermidis/(%s.sw_E*%s.S_epidermidis + E_pth) + d_AMP*(1 - %s.AMP)%s\", inflow: \"1.0e-6\", citation: \"%s\", evidence: Q, note: \"Lee 2024 core: logistic growth inhibited by the barrier, competing for space; less AMP killing when cortisol or local inflammation is high; small inflow from the environment\"}\n"
-              % (tax, init(full, 0.001), s, s, others, s, s, s, s, s, topical, LEE))
+            w("      S_aureus: {taxon: \"%s\", initial: %r, rate: \"r_Sa/(1 + gamma_AB*%s.barrier)*%s.Sa_space\", effects: \"-delta_AE*%s.sw_E*%s.S_epidermidis/(%s.sw_E*%s.S_epidermidis + E_pth) + d_AMP*(1 - %s.AMP)*pos(%s.Sa_space)%s\", inflow: \"1.0e-6\", citation: \"%s\", evidence: Q, note: \"Lee 2024 core: logistic growth inhibited by the barrier, competing for space; less AMP killing when cortisol or local inflammation is high, a relief that needs free space like growth (so S. aureus stays within capacity); small inflow from the environment\"}\n"
+              % (tax, init(full, 0.001), s, s, s, s, s, s, s, s, topical, LEE))
             continue
-        nich = ", ".join("%s: {%s, citation: \"%s\", evidence: S}" % (k, ", ".join("%s: %r" % kv for kv in v.items()), NICHE_CITE[id]) for k, v in niche.items())
+        rate = "%s*%s" % (rate, niche_expr(id, s, niche))
         eff = ""
         if id == "Cutibacterium":
             eff = "a_Cu_stress*cortisol_rise"
         if topical:
             eff = (eff + topical) if eff else topical.replace(" - ", "-", 1)
         effs = ", effects: \"%s\"" % eff if eff else ""
-        w("      %s: {taxon: \"%s\", initial: %r, rate: %s, niche: {%s}%s, inflow: \"1.0e-6\"}\n" % (id, tax, init(full, 0.1), rate, nich, effs))
+        w("      %s: {taxon: \"%s\", initial: %r, rate: \"%s\"%s, inflow: \"1.0e-6\", citation: \"%s\", evidence: S}\n" % (id, tax, init(full, 0.1), rate, effs, NICHE_CITE[id]))
     # competition for space: a_ii = -r_i, a_ij = -c_skin r_i (written as parameters via the matrix)
-    w("    matrix:\n      unit: 1/day/rel\n      citation: \"%s\"\n      evidence: S\n      note: \"logistic self-limitation (capacity 1 at the niche optimum) and shared-space competition c_skin = 0.5\"\n      rows:\n" % GRICE)
+    w("    matrix:\n      unit: 1/day/rel\n      citation: \"%s\"\n      evidence: S\n      note: \"logistic self-limitation (capacity 1 at the niche optimum) and shared-space competition c_skin = 0.5, c_fol = %r between follicular Cutibacterium and surface taxa\"\n      rows:\n" % (GRICE + "; " + FOLLICLE, C_FOL))
     rv = {"Cutibacterium": 1.2, "S_epidermidis": 1.0, "S_aureus": 15.588457268119896, "Corynebacterium": 1.0, "Malassezia": 0.6, "dry_mix": 0.8}
     selfc = {"Malassezia": 3.0}  # fungal biomass capacity ~1/3 of bacterial (Findley 2013: fungi a minority)
     for i, *_ in TAXA:
-        row = [(-rv[i] * selfc.get(i, 1.0) if i == j else -0.5 * rv[i]) for j, *_ in TAXA]
+        row = [(-rv[i] * selfc.get(i, 1.0) if i == j else -comp(i, j) * rv[i]) for j, *_ in TAXA]
         if i == "S_aureus":
             row = [0.0] * len(TAXA)  # barrier-scaled logistic written in its rate (Lee 2024)
         w("        %s: [%s]\n" % (i, ", ".join(repr(round(x, 9)) for x in row)))
@@ -351,6 +415,8 @@ cpl("host.cortisol", "brain.wellbeing", -1, "a_K", "sustained cortisol lowers we
 cpl("skin.barrier", "brain.wellbeing", 1, "a_skin", "visible skin damage lowers wellbeing", TYSON + "; Garg 2001", "S")
 cpl("skin.Cutibacterium", "brain.wellbeing", 1, "a_Cu", "association only (Tyson-Carr); default gain 0", TYSON, "S")
 cpl("host.cortisol", "skin.Cutibacterium", 1, "a_Cu_stress", "CRH raises sebum (Zouboulis 2002) vs Tyson-Carr; direction unresolved, gain 0", TYSON, "S")
+cpl("brain.stress", "skin.moisture", 1, "g_sweat", "emotional (sympathetic) sweating wets face and axilla; acts without a cortisol response", SWEAT, "S")
+cpl("brain.stress", "skin.sebum", 1, "g_sebum", "stress-driven cutaneous CRH raises sebocyte lipogenesis (in vitro); default gain 0", ZOUBOULIS, "S")
 cpl("diet.fibre", "gut.butyrate_producers", 1, "phi_fibre", "fibre feeds butyrate producers", "Makki 2018", "S")
 cpl("gut.probiotic", "host.Treg", 1, "k_proT", "probiotic immunomodulation (SCORAD -3.07 pooled)", HUANG, "S")
 cpl("drug.antibiotic", "gut.butyrate_producers", -1, "eps_but", "antibiotics deplete butyrate producers", PAL, "S")
