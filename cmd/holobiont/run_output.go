@@ -444,6 +444,18 @@ func buildReport(m *model.Model, sc *modelfile.Scenario, tr *sim.Trajectory, s *
 			sec.Figures = append(sec.Figures, sa)
 		}
 		page.Sections = append(page.Sections, sec)
+		// The same compositions on a log axis: rare taxa and dosed strains
+		// (a probiotic at 1e-6 of the gut) vanish from the stacked charts.
+		logSec := report.Section{Heading: "Community composition, log scale",
+			Text: "Relative abundance of each taxon per site on a log axis (values below 1e-9, the order of the solver's absolute tolerance, are not drawn), so that rare taxa and a dosed strain are visible."}
+		for _, c := range m.Communities {
+			if lc, ok := logComposition(tr, c.Compartment, c.Members, xl, windows); ok {
+				logSec.Figures = append(logSec.Figures, lc)
+			}
+		}
+		if len(logSec.Figures) > 0 {
+			page.Sections = append(page.Sections, logSec)
+		}
 		div := report.LineChart{Title: "Shannon diversity (natural log) per site", XLabel: xl, YLabel: "Shannon H", Windows: windows}
 		for _, c := range m.Communities {
 			if y := trajColumn(tr, c.Compartment+".shannon"); y != nil {
@@ -521,4 +533,48 @@ func short4(x float64) string {
 		return "NaN"
 	}
 	return strconv.FormatFloat(x, 'g', 4, 64)
+}
+
+// logComposition returns a log-axis line chart of the relative abundance of
+// each member of one community (member / community total at each output
+// time). Values below 1e-9, and times where the community is empty, are
+// left out (NaN), so extinct taxa do not stretch the axis.
+func logComposition(tr *sim.Trajectory, comp string, members []string, xl string, windows []report.Window) (report.LineChart, bool) {
+	const floor = 1e-9 // below this the values are at the solver's absolute tolerance
+	lc := report.LineChart{Title: comp, XLabel: xl, YLabel: "relative abundance (log)", Windows: windows, LogY: true}
+	cols := make([][]float64, 0, len(members))
+	names := make([]string, 0, len(members))
+	for _, mem := range members {
+		if y := trajColumn(tr, mem); y != nil {
+			cols = append(cols, y)
+			names = append(names, strings.TrimPrefix(mem, comp+"."))
+		}
+	}
+	if len(cols) == 0 {
+		return lc, false
+	}
+	n := len(tr.Times)
+	total := make([]float64, n)
+	for _, y := range cols {
+		for i := 0; i < n && i < len(y); i++ {
+			if y[i] > 0 {
+				total[i] += y[i]
+			}
+		}
+	}
+	any := false
+	for k, y := range cols {
+		rel := make([]float64, n)
+		for i := range rel {
+			rel[i] = math.NaN()
+			if i < len(y) && total[i] > 0 {
+				if r := y[i] / total[i]; r >= floor {
+					rel[i] = r
+					any = true
+				}
+			}
+		}
+		lc.Series = append(lc.Series, report.Series{Name: names[k], X: tr.Times, Y: rel})
+	}
+	return lc, any
 }
