@@ -2,6 +2,7 @@ package modelfile
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/holobiont/holobiont/sim"
@@ -189,5 +190,31 @@ interventions:
 		if lo, hi := minOn(tr, x, 0, 30), maxOn(tr, x, 0, 30); hi-lo > 1e-4*x[0] {
 			t.Errorf("%s S. aureus moved (%.6g-%.6g) under a face-only topical antibiotic", s, lo, hi)
 		}
+	}
+}
+
+// TestSkinApocrineHypothesis: g_apocrine (stress -> apocrine secretion ->
+// growth of axillary Corynebacterium and S. epidermidis; evidence S, default 0)
+// is a switchable hypothesis. At its default the model is unchanged; switched
+// on, chronic stress lowers the axillary Cutibacterium share and leaves the
+// face alone (apocrine glands are axillary).
+func TestSkinApocrineHypothesis(t *testing.T) {
+	share := func(g, s float64) (axilla, face float64) {
+		tr := runScenario(t, "duration: 200\noutput: {step: 10}\n", map[string]float64{"g_apocrine": g, "stress_chronic": s})
+		return last(col(t, tr, "axilla.rel.Cutibacterium")), last(col(t, tr, "face.rel.Cutibacterium"))
+	}
+	a0, f0 := share(0, 0.5)
+	aOn, fOn := share(1, 0.5)
+	aCalm0, _ := share(0, 0)
+	aCalm1, _ := share(1, 0)
+	t.Logf("axilla Cutibacterium share at stress 0.5: %.4f with g_apocrine 0, %.4f with 1; at stress 0: %.4f vs %.4f; face %.6f vs %.6f", a0, aOn, aCalm0, aCalm1, f0, fOn)
+	if !(aOn < 0.9*a0) {
+		t.Errorf("g_apocrine = 1 at stress 0.5 left the axillary Cutibacterium share at %.4f (%.4f without)", aOn, a0)
+	}
+	if math.Abs(aCalm1-aCalm0) > 1e-9 {
+		t.Errorf("g_apocrine acted without stress: axilla Cutibacterium share %.6f vs %.6f", aCalm1, aCalm0)
+	}
+	if math.Abs(fOn-f0) > 1e-6*f0 {
+		t.Errorf("g_apocrine changed the face: %.6f vs %.6f", fOn, f0)
 	}
 }

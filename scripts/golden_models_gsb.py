@@ -29,6 +29,7 @@ TYSON = "Tyson-Carr 2025 Br J Dermatol 193(S2):ii6"
 FOLLICLE = "Grice & Segre 2011 Nat Rev Microbiol 9:244; Byrd 2018 Nat Rev Microbiol 16:143; Oh 2014 Nature 514:59; Grice 2009 Science 324:1190"
 SWEAT = "Sato 1989 J Am Acad Dermatol 20:537; Wilke 2007 Int J Cosmet Sci 29:169; Harker 2013 Skin Pharmacol Physiol 26:92; Allen 1973 J Physiol 235:749"
 ZOUBOULIS = "Zouboulis 2002 PNAS 99:7148; Slominski 2013 Adv Anat Embryol Cell Biol 212"
+APOCRINE = "Harker 2013 Skin Pharmacol Physiol 26:92; Wilke 2007 Int J Cosmet Sci 29:169; Natsch 2005 Int J Cosmet Sci 27:115; Natsch 2003 J Biol Chem 278:5718; Bawdon 2015 FEMS Microbiol Ecol 91:fiv039; James 2013 Int J Cosmet Sci 35:169; Callewaert 2013 PLoS ONE 8:e70538; Troccaz 2015 Microbiome 3:3"
 SMITH = "Smith 2011 J Am Coll Nutr 30:259 (L. reuteri DSM17938: faecal 1e5 CFU/g on D5-7 of 1e9 CFU/day; detectable in 4/9 and 2/9 at 1 and 2 wk after stopping)"
 PROB = "Smith 2011 (L. reuteri DSM17938 persistence); Maldonado-Gomez 2016 Cell Host Microbe 20:515"
 HUANG = "Huang 2017 Front Cell Infect Microbiol 7:392; Abdi 2024 BBRC 702"
@@ -148,6 +149,18 @@ P("g_sebum", 0.0, "dimensionless", ZOUBOULIS, "S",
   "stress -> cutaneous CRH -> sebocyte lipogenesis: sebum x (1 + g_sebum*perceived stress) at every site. Driven by perceived stress through "
   "the skin's own CRH system (Slominski 2013), not hypothalamic CRH, which adapts fully within weeks (Karin 2020). In vitro only, no in-vivo "
   "magnitude: default 0; hypothesis-table reference gain 0.25 (+25% sebum at exam-like stress)")
+P("g_apocrine", 0.0, "1/day", APOCRINE, "S",
+  "emotional stress -> adrenergic apocrine secretion in the axilla -> nutrients for axillary Corynebacterium and staphylococci: extra per-capita growth "
+  "g_apocrine*perceived stress of axillary Corynebacterium and S. epidermidis (standing in for the axillary staphylococci, S. hominis included); "
+  "Cutibacterium gets none. Apocrine sweating is strongly regulated by psychological stimuli via adrenergic pathways and confined to sites with apocrine "
+  "glands (Harker 2013; Wilke 2007: axillary apocrine, eccrine and apoeccrine glands; none at face, scalp or forearm in this model); its odourless "
+  "precursors are cleaved by axillary Corynebacterium (N-acyl-glutamine aminoacylase AgaA, Natsch 2003/2005; staphylococci do not release those acids) "
+  "and by S. hominis and other staphylococci (thioalcohol precursors, Bawdon 2015); axillary communities are Staphylococcus- or Corynebacterium-dominated "
+  "(Callewaert 2013), and Propionibacterium is anti-correlated with axillary odour (Troccaz 2015). No use of apocrine precursors by Cutibacterium is "
+  "reported, but none is ruled out (Propionibacterium ferments glycerol and lactate, James 2004 Int J Cosmet Sci 26:149). No in-vivo magnitude of "
+  "the growth effect: default 0 (switched off). Hypothesis table (benchmarks/cohort.md): 80% of 53-person studies see the Tyson-Carr axilla sign "
+  "at g_apocrine ~1.1 (relative abundance) to ~1.3 (CLR), i.e. axillary Corynebacterium/S. epidermidis growth +29-37% at the mean chronic stress 0.25. Natsch 2003, Bawdon 2015 and James 2013 were not "
+  "retrieved when this was written (cited from the literature)")
 # ---- wellbeing ----
 P("W0", 0.75, "dimensionless", TYSON, "S", "baseline wellbeing (0-1)")
 P("tau_W", 3.0, "day", REICH, "S", "wellbeing relaxation time")
@@ -185,6 +198,11 @@ for _id, _tax, _rate, _niche, _kill in TAXA:
 # Sites with emotional (sympathetic) sweating: face and axilla (Sato 1989; Harker 2013: most evident on palms,
 # soles, face and axilla; the forearm's general body surface responds to heat, little to emotion).
 SWEAT_SITES = ("face", "axilla")
+# Sites with apocrine glands, where emotional stress adds the apocrine-nutrient growth bonus g_apocrine to the
+# taxa that metabolise apocrine secretions (Harker 2013; Natsch 2003/2005; Bawdon 2015). Face, scalp and forearm
+# have none in this model.
+APOCRINE_SITES = ("axilla",)
+APOCRINE_TAXA = ("S_epidermidis", "Corynebacterium")
 # Follicle-dwelling taxa: competition with surface taxa c_fol instead of c_skin (Malassezia lives in both).
 C_FOL = 0.25
 FOLLICULAR = {"Cutibacterium"}
@@ -360,6 +378,9 @@ for s in SITES:
             eff = "a_Cu_stress*cortisol_rise"
         if topical:
             eff = (eff + topical) if eff else topical.replace(" - ", "-", 1)
+        if s in APOCRINE_SITES and id in APOCRINE_TAXA:
+            # additive, so that g_apocrine = 0 leaves the per-capita rate bit-identical
+            eff = (eff + " + " if eff else "") + "g_apocrine*host.perceived_stress"
         effs = ", effects: \"%s\"" % eff if eff else ""
         w("      %s: {taxon: \"%s\", initial: %r, rate: \"%s\"%s, inflow: \"1.0e-6\", citation: \"%s\", evidence: S}\n" % (id, tax, init(full, 0.1), rate, effs, NICHE_CITE[id]))
     # competition for space: a_ii = -r_i, a_ij = -c_skin r_i (written as parameters via the matrix)
@@ -417,6 +438,8 @@ cpl("skin.Cutibacterium", "brain.wellbeing", 1, "a_Cu", "association only (Tyson
 cpl("host.cortisol", "skin.Cutibacterium", 1, "a_Cu_stress", "CRH raises sebum (Zouboulis 2002) vs Tyson-Carr; direction unresolved, gain 0", TYSON, "S")
 cpl("brain.stress", "skin.moisture", 1, "g_sweat", "emotional (sympathetic) sweating wets face and axilla; acts without a cortisol response", SWEAT, "S")
 cpl("brain.stress", "skin.sebum", 1, "g_sebum", "stress-driven cutaneous CRH raises sebocyte lipogenesis (in vitro); default gain 0", ZOUBOULIS, "S")
+cpl("brain.stress", "axilla.Corynebacterium", 1, "g_apocrine", "emotional stress -> adrenergic apocrine secretion -> nutrients (odour precursors) for axillary Corynebacterium; default gain 0", APOCRINE, "S")
+cpl("brain.stress", "axilla.S_epidermidis", 1, "g_apocrine", "emotional stress -> adrenergic apocrine secretion -> nutrients (odour precursors) for axillary staphylococci; default gain 0", APOCRINE, "S")
 cpl("diet.fibre", "gut.butyrate_producers", 1, "phi_fibre", "fibre feeds butyrate producers", "Makki 2018", "S")
 cpl("gut.probiotic", "host.Treg", 1, "k_proT", "probiotic immunomodulation (SCORAD -3.07 pooled)", HUANG, "S")
 cpl("drug.antibiotic", "gut.butyrate_producers", -1, "eps_but", "antibiotics deplete butyrate producers", PAL, "S")
