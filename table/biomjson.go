@@ -182,6 +182,13 @@ func (p *jsonParser) num() (float64, error) {
 	isNum := func(c byte) bool {
 		return (c >= '0' && c <= '9') || c == '-' || c == '+' || c == '.' || c == 'e' || c == 'E'
 	}
+	// Whitespace may precede a number ("[0, 0, 5]", as Python's json.dump
+	// writes); skip it unless the next byte already starts one.
+	if p.pos >= p.end || !isNum(p.win[p.pos]) {
+		if _, err := p.peek(); err != nil {
+			return 0, err
+		}
+	}
 	// Fast path: the number lies inside the window.
 	i := p.pos
 	for i < p.end && isNum(p.win[i]) {
