@@ -426,7 +426,10 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 	}
 	defer mdF.Abort()
 	mdW := bufio.NewWriterSize(mdF, 1<<16)
-	mdW.WriteString("sample-id\t" + strings.Join(mdCols, "\t") + "\n#q2:types\t" + strings.Join(mdTypes, "\t") + "\n")
+	mdW.WriteString("sample-id\t" + strings.Join(mdCols, "\t") + "\n")
+	if lay.TypesRow {
+		mdW.WriteString("#q2:types\t" + strings.Join(mdTypes, "\t") + "\n")
+	}
 	// MDSINE metadata and biomass are streamed in sample order too.
 	if err := os.MkdirAll(filepath.Join(out, DirMDSINE), 0o755); err != nil {
 		return err

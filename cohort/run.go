@@ -62,6 +62,11 @@ type Layout struct {
 	TruthTimes   []float64
 	Arms         []string `json:",omitempty"`
 	CovNumeric   []bool
+	// TypesRow: sample-metadata.tsv carries a "#q2:types" row, needed only
+	// when a categorical column holds values that all read as numbers (QIIME 2
+	// would infer numeric). Without it phyloseq's import_qiime_sample_data
+	// keeps numeric columns numeric (it reads the row as a sample).
+	TypesRow bool `json:",omitempty"`
 	// Perturbations are the intervention windows (MDSINE perturbIDs 1..).
 	Perturbations []Perturbation `json:",omitempty"`
 	Provenance    Provenance
@@ -96,7 +101,14 @@ func (p *Plan) layout() *Layout {
 	l.Perturbations = p.perts.list
 	l.Provenance = p.prov
 	for _, c := range p.CovIDs {
-		l.CovNumeric = append(l.CovNumeric, !p.Spec.Covariates[c].Categorical())
+		d := p.Spec.Covariates[c]
+		l.CovNumeric = append(l.CovNumeric, !d.Categorical())
+		if d.Categorical() && allNumbers(d.labels) {
+			l.TypesRow = true
+		}
+	}
+	if allNumbers(l.Arms) && len(l.Arms) > 0 {
+		l.TypesRow = true
 	}
 	return l
 }
@@ -288,4 +300,15 @@ func readLayout(dir string) (*Layout, []byte, error) {
 		return nil, nil, fmt.Errorf("%s/layout.json: %w", dir, err)
 	}
 	return &l, b, nil
+}
+
+// allNumbers reports whether every label parses as a finite or infinite
+// number (QIIME 2 would infer such a column as numeric).
+func allNumbers(labels []string) bool {
+	for _, v := range labels {
+		if _, err := strconv.ParseFloat(strings.TrimSpace(v), 64); err != nil {
+			return false
+		}
+	}
+	return len(labels) > 0
 }

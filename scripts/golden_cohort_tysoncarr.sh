@@ -31,7 +31,7 @@ done
 awk -v f="$W/fixed.yaml" '{print} /^parameters:/{while ((getline l < f) > 0) print l}' "$W/spec0.yaml" > "$W/spec.yaml"
 "$HB" cohort "$W/spec.yaml" --out "$W/out" --progress never >&2
 # stratum = body-site/replicate
-awk -F'\t' 'BEGIN{OFS="\t"} NR==1{print $0, "stratum"; next} NR==2{print $0, "categorical"; next}
+awk -F'\t' 'BEGIN{OFS="\t"} NR==1{print $0, "stratum"; next} /^#q2:types/{print $0, "categorical"; next}
   {sub(/^S/, "", $2); r = int(($2 + 0 - 1) / 53); $2 = "S" $2; print $0, $3 "/r" r}' "$W/out/sample-metadata.tsv" > "$W/md.tsv"
 "$HB" analyze assoc "$W/out/counts.biom" --metadata "$W/md.tsv" --by stratum --vars pss,mood --method spearman --transform "$TRANSFORM" --min-prevalence 0 --out "$W/assoc.tsv" >&2
 awk -F'\t' '!/^#/ && $1 != "site" && $2 == "Cutibacterium" && $7 != "NA" {
