@@ -114,7 +114,15 @@ func (u *Unit) normalize() {
 }
 
 // Magnitude returns the value of one u in base units, Scale × 10^Exp10.
-func (u Unit) Magnitude() float64 { return u.Scale * pow10(u.Exp10) }
+func (u Unit) Magnitude() float64 {
+	if u.Exp10 < -300 || u.Exp10 > 300 {
+		// 10^Exp10 alone would be subnormal (imprecise) or overflow while
+		// the product is representable (Scale 1e22, Exp10 -322): two steps.
+		h := u.Exp10 / 2
+		return u.Scale * pow10(h) * pow10(u.Exp10-h)
+	}
+	return u.Scale * pow10(u.Exp10)
+}
 
 // ratio returns magnitude(u)/magnitude(v) without intermediate overflow.
 func ratio(u, v Unit) float64 { return u.Scale / v.Scale * pow10(u.Exp10-v.Exp10) }
