@@ -303,47 +303,7 @@ func (s *System) assembleJacobian(t float64, y []float64, dfdy []float64) {
 		}
 	}
 	for ci := range s.comms {
-		cc := &s.comms[ci]
-		crow := j.commRow[ci]
-		m := len(cc.members)
-		shed := 0.0
-		if cc.shedding >= 0 {
-			shed = env[cc.shedding]
-		}
-		for i, si := range cc.members {
-			g := -shed
-			if cc.growth[i] >= 0 {
-				g += env[cc.growth[i]]
-			}
-			arow := cc.a[i*m : i*m+m]
-			for k, sk := range cc.members {
-				g += arow[k] * y[sk]
-			}
-			dst := dfdy[si*n : si*n+n]
-			for k := range dst {
-				dst[k] = 0
-			}
-			x := y[si]
-			dst[si] = g
-			for k, sk := range cc.members {
-				dst[sk] += x * arow[k]
-			}
-			if r := crow[3*i]; r >= 0 {
-				for k, v := range sens[r*n : r*n+n] {
-					dst[k] += x * v
-				}
-			}
-			if r := crow[3*i+1]; r >= 0 {
-				for k, v := range sens[r*n : r*n+n] {
-					dst[k] -= x * v
-				}
-			}
-			if r := crow[3*i+2]; r >= 0 {
-				for k, v := range sens[r*n : r*n+n] {
-					dst[k] += v
-				}
-			}
-		}
+		s.comms[ci].jacobianRows(env, y, sens, j.commRow[ci], n, dfdy)
 	}
 	for k := range dfdy[:n*n] {
 		if math.IsNaN(dfdy[k]) {

@@ -26,127 +26,6 @@ const (
 // reactions at the start.
 const fastGain = 1e8
 
-// Unsupported is returned (wrapped) for model constructs the engine refuses.
-type Unsupported struct {
-	Construct string
-	ID        string
-	Src       model.Source
-}
-
-func (e *Unsupported) Error() string {
-	s := "unsupported: " + e.Construct
-	if e.ID != "" {
-		s += " at " + e.ID
-	}
-	if e.Src.Line > 0 {
-		s += fmt.Sprintf(", line %d", e.Src.Line)
-	}
-	return s
-}
-
-type reacTerm struct {
-	state  int // state index
-	rate   int // env slot of the reaction rate
-	stoich int // env slot of the stoichiometry
-	sign   float64
-	cf     int // env slot of the conversion factor, or -1
-	fast   bool
-}
-
-type community struct {
-	members   []int // state indices
-	growth    []int // env slots (-1: zero)
-	inflow    []int // env slots (-1: zero)
-	shedding  int   // env slot (-1: zero)
-	a         []float64
-	aSlots    []int // len(members)^2, -1 where no interaction
-	threshold float64
-	x         []float64 // scratch: the members' values
-}
-
-type dysb struct {
-	out     int   // index into VariableNames
-	members []int // env slots of member values
-}
-
-// System is a compiled model. It implements ode.System, ode.Jacobian and
-// ode.Events. A System is not safe for concurrent use: Clone it for each
-// goroutine.
-type System struct {
-	m     *model.Model
-	n     int
-	names []string
-
-	base []float64 // declared values and overrides
-	env  []float64
-
-	slot    map[string]int
-	tape    *tape // rules, species values, rates, derivatives, growth
-	outTape *tape // observables (after tape)
-
-	// split evaluation (models without delay() and rateOf): the main
-	// tape's assignments that depend on neither time nor the state (nor on
-	// another such assignment) run in stat only when parameters, inputs or
-	// the initial state change; eval runs dyn. outFast computes the
-	// output variables alone (the dynamic assignments they need, then the
-	// observables).
-	split   bool
-	stat    *tape
-	dyn     *tape // the dynamic assignments the derivatives need (RHS)
-	dynAll  *tape // every dynamic assignment (events, Values, diagnostics)
-	outFast *tape
-	init    *tape // initial values (on a copy of base)
-	evTape  *tape // trigger atoms and leaves (after tape)
-
-	stateSlot []int // env slot holding state i
-	stateLo   int   // stateSlot[i] = stateLo + i for all i, or -1 (see load)
-	derivSlot []int // env slot of the rate-rule derivative, or -1
-	reac      []reacTerm
-	comms     []community
-	nonneg    []bool
-
-	// rateOf support: when hasRateOf, RHS fills rateOfSlot[k] with the
-	// derivative of rateOfState[k]'s value (scaled by rateOfScale slot,
-	// -1 for none) and evaluates the tape a second time.
-	hasRateOf   bool
-	rateOfPass  int // fill-and-reevaluate passes: the longest chain of rateOf slots depending on each other
-	rateOfSlot  []int
-	rateOfState []int
-	rateOfScale []int
-	rateOfComp  []int // state index of the species' compartment, or -1
-	rateOfVal   []int // env slot of the value (species: concentration)
-
-	params map[string]*model.Parameter
-	inputs map[string]int
-
-	varNames []string
-	varSlots []int
-	varRuns  []varRun // varSlots in runs of consecutive slots (Outputs)
-	dysb     []dysb
-
-	ev *events
-
-	jac *jacobian // analytic Jacobian, nil for finite differences
-
-	defInfo []defInfo // main-tape definitions in order, for diagnostics
-
-	delays    []delayTerm
-	delayTape *tape
-	delayExpr *tape // delayed expressions, evaluated on a past environment
-	hist      *history
-	penv      []float64 // scratch environment for values before the start
-
-	// Values' last resolved request (immutable once set; replaced, never
-	// written in place, so Clones may share it)
-	lastIDs []string
-	lastAs  []Quantity
-	lastSel *Selector
-
-	// scratch for the finite-difference Jacobian
-	f0, f1, yt []float64
-	fr         []float64 // derivatives for rateOf outside RHS
-}
-
 type defInfo struct {
 	slot  int
 	owner string
@@ -233,8 +112,50 @@ func (c *compiler) lookup(name string) (int, bool) {
 	return i, ok
 }
 
+// run compiles the model, step by step.
 func (c *compiler) run() error {
-	m, s := c.m, c.s
+	s := c.s
+	if err := c.index(); err != nil {
+		return err
+	}
+	if err := c.buildStates(); err != nil {
+		return err
+	}
+	c.declareSymbols()
+	if err := c.buildRateOfSlots(); err != nil {
+		return err
+	}
+	for _, name := range s.names {
+		c.newSlot(derivPrefix + name)
+	}
+	b := newBuilder(c)
+	if err := c.buildMainTape(b); err != nil {
+		return err
+	}
+	c.reactionTerms()
+	if err := c.buildCommunities(b); err != nil {
+		return err
+	}
+	s.tape = b.Build()
+	c.mainB = b
+	dynSlot := c.dynamicSlots()
+	if s.hasRateOf {
+		if err := c.rateOfLevels(); err != nil {
+			return err
+		}
+	}
+
+	obsDst, obsNode, err := c.buildOutputs()
+	if err != nil {
+		return err
+	}
+	return c.finish(dynSlot, obsDst, obsNode)
+}
+
+// index builds the look-up maps of the model's functions, species,
+// compartments, rules and event targets, and refuses unsupported rules.
+func (c *compiler) index() error {
+	m := c.m
 	c.funcs = map[string]*expr.Func{}
 	c.mfunc = map[string]*model.Function{}
 	for _, f := range m.Functions {
@@ -270,8 +191,13 @@ func (c *compiler) run() error {
 	if err := c.checkUnsupported(); err != nil {
 		return err
 	}
+	return nil
+}
 
-	// 1. States.
+// buildStates chooses the state variables and gives each its slot (slot 0
+// is time).
+func (c *compiler) buildStates() error {
+	m, s := c.m, c.s
 	s.base = append(s.base, 0) // slot 0: time
 	reacTarget := map[string]bool{}
 	for _, r := range m.Reactions {
@@ -334,11 +260,14 @@ func (c *compiler) run() error {
 		}
 	}
 	s.n = len(s.names)
-	if err := c.checkDelays(); err != nil {
-		return err
-	}
+	return c.checkDelays()
+}
 
-	// 2. Fixed symbols and their declared values.
+// declareSymbols gives the parameters, compartments, species references,
+// inputs, species values and reaction rates their slots and declared
+// values.
+func (c *compiler) declareSymbols() {
+	m, s := c.m, c.s
 	for _, p := range m.Parameters {
 		i := c.newSlot(p.ID)
 		s.base[i] = p.Value
@@ -377,7 +306,12 @@ func (c *compiler) run() error {
 	for _, r := range m.Reactions {
 		c.newSlot(r.ID)
 	}
-	// rateOf slots
+}
+
+// buildRateOfSlots gives every rateOf target its slot and records how RHS
+// fills it.
+func (c *compiler) buildRateOfSlots() error {
+	m, s := c.m, c.s
 	var rateOfIDs []string
 	seen := map[string]bool{}
 	var addRateOf func(id string)
@@ -476,12 +410,13 @@ func (c *compiler) run() error {
 			// constant between events and schedule boundaries: 0
 		}
 	}
-	for _, name := range s.names {
-		c.newSlot(derivPrefix + name)
-	}
+	return nil
+}
 
-	// 3. Main tape: species values, assignment rules, reaction rates in
-	// dependency order; then derivatives and community expressions.
+// buildMainTape assigns, on b, the species values, assignment rules and
+// reaction rates in dependency order, then the rate-rule derivatives.
+func (c *compiler) buildMainTape(b *builder) error {
+	m, s := c.m, c.s
 	var defs []def
 	for _, sp := range m.Species {
 		// species values follow their amounts (states, or fixed amounts
@@ -506,7 +441,6 @@ func (c *compiler) run() error {
 	if err != nil {
 		return err
 	}
-	b := newBuilder(c)
 	for _, d := range order {
 		if err := b.Assign(s.slot[d.target], d.math); err != nil {
 			return fmt.Errorf("%s: %s: %w", d.src, d.owner, err)
@@ -557,7 +491,13 @@ func (c *compiler) run() error {
 			}
 		}
 	}
-	// reactions
+	return nil
+}
+
+// reactionTerms records the stoichiometry × rate × conversion factor
+// terms that reactions add to the amount derivatives.
+func (c *compiler) reactionTerms() {
+	m, s := c.m, c.s
 	for _, r := range m.Reactions {
 		add := func(sr model.SpeciesRef, sign float64) {
 			st, ok := c.isState[sr.Species]
@@ -587,7 +527,12 @@ func (c *compiler) run() error {
 			add(sr, 1)
 		}
 	}
-	// communities
+}
+
+// buildCommunities assigns the community blocks' growth, inflow and
+// shedding expressions on b and records their interaction slots.
+func (c *compiler) buildCommunities(b *builder) error {
+	m, s := c.m, c.s
 	for _, cm := range m.Communities {
 		k := len(cm.Members)
 		cc := community{shedding: -1, threshold: cm.ExtinctionThreshold, a: make([]float64, k*k), aSlots: make([]int, k*k), x: make([]float64, k)}
@@ -625,20 +570,15 @@ func (c *compiler) run() error {
 		}
 		s.comms = append(s.comms, cc)
 	}
-	s.tape = b.Build()
-	c.mainB = b
-	dynSlot := c.dynamicSlots()
-	if s.hasRateOf {
-		if err := c.rateOfLevels(); err != nil {
-			return err
-		}
-	}
+	return nil
+}
 
-	// 4. Outputs: states (species values), assignment-rule variables,
-	// observables.
+// buildOutputs lists the output variables (states as species values,
+// assignment-rule variables, observables) and builds the observable tape.
+// It returns the observables' slots and expressions.
+func (c *compiler) buildOutputs() (obsDst []int, obsNode []*expr.Node, err error) {
+	m, s := c.m, c.s
 	ob := newBuilder(c)
-	var obsDst []int
-	var obsNode []*expr.Node
 	for _, name := range s.names {
 		s.varNames = append(s.varNames, name)
 		s.varSlots = append(s.varSlots, s.slot[name])
@@ -658,7 +598,7 @@ func (c *compiler) run() error {
 		case "":
 			e := c.rewriteFor(o.ID, o.Math)
 			if err := ob.Assign(i, e); err != nil {
-				return fmt.Errorf("%s: observable %s: %w", o.Src, o.ID, err)
+				return nil, nil, fmt.Errorf("%s: observable %s: %w", o.Src, o.ID, err)
 			}
 			obsDst, obsNode = append(obsDst, i), append(obsNode, e)
 		case "dysbiosis":
@@ -670,7 +610,13 @@ func (c *compiler) run() error {
 		}
 	}
 	s.outTape = ob.Build()
+	return obsDst, obsNode, nil
+}
 
+// finish builds the initial-value, event and delay tapes, the Jacobian and
+// the split evaluation, and lays out the environment.
+func (c *compiler) finish(dynSlot map[int]bool, obsDst []int, obsNode []*expr.Node) error {
+	s := c.s
 	// 5. Initial values.
 	c.inInit = true
 	if err := c.buildInit(); err != nil {
@@ -995,14 +941,6 @@ func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.No
 	return nil
 }
 
-// runStatic recomputes the static assignments (see System.split) after a
-// change of parameters, inputs or the initial state.
-func (s *System) runStatic() {
-	if s.split {
-		s.stat.Run(s.env)
-	}
-}
-
 // checkUnsupported refuses rateOf of an expression anywhere in the model.
 func (c *compiler) checkUnsupported() error {
 	var err error
@@ -1083,261 +1021,6 @@ func walk(n *expr.Node, f func(*expr.Node)) {
 	for _, a := range n.Args {
 		walk(a, f)
 	}
-}
-
-// rewrite inlines model functions and replaces rateOf(x) by its slot
-// variable and delay(x, d) by a delay slot (x at the current time in the
-// initial-value tape, where t − d ≤ t0).
-func (c *compiler) rewrite(n *expr.Node) *expr.Node {
-	n = model.InlineFunctions(n, c.mfunc, 0)
-	return c.rewriteInlined(n)
-}
-
-// rewriteFor is rewrite with owner named in the errors it records.
-func (c *compiler) rewriteFor(owner string, n *expr.Node) *expr.Node {
-	c.owner = owner
-	return c.rewrite(n)
-}
-
-func (c *compiler) rewriteInlined(n *expr.Node) *expr.Node {
-	return mapNodes(n, func(x *expr.Node) *expr.Node {
-		if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpVar {
-			if sp := c.species[x.Args[0].Name]; sp != nil && c.assigned[sp.ID] == nil && c.varyingAssignedSize(sp) {
-				e, err := c.rateOfConcentration(sp)
-				if err != nil {
-					if c.rwErr == nil {
-						c.rwErr = err
-					}
-					return expr.Num(math.NaN())
-				}
-				return e
-			}
-			if c.assigned[x.Args[0].Name] != nil {
-				e, err := c.rateOfAssigned(x.Args[0].Name, 0)
-				if err != nil {
-					if c.rwErr == nil {
-						c.rwErr = err
-					}
-					return expr.Num(math.NaN())
-				}
-				return e
-			}
-			return expr.Var(rateOfPrefix + x.Args[0].Name)
-		}
-		if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpNum {
-			return expr.Num(0) // a (substituted local) constant
-		}
-		if x.Op == expr.OpCall && x.Name == "rateOf" {
-			// e.g. a function definition's argument bound to an expression
-			if c.rwErr == nil {
-				c.rwErr = &Unsupported{Construct: "rateOf of an expression", ID: c.owner}
-			}
-			return expr.Num(math.NaN())
-		}
-		if x.Op == expr.OpCall && x.Name == "delay" {
-			if _, user := c.funcs["delay"]; !user {
-				return c.delay(x)
-			}
-		}
-		return nil
-	})
-}
-
-// varyingAssignedSize reports whether species sp denotes a concentration
-// in a compartment whose size an assignment rule sets and that rule is not
-// provably constant.
-func (c *compiler) varyingAssignedSize(sp *model.Species) bool {
-	return !sp.HasOnlySubstanceUnits && c.assigned[sp.Compartment] != nil && !c.constantRule(sp.Compartment, 0)
-}
-
-// rateOfConcentration returns d[S]/dt = (dA/dt − [S]·dV/dt)/V for a species
-// in a compartment sized by an assignment rule (dV/dt by rateOfAssigned;
-// dA/dt from its slot for a state species, 0 for a fixed amount).
-func (c *compiler) rateOfConcentration(sp *model.Species) (*expr.Node, error) {
-	dV, err := c.rateOfAssigned(sp.Compartment, 0)
-	if err != nil {
-		return nil, err
-	}
-	dA := expr.Num(0)
-	if _, st := c.isState[sp.ID]; st {
-		dA = expr.Var(amtRatePrefix + sp.ID)
-	}
-	return expr.New(expr.OpDiv, expr.New(expr.OpSub, dA, expr.New(expr.OpMul, expr.Var(sp.ID), dV)), expr.Var(sp.Compartment)), nil
-}
-
-// rateOfAssigned returns the time derivative of assignment-rule variable
-// id by the chain rule: Σ_v ∂f/∂v · rateOf(v) + ∂f/∂t over the symbols v its
-// rule f reads, where rateOf(v) is v's rateOf slot (states, species in a
-// changing compartment; 0 for constants) or, for another assignment-rule
-// variable, its own chain-rule expression. A rule expr.Diff cannot
-// differentiate (delay, rateOf, factorial) is refused.
-func (c *compiler) rateOfAssigned(id string, depth int) (*expr.Node, error) {
-	r := c.assigned[id]
-	if depth > 100 {
-		return nil, &Unsupported{Construct: "rateOf through more than 100 nested assignment rules", ID: id, Src: r.Src}
-	}
-	const tn = "\x00time"
-	n := model.InlineFunctions(r.Math, c.mfunc, 0)
-	n = mapNodes(n, func(x *expr.Node) *expr.Node {
-		if x.Op == expr.OpTime {
-			return expr.Var(tn)
-		}
-		return nil
-	})
-	var sum *expr.Node
-	for _, v := range expr.Vars(n) {
-		d, err := expr.Diff(n, v, c.funcs)
-		if err != nil {
-			return nil, &Unsupported{Construct: "rateOf of an assignment-rule variable whose rule cannot be differentiated (" + err.Error() + ")", ID: id, Src: r.Src}
-		}
-		d = expr.Simplify(d)
-		if d.Op == expr.OpNum && d.Value == 0 {
-			continue
-		}
-		var rv *expr.Node
-		switch {
-		case v == tn:
-			rv = expr.Num(1)
-		case c.assigned[v] != nil:
-			if rv, err = c.rateOfAssigned(v, depth+1); err != nil {
-				return nil, err
-			}
-		default:
-			rv = expr.Var(rateOfPrefix + v)
-		}
-		term := expr.New(expr.OpMul, d, rv)
-		if sum == nil {
-			sum = term
-		} else {
-			sum = expr.New(expr.OpAdd, sum, term)
-		}
-	}
-	if sum == nil {
-		return expr.Num(0), nil
-	}
-	return mapNodes(sum, func(x *expr.Node) *expr.Node {
-		if x.Op == expr.OpVar && x.Name == tn {
-			return &expr.Node{Op: expr.OpTime}
-		}
-		return nil
-	}), nil
-}
-
-// initUsesTime reports whether id's initial assignment uses time.
-func (c *compiler) initUsesTime(id string) bool {
-	for _, ia := range c.m.InitialAssignments {
-		if ia.Target == id && expr.UsesTime(model.InlineFunctions(ia.Math, c.mfunc, 0)) {
-			return true
-		}
-	}
-	return false
-}
-
-// delay rewrites delay(v, d).
-func (c *compiler) delay(x *expr.Node) *expr.Node {
-	fail := func(what string) *expr.Node {
-		if c.rwErr == nil {
-			c.rwErr = &Unsupported{Construct: what, ID: c.owner}
-		}
-		return expr.Num(math.NaN())
-	}
-	if len(x.Args) != 2 {
-		return fail("delay with " + fmt.Sprint(len(x.Args)) + " arguments")
-	}
-	v := x.Args[0]
-	d := c.rewriteInlined(x.Args[1])
-	if c.inInit || v.Op == expr.OpNum {
-		return c.rewriteInlined(v)
-	}
-	st := -2 // a general expression, evaluated on the past state
-	var ve *expr.Node
-	if v.Op == expr.OpVar {
-		if s, ok := c.isState[v.Name]; ok {
-			st = s
-		} else if c.assigned[v.Name] == nil {
-			if !c.initUsesTime(v.Name) {
-				return v // constant: its past value is its value
-			}
-			st = -1 // constant after t0, but defined by a function of time before
-		}
-	}
-	if st == -2 {
-		ve = c.rewriteInlined(v)
-		if hasCall(ve, "delay") {
-			return fail("nested delay")
-		}
-	}
-	key := expr.String(v) + "|" + expr.String(d)
-	if i, ok := c.delayIdx[key]; ok {
-		return expr.Var(delayPrefix + fmt.Sprint(i))
-	}
-	i := len(c.delays)
-	c.delayIdx[key] = i
-	dt := delayTerm{slot: c.newSlot(delayPrefix + fmt.Sprint(i)), dslot: c.newSlot(""), state: st, scale: -1, src: -1}
-	if v.Op == expr.OpVar {
-		dt.src = c.s.slot[v.Name]
-	}
-	if st == -2 {
-		dt.src = c.newSlot("")
-		c.delayE = append(c.delayE, ve)
-		c.delayEi = append(c.delayEi, i)
-	}
-	if sp := c.species[v.Name]; sp != nil && !sp.HasOnlySubstanceUnits {
-		dt.scale = c.s.slot[sp.Compartment]
-	}
-	c.delays = append(c.delays, dt)
-	c.delayD = append(c.delayD, d)
-	return expr.Var(delayPrefix + fmt.Sprint(i))
-}
-
-// mapNodes rebuilds n bottom-up... top-down: f returns a replacement or nil.
-func mapNodes(n *expr.Node, f func(*expr.Node) *expr.Node) *expr.Node {
-	if n == nil {
-		return nil
-	}
-	if r := f(n); r != nil {
-		return r
-	}
-	if len(n.Args) == 0 {
-		return n
-	}
-	args := make([]*expr.Node, len(n.Args))
-	changed := false
-	for i, a := range n.Args {
-		args[i] = mapNodes(a, f)
-		changed = changed || args[i] != a
-	}
-	if !changed {
-		return n
-	}
-	cp := *n
-	cp.Args = args
-	return &cp
-}
-
-// localize substitutes a reaction's local parameters (by value) into its
-// kinetic law.
-func (c *compiler) localize(r *model.Reaction) *expr.Node {
-	if len(r.Local) == 0 {
-		return c.rewriteFor(r.ID, r.Rate)
-	}
-	bind := map[string]*expr.Node{}
-	for _, p := range r.Local {
-		bind[p.ID] = expr.Num(p.Value)
-	}
-	// locals shadow globals, also inside delay() lags
-	c.owner = r.ID
-	return c.rewriteInlined(model.Substitute(model.InlineFunctions(r.Rate, c.mfunc, 0), bind))
-}
-
-// valueFromAmount is the expression of a species' value in terms of its
-// amount slot.
-func (c *compiler) valueFromAmount(sp *model.Species) *expr.Node {
-	a := expr.Var(amtPrefix + sp.ID)
-	if sp.HasOnlySubstanceUnits {
-		return a
-	}
-	return expr.New(expr.OpDiv, a, expr.Var(sp.Compartment))
 }
 
 // topo orders definitions so that each comes after the definitions it
@@ -1474,286 +1157,6 @@ func (c *compiler) buildInit() error {
 	return nil
 }
 
-// Dim returns the number of state variables.
-func (s *System) Dim() int { return s.n }
-
-// Model returns the model the system was compiled from.
-func (s *System) Model() *model.Model { return s.m }
-
-// StateNames returns the ids of the state variables, in state order.
-func (s *System) StateNames() []string { return append([]string(nil), s.names...) }
-
-// NonNegative reports, per state, whether the solver must keep it >= 0
-// (community members and species declared non-negative).
-func (s *System) NonNegative() []bool { return append([]bool(nil), s.nonneg...) }
-
-// VariableNames returns the names of the values Outputs computes: the
-// states, the assignment-rule variables and the observables. Species appear
-// with the value their id denotes (concentration unless the species has
-// only substance units).
-func (s *System) VariableNames() []string { return append([]string(nil), s.varNames...) }
-
-// SetParameter sets a parameter's value for subsequent InitialState and RHS
-// calls. It fails for unknown ids and for values outside the parameter's
-// [Min, Max] range.
-func (s *System) SetParameter(id string, v float64) error {
-	p, ok := s.params[id]
-	if !ok {
-		return fmt.Errorf("set parameter %s: no such parameter", id)
-	}
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return fmt.Errorf("set parameter %s: value %v is not finite", id, v)
-	}
-	if !(p.Min == 0 && p.Max == 0) && (v < p.Min || v > p.Max) {
-		return fmt.Errorf("set parameter %s: value %v outside its range [%v, %v]", id, v, p.Min, p.Max)
-	}
-	i := s.slot[id]
-	s.base[i] = v
-	s.env[i] = v
-	s.refreshA()
-	s.runStatic()
-	return nil
-}
-
-// Parameter returns a parameter's current value.
-func (s *System) Parameter(id string) (float64, bool) {
-	if _, ok := s.params[id]; !ok {
-		return 0, false
-	}
-	return s.env[s.slot[id]], true
-}
-
-// SetInput sets an input signal's value (constant until the next call).
-func (s *System) SetInput(id string, v float64) error {
-	i, ok := s.inputs[id]
-	if !ok {
-		return fmt.Errorf("set input %s: no such input", id)
-	}
-	if s.env[i] == v && s.base[i] == v {
-		return nil
-	}
-	s.base[i] = v
-	s.env[i] = v
-	s.runStatic()
-	return nil
-}
-
-// SetInputs sets several inputs at once (vals[k] for ids[k]), as SetInput
-// does one by one, but recomputes what depends on them only once. On an
-// unknown id it fails before changing anything.
-func (s *System) SetInputs(ids []string, vals []float64) error {
-	if len(ids) != len(vals) {
-		return fmt.Errorf("set inputs: %d ids, %d values", len(ids), len(vals))
-	}
-	for _, id := range ids {
-		if _, ok := s.inputs[id]; !ok {
-			return fmt.Errorf("set input %s: no such input", id)
-		}
-	}
-	changed := false
-	for k, id := range ids {
-		i, v := s.inputs[id], vals[k]
-		if s.env[i] == v && s.base[i] == v {
-			continue
-		}
-		s.base[i] = v
-		s.env[i] = v
-		changed = true
-	}
-	if changed {
-		s.runStatic()
-	}
-	return nil
-}
-
-// Inputs returns the ids of the model's inputs.
-func (s *System) Inputs() []string {
-	out := make([]string, 0, len(s.m.Inputs))
-	for _, in := range s.m.Inputs {
-		out = append(out, in.ID)
-	}
-	return out
-}
-
-// InputDefault returns an input's default value.
-func (s *System) InputDefault(id string) (float64, bool) {
-	for _, in := range s.m.Inputs {
-		if in.ID == id {
-			return in.Default, true
-		}
-	}
-	return 0, false
-}
-
-// InitialState writes the initial state into dst (length Dim()): declared
-// initial values, initial assignments and assignment rules, evaluated in
-// dependency order from the current parameter values. It also resets every
-// value that events may have changed.
-func (s *System) InitialState(dst []float64) error {
-	if len(dst) != s.n {
-		return fmt.Errorf("initial state: dst has length %d, want %d", len(dst), s.n)
-	}
-	copy(s.env, s.base)
-	s.env[0] = 0
-	s.init.Run(s.env)
-	if s.hasRateOf {
-		// initial assignments may use rateOf: evaluate the derivatives at
-		// the first estimate and run the initial values again
-		for i, sl := range s.stateSlot {
-			dst[i] = s.env[sl]
-		}
-		s.refreshA()
-		s.evalFull(0, dst)
-		s.derivs(dst, s.fr)
-		copy(s.env, s.base)
-		s.fillRateOf(s.fr)
-		s.init.Run(s.env)
-	}
-	for i, sl := range s.stateSlot {
-		v := s.env[sl]
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("initial state: %s = %v is not finite", s.names[i], v)
-		}
-		dst[i] = v
-	}
-	s.refreshA()
-	s.runStatic()
-	return nil
-}
-
-// refreshA reads the community interaction matrices from the environment.
-func (s *System) refreshA() {
-	for ci := range s.comms {
-		cc := &s.comms[ci]
-		for k, sl := range cc.aSlots {
-			if sl >= 0 {
-				cc.a[k] = s.env[sl]
-			} else {
-				cc.a[k] = 0
-			}
-		}
-	}
-}
-
-// eval loads (t, y) into the environment and runs the main tape.
-func (s *System) eval(t float64, y []float64) {
-	env := s.env
-	s.load(t, y)
-	if s.split {
-		s.dyn.Run(env)
-		return
-	}
-	s.tape.Run(env)
-	// delay lags may themselves depend on delayed values: one pass per
-	// delay term resolves any nesting
-	for range s.delays {
-		s.delayTape.Run(env)
-		s.fillDelays(t, y)
-		s.tape.Run(env)
-		if len(s.delays) == 1 {
-			break
-		}
-	}
-}
-
-// HasFast reports whether the model has fast reactions.
-func (s *System) HasFast() bool {
-	for _, r := range s.reac {
-		if r.fast {
-			return true
-		}
-	}
-	return false
-}
-
-// FastRHS writes the contribution of the fast reactions alone (without the
-// gain) to the state derivatives at (t, y): the system whose steady state
-// is the rapid equilibrium.
-func (s *System) FastRHS(t float64, y, dydt []float64) {
-	s.evalFull(t, y)
-	for i := range dydt {
-		dydt[i] = 0
-	}
-	env := s.env
-	for _, r := range s.reac {
-		if !r.fast {
-			continue
-		}
-		v := r.sign * env[r.stoich] * env[r.rate]
-		if r.cf >= 0 {
-			v *= env[r.cf]
-		}
-		dydt[r.state] += v
-	}
-}
-
-// load writes time and the state into the environment.
-func (s *System) load(t float64, y []float64) {
-	env := s.env
-	env[0] = t
-	if lo := s.stateLo; lo >= 0 {
-		copy(env[lo:lo+len(s.stateSlot)], y[:len(s.stateSlot)])
-		return
-	}
-	for i, sl := range s.stateSlot {
-		env[sl] = y[i]
-	}
-}
-
-// evalFull is eval followed, when the model uses rateOf, by a second pass
-// with the rateOf slots filled.
-func (s *System) evalFull(t float64, y []float64) {
-	if s.split {
-		s.load(t, y)
-		s.dynAll.Run(s.env)
-		return
-	}
-	s.eval(t, y)
-	for range s.rateOfPass {
-		s.derivs(y, s.fr)
-		s.fillRateOf(s.fr)
-		s.tape.Run(s.env)
-	}
-}
-
-// RHS computes dydt = f(t, y). It does not allocate.
-func (s *System) RHS(t float64, y, dydt []float64) {
-	s.eval(t, y)
-	s.derivs(y, dydt)
-	for range s.rateOfPass {
-		s.fillRateOf(dydt)
-		s.tape.Run(s.env)
-		s.derivs(y, dydt)
-	}
-}
-
-func (s *System) fillRateOf(dydt []float64) {
-	env := s.env
-	for k, sl := range s.rateOfSlot {
-		dV := 0.0
-		if cs := s.rateOfComp[k]; cs >= 0 {
-			dV = dydt[cs]
-		}
-		dA := 0.0 // a non-state species: fixed amount
-		if st := s.rateOfState[k]; st >= 0 {
-			dA = dydt[st]
-		}
-		env[sl] = rateOfValue(dA, dV, env, s.rateOfScale[k], s.rateOfVal[k])
-	}
-}
-
-// rateOfValue is the derivative of a value from the derivative dA of its
-// state (an amount for species) and, for species concentrations (scale >=
-// 0: the compartment size's slot), the size derivative dV:
-// d(A/V)/dt = (dA/dt − (A/V)·dV/dt)/V.
-func rateOfValue(dA, dV float64, env []float64, scale, val int) float64 {
-	if scale < 0 {
-		return dA
-	}
-	vol := env[scale]
-	return (dA - env[val]*dV) / vol
-}
-
 // constantRule reports whether the assignment rule for id is provably
 // constant in time: it reads neither time, rateOf nor delay, and only
 // parameters, compartments and species references that are not state
@@ -1782,302 +1185,4 @@ func (c *compiler) constantRule(id string, depth int) bool {
 func hasKey(m map[string]int, k string) bool {
 	_, ok := m[k]
 	return ok
-}
-
-func (s *System) derivs(y, dydt []float64) {
-	env := s.env
-	dd := dydt[:len(s.derivSlot)]
-	for i, d := range s.derivSlot {
-		if d >= 0 {
-			dd[i] = env[d]
-		} else {
-			dd[i] = 0
-		}
-	}
-	for _, r := range s.reac {
-		v := r.sign * env[r.stoich] * env[r.rate]
-		if r.cf >= 0 {
-			v *= env[r.cf]
-		}
-		if r.fast {
-			v *= fastGain
-		}
-		dydt[r.state] += v
-	}
-	for ci := range s.comms {
-		cc := &s.comms[ci]
-		k := len(cc.members)
-		shed := 0.0
-		if cc.shedding >= 0 {
-			shed = env[cc.shedding]
-		}
-		// the community's slices in locals (registers): stores to dydt
-		// would otherwise force reloading cc's fields
-		members, inflow := cc.members[:k], cc.inflow[:k]
-		x := cc.x[:k]
-		for i, si := range members {
-			x[i] = y[si]
-		}
-		growth := cc.growth[:k]
-		a := cc.a[: k*k : k*k]
-		// Each member's rate g_i = -shed + growth_i + Σ_j a_ij x_j is
-		// summed in the same order as a plain loop would (bit for bit), but
-		// six (then three) rows at a time: the sums are chains of dependent
-		// additions, and interleaving independent chains hides their
-		// latency.
-		i := 0
-		for ; i+6 <= k; i += 6 {
-			// six chains (a six-member community in one block)
-			g0, g1, g2, g3, g4, g5 := -shed, -shed, -shed, -shed, -shed, -shed
-			if gs := growth[i]; gs >= 0 {
-				g0 += env[gs]
-			}
-			if gs := growth[i+1]; gs >= 0 {
-				g1 += env[gs]
-			}
-			if gs := growth[i+2]; gs >= 0 {
-				g2 += env[gs]
-			}
-			if gs := growth[i+3]; gs >= 0 {
-				g3 += env[gs]
-			}
-			if gs := growth[i+4]; gs >= 0 {
-				g4 += env[gs]
-			}
-			if gs := growth[i+5]; gs >= 0 {
-				g5 += env[gs]
-			}
-			r0 := a[i*k : i*k+k][:len(x)]
-			r1 := a[(i+1)*k : (i+1)*k+k][:len(x)]
-			r2 := a[(i+2)*k : (i+2)*k+k][:len(x)]
-			r3 := a[(i+3)*k : (i+3)*k+k][:len(x)]
-			r4 := a[(i+4)*k : (i+4)*k+k][:len(x)]
-			r5 := a[(i+5)*k : (i+5)*k+k][:len(x)]
-			for j, xj := range x {
-				g0 += r0[j] * xj
-				g1 += r1[j] * xj
-				g2 += r2[j] * xj
-				g3 += r3[j] * xj
-				g4 += r4[j] * xj
-				g5 += r5[j] * xj
-			}
-			commRate(x, members, inflow, env, dydt, i, g0)
-			commRate(x, members, inflow, env, dydt, i+1, g1)
-			commRate(x, members, inflow, env, dydt, i+2, g2)
-			commRate(x, members, inflow, env, dydt, i+3, g3)
-			commRate(x, members, inflow, env, dydt, i+4, g4)
-			commRate(x, members, inflow, env, dydt, i+5, g5)
-		}
-		for ; i+3 <= k; i += 3 {
-			g0, g1, g2 := -shed, -shed, -shed
-			if gs := growth[i]; gs >= 0 {
-				g0 += env[gs]
-			}
-			if gs := growth[i+1]; gs >= 0 {
-				g1 += env[gs]
-			}
-			if gs := growth[i+2]; gs >= 0 {
-				g2 += env[gs]
-			}
-			r0 := a[i*k : i*k+k][:len(x)]
-			r1 := a[(i+1)*k : (i+1)*k+k][:len(x)]
-			r2 := a[(i+2)*k : (i+2)*k+k][:len(x)]
-			for j, xj := range x {
-				g0 += r0[j] * xj
-				g1 += r1[j] * xj
-				g2 += r2[j] * xj
-			}
-			commRate(x, members, inflow, env, dydt, i, g0)
-			commRate(x, members, inflow, env, dydt, i+1, g1)
-			commRate(x, members, inflow, env, dydt, i+2, g2)
-		}
-		for ; i < k; i++ {
-			g := -shed
-			if gs := growth[i]; gs >= 0 {
-				g += env[gs]
-			}
-			row := a[i*k : i*k+k][:len(x)]
-			for j, xj := range x {
-				g += row[j] * xj
-			}
-			commRate(x, members, inflow, env, dydt, i, g)
-		}
-	}
-}
-
-// commRate writes member i's derivative x_i·g + inflow_i.
-func commRate(x []float64, members, inflow []int, env, dydt []float64, i int, g float64) {
-	v := x[i] * g
-	if is := inflow[i]; is >= 0 {
-		v += env[is]
-	}
-	dydt[members[i]] = v
-}
-
-// Jacobian writes ∂f/∂y (row-major, n×n) at (t, y) into dfdy: analytic
-// (see package doc) when every expression differentiates, else by forward
-// finite differences of RHS. It does not allocate.
-func (s *System) Jacobian(t float64, y []float64, dfdy []float64) {
-	if s.jac != nil {
-		s.analyticJacobian(t, y, dfdy)
-		return
-	}
-	s.JacobianFD(t, y, dfdy)
-}
-
-// JacobianFD is the forward-difference Jacobian, used by Jacobian for
-// models whose expressions expr.Diff cannot differentiate or that use delay
-// or rateOf (and available for checks).
-func (s *System) JacobianFD(t float64, y []float64, dfdy []float64) {
-	n := s.n
-	f0, f1, yt := s.f0, s.f1, s.yt
-	s.RHS(t, y, f0)
-	copy(yt, y)
-	sq := math.Sqrt(0x1p-52)
-	for j := 0; j < n; j++ {
-		h := sq * math.Max(math.Abs(y[j]), 1e-8)
-		if h == 0 {
-			h = sq
-		}
-		yt[j] = y[j] + h
-		h = yt[j] - y[j]
-		s.RHS(t, yt, f1)
-		yt[j] = y[j]
-		for i := 0; i < n; i++ {
-			dfdy[i*n+j] = (f1[i] - f0[i]) / h
-		}
-	}
-}
-
-// Outputs writes the values of VariableNames() at (t, y) into dst.
-// Dysbiosis observables are NaN here: package sim computes them against the
-// baseline composition.
-func (s *System) Outputs(t float64, y []float64, dst []float64) {
-	if s.split {
-		s.load(t, y)
-		s.outFast.Run(s.env)
-	} else {
-		s.evalFull(t, y)
-		s.outTape.Run(s.env)
-	}
-	// the variables in runs of consecutive slots (states, rules and
-	// observables mostly lie in order)
-	env := s.env
-	for _, r := range s.varRuns {
-		copy(dst[r.k:r.k+r.n], env[r.slot:r.slot+r.n])
-	}
-	for _, d := range s.dysb {
-		dst[d.out] = math.NaN()
-	}
-}
-
-// varRun is a run of output variables k..k+n-1 held in consecutive env
-// slots from slot.
-type varRun struct{ k, slot, n int }
-
-// runsOf groups the output variables' slots into runs.
-func runsOf(slots []int) []varRun {
-	var runs []varRun
-	for k, sl := range slots {
-		if m := len(runs) - 1; m >= 0 && runs[m].k+runs[m].n == k && runs[m].slot+runs[m].n == sl {
-			runs[m].n++
-			continue
-		}
-		runs = append(runs, varRun{k: k, slot: sl, n: 1})
-	}
-	return runs
-}
-
-// NonFinite names the first expression (in evaluation order: species
-// values, assignment rules, reaction rates, then rate rules) whose value at
-// (t, y) is NaN or infinite, with its source location, e.g.
-// "reaction J1 (model.xml:40)"; "" when all are finite. It explains a
-// solver failure such as a division by zero.
-func (s *System) NonFinite(t float64, y []float64) string {
-	s.evalFull(t, y)
-	for _, d := range s.defInfo {
-		if v := s.env[d.slot]; math.IsNaN(v) || math.IsInf(v, 0) {
-			w := d.owner
-			if src := d.src.String(); src != "" {
-				w += " (" + src + ")"
-			}
-			return fmt.Sprintf("%s = %v", w, v)
-		}
-	}
-	return ""
-}
-
-// Dysbiosis describes one dysbiosis observable: its index in
-// VariableNames() and the indices (in VariableNames()) of its members.
-type Dysbiosis struct {
-	Output  int
-	Members []int
-}
-
-// DysbiosisObservables lists the dysbiosis observables. Members that are
-// not among VariableNames() are left out.
-func (s *System) DysbiosisObservables() []Dysbiosis {
-	var out []Dysbiosis
-	for _, d := range s.dysb {
-		o := Dysbiosis{Output: d.out}
-		for _, sl := range d.members {
-			for k, vs := range s.varSlots {
-				if vs == sl {
-					o.Members = append(o.Members, k)
-					break
-				}
-			}
-		}
-		out = append(out, o)
-	}
-	return out
-}
-
-// StateIndex returns the state index of a state variable's id.
-func (s *System) StateIndex(id string) (int, bool) {
-	for i, n := range s.names {
-		if n == id {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-// Clone returns an independent copy of s for use in another goroutine.
-func (s *System) Clone() *System {
-	c := *s
-	c.base = append([]float64(nil), s.base...)
-	c.env = append([]float64(nil), s.env...)
-	c.tape = s.tape.Clone()
-	c.outTape = s.outTape.Clone()
-	c.init = s.init.Clone()
-	if s.split {
-		c.stat, c.dyn, c.dynAll, c.outFast = s.stat.Clone(), s.dyn.Clone(), s.dynAll.Clone(), s.outFast.Clone()
-	}
-	if s.evTape != nil {
-		c.evTape = s.evTape.Clone()
-	}
-	c.comms = make([]community, len(s.comms))
-	for i, cc := range s.comms {
-		cc.a = append([]float64(nil), cc.a...)
-		cc.x = make([]float64, len(cc.members))
-		c.comms[i] = cc
-	}
-	c.f0 = make([]float64, s.n)
-	c.f1 = make([]float64, s.n)
-	c.yt = make([]float64, s.n)
-	c.fr = make([]float64, s.n)
-	if s.ev != nil {
-		c.ev = s.ev.clone()
-	}
-	if s.jac != nil {
-		c.jac = s.jac.clone()
-	}
-	if s.delays != nil {
-		c.delayTape = s.delayTape.Clone()
-		c.delayExpr = s.delayExpr.Clone()
-		c.hist = &history{n: s.n}
-		c.penv = make([]float64, len(s.base))
-	}
-	return &c
 }

@@ -1,0 +1,186 @@
+package system
+
+// The generalised Lotka–Volterra kernel of community blocks: see the package
+// documentation.
+
+type community struct {
+	members   []int // state indices
+	growth    []int // env slots (-1: zero)
+	inflow    []int // env slots (-1: zero)
+	shedding  int   // env slot (-1: zero)
+	a         []float64
+	aSlots    []int // len(members)^2, -1 where no interaction
+	threshold float64
+	x         []float64 // scratch: the members' values
+}
+
+// refreshA reads the community interaction matrices from the environment.
+func (s *System) refreshA() {
+	for ci := range s.comms {
+		cc := &s.comms[ci]
+		for k, sl := range cc.aSlots {
+			if sl >= 0 {
+				cc.a[k] = s.env[sl]
+			} else {
+				cc.a[k] = 0
+			}
+		}
+	}
+}
+
+// rates writes the members' derivatives dydt[m_i] = x_i·(−shed + growth_i +
+// Σ_j a_ij x_j) + inflow_i at the state y, with the growth, inflow and
+// shedding expressions read from env.
+func (cc *community) rates(env, y, dydt []float64) {
+	k := len(cc.members)
+	shed := 0.0
+	if cc.shedding >= 0 {
+		shed = env[cc.shedding]
+	}
+	// the community's slices in locals (registers): stores to dydt
+	// would otherwise force reloading cc's fields
+	members, inflow := cc.members[:k], cc.inflow[:k]
+	x := cc.x[:k]
+	for i, si := range members {
+		x[i] = y[si]
+	}
+	growth := cc.growth[:k]
+	a := cc.a[: k*k : k*k]
+	// Each member's rate g_i = -shed + growth_i + Σ_j a_ij x_j is
+	// summed in the same order as a plain loop would (bit for bit), but
+	// six (then three) rows at a time: the sums are chains of dependent
+	// additions, and interleaving independent chains hides their
+	// latency.
+	i := 0
+	for ; i+6 <= k; i += 6 {
+		// six chains (a six-member community in one block)
+		g0, g1, g2, g3, g4, g5 := -shed, -shed, -shed, -shed, -shed, -shed
+		if gs := growth[i]; gs >= 0 {
+			g0 += env[gs]
+		}
+		if gs := growth[i+1]; gs >= 0 {
+			g1 += env[gs]
+		}
+		if gs := growth[i+2]; gs >= 0 {
+			g2 += env[gs]
+		}
+		if gs := growth[i+3]; gs >= 0 {
+			g3 += env[gs]
+		}
+		if gs := growth[i+4]; gs >= 0 {
+			g4 += env[gs]
+		}
+		if gs := growth[i+5]; gs >= 0 {
+			g5 += env[gs]
+		}
+		r0 := a[i*k : i*k+k][:len(x)]
+		r1 := a[(i+1)*k : (i+1)*k+k][:len(x)]
+		r2 := a[(i+2)*k : (i+2)*k+k][:len(x)]
+		r3 := a[(i+3)*k : (i+3)*k+k][:len(x)]
+		r4 := a[(i+4)*k : (i+4)*k+k][:len(x)]
+		r5 := a[(i+5)*k : (i+5)*k+k][:len(x)]
+		for j, xj := range x {
+			g0 += r0[j] * xj
+			g1 += r1[j] * xj
+			g2 += r2[j] * xj
+			g3 += r3[j] * xj
+			g4 += r4[j] * xj
+			g5 += r5[j] * xj
+		}
+		commRate(x, members, inflow, env, dydt, i, g0)
+		commRate(x, members, inflow, env, dydt, i+1, g1)
+		commRate(x, members, inflow, env, dydt, i+2, g2)
+		commRate(x, members, inflow, env, dydt, i+3, g3)
+		commRate(x, members, inflow, env, dydt, i+4, g4)
+		commRate(x, members, inflow, env, dydt, i+5, g5)
+	}
+	for ; i+3 <= k; i += 3 {
+		g0, g1, g2 := -shed, -shed, -shed
+		if gs := growth[i]; gs >= 0 {
+			g0 += env[gs]
+		}
+		if gs := growth[i+1]; gs >= 0 {
+			g1 += env[gs]
+		}
+		if gs := growth[i+2]; gs >= 0 {
+			g2 += env[gs]
+		}
+		r0 := a[i*k : i*k+k][:len(x)]
+		r1 := a[(i+1)*k : (i+1)*k+k][:len(x)]
+		r2 := a[(i+2)*k : (i+2)*k+k][:len(x)]
+		for j, xj := range x {
+			g0 += r0[j] * xj
+			g1 += r1[j] * xj
+			g2 += r2[j] * xj
+		}
+		commRate(x, members, inflow, env, dydt, i, g0)
+		commRate(x, members, inflow, env, dydt, i+1, g1)
+		commRate(x, members, inflow, env, dydt, i+2, g2)
+	}
+	for ; i < k; i++ {
+		g := -shed
+		if gs := growth[i]; gs >= 0 {
+			g += env[gs]
+		}
+		row := a[i*k : i*k+k][:len(x)]
+		for j, xj := range x {
+			g += row[j] * xj
+		}
+		commRate(x, members, inflow, env, dydt, i, g)
+	}
+}
+
+// commRate writes member i's derivative x_i·g + inflow_i.
+func commRate(x []float64, members, inflow []int, env, dydt []float64, i int, g float64) {
+	v := x[i] * g
+	if is := inflow[i]; is >= 0 {
+		v += env[is]
+	}
+	dydt[members[i]] = v
+}
+
+// jacobianRows writes the members' rows of ∂f/∂y (row-major, n columns) into
+// dfdy: the exact gLV part δ_ij·g_i + x_i·a_ij plus x_i·(∂growth_i − ∂shed) +
+// ∂inflow_i from the sensitivity rows of those expressions (rows[3i],
+// rows[3i+1], rows[3i+2] index sens; −1: constant).
+func (cc *community) jacobianRows(env, y, sens []float64, rows []int, n int, dfdy []float64) {
+	m := len(cc.members)
+	shed := 0.0
+	if cc.shedding >= 0 {
+		shed = env[cc.shedding]
+	}
+	for i, si := range cc.members {
+		g := -shed
+		if cc.growth[i] >= 0 {
+			g += env[cc.growth[i]]
+		}
+		arow := cc.a[i*m : i*m+m]
+		for k, sk := range cc.members {
+			g += arow[k] * y[sk]
+		}
+		dst := dfdy[si*n : si*n+n]
+		for k := range dst {
+			dst[k] = 0
+		}
+		x := y[si]
+		dst[si] = g
+		for k, sk := range cc.members {
+			dst[sk] += x * arow[k]
+		}
+		if r := rows[3*i]; r >= 0 {
+			for k, v := range sens[r*n : r*n+n] {
+				dst[k] += x * v
+			}
+		}
+		if r := rows[3*i+1]; r >= 0 {
+			for k, v := range sens[r*n : r*n+n] {
+				dst[k] -= x * v
+			}
+		}
+		if r := rows[3*i+2]; r >= 0 {
+			for k, v := range sens[r*n : r*n+n] {
+				dst[k] += v
+			}
+		}
+	}
+}
