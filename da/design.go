@@ -1,0 +1,317 @@
+package da
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Column is one metadata variable aligned to the samples.
+type Column struct {
+	Values  []string // one per sample; "" is missing
+	Numeric bool
+}
+
+// ColumnError names the metadata column (and sample id, when one is at
+// fault) of a design problem.
+type ColumnError struct {
+	Column string
+	ID     string
+	Msg    string
+}
+
+func (e *ColumnError) Error() string {
+	if e.ID != "" {
+		return fmt.Sprintf("column %q, sample %q: %s", e.Column, e.ID, e.Msg)
+	}
+	return fmt.Sprintf("column %q: %s", e.Column, e.Msg)
+}
+
+// Design is a model matrix with treatment contrasts, as R's model.matrix.
+type Design struct {
+	N, P  int
+	X     []float64 // N×P, row-major
+	Names []string  // coefficient names: "(Intercept)", "age", "group[sick]", "time:group[sick]"
+	Terms []DesignTerm
+	// Random is the random-intercept group of each sample (nil without one)
+	// and RandomLevels its level names.
+	Random       []int
+	RandomName   string
+	RandomLevels []string
+}
+
+// DesignTerm is the set of design columns that one formula term produces.
+type DesignTerm struct {
+	Name   string
+	Cols   []int
+	Factor bool     // a single categorical variable
+	Levels []string // for a factor: its levels, the reference first
+	Var    string   // for a single-variable term: the variable
+}
+
+// DesignOptions tunes NewDesign.
+type DesignOptions struct {
+	// Reference sets the reference (first) level of a factor; otherwise
+	// levels sort and the first is the reference.
+	Reference map[string]string
+	// Random names a categorical column for a random intercept.
+	Random string
+}
+
+// NewDesign builds the model matrix of f from the columns (aligned to ids).
+// A formula variable missing from cols, a missing value, a constant
+// column, a factor level with a single sample, a random-effect column with
+// one level or a design whose columns are linearly dependent is an error
+// naming the column (and the sample).
+func NewDesign(f *Formula, cols map[string]Column, ids []string, opt DesignOptions) (*Design, error) {
+	n := len(ids)
+	d := &Design{N: n}
+	type coded struct {
+		names []string
+		cols  [][]float64
+		lev   []string
+	}
+	code := map[string]*coded{}
+	for _, v := range f.Vars() {
+		c, ok := cols[v]
+		if !ok {
+			return nil, &ColumnError{Column: v, Msg: "no such metadata column"}
+		}
+		if len(c.Values) != n {
+			return nil, &ColumnError{Column: v, Msg: fmt.Sprintf("%d values for %d samples", len(c.Values), n)}
+		}
+		for i, s := range c.Values {
+			if s == "" {
+				return nil, &ColumnError{Column: v, ID: ids[i], Msg: "missing value (drop the sample or fill the value)"}
+			}
+		}
+		if c.Numeric {
+			x := make([]float64, n)
+			for i, s := range c.Values {
+				val, err := strconv.ParseFloat(s, 64)
+				if err != nil || math.IsNaN(val) || math.IsInf(val, 0) {
+					return nil, &ColumnError{Column: v, ID: ids[i], Msg: fmt.Sprintf("%q is not a finite number", s)}
+				}
+				x[i] = val
+			}
+			if isConstant(x) {
+				return nil, &ColumnError{Column: v, Msg: fmt.Sprintf("constant (every sample has %s); it cannot be estimated", c.Values[0])}
+			}
+			code[v] = &coded{names: []string{v}, cols: [][]float64{x}}
+			continue
+		}
+		levels, counts := levelsOf(c.Values)
+		if len(levels) < 2 {
+			return nil, &ColumnError{Column: v, Msg: fmt.Sprintf("constant (every sample is %q); it cannot be estimated", c.Values[0])}
+		}
+		if ref, ok := opt.Reference[v]; ok {
+			k := indexOf(levels, ref)
+			if k < 0 {
+				return nil, &ColumnError{Column: v, Msg: fmt.Sprintf("reference level %q does not occur (levels: %s)", ref, strings.Join(levels, ", "))}
+			}
+			levels = append([]string{ref}, append(levels[:k:k], levels[k+1:]...)...)
+		}
+		for _, l := range levels {
+			if counts[l] < 2 {
+				id := ""
+				for i, s := range c.Values {
+					if s == l {
+						id = ids[i]
+					}
+				}
+				return nil, &ColumnError{Column: v, ID: id, Msg: fmt.Sprintf("level %q has a single sample; a group needs at least two", l)}
+			}
+		}
+		cd := &coded{lev: levels}
+		for _, l := range levels[1:] {
+			x := make([]float64, n)
+			for i, s := range c.Values {
+				if s == l {
+					x[i] = 1
+				}
+			}
+			cd.names = append(cd.names, v+"["+l+"]")
+			cd.cols = append(cd.cols, x)
+		}
+		code[v] = cd
+	}
+	var cols2 [][]float64
+	if f.Intercept {
+		one := make([]float64, n)
+		for i := range one {
+			one[i] = 1
+		}
+		cols2 = append(cols2, one)
+		d.Names = append(d.Names, "(Intercept)")
+		d.Terms = append(d.Terms, DesignTerm{Name: "(Intercept)", Cols: []int{0}})
+	}
+	for _, t := range f.Terms {
+		names := []string{""}
+		prod := [][]float64{nil}
+		for _, v := range t.Vars {
+			cd := code[v]
+			var nn []string
+			var pp [][]float64
+			for a, an := range names {
+				for b, bn := range cd.names {
+					x := make([]float64, n)
+					for i := range x {
+						x[i] = cd.cols[b][i]
+						if prod[a] != nil {
+							x[i] *= prod[a][i]
+						}
+					}
+					if an != "" {
+						bn = an + ":" + bn
+					}
+					nn = append(nn, bn)
+					pp = append(pp, x)
+				}
+			}
+			names, prod = nn, pp
+		}
+		dt := DesignTerm{Name: t.Name()}
+		if len(t.Vars) == 1 {
+			dt.Var = t.Vars[0]
+			if cd := code[t.Vars[0]]; cd.lev != nil {
+				dt.Factor, dt.Levels = true, cd.lev
+			}
+		}
+		for k, x := range prod {
+			dt.Cols = append(dt.Cols, len(cols2))
+			cols2 = append(cols2, x)
+			d.Names = append(d.Names, names[k])
+		}
+		d.Terms = append(d.Terms, dt)
+	}
+	d.P = len(cols2)
+	if d.P >= n {
+		return nil, fmt.Errorf("design: %d samples for %d coefficients leave no residual degrees of freedom", n, d.P)
+	}
+	d.X = make([]float64, n*d.P)
+	for j, x := range cols2 {
+		for i, v := range x {
+			d.X[i*d.P+j] = v
+		}
+	}
+	if err := d.checkRank(); err != nil {
+		return nil, err
+	}
+	if opt.Random != "" {
+		c, ok := cols[opt.Random]
+		if !ok {
+			return nil, &ColumnError{Column: opt.Random, Msg: "no such metadata column (--random)"}
+		}
+		levels, _ := levelsOf(c.Values)
+		for i, s := range c.Values {
+			if s == "" {
+				return nil, &ColumnError{Column: opt.Random, ID: ids[i], Msg: "missing random-effect level"}
+			}
+		}
+		if len(levels) < 2 {
+			return nil, &ColumnError{Column: opt.Random, Msg: fmt.Sprintf("the random effect has one level (%q); it needs at least two", c.Values[0])}
+		}
+		if len(levels) == n {
+			return nil, &ColumnError{Column: opt.Random, Msg: "every sample is its own level; a random intercept needs repeated samples"}
+		}
+		idx := map[string]int{}
+		for k, l := range levels {
+			idx[l] = k
+		}
+		d.Random = make([]int, n)
+		for i, s := range c.Values {
+			d.Random[i] = idx[s]
+		}
+		d.RandomName, d.RandomLevels = opt.Random, levels
+	}
+	return d, nil
+}
+
+func (d *Design) checkRank() error {
+	x := mat.NewDense(d.N, d.P, append([]float64(nil), d.X...))
+	var qr mat.QR
+	qr.Factorize(x)
+	var r mat.Dense
+	qr.RTo(&r)
+	for j := 0; j < d.P; j++ {
+		var cn float64
+		for i := 0; i < d.N; i++ {
+			cn += x.At(i, j) * x.At(i, j)
+		}
+		if cn == 0 || math.Abs(r.At(j, j)) <= 1e-7*math.Sqrt(cn) {
+			return fmt.Errorf("design: coefficient %q is constant or a linear combination of the others (confounded columns?)", d.Names[j])
+		}
+	}
+	return nil
+}
+
+// Column returns design column j.
+func (d *Design) Column(j int) []float64 {
+	x := make([]float64, d.N)
+	for i := range x {
+		x[i] = d.X[i*d.P+j]
+	}
+	return x
+}
+
+// PrimaryFactor returns the first single-factor term, or nil.
+func (d *Design) PrimaryFactor() *DesignTerm {
+	for k := range d.Terms {
+		if d.Terms[k].Factor {
+			return &d.Terms[k]
+		}
+	}
+	return nil
+}
+
+// FactorGroups returns, for the factor term t, the level index of every
+// sample (0 = reference).
+func (d *Design) FactorGroups(t *DesignTerm) []int {
+	g := make([]int, d.N)
+	for i := range g {
+		for k, c := range t.Cols {
+			if d.X[i*d.P+c] == 1 {
+				g[i] = k + 1
+			}
+		}
+	}
+	return g
+}
+
+func levelsOf(v []string) ([]string, map[string]int) {
+	counts := map[string]int{}
+	var levels []string
+	for _, s := range v {
+		if s == "" {
+			continue
+		}
+		if counts[s] == 0 {
+			levels = append(levels, s)
+		}
+		counts[s]++
+	}
+	sort.Strings(levels)
+	return levels, counts
+}
+
+func indexOf(s []string, x string) int {
+	for i, v := range s {
+		if v == x {
+			return i
+		}
+	}
+	return -1
+}
+
+func isConstant(x []float64) bool {
+	for _, v := range x[1:] {
+		if v != x[0] {
+			return false
+		}
+	}
+	return true
+}
