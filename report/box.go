@@ -148,7 +148,7 @@ func (c BoxPlot) SVG() ([]byte, error) {
 	bw := math.Min(60, slot*0.6)
 	for i, b := range stats {
 		cx := f.x.px(float64(i) + 0.5)
-		col := colour(i)
+		col := colour(paletteIndex(c.Palette, c.Groups[i], i))
 		w.s(`<g><title>`)
 		w.esc(c.Groups[i])
 		if b.N > 0 {
@@ -190,3 +190,14 @@ func (c BoxPlot) SVG() ([]byte, error) {
 
 // short formats a value with 4 significant digits.
 func short(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+
+// paletteIndex is the colour index of group g: its position in palette, or
+// len(palette)+fallback when absent (fallback when there is no palette).
+func paletteIndex(palette []string, g string, fallback int) int {
+	for k, p := range palette {
+		if p == g {
+			return k
+		}
+	}
+	return len(palette) + fallback
+}

@@ -53,20 +53,31 @@ type BoxPlot struct {
 	Groups        []string
 	Values        [][]float64
 
+	// Palette fixes the colour of each group (see Scatter.Palette); without
+	// it the k-th box gets the k-th colour.
+	Palette []string
+
 	// Width and Height are the figure size in pixels; zero selects a
 	// width growing with the number of groups and a height of 420.
 	Width, Height float64
 }
 
 // Scatter draws points coloured (and shaped) by group. Groups, when not nil,
-// gives a group key per point; the legend lists groups in order of first
-// appearance. Labels, when not nil, gives a label per point, shown as a tool
-// tip and, for at most 40 points, as text beside the point.
+// gives a group key per point; the legend lists groups in Palette order, then
+// the others in order of first appearance. Labels, when not nil, gives a
+// label per point, shown as a tool tip and, for at most 40 points and unless
+// HoverOnly is set, as text beside the point.
 type Scatter struct {
 	Title, XLabel, YLabel string
 	X, Y                  []float64
 	Groups                []string
 	Labels                []string
+	HoverOnly             bool
+
+	// Palette fixes the colour of each group: the k-th name gets the k-th
+	// palette colour, so every figure of a report that shares a Palette
+	// colours a group the same way.
+	Palette []string
 
 	// Equal gives both axes the same scale (data units per pixel), as
 	// ordination plots need for distances to read true.

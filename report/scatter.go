@@ -22,6 +22,12 @@ func (c Scatter) SVG() ([]byte, error) {
 	gi := make([]int, n)
 	if c.Groups != nil {
 		index := make(map[string]int)
+		for _, g := range c.Palette {
+			if _, ok := index[g]; !ok {
+				index[g] = len(names)
+				names = append(names, g)
+			}
+		}
 		for i, g := range c.Groups {
 			k, ok := index[g]
 			if !ok {
@@ -53,6 +59,9 @@ func (c Scatter) SVG() ([]byte, error) {
 	f.x = linAxis(xmin, xmax, true)
 	f.y = linAxis(ymin, ymax, true)
 	for k, g := range names {
+		if c.Groups != nil && !presentIn(c.Groups, g) {
+			continue // a palette group with no points here
+		}
 		f.legend = append(f.legend, legendEntry{name: g, colour: colour(k), kind: legendMarker, shape: k})
 	}
 	f.layout()
@@ -67,7 +76,7 @@ func (c Scatter) SVG() ([]byte, error) {
 	if npts == 0 {
 		f.noData(&w)
 	}
-	showText := c.Labels != nil && npts <= 40
+	showText := c.Labels != nil && npts <= 40 && !c.HoverOnly
 	w.s(`<g class="points" fill-opacity="0.85">` + "\n")
 	for i := range n {
 		if !finite(c.X[i]) || !finite(c.Y[i]) {
@@ -161,4 +170,13 @@ func retick(a *axis, w float64) {
 		}
 	}
 	a.ticks, a.labels = kept, formatTicks(kept, step)
+}
+
+func presentIn(s []string, x string) bool {
+	for _, v := range s {
+		if v == x {
+			return true
+		}
+	}
+	return false
 }

@@ -23,6 +23,7 @@ with the same definitions.`,
 		newAnalyzeReportCmd(),
 		newAnalyzeConvertCmd(),
 		newAnalyzeSummarizeCmd(),
+		newAnalyzeDACmd(),
 	)
 	return cmd
 }
