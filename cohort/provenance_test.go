@@ -87,7 +87,7 @@ func TestBadInputBeforeCompute(t *testing.T) {
 		{false, base + "parameters:\n  niche_open: {dist: categorical, values: [0, .inf], probs: [0.5, 0.5]}\n", "not a finite number"},
 		{false, base + "parameters:\n  r_Cuu: {dist: uniform, lower: 1, upper: 2}\n", `x.yaml:6:10: unknown parameter "r_Cuu"`},
 		{false, base + "covariates:\n  time: {dist: uniform, lower: 0, upper: 1}\n", "x.yaml:6:9: covariate time: the name is taken by an output column"},
-		{false, base + "solver: {method: euler}\n", `x.yaml:5:9: unknown solver method "euler"`},
+		{false, base + "solver: {method: euler}\n", `x.yaml:5:9: unknown solver "euler"`},
 		{false, base + "solver: {rtol: -1}\n", "x.yaml:5:9: solver tolerances"},
 		{true, trial + "  - {name: abx, interventions: [antibiotic]}\n", `x.yaml:9:33: arm abx references missing intervention "antibiotic"`},
 		{true, strings.Replace(trial, "gut.probiotic", "gut.nosuch", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:8: intervention pro (probiotic, arm p): model gut_skin_brain has no taxon or species "gut.nosuch"`},

@@ -126,8 +126,8 @@ type Truth struct {
 }
 
 // Solver settings. Zero tolerances take the ode package's defaults
-// (rtol 1e-6, atol 1e-9); Method is auto (default), dopri5, dop853 or
-// rodas4 (see ode/doc.go).
+// (rtol 1e-6, atol 1e-9); Method is read by ode.ParseMethod: auto
+// (default), dopri5, dop853, rodas4 or rosenbrock (see ode/doc.go).
 type Solver struct {
 	Method string  `yaml:"method"`
 	RTol   float64 `yaml:"rtol"`
@@ -138,17 +138,12 @@ type Solver struct {
 // stay zero: the ode package applies its defaults).
 func (sv Solver) odeOptions() (ode.Options, error) {
 	o := ode.Options{RTol: sv.RTol, ATol: sv.ATol}
-	switch sv.Method {
-	case "", "auto":
-		o.Method = ode.Auto
-	case "dopri5":
-		o.Method = ode.DOPRI5
-	case "dop853":
-		o.Method = ode.DOP853
-	case "rodas4":
-		o.Method = ode.Rodas4
-	default:
-		return o, fmt.Errorf("unknown solver method %q (auto, dopri5, dop853, rodas4)", sv.Method)
+	if sv.Method != "" {
+		m, err := ode.ParseMethod(sv.Method)
+		if err != nil {
+			return o, err
+		}
+		o.Method = m
 	}
 	if !(o.RTol >= 0 && o.RTol < 1) || !(o.ATol >= 0) || math.IsInf(o.ATol, 0) {
 		return o, fmt.Errorf("solver tolerances must be rtol in [0, 1) and atol >= 0 (0: default), got rtol %v, atol %v", sv.RTol, sv.ATol)

@@ -2,6 +2,9 @@
 // lowers them to the model IR (package model) and to a simulation schedule
 // (package sim).
 //
+// It is not the IR (package model: what a model is) nor the shipped models
+// (package models: the embedded files); it is only the YAML front end.
+//
 // Every error names the place in the file as file:line:col, including
 // positions inside expression strings, unknown fields, type errors,
 // dangling references and out-of-range or non-finite values. The format is

@@ -61,6 +61,27 @@ func (m Method) String() string {
 	return fmt.Sprintf("Method(%d)", int(m))
 }
 
+// MethodNames lists the words ParseMethod accepts, canonical names first.
+const MethodNames = "auto, dopri5, dop853, rodas4 (or rosenbrock)"
+
+// ParseMethod reads a solver name: auto, dopri5, dop853, rodas4, or
+// rosenbrock (a synonym of rodas4). It is the one place solver names are
+// read: the CLI's --solver and a cohort spec's solver.method accept the
+// same words, and m.String() is the canonical name recorded in outputs.
+func ParseMethod(s string) (Method, error) {
+	switch s {
+	case "auto":
+		return Auto, nil
+	case "dopri5":
+		return DOPRI5, nil
+	case "dop853":
+		return DOP853, nil
+	case "rodas4", "rosenbrock":
+		return Rodas4, nil
+	}
+	return 0, fmt.Errorf("unknown solver %q (want %s)", s, MethodNames)
+}
+
 // Options configures a Solver.
 type Options struct {
 	Method     Method

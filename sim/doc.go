@@ -4,6 +4,10 @@
 // across a boundary. Output rows come from the solver's dense output at the
 // requested times.
 //
+// It is not the compiler (package system turns a model into the System it
+// runs) and not the front door (package holobiont loads a model and a
+// scenario and calls Run).
+//
 // # Conventions
 //
 //   - Inputs are constant on each segment [a, b) with the value the schedule

@@ -3,6 +3,10 @@
 // its Jacobian, root functions for events, and the outputs a trajectory
 // records.
 //
+// It is not the simulator: it knows nothing of time spans, schedules or
+// output rows (package sim runs a System through a scenario; package
+// holobiont is the front door that does both).
+//
 // # State and environment
 //
 // The state vector holds, in model order, every species that changes

@@ -11,11 +11,13 @@ import (
 	"syscall"
 
 	"github.com/spf13/cobra"
+
+	holobiont "github.com/holobiont/holobiont"
 )
 
 // version is set at build time with -ldflags "-X main.version=..."; it is
 // recorded in every output.
-var version = "0.1.0-dev"
+var version = holobiont.Version
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/models"
@@ -36,12 +37,12 @@ models. MODEL may be a file or the name of a shipped model.`,
 	return cmd
 }
 
-func loadModelArg(arg string) (*model.Model, input, error) {
-	in, err := readInput(arg)
+func loadModelArg(arg string) (*model.Model, holobiont.Source, error) {
+	in, err := holobiont.ReadModel(arg)
 	if err != nil {
 		return nil, in, err
 	}
-	m, err := modelfile.ParseModel(in.name, in.data)
+	m, err := modelfile.ParseModel(in.Name, in.Data)
 	return m, in, err
 }
 
@@ -61,7 +62,7 @@ compiles it to be sure it can be simulated. It exits non-zero on any problem.`,
 			}
 			sys, err := system.Compile(m)
 			if err != nil {
-				return fmt.Errorf("%s: %w", in.name, err)
+				return fmt.Errorf("%s: %w", in.Name, err)
 			}
 			np := 0
 			for _, p := range m.Parameters {
@@ -70,7 +71,7 @@ compiles it to be sure it can be simulated. It exits non-zero on any problem.`,
 				}
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: model %s, %d state variables, %d parameters, %d couplings\n",
-				in.name, m.ID, sys.Dim(), np, len(m.Couplings))
+				in.Name, m.ID, sys.Dim(), np, len(m.Couplings))
 			return nil
 		},
 	}
@@ -145,9 +146,9 @@ func evidenceLabel(e model.Evidence) string {
 	return "-"
 }
 
-func describeText(w io.Writer, m *model.Model, in input) error {
+func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(w, "model %s: %s\nsource %s (SHA-256 %s)\ntime unit: %s\n", m.ID, m.Name, in.name, in.sha(), m.TimeUnit)
+	fmt.Fprintf(w, "model %s: %s\nsource %s (SHA-256 %s)\ntime unit: %s\n", m.ID, m.Name, in.Name, in.SHA256(), m.TimeUnit)
 	if m.Description != "" {
 		fmt.Fprintf(w, "%s\n", strings.TrimSpace(m.Description))
 	}
@@ -322,8 +323,8 @@ type jsonCoupling struct {
 	Citation  string `json:"citation"`
 }
 
-func describeJSON(w io.Writer, m *model.Model, in input) error {
-	d := jsonDescribe{ID: m.ID, Name: m.Name, Source: in.name, SHA256: in.sha(), TimeUnit: m.TimeUnit,
+func describeJSON(w io.Writer, m *model.Model, in holobiont.Source) error {
+	d := jsonDescribe{ID: m.ID, Name: m.Name, Source: in.Name, SHA256: in.SHA256(), TimeUnit: m.TimeUnit,
 		Sites: []jsonSite{}, Species: []jsonSpecies{}, HostStates: []jsonSpecies{}, Inputs: []jsonInput{},
 		Parameters: []jsonParameter{}, Couplings: []jsonCoupling{}, Observables: []string{}}
 	for _, c := range m.Compartments {

@@ -2,15 +2,12 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -18,12 +15,8 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
-	"github.com/holobiont/holobiont/model"
-	"github.com/holobiont/holobiont/modelfile"
-	"github.com/holobiont/holobiont/models"
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/ode"
-	"github.com/holobiont/holobiont/sim"
-	"github.com/holobiont/holobiont/system"
 )
 
 type runOptions struct {
@@ -92,75 +85,15 @@ list'). Without --scenario, a shipped model runs its shipped scenario (models/sc
 	return cmd
 }
 
-// input is a model or scenario file read from disk or from the shipped set.
-type input struct {
-	name string // path or "shipped:<name>"
-	data []byte
-}
-
-func (in input) sha() string {
-	h := sha256.Sum256(in.data)
-	return hex.EncodeToString(h[:])
-}
-
-// readInput reads path from disk, or, when no such file exists, the shipped
-// file of that name.
-func readInput(path string) (input, error) {
-	data, err := os.ReadFile(path)
-	if err == nil {
-		return input{name: path, data: data}, nil
-	}
-	if !errors.Is(err, os.ErrNotExist) {
-		return input{}, err
-	}
-	for _, cand := range []string{path, strings.TrimPrefix(path, "models/"), filepath.Base(path)} {
-		if d, e := models.Read(cand); e == nil {
-			return input{name: "shipped:" + cand, data: d}, nil
-		}
-	}
-	return input{}, fmt.Errorf("%s: no such file (and no shipped model or scenario of that name)", path)
-}
-
-// shippedScenario returns the shipped scenario for a shipped model (or a
-// file with a shipped model's name), or "".
-func shippedScenario(modelName string) string {
-	base := filepath.Base(strings.TrimPrefix(modelName, "shipped:"))
-	name := "scenarios/" + base
-	if _, err := models.Read(name); err == nil {
-		if _, err := models.Read(base); err == nil {
-			return name
-		}
-	}
-	return ""
-}
-
 // runResult is what a run produced, for tests.
 type runResult struct {
 	Dir     string
-	Summary *runSummary
+	Summary *holobiont.Record
 }
 
-func parseSolver(s string) (ode.Method, error) {
-	switch s {
-	case "auto":
-		return ode.Auto, nil
-	case "dopri5":
-		return ode.DOPRI5, nil
-	case "dop853":
-		return ode.DOP853, nil
-	case "rosenbrock", "rodas4":
-		return ode.Rodas4, nil
-	}
-	return 0, fmt.Errorf("--solver: want auto, dopri5, dop853 or rosenbrock, got %q", s)
-}
-
-type setting struct {
-	name  string
-	value float64
-}
-
-func parseSets(sets []string) ([]setting, error) {
-	var out []setting
+// parseSets reads --set name=value flags as load options.
+func parseSets(sets []string) ([]holobiont.Option, error) {
+	var out []holobiont.Option
 	for _, s := range sets {
 		name, val, ok := strings.Cut(s, "=")
 		name = strings.TrimSpace(name)
@@ -171,131 +104,108 @@ func parseSets(sets []string) ([]setting, error) {
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 			return nil, fmt.Errorf("--set %s: %q is not a finite number", name, val)
 		}
-		out = append(out, setting{name, v})
+		out = append(out, holobiont.Set(name, v))
 	}
 	return out, nil
 }
 
+// runMain loads the model and scenario, runs them and writes the run
+// directory: the CLI side of holobiont.Load and Problem.Run.
 func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr io.Writer) (*runResult, error) {
-	if o.format != "csv" && o.format != "parquet" {
-		return nil, fmt.Errorf("--format: want csv or parquet, got %q", o.format)
-	}
-	method, err := parseSolver(o.solver)
+	format, err := holobiont.ParseFormat(o.format)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("--format: %w", err)
+	}
+	method, err := ode.ParseMethod(o.solver)
+	if err != nil {
+		return nil, fmt.Errorf("--solver: %w", err)
 	}
 	if !(o.rtol > 0 && o.rtol < 1) || !(o.atol > 0) {
 		return nil, fmt.Errorf("--rtol must be in (0, 1) and --atol > 0")
 	}
-	sets, err := parseSets(o.sets)
+	opts, err := parseSets(o.sets)
 	if err != nil {
 		return nil, err
 	}
-	// Model.
-	if modelArg == "" {
-		modelArg = models.DefaultModel
+	if o.scenario != "" {
+		opts = append(opts, holobiont.Scenario(o.scenario))
 	}
-	min, err := readInput(modelArg)
+	p, err := holobiont.Load(modelArg, opts...)
 	if err != nil {
-		return nil, err
-	}
-	m, err := modelfile.ParseModel(min.name, min.data)
-	if err != nil {
-		return nil, err
-	}
-	// Scenario.
-	var sin input
-	var sc *modelfile.Scenario
-	switch {
-	case o.scenario != "":
-		if sin, err = readInput(o.scenario); err != nil {
-			return nil, err
+		var se *holobiont.SetError
+		if errors.As(err, &se) {
+			return nil, fmt.Errorf("--set %s: %w", se.Name, se.Err)
 		}
-	case shippedScenario(min.name) != "":
-		name := shippedScenario(min.name)
-		d, _ := models.Read(name)
-		sin = input{name: "shipped:" + name, data: d}
-	default:
-		sin = input{name: "(no scenario: 365 days, no interventions)", data: []byte("duration: 365\n")}
-	}
-	if sc, err = modelfile.ParseScenario(sin.name, sin.data, m); err != nil {
 		return nil, err
 	}
-	sched, err := sc.Schedule(m)
-	if err != nil {
-		return nil, err
+	opt := holobiont.Options{Method: method, RTol: o.rtol, ATol: o.atol, Seed: o.seed, Format: format, Version: version}
+	dir := filepath.Join(o.out, p.RunID(opt))
+	bar := newRunBar(ctx, o.progress, p, stderr)
+	if bar != nil {
+		opt.Progress = bar.progress
 	}
-	sys, err := system.Compile(m)
-	if err != nil {
-		return nil, err
-	}
-	applied := map[string]float64{}
-	for _, s := range sc.Set {
-		if err := sys.SetParameter(s.Param, s.Value); err != nil {
-			return nil, fmt.Errorf("%s: set %s: %w", s.Src, s.Param, err)
-		}
-		applied[s.Param] = s.Value
-	}
-	for _, s := range sets {
-		if err := sys.SetParameter(s.name, s.value); err != nil {
-			return nil, fmt.Errorf("--set %s: %w", s.name, err)
-		}
-		applied[s.name] = s.value
-	}
-	runID := makeRunID(min, sin, sets, o)
-	opt := sim.Options{Start: sc.Start, End: sc.End, OutputTimes: sc.OutputTimes,
-		ODE: ode.Options{Method: method, RTol: o.rtol, ATol: o.atol}}
-	var bar *mpb.Bar
-	var prog *mpb.Progress
-	if o.progress == "always" || (o.progress == "auto" && isTerminal(stderr)) {
-		prog = mpb.NewWithContext(ctx, mpb.WithOutput(stderr), mpb.WithWidth(40), mpb.WithAutoRefresh())
-		total := int64(math.Ceil(sc.End - sc.Start))
-		bar = prog.AddBar(total, mpb.PrependDecorators(decor.Name("simulating "), decor.CountersNoUnit("day %d/%d")),
-			mpb.AppendDecorators(decor.Percentage()))
-		opt.Progress = func(t float64) { bar.SetCurrent(int64(t - sc.Start)) }
-	}
-	tr, runErr := sim.Run(ctx, sys, sched, opt)
-	if prog != nil {
-		if runErr != nil {
-			bar.Abort(false)
-		} else {
-			bar.SetTotal(-1, true)
-		}
-		prog.Wait()
-	}
-	dir := filepath.Join(o.out, runID)
+	res, runErr := p.Run(ctx, opt)
+	bar.finish(runErr)
 	if runErr != nil {
-		runErr = fmt.Errorf("model %s, scenario %s: %w", min.name, sin.name, runErr)
-		var se *sim.Error
-		if tr == nil || !errors.As(runErr, &se) {
+		if res == nil {
 			return nil, runErr
 		}
 		// Integration failed part-way: keep the rows computed so far,
 		// marked as partial, with the failure in summary.json.
-		sum := buildSummary(m, sc, tr, min, sin, runID, o, applied)
-		sum.Complete = false
-		sum.Failure = &runFailure{Error: runErr.Error(), T: se.T, Variable: se.Variable}
-		if se.Variable == "" {
-			sum.Failure.FastestChanging = fastestChanging(m, tr, o.atol)
-		}
-		if err := writePartialRun(dir, tr, sum, o.format); err != nil {
+		if err := res.Write(dir, format); err != nil {
 			return nil, fmt.Errorf("%w (writing the partial trajectory also failed: %v)", runErr, err)
 		}
-		fmt.Fprintf(stderr, "holobiont run %s FAILED at t=%g", runID, se.T)
-		if se.Variable != "" {
-			fmt.Fprintf(stderr, " in %s", se.Variable)
-		} else if v := sum.Failure.FastestChanging; v != "" {
+		f := res.Record.Failure
+		fmt.Fprintf(stderr, "holobiont run %s FAILED at t=%g", res.Record.RunID, f.T)
+		if f.Variable != "" {
+			fmt.Fprintf(stderr, " in %s", f.Variable)
+		} else if v := f.FastestChanging; v != "" {
 			fmt.Fprintf(stderr, " (fastest-changing state before the failure: %s)", v)
 		}
-		fmt.Fprintf(stderr, ": %d output rows before the failure kept in %s\n", len(tr.Times), filepath.Join(dir, partialName(o.format)))
-		return &runResult{Dir: dir, Summary: sum}, runErr
+		fmt.Fprintf(stderr, ": %d output rows before the failure kept in %s\n", len(res.Times()), filepath.Join(dir, holobiont.TrajectoryName(format, false)))
+		return &runResult{Dir: dir, Summary: res.Record}, runErr
 	}
-	sum := buildSummary(m, sc, tr, min, sin, runID, o, applied)
-	if err := writeRun(dir, m, sc, tr, sum, o.format); err != nil {
+	page := buildReport(p, res)
+	if err := res.Write(dir, format, holobiont.File{Name: "report.html", Write: page.WriteHTML}); err != nil {
 		return nil, err
 	}
-	printRunSummary(stdout, sum, dir)
-	return &runResult{Dir: dir, Summary: sum}, nil
+	printRunSummary(stdout, res.Record, dir)
+	return &runResult{Dir: dir, Summary: res.Record}, nil
+}
+
+// runBar is the progress bar of a run (nil: none).
+type runBar struct {
+	prog  *mpb.Progress
+	bar   *mpb.Bar
+	start float64
+}
+
+// newRunBar returns a bar over the simulated days when mode asks for one
+// (auto: only when stderr is a terminal), else nil.
+func newRunBar(ctx context.Context, mode string, p *holobiont.Problem, stderr io.Writer) *runBar {
+	if !(mode == "always" || (mode == "auto" && isTerminal(stderr))) {
+		return nil
+	}
+	b := &runBar{start: p.Start()}
+	b.prog = mpb.NewWithContext(ctx, mpb.WithOutput(stderr), mpb.WithWidth(40), mpb.WithAutoRefresh())
+	total := int64(math.Ceil(p.End() - p.Start()))
+	b.bar = b.prog.AddBar(total, mpb.PrependDecorators(decor.Name("simulating "), decor.CountersNoUnit("day %d/%d")),
+		mpb.AppendDecorators(decor.Percentage()))
+	return b
+}
+
+func (b *runBar) progress(t float64) { b.bar.SetCurrent(int64(t - b.start)) }
+
+func (b *runBar) finish(err error) {
+	if b == nil {
+		return
+	}
+	if err != nil {
+		b.bar.Abort(false)
+	} else {
+		b.bar.SetTotal(-1, true)
+	}
+	b.prog.Wait()
 }
 
 func isTerminal(w io.Writer) bool {
@@ -305,28 +215,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// makeRunID hashes everything that determines the outputs.
-func makeRunID(min, sin input, sets []setting, o runOptions) string {
-	h := sha256.New()
-	fmt.Fprintf(h, "holobiont %s\nmodel %s\nscenario %s\n", version, min.sha(), sin.sha())
-	sorted := append([]setting(nil), sets...)
-	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].name < sorted[j].name })
-	for _, s := range sorted {
-		fmt.Fprintf(h, "set %s=%s\n", s.name, strconv.FormatFloat(s.value, 'g', -1, 64))
-	}
-	fmt.Fprintf(h, "format %s\nsolver %s rtol %g atol %g seed %d\n", o.format, o.solver, o.rtol, o.atol, o.seed)
-	return hex.EncodeToString(h.Sum(nil))[:12]
-}
-
-// communityMembers returns the member ids per community site, in model order.
-func communityMembers(m *model.Model) [][2]string {
-	var out [][2]string
-	for _, c := range m.Communities {
-		for _, mem := range c.Members {
-			out = append(out, [2]string{c.Compartment, mem})
-		}
-	}
-	return out
 }

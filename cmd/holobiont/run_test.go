@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	holobiont "github.com/holobiont/holobiont"
 )
 
 func execRoot(t *testing.T, dir string, args ...string) (string, error) {
@@ -61,7 +63,7 @@ func TestRunDefault(t *testing.T) {
 		!bytes.Contains(files["trajectory.csv"], []byte(",host.cortisol,")) {
 		t.Errorf("trajectory.csv is not long format with model variable names")
 	}
-	var sum runSummary
+	var sum holobiont.Record
 	if err := json.Unmarshal(files["summary.json"], &sum); err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +234,7 @@ func TestRunFailureKeepsPartial(t *testing.T) {
 				t.Errorf("%s: row %q: want x = %g", solver, l, want)
 			}
 		}
-		var sum runSummary
+		var sum holobiont.Record
 		sb, err := os.ReadFile(filepath.Join(res.Dir, "summary.json"))
 		if err != nil {
 			t.Fatal(err)
