@@ -59,7 +59,7 @@ func TestDeterminism(t *testing.T) {
 	var shards []string
 	for i := 0; i < 3; i++ {
 		d := t.TempDir()
-		if err := Run(ctx, loadPlan(t, "testdata/small.yaml"), d, Options{Workers: 2, Shard: Shard{i, 3}}); err != nil {
+		if err := Run(ctx, loadPlan(t, "testdata/small.yaml"), d, Options{Workers: 2, Shard: Shard{I: i, N: 3}}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := os.Stat(filepath.Join(d, FileManifest)); err == nil {
@@ -91,7 +91,7 @@ func TestDeterminism(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Run(ctx, p2, other, Options{Shard: Shard{0, 3}}); err != nil {
+	if err := Run(ctx, p2, other, Options{Shard: Shard{I: 0, N: 3}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := Assemble(ctx, []string{other, shards[1], shards[2]}, t.TempDir()); err == nil || !strings.Contains(err.Error(), "different spec") {
@@ -272,7 +272,7 @@ func TestSpecErrors(t *testing.T) {
 			t.Errorf("shard %q accepted", s)
 		}
 	}
-	if sh, err := ParseShard("2/3"); err != nil || sh != (Shard{2, 3}) {
+	if sh, err := ParseShard("2/3"); err != nil || sh != (Shard{I: 2, N: 3}) {
 		t.Errorf("shard 2/3: %v %v", sh, err)
 	}
 }

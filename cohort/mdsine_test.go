@@ -107,7 +107,7 @@ func TestMDSINEMerge(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, d := range []string{s0, s1} {
-		if err := Run(ctx, loadPlan(t, "testdata/small.yaml"), d, Options{Workers: 1, Shard: Shard{i, 2}}); err != nil {
+		if err := Run(ctx, loadPlan(t, "testdata/small.yaml"), d, Options{Workers: 1, Shard: Shard{I: i, N: 2}}); err != nil {
 			t.Fatal(err)
 		}
 	}

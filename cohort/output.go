@@ -20,6 +20,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
+	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/table"
 )
@@ -281,22 +282,9 @@ func shardChunks(dirs []string) (*Layout, []byte, []string, error) {
 			}
 		}
 	}
-	nch := lay.NumChunks()
-	paths := make([]string, nch)
-	var missing []string
-	for k := 0; k < nch; k++ {
-		for _, d := range dirs {
-			if _, err := os.Stat(chunkPath(d, k)); err == nil {
-				paths[k] = chunkPath(d, k)
-				break
-			}
-		}
-		if paths[k] == "" {
-			missing = append(missing, fmt.Sprint(k))
-		}
-	}
-	if len(missing) > 0 {
-		return nil, nil, nil, fmt.Errorf("merge: chunks %s of %d are missing (a shard not run or not finished?)", strings.Join(missing, ", "), nch)
+	paths, err := chunks.Locate(dirs, lay.NumChunks())
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	return lay, lb, paths, nil
 }

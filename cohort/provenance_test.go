@@ -56,10 +56,10 @@ func TestManifestProvenance(t *testing.T) {
 		t.Errorf("resume with another version: %v", err)
 	}
 	s0, s1 := filepath.Join(dir, "s0"), filepath.Join(dir, "s1")
-	if err := Run(ctx, loadPlan(t, spec), s0, Options{Shard: Shard{0, 2}, Version: "1.2.3"}); err != nil {
+	if err := Run(ctx, loadPlan(t, spec), s0, Options{Shard: Shard{I: 0, N: 2}, Version: "1.2.3"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Run(ctx, loadPlan(t, spec), s1, Options{Shard: Shard{1, 2}, Version: "9"}); err != nil {
+	if err := Run(ctx, loadPlan(t, spec), s1, Options{Shard: Shard{I: 1, N: 2}, Version: "9"}); err != nil {
 		t.Fatal(err)
 	}
 	if err := Assemble(ctx, []string{s0, s1}, filepath.Join(dir, "m")); err == nil || !strings.Contains(err.Error(), `different holobiont versions ("1.2.3" vs "9")`) {

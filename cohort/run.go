@@ -3,16 +3,14 @@ package cohort
 import (
 	"bytes"
 	"context"
-	"encoding/gob"
 	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 
+	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/system"
 )
@@ -20,24 +18,10 @@ import (
 func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 
 // Shard selects part I (0-based) of N of a cohort's chunks.
-type Shard struct{ I, N int }
+type Shard = chunks.Shard
 
-// ParseShard reads "i/N" (0 <= i < N) for a cohort of nChunks chunks.
-func ParseShard(s string) (Shard, error) {
-	if s == "" {
-		return Shard{0, 1}, nil
-	}
-	a, b, ok := strings.Cut(s, "/")
-	i, err1 := strconv.Atoi(strings.TrimSpace(a))
-	n, err2 := strconv.Atoi(strings.TrimSpace(b))
-	if !ok || err1 != nil || err2 != nil {
-		return Shard{}, fmt.Errorf("--shard %q: want i/N, e.g. 0/4", s)
-	}
-	if n < 1 || i < 0 || i >= n {
-		return Shard{}, fmt.Errorf("--shard %q: index %d out of range [0, %d)", s, i, n)
-	}
-	return Shard{i, n}, nil
-}
+// ParseShard reads "i/N" (0 <= i < N).
+func ParseShard(s string) (Shard, error) { return chunks.ParseShard(s) }
 
 // Layout is what assembling outputs needs to know about a plan: column
 // names, features and sample points. It is stored in every run directory
@@ -114,22 +98,16 @@ func (p *Plan) layout() *Layout {
 }
 
 // NumChunks returns the number of checkpoint chunks of the cohort.
-func (l *Layout) NumChunks() int { return (l.N + l.Chunk - 1) / l.Chunk }
+func (l *Layout) NumChunks() int { return chunks.NumChunks(l.N, l.Chunk) }
 
-// chunkRange returns the chunks [k0, k1) of shard sh.
-func chunkRange(nChunks int, sh Shard) (int, int) {
-	return sh.I * nChunks / sh.N, (sh.I + 1) * nChunks / sh.N
-}
-
+// chunkFile is a cohort checkpoint chunk (a chunks.File of subjects).
 type chunkFile struct {
 	SpecHash string
 	Chunk    int
 	Subjects []*Subject
 }
 
-func chunkPath(dir string, k int) string {
-	return filepath.Join(dir, "chunks", fmt.Sprintf("chunk-%06d.gob", k))
-}
+func chunkPath(dir string, k int) string { return chunks.Path(dir, k) }
 
 // Options control a cohort run.
 type Options struct {
@@ -160,7 +138,7 @@ type ShardManifest struct {
 // last; a sharded run writes dir/shard.json last (merge with Assemble).
 func Run(ctx context.Context, p *Plan, dir string, opt Options) error {
 	if opt.Shard.N == 0 {
-		opt.Shard = Shard{0, 1}
+		opt.Shard = Shard{I: 0, N: 1}
 	}
 	if opt.Shard.I < 0 || opt.Shard.I >= opt.Shard.N {
 		return fmt.Errorf("shard %d/%d out of range", opt.Shard.I, opt.Shard.N)
@@ -187,107 +165,30 @@ func Run(ctx context.Context, p *Plan, dir string, opt Options) error {
 	if err := safefile.WriteFile(filepath.Join(dir, "layout.json"), lb); err != nil {
 		return err
 	}
-	workers := opt.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
 	runner := opt.Runner
 	if runner == nil {
 		runner = func(ctx context.Context, sys *system.System, i int) (*Subject, error) {
 			return p.Simulate(ctx, sys, i, nil, nil)
 		}
 	}
-	nch := lay.NumChunks()
-	k0, k1 := chunkRange(nch, opt.Shard)
-	total := 0
-	for k := k0; k < k1; k++ {
-		total += min(lay.N, (k+1)*lay.Chunk) - k*lay.Chunk
-	}
-	done := 0
-	systems := make([]*system.System, workers)
-	for w := range systems {
-		systems[w] = p.System.Clone()
-	}
-	for k := k0; k < k1; k++ {
-		lo, hi := k*lay.Chunk, min(lay.N, (k+1)*lay.Chunk)
-		if cf, err := readChunk(chunkPath(dir, k)); err == nil && cf.SpecHash == lay.SpecHash && len(cf.Subjects) == hi-lo {
-			done += hi - lo
-			if opt.Progress != nil {
-				opt.Progress(done, total)
-			}
-			continue
-		}
-		subs := make([]*Subject, hi-lo)
-		jobs := make(chan int)
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		var firstErr error
-		cctx, cancel := context.WithCancel(ctx)
-		for w := 0; w < workers; w++ {
-			wg.Add(1)
-			go func(sys *system.System) {
-				defer wg.Done()
-				for i := range jobs {
-					s, err := runner(cctx, sys, i)
-					mu.Lock()
-					if err != nil {
-						if firstErr == nil {
-							firstErr = fmt.Errorf("subject %d: %w", i, err)
-						}
-						cancel()
-					} else {
-						subs[i-lo] = s
-						done++
-						if opt.Progress != nil {
-							opt.Progress(done, total)
-						}
-					}
-					mu.Unlock()
-				}
-			}(systems[w])
-		}
-	feed:
-		for i := lo; i < hi; i++ {
-			select {
-			case jobs <- i:
-			case <-cctx.Done():
-				break feed
-			}
-		}
-		close(jobs)
-		wg.Wait()
-		cancel()
-		if firstErr != nil {
-			return firstErr
-		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		if err := gob.NewEncoder(&buf).Encode(&chunkFile{SpecHash: lay.SpecHash, Chunk: k, Subjects: subs}); err != nil {
-			return err
-		}
-		if err := safefile.WriteFile(chunkPath(dir, k), buf.Bytes()); err != nil {
-			return err
-		}
+	copt := chunks.Options{Workers: opt.Workers, Shard: opt.Shard, Progress: opt.Progress, Item: "subject"}
+	if err := chunks.Run(ctx, dir, lay.SpecHash, lay.N, lay.Chunk, copt, p.System.Clone, runner); err != nil {
+		return err
 	}
 	if opt.Shard.N == 1 {
 		return Assemble(ctx, []string{dir}, dir)
 	}
+	k0, k1 := opt.Shard.Range(lay.NumChunks())
 	mb, _ := json.MarshalIndent(&ShardManifest{SpecHash: lay.SpecHash, Shard: opt.Shard.I, Of: opt.Shard.N, Chunk0: k0, Chunk1: k1}, "", " ")
 	return safefile.WriteFile(filepath.Join(dir, "shard.json"), append(mb, '\n'))
 }
 
 func readChunk(path string) (*chunkFile, error) {
-	b, err := os.ReadFile(path)
+	f, err := chunks.Read[*Subject](path)
 	if err != nil {
 		return nil, err
 	}
-	var cf chunkFile
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&cf); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	return &cf, nil
+	return &chunkFile{SpecHash: f.Key, Chunk: f.Chunk, Subjects: f.Items}, nil
 }
 
 func readLayout(dir string) (*Layout, []byte, error) {
