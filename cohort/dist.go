@@ -14,6 +14,7 @@ import (
 //	{dist: normal, mean: M, sd: S [, lower: L] [, upper: U]}
 //	{dist: lognormal, median: M, sdlog: S [, lower, upper]}   (or meanlog instead of median)
 //	{dist: uniform, lower: L, upper: U}
+//	{dist: loguniform, lower: L, upper: U}                    (0 < L < U; uniform in log)
 //	{dist: categorical, values: [...], probs: [...]}
 //	{dist: fixed, value: V}
 //
@@ -110,6 +111,13 @@ func (d *Dist) check(numeric bool) error {
 		if math.IsInf(d.lo, 0) || math.IsInf(d.hi, 0) {
 			return fmt.Errorf("uniform bounds must be finite")
 		}
+	case "loguniform":
+		if d.Lower == nil || d.Upper == nil {
+			return fmt.Errorf("loguniform distribution needs lower and upper")
+		}
+		if !(d.lo > 0) || math.IsInf(d.hi, 0) {
+			return fmt.Errorf("loguniform bounds must be finite and > 0, got [%v, %v]", d.lo, d.hi)
+		}
 	case "categorical":
 		if len(d.Values) == 0 {
 			return fmt.Errorf("categorical distribution needs values")
@@ -159,9 +167,9 @@ func (d *Dist) check(numeric bool) error {
 			d.nums = []float64{x}
 		}
 	case "":
-		return fmt.Errorf("missing dist (normal, lognormal, uniform, truncated-normal, categorical, fixed)")
+		return fmt.Errorf("missing dist (normal, lognormal, uniform, loguniform, truncated-normal, categorical, fixed)")
 	default:
-		return fmt.Errorf("unknown dist %q (want normal, lognormal, uniform, truncated-normal, categorical or fixed)", d.Dist)
+		return fmt.Errorf("unknown dist %q (want normal, lognormal, uniform, loguniform, truncated-normal, categorical or fixed)", d.Dist)
 	}
 	if d.Dist == "normal" || d.Dist == "truncated-normal" || d.Dist == "lognormal" {
 		a, b := d.cdf(d.lo), d.cdf(d.hi)
@@ -222,6 +230,9 @@ func (d *Dist) Quantile(u float64) (float64, string) {
 	switch d.Dist {
 	case "uniform":
 		return d.lo + u*(d.hi-d.lo), ""
+	case "loguniform":
+		x := math.Exp(math.Log(d.lo) + u*(math.Log(d.hi)-math.Log(d.lo)))
+		return math.Min(math.Max(x, d.lo), d.hi), ""
 	case "categorical", "fixed":
 		k := len(d.cum) - 1
 		for i, c := range d.cum {

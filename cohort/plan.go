@@ -246,16 +246,10 @@ func compileWith(s *Spec, scenData []byte) (*Plan, error) {
 		p.varIndex[n] = i
 	}
 	// Sites: communities of the model.
+	all := communitySites(m, p.varIndex)
 	siteIdx := map[string]int{}
-	var all []SiteInfo
-	for _, c := range m.Communities {
-		si := SiteInfo{Site: c.Compartment}
-		for _, sp := range c.Members {
-			si.Members = append(si.Members, strings.TrimPrefix(sp, c.Compartment+"."))
-			si.Index = append(si.Index, p.varIndex[sp])
-		}
-		siteIdx[c.Compartment] = len(all)
-		all = append(all, si)
+	for i, si := range all {
+		siteIdx[si.Site] = i
 	}
 	p.Sites = all
 	taxon := map[string]string{}
@@ -410,6 +404,21 @@ func lineage(short, taxon string) []string {
 		l = append(l, "s__")
 	}
 	return l
+}
+
+// communitySites lists the model's communities with their members'
+// indices in varIndex.
+func communitySites(m *model.Model, varIndex map[string]int) []SiteInfo {
+	var all []SiteInfo
+	for _, c := range m.Communities {
+		si := SiteInfo{Site: c.Compartment}
+		for _, sp := range c.Members {
+			si.Members = append(si.Members, strings.TrimPrefix(sp, c.Compartment+"."))
+			si.Index = append(si.Index, varIndex[sp])
+		}
+		all = append(all, si)
+	}
+	return all
 }
 
 func support(d *Dist) (lo, hi float64) {

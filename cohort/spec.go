@@ -225,23 +225,7 @@ func yamlError(name string, err error) error {
 // errAt returns an error located at the YAML path (e.g. "$.parameters.x");
 // the deepest existing prefix of the path gives the position.
 func (s *Spec) errAt(path string, format string, args ...any) error {
-	e := &Error{File: s.File, Msg: fmt.Sprintf(format, args...)}
-	for p := path; p != "$" && p != ""; {
-		if yp, err := yaml.PathString(p); err == nil && s.astf != nil {
-			if n, err := yp.FilterFile(s.astf); err == nil && n != nil {
-				if l, c, ok := yamlnode.Pos(n); ok {
-					e.Line, e.Col = l, c
-					return e
-				}
-			}
-		}
-		i := strings.LastIndexAny(p, ".[")
-		if i <= 0 {
-			break
-		}
-		p = p[:i]
-	}
-	return e
+	return yamlnode.ErrAt(s.File, s.astf, path, format, args...)
 }
 
 func quoteKey(k string) string {

@@ -43,7 +43,7 @@ type SobolOptions struct {
 // (NaN elsewhere), nil without second order.
 type SobolResult struct {
 	N              int // base samples used (those with finite outputs in all their runs)
-	Variance       float64
+	Variance       float64 // of the outputs (before standardisation)
 	S1, S1Conf     []float64
 	ST, STConf     []float64
 	S2, S2Conf     [][]float64
@@ -56,7 +56,8 @@ type SobolResult struct {
 // indices use Jansen's (1999) estimator mean((f(A) − f(AB_i))²)/2 and the
 // variance is that of the A and B outputs together, as in SALib.
 //
-// A base sample any of whose runs has a non-finite output is left out
+// The outputs are first standardised (mean 0, sd 1 over all kept runs), as
+// SALib does. A base sample any of whose runs has a non-finite output is left out
 // (Result.N says how many were used). Bootstrap resamples draw base samples
 // with replacement from rnd; the interval half-width is z·sd of the
 // resampled estimates, z the normal quantile of (1+Confidence)/2 (SALib's
@@ -94,7 +95,7 @@ func SobolIndices(y []float64, d int, opt SobolOptions, rnd *rand.Rand) (*SobolR
 		res.Variance = math.NaN()
 		return res, nil
 	}
-	res.Variance = s.estimate(idx, opt.FirstOrder, res.S1, res.ST, res.S2)
+	res.Variance = s.estimate(idx, opt.FirstOrder, res.S1, res.ST, res.S2) * s.sd * s.sd
 	if R <= 0 {
 		return res, nil
 	}
@@ -146,6 +147,7 @@ type saltelliSplit struct {
 	a, b   []float64
 	ab, ba []float64
 	pool   []float64 // scratch for the variance
+	sd     float64   // the standardisation's scale
 }
 
 func newSaltelliSplit(y []float64, d, step int, second bool) *saltelliSplit {
@@ -162,6 +164,27 @@ func newSaltelliSplit(y []float64, d, step int, second bool) *saltelliSplit {
 			keep = append(keep, j)
 		}
 	}
+	// Centre and scale the outputs as SALib does: Saltelli et al. (2010)'s
+	// first-order estimator has a variance that grows with the output's
+	// mean; the indices themselves do not change.
+	var mean, ss float64
+	for _, j := range keep {
+		for _, v := range y[j*step : (j+1)*step] {
+			mean += v
+		}
+	}
+	cnt := float64(len(keep) * step)
+	mean /= cnt
+	for _, j := range keep {
+		for _, v := range y[j*step : (j+1)*step] {
+			ss += (v - mean) * (v - mean)
+		}
+	}
+	sd := math.Sqrt(ss / cnt)
+	if !(sd > 0) {
+		sd = 1
+	}
+	norm := func(v float64) float64 { return (v - mean) / sd }
 	n := len(keep)
 	s := &saltelliSplit{n: n, d: d, a: make([]float64, n), b: make([]float64, n), ab: make([]float64, n*d)}
 	if second {
@@ -169,15 +192,16 @@ func newSaltelliSplit(y []float64, d, step int, second bool) *saltelliSplit {
 	}
 	for jj, j := range keep {
 		row := y[j*step : (j+1)*step]
-		s.a[jj], s.b[jj] = row[0], row[step-1]
+		s.a[jj], s.b[jj] = norm(row[0]), norm(row[step-1])
 		for i := 0; i < d; i++ {
-			s.ab[i*n+jj] = row[1+i]
+			s.ab[i*n+jj] = norm(row[1+i])
 			if second {
-				s.ba[i*n+jj] = row[1+d+i]
+				s.ba[i*n+jj] = norm(row[1+d+i])
 			}
 		}
 	}
 	s.pool = make([]float64, 2*n)
+	s.sd = sd
 	return s
 }
 

@@ -52,5 +52,6 @@ tables (BIOM, QIIME 2, phyloseq exports), and reads and writes SBML.`,
 		newAnalyzeCmd(),
 	)
 	root.AddCommand(cohortCommands()...)
+	root.AddCommand(studyCommands()...)
 	return root
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/holobiont/holobiont/cohort"
+	"github.com/holobiont/holobiont/gsa/study"
 )
 
 func newMergeCmd() *cobra.Command {
@@ -15,7 +16,7 @@ func newMergeCmd() *cobra.Command {
 	var noPower bool
 	cmd := &cobra.Command{
 		Use:   "merge DIR...",
-		Short: "Merge the shards of a cohort or trial run",
+		Short: "Merge the shards of a cohort, trial, gsa or vpop run",
 		Long: `merge combines the shard directories written by ` + "`holobiont cohort --shard i/N`" + `
 or ` + "`holobiont trial --shard i/N`" + ` into one result in --out, byte-identical to an
 unsharded run of the same spec. It refuses shards of different specs (every
@@ -27,7 +28,11 @@ the trial spec with --spec (it must be the spec the shards ran; its hash is
 checked) and merge gathers the shards' chunks into --out, assembles them and
 runs the analysis, the power study and the report exactly as an unsharded
 ` + "`holobiont trial`" + ` does: analysis.tsv, power.tsv, report.html and manifest.json are
-byte-identical to the unsharded run's. --workers, --progress and --no-power
+byte-identical to the unsharded run's.
+
+Shards of ` + "`holobiont gsa`" + ` and ` + "`holobiont vpop`" + ` (directories with study.json) are
+merged and analysed the same way; they need no --spec (the spec travels in
+study.json). --workers, --progress and --no-power
 mean what they mean for ` + "`holobiont trial`" + ` (the power study simulates fresh
 subjects, so it runs here, not in the shards).`,
 		Example: `  holobiont cohort examples/cohort-lab-stress.yaml --out part0 --shard 0/2
@@ -48,6 +53,13 @@ subjects, so it runs here, not in the shards).`,
 			ctx := cmd.Context()
 			if ctx == nil {
 				ctx = context.Background()
+			}
+			if study.IsStudyDir(args[0]) {
+				if err := study.Finish(ctx, args, out); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "merged %d directories -> %s\n", len(args), out)
+				return nil
 			}
 			lay, err := cohort.ReadLayout(args[0])
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/token"
 )
@@ -55,4 +56,28 @@ func SyntaxError(name, prefix string, err error) *Error {
 		return &Error{File: name, Msg: prefix + se.GetMessage()}
 	}
 	return &Error{File: name, Msg: prefix + strings.ReplaceAll(err.Error(), "\n", " ")}
+}
+
+// ErrAt returns an Error in file name with the message format, args,
+// located at the node of the YAML path (e.g. "$.parameters.x",
+// "$.outputs[2]") in f: the deepest prefix of the path that exists in f
+// gives the position (none when f is nil or nothing matches).
+func ErrAt(name string, f *ast.File, path, format string, args ...any) *Error {
+	e := &Error{File: name, Msg: fmt.Sprintf(format, args...)}
+	for p := path; p != "$" && p != "" && f != nil; {
+		if yp, err := yaml.PathString(p); err == nil {
+			if n, err := yp.FilterFile(f); err == nil && n != nil {
+				if l, c, ok := Pos(n); ok {
+					e.Line, e.Col = l, c
+					return e
+				}
+			}
+		}
+		i := strings.LastIndexAny(p, ".[")
+		if i <= 0 {
+			break
+		}
+		p = p[:i]
+	}
+	return e
 }
