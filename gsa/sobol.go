@@ -42,7 +42,7 @@ type SobolOptions struct {
 // resamples). S2 and S2Conf are d×d with entries only above the diagonal
 // (NaN elsewhere), nil without second order.
 type SobolResult struct {
-	N              int // base samples used (those with finite outputs in all their runs)
+	N              int     // base samples used (those with finite outputs in all their runs)
 	Variance       float64 // of the outputs (before standardisation)
 	S1, S1Conf     []float64
 	ST, STConf     []float64

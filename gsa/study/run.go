@@ -30,7 +30,7 @@ type Layout struct {
 	Key        string // SHA-256 over the spec, model, scenario and version
 	Name       string
 	SpecFile   string
-	Spec       string // the spec's bytes
+	Spec       string  // the spec's bytes
 	Start, End float64 // the run's scenario time span (output windows default to it)
 	Runs       int
 	Chunk      int

@@ -20,16 +20,16 @@ import (
 
 // Output files of a study directory.
 const (
-	FileSamples      = "samples.tsv"       // run, status, one column per parameter
-	FileOutputs      = "outputs.tsv"       // run, status, one column per output (trajectory outputs as NAME@TIME)
-	FileIndices      = "indices.tsv"       // scalar outputs × parameters
-	FileIndicesTime  = "indices-time.tsv"  // trajectory outputs × times × parameters
-	FileIndicesS2    = "indices-s2.tsv"    // second-order Sobol indices
-	FileIndicesJSON  = "indices.json"      // everything above
-	FileVPop         = "vpop.tsv"          // plausible patients: selected, weight, parameters, outputs
-	FileVPopJSON     = "vpop.json"         // selection summary and goodness of fit
-	FileReport       = "report.html"       // figures
-	FileManifest     = "manifest.json"     // written last
+	FileSamples     = "samples.tsv"      // run, status, one column per parameter
+	FileOutputs     = "outputs.tsv"      // run, status, one column per output (trajectory outputs as NAME@TIME)
+	FileIndices     = "indices.tsv"      // scalar outputs × parameters
+	FileIndicesTime = "indices-time.tsv" // trajectory outputs × times × parameters
+	FileIndicesS2   = "indices-s2.tsv"   // second-order Sobol indices
+	FileIndicesJSON = "indices.json"     // everything above
+	FileVPop        = "vpop.tsv"         // plausible patients: selected, weight, parameters, outputs
+	FileVPopJSON    = "vpop.json"        // selection summary and goodness of fit
+	FileReport      = "report.html"      // figures
+	FileManifest    = "manifest.json"    // written last
 )
 
 // Manifest is written last, atomically, by a complete study run or merge.
