@@ -8,7 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/holobiont/holobiont/gsa/study"
+	gsastudy "github.com/holobiont/holobiont/gsa/study"
 	"github.com/holobiont/holobiont/internal/chunks"
 )
 
@@ -97,7 +97,7 @@ func runStudy(cmd *cobra.Command, specPath string, f studyFlags, vpop bool) erro
 	if err != nil {
 		return err
 	}
-	s, err := study.LoadSpec(specPath)
+	s, err := gsastudy.LoadSpec(specPath)
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func runStudy(cmd *cobra.Command, specPath string, f studyFlags, vpop bool) erro
 		}
 		return fmt.Errorf("%s: has a vpop: section; run it with holobiont vpop", specPath)
 	}
-	p, err := study.Compile(s)
+	p, err := gsastudy.Compile(s)
 	if err != nil {
 		return err
 	}
@@ -118,13 +118,13 @@ func runStudy(cmd *cobra.Command, specPath string, f studyFlags, vpop bool) erro
 	return runStudyPlan(ctx, p, f, sh, cmd.ErrOrStderr(), cmd.OutOrStdout())
 }
 
-func runStudyPlan(ctx context.Context, p *study.Plan, f studyFlags, sh chunks.Shard, stderr, stdout io.Writer) error {
+func runStudyPlan(ctx context.Context, p *gsastudy.Plan, f studyFlags, sh chunks.Shard, stderr, stdout io.Writer) error {
 	bar, err := newProgressBar(ctx, f.progress, "runs ", stderr)
 	if err != nil {
 		return err
 	}
 	t0 := time.Now()
-	err = study.Run(ctx, p, f.out, study.Options{Workers: f.workers, Shard: sh, Progress: bar.update, Version: version})
+	err = gsastudy.Run(ctx, p, f.out, gsastudy.Options{Workers: f.workers, Shard: sh, Progress: bar.update, Version: version})
 	bar.finish(err)
 	if err != nil {
 		return err

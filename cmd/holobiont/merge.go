@@ -7,7 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/holobiont/holobiont/cohort"
-	"github.com/holobiont/holobiont/gsa/study"
+	gsastudy "github.com/holobiont/holobiont/gsa/study"
 )
 
 func newMergeCmd() *cobra.Command {
@@ -54,8 +54,8 @@ subjects, so it runs here, not in the shards).`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			if study.IsStudyDir(args[0]) {
-				if err := study.Finish(ctx, args, out); err != nil {
+			if gsastudy.IsStudyDir(args[0]) {
+				if err := gsastudy.Finish(ctx, args, out); err != nil {
 					return err
 				}
 				fmt.Fprintf(cmd.OutOrStdout(), "merged %d directories -> %s\n", len(args), out)
