@@ -24,6 +24,11 @@ with the same definitions.`,
 		newAnalyzeConvertCmd(),
 		newAnalyzeSummarizeCmd(),
 		newAnalyzeDACmd(),
+		newAnalyzeRarefyCmd(),
+		newAnalyzeFilterCmd(),
+		newAnalyzeCollapseCmd(),
+		newAnalyzeAlphaTestCmd(),
+		newAnalyzeLongitudinalCmd(),
 	)
 	return cmd
 }

@@ -18,7 +18,8 @@ import (
 func newAnalyzeAlphaCmd() *cobra.Command {
 	var (
 		treePath, metrics, base, chao1, out string
-		rare, workers                       int
+		rare, workers, rarefy               int
+		seed                                uint64
 	)
 	cmd := &cobra.Command{
 		Use:   "alpha TABLE",
@@ -48,7 +49,8 @@ The table is read once and streamed over its sparse rows, so memory stays
 proportional to the number of non-zero counts.`,
 		Example: `  holobiont analyze alpha table.biom --metrics observed,shannon,simpson,chao1,pielou --out alpha.tsv
   holobiont analyze alpha table.tsv --tree rooted-tree.nwk --metrics shannon,faith-pd --base 2 --out alpha.tsv
-  holobiont analyze alpha table.biom --metrics chao1,ace --chao1 classic --out -`,
+  holobiont analyze alpha table.biom --metrics chao1,ace --chao1 classic --out -
+  holobiont analyze alpha table.biom --rarefy 1000 --seed 7 --metrics observed,shannon --out alpha.tsv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var b float64
@@ -92,6 +94,11 @@ proportional to the number of non-zero counts.`,
 			if err != nil {
 				return err
 			}
+			if rarefy > 0 {
+				if t, err = rarefyTable(cmd, t, args[0], rarefy, seed); err != nil {
+					return err
+				}
+			}
 			opt := diversity.AlphaOptions{Base: b, Chao1Classic: classic, RareThreshold: rare, Workers: workers}
 			if needTree {
 				if opt.Tree, err = divLoadPhylo(treePath, args[0], t); err != nil {
@@ -103,8 +110,8 @@ proportional to the number of non-zero counts.`,
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			return divWriteOutput(cmd, out, func(w *bufio.Writer) error {
-				fmt.Fprintf(w, "# holobiont %s analyze alpha %s: shannon base %s; chao1 %s; ace rare threshold %d\n",
-					version, args[0], base, chao1, rare)
+				fmt.Fprintf(w, "# holobiont %s analyze alpha %s: shannon base %s; chao1 %s; ace rare threshold %d%s\n",
+					version, args[0], base, chao1, rare, rarefyNote(rarefy, seed))
 				w.WriteString("sample-id")
 				for _, m := range ms {
 					w.WriteString("\t" + m)
@@ -132,6 +139,8 @@ proportional to the number of non-zero counts.`,
 	f.StringVar(&chao1, "chao1", "bias-corrected", "Chao1 variant: bias-corrected or classic")
 	f.IntVar(&rare, "ace-rare-threshold", 10, "ACE: counts up to this value are rare")
 	f.IntVar(&workers, "workers", 0, "goroutines (0 = all cores); results do not depend on it")
+	f.IntVar(&rarefy, "rarefy", 0, "rarefy every sample to this depth first (seeded; shallower samples are dropped)")
+	f.Uint64Var(&seed, "seed", 1, "random seed for --rarefy")
 	f.StringVarP(&out, "out", "o", "-", `output TSV ("-" = standard output)`)
 	return cmd
 }

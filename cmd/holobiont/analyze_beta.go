@@ -19,7 +19,8 @@ func newAnalyzeBetaCmd() *cobra.Command {
 		metric, treePath, out    string
 		normalized, quantitative bool
 		pseudocount              float64
-		workers                  int
+		workers, rarefy          int
+		seed                     uint64
 	)
 	cmd := &cobra.Command{
 		Use:   "beta TABLE",
@@ -45,6 +46,7 @@ All metrics stay sparse and run on all cores (--workers); the matrix is the
 same bit for bit for any number of workers. Two empty samples are at
 distance 0.`,
 		Example: `  holobiont analyze beta table.biom --metric braycurtis --out bc.tsv
+  holobiont analyze beta table.biom --metric braycurtis --rarefy 1000 --seed 7 --out bc.tsv
   holobiont analyze beta table.biom --metric jaccard --quantitative --out jq.tsv
   holobiont analyze beta table.tsv --metric aitchison --pseudocount 1 --out ait.tsv
   holobiont analyze beta table.biom --metric weighted-unifrac --normalized --tree rooted-tree.nwk --out wu.tsv`,
@@ -78,6 +80,11 @@ distance 0.`,
 			t, err := table.Read(args[0])
 			if err != nil {
 				return err
+			}
+			if rarefy > 0 {
+				if t, err = rarefyTable(cmd, t, args[0], rarefy, seed); err != nil {
+					return err
+				}
 			}
 			ctx := cmd.Context()
 			opt := diversity.BetaOptions{Workers: workers}
@@ -113,6 +120,8 @@ distance 0.`,
 	f.BoolVar(&quantitative, "quantitative", false, "jaccard: vegan's quantitative form 2B/(1+B) instead of presence/absence")
 	f.Float64Var(&pseudocount, "pseudocount", 1, "aitchison: value added to every count before the clr (must be given)")
 	f.IntVar(&workers, "workers", 0, "goroutines (0 = all cores); results do not depend on it")
+	f.IntVar(&rarefy, "rarefy", 0, "rarefy every sample to this depth first (seeded; shallower samples are dropped)")
+	f.Uint64Var(&seed, "seed", 1, "random seed for --rarefy")
 	f.StringVarP(&out, "out", "o", "-", `output distance matrix TSV ("-" = standard output)`)
 	return cmd
 }
@@ -149,6 +158,7 @@ Proportion explained is λ/Σλ⁺ over the positive eigenvalues.
 Axis signs are arbitrary in every PCoA implementation; holobiont makes the
 sample with the largest absolute coordinate on each axis positive.`,
 		Example: `  holobiont analyze beta table.biom --metric braycurtis --out bc.tsv
+  holobiont analyze beta table.biom --metric braycurtis --rarefy 1000 --seed 7 --out bc.tsv
   holobiont analyze pcoa bc.tsv --out bc_pcoa.txt --eigenvalues bc_eigenvalues.tsv
   holobiont analyze pcoa bc.tsv --axes 3 --out -
   holobiont analyze pcoa bc.tsv --axes 0 --out bc_pcoa_all_axes.txt`,

@@ -162,7 +162,7 @@ func runDA(cmd *cobra.Command, tablePath string, f *daFlags) error {
 		if err != nil {
 			return fmt.Errorf("%s: %w", tablePath, err)
 		}
-		return writeOut(cmd, f.out, func(w io.Writer) error { return writeNullSplits(w, header, splits) })
+		return divWriteOutput(cmd, f.out, func(w *bufio.Writer) error { return writeNullSplits(w, header, splits) })
 	}
 	res, err := da.Run(ctx, m, c, d, opt)
 	if err != nil {
@@ -178,12 +178,12 @@ func runDA(cmd *cobra.Command, tablePath string, f *daFlags) error {
 		if err := page.WriteHTML(sf); err != nil {
 			return fmt.Errorf("write %s: %w", f.html, err)
 		}
-		if err := writeOut(cmd, f.out, func(w io.Writer) error { return writeDA(w, header, res) }); err != nil {
+		if err := divWriteOutput(cmd, f.out, func(w *bufio.Writer) error { return writeDA(w, header, res) }); err != nil {
 			return err
 		}
 		return sf.Commit()
 	}
-	return writeOut(cmd, f.out, func(w io.Writer) error { return writeDA(w, header, res) })
+	return divWriteOutput(cmd, f.out, func(w *bufio.Writer) error { return writeDA(w, header, res) })
 }
 
 func orDefault(s, d string) string {
@@ -191,22 +191,6 @@ func orDefault(s, d string) string {
 		return d
 	}
 	return s
-}
-
-// writeOut writes to stdout for "-" or atomically to a file.
-func writeOut(cmd *cobra.Command, out string, write func(io.Writer) error) error {
-	if out == "-" {
-		return write(cmd.OutOrStdout())
-	}
-	sf, err := safefile.Create(out)
-	if err != nil {
-		return err
-	}
-	defer sf.Abort()
-	if err := write(sf); err != nil {
-		return fmt.Errorf("write %s: %w", out, err)
-	}
-	return sf.Commit()
 }
 
 func writeDA(w io.Writer, header string, res *da.Result) error {

@@ -223,6 +223,7 @@ type statsJSON struct {
 	Seed              uint64            `json:"seed"`
 	Details           map[string]any    `json:"details,omitempty"`
 	Terms             []statsTermJSON   `json:"terms,omitempty"`
+	Pairwise          []statsPairJSON   `json:"pairwise,omitempty"`
 	Inputs            map[string]string `json:"inputs"`
 	Version           string            `json:"holobiont_version"`
 }
@@ -234,6 +235,16 @@ type statsTermJSON struct {
 	R2     float64  `json:"r2"`
 	F      *float64 `json:"F,omitempty"`
 	PValue *float64 `json:"p_value,omitempty"`
+}
+
+type statsPairJSON struct {
+	Group1 string   `json:"group1"`
+	Group2 string   `json:"group2"`
+	N      int      `json:"sample_size"`
+	F      float64  `json:"pseudo_F"`
+	R2     float64  `json:"r2"`
+	PValue *float64 `json:"p_value"`
+	QValue *float64 `json:"q_value"`
 }
 
 func fptr(v float64) *float64 {
@@ -271,7 +282,10 @@ func fromResult(r *stats.Result, f *statsFlags, dmPath string) *statsJSON {
 }
 
 func newAnalyzePermanovaCmd() *cobra.Command {
-	var f statsFlags
+	var (
+		f        statsFlags
+		pairwise bool
+	)
 	cmd := &cobra.Command{
 		Use:   "permanova DM.tsv",
 		Short: "PERMANOVA on a distance matrix (one factor, strata, or sequential terms as adonis2)",
@@ -291,10 +305,15 @@ treatment contrasts, numeric columns (#q2:types numeric) enter as covariates;
 the JSON then has a "terms" table (df, sum of squares, R², F, p per term) and
 statistic / p_value / r2 of the first term.
 
+--pairwise adds a PERMANOVA for every pair of groups of a single column (on
+the two groups' sub-matrix, as QIIME 2's --p-pairwise) with Benjamini–Hochberg
+q-values over the pairs, in the JSON's "pairwise" list.
+
 Ids of DM.tsv missing from the metadata, empty values, or a column with a
 single group are errors; extra metadata rows are ignored.`,
 		Example: `  holobiont analyze permanova bc.tsv --metadata sample-metadata.tsv --column body-site --permutations 999 --seed 1 --out permanova.json
   holobiont analyze permanova bc.tsv --metadata md.tsv --column body-site --strata subject --out -
+  holobiont analyze permanova bc.tsv --metadata md.tsv --column body-site --pairwise --out pairwise.json
   holobiont analyze permanova bc.tsv --metadata md.tsv --column body-site,reported-antibiotic-usage,days-since-experiment-start --out terms.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -317,7 +336,24 @@ single group are errors; extra metadata rows are ignored.`,
 				}
 				j := fromResult(r, &f, args[0])
 				j.R2 = fptr(r.R2)
+				if pairwise {
+					vals, _ := in.column(f.column, f.metadata)
+					po := f.permOptions()
+					po.Src = rand.NewPCG(f.seed, 0x70616972)
+					po.Strata = opt.Strata
+					prs, err := stats.PairwisePermanova(cmd.Context(), in.dm, vals, po)
+					if err != nil {
+						return err
+					}
+					for _, pr := range prs {
+						j.Pairwise = append(j.Pairwise, statsPairJSON{Group1: pr.Group1, Group2: pr.Group2, N: pr.N, F: pr.F, R2: pr.R2,
+							PValue: fptr(pr.P), QValue: fptr(pr.Q)})
+					}
+				}
 				return writeStatsJSON(f.out, cmd, j)
+			}
+			if pairwise {
+				return fmt.Errorf("--pairwise needs a single --column")
 			}
 			var terms []stats.Term
 			for _, c := range cols {
@@ -357,6 +393,7 @@ single group are errors; extra metadata rows are ignored.`,
 		},
 	}
 	f.register(cmd, true)
+	cmd.Flags().BoolVar(&pairwise, "pairwise", false, "also test every pair of groups, with Benjamini–Hochberg q over the pairs")
 	return cmd
 }
 
