@@ -73,6 +73,7 @@ type Options struct {
 	Seed      uint64 // random seed (ALDEx2 instances and its effect-size sampling)
 	// LM
 	Transform string // "relative" (default), "log" or "clr"
+	Norm      string // library-size normalisation for lm: "tss" (default), "tmm" or "rle"
 	// Consensus
 	MinMethods int // taxa called by at least this many methods (default: a majority)
 	Workers    int // goroutines (0 = all cores)

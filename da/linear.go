@@ -295,13 +295,16 @@ func runLM(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	ra := relAbundance(c)
-	res := &Result{Method: LM, Extra: []string{"df", "mean_abundance"}}
+	ra, normNote, err := normalized(c, opt.Norm)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Method: LM, Extra: []string{"df", "mean_abundance"}, Notes: []string{normNote}}
 	var y []float64
 	switch opt.Transform {
 	case "relative":
 		y = ra
-		res.EffectUnit = "difference in relative abundance (linear model on relative abundance)"
+		res.EffectUnit = "difference in normalised abundance (linear model on count / effective library size)"
 	case "log":
 		// ln(relative abundance), zeros at half the smallest non-zero value.
 		minNZ := math.Inf(1)
@@ -317,7 +320,7 @@ func runLM(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, err
 			}
 			y[k] = math.Log(v)
 		}
-		res.EffectUnit = fmt.Sprintf("natural-log fold change (linear model on ln relative abundance; zeros at half the smallest non-zero, %.3g)", minNZ/2)
+		res.EffectUnit = fmt.Sprintf("natural-log fold change (linear model on ln normalised abundance; zeros at half the smallest non-zero, %.3g)", minNZ/2)
 	case "clr":
 		x := make([]float64, len(c.X))
 		for k, v := range c.X {
@@ -353,4 +356,46 @@ func runLM(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, err
 		res.Notes = append(res.Notes, fmt.Sprintf("random intercept for %s (REML); df by nlme's between/within rule", d.RandomName))
 	}
 	return res, nil
+}
+
+// normalized returns count / effective library size (taxon-major): the
+// total count (tss), the total times edgeR's TMM factor (tmm), or DESeq2's
+// median-of-ratios size factor (rle).
+func normalized(c *Counts, norm string) ([]float64, string, error) {
+	m, n := c.M(), c.N()
+	lib := make([]float64, n)
+	for i := 0; i < m; i++ {
+		for j, v := range c.Row(i) {
+			lib[j] += v
+		}
+	}
+	var note string
+	switch norm {
+	case "", "tss":
+		note = "normalisation: total-sum scaling (relative abundance)"
+	case "tmm":
+		f := NormFactorsTMM(nil, c)
+		for j := range lib {
+			lib[j] *= f[j]
+		}
+		note = "normalisation: count / (library size × TMM factor), as edgeR's effective library size"
+	case "rle":
+		sf := SizeFactorsRLE(nil, c)
+		for _, v := range sf {
+			if math.IsNaN(v) {
+				return nil, "", fmt.Errorf("da: RLE size factors need taxa with a positive count in every sample; none has")
+			}
+		}
+		lib = sf
+		note = "normalisation: count / DESeq2 median-of-ratios size factor"
+	default:
+		return nil, "", fmt.Errorf("da: normalisation %q: want tss, tmm or rle", norm)
+	}
+	out := make([]float64, len(c.X))
+	for i := 0; i < m; i++ {
+		for j, v := range c.Row(i) {
+			out[i*n+j] = v / lib[j]
+		}
+	}
+	return out, note, nil
 }

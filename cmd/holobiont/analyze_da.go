@@ -17,12 +17,12 @@ import (
 )
 
 type daFlags struct {
-	metadata, formula, random, method, out, html, padjust, taxonomy, rank, transform string
-	references                                                                       []string
-	alpha, minPrevalence                                                             float64
-	strucZero, negLB, sensitivity                                                    bool
-	mcSamples, consensusK, nullSplits, workers                                       int
-	seed                                                                             uint64
+	metadata, formula, random, method, out, html, padjust, taxonomy, rank, transform, norm string
+	references                                                                             []string
+	alpha, minPrevalence                                                                   float64
+	strucZero, negLB, sensitivity                                                          bool
+	mcSamples, consensusK, nullSplits, workers                                             int
+	seed                                                                                   uint64
 }
 
 func newAnalyzeDACmd() *cobra.Command {
@@ -53,7 +53,8 @@ Methods (--method):
   wilcoxon   Wilcoxon rank-sum (two levels) or Kruskal–Wallis (more) on
              relative abundance; the formula must be one factor.
   lm         linear model per taxon on relative abundance (--transform
-             relative, log or clr).
+             relative, log or clr; --norm tss, or tmm/rle for edgeR's TMM or
+             DESeq2's median-of-ratios library sizes).
   logistic   logistic regression of presence (count > 0), Wald z.
   consensus  runs every applicable method; a taxon is called when at least
              --consensus-k methods (default: a majority) give q < --alpha.
@@ -94,6 +95,7 @@ naming the file, column and sample; nothing is written.`,
 	fl.StringVar(&f.taxonomy, "taxonomy", "", "taxonomy TSV (Feature ID, Taxon) when the table carries none")
 	fl.StringVar(&f.rank, "rank", "none", "collapse to this rank first (kingdom..species, or none)")
 	fl.StringVar(&f.transform, "transform", "relative", "lm response: relative, log or clr")
+	fl.StringVar(&f.norm, "norm", "tss", "lm library-size normalisation: tss, tmm (edgeR) or rle (DESeq2)")
 	fl.StringSliceVar(&f.references, "reference", nil, "reference level of a factor, COLUMN=LEVEL (repeatable)")
 	fl.Float64Var(&f.alpha, "alpha", 0.05, "significance level for calls (q < alpha)")
 	fl.Float64Var(&f.minPrevalence, "min-prevalence", 0.1, "drop taxa present in fewer than this fraction of samples")
@@ -153,7 +155,7 @@ func runDA(cmd *cobra.Command, tablePath string, f *daFlags) error {
 	c, _ := da.Filter(all, f.minPrevalence)
 	dropped := all.M() - c.M()
 	opt := da.Options{Alpha: f.alpha, PAdjust: f.padjust, StrucZero: f.strucZero, NegLB: f.negLB, Sensitivity: f.sensitivity,
-		MCSamples: f.mcSamples, Seed: f.seed, Transform: f.transform, MinMethods: f.consensusK, Workers: f.workers}
+		MCSamples: f.mcSamples, Seed: f.seed, Transform: f.transform, Norm: f.norm, MinMethods: f.consensusK, Workers: f.workers}
 	ctx := cmd.Context()
 	header := fmt.Sprintf("# holobiont %s analyze da %s: method=%s formula=%q random=%q samples=%d taxa=%d (dropped %d below prevalence %g) alpha=%g p-adjust=%s seed=%d",
 		version, tablePath, m, fm.String(), f.random, c.N(), c.M(), dropped, f.minPrevalence, f.alpha, orDefault(f.padjust, "method default"), f.seed)
