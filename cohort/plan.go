@@ -54,6 +54,11 @@ type Plan struct {
 	prov      Provenance
 }
 
+// Sequencer returns the plan's sequencing-depth and count samplers (from the
+// spec's sequencing block), for callers that sequence communities of their
+// own with the same instrument.
+func (p *Plan) Sequencer() (observe.Depth, observe.Counts) { return p.depth, p.counts }
+
 // Provenance identifies what produced a run: recorded in its layout and
 // manifest. Hashes are SHA-256 of the file bytes.
 type Provenance struct {

@@ -429,34 +429,13 @@ func mean(x []float64) float64 {
 	return s / float64(len(x))
 }
 
-// PowerPoint is the estimated power at one trial size.
-type PowerPoint struct {
-	N           int
-	Power       float64
-	Low, High   float64 // 95% Wilson interval
-	MeanEffect  float64
-	Replicates  int
-	Significant int
-}
-
-// PowerCurve repeats the trial Replicates times with fresh subjects at
-// each size and reports the fraction with p < alpha. Replicate r uses
-// subjects [offset + r·nmax, offset + (r+1)·nmax) with its own allocation;
-// the trial of size n uses the first n of them (nested designs).
-func (tp *TrialPlan) PowerCurve(ctx context.Context, workers int, progress func(done, total int)) ([]PowerPoint, error) {
-	pw := tp.Trial.Power
-	nmax := 0
-	for _, n := range pw.N {
-		nmax = max(nmax, n)
-	}
-	const offset = 1 << 40 / 2 // far from the main trial's indices
-	total := pw.Replicates * nmax
+// SimulateSubjects simulates subject idx[k] in arm arms[k] for every k on
+// workers goroutines (each with its own clone of the system) and returns
+// the subjects in the order given. Each subject depends only on the seed,
+// its index and its arm, so the result does not depend on workers.
+func (tp *TrialPlan) SimulateSubjects(ctx context.Context, idx, arms []int, workers int, progress func(done, total int)) ([]*Subject, error) {
+	total := len(idx)
 	subs := make([]*Subject, total)
-	type job struct{ r, j int }
-	allocs := make([][]int, pw.Replicates)
-	for r := range allocs {
-		allocs[r] = tp.Allocate(offset+r*nmax, nmax)
-	}
 	if workers <= 0 {
 		workers = 1
 	}
@@ -469,10 +448,8 @@ func (tp *TrialPlan) PowerCurve(ctx context.Context, workers int, progress func(
 		sys := tp.System.Clone()
 		go func() {
 			for k := range jobs {
-				r, j := k/nmax, k%nmax
-				idx := offset + r*nmax + j
-				a := allocs[r][j]
-				s, err := tp.Simulate(cctx, sys, idx, tp.Schedules[a], nil)
+				a := arms[k]
+				s, err := tp.Simulate(cctx, sys, idx[k], tp.Schedules[a], nil)
 				if err != nil {
 					errc <- err
 					cancel()
@@ -519,6 +496,52 @@ func (tp *TrialPlan) PowerCurve(ctx context.Context, workers int, progress func(
 		return nil, firstErr
 	}
 	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return subs, nil
+}
+
+// ArmIndex returns the index of the named arm, or -1.
+func (tp *TrialPlan) ArmIndex(name string) int {
+	if i, ok := tp.armIdx[name]; ok {
+		return i
+	}
+	return -1
+}
+
+// PowerPoint is the estimated power at one trial size.
+type PowerPoint struct {
+	N           int
+	Power       float64
+	Low, High   float64 // 95% Wilson interval
+	MeanEffect  float64
+	Replicates  int
+	Significant int
+}
+
+// PowerCurve repeats the trial Replicates times with fresh subjects at
+// each size and reports the fraction with p < alpha. Replicate r uses
+// subjects [offset + r·nmax, offset + (r+1)·nmax) with its own allocation;
+// the trial of size n uses the first n of them (nested designs).
+func (tp *TrialPlan) PowerCurve(ctx context.Context, workers int, progress func(done, total int)) ([]PowerPoint, error) {
+	pw := tp.Trial.Power
+	nmax := 0
+	for _, n := range pw.N {
+		nmax = max(nmax, n)
+	}
+	const offset = 1 << 40 / 2 // far from the main trial's indices
+	total := pw.Replicates * nmax
+	idx := make([]int, total)
+	arms := make([]int, total)
+	for r := 0; r < pw.Replicates; r++ {
+		alloc := tp.Allocate(offset+r*nmax, nmax)
+		for j := 0; j < nmax; j++ {
+			idx[r*nmax+j] = offset + r*nmax + j
+			arms[r*nmax+j] = alloc[j]
+		}
+	}
+	subs, err := tp.SimulateSubjects(ctx, idx, arms, workers, progress)
+	if err != nil {
 		return nil, err
 	}
 	one := *tp.Trial

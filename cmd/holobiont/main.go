@@ -50,6 +50,7 @@ tables (BIOM, QIIME 2, phyloseq exports), and reads and writes SBML.`,
 		newModelCmd(),
 		newSBMLCmd(),
 		newAnalyzeCmd(),
+		newDABenchmarkCmd(),
 	)
 	root.AddCommand(cohortCommands()...)
 	root.AddCommand(studyCommands()...)
