@@ -3,6 +3,8 @@ package expr
 import (
 	"fmt"
 	"math"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // Builder compiles assignments into a Tape. The zero value is not usable:
@@ -406,17 +408,17 @@ func (b *Builder) compileNode(n *Node, sc *scope) (int32, error) {
 		return b.chain(opMul, n.Args, sc, 1, func(x, y float64) float64 { return x * y })
 	case OpAnd:
 		if len(n.Args) == 1 {
-			return b.unaryNode(opTruth, n.Args[0], sc, truth)
+			return b.unaryNode(opTruth, n.Args[0], sc, fmath.Truth)
 		}
 		return b.chain(opAnd, n.Args, sc, 1, func(x, y float64) float64 { return applyOp(OpAnd, []float64{x, y}) })
 	case OpOr:
 		if len(n.Args) == 1 {
-			return b.unaryNode(opTruth, n.Args[0], sc, truth)
+			return b.unaryNode(opTruth, n.Args[0], sc, fmath.Truth)
 		}
 		return b.chain(opOr, n.Args, sc, 0, func(x, y float64) float64 { return applyOp(OpOr, []float64{x, y}) })
 	case OpXor:
 		if len(n.Args) == 1 {
-			return b.unaryNode(opTruth, n.Args[0], sc, truth)
+			return b.unaryNode(opTruth, n.Args[0], sc, fmath.Truth)
 		}
 		return b.chain(opXor, n.Args, sc, 0, func(x, y float64) float64 { return applyOp(OpXor, []float64{x, y}) })
 	case OpNeg:
@@ -460,7 +462,7 @@ func (b *Builder) compileNode(n *Node, sc *scope) (int32, error) {
 		if e := n.Args[1]; e.Op == OpNum && e.Value == 2 {
 			return b.unaryNode(opSqr, n.Args[0], sc, func(x float64) float64 { return x * x })
 		}
-		if e := n.Args[1]; e.Op == OpNum && isSmallInt(e.Value) {
+		if e := n.Args[1]; e.Op == OpNum && fmath.IsSmallInt(e.Value) {
 			x, err := b.compile(n.Args[0], sc)
 			if err != nil {
 				return 0, err
@@ -622,9 +624,9 @@ func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 			return 0, err
 		}
 		if b.allConst(ops) {
-			return b.fold(ops, func(v []float64) float64 { return hill(v[0], v[1], v[2]) }), nil
+			return b.fold(ops, func(v []float64) float64 { return fmath.Hill(v[0], v[1], v[2]) }), nil
 		}
-		if isConst(ops[2]) && isSmallInt(b.constVal(ops[2])) {
+		if isConst(ops[2]) && fmath.IsSmallInt(b.constVal(ops[2])) {
 			// Constant small integer Hill coefficient: powers by
 			// multiplication.
 			b.release(ops...)
@@ -643,11 +645,11 @@ func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 			return 0, err
 		}
 		if b.allConst(ops) {
-			return b.fold(ops, func(v []float64) float64 { return hillPower(v[0], v[1]) }), nil
+			return b.fold(ops, func(v []float64) float64 { return fmath.HillPower(v[0], v[1]) }), nil
 		}
 		b.release(ops...)
 		d := b.push()
-		if isConst(ops[1]) && isSmallInt(b.constVal(ops[1])) {
+		if isConst(ops[1]) && fmath.IsSmallInt(b.constVal(ops[1])) {
 			b.emit(instr{op: opPowI, dst: d, a: ops[0], c: int32(b.constVal(ops[1]))})
 			return d, nil
 		}
@@ -660,11 +662,11 @@ func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 			return 0, err
 		}
 		if b.allConst(ops) {
-			return b.fold(ops, func(v []float64) float64 { return hillGiven(v[0], v[1], v[2]) }), nil
+			return b.fold(ops, func(v []float64) float64 { return fmath.HillGiven(v[0], v[1], v[2]) }), nil
 		}
 		b.release(ops...)
 		d := b.push()
-		if isConst(ops[2]) && isSmallInt(b.constVal(ops[2])) {
+		if isConst(ops[2]) && fmath.IsSmallInt(b.constVal(ops[2])) {
 			b.emit(instr{op: opHillIK, dst: d, a: ops[0], b: ops[1], c: int32(b.constVal(ops[2]))})
 			return d, nil
 		}
@@ -677,9 +679,9 @@ func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 		}
 		if b.allConst(ops) {
 			if n.Name == "shannon" {
-				return b.fold(ops, shannon), nil
+				return b.fold(ops, fmath.Shannon), nil
 			}
-			return b.fold(ops, simpson), nil
+			return b.fold(ops, fmath.Simpson), nil
 		}
 		b.release(ops...)
 		d := b.push()

@@ -80,6 +80,14 @@
 // share one slice (package system runs its hot tapes this way). The results
 // are those of Run, bit for bit.
 //
+// Tape.GoFunc writes an in-place tape as a straight-line Go function
+// (temporaries as locals, constants as literals, every intermediate
+// rounded by an explicit float64 conversion so no multiply-add is fused)
+// that computes the same bits as RunInPlace; Tape.Fingerprint identifies
+// a tape's code so that generated functions can be matched to tapes
+// (package system/kernels). The numeric helpers both call live in
+// internal/fmath.
+//
 // HillPower and HillGiven split hill(x, K, n) into K^n and the rest, so
 // that a caller can compute K^n once where K and n do not change (package
 // system hoists it out of the right-hand side); the split form computes

@@ -3,6 +3,8 @@ package expr
 import (
 	"fmt"
 	"math"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // TimeKey is the name Eval passes to its lookup function to obtain the value
@@ -294,15 +296,15 @@ func callBuiltin(n *Node, a []float64) (float64, error) {
 		}
 		return r, nil
 	case "hill":
-		return hill(a[0], a[1], a[2]), nil
+		return fmath.Hill(a[0], a[1], a[2]), nil
 	case hillPowerName:
-		return hillPower(a[0], a[1]), nil
+		return fmath.HillPower(a[0], a[1]), nil
 	case hillGivenName:
-		return hillGiven(a[0], a[1], a[2]), nil
+		return fmath.HillGiven(a[0], a[1], a[2]), nil
 	case "shannon":
-		return shannon(a), nil
+		return fmath.Shannon(a), nil
 	case "simpson":
-		return simpson(a), nil
+		return fmath.Simpson(a), nil
 	}
 	if b.f1 != nil {
 		return b.f1(a[0]), nil

@@ -4,6 +4,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // TestFuseBitExact compiles random sequences of assignments (with shared
@@ -123,7 +125,7 @@ func TestHillSmallCoefficients(t *testing.T) {
 			x, k := rng.Float64()*10, rng.Float64()*10
 			env := []float64{x, k, 0, 0}
 			tape.Run(env)
-			if want := hill(x, k, float64(n)); !sameFloat(env[2], want, 4e-16*float64(n)) {
+			if want := fmath.Hill(x, k, float64(n)); !sameFloat(env[2], want, 4e-16*float64(n)) {
 				t.Errorf("hill(%v, %v, %d) = %v, want %v", x, k, n, env[2], want)
 			}
 		}

@@ -1,7 +1,5 @@
 package expr
 
-import "math"
-
 // Names of the two internal functions into which HillPower and HillGiven
 // split hill(x, K, n). They contain a character that no identifier may
 // hold, so neither front end produces them and no model function can
@@ -30,24 +28,4 @@ func HillPower(k, n *Node) *Node {
 // kn = K^n (see HillPower).
 func HillGiven(x, kn, n *Node) *Node {
 	return &Node{Op: OpCall, Name: hillGivenName, Args: []*Node{x, kn, n}, Pos: x.Pos}
-}
-
-// hillPower is K^n as the compiled hill computes it for constant operands.
-func hillPower(k, n float64) float64 {
-	if isSmallInt(n) {
-		return powi(k, int32(n))
-	}
-	return math.Pow(k, n)
-}
-
-// hillGiven is hill(x, K, n) from kn = K^n as the compiled code computes it
-// for constant operands.
-func hillGiven(x, kn, n float64) float64 {
-	var xn float64
-	if isSmallInt(n) {
-		xn = powi(x, int32(n))
-	} else {
-		xn = math.Pow(x, n)
-	}
-	return xn / (kn + xn)
 }

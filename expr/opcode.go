@@ -1,5 +1,7 @@
 package expr
 
+import "github.com/holobiont/holobiont/internal/fmath"
+
 // opcode is one Tape instruction kind.
 type opcode uint8
 
@@ -143,7 +145,7 @@ func fusedOp(op1, op2 opcode, rev bool) opcode {
 }
 
 // fn1 holds the rare unary builtins called through opCall1.
-var fn1 = [...]func(float64) float64{sec, csc, cot, sech, csch, coth, arcsec, arccsc, arccot, arcsech, arccsch, arccoth, factorial}
+var fn1 = [...]func(float64) float64{fmath.Sec, fmath.Csc, fmath.Cot, fmath.Sech, fmath.Csch, fmath.Coth, fmath.Arcsec, fmath.Arccsc, fmath.Arccot, fmath.Arcsech, fmath.Arccsch, fmath.Arccoth, fmath.Factorial}
 
 var fn1Index = map[string]int32{
 	"sec": 0, "csc": 1, "cot": 2, "sech": 3, "csch": 4, "coth": 5, "arcsec": 6, "arccsc": 7,

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"unsafe"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // transfer moves a set of env slots between env and the registers as runs
@@ -236,7 +238,7 @@ func (t *Tape) exec(r []float64) {
 		case opAtanh:
 			st(rp, in.dst, math.Atanh(ld(rp, in.a)))
 		case opPos:
-			st(rp, in.dst, posPart(ld(rp, in.a)))
+			st(rp, in.dst, fmath.Pos(ld(rp, in.a)))
 		case opCall1:
 			st(rp, in.dst, fn1[in.c](ld(rp, in.a)))
 		case opAdd:
@@ -248,39 +250,39 @@ func (t *Tape) exec(r []float64) {
 		case opDiv:
 			st(rp, in.dst, ld(rp, in.a)/ld(rp, in.b))
 		case opPow:
-			st(rp, in.dst, fastPow(ld(rp, in.a), ld(rp, in.b)))
+			st(rp, in.dst, fmath.FastPow(ld(rp, in.a), ld(rp, in.b)))
 		case opLt:
-			st(rp, in.dst, b2f(ld(rp, in.a) < ld(rp, in.b)))
+			st(rp, in.dst, fmath.B2F(ld(rp, in.a) < ld(rp, in.b)))
 		case opLe:
-			st(rp, in.dst, b2f(ld(rp, in.a) <= ld(rp, in.b)))
+			st(rp, in.dst, fmath.B2F(ld(rp, in.a) <= ld(rp, in.b)))
 		case opGt:
-			st(rp, in.dst, b2f(ld(rp, in.a) > ld(rp, in.b)))
+			st(rp, in.dst, fmath.B2F(ld(rp, in.a) > ld(rp, in.b)))
 		case opGe:
-			st(rp, in.dst, b2f(ld(rp, in.a) >= ld(rp, in.b)))
+			st(rp, in.dst, fmath.B2F(ld(rp, in.a) >= ld(rp, in.b)))
 		case opEq:
-			st(rp, in.dst, b2f(ld(rp, in.a) == ld(rp, in.b)))
+			st(rp, in.dst, fmath.B2F(ld(rp, in.a) == ld(rp, in.b)))
 		case opNe:
-			st(rp, in.dst, b2f(ld(rp, in.a) != ld(rp, in.b)))
+			st(rp, in.dst, fmath.B2F(ld(rp, in.a) != ld(rp, in.b)))
 		case opAnd:
-			st(rp, in.dst, b2f(ld(rp, in.a) != 0 && ld(rp, in.b) != 0))
+			st(rp, in.dst, fmath.B2F(ld(rp, in.a) != 0 && ld(rp, in.b) != 0))
 		case opOr:
-			st(rp, in.dst, b2f(ld(rp, in.a) != 0 || ld(rp, in.b) != 0))
+			st(rp, in.dst, fmath.B2F(ld(rp, in.a) != 0 || ld(rp, in.b) != 0))
 		case opXor:
-			st(rp, in.dst, b2f((ld(rp, in.a) != 0) != (ld(rp, in.b) != 0)))
+			st(rp, in.dst, fmath.B2F((ld(rp, in.a) != 0) != (ld(rp, in.b) != 0)))
 		case opMin:
-			st(rp, in.dst, fmin(ld(rp, in.a), ld(rp, in.b)))
+			st(rp, in.dst, fmath.Min(ld(rp, in.a), ld(rp, in.b)))
 		case opMax:
-			st(rp, in.dst, fmax(ld(rp, in.a), ld(rp, in.b)))
+			st(rp, in.dst, fmath.Max(ld(rp, in.a), ld(rp, in.b)))
 		case opRem:
 			st(rp, in.dst, math.Mod(ld(rp, in.a), ld(rp, in.b)))
 		case opQuot:
 			st(rp, in.dst, math.Trunc(ld(rp, in.a)/ld(rp, in.b)))
 		case opLogB:
-			st(rp, in.dst, logBase(ld(rp, in.a), ld(rp, in.b)))
+			st(rp, in.dst, fmath.LogBase(ld(rp, in.a), ld(rp, in.b)))
 		case opRoot:
-			st(rp, in.dst, rootN(ld(rp, in.a), ld(rp, in.b)))
+			st(rp, in.dst, fmath.Root(ld(rp, in.a), ld(rp, in.b)))
 		case opHill:
-			st(rp, in.dst, hill(ld(rp, in.a), ld(rp, in.b), ld(rp, in.c)))
+			st(rp, in.dst, fmath.Hill(ld(rp, in.a), ld(rp, in.b), ld(rp, in.c)))
 		case opMulAdd:
 			st(rp, in.dst, float64(ld(rp, in.a)*ld(rp, in.b))+ld(rp, in.c))
 		case opMulSub:
@@ -292,41 +294,32 @@ func (t *Tape) exec(r []float64) {
 				st(rp, in.dst, ld(rp, in.b))
 			}
 		case opPowI:
-			st(rp, in.dst, powi(ld(rp, in.a), in.c))
+			st(rp, in.dst, fmath.PowI(ld(rp, in.a), in.c))
 		case opHillI:
-			// The usual coefficients 2 and 4 without the powi loop (the
-			// same products as powi forms).
+			// the usual coefficients 2 and 4 inlined
 			x, k := ld(rp, in.a), ld(rp, in.b)
-			var xn, kn float64
 			switch in.c {
 			case 2:
-				xn, kn = x*x, k*k
+				st(rp, in.dst, fmath.HillI2(x, k))
 			case 4:
-				x2, k2 := x*x, k*k
-				xn, kn = x2*x2, k2*k2
+				st(rp, in.dst, fmath.HillI4(x, k))
 			default:
-				xn, kn = powi(x, in.c), powi(k, in.c)
+				st(rp, in.dst, fmath.HillI(x, k, in.c))
 			}
-			st(rp, in.dst, xn/(kn+xn))
 		case opPowX:
 			st(rp, in.dst, math.Pow(ld(rp, in.a), ld(rp, in.b)))
 		case opHillK:
-			xn := math.Pow(ld(rp, in.a), ld(rp, in.c))
-			st(rp, in.dst, xn/(ld(rp, in.b)+xn))
+			st(rp, in.dst, fmath.HillK(ld(rp, in.a), ld(rp, in.b), ld(rp, in.c)))
 		case opHillIK:
-			// as opHillI, with K^c read from b
-			x := ld(rp, in.a)
-			var xn float64
+			x, kn := ld(rp, in.a), ld(rp, in.b)
 			switch in.c {
 			case 2:
-				xn = x * x
+				st(rp, in.dst, fmath.HillIK2(x, kn))
 			case 4:
-				x2 := x * x
-				xn = x2 * x2
+				st(rp, in.dst, fmath.HillIK4(x, kn))
 			default:
-				xn = powi(x, in.c)
+				st(rp, in.dst, fmath.HillIK(x, kn, in.c))
 			}
-			st(rp, in.dst, xn/(ld(rp, in.b)+xn))
 		case opFAddAdd:
 			st(rp, in.dst, float64(ld(rp, in.a)+ld(rp, in.b))+ld(rp, in.c))
 		case opFAddSub:
@@ -376,13 +369,13 @@ func (t *Tape) exec(r []float64) {
 		case opFDivDivR:
 			st(rp, in.dst, ld(rp, in.c)/float64(ld(rp, in.a)/ld(rp, in.b)))
 		case opFAddPos:
-			st(rp, in.dst, posPart(ld(rp, in.a)+ld(rp, in.b)))
+			st(rp, in.dst, fmath.Pos(ld(rp, in.a)+ld(rp, in.b)))
 		case opFSubPos:
-			st(rp, in.dst, posPart(ld(rp, in.a)-ld(rp, in.b)))
+			st(rp, in.dst, fmath.Pos(ld(rp, in.a)-ld(rp, in.b)))
 		case opFMulPos:
-			st(rp, in.dst, posPart(ld(rp, in.a)*ld(rp, in.b)))
+			st(rp, in.dst, fmath.Pos(ld(rp, in.a)*ld(rp, in.b)))
 		case opFDivPos:
-			st(rp, in.dst, posPart(ld(rp, in.a)/ld(rp, in.b)))
+			st(rp, in.dst, fmath.Pos(ld(rp, in.a)/ld(rp, in.b)))
 		case opG1Add:
 			t := float64(float64(ld(rp, in.a)*ld(rp, in.b)) + ld(rp, in.c))
 			st(rp, in.dst, t+ld(rp, in.d))
@@ -428,40 +421,13 @@ func (t *Tape) exec(r []float64) {
 		case opFDivNeg:
 			st(rp, in.dst, -(ld(rp, in.a) / ld(rp, in.b)))
 		case opFDivPow:
-			st(rp, in.dst, fastPow(ld(rp, in.a)/ld(rp, in.b), ld(rp, in.c)))
+			st(rp, in.dst, fmath.FastPow(ld(rp, in.a)/ld(rp, in.b), ld(rp, in.c)))
 		case opShan:
 			st(rp, in.dst, shannonIdx(r, t.args[in.a:in.a+in.b]))
 		case opSimp:
 			st(rp, in.dst, simpsonIdx(r, t.args[in.a:in.a+in.b]))
 		}
 	}
-}
-
-// isSmallInt reports whether v is an integer exponent that powi handles.
-func isSmallInt(v float64) bool { return v == math.Trunc(v) && v >= -16 && v <= 16 && v != 0 }
-
-// powi returns x^n for a small non-zero integer n by repeated squaring. It
-// agrees with math.Pow to a few ulp.
-func powi(x float64, n int32) float64 {
-	neg := n < 0
-	if neg {
-		n = -n
-	}
-	r := 1.0
-	for {
-		if n&1 != 0 {
-			r *= x
-		}
-		n >>= 1
-		if n == 0 {
-			break
-		}
-		x *= x
-	}
-	if neg {
-		return 1 / r
-	}
-	return r
 }
 
 // checkOperands panics unless every register that the code reads or
@@ -493,13 +459,6 @@ func (t *Tape) checkOperands() {
 func ld(rp unsafe.Pointer, o int32) float64 { return *(*float64)(unsafe.Add(rp, uintptr(o)*8)) }
 
 func st(rp unsafe.Pointer, o int32, v float64) { *(*float64)(unsafe.Add(rp, uintptr(o)*8)) = v }
-
-func b2f(v bool) float64 {
-	if v {
-		return 1
-	}
-	return 0
-}
 
 func shannonIdx(r []float64, idx []int32) float64 {
 	var s float64
@@ -533,20 +492,4 @@ func simpsonIdx(r []float64, idx []int32) float64 {
 		d += p * p
 	}
 	return 1 - d
-}
-
-// fastPow is x^e for the interpreter's pow instructions. Exponents that are
-// parameters (n in (x/K)^n) are usually small integers: repeated squaring is
-// ~10x faster than math.Pow and agrees with it to a few ulp; square and
-// fourth roots use math.Sqrt.
-func fastPow(x, e float64) float64 {
-	switch {
-	case e == float64(int32(e)) && e >= -16 && e <= 16 && e != 0:
-		return powi(x, int32(e))
-	case e == 0.5 && x > 0 && x < math.Inf(1):
-		return math.Sqrt(x)
-	case e == 0.25 && x > 0 && x < math.Inf(1):
-		return math.Sqrt(math.Sqrt(x))
-	}
-	return math.Pow(x, e)
 }

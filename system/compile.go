@@ -48,6 +48,7 @@ type compileOptions struct {
 	noHoist   bool // keep static sub-expressions in the dynamic tapes (hoister)
 	noInPlace bool // run every tape on its own register copy (tape.inPlace)
 	denseJac  bool // propagate Jacobian sensitivities over whole rows (jacobian.sparse)
+	noKernels bool // interpret every tape, even where package kernels has generated code
 }
 
 func compile(m *model.Model, opt compileOptions) (*System, error) {
@@ -675,6 +676,9 @@ func (c *compiler) finish(dynSlot map[int]bool, obsDst []int, obsNode []*expr.No
 	}
 	if s.jac != nil {
 		s.jac.partials.bind(s.env)
+	}
+	if !c.opt.noKernels {
+		s.useKernels()
 	}
 	s.f0 = make([]float64, s.n)
 	s.f1 = make([]float64, s.n)

@@ -37,7 +37,20 @@
 // RHS, output and Jacobian tapes run in place on the environment (their
 // scratch registers follow the model's slots), with no copy in or out.
 // Outputs runs its own tape: the dynamic assignments the output variables
-// need, then the observables. Values reports any symbol by id at a state;
+// need, then the observables.
+//
+// # Generated kernels
+//
+// The hot tapes (static, RHS, all-dynamic and output assignments, Jacobian
+// partials) of the shipped models also exist as generated Go code in
+// package system/kernels (expr.Tape.GoFunc, written by `holobiont model
+// compile --go`): Compile looks each tape up by its fingerprint and runs
+// the straight-line kernel instead of the interpreter, with the same bits
+// (TestKernels compares both paths over whole runs); any other model runs
+// on the interpreter. Kernels reports how many tapes run generated code.
+// A tape is still compiled either way, so code that works on tapes (the
+// Jacobian's forward sensitivities, or sensitivities with respect to
+// parameters built the same way) needs no generated counterpart. Values reports any symbol by id at a state;
 // Select resolves a list of ids (and how each species is reported) to slots
 // once, and ValuesAt then reads them per state with no lookup by name and
 // no allocation. A state species with only substance units

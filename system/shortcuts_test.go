@@ -57,58 +57,67 @@ func TestShortcutsBitExact(t *testing.T) {
 				}
 			}
 
-			// whole runs
-			var states [][]float64
-			for _, method := range []ode.Method{ode.Auto, ode.Rodas4} {
-				opt := sim.Options{Start: sc.Start, End: sc.End, ODE: ode.Options{Method: method, RTol: 1e-6, ATol: 1e-9}}
-				trRef, errRef := sim.Run(context.Background(), ref.Clone(), sched, opt)
-				if method == ode.Auto {
-					opt.StateHook = func(_ float64, y []float64) { states = append(states, append([]float64(nil), y...)) }
-				}
-				trFast, errFast := sim.Run(context.Background(), fast.Clone(), sched, opt)
-				if (errRef == nil) != (errFast == nil) {
-					t.Fatalf("%v: errors differ: %v, %v", method, errRef, errFast)
-				}
-				if trRef.Stats != trFast.Stats {
-					t.Errorf("%v: stats %+v, reference %+v", method, trFast.Stats, trRef.Stats)
-				}
-				if len(trRef.Values) != len(trFast.Values) {
-					t.Fatalf("%v: %d rows, reference %d", method, len(trFast.Values), len(trRef.Values))
-				}
-				for k := range trRef.Values {
-					if i := firstDiff(trFast.Values[k], trRef.Values[k]); i >= 0 {
-						t.Fatalf("%v: row %d (t=%g) %s = %v, reference %v", method, k, trRef.Times[k], trRef.Names[i], trFast.Values[k][i], trRef.Values[k][i])
-					}
-				}
-			}
-
-			// the kernels at those states (default inputs)
-			n := fast.Dim()
-			dyF, dyR := make([]float64, n), make([]float64, n)
-			outF, outR := make([]float64, len(fast.VariableNames())), make([]float64, len(ref.VariableNames()))
-			jF, jR := make([]float64, n*n), make([]float64, n*n)
-			for k, y := range states {
-				tt := float64(k)
-				fast.RHS(tt, y, dyF)
-				ref.RHS(tt, y, dyR)
-				if i := firstDiff(dyF, dyR); i >= 0 {
-					t.Fatalf("state %d: dy[%d] = %v, reference %v", k, i, dyF[i], dyR[i])
-				}
-				fast.Outputs(tt, y, outF)
-				ref.Outputs(tt, y, outR)
-				if i := firstDiff(outF, outR); i >= 0 {
-					t.Fatalf("state %d: output %s = %v, reference %v", k, fast.VariableNames()[i], outF[i], outR[i])
-				}
-				fast.Jacobian(tt, y, jF)
-				ref.Jacobian(tt, y, jR)
-				if i := firstDiff(jF, jR); i >= 0 {
-					t.Fatalf("state %d: J[%d][%d] = %v, reference %v", k, i/n, i%n, jF[i], jR[i])
-				}
-			}
-			if len(states) == 0 {
-				t.Fatal("no states recorded")
-			}
+			compareRuns(t, fast, ref, sc.Start, sc.End, sched)
 		})
+	}
+}
+
+// compareRuns requires fast and ref (two compilations of one model) to give
+// the same bits: the whole trajectory of a run of sched from start to end
+// under the auto and the Rosenbrock solvers (same rows, same step counts),
+// and the RHS, outputs and Jacobian at every recorded state of the auto run.
+func compareRuns(t *testing.T, fast, ref *system.System, start, end float64, sched *sim.Schedule) {
+	t.Helper()
+	// whole runs
+	var states [][]float64
+	for _, method := range []ode.Method{ode.Auto, ode.Rodas4} {
+		opt := sim.Options{Start: start, End: end, ODE: ode.Options{Method: method, RTol: 1e-6, ATol: 1e-9}}
+		trRef, errRef := sim.Run(context.Background(), ref.Clone(), sched, opt)
+		if method == ode.Auto {
+			opt.StateHook = func(_ float64, y []float64) { states = append(states, append([]float64(nil), y...)) }
+		}
+		trFast, errFast := sim.Run(context.Background(), fast.Clone(), sched, opt)
+		if (errRef == nil) != (errFast == nil) {
+			t.Fatalf("%v: errors differ: %v, %v", method, errRef, errFast)
+		}
+		if trRef.Stats != trFast.Stats {
+			t.Errorf("%v: stats %+v, reference %+v", method, trFast.Stats, trRef.Stats)
+		}
+		if len(trRef.Values) != len(trFast.Values) {
+			t.Fatalf("%v: %d rows, reference %d", method, len(trFast.Values), len(trRef.Values))
+		}
+		for k := range trRef.Values {
+			if i := firstDiff(trFast.Values[k], trRef.Values[k]); i >= 0 {
+				t.Fatalf("%v: row %d (t=%g) %s = %v, reference %v", method, k, trRef.Times[k], trRef.Names[i], trFast.Values[k][i], trRef.Values[k][i])
+			}
+		}
+	}
+
+	// the kernels at those states (default inputs)
+	n := fast.Dim()
+	dyF, dyR := make([]float64, n), make([]float64, n)
+	outF, outR := make([]float64, len(fast.VariableNames())), make([]float64, len(ref.VariableNames()))
+	jF, jR := make([]float64, n*n), make([]float64, n*n)
+	for k, y := range states {
+		tt := float64(k)
+		fast.RHS(tt, y, dyF)
+		ref.RHS(tt, y, dyR)
+		if i := firstDiff(dyF, dyR); i >= 0 {
+			t.Fatalf("state %d: dy[%d] = %v, reference %v", k, i, dyF[i], dyR[i])
+		}
+		fast.Outputs(tt, y, outF)
+		ref.Outputs(tt, y, outR)
+		if i := firstDiff(outF, outR); i >= 0 {
+			t.Fatalf("state %d: output %s = %v, reference %v", k, fast.VariableNames()[i], outF[i], outR[i])
+		}
+		fast.Jacobian(tt, y, jF)
+		ref.Jacobian(tt, y, jR)
+		if i := firstDiff(jF, jR); i >= 0 {
+			t.Fatalf("state %d: J[%d][%d] = %v, reference %v", k, i/n, i%n, jF[i], jR[i])
+		}
+	}
+	if len(states) == 0 {
+		t.Fatal("no states recorded")
 	}
 }
 

@@ -110,6 +110,9 @@ type tape struct {
 	// direct run needs no copy of the environment into the tape's
 	// registers and back
 	inPlace bool
+	// kernel: generated Go code for this tape (package kernels, matched
+	// by fingerprint), run instead of the interpreter; nil: interpret
+	kernel func(env []float64)
 }
 
 // bind writes the constants of an in-place tape into env's scratch
@@ -124,6 +127,10 @@ func (t *tape) bind(env []float64) {
 // first call.
 func (t *tape) Run(env []float64) {
 	if len(t.targets) == 0 {
+		return
+	}
+	if t.kernel != nil {
+		t.kernel(env)
 		return
 	}
 	if t.direct {
@@ -146,5 +153,5 @@ func (t *tape) Run(env []float64) {
 
 // Clone returns an independent copy for use in another goroutine.
 func (t *tape) Clone() *tape {
-	return &tape{t: t.t.Clone(), targets: t.targets, direct: t.direct, inPlace: t.inPlace}
+	return &tape{t: t.t.Clone(), targets: t.targets, direct: t.direct, inPlace: t.inPlace, kernel: t.kernel}
 }

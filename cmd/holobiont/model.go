@@ -33,7 +33,7 @@ models. MODEL may be a file or the name of a shipped model.`,
   holobiont model check my-model.yaml
   holobiont model list`,
 	}
-	cmd.AddCommand(newModelDescribeCmd(), newModelCheckCmd(), newModelListCmd())
+	cmd.AddCommand(newModelDescribeCmd(), newModelCheckCmd(), newModelListCmd(), newModelCompileCmd())
 	return cmd
 }
 
@@ -70,8 +70,9 @@ compiles it to be sure it can be simulated. It exits non-zero on any problem.`,
 					np++
 				}
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: model %s, %d state variables, %d parameters, %d couplings\n",
-				in.Name, m.ID, sys.Dim(), np, len(m.Couplings))
+			gen, hot := sys.Kernels()
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: model %s, %d state variables, %d parameters, %d couplings; generated Go kernels for %d of %d hot tapes\n",
+				in.Name, m.ID, sys.Dim(), np, len(m.Couplings), gen, hot)
 			return nil
 		},
 	}
