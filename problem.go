@@ -12,6 +12,7 @@ import (
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/models"
+	"github.com/holobiont/holobiont/scenario"
 	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/system"
 )
@@ -54,7 +55,7 @@ type Problem struct {
 	// read from; their SHA-256 go into the run record and the run id.
 	ModelSource, ScenarioSource Source
 
-	scenario *modelfile.Scenario
+	scenario *scenario.Scenario
 	schedule *sim.Schedule
 	sets     []Setting          // overrides (Set options), in order
 	applied  map[string]float64 // scenario settings then overrides
@@ -65,6 +66,7 @@ type Problem struct {
 type Option func(*config) error
 
 type config struct {
+	typed       *scenario.Scenario
 	scenario    *Source
 	scenarioRef string // a name to look up (file or shipped)
 	sets        []Setting
@@ -77,7 +79,21 @@ type config struct {
 // without interventions.
 func Scenario(name string) Option {
 	return func(c *config) error {
-		c.scenarioRef, c.scenario = name, nil
+		c.scenarioRef, c.scenario, c.typed = name, nil, nil
+		return nil
+	}
+}
+
+// WithScenario gives the scenario as a value (typed interventions built in
+// Go, a scenario decoded elsewhere); sc must not be modified afterwards.
+// Its source (for the record and the run id) is its canonical JSON
+// encoding.
+func WithScenario(sc *scenario.Scenario) Option {
+	return func(c *config) error {
+		if sc == nil {
+			return errors.New("holobiont.WithScenario: nil scenario")
+		}
+		c.typed, c.scenario, c.scenarioRef = sc, nil, ""
 		return nil
 	}
 }
@@ -86,7 +102,7 @@ func Scenario(name string) Option {
 // messages and recorded as its source.
 func ScenarioData(name string, data []byte) Option {
 	return func(c *config) error {
-		c.scenario, c.scenarioRef = &Source{Name: name, Data: data}, ""
+		c.scenario, c.scenarioRef, c.typed = &Source{Name: name, Data: data}, "", nil
 		return nil
 	}
 }
@@ -158,6 +174,12 @@ func build(m *model.Model, msrc Source, opts []Option) (*Problem, error) {
 	}
 	p := &Problem{Model: m, ModelSource: msrc, sets: c.sets, applied: map[string]float64{}}
 	switch {
+	case c.typed != nil:
+		data, err := scenario.Canonical(c.typed)
+		if err != nil {
+			return nil, err
+		}
+		p.ScenarioSource = Source{Name: "(in memory: scenario " + c.typed.Name + ")", Data: data}
 	case c.scenario != nil:
 		p.ScenarioSource = *c.scenario
 	case c.scenarioRef != "":
@@ -174,10 +196,12 @@ func build(m *model.Model, msrc Source, opts []Option) (*Problem, error) {
 		p.ScenarioSource = Source{Name: "(no scenario: 365 days, no interventions)", Data: []byte("duration: 365\n")}
 	}
 	var err error
-	if p.scenario, err = modelfile.ParseScenario(p.ScenarioSource.Name, p.ScenarioSource.Data, m); err != nil {
-		return nil, err
+	if p.scenario = c.typed; p.scenario == nil {
+		if p.scenario, err = modelfile.DecodeScenario(p.ScenarioSource.Name, p.ScenarioSource.Data); err != nil {
+			return nil, err
+		}
 	}
-	if p.schedule, err = p.scenario.Schedule(m); err != nil {
+	if p.schedule, err = p.scenario.Lower(m); err != nil {
 		return nil, err
 	}
 	if p.sys, err = system.Compile(m); err != nil {
@@ -216,6 +240,13 @@ func (p *Problem) End() float64 { return p.scenario.End }
 // ScenarioName returns the scenario's name ("" when it has none).
 func (p *Problem) ScenarioName() string { return p.scenario.Name }
 
+// Scenario returns the scenario (do not modify it).
+func (p *Problem) Scenario() *scenario.Scenario { return p.scenario }
+
+// Schedule returns the scenario lowered for the model: the input signals
+// and boluses sim.Run follows (do not modify it).
+func (p *Problem) Schedule() *sim.Schedule { return p.schedule }
+
 // Overrides returns the Set options in the order given.
 func (p *Problem) Overrides() []Setting { return append([]Setting(nil), p.sets...) }
 
@@ -234,12 +265,16 @@ func (p *Problem) Applied() map[string]float64 {
 func (p *Problem) Interventions() []InterventionInfo {
 	var out []InterventionInfo
 	for _, iv := range p.scenario.Interventions {
-		for _, w := range iv.Windows {
-			out = append(out, InterventionInfo{Type: iv.Type, Name: iv.Name, Start: w.Start, End: w.End})
+		for _, w := range iv.Windows() {
+			out = append(out, InterventionInfo{Type: iv.Kind(), Name: scenario.Label(iv), Start: w.Start, End: w.End})
 		}
 	}
 	return out
 }
+
+// Parameter returns a parameter's value before a run (the model's value,
+// or the scenario's or an override's), and whether the model has it.
+func (p *Problem) Parameter(id string) (float64, bool) { return p.sys.Parameter(id) }
 
 // VariableNames returns the names of the trajectory's columns: the
 // states, assignment-rule variables and observables.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/holobiont/holobiont/ode"
 	"github.com/holobiont/holobiont/sim"
+	"github.com/holobiont/holobiont/system"
 )
 
 // Format is a trajectory file format.
@@ -50,6 +51,11 @@ type Options struct {
 	// Progress, if set, is called with the simulated time as the run
 	// advances.
 	Progress func(t float64)
+	// Variables, if set, are the trajectory's columns: any species,
+	// compartment, parameter, species reference, reaction, input,
+	// assignment-rule variable or observable id, computed from the state
+	// at each output time. nil means Problem.VariableNames().
+	Variables []string
 }
 
 func (o Options) withDefaults() Options {
@@ -143,8 +149,42 @@ func (p *Problem) Run(ctx context.Context, opt Options) (*Result, error) {
 	if err := o.check(); err != nil {
 		return nil, err
 	}
-	tr, err := sim.Run(ctx, p.sys.Clone(), p.schedule, p.simOptions(o))
+	tr, err := runSim(ctx, p.sys.Clone(), p.schedule, p.simOptions(o), o.Variables)
 	return p.result(tr, err, o, nil)
+}
+
+// runSim runs sys; with vars set, the trajectory's columns are vars,
+// computed from the state at each output time (sim.Run records no rows of
+// its own then).
+func runSim(ctx context.Context, sys *system.System, sched *sim.Schedule, so sim.Options, vars []string) (*sim.Trajectory, error) {
+	if vars == nil {
+		return sim.Run(ctx, sys, sched, so)
+	}
+	sel, err := sys.Select(vars, nil)
+	if err != nil {
+		return nil, err
+	}
+	w := len(vars)
+	flat := make([]float64, len(so.OutputTimes)*w) // rows live in one slice
+	rows := make([][]float64, 0, len(so.OutputTimes))
+	so.NoRows = true
+	so.StateHook = func(t float64, y []float64) {
+		if len(flat) < w {
+			flat = make([]float64, w*64)
+		}
+		row := flat[:w:w]
+		flat = flat[w:]
+		sys.ValuesAt(t, y, sel, row)
+		rows = append(rows, row)
+	}
+	tr, err := sim.Run(ctx, sys, sched, so)
+	if tr != nil {
+		tr.Names, tr.Values = append([]string(nil), vars...), rows
+		if len(rows) < len(tr.Times) {
+			tr.Times = tr.Times[:len(rows)]
+		}
+	}
+	return tr, err
 }
 
 func (p *Problem) simOptions(o Options) sim.Options {

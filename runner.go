@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/system"
 )
 
@@ -79,6 +78,6 @@ func (r *Runner) Run(ctx context.Context, values []float64, opt Options) (*Resul
 	for k, id := range r.params {
 		extra[k] = Setting{id, values[k]}
 	}
-	tr, runErr := sim.Run(ctx, sys, r.p.schedule, r.p.simOptions(o))
+	tr, runErr := runSim(ctx, sys, r.p.schedule, r.p.simOptions(o), o.Variables)
 	return r.p.result(tr, runErr, o, extra)
 }

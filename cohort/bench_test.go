@@ -29,10 +29,13 @@ func BenchmarkSubjectYear(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	sys := p.System.Clone()
+	r, err := p.NewRunner()
+	if err != nil {
+		b.Fatal(err)
+	}
 	i := 0
 	for b.Loop() {
-		if _, err := p.Simulate(context.Background(), sys, i, nil, nil); err != nil {
+		if _, err := p.Simulate(context.Background(), r, i, nil); err != nil {
 			b.Fatal(err)
 		}
 		i++

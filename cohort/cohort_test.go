@@ -151,11 +151,19 @@ func TestSubjectDependsOnlyOnIndex(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, err := p.Simulate(context.Background(), p.System.Clone(), 5, nil, nil)
+	r, err := p.NewRunner()
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _ := p2.Simulate(context.Background(), p2.System.Clone(), 5, nil, nil)
+	r2, err := p2.NewRunner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := p.Simulate(context.Background(), r, 5, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := p2.Simulate(context.Background(), r2, 5, nil)
 	if a.Params[1] != b.Params[1] || a.Samples[0].Depth != b.Samples[0].Depth || a.Measures[0][0] != b.Measures[0][0] {
 		t.Error("subject 5 depends on n")
 	}

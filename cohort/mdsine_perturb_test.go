@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/holobiont/holobiont/modelfile"
+	"github.com/holobiont/holobiont/scenario"
 	"github.com/holobiont/holobiont/table"
 )
 
@@ -168,11 +168,11 @@ func TestMDSINEPerturbations(t *testing.T) {
 // TestPerturbationWindows: naming and merging rules of intervention windows.
 func TestPerturbationWindows(t *testing.T) {
 	var ps perturbSet
-	ps.add(&modelfile.Intervention{Type: "stress", Name: "exam\tweek", Windows: []modelfile.Window{{Start: 1, End: 2}, {Start: 5, End: 6}}}, -1)
-	ps.add(&modelfile.Intervention{Type: "bolus", Name: "inoculum", Windows: []modelfile.Window{{Start: 3, End: 3}}}, -1)
-	ps.add(&modelfile.Intervention{Type: "probiotic", Name: "pro", Windows: []modelfile.Window{{Start: 0, End: 7}}}, 1)
-	ps.add(&modelfile.Intervention{Type: "probiotic", Name: "pro", Windows: []modelfile.Window{{Start: 0, End: 7}}}, 2)
-	ps.add(&modelfile.Intervention{Type: "probiotic", Name: "pro", Windows: []modelfile.Window{{Start: 0, End: 14}}}, 3)
+	ps.add(&scenario.Stress{Base: scenario.Base{Name: "exam\tweek", Timing: scenario.Timing{Start: 1, Duration: 1, Every: 4, Count: 2}}}, -1)
+	ps.add(&scenario.Bolus{Base: scenario.Base{Name: "inoculum"}, Time: 3}, -1)
+	ps.add(&scenario.Probiotic{Base: scenario.Base{Name: "pro", Timing: scenario.Timing{Start: 0, Duration: 7}}}, 1)
+	ps.add(&scenario.Probiotic{Base: scenario.Base{Name: "pro", Timing: scenario.Timing{Start: 0, Duration: 7}}}, 2)
+	ps.add(&scenario.Probiotic{Base: scenario.Base{Name: "pro", Timing: scenario.Timing{Start: 0, Duration: 14}}}, 3)
 	want := []Perturbation{
 		{Name: "exam week #1", Type: "stress", Start: 1, End: 2},
 		{Name: "exam week #2", Type: "stress", Start: 5, End: 6},

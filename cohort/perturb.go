@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/holobiont/holobiont/modelfile"
+	"github.com/holobiont/holobiont/scenario"
 )
 
 // Perturbation is one intervention window of a cohort or trial, as MDSINE
@@ -48,12 +48,12 @@ type perturbSet struct {
 }
 
 // add records the windows of iv for arm (-1 = every subject).
-func (ps *perturbSet) add(iv *modelfile.Intervention, arm int) {
+func (ps *perturbSet) add(iv scenario.Intervention, arm int) {
 	if ps.names == nil {
 		ps.names = map[string]int{}
 	}
-	var ws []modelfile.Window
-	for _, w := range iv.Windows {
+	var ws []scenario.Window
+	for _, w := range iv.Windows() {
 		if w.End > w.Start {
 			ws = append(ws, w)
 		}
@@ -65,9 +65,9 @@ func (ps *perturbSet) add(iv *modelfile.Intervention, arm int) {
 				return ' '
 			}
 			return r
-		}, iv.Name))
+		}, scenario.Label(iv)))
 		if name == "" {
-			name = iv.Type
+			name = iv.Kind()
 		}
 		if len(ws) > 1 {
 			name = fmt.Sprintf("%s #%d", name, k+1)
@@ -75,7 +75,7 @@ func (ps *perturbSet) add(iv *modelfile.Intervention, arm int) {
 		// The same intervention in several arms is one perturbation.
 		if j, ok := ps.names[name]; ok {
 			p := &ps.list[j]
-			if p.Start == w.Start && p.End == w.End && p.Type == iv.Type {
+			if p.Start == w.Start && p.End == w.End && p.Type == iv.Kind() {
 				if p.Arms != nil && arm >= 0 && !p.appliesTo(arm) {
 					p.Arms = append(p.Arms, arm)
 				}
@@ -88,7 +88,7 @@ func (ps *perturbSet) add(iv *modelfile.Intervention, arm int) {
 				_, ok = ps.names[name]
 			}
 		}
-		p := Perturbation{Name: name, Type: iv.Type, Start: w.Start, End: w.End}
+		p := Perturbation{Name: name, Type: iv.Kind(), Start: w.Start, End: w.End}
 		if arm >= 0 {
 			p.Arms = []int{arm}
 		}

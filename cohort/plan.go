@@ -12,23 +12,26 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/model"
-	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/models"
 	"github.com/holobiont/holobiont/observe"
 	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/scenario"
 	"github.com/holobiont/holobiont/sim"
-	"github.com/holobiont/holobiont/system"
 )
 
 // Plan is a spec compiled against its model: everything a worker needs to
 // simulate and observe one subject. A Plan is read-only after Compile and
-// safe for concurrent use; workers clone its System.
+// safe for concurrent use; each worker runs it with its own Runner
+// (NewRunner).
 type Plan struct {
-	Spec      *Spec
+	Spec *Spec
+	// Problem is the spec's model and scenario loaded by the run pipeline;
+	// workers run it through holobiont.Runners that set ParamIDs.
+	Problem   *holobiont.Problem
 	Model     *model.Model
-	System    *system.System
-	Scenario  *modelfile.Scenario
+	Scenario  *scenario.Scenario
 	Schedule  *sim.Schedule
 	ParamIDs  []string
 	CovIDs    []string
@@ -164,11 +167,6 @@ func readRef(specFile, ref string) (string, []byte, error) {
 // Compile loads the spec's model and scenario and checks every name in
 // the spec against the compiled system, before any compute.
 func Compile(s *Spec) (*Plan, error) {
-	return compileWith(s, nil)
-}
-
-// compileWith compiles with an optional scenario override (trial arms).
-func compileWith(s *Spec, scenData []byte) (*Plan, error) {
 	modelRef := s.Model
 	if modelRef == "" {
 		modelRef = "shipped:" + models.DefaultModel
@@ -177,35 +175,17 @@ func compileWith(s *Spec, scenData []byte) (*Plan, error) {
 	if err != nil {
 		return nil, s.errAt("$.model", "model: %v", err)
 	}
-	m, err := modelfile.ParseModel(mname, mdata)
-	if err != nil {
-		return nil, err
-	}
 	sname, sdata := "(spec duration)", []byte(fmt.Sprintf("duration: %v\n", s.Duration))
-	if scenData != nil {
-		sname, sdata = s.File+" (arm scenario)", scenData
-	} else if s.Scenario != "" {
+	if s.Scenario != "" {
 		if sname, sdata, err = readRef(s.File, s.Scenario); err != nil {
 			return nil, s.errAt("$.scenario", "scenario: %v", err)
 		}
 	}
-	sc, err := modelfile.ParseScenario(sname, sdata, m)
+	prob, err := holobiont.LoadData(mname, mdata, holobiont.ScenarioData(sname, sdata))
 	if err != nil {
 		return nil, err
 	}
-	sched, err := sc.Schedule(m)
-	if err != nil {
-		return nil, err
-	}
-	sys, err := system.Compile(m)
-	if err != nil {
-		return nil, err
-	}
-	for _, st := range sc.Set {
-		if err := sys.SetParameter(st.Param, st.Value); err != nil {
-			return nil, fmt.Errorf("%s: %w", st.Src, err)
-		}
-	}
+	m, sc, sched := prob.Model, prob.Scenario(), prob.Schedule()
 	p0 := Provenance{SpecFileHash: sha256sum(s.data), Model: modelRef, ModelHash: sha256sum(mdata), Scenario: s.Scenario, ScenarioHash: sha256sum(sdata), Solver: s.Solver.settings()}
 	if s.data == nil {
 		p0.SpecFileHash = s.Hash
@@ -216,7 +196,7 @@ func compileWith(s *Spec, scenData []byte) (*Plan, error) {
 	h.Write(sdata)
 	s.Hash = hex.EncodeToString(h.Sum(nil))
 
-	p := &Plan{Spec: s, Model: m, System: sys, Scenario: sc, Schedule: sched, start: sc.Start - s.BurnIn, end: sc.End, prov: p0}
+	p := &Plan{Spec: s, Problem: prob, Model: m, Scenario: sc, Schedule: sched, start: sc.Start - s.BurnIn, end: sc.End, prov: p0}
 	if p.ode, err = s.Solver.odeOptions(); err != nil {
 		return nil, s.errAt("$.solver", "%v", err)
 	}
@@ -231,7 +211,7 @@ func compileWith(s *Spec, scenData []byte) (*Plan, error) {
 	for _, id := range p.ParamIDs {
 		d := s.Parameters[id]
 		mp, ok := pmap[id]
-		if _, ok2 := sys.Parameter(id); !ok || !ok2 {
+		if _, ok2 := prob.Parameter(id); !ok || !ok2 {
 			return nil, s.errAt("$.parameters."+quoteKey(id), "unknown parameter %q in model %s", id, mname)
 		}
 		lo, hi := support(d)
@@ -247,7 +227,7 @@ func compileWith(s *Spec, scenData []byte) (*Plan, error) {
 		return nil, err
 	}
 	p.varIndex = map[string]int{}
-	for i, n := range sys.VariableNames() {
+	for i, n := range prob.VariableNames() {
 		p.varIndex[n] = i
 	}
 	// Sites: communities of the model.
@@ -386,6 +366,10 @@ func compileWith(s *Spec, scenData []byte) (*Plan, error) {
 	}
 	return p, nil
 }
+
+// NewRunner returns a runner of the plan's model for one worker: it sets
+// the subject parameters (ParamIDs) before each run.
+func (p *Plan) NewRunner() (*holobiont.Runner, error) { return p.Problem.NewRunner(p.ParamIDs...) }
 
 // lineage builds a taxonomy for a community member from its taxon name
 // ("Cutibacterium acnes" → k__, g__Cutibacterium, s__acnes).

@@ -90,8 +90,12 @@ func TestBadInputBeforeCompute(t *testing.T) {
 		{false, base + "solver: {method: euler}\n", `x.yaml:5:9: unknown solver "euler"`},
 		{false, base + "solver: {rtol: -1}\n", "x.yaml:5:9: solver tolerances"},
 		{true, trial + "  - {name: abx, interventions: [antibiotic]}\n", `x.yaml:9:33: arm abx references missing intervention "antibiotic"`},
-		{true, strings.Replace(trial, "gut.probiotic", "gut.nosuch", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:8: intervention pro (probiotic, arm p): model gut_skin_brain has no taxon or species "gut.nosuch"`},
-		{true, strings.Replace(trial, "dose: 0.05", "dose: -1", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:8: intervention pro (probiotic, arm p): dose must be >= 0`},
+		{true, strings.Replace(trial, "gut.probiotic", "gut.nosuch", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:33: intervention pro (probiotic, arm p): model gut_skin_brain has no taxon or species "gut.nosuch"`},
+		{true, strings.Replace(trial, "dose: 0.05", "dose: -1", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:54: intervention pro (probiotic, arm p): dose must be >= 0`},
+		{true, strings.Replace(trial, "dose: 0.05", "doze: 0.05", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:8: intervention pro (probiotic): missing required field "dose"`},
+		{true, strings.Replace(trial, "duration: 5}", "duration: 5, every: 7, coun: 2}", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:99: intervention pro (probiotic): unknown field "coun"`},
+		{true, strings.Replace(trial, "duration: 5}", "duration: 5, count: 2}", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:90: intervention pro (probiotic): count needs every`},
+		{true, strings.Replace(trial, "dose: 0.05", "dose: lots", 1) + "  - {name: p, interventions: [pro]}\n", `x.yaml:6:54: intervention pro (probiotic): dose: expected a number, got string "lots"`},
 	} {
 		var err error
 		if tc.trial {

@@ -10,9 +10,9 @@ import (
 	"strconv"
 	"strings"
 
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/internal/safefile"
-	"github.com/holobiont/holobiont/system"
 )
 
 func formatFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
@@ -118,7 +118,7 @@ type Options struct {
 	Progress func(done, total int)
 	// Runner simulates one subject; nil uses Plan.Simulate with the
 	// plan's schedule. (Trials set it to run the subject's arm.)
-	Runner func(ctx context.Context, sys *system.System, i int) (*Subject, error)
+	Runner func(ctx context.Context, r *holobiont.Runner, i int) (*Subject, error)
 	// Version is the program version recorded in the layout and manifest.
 	// A directory holding chunks of another version is refused (resume
 	// and merge need the same version).
@@ -167,12 +167,16 @@ func Run(ctx context.Context, p *Plan, dir string, opt Options) error {
 	}
 	runner := opt.Runner
 	if runner == nil {
-		runner = func(ctx context.Context, sys *system.System, i int) (*Subject, error) {
-			return p.Simulate(ctx, sys, i, nil, nil)
+		runner = func(ctx context.Context, r *holobiont.Runner, i int) (*Subject, error) {
+			return p.Simulate(ctx, r, i, nil)
 		}
 	}
+	if _, err := p.NewRunner(); err != nil {
+		return err
+	}
+	newRunner := func() *holobiont.Runner { r, _ := p.NewRunner(); return r } // names checked above
 	copt := chunks.Options{Workers: opt.Workers, Shard: opt.Shard, Progress: opt.Progress, Item: "subject"}
-	if err := chunks.Run(ctx, dir, lay.SpecHash, lay.N, lay.Chunk, copt, p.System.Clone, runner); err != nil {
+	if err := chunks.Run(ctx, dir, lay.SpecHash, lay.N, lay.Chunk, copt, newRunner, runner); err != nil {
 		return err
 	}
 	if opt.Shard.N == 1 {

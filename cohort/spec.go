@@ -14,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/holobiont/holobiont/internal/yamlnode"
+	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/observe"
 	"github.com/holobiont/holobiont/ode"
 )
@@ -226,6 +227,13 @@ func yamlError(name string, err error) error {
 // the deepest existing prefix of the path gives the position.
 func (s *Spec) errAt(path string, format string, args ...any) error {
 	return yamlnode.ErrAt(s.File, s.astf, path, format, args...)
+}
+
+// posAt returns the position of the YAML path in the spec: that of the
+// deepest existing prefix of the path (Line 0 when none has one).
+func (s *Spec) posAt(path string) model.Source {
+	e := yamlnode.ErrAt(s.File, s.astf, path, "")
+	return model.Source{File: e.File, Line: e.Line, Col: e.Col}
 }
 
 func quoteKey(k string) string {

@@ -8,8 +8,8 @@ import (
 
 	"gonum.org/v1/gonum/stat/distuv"
 
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/sim"
-	"github.com/holobiont/holobiont/system"
 )
 
 // Purpose names an independent random stream of a subject.
@@ -106,22 +106,16 @@ func (p *Plan) Draw(i int) (params []float64, covs []string, covNums []float64) 
 	return params, covs, covNums
 }
 
-// Simulate runs subject i on sys (a clone of p.System owned by the caller)
-// with schedule sched (nil = the plan's), observes it and returns the
+// Simulate runs subject i with r (the worker's runner, from NewRunner)
+// under schedule sched (nil = the plan's), observes it and returns the
 // result. A failed integration is recorded in Subject.Err; only context
 // cancellation is returned as an error.
-func (p *Plan) Simulate(ctx context.Context, sys *system.System, i int, sched *sim.Schedule, extra map[string]float64) (*Subject, error) {
+func (p *Plan) Simulate(ctx context.Context, r *holobiont.Runner, i int, sched *sim.Schedule) (*Subject, error) {
 	s := &Subject{Index: i}
 	s.Params, s.Covs, s.CovNums = p.Draw(i)
-	for k, id := range p.ParamIDs {
-		if err := sys.SetParameter(id, s.Params[k]); err != nil {
-			return nil, err
-		}
-	}
-	for id, v := range extra {
-		if err := sys.SetParameter(id, v); err != nil {
-			return nil, err
-		}
+	sys, err := r.System(s.Params)
+	if err != nil {
+		return nil, err
 	}
 	if sched == nil {
 		sched = p.Schedule

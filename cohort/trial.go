@@ -2,19 +2,17 @@ package cohort
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"os"
 	"sort"
 	"strings"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
 
-	"github.com/holobiont/holobiont/modelfile"
+	holobiont "github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/scenario"
 	"github.com/holobiont/holobiont/sim"
-	"github.com/holobiont/holobiont/system"
 )
 
 // TrialSpec is a randomised in-silico trial: a cohort spec (population,
@@ -32,6 +30,8 @@ type TrialSpec struct {
 	// whose readings compute it (default: the first measurement of that
 	// variable taken at the needed times). See LatentPrefix.
 	MeasuredBy map[string]string `yaml:"measured_by"`
+
+	typed map[string]scenario.Intervention // Interventions decoded
 }
 
 // Arm is a trial arm: the named interventions its subjects receive.
@@ -130,6 +130,10 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 			}
 		}
 	}
+	var err2 error
+	if t.typed, err2 = t.decodeInterventions(); err2 != nil {
+		return nil, err2
+	}
 	if t.Randomisation.Block == 0 {
 		t.Randomisation.Block = 1
 	}
@@ -191,8 +195,8 @@ type TrialPlan struct {
 	measured  []measuredEndpoint // per spec endpoint (not the latent copies)
 }
 
-// CompileTrial compiles the trial against its model: each arm's
-// interventions become a scenario checked by the scenario front end.
+// CompileTrial compiles the trial against its model: each arm's typed
+// interventions are lowered (scenario.Lower) into the arm's schedule.
 func CompileTrial(t *TrialSpec) (*TrialPlan, error) {
 	p, err := Compile(&t.Spec)
 	if err != nil {
@@ -204,65 +208,16 @@ func CompileTrial(t *TrialSpec) (*TrialPlan, error) {
 	}
 	for i, a := range t.Arms {
 		tp.armIdx[a.Name] = i
-		doc := map[string]any{"start": p.Scenario.Start, "duration": p.Scenario.End - p.Scenario.Start}
-		var ivs []any
-		for _, name := range a.Interventions {
-			iv := map[string]any{"name": name}
-			for k, v := range t.Interventions[name] {
-				iv[k] = v
-			}
-			ivs = append(ivs, iv)
-		}
-		if len(ivs) > 0 {
-			doc["interventions"] = ivs
-		}
-		b, err := yaml.Marshal(doc)
+		sched, err := tp.armSchedule(i)
 		if err != nil {
 			return nil, err
 		}
-		sc, err := modelfile.ParseScenario(fmt.Sprintf("%s (arm %s)", t.File, a.Name), b, p.Model)
-		if err != nil {
-			return nil, t.armError(i, err)
+		for _, name := range a.Interventions {
+			p.perts.add(t.typed[name], i)
 		}
-		for _, iv := range sc.Interventions {
-			p.perts.add(iv, i)
-		}
-		sched, err := sc.Schedule(p.Model)
-		if err != nil {
-			return nil, fmt.Errorf("arm %s: %w", a.Name, err)
-		}
-		// Add the base scenario's own interventions (if any) to every arm.
-		sched.Signals = append(sched.Signals, p.Schedule.Signals...)
-		sched.Boluses = append(sched.Boluses, p.Schedule.Boluses...)
-		sort.SliceStable(sched.Boluses, func(x, y int) bool { return sched.Boluses[x].Time < sched.Boluses[y].Time })
 		tp.Schedules = append(tp.Schedules, sched)
 	}
 	return tp, nil
-}
-
-// armError locates a problem the scenario front end found in arm i's
-// generated scenario at the intervention in the spec that caused it
-// (file:line:col of the spec, not of the generated document).
-func (t *TrialSpec) armError(i int, err error) error {
-	a := t.Arms[i]
-	var ye *Error
-	if !errors.As(err, &ye) {
-		return fmt.Errorf("arm %s: %w", a.Name, err)
-	}
-	msg := ye.Msg
-	var j int
-	if _, serr := fmt.Sscanf(msg, "interventions[%d]", &j); serr == nil && j >= 0 && j < len(a.Interventions) {
-		if k := strings.Index(msg, "] "); k >= 0 {
-			msg = msg[k+2:]
-		}
-		name := a.Interventions[j]
-		what := "arm " + a.Name
-		if typ, rest, ok := strings.Cut(msg, "): "); ok && strings.HasPrefix(typ, "(") {
-			what, msg = typ[1:]+", "+what, rest
-		}
-		return t.Spec.errAt("$.interventions."+quoteKey(name), "intervention %s (%s): %s", name, what, msg)
-	}
-	return t.Spec.errAt(fmt.Sprintf("$.arms[%d]", i), "arm %s: %s", a.Name, msg)
 }
 
 // Allocate assigns subjects [base, base+n) to arms by stratified permuted
@@ -315,10 +270,10 @@ func (tp *TrialPlan) Allocate(base, n int) []int {
 }
 
 // Runner returns the cohort runner simulating subject i in its allocated arm.
-func (tp *TrialPlan) Runner(alloc []int, base int) func(ctx context.Context, sys *system.System, i int) (*Subject, error) {
-	return func(ctx context.Context, sys *system.System, i int) (*Subject, error) {
+func (tp *TrialPlan) Runner(alloc []int, base int) func(ctx context.Context, r *holobiont.Runner, i int) (*Subject, error) {
+	return func(ctx context.Context, r *holobiont.Runner, i int) (*Subject, error) {
 		a := alloc[i-base]
-		s, err := tp.Simulate(ctx, sys, i, tp.Schedules[a], nil)
+		s, err := tp.Simulate(ctx, r, i, tp.Schedules[a])
 		if s != nil {
 			s.Arm = a
 			tp.measure(s)
@@ -445,11 +400,14 @@ func (tp *TrialPlan) SimulateSubjects(ctx context.Context, idx, arms []int, work
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	for w := 0; w < workers; w++ {
-		sys := tp.System.Clone()
+		run, err := tp.NewRunner()
+		if err != nil {
+			return nil, err
+		}
 		go func() {
 			for k := range jobs {
 				a := arms[k]
-				s, err := tp.Simulate(cctx, sys, idx[k], tp.Schedules[a], nil)
+				s, err := tp.Simulate(cctx, run, idx[k], tp.Schedules[a])
 				if err != nil {
 					errc <- err
 					cancel()

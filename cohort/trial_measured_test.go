@@ -71,7 +71,10 @@ func TestTrialEndpointsMeasured(t *testing.T) {
 		t.Fatalf("samples: %+v", tp.Samples)
 	}
 	run := tp.Runner(tp.Allocate(0, 6), 0)
-	sys := tp.System.Clone()
+	sys, err := tp.NewRunner()
+	if err != nil {
+		t.Fatal(err)
+	}
 	var diff float64
 	for i := 0; i < 6; i++ {
 		s, err := run(context.Background(), sys, i)

@@ -547,3 +547,17 @@ func FindCycle(deps map[string][]string) []string {
 	}
 	return nil
 }
+
+// RangeString formats a parameter's allowed range [min, max] for messages,
+// with an unbounded side (NaN) as -inf or +inf: "[0, 5]", "[0, +inf)".
+func RangeString(min, max float64) string {
+	lo, hi := "[", "]"
+	a, b := fmt.Sprint(min), fmt.Sprint(max)
+	if math.IsNaN(min) {
+		lo, a = "(", "-inf"
+	}
+	if math.IsNaN(max) {
+		hi, b = ")", "+inf"
+	}
+	return lo + a + ", " + b + hi
+}

@@ -84,7 +84,7 @@ interventions:
 	if len(sc.OutputTimes) != 16 || sc.OutputTimes[15] != 30 || len(sc.Set) != 1 || sc.Set[0].Value != 2 {
 		t.Errorf("times %v set %v", sc.OutputTimes, sc.Set)
 	}
-	s, err := sc.Schedule(m)
+	s, err := sc.Lower(m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,27 +111,6 @@ interventions:
 	}
 	if len(s.Boluses) != 4 || s.Boluses[0] != (sim.Bolus{Time: 25, Target: "gut.A", Op: "add", Value: 0.01}) || s.Boluses[3].Op != "mul" {
 		t.Errorf("boluses %v", s.Boluses)
-	}
-}
-
-// TestRegoes checks the pharmacodynamic function against its defining
-// properties: psi(0) = psi_max, psi(zMIC) = 0, psi(inf) -> psi_min, and a
-// hand-computed value at a = 2 zMIC.
-func TestRegoes(t *testing.T) {
-	pmax, pmin, k, z := 0.88, -6.5, 1.1, 0.5
-	if got := regoesPsi(0, pmax, pmin, k, z); got != pmax {
-		t.Errorf("psi(0) = %g", got)
-	}
-	if got := regoesPsi(z, pmax, pmin, k, z); math.Abs(got) > 1e-15 {
-		t.Errorf("psi(zMIC) = %g", got)
-	}
-	if got := regoesPsi(1e9, pmax, pmin, k, z); math.Abs(got-pmin) > 1e-6 {
-		t.Errorf("psi(inf) = %g", got)
-	}
-	r := math.Pow(2, 1.1)
-	want := 0.88 - (0.88+6.5)*r/(r+6.5/0.88)
-	if got := regoesPsi(2*z, pmax, pmin, k, z); math.Abs(got-want) > 1e-15 {
-		t.Errorf("psi(2 zMIC) = %g, want %g", got, want)
 	}
 }
 

@@ -5,15 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strconv"
 	"strings"
 
+	"github.com/spf13/cobra"
+
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/model"
-	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/sbml"
-	"github.com/holobiont/holobiont/sbml/testsuite"
-	"github.com/spf13/cobra"
+	"github.com/holobiont/holobiont/scenario"
 )
 
 func newSBMLRunCmd() *cobra.Command {
@@ -23,6 +26,8 @@ func newSBMLRunCmd() *cobra.Command {
 		variables  string
 		out        string
 		rtol, atol float64
+		scen       string
+		sets       []string
 	)
 	cmd := &cobra.Command{
 		Use:   "run MODEL.xml",
@@ -33,9 +38,15 @@ reported as their id denotes them: concentrations, or amounts for species with
 hasOnlySubstanceUnits. Without --variables every species, and every compartment,
 parameter and species reference that rules or events change, is written.
 
+The run goes through the same pipeline as 'holobiont run': --set overrides
+constant parameters, and --scenario applies a holobiont scenario file's settings
+and interventions (bolus on a species, or input signals when the model declares
+inputs); the time span and output times still come from --duration and --steps.
+
 Example:
   holobiont sbml run model.xml --duration 10 --steps 100 --out out.csv
-  holobiont sbml run model.xml --duration 50 --steps 50 --variables S1,S2`,
+  holobiont sbml run model.xml --duration 50 --steps 50 --variables S1,S2
+  holobiont sbml run model.xml --duration 10 --steps 10 --set k1=0.5 --scenario dose.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if !(duration > 0) {
@@ -44,7 +55,11 @@ Example:
 			if steps <= 0 {
 				return fmt.Errorf("--steps must be positive (got %d)", steps)
 			}
-			m, err := sbml.ReadFile(args[0])
+			data, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			m, err := sbml.Read(args[0], data)
 			if err != nil {
 				return err
 			}
@@ -58,10 +73,24 @@ Example:
 			} else {
 				vars = defaultVariables(m)
 			}
-			times, rows, err := testsuite.Simulate(cmd.Context(), m, 0, duration, steps, vars, nil, ode.Options{RTol: rtol, ATol: atol})
+			sc, err := sbmlRunScenario(scen, duration, steps)
+			if err != nil {
+				return err
+			}
+			opts, err := parseSets(sets)
+			if err != nil {
+				return err
+			}
+			opts = append(opts, holobiont.ModelSource(args[0], data), holobiont.WithScenario(sc))
+			p, err := holobiont.New(m, opts...)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
+			res, err := p.Run(cmd.Context(), holobiont.Options{RTol: rtol, ATol: atol, Version: version, Variables: vars})
+			if err != nil {
+				return fmt.Errorf("%s: %w", args[0], err)
+			}
+			times, rows := res.Times(), res.Trajectory.Values
 			write := func(w io.Writer) error {
 				bw := bufio.NewWriter(w)
 				bw.WriteString("time")
@@ -98,6 +127,8 @@ Example:
 	cmd.Flags().StringVar(&out, "out", "", "output CSV file (default: standard output)")
 	cmd.Flags().Float64Var(&rtol, "rtol", 1e-8, "relative tolerance")
 	cmd.Flags().Float64Var(&atol, "atol", 1e-12, "absolute tolerance")
+	cmd.Flags().StringVar(&scen, "scenario", "", "holobiont scenario YAML whose settings and interventions apply")
+	cmd.Flags().StringArrayVar(&sets, "set", nil, "override a constant parameter: name=value (repeatable)")
 	if err := cmd.MarkFlagRequired("duration"); err != nil {
 		panic(err)
 	}
@@ -105,6 +136,28 @@ Example:
 		panic(err)
 	}
 	return cmd
+}
+
+// sbmlRunScenario returns the scenario of an SBML run: the interventions
+// and settings of the scenario file (if any) over [0, duration] with
+// steps+1 evenly spaced output times.
+func sbmlRunScenario(file string, duration float64, steps int) (*scenario.Scenario, error) {
+	sc := &scenario.Scenario{}
+	if file != "" {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		if sc, err = modelfile.DecodeScenario(file, data); err != nil {
+			return nil, err
+		}
+	}
+	sc.Start, sc.End = 0, duration
+	sc.OutputTimes = make([]float64, steps+1)
+	for i := range sc.OutputTimes {
+		sc.OutputTimes[i] = duration * float64(i) / float64(steps)
+	}
+	return sc, nil
 }
 
 // defaultVariables lists every species and every compartment, parameter

@@ -51,6 +51,38 @@ func TestSBMLRun(t *testing.T) {
 	}
 }
 
+// TestSBMLRunScenario: an SBML model run through the pipeline with an
+// override and an intervention. Case 00001 (S1 -> S2, S1(0) = 1.5e-4) with
+// k1 = 0.5 and a bolus setting S1 to 1e-4 at t = 2: S1(t) = 1.5e-4·exp(−t/2)
+// before, 1e-4·exp(−(t−2)/2) after.
+func TestSBMLRunScenario(t *testing.T) {
+	dir := t.TempDir()
+	scen := filepath.Join(dir, "dose.yaml")
+	os.WriteFile(scen, []byte("duration: 4\ninterventions:\n  - {type: bolus, target: S1, op: set, value: 1.0e-4, time: 2}\n"), 0o644)
+	out := filepath.Join(dir, "out.csv")
+	if _, err := runSBML(t, "run", sbmlCases+"00001/00001-sbml-l3v2.xml", "--duration", "4", "--steps", "4", "--variables", "S1,k1",
+		"--set", "k1=0.5", "--scenario", scen, "--out", out); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(out)
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 6 {
+		t.Fatalf("%d lines:\n%s", len(lines), b)
+	}
+	for k, l := range lines[1:] {
+		f := strings.Split(l, ",")
+		tt, _ := strconv.ParseFloat(f[0], 64)
+		s1, _ := strconv.ParseFloat(f[1], 64)
+		want := 1.5e-4 * math.Exp(-tt/2)
+		if tt >= 2 {
+			want = 1e-4 * math.Exp(-(tt-2)/2)
+		}
+		if math.Abs(s1-want) > 1e-6*want || f[2] != "0.5" {
+			t.Errorf("row %d: %s, want S1 = %g, k1 = 0.5", k, l, want)
+		}
+	}
+}
+
 func TestSBMLRunErrors(t *testing.T) {
 	dir := t.TempDir()
 	bad := filepath.Join(dir, "bad.xml")
