@@ -8,7 +8,6 @@ import (
 
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/ode"
-	"github.com/holobiont/holobiont/system"
 )
 
 // This file exports the pieces of a cohort spec that other studies
@@ -116,11 +115,11 @@ func (sv Solver) Settings() SolverSettings { return sv.settings() }
 
 // Quantities returns a resolver of quantity texts — a variable of sys,
 // rel(SITE.MEMBER) (relative abundance at a site) or shannon(SITE) — for
-// model m compiled as sys. The quantities evaluate rows of
-// sys.VariableNames() values.
-func Quantities(m *model.Model, sys *system.System) func(text string) (Quantity, error) {
+// model m compiled with variable names names (system.VariableNames). The
+// quantities evaluate rows of values in that order.
+func Quantities(m *model.Model, names []string) func(text string) (Quantity, error) {
 	p := &Plan{varIndex: map[string]int{}}
-	for i, n := range sys.VariableNames() {
+	for i, n := range names {
 		p.varIndex[n] = i
 	}
 	p.Sites = communitySites(m, p.varIndex)

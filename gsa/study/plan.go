@@ -64,13 +64,13 @@ func Compile(s *Spec) (*Plan, error) {
 	}
 	pl := &Plan{Spec: s, Params: s.ParamNames(), prob: prob}
 	pmap := map[string]*model.Parameter{}
-	for _, mp := range prob.model.Parameters {
+	for _, mp := range prob.p.Model.Parameters {
 		pmap[mp.ID] = mp
 	}
 	for _, id := range pl.Params {
 		path := "$.parameters." + quoteKey(id)
 		mp, ok := pmap[id]
-		if _, ok2 := prob.sys.Parameter(id); !ok || !ok2 {
+		if _, err := prob.p.NewRunner(id); !ok || err != nil {
 			return nil, s.errAt(path, "unknown parameter %q in model %s (see `holobiont model describe`)", id, prob.prov.Model)
 		}
 		d := s.Parameters[id]
@@ -94,7 +94,7 @@ func Compile(s *Spec) (*Plan, error) {
 func (pl *Plan) resolveOutputs() error {
 	s, prob := pl.Spec, pl.prob
 	start, end := prob.scStart, prob.end
-	resolve := cohort.Quantities(prob.model, prob.sys)
+	resolve := cohort.Quantities(prob.p.Model, prob.p.VariableNames())
 	s.defaultWindows(start, end)
 	times := map[float64]bool{end: true}
 	for k := 0; ; k++ {

@@ -12,11 +12,11 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/gsa"
 	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/sim"
-	"github.com/holobiont/holobiont/system"
 )
 
 // LayoutFile is the file that marks a study run or shard directory and
@@ -96,7 +96,7 @@ func Run(ctx context.Context, pl *Plan, dir string, opt Options) error {
 		return err
 	}
 	copt := chunks.Options{Workers: opt.Workers, Shard: opt.Shard, Progress: opt.Progress, Item: "run"}
-	if err := chunks.Run(ctx, dir, lay.Key, pl.Runs, pl.Spec.Chunk, copt, pl.prob.sys.Clone, pl.simulate); err != nil {
+	if err := chunks.Run(ctx, dir, lay.Key, pl.Runs, pl.Spec.Chunk, copt, pl.prob.newRunner(pl.Params), pl.simulate); err != nil {
 		return err
 	}
 	if opt.Shard.N == 1 {
@@ -109,9 +109,9 @@ func Run(ctx context.Context, pl *Plan, dir string, opt Options) error {
 
 // simulate runs design point r on sys and evaluates the columns. A failed
 // integration is recorded in RunResult.Err; only cancellation is an error.
-func (pl *Plan) simulate(ctx context.Context, sys *system.System, r int) (RunResult, error) {
+func (pl *Plan) simulate(ctx context.Context, runner *holobiont.Runner, r int) (RunResult, error) {
 	res := RunResult{V: make([]float64, len(pl.Columns))}
-	tr, err := pl.prob.run(ctx, sys, pl.Params, pl.Row(r), pl.OutTimes)
+	tr, err := pl.prob.run(ctx, runner, pl.Row(r), pl.OutTimes)
 	if err != nil {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
