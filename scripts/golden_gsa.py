@@ -44,3 +44,16 @@ with open("stats/testdata/ks_scipy.tsv", "w") as f:
     for (name, x, dist), (kind, a, b) in zip(cases, params):
         r = kstest(x, dist.cdf, method="asymp")
         f.write("%s\t%s\t%r\t%r\t%d\t%r\t%r\t%s\n" % (name, kind, a, b, len(x), r.statistic, r.pvalue, " ".join(repr(v) for v in x)))
+
+# gsa/testdata/kde_scipy.txt: scipy.stats.gaussian_kde (Scott's factor) of 60 correlated 2-D points, evaluated at 6
+# points. Lines: "pt x y" for the data, "eval x y density" for the evaluations.
+from scipy.stats import gaussian_kde
+pts = np.random.multivariate_normal([1.0, -2.0], [[1.0, 0.6], [0.6, 2.0]], 60)
+kde = gaussian_kde(pts.T)
+ev = np.array([[1.0, -2.0], [0.0, 0.0], [2.5, -1.0], [-1.0, -4.0], [1.2, -2.4], [4.0, 3.0]])
+with open("gsa/testdata/kde_scipy.txt", "w") as f:
+    f.write("# scipy.stats.gaussian_kde(pts.T) (bw_method='scott')\n")
+    for p in pts:
+        f.write("pt %r %r\n" % (p[0], p[1]))
+    for e, d in zip(ev, kde(ev.T)):
+        f.write("eval %r %r %r\n" % (e[0], e[1], d))

@@ -106,7 +106,7 @@ type Output struct {
 }
 
 // stats of outputs, in the order docs/gsa.md lists them.
-var stats = []string{"value", "change", "max", "min", "time_of_max", "time_of_min", "mean", "auc", "recovery", "trajectory"}
+var statNames = []string{"value", "change", "max", "min", "time_of_max", "time_of_min", "mean", "auc", "recovery", "trajectory"}
 
 // Error is a spec problem located as file:line:col.
 type Error = yamlnode.Error
@@ -334,11 +334,11 @@ func (s *Spec) validateOutput(i int, seen map[string]bool) error {
 		o.Stat = "value"
 	}
 	known := false
-	for _, st := range stats {
+	for _, st := range statNames {
 		known = known || st == o.Stat
 	}
 	if !known {
-		return s.errAt(path+".stat", "output %s: unknown stat %q (%s)", o.Name, o.Stat, strings.Join(stats, ", "))
+		return s.errAt(path+".stat", "output %s: unknown stat %q (%s)", o.Name, o.Stat, strings.Join(statNames, ", "))
 	}
 	for _, t := range []*float64{o.Time, o.From, o.To, o.Baseline} {
 		if t != nil && !finite(*t) {
