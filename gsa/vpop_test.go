@@ -133,4 +133,3 @@ func ksD(x []float64, cdf func(float64) float64) float64 {
 	}
 	return d
 }
-

@@ -19,14 +19,14 @@ import (
 type vpopResult struct {
 	pl        *Plan
 	res       []RunResult
-	plausible []bool      // per run
-	p         []float64   // probability of inclusion (unscaled) per run; NaN if not plausible
-	selected  []bool      // per run (acceptance)
-	weight    []float64   // per run (weights): NaN if not plausible
+	plausible []bool    // per run
+	p         []float64 // probability of inclusion (unscaled) per run; NaN if not plausible
+	selected  []bool    // per run (acceptance)
+	weight    []float64 // per run (weights): NaN if not plausible
 	sel       *gsa.Selection
 	ess       float64
-	targets   []int       // columns with a target
-	fit       []vpopFit   // per target column
+	targets   []int     // columns with a target
+	fit       []vpopFit // per target column
 }
 
 // vpopFit is the goodness of fit of one target output.
