@@ -11,6 +11,9 @@ const (
 	// SignOnly: only the sign (direction) is supported by the literature;
 	// the magnitude is a conservative modelling choice.
 	SignOnly Evidence = "S"
+	// Calibrated: the value was fitted to data; the citation names the data
+	// (a data set and its hash) and the note the method.
+	Calibrated Evidence = "C"
 	// Unspecified: no evidence class given (for example an imported SBML model).
 	Unspecified Evidence = ""
 )
@@ -18,7 +21,7 @@ const (
 // Provenance records where a value or a coupling comes from.
 type Provenance struct {
 	Citation string   // short citation, e.g. "Karin 2020 Mol Syst Biol 16:e9510"
-	Evidence Evidence // Q or S
+	Evidence Evidence // Q, S or C
 	Note     string   // free text: how the value was derived, caveats
 }
 

@@ -3,6 +3,8 @@ package modelfile
 import (
 	"strings"
 	"testing"
+
+	"github.com/holobiont/holobiont/model"
 )
 
 const okModel = `id: tiny
@@ -111,4 +113,19 @@ func TestBlockExpressionPosition(t *testing.T) {
 		t.Fatalf("got %v, want b.yaml:7:..: unknown name \"bogus\"", err)
 	}
 	t.Log(err)
+}
+
+// TestEvidenceCalibrated checks that evidence class C (a value fitted to
+// data, as holobiont fit writes) is accepted and kept.
+func TestEvidenceCalibrated(t *testing.T) {
+	src := strings.Replace(okModel, `citation: "test", evidence: S}`, `citation: "fit to data.tsv", evidence: C}`, 1)
+	m, err := ParseModel("tiny.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range m.Parameters {
+		if p.ID == "r" && p.Prov.Evidence != model.Calibrated {
+			t.Errorf("r: evidence %q, want C", p.Prov.Evidence)
+		}
+	}
 }

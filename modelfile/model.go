@@ -214,11 +214,11 @@ func (b *builder) provenance(o *obj) (model.Provenance, error) {
 		return p, err
 	}
 	switch ev {
-	case "", "Q", "S":
+	case "", "Q", "S", "C":
 		p.Evidence = model.Evidence(ev)
 	default:
 		v, _ := o.get("evidence")
-		return p, b.d.errf(v, "%s.evidence: must be Q (magnitude from a source) or S (sign only), got %q", o.what, ev)
+		return p, b.d.errf(v, "%s.evidence: must be Q (magnitude from a source), S (sign only) or C (calibrated to data), got %q", o.what, ev)
 	}
 	return p, nil
 }
@@ -858,7 +858,7 @@ func (b *builder) couplings(v ast.Node) error {
 			return err
 		}
 		if c.Prov.Evidence == "" {
-			return b.d.errf(it, "%s: missing required field \"evidence\" (Q or S)", what)
+			return b.d.errf(it, "%s: missing required field \"evidence\" (Q, S or C)", what)
 		}
 		if err := co.done(); err != nil {
 			return err

@@ -25,7 +25,8 @@ func newModelCmd() *cobra.Command {
 		Short: "Describe, check and list YAML models",
 		Long: `Model inspects holobiont YAML models: 'describe' lists sites, species, host states,
 every parameter with value, unit, citation and evidence class (Q: magnitude from a
-source; S: sign only, magnitude a conservative choice) and the couplings between gut,
+source; S: sign only, magnitude a conservative choice; C: calibrated to named data, as
+'holobiont fit' writes) and the couplings between gut,
 skin and brain; 'check' validates a model (and compiles it); 'list' shows the shipped
 models. MODEL may be a file or the name of a shipped model.`,
 		Example: `  holobiont model describe models/gut-skin-brain.yaml
@@ -143,6 +144,8 @@ func evidenceLabel(e model.Evidence) string {
 		return "Q"
 	case model.SignOnly:
 		return "S (sign only)"
+	case model.Calibrated:
+		return "C (calibrated)"
 	}
 	return "-"
 }
@@ -201,7 +204,7 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 		}
 		tw.Flush()
 	}
-	var nq, ns int
+	var nq, ns, nc int
 	fmt.Fprintf(w, "\nPARAMETERS\n")
 	fmt.Fprintln(tw, "id\tvalue\tunit\trange\tevidence\tcitation\tnote")
 	for _, p := range m.Parameters {
@@ -213,6 +216,8 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 			nq++
 		case model.SignOnly:
 			ns++
+		case model.Calibrated:
+			nc++
 		}
 		rng := ""
 		if !math.IsNaN(p.Min) || !math.IsNaN(p.Max) {
@@ -221,7 +226,11 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, num(p.Value), p.Unit, rng, evidenceLabel(p.Prov.Evidence), p.Prov.Citation, p.Prov.Note)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "%d parameters: %d Q (magnitude from a source), %d S (sign only: conservative magnitude)\n", nq+ns+countOther(m), nq, ns)
+	fmt.Fprintf(w, "%d parameters: %d Q (magnitude from a source), %d S (sign only: conservative magnitude)", nq+ns+nc+countOther(m), nq, ns)
+	if nc > 0 {
+		fmt.Fprintf(w, ", %d C (calibrated to data)", nc)
+	}
+	fmt.Fprintln(w)
 	if len(m.Couplings) > 0 {
 		fmt.Fprintf(w, "\nCOUPLINGS (%d)\n", len(m.Couplings))
 		fmt.Fprintln(tw, "from\tto\tsign\tparameter\tvalue\tevidence\tmechanism\tcitation")
@@ -255,7 +264,7 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 func countOther(m *model.Model) int {
 	n := 0
 	for _, p := range m.Parameters {
-		if p.Constant && !strings.HasPrefix(p.ID, modelfile.HoistPrefix) && p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly {
+		if p.Constant && !strings.HasPrefix(p.ID, modelfile.HoistPrefix) && p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly && p.Prov.Evidence != model.Calibrated {
 			n++
 		}
 	}
