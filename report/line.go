@@ -66,9 +66,26 @@ func yAxisFor(ymin, ymax float64, logY bool, n int) axis {
 	return linAxisN(ymin, ymax, true, n)
 }
 
+// bandSeries returns each band's edges as two series, for extents.
+func bandSeries(title string, bands []Band) ([]Series, error) {
+	var out []Series
+	for i, b := range bands {
+		if len(b.Lo) != len(b.X) || len(b.Hi) != len(b.X) {
+			return nil, fmt.Errorf("report: line chart %q: band %d (%q) has %d x, %d lo and %d hi values", title, i, b.Name, len(b.X), len(b.Lo), len(b.Hi))
+		}
+		out = append(out, Series{X: b.X, Y: b.Lo}, Series{X: b.X, Y: b.Hi})
+	}
+	return out, nil
+}
+
 // SVG renders the chart.
 func (c LineChart) SVG() ([]byte, error) {
-	xmin, xmax, ymin, ymax, npts, err := lineExtent(c.Title, c.Series, c.LogY)
+	edges, err := bandSeries(c.Title, c.Bands)
+	if err != nil {
+		return nil, err
+	}
+	all := append(append(append([]Series(nil), c.Series...), c.Points...), edges...)
+	xmin, xmax, ymin, ymax, npts, err := lineExtent(c.Title, all, c.LogY)
 	if err != nil {
 		return nil, err
 	}
@@ -88,6 +105,15 @@ func (c LineChart) SVG() ([]byte, error) {
 	f.x = linAxis(xmin, xmax, false)
 	f.y = yAxisFor(ymin, ymax, c.LogY, 5)
 	f.legend = lineLegend(c.Series)
+	if len(c.Bands)+len(c.Points) > 0 && len(f.legend) == 0 && len(c.Series) == 1 {
+		f.legend = []legendEntry{{name: c.Series[0].Name, colour: colour(0), kind: legendLine, dash: dash(0)}}
+	}
+	for _, b := range c.Bands {
+		f.legend = append(f.legend, legendEntry{name: b.Name, colour: colour(b.Series), kind: legendArea})
+	}
+	for i, p := range c.Points {
+		f.legend = append(f.legend, legendEntry{name: p.Name, colour: colour(len(c.Series) + i), kind: legendMarker, shape: i})
+	}
 	f.layout()
 
 	var w svgw
@@ -97,7 +123,9 @@ func (c LineChart) SVG() ([]byte, error) {
 	if npts == 0 {
 		f.noData(&w)
 	}
+	drawBands(&w, &f, c.Bands, c.LogY)
 	drawLines(&w, &f, c.Series, c.LogY)
+	drawPoints(&w, &f, c.Points, len(c.Series), c.LogY)
 	f.drawAxes(&w)
 	w.footer()
 	return w.b, nil
@@ -155,6 +183,58 @@ func drawLines(w *svgw, f *frame, series []Series, logY bool) {
 			w.attr("cx", singles[k])
 			w.attr("cy", singles[k+1])
 			w.s("/>\n")
+		}
+	}
+	w.s("</g>\n")
+}
+
+// drawBands fills each band's polygons (one per unbroken run of points).
+func drawBands(w *svgw, f *frame, bands []Band, logY bool) {
+	if len(bands) == 0 {
+		return
+	}
+	w.s(`<g class="bands" stroke="none" fill-opacity="0.22">` + "\n")
+	for _, b := range bands {
+		var lo, hi []float64
+		flush := func() {
+			if len(hi) >= 4 {
+				w.s(`<path fill="` + colour(b.Series) + `" d="M`)
+				w.pts(hi...)
+				for k := len(lo) - 2; k >= 0; k -= 2 {
+					w.s("L")
+					w.pts(lo[k], lo[k+1])
+				}
+				w.s(`Z"><title>`)
+				w.esc(b.Name)
+				w.s("</title></path>\n")
+			}
+			lo, hi = lo[:0], hi[:0]
+		}
+		for k, x := range b.X {
+			if !pointOK(x, b.Lo[k], logY) || !pointOK(x, b.Hi[k], logY) {
+				flush()
+				continue
+			}
+			px := f.x.px(x)
+			lo = append(lo, px, f.y.px(b.Lo[k]))
+			hi = append(hi, px, f.y.px(b.Hi[k]))
+		}
+		flush()
+	}
+	w.s("</g>\n")
+}
+
+// drawPoints draws marker-only series in the colours after the lines'.
+func drawPoints(w *svgw, f *frame, pts []Series, offset int, logY bool) {
+	if len(pts) == 0 {
+		return
+	}
+	w.s(`<g class="points">` + "\n")
+	for i, s := range pts {
+		for k, x := range s.X {
+			if k < len(s.Y) && pointOK(x, s.Y[k], logY) {
+				w.marker(f.x.px(x), f.y.px(s.Y[k]), 3, i, colour(offset+i), s.Name)
+			}
 		}
 	}
 	w.s("</g>\n")

@@ -23,10 +23,24 @@ type LineChart struct {
 	Series                []Series
 	Windows               []Window
 	LogY                  bool
+	// Bands are shaded intervals (a forecast band) drawn behind the lines,
+	// in the colour of series Band.Series.
+	Bands []Band
+	// Points are series drawn as markers only (observations), in the
+	// colours that follow the line series'.
+	Points []Series
 
 	// Width and Height are the figure size in pixels; zero selects
 	// 760 × 420.
 	Width, Height float64
+}
+
+// Band is a shaded interval [Lo, Hi] over X (equal lengths); non-finite
+// points break it.
+type Band struct {
+	Name      string
+	X, Lo, Hi []float64
+	Series    int // colour index: that of line series Series
 }
 
 // StackedArea stacks the series (Y only, one value per X) on top of each

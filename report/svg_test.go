@@ -305,3 +305,34 @@ func TestAppendNum(t *testing.T) {
 		}
 	}
 }
+
+// TestLineBandsPoints checks that a band is drawn as a filled path in the
+// colour of its series, observations as one marker per finite point, and
+// that both appear in the legend.
+func TestLineBandsPoints(t *testing.T) {
+	c := LineChart{Title: "forecast", XLabel: "day", YLabel: "relative abundance",
+		Series: []Series{{Name: "forecast", X: []float64{0, 1, 2, 3}, Y: []float64{0.1, 0.2, 0.3, 0.25}}},
+		Bands:  []Band{{Name: "95% band", X: []float64{0, 1, 2, 3}, Lo: []float64{0.05, 0.1, 0.2, 0.2}, Hi: []float64{0.15, 0.3, 0.4, 0.3}}},
+		Points: []Series{{Name: "observed", X: []float64{0, 2, 3}, Y: []float64{0.1, 0.35, math.NaN()}}}}
+	b, err := c.SVG()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	if !strings.Contains(s, `<g class="bands"`) || !strings.Contains(s, `<path fill="`+colour(0)+`" d="M`) {
+		t.Error("no band path in the series colour")
+	}
+	pts := s[strings.Index(s, `<g class="points">`):]
+	pts = pts[:strings.Index(pts, "</g>")]
+	if n := strings.Count(pts, "<circle"); n != 2 {
+		t.Errorf("%d observation markers, want 2 (the NaN point is skipped)", n)
+	}
+	for _, name := range []string{"forecast", "95% band", "observed"} {
+		if !strings.Contains(s, ">"+name+"<") {
+			t.Errorf("legend lacks %q", name)
+		}
+	}
+	if _, err := (LineChart{Bands: []Band{{X: []float64{0, 1}, Lo: []float64{0}, Hi: []float64{1, 2}}}}).SVG(); err == nil {
+		t.Error("a band with mismatched lengths should be an error")
+	}
+}

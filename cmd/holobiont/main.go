@@ -51,6 +51,8 @@ tables (BIOM, QIIME 2, phyloseq exports), and reads and writes SBML.`,
 		newSBMLCmd(),
 		newAnalyzeCmd(),
 		newDABenchmarkCmd(),
+		newFitCmd(),
+		newForecastCmd(),
 	)
 	root.AddCommand(cohortCommands()...)
 	root.AddCommand(studyCommands()...)
