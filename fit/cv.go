@@ -20,7 +20,7 @@ type Fold struct {
 	// ObservedAbs and PredictedAbs are absolute abundances (data units),
 	// for absolute methods only.
 	ObservedAbs, PredictedAbs [][]float64
-	RMSE float64 // cLV relative RMSE (+Inf when the forecast diverged)
+	RMSE                      float64 // cLV relative RMSE (+Inf when the forecast diverged)
 	// LogTaxa is MDSINE2's log10 error on relative abundances per taxon
 	// (NaN for a taxon never above LogLowerRel after the first sample);
 	// LogRMSE is its median over the subject's taxa.

@@ -256,4 +256,3 @@ func (c *cvSet) selectPenalty(ctx context.Context, grid, ratios []float64, worke
 	sel.Best = Candidate{cur, best}
 	return sel, nil
 }
-

@@ -34,11 +34,11 @@ type FileInput struct{ ID, Unit, Citation, Evidence, Note string }
 
 // FileParam is a parameter of a CommunityFile.
 type FileParam struct {
-	ID                         string
-	Value                      float64
-	Unit, Citation, Evidence   string
-	Note                       string
-	Min, Max                   float64 // NaN: unbounded
+	ID                       string
+	Value                    float64
+	Unit, Citation, Evidence string
+	Note                     string
+	Min, Max                 float64 // NaN: unbounded
 }
 
 // FileRule is an assignment rule of a CommunityFile.
