@@ -4,20 +4,23 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"sort"
+	"strconv"
+	"strings"
 	"sync"
 
+	"github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/ode"
 	"github.com/holobiont/holobiont/sim"
-	"github.com/holobiont/holobiont/system"
 )
 
-// runFitted simulates model m from the initial species values x0 under
-// sched, once per parameter set in sets (a nil set runs the model's own
-// values), and returns each run's species values (in m.Species order) at
-// times, or that run's error. It is the one place where fit and forecast
-// assemble the run chain (modelfile IR → system.Compile → SetParameter →
-// sim.Run); it moves to the root package's pipeline once that lands.
+// runFitted runs model m through the run pipeline (package holobiont) from
+// the initial species values x0, with the input signals of sched as the
+// scenario's interventions, once per parameter set in sets (a nil set runs
+// the model's own values). It returns each run's species values (in
+// m.Species order) at times, or that run's error. Runs are spread over the
+// cores, one holobiont.Runner per worker.
 func runFitted(ctx context.Context, m *model.Model, x0 map[string]float64, sched *sim.Schedule, times []float64, sets []map[string]float64) ([][][]float64, []error, error) {
 	mc := *m
 	mc.Species = make([]*model.Species, len(m.Species))
@@ -28,63 +31,120 @@ func runFitted(ctx context.Context, m *model.Model, x0 map[string]float64, sched
 		}
 		mc.Species[i] = &c
 	}
-	sys, err := system.Compile(&mc)
+	p, err := holobiont.New(&mc, holobiont.ScenarioData("(the subject's inputs)", scenarioYAML(sched, times)))
 	if err != nil {
 		return nil, nil, err
 	}
-	idx := make([]int, len(mc.Species))
-	for i, sp := range mc.Species {
-		k, ok := sys.StateIndex(sp.ID)
-		if !ok {
-			return nil, nil, fmt.Errorf("species %s is not a state of the compiled model", sp.ID)
+	var names []string
+	for _, s := range sets {
+		for id := range s {
+			names = append(names, id)
 		}
-		idx[i] = k
+		if names != nil {
+			break
+		}
 	}
-	opt := sim.Options{Start: times[0], End: times[len(times)-1], OutputTimes: times, NoRows: true,
-		ODE: ode.Options{RTol: 1e-8, ATol: 1e-12}}
+	sort.Strings(names)
+	base := make([]float64, len(names))
+	for k, id := range names {
+		for _, par := range mc.Parameters {
+			if par.ID == id {
+				base[k] = par.Value
+			}
+		}
+	}
+	opt := holobiont.Options{Method: ode.Auto, RTol: 1e-8, ATol: 1e-12}
 	out := make([][][]float64, len(sets))
 	errs := make([]error, len(sets))
-	var wg sync.WaitGroup
 	next := make(chan int)
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+	var wg sync.WaitGroup
+	var setupErr error
+	var mu sync.Mutex
+	for w := 0; w < min(runtime.GOMAXPROCS(0), len(sets)); w++ {
+		r, err := p.NewRunner(names...)
+		if err != nil {
+			return nil, nil, err
+		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for r := range next {
-				s := sys.Clone()
-				for id, v := range sets[r] {
-					if err := s.SetParameter(id, v); err != nil {
-						errs[r] = err
-						break
+			vals := make([]float64, len(names))
+			for i := range next {
+				for k, id := range names {
+					v, ok := sets[i][id]
+					if !ok {
+						v = base[k]
 					}
+					vals[k] = v
 				}
-				if errs[r] != nil {
+				res, err := r.Run(ctx, vals, opt)
+				if err != nil {
+					errs[i] = err
 					continue
 				}
-				var rows [][]float64
-				o := opt
-				o.StateHook = func(_ float64, y []float64) {
-					row := make([]float64, len(idx))
-					for i, k := range idx {
-						row[i] = y[k]
-					}
-					rows = append(rows, row)
-				}
-				if _, err := sim.Run(ctx, s, sched, o); err != nil {
-					errs[r] = err
+				rows, err := speciesRows(res, mc.Species)
+				if err != nil {
+					mu.Lock()
+					setupErr = err
+					mu.Unlock()
 					continue
 				}
-				out[r] = rows
+				out[i] = rows
 			}
 		}()
 	}
-	for r := range sets {
+	for i := range sets {
 		if ctx.Err() != nil {
 			break
 		}
-		next <- r
+		next <- i
 	}
 	close(next)
 	wg.Wait()
+	if setupErr != nil {
+		return nil, nil, setupErr
+	}
 	return out, errs, ctx.Err()
+}
+
+// speciesRows returns the species' values per output time.
+func speciesRows(res *holobiont.Result, species []*model.Species) ([][]float64, error) {
+	cols := make([][]float64, len(species))
+	for i, sp := range species {
+		if cols[i] = res.Series(sp.ID); cols[i] == nil {
+			return nil, fmt.Errorf("the trajectory has no column %s", sp.ID)
+		}
+	}
+	rows := make([][]float64, len(res.Times()))
+	for k := range rows {
+		rows[k] = make([]float64, len(species))
+		for i := range species {
+			rows[k][i] = cols[i][k]
+		}
+	}
+	return rows, nil
+}
+
+// scenarioYAML writes a schedule of input signals as a scenario with output
+// at the given times.
+func scenarioYAML(sched *sim.Schedule, times []float64) []byte {
+	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	var b strings.Builder
+	fmt.Fprintf(&b, "name: subject inputs\nstart: %s\nend: %s\noutput:\n  times: [", g(times[0]), g(times[len(times)-1]))
+	for k, t := range times {
+		if k > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(g(t))
+	}
+	b.WriteString("]\n")
+	if sched != nil && len(sched.Signals) > 0 {
+		b.WriteString("interventions:\n")
+		for _, s := range sched.Signals {
+			for _, pc := range s.Pieces {
+				fmt.Fprintf(&b, "  - {type: input, input: %s, value: %s, start: %s, end: %s}\n", s.Input, g(pc.Value), g(pc.Start), g(pc.End))
+			}
+		}
+	}
+	return []byte(b.String())
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/fit"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/modelfile"
@@ -87,11 +88,11 @@ type fittedModel struct {
 }
 
 func loadFitted(path string) (*fittedModel, error) {
-	in, err := readInput(path)
+	in, err := holobiont.ReadModel(path)
 	if err != nil {
 		return nil, err
 	}
-	m, err := modelfile.ParseModel(in.name, in.data)
+	m, err := modelfile.ParseModel(in.Name, in.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -104,7 +105,7 @@ func loadFitted(path string) (*fittedModel, error) {
 	if err != nil || !(pseudo > 0) {
 		return nil, fmt.Errorf("%s: metadata fit_pseudo_count %q is not a positive number", path, a["fit_pseudo_count"])
 	}
-	fm := &fittedModel{m: m, name: in.name, method: meth, pseudo: pseudo, denom: -1}
+	fm := &fittedModel{m: m, name: in.Name, method: meth, pseudo: pseudo, denom: -1}
 	for _, sp := range m.Species {
 		fm.taxa = append(fm.taxa, sp.Taxon)
 		if sp.Taxon == a["fit_denominator"] && a["fit_denominator"] != "" {
