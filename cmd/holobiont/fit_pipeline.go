@@ -5,13 +5,12 @@ import (
 	"fmt"
 	"runtime"
 	"sort"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/scenario"
 	"github.com/holobiont/holobiont/sim"
 )
 
@@ -31,7 +30,7 @@ func runFitted(ctx context.Context, m *model.Model, x0 map[string]float64, sched
 		}
 		mc.Species[i] = &c
 	}
-	p, err := holobiont.New(&mc, holobiont.ScenarioData("(the subject's inputs)", scenarioYAML(sched, times)))
+	p, err := holobiont.New(&mc, holobiont.WithScenario(subjectScenario(sched, times)))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -125,26 +124,17 @@ func speciesRows(res *holobiont.Result, species []*model.Species) ([][]float64, 
 	return rows, nil
 }
 
-// scenarioYAML writes a schedule of input signals as a scenario with output
-// at the given times.
-func scenarioYAML(sched *sim.Schedule, times []float64) []byte {
-	g := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
-	var b strings.Builder
-	fmt.Fprintf(&b, "name: subject inputs\nstart: %s\nend: %s\noutput:\n  times: [", g(times[0]), g(times[len(times)-1]))
-	for k, t := range times {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(g(t))
-	}
-	b.WriteString("]\n")
-	if sched != nil && len(sched.Signals) > 0 {
-		b.WriteString("interventions:\n")
+// subjectScenario turns a schedule of input signals into a scenario with
+// output at the given times: one input intervention per piece.
+func subjectScenario(sched *sim.Schedule, times []float64) *scenario.Scenario {
+	sc := &scenario.Scenario{Name: "the subject's inputs", Start: times[0], End: times[len(times)-1], OutputTimes: times}
+	if sched != nil {
 		for _, s := range sched.Signals {
 			for _, pc := range s.Pieces {
-				fmt.Fprintf(&b, "  - {type: input, input: %s, value: %s, start: %s, end: %s}\n", s.Input, g(pc.Value), g(pc.Start), g(pc.End))
+				sc.Interventions = append(sc.Interventions, &scenario.InputSignal{Base: scenario.Base{Name: s.Input,
+					Timing: scenario.Timing{Start: pc.Start, Duration: pc.End - pc.Start}}, Input: s.Input, Value: pc.Value})
 			}
 		}
 	}
-	return []byte(b.String())
+	return sc
 }
