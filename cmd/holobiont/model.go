@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -271,118 +270,8 @@ func countOther(m *model.Model) int {
 	return n
 }
 
-type jsonDescribe struct {
-	ID          string          `json:"id"`
-	Name        string          `json:"name"`
-	Source      string          `json:"source"`
-	SHA256      string          `json:"sha256"`
-	TimeUnit    string          `json:"time_unit"`
-	Sites       []jsonSite      `json:"sites"`
-	Species     []jsonSpecies   `json:"species"`
-	HostStates  []jsonSpecies   `json:"host_states"`
-	Inputs      []jsonInput     `json:"inputs"`
-	Parameters  []jsonParameter `json:"parameters"`
-	Couplings   []jsonCoupling  `json:"couplings"`
-	Observables []string        `json:"observables"`
-}
-
-type jsonSite struct {
-	ID   string             `json:"id"`
-	Kind string             `json:"kind"`
-	Name string             `json:"name"`
-	Env  map[string]float64 `json:"env,omitempty"`
-}
-
-type jsonSpecies struct {
-	ID       string  `json:"id"`
-	Site     string  `json:"site"`
-	Taxon    string  `json:"taxon,omitempty"`
-	Initial  float64 `json:"initial"`
-	Unit     string  `json:"unit,omitempty"`
-	Evidence string  `json:"evidence,omitempty"`
-	Citation string  `json:"citation,omitempty"`
-}
-
-type jsonInput struct {
-	ID      string  `json:"id"`
-	Default float64 `json:"default"`
-	Unit    string  `json:"unit,omitempty"`
-}
-
-type jsonParameter struct {
-	ID       string   `json:"id"`
-	Value    float64  `json:"value"`
-	Unit     string   `json:"unit,omitempty"`
-	Min      *float64 `json:"min,omitempty"`
-	Max      *float64 `json:"max,omitempty"`
-	Evidence string   `json:"evidence"`
-	SignOnly bool     `json:"sign_only"`
-	Citation string   `json:"citation"`
-	Note     string   `json:"note,omitempty"`
-	Source   string   `json:"source,omitempty"`
-}
-
-type jsonCoupling struct {
-	From      string `json:"from"`
-	To        string `json:"to"`
-	Sign      int    `json:"sign"`
-	Parameter string `json:"parameter,omitempty"`
-	Mechanism string `json:"mechanism"`
-	Evidence  string `json:"evidence"`
-	SignOnly  bool   `json:"sign_only"`
-	Citation  string `json:"citation"`
-}
-
 func describeJSON(w io.Writer, m *model.Model, in holobiont.Source) error {
-	d := jsonDescribe{ID: m.ID, Name: m.Name, Source: in.Name, SHA256: in.SHA256(), TimeUnit: m.TimeUnit,
-		Sites: []jsonSite{}, Species: []jsonSpecies{}, HostStates: []jsonSpecies{}, Inputs: []jsonInput{},
-		Parameters: []jsonParameter{}, Couplings: []jsonCoupling{}, Observables: []string{}}
-	for _, c := range m.Compartments {
-		d.Sites = append(d.Sites, jsonSite{ID: c.ID, Kind: c.Kind, Name: c.Name, Env: c.Env})
-	}
-	member := map[string]bool{}
-	for _, c := range m.Communities {
-		for _, mem := range c.Members {
-			member[mem] = true
-		}
-	}
-	for _, s := range m.Species {
-		js := jsonSpecies{ID: s.ID, Site: s.Compartment, Taxon: s.Taxon, Initial: s.Initial, Unit: s.Unit,
-			Evidence: string(s.Prov.Evidence), Citation: s.Prov.Citation}
-		if member[s.ID] {
-			d.Species = append(d.Species, js)
-		} else {
-			d.HostStates = append(d.HostStates, js)
-		}
-	}
-	for _, i := range m.Inputs {
-		d.Inputs = append(d.Inputs, jsonInput{ID: i.ID, Default: i.Default, Unit: i.Unit})
-	}
-	for _, p := range m.Parameters {
-		if !p.Constant || strings.HasPrefix(p.ID, modelfile.HoistPrefix) {
-			continue
-		}
-		jp := jsonParameter{ID: p.ID, Value: p.Value, Unit: p.Unit, Evidence: string(p.Prov.Evidence),
-			SignOnly: p.Prov.Evidence == model.SignOnly, Citation: p.Prov.Citation, Note: p.Prov.Note, Source: p.Src.String()}
-		if !math.IsNaN(p.Min) {
-			v := p.Min
-			jp.Min = &v
-		}
-		if !math.IsNaN(p.Max) {
-			v := p.Max
-			jp.Max = &v
-		}
-		d.Parameters = append(d.Parameters, jp)
-	}
-	for _, c := range m.Couplings {
-		d.Couplings = append(d.Couplings, jsonCoupling{From: c.From, To: c.To, Sign: c.Sign, Parameter: c.Param, Mechanism: c.Mechanism,
-			Evidence: string(c.Prov.Evidence), SignOnly: c.Prov.Evidence == model.SignOnly, Citation: c.Prov.Citation})
-	}
-	for _, o := range m.Observables {
-		d.Observables = append(d.Observables, o.ID)
-	}
-	sort.Strings(d.Observables)
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
-	return enc.Encode(d)
+	return enc.Encode(modelfile.Describe(m, in.Name, in.SHA256()))
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	holobiont "github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/modelfile"
 )
 
 func execRoot(t *testing.T, dir string, args ...string) (string, error) {
@@ -160,7 +161,7 @@ func TestModelDescribeCheck(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var d jsonDescribe
+	var d modelfile.Description
 	if err := json.Unmarshal([]byte(out), &d); err != nil {
 		t.Fatal(err)
 	}
