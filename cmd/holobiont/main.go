@@ -53,6 +53,8 @@ tables (BIOM, QIIME 2, phyloseq exports), and reads and writes SBML.`,
 		newDABenchmarkCmd(),
 		newFitCmd(),
 		newForecastCmd(),
+		newServeCmd(),
+		newRunsCmd(),
 	)
 	root.AddCommand(cohortCommands()...)
 	root.AddCommand(studyCommands()...)

@@ -29,6 +29,7 @@ type runOptions struct {
 	solver   string
 	seed     uint64
 	progress string // auto|always|never
+	store    string // also record the run in this run store
 }
 
 func newRunCmd() *cobra.Command {
@@ -61,14 +62,21 @@ list'). Without --scenario, a shipped model runs its shipped scenario (models/sc
 		Example: `  holobiont run
   holobiont run models/gut-skin-brain.yaml --scenario models/scenarios/gut-skin-brain.yaml --out results
   holobiont run --set sigma_S=0 --set niche_open=1 --format parquet
-  holobiont run models/hpa-karin2020.yaml --solver rosenbrock --rtol 1e-8`,
+  holobiont run models/hpa-karin2020.yaml --solver rosenbrock --rtol 1e-8
+  holobiont run --set sigma_S=0 --store holobiont-data       # also record it for holobiont serve / runs`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			modelArg := ""
 			if len(args) == 1 {
 				modelArg = args[0]
 			}
-			_, err := runMain(cmd.Context(), modelArg, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			res, err := runMain(cmd.Context(), modelArg, o, cmd.OutOrStdout(), cmd.ErrOrStderr())
+			if o.store != "" && res != nil {
+				if rerr := recordRun(ctxOf(cmd), o.store, res, o, err); rerr != nil {
+					return errors.Join(err, fmt.Errorf("--store: %w", rerr))
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "recorded in the store %s as run %s\n", o.store, res.Summary.RunID)
+			}
 			return err
 		},
 	}
@@ -81,6 +89,7 @@ list'). Without --scenario, a shipped model runs its shipped scenario (models/sc
 	f.Float64Var(&o.atol, "atol", 1e-9, "absolute tolerance")
 	f.StringVar(&o.solver, "solver", "auto", "ODE solver: auto, dopri5, dop853 or rosenbrock")
 	f.Uint64Var(&o.seed, "seed", 1, "run seed (recorded; the deterministic model does not draw random numbers)")
+	f.StringVar(&o.store, "store", "", "also record the run in this run store (a directory or postgres:// URL; see holobiont serve, holobiont runs)")
 	f.StringVar(&o.progress, "progress", "auto", "progress bar: auto (only when stderr is a terminal), always or never")
 	return cmd
 }
@@ -89,6 +98,8 @@ list'). Without --scenario, a shipped model runs its shipped scenario (models/sc
 type runResult struct {
 	Dir     string
 	Summary *holobiont.Record
+	// Problem is what ran (its sources and overrides, for run --store).
+	Problem *holobiont.Problem
 }
 
 // parseSets reads --set name=value flags as load options.
@@ -163,14 +174,14 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 			fmt.Fprintf(stderr, " (fastest-changing state before the failure: %s)", v)
 		}
 		fmt.Fprintf(stderr, ": %d output rows before the failure kept in %s\n", len(res.Times()), filepath.Join(dir, holobiont.TrajectoryName(format, false)))
-		return &runResult{Dir: dir, Summary: res.Record}, runErr
+		return &runResult{Dir: dir, Summary: res.Record, Problem: p}, runErr
 	}
 	page := buildReport(p, res)
 	if err := res.Write(dir, format, holobiont.File{Name: "report.html", Write: page.WriteHTML}); err != nil {
 		return nil, err
 	}
 	printRunSummary(stdout, res.Record, dir)
-	return &runResult{Dir: dir, Summary: res.Record}, nil
+	return &runResult{Dir: dir, Summary: res.Record, Problem: p}, nil
 }
 
 // runBar is the progress bar of a run (nil: none).

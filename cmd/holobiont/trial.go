@@ -94,7 +94,7 @@ are reported as FILE:LINE:COL of the spec before anything is simulated.`,
 			if ctx == nil {
 				ctx = context.Background()
 			}
-			return runTrial(ctx, tp, out, sh, workers, progress, noPower, cmd.ErrOrStderr(), cmd.OutOrStdout())
+			return runTrial(ctx, tp, out, sh, workers, progress, noPower, cmd.ErrOrStderr(), cmd.OutOrStdout(), nil)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "output directory (required)")
@@ -107,13 +107,18 @@ are reported as FILE:LINE:COL of the spec before anything is simulated.`,
 
 func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 
-func runTrial(ctx context.Context, tp *cohort.TrialPlan, out string, sh cohort.Shard, workers int, progress string, noPower bool, stderr, stdout io.Writer) error {
+// runTrial runs a trial into out; onProgress (may be nil) is told the
+// subjects done of the total, the trial's and then the power study's.
+func runTrial(ctx context.Context, tp *cohort.TrialPlan, out string, sh cohort.Shard, workers int, progress string, noPower bool, stderr, stdout io.Writer, onProgress func(done, total int)) error {
 	opt := cohort.Options{Workers: workers, Shard: sh, Version: version}
 	bar, err := newProgressBar(ctx, progress, "subjects ", stderr)
 	if err != nil {
 		return err
 	}
 	opt.Progress = bar.update
+	if onProgress != nil {
+		opt.Progress = func(done, total int) { bar.update(done, total); onProgress(done, total) }
+	}
 	err = tp.RunTrial(ctx, out, opt)
 	bar.finish(err)
 	if err != nil {
@@ -150,7 +155,11 @@ func runTrial(ctx context.Context, tp *cohort.TrialPlan, out string, sh cohort.S
 		if err != nil {
 			return err
 		}
-		pts, err = tp.PowerCurve(ctx, workers, pbar.update)
+		update := pbar.update
+		if onProgress != nil {
+			update = func(done, total int) { pbar.update(done, total); onProgress(done, total) }
+		}
+		pts, err = tp.PowerCurve(ctx, workers, update)
 		pbar.finish(err)
 		if err != nil {
 			return err
