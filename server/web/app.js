@@ -222,7 +222,7 @@ function renderTimeline(tl) {
   const ivs = sc.interventions;
   const W = 900, rowH = 26, H = Math.max(1, ivs.length) * rowH + 30, L = 150;
   const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "timeline-svg", role: "group", "aria-label": "intervention timeline" }, tl);
-  const px = d => L + d / dur * (W - L - 10);
+  const px = d => L + d / dur * (W - L - 40);
   for (const v of niceTicks(0, dur, 8)) {
     svgEl("line", { x1: px(v), x2: px(v), y1: 0, y2: H - 20, class: "grid" }, svg);
     svgEl("text", { x: px(v), y: H - 6, class: "tick", "text-anchor": "middle" }, svg).textContent = "day " + v;
@@ -240,7 +240,7 @@ function renderTimeline(tl) {
     }
     const handle = svgEl("rect", { x: px(start + d) - 4, y, width: 8, height: rowH - 8, class: "handle", "data-handle": "end" }, g);
     let drag = null;
-    const dayAt = ev => { const r = svg.getBoundingClientRect(); return ((ev.clientX - r.left) / r.width * W - L) / (W - L - 10) * dur; };
+    const dayAt = ev => { const r = svg.getBoundingClientRect(); return ((ev.clientX - r.left) / r.width * W - L) / (W - L - 40) * dur; };
     g.addEventListener("pointerdown", ev => {
       drag = { mode: ev.target === handle ? "end" : "move", d0: dayAt(ev), start, dur: d, moved: false };
       g.setPointerCapture(ev.pointerId);
@@ -343,6 +343,7 @@ function cohortCard() {
 }
 
 // ---- run page -------------------------------------------------------------
+const RUN_LABELS = ["A", "B", "C", "D"];
 const PANELS = [
   { title: "Stress axis", vars: ["host.cortisol", "host.perceived_stress"] },
   { title: "Inflammation and Treg", vars: ["host.inflammation", "host.Treg", "skin_inflammation"] },
@@ -441,17 +442,17 @@ async function drawFigures(body, runs) {
   const data = await Promise.all(runs.map(r => api(`/api/runs/${r.id}/results/trajectory?vars=${encodeURIComponent(want.join(","))}`)));
   const grid = el("div", { class: "chart-grid" });
   card.appendChild(grid);
-  const dashes = [null, "6 3", "2 2", "10 3 2 3"];
+  const dashes = [null, "7 4", "2 3", "10 3 2 3"];
   const mk = (p, vars) => {
     const div = el("div", { class: "chart-box" });
     grid.appendChild(div);
     const series = [];
+    // One colour per variable; with several runs, one line style per run (A solid, B dashed, ...).
     vars.forEach((v, vi) => runs.forEach((r, ri) => {
       const d = data[ri] && data[ri].variables[v];
       if (!d) return;
-      series.push({ name: runs.length > 1 ? `${v} · ${r.title || r.id}` : v, x: data[ri].time, y: d, color: PALETTE[(runs.length > 1 ? ri : vi) % PALETTE.length], dash: runs.length > 1 ? null : null });
+      series.push({ name: runs.length > 1 ? `${v} (${RUN_LABELS[ri]})` : v, x: data[ri].time, y: d, color: PALETTE[vi % PALETTE.length], dash: runs.length > 1 ? dashes[ri] : null });
     }));
-    if (runs.length > 1) series.forEach((s, i) => { s.dash = dashes[Math.floor(i / runs.length) % dashes.length] || null; });
     lineChart(div, { title: p.title, series, log: p.log, shades: shadesOf(runs[0].summary || {}) });
   };
   for (const p of panels) mk(p, p.vars);
@@ -499,10 +500,10 @@ async function showCompare(main, idsParam) {
   const cmp = await api("/api/compare?ids=" + ids.join(","));
   const runs = await Promise.all(ids.map(id => api("/api/runs/" + id)));
   main.appendChild(el("p", { class: "muted" }, "Share this comparison: ", el("input", { readonly: "", class: "permalink", id: "compare-link", value: location.origin + "/compare?ids=" + ids.join(","), onclick: ev => ev.target.select() })));
-  const legend = el("table", { class: "runs" }, el("thead", {}, el("tr", {}, el("th", {}, "line"), el("th", {}, "run"), el("th", {}, "title"), el("th", {}, "settings"))));
+  const legend = el("table", { class: "runs" }, el("thead", {}, el("tr", {}, el("th", {}, "run"), el("th", {}, "line"), el("th", {}, "id"), el("th", {}, "title"), el("th", {}, "settings"))));
   const tb = el("tbody");
   const dashNames = ["solid", "dashed", "dotted", "dash-dot"];
-  cmp.runs.forEach((r, i) => tb.appendChild(el("tr", {}, el("td", {}, dashNames[i]), el("td", {}, el("a", { href: "/runs/" + r.id, "data-nav": "" }, r.id)), el("td", {}, r.title),
+  cmp.runs.forEach((r, i) => tb.appendChild(el("tr", {}, el("td", {}, el("b", {}, RUN_LABELS[i])), el("td", {}, dashNames[i]), el("td", {}, el("a", { href: "/runs/" + r.id, "data-nav": "" }, r.id)), el("td", {}, r.title),
     el("td", {}, [r.scenario ? "scenario " + r.scenario : "", Object.entries(r.set || {}).map(([k, v]) => `${k}=${v}`).join(", ")].filter(Boolean).join(" · ") || "defaults"))));
   legend.appendChild(tb);
   main.appendChild(el("section", { class: "card" }, legend));
@@ -510,17 +511,18 @@ async function showCompare(main, idsParam) {
   main.appendChild(body);
   await drawFigures(body, runs);
   const t = el("table", { class: "endpoints", id: "diff-table" }, el("thead", {}, el("tr", {}, el("th", {}, "endpoint"), el("th", {}, "stat"),
-    cmp.runs.map((r, i) => el("th", {}, i === 0 ? `${r.title || r.id} (reference)` : r.title || r.id)), cmp.runs.slice(1).map(r => el("th", {}, `Δ ${r.title || r.id}`)))));
+    cmp.runs.map((r, i) => el("th", { class: "num", title: r.title }, i === 0 ? `${RUN_LABELS[i]} (reference)` : RUN_LABELS[i])), cmp.runs.slice(1).map((r, i) => el("th", { class: "num" }, `${RUN_LABELS[i + 1]} − A`)))));
   const tb2 = el("tbody");
   for (const row of cmp.endpoints) {
     if (row.stat !== "end" && row.stat !== "max") continue;
-    const changed = row.diff.slice(1).some((d, i) => d !== null && Math.abs(row.rel_diff[i + 1] ?? (d !== 0 ? 1 : 0)) > 1e-6);
+    // A difference counts when it is over 0.1% of the reference (or the reference is 0 and it is not).
+    const changed = row.diff.slice(1).some((d, i) => d !== null && (row.rel_diff[i + 1] === null ? d !== 0 : Math.abs(row.rel_diff[i + 1]) > 1e-3));
     tb2.appendChild(el("tr", { class: changed ? "changed" : "" }, el("td", {}, row.variable), el("td", {}, row.stat),
       row.values.map(v => el("td", { class: "num" }, fmtNum(v))),
       row.diff.slice(1).map((d, i) => el("td", { class: "num" }, d === null ? "–" : fmtNum(d) + (row.rel_diff[i + 1] !== null ? ` (${(100 * row.rel_diff[i + 1]).toFixed(1)}%)` : "")))));
   }
   t.appendChild(tb2);
-  main.appendChild(el("section", { class: "card" }, el("h3", {}, "Difference of endpoints"), el("p", { class: "muted" }, "Each run against the first; rows that differ are highlighted."), t));
+  main.appendChild(el("section", { class: "card" }, el("h3", {}, "Difference of endpoints"), el("p", { class: "muted" }, "Each run against run A; rows that differ by more than 0.1% are highlighted."), t));
 }
 
 function renderCompareBar() {
