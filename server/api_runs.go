@@ -126,11 +126,12 @@ func (s *Server) normalize(ctx context.Context, req *RunRequest) (*Job, *StoredR
 					return nil, nil, err
 				}
 				name := "edited-" + sha(data)[:8] + ".yaml"
-				u, err := s.store.PutUpload(ctx, name, kindInline, data)
-				if err != nil {
-					return nil, nil, err
+				if _, err := s.store.GetUpload(ctx, sha(data)); err != nil {
+					if _, err := s.store.PutUpload(ctx, name, kindInline, data); err != nil {
+						return nil, nil, err
+					}
 				}
-				sr.Scenario, sr.ScenarioName = "sha256:"+u.SHA256, name
+				sr.Scenario, sr.ScenarioName = "sha256:"+sha(data), name
 			}
 		}
 	case kindCohort, kindTrial:
@@ -230,6 +231,35 @@ func (s *Server) jobFor(ctx context.Context, sr *StoredRequest) (*Job, error) {
 	return job, nil
 }
 
+// prepare asks the engine for a job's plan, remembering plans by the
+// canonical request (every input is a content reference, so the same
+// request always has the same plan): a stored run is found again without
+// parsing and compiling its model.
+func (s *Server) prepare(ctx context.Context, job *Job, sr *StoredRequest) (*Plan, error) {
+	b, _ := json.Marshal(sr)
+	key := sha(b)
+	s.mu.Lock()
+	p, ok := s.plans[key]
+	s.mu.Unlock()
+	if ok {
+		return p, nil
+	}
+	p, err := s.cfg.Engine.Prepare(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	if len(s.plans) >= maxPlans {
+		clear(s.plans)
+	}
+	s.plans[key] = p
+	s.mu.Unlock()
+	return p, nil
+}
+
+// maxPlans bounds the remembered plans.
+const maxPlans = 4096
+
 // postRun: POST /api/runs. The answer is 201 with the queued run, or 200
 // with the stored run when the same inputs were submitted before.
 func (s *Server) postRun(w http.ResponseWriter, r *http.Request) {
@@ -247,7 +277,7 @@ func (s *Server) postRun(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnprocessableEntity, "%v", err)
 		return
 	}
-	plan, err := s.cfg.Engine.Prepare(ctx, job)
+	plan, err := s.prepare(ctx, job, sr)
 	if err != nil {
 		writeError(w, http.StatusUnprocessableEntity, "%v", err)
 		return

@@ -101,7 +101,8 @@ type Server struct {
 	live    map[string]progress           // progress of runs executing here
 	cancels map[string]context.CancelFunc // running here, by id
 	wake    chan struct{}
-	descs   sync.Map // model sha256 → *modelInfo (parsed once)
+	plans   map[string]*Plan // by canonical request (see prepare)
+	descs   sync.Map         // model sha256 → *modelInfo (parsed once)
 	parse   chan struct{}
 	wg      sync.WaitGroup
 }
@@ -114,7 +115,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("server: Config needs a Store and an Engine")
 	}
 	cfg.defaults()
-	s := &Server{cfg: cfg, store: cfg.Store, live: map[string]progress{}, cancels: map[string]context.CancelFunc{},
+	s := &Server{cfg: cfg, store: cfg.Store, live: map[string]progress{}, cancels: map[string]context.CancelFunc{}, plans: map[string]*Plan{},
 		wake: make(chan struct{}, 1), parse: make(chan struct{}, 2)}
 	s.routes()
 	return s, nil

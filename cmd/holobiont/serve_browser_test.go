@@ -97,6 +97,24 @@ func shot(t *testing.T, ctx context.Context, dir, name string) {
 	t.Logf("screenshot %s", p)
 }
 
+// docShot, when HOLOBIONT_UPDATE_DOCS is set, writes a screenshot of the
+// element sel to docs/NAME for the README.
+func docShot(t *testing.T, ctx context.Context, sel, name string) {
+	t.Helper()
+	if os.Getenv("HOLOBIONT_UPDATE_DOCS") == "" {
+		return
+	}
+	png, err := chromedp.Run(ctx, chromedp.Screenshot(css(sel)))
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", sel, err)
+	}
+	p := filepath.Join("..", "..", "docs", name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("README screenshot %s", p)
+}
+
 func css(sel string) chromedp.CSS { return chromedp.CSS(sel) }
 
 // drag presses the mouse at the centre of sel and releases it dx pixels to the right.
@@ -205,6 +223,8 @@ func TestBrowserNewcomer(t *testing.T) {
 		t.Fatalf("out-of-range run not refused: %q", msg)
 	}
 	shot(t, ctx, arts, "03-edited.png")
+	do(t, ctx, setInput(`input[data-param="niche_open"]`, "0"), setInput("#param-filter", ""))
+	docShot(t, ctx, ".editor", "serve-editor.png")
 	do(t, ctx, setInput(`input[data-param="niche_open"]`, "0"))
 	do(t, ctx, chromedp.SendKeys(css("#run-title"), "no cortisol response + probiotic"), chromedp.Click(css("#run")),
 		waitJS(runDone+` && location.pathname.slice(6) !== `+fmt.Sprintf("%q", id1)))
@@ -251,6 +271,8 @@ func TestBrowserNewcomer(t *testing.T) {
 		t.Fatalf("figure interaction: tip %q, toggled %v, log %v, zoomed %v", tip, off, logOn, zoomed)
 	}
 	shot(t, ctx, arts, "04-changed-run.png")
+	do(t, ctx, chromedp.Click(css(".chart-box .chart-reset")), chromedp.Click(css(".chart-box .chart-log input")), chromedp.Click(css(".chart-box .legend-item")))
+	docShot(t, ctx, ".figures", "serve-run.png")
 
 	// 4. Download the zip through the page and check its contents.
 	do(t, ctx, chromedp.Click(css("#download-zip")))
@@ -283,6 +305,7 @@ func TestBrowserNewcomer(t *testing.T) {
 		t.Fatalf("difference table: %d rows, %d changed", rows, changed)
 	}
 	shot(t, ctx, arts, "05-compare.png")
+	docShot(t, ctx, ".figures", "serve-compare.png")
 
 	// 6. The permanent link, opened afresh, shows the run.
 	do(t, ctx, chromedp.Navigate(base+"/runs/"+id2), waitJS(`document.querySelectorAll(".chart-svg path.series").length > 5`))

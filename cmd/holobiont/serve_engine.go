@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/cohort"
@@ -145,8 +146,9 @@ func compileJob(job *server.Job, dir string) (*jobPlan, error) {
 		}
 		p, err := cohort.Compile(s)
 		if err != nil {
-			return nil, err
+			return nil, specError(err, specPath, job.Spec.Name)
 		}
+		s.File = job.Spec.Name // as the CLI run in the spec's directory names it
 		pl.cohort, pl.subjects, pl.title = p, s.N, fmt.Sprintf("cohort %s (%d subjects)", s.Name, s.N)
 		fmt.Fprintf(h, "plan %s\n", p.Spec.Hash)
 	} else {
@@ -166,8 +168,9 @@ func compileJob(job *server.Job, dir string) (*jobPlan, error) {
 		}
 		tp, err := cohort.CompileTrial(ts)
 		if err != nil {
-			return nil, err
+			return nil, specError(err, specPath, job.Spec.Name)
 		}
+		ts.File = job.Spec.Name // the report names the spec as the CLI run in its directory does
 		pl.trial, pl.subjects, pl.title = tp, n, fmt.Sprintf("trial %s (%d subjects)", ts.Name, ts.N)
 		fmt.Fprintf(h, "spec %s\n", sha256Hex(job.Spec.Data))
 		names := make([]string, 0, len(job.Files))
@@ -181,6 +184,11 @@ func compileJob(job *server.Job, dir string) (*jobPlan, error) {
 	}
 	pl.id = hex.EncodeToString(h.Sum(nil))[:12]
 	return pl, nil
+}
+
+// specError names the spec by its name, not by the server's working copy.
+func specError(err error, path, name string) error {
+	return errors.New(strings.ReplaceAll(err.Error(), path, name))
 }
 
 func sha256Hex(b []byte) string {

@@ -395,3 +395,52 @@ func TestServeKillMidCohort(t *testing.T) {
 		}
 	}
 }
+
+// TestServeTrial: a trial (an uploaded, shrunk copy of the shipped eczema
+// trial, without its power study) runs in the background and gives the
+// files `holobiont trial --no-power` writes, byte for byte.
+func TestServeTrial(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	data, err := os.ReadFile("../../examples/trial-probiotic-eczema.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := strings.Replace(string(data), "\nn: 120\n", "\nn: 24\n", 1)
+	dir := t.TempDir()
+	specPath := filepath.Join(dir, "small-trial.yaml")
+	os.WriteFile(specPath, []byte(spec), 0o644)
+	ref := filepath.Join(dir, "ref")
+	c := newTrialCmd()
+	t.Chdir(dir) // the report names the spec as given: run it as "small-trial.yaml", as the server names it
+	c.SetArgs([]string{"small-trial.yaml", "--out", ref, "--no-power", "--progress", "never"})
+	c.SetOut(io.Discard)
+	if err := c.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := startServe(t, t.TempDir(), server.Config{})
+	if code, err := postRaw(hs.URL+"/api/uploads?name=small-trial.yaml&kind=trial", spec); err != nil || code != 201 {
+		t.Fatalf("upload: %v %d", err, code)
+	}
+	var r map[string]any
+	if code := postJSON(t, hs.URL+"/api/runs", map[string]any{"kind": "trial", "spec": "small-trial.yaml", "no_power": true}, &r); code != 201 {
+		t.Fatalf("submit: %d %v", code, r)
+	}
+	if done := waitRun(t, hs.URL, r["id"].(string), 3*time.Minute); done["status"] != "succeeded" {
+		t.Fatalf("trial: %v", done)
+	}
+	for _, f := range []string{"analysis.tsv", "subjects.csv", "counts.biom", "report.html", "manifest.json"} {
+		want, _ := os.ReadFile(filepath.Join(ref, f))
+		got := getBytes(t, hs.URL+"/api/runs/"+r["id"].(string)+"/results/"+f)
+		if len(want) == 0 || !bytes.Equal(got, want) {
+			t.Errorf("%s differs from holobiont trial's (%d vs %d bytes)", f, len(got), len(want))
+		}
+	}
+	// The whole power study would be over a small --max-subjects: refused before anything runs.
+	hs2, _ := startServe(t, t.TempDir(), server.Config{Limits: server.Limits{MaxSubjects: 100}})
+	var e map[string]string
+	if code := postJSON(t, hs2.URL+"/api/runs", map[string]any{"kind": "trial", "spec": "trial-probiotic-eczema.yaml"}, &e); code != 422 || !strings.Contains(e["error"], "--max-subjects") {
+		t.Fatalf("trial over the subject limit: %d %v", code, e)
+	}
+}

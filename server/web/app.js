@@ -180,7 +180,8 @@ function paramOK(id, v) {
 
 function renderParams(wrap, q) {
   wrap.innerHTML = "";
-  const ps = S.model.description.parameters.filter(p => !q || p.id.toLowerCase().includes(q) || (p.unit || "").toLowerCase().includes(q) || (p.citation || "").toLowerCase().includes(q) || (p.note || "").toLowerCase().includes(q));
+  // Edited parameters first, so the changes are in view.
+  const ps = S.model.description.parameters.slice().sort((a, b) => (b.id in S.set) - (a.id in S.set)).filter(p => !q || p.id.toLowerCase().includes(q) || (p.unit || "").toLowerCase().includes(q) || (p.citation || "").toLowerCase().includes(q) || (p.note || "").toLowerCase().includes(q));
   const t = el("table", { class: "params", id: "params" },
     el("thead", {}, el("tr", {}, el("th", {}, "parameter"), el("th", {}, "value"), el("th", {}, "unit"), el("th", {}, "range"), el("th", {}, "evidence"), el("th", {}, "citation"))));
   const tb = el("tbody");
@@ -189,6 +190,8 @@ function renderParams(wrap, q) {
     const inp = el("input", { type: "number", step: "any", value: edited ? S.set[p.id] : p.value, "data-param": p.id, "aria-label": "value of " + p.id, class: edited ? "edited" : "" });
     const msg = el("span", { class: "range-msg" });
     const check = () => {
+      const err = $("#run-error");
+      if (err) err.hidden = true;
       const v = inp.value === "" ? NaN : Number(inp.value);
       if (inp.value === "" || v === p.value) { delete S.set[p.id]; inp.classList.remove("edited", "bad"); msg.textContent = ""; return; }
       S.set[p.id] = v;
@@ -220,7 +223,7 @@ function renderTimeline(tl) {
   const sc = S.scenario;
   const dur = Number(sc.duration) || 365;
   const ivs = sc.interventions;
-  const W = 900, rowH = 26, H = Math.max(1, ivs.length) * rowH + 30, L = 150;
+  const W = 1100, rowH = 26, H = Math.max(1, ivs.length) * rowH + 30, L = 150;
   const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, class: "timeline-svg", role: "group", "aria-label": "intervention timeline" }, tl);
   const px = d => L + d / dur * (W - L - 40);
   for (const v of niceTicks(0, dur, 8)) {

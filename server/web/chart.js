@@ -202,7 +202,7 @@ function lineChart(el, opts) {
       const sw = document.createElement("span");
       sw.className = "swatch";
       sw.style.background = s.color;
-      if (s.dash) sw.classList.add("dashed");
+      if (s.dash) sw.style.background = `repeating-linear-gradient(90deg, ${s.color} 0 4px, transparent 4px 7px)`;
       b.appendChild(sw);
       b.appendChild(document.createTextNode(" " + s.name));
       b.title = "show or hide " + s.name;
