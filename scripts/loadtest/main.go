@@ -146,7 +146,9 @@ func main() {
 	for _, k := range kinds {
 		d := byKind[k]
 		sort.Slice(d, func(i, j int) bool { return d[i] < d[j] })
-		q := func(p float64) float64 { return float64(d[min(len(d)-1, int(p*float64(len(d))))].Microseconds()) / 1000 }
+		q := func(p float64) float64 {
+			return float64(d[min(len(d)-1, int(p*float64(len(d))))].Microseconds()) / 1000
+		}
 		fmt.Printf("| %s | %d | %.1f | %.1f | %.1f |\n", k, len(d), q(0.5), q(0.99), q(1))
 	}
 	for _, e := range errs {
