@@ -289,6 +289,9 @@ func (b *builder) niche(member, site string, v ast.Node, what string) ([]*expr.N
 	if err != nil {
 		return nil, err
 	}
+	if len(no.keys) == 0 {
+		return nil, b.d.errf(v, "%s: give at least one environment key (sebum, moisture, temperature, pH) or leave niche out", what)
+	}
 	comp := b.comps[site]
 	var out []*expr.Node
 	for _, k := range no.keys {
