@@ -177,9 +177,17 @@ func (v *validator) run() {
 		funcs[f.ID] = f
 	}
 	valueKinds := []string{"compartment", "species", "parameter", "input", "reaction", "species reference", "observable"}
+	exp := newExpansion(funcs)
+	tooLarge := false
 	checkMath := func(owner string, src Source, n *expr.Node, local map[string]bool) {
 		if n == nil {
 			return
+		}
+		if !tooLarge {
+			if msg := exp.check(n); msg != "" {
+				v.errf(owner, src, "%s", msg)
+				tooLarge = true
+			}
 		}
 		for _, name := range expr.Vars(n) {
 			if local[name] || isKind(name, valueKinds...) {
@@ -397,7 +405,11 @@ func (v *validator) run() {
 		}
 	}
 
-	// Assignment-rule cycles.
+	// Assignment-rule cycles (looking through functions, which is only
+	// safe when their expansion is bounded).
+	if tooLarge {
+		return
+	}
 	deps := map[string][]string{}
 	srcOf := map[string]Source{}
 	for _, r := range m.Rules {
