@@ -35,6 +35,21 @@ func BenchmarkRead2000(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
+		// as ReadFile reads a regular file: its size is known
+		if _, err := read(bytes.NewReader(text), "bench.tsv", int64(len(text))); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRead2000Stream reads the same text from a stream of unknown
+// length (standard input), where the matrix grows as rows arrive.
+func BenchmarkRead2000Stream(b *testing.B) {
+	text := benchMatrix(b, 2000)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
 		if _, err := Read(bytes.NewReader(text), "bench.tsv"); err != nil {
 			b.Fatal(err)
 		}

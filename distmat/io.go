@@ -25,7 +25,15 @@ func ReadFile(path string) (*Matrix, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return Read(f, path)
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	size := int64(-1)
+	if st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return read(f, path, size)
 }
 
 // Read reads a distance matrix from r; name (usually the file name) prefixes
@@ -37,7 +45,16 @@ func ReadFile(path string) (*Matrix, error) {
 // checker takes the parsed blocks in file order and checks each row's
 // symmetry against the rows above it. The first error in file order is
 // reported, exactly as a line-by-line reader would report it.
-func Read(r io.Reader, name string) (*Matrix, error) {
+//
+// Memory follows what the input holds: the matrix grows as rows arrive
+// (at most twice the rows read), so a short file whose header names many
+// ids cannot make the reader allocate for all of them.
+func Read(r io.Reader, name string) (*Matrix, error) { return read(r, name, -1) }
+
+// read reads a matrix; size is the input's length in bytes, or -1 when it
+// is unknown. A known size too small for the header's ids is refused at
+// once, and the whole matrix is allocated up front otherwise.
+func read(r io.Reader, name string, size int64) (*Matrix, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
 	var ids []string
 	var line []byte // reused when a line does not fit in br's buffer
@@ -75,7 +92,15 @@ func Read(r io.Reader, name string) (*Matrix, error) {
 		}
 	}
 	n := len(ids)
-	p := &parser{name: name, ids: ids, data: make([]float64, n*n)}
+	rows := max(1, min(n, (1<<16)/n)) // rows allocated so far
+	if size >= 0 {
+		if need := minBytes(ids); size < need {
+			return nil, fmt.Errorf("%s:1:1: the header names %d ids, so a complete matrix takes at least %s, but the file has %s",
+				name, n, byteSize(need), byteSize(size))
+		}
+		rows = n
+	}
+	p := &parser{name: name, ids: ids, data: make([]float64, rows*n)}
 	p.start()
 	var lineErr *cellError // the first structural error (it ends reading)
 	blk := p.block()
@@ -112,6 +137,10 @@ func Read(r io.Reader, name string) (*Matrix, error) {
 			lineErr = &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: row id %q, want %q (rows must follow the header order)", name, lineNo, id, ids[row])}
 			break
 		}
+		if row == rows {
+			rows = min(n, 2*rows)
+			p.grow(rows)
+		}
 		blk.add(row, lineNo, len(id)+2, rest)
 		if len(blk.text) >= blockBytes {
 			p.work <- blk
@@ -131,6 +160,30 @@ func Read(r io.Reader, name string) (*Matrix, error) {
 		return nil, fmt.Errorf("%s:%d: %d rows for %d ids", name, lineNo, row, n)
 	}
 	return &Matrix{IDs: ids, Data: p.data}, nil
+}
+
+// minBytes is the smallest size of a complete matrix with these ids: the
+// ids twice (header and rows) and a tab and at least one digit per value.
+func minBytes(ids []string) int64 {
+	n := int64(len(ids))
+	need := 2 * n * n
+	for _, id := range ids {
+		need += 2 * int64(len(id))
+	}
+	return need
+}
+
+// byteSize formats a byte count for a message.
+func byteSize(b int64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(b)/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(b)/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(b)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", b)
 }
 
 // readLine returns the next line (with its newline, if any) from br. The
@@ -187,8 +240,9 @@ func (b *block) add(row, line, col0 int, values []byte) {
 type parser struct {
 	name  string
 	ids   []string
-	data  []float64
+	data  []float64 // the rows read so far (grown by grow)
 	seq   int
+	nblk  int
 	work  chan *block
 	done  chan *block
 	free  chan *block
@@ -203,6 +257,7 @@ type parser struct {
 func (p *parser) start() {
 	workers := runtime.GOMAXPROCS(0)
 	nblk := 3*workers + 1
+	p.nblk = nblk
 	p.valid = make([]int, len(p.ids))
 	p.work = make(chan *block, nblk)
 	p.done = make(chan *block, nblk)
@@ -235,6 +290,22 @@ func (p *parser) start() {
 			}
 		}
 	})
+}
+
+// grow makes room for rows rows. It waits until every block but the one
+// being filled is back in the free list, so no worker or checker is using
+// data while it is replaced.
+func (p *parser) grow(rows int) {
+	held := make([]*block, 0, p.nblk-1)
+	for len(held) < p.nblk-1 {
+		held = append(held, <-p.free)
+	}
+	d := make([]float64, rows*len(p.ids))
+	copy(d, p.data)
+	p.data = d
+	for _, b := range held {
+		p.free <- b
+	}
 }
 
 // block returns an empty block to fill.
