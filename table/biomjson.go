@@ -499,6 +499,7 @@ func (p *jsonParser) table() (*Table, error) {
 		haveData   bool
 		dataMode   int
 		dataLine   int
+		created    string
 	)
 	c, err := p.peek()
 	if err != nil {
@@ -564,6 +565,12 @@ func (p *jsonParser) table() (*Table, error) {
 				}
 				shape = append(shape, int(f))
 			}
+		case "date":
+			v, err := p.value(1)
+			if err != nil {
+				return nil, err
+			}
+			created, _ = v.(string)
 		case "data":
 			dataLine = p.line
 			if err := p.data(mode, &trip, &flat, &lens); err != nil {
@@ -647,7 +654,7 @@ func (p *jsonParser) table() (*Table, error) {
 			}
 		}
 	}
-	t := &Table{SampleIDs: make([]string, ns), FeatureIDs: make([]string, nf)}
+	t := &Table{SampleIDs: make([]string, ns), FeatureIDs: make([]string, nf), Created: created}
 	for i, e := range cols {
 		t.SampleIDs[i] = e.id
 	}

@@ -25,9 +25,7 @@ func (opt JSONOptions) withDefaults() JSONOptions {
 	if opt.GeneratedBy == "" {
 		opt.GeneratedBy = "holobiont"
 	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
-	}
+	opt.Date = biomDate(opt.Date, opt.Now)
 	return opt
 }
 
@@ -39,14 +37,19 @@ func (opt HDF5Options) withDefaults() HDF5Options {
 	if opt.GeneratedBy == "" {
 		opt.GeneratedBy = "holobiont"
 	}
-	if opt.Now.IsZero() {
-		opt.Now = time.Now()
-	}
+	opt.Date = biomDate(opt.Date, opt.Now)
 	return opt
 }
 
-// biomDate formats a BIOM creation date as biom-format does.
-func biomDate(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000") }
+// biomDate returns the creation date to write: date verbatim when set (an
+// input's recorded date), else t formatted as biom-format writes dates, else
+// "" (no date: the same table gives the same bytes on any day).
+func biomDate(date string, t time.Time) string {
+	if date != "" || t.IsZero() {
+		return date
+	}
+	return t.UTC().Format("2006-01-02T15:04:05.000000")
+}
 
 // jsonString returns s as a JSON string literal.
 func jsonString(s string) []byte { b, _ := json.Marshal(s); return b }
@@ -57,7 +60,7 @@ func writeBIOMJSONRows(bw *bufio.Writer, opt JSONOptions, features []string, tax
 	q := jsonString
 	// biom-format writes counts as floats ("2183.0") with element type float.
 	fmt.Fprintf(bw, `{"id": %s, "format": "Biological Observation Matrix 1.0.0", "format_url": "http://biom-format.org", "type": %s, "generated_by": %s, "date": %s, "matrix_type": "sparse", "matrix_element_type": %q, "shape": [%d, %d],`+"\n",
-		q(opt.ID), q(opt.Type), q(opt.GeneratedBy), q(biomDate(opt.Now)), "float", len(features), ns)
+		q(opt.ID), q(opt.Type), q(opt.GeneratedBy), q(opt.Date), "float", len(features), ns)
 	bw.WriteString(`"rows": [`)
 	for j, id := range features {
 		if j > 0 {
@@ -176,7 +179,7 @@ func writeBIOMHDF5(w *h5writer, opt HDF5Options, features []string, taxonomy [][
 		h5StringAttr("format-url", "http://biom-format.org"),
 		h5Int64Attr("format-version", 2, 1),
 		h5StringAttr("generated-by", opt.GeneratedBy),
-		h5StringAttr("creation-date", biomDate(opt.Now)),
+		h5StringAttr("creation-date", opt.Date),
 		h5Int64Attr("shape", int64(nf), int64(ns)),
 		h5Int64Attr("nnz", int64(nnz)),
 	})

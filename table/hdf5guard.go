@@ -593,3 +593,29 @@ func fileSize(name string) (int64, error) {
 	}
 	return st.Size(), nil
 }
+
+// rootDate returns the root "creation-date" attribute (fixed- or
+// variable-length string), or "" when it is absent or unreadable. The
+// global-heap collection a variable-length value lives in was measured by
+// the preflight scan (scanHeaps), so reading it is within the budget.
+func rootDate(f *hdf5.File) string {
+	attrs, err := f.Root().Attributes()
+	if err != nil {
+		return ""
+	}
+	for _, a := range attrs {
+		if a == nil || a.Name != "creation-date" || a.Datatype == nil || a.Dataspace == nil {
+			continue
+		}
+		switch a.Datatype.Class {
+		case 3: // fixed-length string
+			return strings.TrimRight(string(a.Data), "\x00 ")
+		case 9: // variable-length string
+			v, err := a.ReadValue()
+			if s, ok := v.(string); ok && err == nil {
+				return s
+			}
+		}
+	}
+	return ""
+}

@@ -116,7 +116,7 @@ func readHDF5(file string, limit uint64) (t *Table, err error) {
 	if err != nil {
 		return nil, err
 	}
-	t = &Table{SampleIDs: sids, FeatureIDs: fids}
+	t = &Table{SampleIDs: sids, FeatureIDs: fids, Created: rootDate(f)}
 	if err := checkUnique(file, "sample", sids, nil); err != nil {
 		return nil, err
 	}

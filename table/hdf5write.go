@@ -13,8 +13,12 @@ type HDF5Options struct {
 	ID          string // table id attribute ("No Table ID" when empty)
 	Type        string // table type attribute, e.g. "OTU table" (QIIME 2 writes "")
 	GeneratedBy string // "holobiont" when empty
-	// Now is the creation date (time.Now when zero); set it for reproducible files.
-	Now time.Time
+	// Date is the creation-date attribute, written verbatim (e.g. the
+	// input's Table.Created); when empty, Now formatted as biom-format
+	// writes dates; when both are zero the attribute is "" (no date), so
+	// the same table gives the same bytes.
+	Date string
+	Now  time.Time
 	// GZIPLevel is the DEFLATE level (1..9) of the chunked numeric datasets,
 	// as QIIME 2 writes them; 0 means 4 (QIIME 2's level) and a negative
 	// value stores them contiguous and uncompressed.

@@ -14,6 +14,9 @@ type Table struct {
 	// Taxonomy holds one lineage per feature (ranks in order, e.g.
 	// ["k__Bacteria", "p__Firmicutes", ...]), or nil when the table has none.
 	Taxonomy [][]string
+	// Created is the creation date the file recorded (BIOM 1.0 "date",
+	// BIOM 2.1 "creation-date"), verbatim; "" when it has none.
+	Created string
 }
 
 // NumSamples returns the number of samples.

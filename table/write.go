@@ -14,7 +14,8 @@ type JSONOptions struct {
 	ID          string    // table id ("No Table ID" when empty)
 	Type        string    // "OTU table" when empty
 	GeneratedBy string    // "holobiont" when empty
-	Now         time.Time // date field (time.Now when zero)
+	Date        string    // "date" field verbatim (e.g. the input's Table.Created)
+	Now         time.Time // date field when Date is empty; "" (no date) when both are zero
 }
 
 // WriteBIOMJSON writes t as a sparse BIOM 1.0 JSON table (rows =

@@ -28,8 +28,10 @@ it as:
   tsv         classic "#OTU ID" table as 'biom convert --to-tsv' writes it,
               with a taxonomy column when the table has one
 
-The output file appears only when it is complete; on any error no file is
-left behind.
+BIOM output records the input's creation date (BIOM "date" / "creation-date")
+or, for an input without one (TSV, MDSINE), no date, so the same input always
+gives the same bytes. The output file appears only when it is complete; on any
+error no file is left behind.
 
 Example:
   holobiont analyze convert feature-table.biom --to tsv --out table.tsv
@@ -46,10 +48,10 @@ Example:
 			}
 			switch to {
 			case "biom-hdf5", "hdf5", "biom2":
-				return table.WriteHDF5(out, t, table.HDF5Options{ID: id, GeneratedBy: "holobiont " + version})
+				return table.WriteHDF5(out, t, table.HDF5Options{ID: id, GeneratedBy: "holobiont " + version, Date: t.Created})
 			case "biom-json", "json", "biom1":
 				return writeAtomic(out, func(w io.Writer) error {
-					return table.WriteBIOMJSON(w, t, table.JSONOptions{ID: id, GeneratedBy: "holobiont " + version})
+					return table.WriteBIOMJSON(w, t, table.JSONOptions{ID: id, GeneratedBy: "holobiont " + version, Date: t.Created})
 				})
 			case "tsv":
 				return writeAtomic(out, func(w io.Writer) error { return table.WriteTSV(w, t) })

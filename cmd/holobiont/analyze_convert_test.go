@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/holobiont/holobiont/internal/testutil"
 	"github.com/holobiont/holobiont/table"
@@ -118,6 +120,39 @@ func TestAnalyzeSummarizeMovingPictures(t *testing.T) {
 		got = strings.Replace(got, "Num non-zero entries: 2325\n", "", 1)
 		if strings.TrimSpace(got) != strings.TrimSpace(string(want)) {
 			t.Errorf("%s: summary differs from biom summarize-table:\n%s", f, got)
+		}
+	}
+}
+
+// TestAnalyzeConvertSameBytes: converting the same input twice gives the
+// same bytes (convert used to write today's date into BIOM files); the
+// input's recorded date is kept, and a TSV input gets no date.
+func TestAnalyzeConvertSameBytes(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ src, date string }{
+		{"rich_sparse_otu_table.biom", `"date": "2011-12-19T19:00:00"`},
+		{"rich_otu_table.tsv", `"date": ""`},
+	} {
+		for _, to := range []string{"biom-json", "biom-hdf5"} {
+			var got [2][]byte
+			for k := range got {
+				out := filepath.Join(dir, fmt.Sprintf("%s.%d.%s", c.src, k, to))
+				if _, err := runConvert(t, "analyze", "convert", convTestdata+c.src, "--to", to, "--out", out); err != nil {
+					t.Fatal(err)
+				}
+				b, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got[k] = b
+				time.Sleep(2 * time.Millisecond)
+			}
+			if !bytes.Equal(got[0], got[1]) {
+				t.Errorf("%s --to %s: two conversions differ", c.src, to)
+			}
+			if to == "biom-json" && !bytes.Contains(got[0], []byte(c.date)) {
+				t.Errorf("%s --to biom-json: no %s in the output", c.src, c.date)
+			}
 		}
 	}
 }
