@@ -265,8 +265,10 @@ func (b *builder) community(site string, cv, key ast.Node) error {
 		if err := add(site+".shannon", "Shannon diversity (natural log) at "+site, expr.Call("shannon", args...), "dimensionless"); err != nil {
 			return err
 		}
+		// rel reads the total by name: embedding the sum in every member's
+		// share made the model quadratic in the number of members.
 		for i, mem := range c.Members {
-			rel := expr.New(expr.OpDiv, expr.Var(mem), expr.Call("max", total, expr.Num(1e-300)))
+			rel := expr.New(expr.OpDiv, expr.Var(mem), expr.Call("max", expr.Var(site+".total"), expr.Num(1e-300)))
 			sid := strings.TrimPrefix(mem, site+".")
 			if err := add(site+".rel."+sid, "relative abundance of "+mem, rel, "dimensionless"); err != nil {
 				return err

@@ -590,6 +590,9 @@ func (c *compiler) buildOutputs() (obsDst []int, obsNode []*expr.Node, err error
 			s.varSlots = append(s.varSlots, s.slot[r.Variable])
 		}
 	}
+	// Observables may read other observables: they are assigned in
+	// dependency order (their columns keep the model's order).
+	var obsDefs []def
 	for _, o := range m.Observables {
 		i := c.newSlot(o.ID)
 		s.base[i] = math.NaN()
@@ -597,11 +600,7 @@ func (c *compiler) buildOutputs() (obsDst []int, obsNode []*expr.Node, err error
 		s.varSlots = append(s.varSlots, i)
 		switch o.Kind {
 		case "":
-			e := c.rewriteFor(o.ID, o.Math)
-			if err := ob.Assign(i, e); err != nil {
-				return nil, nil, fmt.Errorf("%s: observable %s: %w", o.Src, o.ID, err)
-			}
-			obsDst, obsNode = append(obsDst, i), append(obsNode, e)
+			obsDefs = append(obsDefs, def{target: o.ID, math: o.Math, owner: o.ID, src: o.Src})
 		case "dysbiosis":
 			d := dysb{out: len(s.varNames) - 1}
 			for _, mem := range o.Members {
@@ -609,6 +608,17 @@ func (c *compiler) buildOutputs() (obsDst []int, obsNode []*expr.Node, err error
 			}
 			s.dysb = append(s.dysb, d)
 		}
+	}
+	if obsDefs, err = c.topo(obsDefs); err != nil {
+		return nil, nil, err
+	}
+	for _, d := range obsDefs {
+		i := s.slot[d.target]
+		e := c.rewriteFor(d.target, d.math)
+		if err := ob.Assign(i, e); err != nil {
+			return nil, nil, fmt.Errorf("%s: observable %s: %w", d.src, d.target, err)
+		}
+		obsDst, obsNode = append(obsDst, i), append(obsNode, e)
 	}
 	s.outTape = ob.Build()
 	return obsDst, obsNode, nil
@@ -928,6 +938,9 @@ func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.No
 				return err
 			}
 		}
+	}
+	for _, dst := range obsDst {
+		dyn[dst] = true // computed on the output tape only: never hoisted
 	}
 	for k, dst := range obsDst {
 		if err := ob.Assign(dst, h.rewrite(obsNode[k])); err != nil {

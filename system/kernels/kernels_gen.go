@@ -736,8 +736,8 @@ func k1e2c5a498fed149e(env []float64) {
 	env[499] = float64(float64(v221-env[791]) + v216)
 }
 
-// kd9800ff9e2f969d3: outputs of gut-skin-brain.yaml (193 instructions).
-func kd9800ff9e2f969d3(env []float64) {
+// k5f6c6a106fed2fa4: outputs of gut-skin-brain.yaml (190 instructions).
+func k5f6c6a106fed2fa4(env []float64) {
 	_ = env[774]
 	k0 := float64(1.0)
 	k1 := float64(0.12544061265260484)
@@ -815,159 +815,161 @@ func kd9800ff9e2f969d3(env []float64) {
 	v49 := float64(float64(v48+env[19]) + env[20])
 	v50 := float64(v49 + env[21])
 	v51 := fmath.Max(v50, k2)
-	v52 := float64(env[16] / v51)
-	env[323] = v52
-	v54 := float64(float64(env[28]+env[29]) + env[30])
-	v55 := float64(float64(v54+env[31]) + env[32])
-	v56 := float64(v55 + env[33])
-	v57 := fmath.Max(v56, k2)
-	v58 := float64(env[28] / v57)
-	env[324] = v58
-	v60 := float64(k0 - env[18])
-	v61 := float64(env[102] * env[16])
-	v62 := float64(float64(env[101]*env[17]) + v61)
-	v63 := float64(float64(env[101]*env[19]) + v62)
-	v64 := float64(float64(env[101]*env[20]) + v63)
-	env[328] = float64(v60 - float64(float64(env[101]*env[21])+v64))
-	v66 := fmath.HillIK4(env[18], env[767])
-	env[329] = v66
+	env[323] = float64(env[16] / v51)
+	v53 := float64(float64(env[28]+env[29]) + env[30])
+	v54 := float64(float64(v53+env[31]) + env[32])
+	v55 := float64(v54 + env[33])
+	v56 := fmath.Max(v55, k2)
+	env[324] = float64(env[28] / v56)
+	v58 := float64(k0 - env[18])
+	v59 := float64(env[102] * env[16])
+	v60 := float64(float64(env[101]*env[17]) + v59)
+	v61 := float64(float64(env[101]*env[19]) + v60)
+	v62 := float64(float64(env[101]*env[20]) + v61)
+	env[328] = float64(v58 - float64(float64(env[101]*env[21])+v62))
+	v64 := fmath.HillIK4(env[18], env[767])
+	env[329] = v64
 	env[330] = fmath.HillIK4(env[17], env[768])
-	v68 := float64(float64(env[125]*env[18]) * v66)
-	v69 := float64(v68 / float64(float64(env[126]*env[17])+k0))
-	v70 := math.Tanh(v69)
-	env[332] = v70
-	v71 := float64(float64(env[124]*v70) + k0)
-	v72 := float64(float64(env[127]*v1) + v71)
-	env[333] = v72
-	v73 := float64(k0 - env[24])
-	v74 := float64(env[102] * env[22])
-	v75 := float64(float64(env[101]*env[23]) + v74)
-	v76 := float64(float64(env[101]*env[25]) + v75)
-	v77 := float64(float64(env[101]*env[26]) + v76)
-	env[336] = float64(v73 - float64(float64(env[101]*env[27])+v77))
-	v79 := fmath.HillIK4(env[24], env[769])
-	env[337] = v79
+	v66 := float64(float64(env[125]*env[18]) * v64)
+	v67 := float64(v66 / float64(float64(env[126]*env[17])+k0))
+	v68 := math.Tanh(v67)
+	env[332] = v68
+	v69 := float64(float64(env[124]*v68) + k0)
+	v70 := float64(float64(env[127]*v1) + v69)
+	env[333] = v70
+	v71 := float64(k0 - env[24])
+	v72 := float64(env[102] * env[22])
+	v73 := float64(float64(env[101]*env[23]) + v72)
+	v74 := float64(float64(env[101]*env[25]) + v73)
+	v75 := float64(float64(env[101]*env[26]) + v74)
+	env[336] = float64(v71 - float64(float64(env[101]*env[27])+v75))
+	v77 := fmath.HillIK4(env[24], env[769])
+	env[337] = v77
 	env[338] = fmath.HillIK4(env[23], env[770])
-	v81 := float64(float64(env[125]*env[24]) * v79)
-	v82 := float64(v81 / float64(float64(env[126]*env[23])+k0))
-	v83 := math.Tanh(v82)
-	env[340] = v83
-	v84 := float64(float64(env[124]*v83) + k0)
-	v85 := float64(float64(env[127]*v1) + v84)
-	env[341] = v85
-	v86 := float64(k0 - env[30])
-	v87 := float64(env[102] * env[28])
-	v88 := float64(float64(env[101]*env[29]) + v87)
-	v89 := float64(float64(env[101]*env[31]) + v88)
-	v90 := float64(float64(env[101]*env[32]) + v89)
-	env[344] = float64(v86 - float64(float64(env[101]*env[33])+v90))
-	v92 := fmath.HillIK4(env[30], env[771])
-	env[345] = v92
+	v79 := float64(float64(env[125]*env[24]) * v77)
+	v80 := float64(v79 / float64(float64(env[126]*env[23])+k0))
+	v81 := math.Tanh(v80)
+	env[340] = v81
+	v82 := float64(float64(env[124]*v81) + k0)
+	v83 := float64(float64(env[127]*v1) + v82)
+	env[341] = v83
+	v84 := float64(k0 - env[30])
+	v85 := float64(env[102] * env[28])
+	v86 := float64(float64(env[101]*env[29]) + v85)
+	v87 := float64(float64(env[101]*env[31]) + v86)
+	v88 := float64(float64(env[101]*env[32]) + v87)
+	env[344] = float64(v84 - float64(float64(env[101]*env[33])+v88))
+	v90 := fmath.HillIK4(env[30], env[771])
+	env[345] = v90
 	env[346] = fmath.HillIK4(env[29], env[772])
-	v94 := float64(float64(env[125]*env[30]) * v92)
-	v95 := float64(v94 / float64(float64(env[126]*env[29])+k0))
-	v96 := math.Tanh(v95)
-	env[348] = v96
-	v97 := float64(float64(env[124]*v96) + k0)
-	v98 := float64(float64(env[127]*v1) + v97)
-	env[349] = v98
-	v99 := float64(k0 - env[36])
-	v100 := float64(env[102] * env[34])
-	v101 := float64(float64(env[101]*env[35]) + v100)
-	v102 := float64(float64(env[101]*env[37]) + v101)
-	v103 := float64(float64(env[101]*env[38]) + v102)
-	env[352] = float64(v99 - float64(float64(env[101]*env[39])+v103))
-	v105 := fmath.HillIK4(env[36], env[773])
-	env[353] = v105
+	v92 := float64(float64(env[125]*env[30]) * v90)
+	v93 := float64(v92 / float64(float64(env[126]*env[29])+k0))
+	v94 := math.Tanh(v93)
+	env[348] = v94
+	v95 := float64(float64(env[124]*v94) + k0)
+	v96 := float64(float64(env[127]*v1) + v95)
+	env[349] = v96
+	v97 := float64(k0 - env[36])
+	v98 := float64(env[102] * env[34])
+	v99 := float64(float64(env[101]*env[35]) + v98)
+	v100 := float64(float64(env[101]*env[37]) + v99)
+	v101 := float64(float64(env[101]*env[38]) + v100)
+	env[352] = float64(v97 - float64(float64(env[101]*env[39])+v101))
+	v103 := fmath.HillIK4(env[36], env[773])
+	env[353] = v103
 	env[354] = fmath.HillIK4(env[35], env[774])
-	v107 := float64(float64(env[125]*env[36]) * v105)
-	v108 := float64(v107 / float64(float64(env[126]*env[35])+k0))
-	v109 := math.Tanh(v108)
-	env[356] = v109
-	v110 := float64(float64(env[124]*v109) + k0)
-	v111 := float64(float64(env[127]*v1) + v110)
-	env[357] = v111
-	v112 := fmath.Pos(float64(v72 - k0))
-	v113 := fmath.Pos(float64(v85 - k0))
+	v105 := float64(float64(env[125]*env[36]) * v103)
+	v106 := float64(v105 / float64(float64(env[126]*env[35])+k0))
+	v107 := math.Tanh(v106)
+	env[356] = v107
+	v108 := float64(float64(env[124]*v107) + k0)
+	v109 := float64(float64(env[127]*v1) + v108)
+	env[357] = v109
+	v110 := fmath.Pos(float64(v70 - k0))
+	v111 := fmath.Pos(float64(v83 - k0))
+	v112 := float64(v110 + v111)
+	v113 := fmath.Pos(float64(v96 - k0))
 	v114 := float64(v112 + v113)
-	v115 := fmath.Pos(float64(v98 - k0))
-	v116 := float64(v114 + v115)
-	v117 := fmath.Pos(float64(v111 - k0))
-	env[325] = float64(float64(v116+v117) / k3)
-	v119 := float64(float64(env[119]*v39) + k0)
-	v120 := float64(float64(env[120]*v112) + k0)
-	env[331] = float64(k0 / float64(v119*v120))
+	v115 := fmath.Pos(float64(v109 - k0))
+	env[325] = float64(float64(v114+v115) / k3)
+	v117 := float64(float64(env[119]*v39) + k0)
+	v118 := float64(float64(env[120]*v110) + k0)
+	env[331] = float64(k0 / float64(v117*v118))
+	v120 := float64(float64(env[120]*v111) + k0)
+	env[339] = float64(k0 / float64(v117*v120))
 	v122 := float64(float64(env[120]*v113) + k0)
-	env[339] = float64(k0 / float64(v119*v122))
+	env[347] = float64(k0 / float64(v117*v122))
 	v124 := float64(float64(env[120]*v115) + k0)
-	env[347] = float64(k0 / float64(v119*v124))
-	v126 := float64(float64(env[120]*v117) + k0)
-	env[355] = float64(k0 / float64(v119*v126))
-	v128 := float64(float64(env[10]+env[11]) + env[12])
-	v129 := float64(float64(v128+env[13]) + env[14])
-	v130 := float64(v129 + env[15])
-	env[508] = v130
+	env[355] = float64(k0 / float64(v117*v124))
+	v126 := float64(float64(env[10]+env[11]) + env[12])
+	v127 := float64(float64(v126+env[13]) + env[14])
+	v128 := float64(v127 + env[15])
+	env[508] = v128
 	env[509] = fmath.Shannon([]float64{env[10], env[11], env[12], env[13], env[14], env[15]})
-	v133 := fmath.Max(v130, k2)
-	env[510] = float64(env[10] / v133)
-	env[511] = float64(env[11] / v133)
-	env[512] = float64(env[12] / v133)
-	env[513] = float64(env[13] / v133)
-	env[514] = float64(env[14] / v133)
-	env[515] = float64(env[15] / v133)
-	env[516] = v50
+	v130 := fmath.Max(v128, k2)
+	env[510] = float64(env[10] / v130)
+	env[511] = float64(env[11] / v130)
+	env[512] = float64(env[12] / v130)
+	env[513] = float64(env[13] / v130)
+	env[514] = float64(env[14] / v130)
+	env[515] = float64(env[15] / v130)
+	v137 := v50
+	env[516] = v137
 	env[517] = fmath.Shannon([]float64{env[16], env[17], env[18], env[19], env[20], env[21]})
-	env[518] = v52
-	env[519] = float64(env[17] / v51)
-	env[520] = float64(env[18] / v51)
-	env[521] = float64(env[19] / v51)
-	env[522] = float64(env[20] / v51)
-	env[523] = float64(env[21] / v51)
-	v148 := float64(float64(env[22]+env[23]) + env[24])
-	v149 := float64(float64(v148+env[25]) + env[26])
-	v150 := float64(v149 + env[27])
-	env[524] = v150
+	v139 := fmath.Max(v137, k2)
+	env[518] = float64(env[16] / v139)
+	env[519] = float64(env[17] / v139)
+	env[520] = float64(env[18] / v139)
+	env[521] = float64(env[19] / v139)
+	env[522] = float64(env[20] / v139)
+	env[523] = float64(env[21] / v139)
+	v146 := float64(float64(env[22]+env[23]) + env[24])
+	v147 := float64(float64(v146+env[25]) + env[26])
+	v148 := float64(v147 + env[27])
+	env[524] = v148
 	env[525] = fmath.Shannon([]float64{env[22], env[23], env[24], env[25], env[26], env[27]})
-	v153 := fmath.Max(v150, k2)
-	env[526] = float64(env[22] / v153)
-	env[527] = float64(env[23] / v153)
-	env[528] = float64(env[24] / v153)
-	env[529] = float64(env[25] / v153)
-	env[530] = float64(env[26] / v153)
-	env[531] = float64(env[27] / v153)
-	env[532] = v56
+	v150 := fmath.Max(v148, k2)
+	env[526] = float64(env[22] / v150)
+	env[527] = float64(env[23] / v150)
+	env[528] = float64(env[24] / v150)
+	env[529] = float64(env[25] / v150)
+	env[530] = float64(env[26] / v150)
+	env[531] = float64(env[27] / v150)
+	v157 := v55
+	env[532] = v157
 	env[533] = fmath.Shannon([]float64{env[28], env[29], env[30], env[31], env[32], env[33]})
-	env[534] = v58
-	env[535] = float64(env[29] / v57)
-	env[536] = float64(env[30] / v57)
-	env[537] = float64(env[31] / v57)
-	env[538] = float64(env[32] / v57)
-	env[539] = float64(env[33] / v57)
-	v168 := float64(float64(env[34]+env[35]) + env[36])
-	v169 := float64(float64(v168+env[37]) + env[38])
-	v170 := float64(v169 + env[39])
-	env[540] = v170
+	v159 := fmath.Max(v157, k2)
+	env[534] = float64(env[28] / v159)
+	env[535] = float64(env[29] / v159)
+	env[536] = float64(env[30] / v159)
+	env[537] = float64(env[31] / v159)
+	env[538] = float64(env[32] / v159)
+	env[539] = float64(env[33] / v159)
+	v166 := float64(float64(env[34]+env[35]) + env[36])
+	v167 := float64(float64(v166+env[37]) + env[38])
+	v168 := float64(v167 + env[39])
+	env[540] = v168
 	env[541] = fmath.Shannon([]float64{env[34], env[35], env[36], env[37], env[38], env[39]})
-	v173 := fmath.Max(v170, k2)
-	env[542] = float64(env[34] / v173)
-	env[543] = float64(env[35] / v173)
-	env[544] = float64(env[36] / v173)
-	env[545] = float64(env[37] / v173)
-	env[546] = float64(env[38] / v173)
-	env[547] = float64(env[39] / v173)
-	v180 := fmath.Min(env[18], k0)
-	v181 := fmath.Min(env[24], k0)
-	v182 := float64(v180 + v181)
-	v183 := fmath.Min(env[30], k0)
-	v184 := float64(v182 + v183)
-	v185 := fmath.Min(env[36], k0)
-	v186 := float64(float64(v184+v185) * k4)
-	v187 := float64(v186 / k3)
-	v188 := float64(float64(env[6]+env[7]) + env[8])
-	v189 := float64(float64(v188+env[9]) / k3)
-	v190 := float64(k0 - v189)
-	v191 := float64(float64(float64(k4*v190)+v187) * k5)
-	env[553] = float64(v191 / k3)
+	v170 := fmath.Max(v168, k2)
+	env[542] = float64(env[34] / v170)
+	env[543] = float64(env[35] / v170)
+	env[544] = float64(env[36] / v170)
+	env[545] = float64(env[37] / v170)
+	env[546] = float64(env[38] / v170)
+	env[547] = float64(env[39] / v170)
+	v177 := fmath.Min(env[18], k0)
+	v178 := fmath.Min(env[24], k0)
+	v179 := float64(v177 + v178)
+	v180 := fmath.Min(env[30], k0)
+	v181 := float64(v179 + v180)
+	v182 := fmath.Min(env[36], k0)
+	v183 := float64(float64(v181+v182) * k4)
+	v184 := float64(v183 / k3)
+	v185 := float64(float64(env[6]+env[7]) + env[8])
+	v186 := float64(float64(v185+env[9]) / k3)
+	v187 := float64(k0 - v186)
+	v188 := float64(float64(float64(k4*v187)+v184) * k5)
+	env[553] = float64(v188 / k3)
 }
 
 // ke2b91ee1635eb6a9: Jacobian partials of gut-skin-brain.yaml (771 instructions).
@@ -2025,8 +2027,8 @@ func kcd4ac7de817d707b(env []float64) {
 	env[178] = float64(float64(env[33]*env[156]) + env[32])
 }
 
-// k1b3ce1abeb1d1a9a: outputs of stein2013.yaml (19 instructions).
-func k1b3ce1abeb1d1a9a(env []float64) {
+// kaed4b7324686c209: outputs of stein2013.yaml (18 instructions).
+func kaed4b7324686c209(env []float64) {
 	_ = env[191]
 	k0 := float64(1e-300)
 	v0 := float64(float64(env[1]+env[2]) + env[3])
@@ -2036,18 +2038,18 @@ func k1b3ce1abeb1d1a9a(env []float64) {
 	v4 := float64(float64(v3+env[10]) + env[11])
 	env[179] = v4
 	env[180] = fmath.Shannon([]float64{env[1], env[2], env[3], env[4], env[5], env[6], env[7], env[8], env[9], env[10], env[11]})
-	v7 := fmath.Max(v4, k0)
-	env[181] = float64(env[1] / v7)
-	env[182] = float64(env[2] / v7)
-	env[183] = float64(env[3] / v7)
-	env[184] = float64(env[4] / v7)
-	env[185] = float64(env[5] / v7)
-	env[186] = float64(env[6] / v7)
-	env[187] = float64(env[7] / v7)
-	env[188] = float64(env[8] / v7)
-	env[189] = float64(env[9] / v7)
-	env[190] = float64(env[10] / v7)
-	env[191] = float64(env[11] / v7)
+	v6 := fmath.Max(v4, k0)
+	env[181] = float64(env[1] / v6)
+	env[182] = float64(env[2] / v6)
+	env[183] = float64(env[3] / v6)
+	env[184] = float64(env[4] / v6)
+	env[185] = float64(env[5] / v6)
+	env[186] = float64(env[6] / v6)
+	env[187] = float64(env[7] / v6)
+	env[188] = float64(env[8] / v6)
+	env[189] = float64(env[9] / v6)
+	env[190] = float64(env[10] / v6)
+	env[191] = float64(env[11] / v6)
 }
 
 // Lookup returns the kernel generated for the tape with fingerprint fp, or
@@ -2058,8 +2060,6 @@ func Lookup(fp string) func(env []float64) {
 		return k085035930403f4ff
 	case "1695aaff49ca9149cf002bc84f8bc5f1":
 		return k1695aaff49ca9149
-	case "1b3ce1abeb1d1a9a40ca24a6cb21fc56":
-		return k1b3ce1abeb1d1a9a
 	case "1df27ac26d2c09881006ab95464c466b":
 		return k1df27ac26d2c0988
 	case "1e2c5a498fed149e2abc2a8a74f81ae5":
@@ -2068,18 +2068,20 @@ func Lookup(fp string) func(env []float64) {
 		return k32b5b674a1cb0545
 	case "3aa47625339d3c585fb92df4554482d2":
 		return k3aa47625339d3c58
+	case "5f6c6a106fed2fa47d389b935738d84e":
+		return k5f6c6a106fed2fa4
 	case "751cbf0de4dfdca6f7002d56610000f7":
 		return k751cbf0de4dfdca6
 	case "8b752b742845d154f34db1d48137d771":
 		return k8b752b742845d154
 	case "97f4368a02567545c98e5ad9b9216a91":
 		return k97f4368a02567545
+	case "aed4b7324686c20928590509c0509a78":
+		return kaed4b7324686c209
 	case "cd4ac7de817d707bba78c09ef8dba07a":
 		return kcd4ac7de817d707b
 	case "d1bda0a7030851262612fd19c5d0444c":
 		return kd1bda0a703085126
-	case "d9800ff9e2f969d3dc25919bafc7cf04":
-		return kd9800ff9e2f969d3
 	case "e2b91ee1635eb6a97d4aeb38014b4b35":
 		return ke2b91ee1635eb6a9
 	case "e9b53c5545f4eac07d8c67887a6d3098":
