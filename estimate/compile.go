@@ -103,9 +103,9 @@ type expPlan struct {
 	first    []*change // applied before initialisation
 	preeq    bool
 	periods  []periodPlan
-	steady   bool           // has measurements at time inf
+	steady   bool              // has measurements at time inf
 	meas     map[float64][]int // measurement indices by time
-	bpForms  []*formula     // breakpoint candidates: g(time) = a − b of time relations
+	bpForms  []*formula        // breakpoint candidates: g(time) = a − b of time relations
 	t0       float64
 	lastTime float64
 }

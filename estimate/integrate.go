@@ -41,14 +41,14 @@ const maxSteadyTime = 1e12
 // odeInteg integrates with package ode's automatic solver and the model's
 // SBML events (no sensitivities).
 type odeInteg struct {
-	sys    *system.System
-	solver *ode.Solver
-	opt    Options
-	t      float64
-	y      []float64
-	f      []float64
-	bp     []float64
-	events bool
+	sys       *system.System
+	solver    *ode.Solver
+	opt       Options
+	t         float64
+	y         []float64
+	f         []float64
+	bp        []float64
+	events    bool
 	g, g1, yt []float64 // root function and state scratch for due
 }
 
