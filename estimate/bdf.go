@@ -103,6 +103,7 @@ type bdfInteg struct {
 	psiS, dS   []float64
 	rhsS       []float64
 	ySave      []float64
+	sw         []float64 // per sensitivity column: |dx/du|/|x| (see sensNorm)
 	newtonTol  float64
 	steps      int
 }
@@ -119,6 +120,7 @@ func newBDFInteg(sys *system.System, p *Problem, opt Options) *bdfInteg {
 	}
 	b.nz, b.nq = len(b.zi), len(b.qi)
 	nz, nc := b.nz, b.ncol
+	b.sw = make([]float64, p.ncol)
 	b.y = make([]float64, n)
 	b.yw = make([]float64, n)
 	b.s = make([]float64, n*nc)
@@ -225,16 +227,22 @@ func rmsNorm(x, sc []float64) float64 {
 }
 
 // sensNorm is the weighted RMS norm of the sensitivity matrix x (nz×ncol,
-// ns columns used) with weights 1/(atol + rtol·|ref|).
-func (b *bdfInteg) sensNorm(x, ref []float64) float64 {
+// ns columns used) with weights 1/(atol + rtol·max(|ref|, |y|·w_c)): a
+// sensitivity is measured against the change of its state that a
+// relative change of the parameter would cause (w_c = |dx/du|/|x| of
+// column c), so that entries passing through zero are held to the
+// state's accuracy rather than to the absolute tolerance alone.
+func (b *bdfInteg) sensNorm(x, ref, y []float64) float64 {
 	if b.ns == 0 || b.nz == 0 {
 		return 0
 	}
 	nc := b.ncol
 	s := 0.0
 	for a := 0; a < b.nz; a++ {
+		ya := math.Abs(y[a])
 		for c := 0; c < b.ns; c++ {
-			w := x[a*nc+c] / (b.opt.ATol + b.opt.RTol*math.Abs(ref[a*nc+c]))
+			m := math.Max(math.Abs(ref[a*nc+c]), ya*b.sw[c])
+			w := x[a*nc+c] / (b.opt.ATol + b.opt.RTol*m)
 			s += w * w
 		}
 	}
@@ -360,27 +368,25 @@ func (b *bdfInteg) changeD(factor float64) {
 			ru[i][j] = s
 		}
 	}
-	apply := func(d [][]float64, w int) {
-		tmp := make([][]float64, k+1)
-		for j := 0; j <= k; j++ {
-			tmp[j] = make([]float64, w)
-			for i := 0; i <= k; i++ {
-				c := ru[i][j]
-				if c == 0 {
-					continue
+	apply := func(d [][]float64, w int, tmp []float64) {
+		// new D[j] = Σ_i RU[i][j]·D[i], one component at a time
+		for x := 0; x < w; x++ {
+			for j := 0; j <= k; j++ {
+				s := 0.0
+				for i := 0; i <= k; i++ {
+					s += ru[i][j] * d[i][x]
 				}
-				for x, v := range d[i][:w] {
-					tmp[j][x] += c * v
-				}
+				tmp[j] = s
+			}
+			for j := 0; j <= k; j++ {
+				d[j][x] = tmp[j]
 			}
 		}
-		for j := 0; j <= k; j++ {
-			copy(d[j][:w], tmp[j])
-		}
 	}
-	apply(b.d, b.nz)
+	var tmp [bdfMaxOrder + 1]float64
+	apply(b.d, b.nz, tmp[:])
 	if b.ns > 0 {
-		apply(b.ds, b.nz*b.ncol)
+		apply(b.ds, b.nz*b.ncol, tmp[:])
 	}
 	b.nEqual = 0
 }
@@ -398,37 +404,124 @@ func (b *bdfInteg) luFactor(c float64) error {
 			a[i*nz+j] = v
 		}
 	}
-	for k := 0; k < nz; k++ {
-		p, mx := k, math.Abs(a[k*nz+k])
-		for i := k + 1; i < nz; i++ {
-			if v := math.Abs(a[i*nz+k]); v > mx {
+	if _, ok := luDecompose(a, b.piv, nz); !ok {
+		return errors.New("singular Newton matrix")
+	}
+	b.luOK, b.luC = true, c
+	return nil
+}
+
+// luDecompose factors the n×n matrix a in place (partial pivoting, row
+// permutation in piv) and returns min|u_kk|/max|u_kk|, a rough inverse
+// condition number; ok is false for an exactly singular or NaN matrix.
+func luDecompose(a []float64, piv []int, n int) (rcond float64, ok bool) {
+	umin, umax := math.Inf(1), 0.0
+	for k := 0; k < n; k++ {
+		p, mx := k, math.Abs(a[k*n+k])
+		for i := k + 1; i < n; i++ {
+			if v := math.Abs(a[i*n+k]); v > mx {
 				p, mx = i, v
 			}
 		}
-		b.piv[k] = p
+		piv[k] = p
 		if mx == 0 || math.IsNaN(mx) {
-			return errors.New("singular Newton matrix")
+			return 0, false
 		}
+		umin, umax = math.Min(umin, mx), math.Max(umax, mx)
 		if p != k {
-			for j := 0; j < nz; j++ {
-				a[k*nz+j], a[p*nz+j] = a[p*nz+j], a[k*nz+j]
+			for j := 0; j < n; j++ {
+				a[k*n+j], a[p*n+j] = a[p*n+j], a[k*n+j]
 			}
 		}
-		inv := 1 / a[k*nz+k]
-		for i := k + 1; i < nz; i++ {
-			l := a[i*nz+k] * inv
-			a[i*nz+k] = l
+		inv := 1 / a[k*n+k]
+		for i := k + 1; i < n; i++ {
+			l := a[i*n+k] * inv
+			a[i*n+k] = l
 			if l == 0 {
 				continue
 			}
-			ri, rk := a[i*nz:i*nz+nz], a[k*nz:k*nz+nz]
-			for j := k + 1; j < nz; j++ {
+			ri, rk := a[i*n:i*n+n], a[k*n:k*n+n]
+			for j := k + 1; j < n; j++ {
 				ri[j] -= l * rk[j]
 			}
 		}
 	}
-	b.luOK, b.luC = true, c
-	return nil
+	if n == 0 {
+		return 1, true
+	}
+	return umin / umax, true
+}
+
+// polish refines a steady state found by integration with Newton's method
+// on f(z) = 0 (Jacobian at the start, at most 10 iterations) and sets the
+// sensitivities to their exact steady-state values S = −J⁻¹B. It keeps
+// the integrated values when J is (numerically) singular, for example for
+// models with conserved moieties, or when the iteration does not
+// converge.
+func (b *bdfInteg) polish() {
+	nz, nc := b.nz, b.ncol
+	z := make([]float64, nz)
+	for k, i := range b.zi {
+		z[k] = b.y[i]
+	}
+	b.jac(b.t, z)
+	copy(b.lu, b.j)
+	b.luOK = false
+	if rc, ok := luDecompose(b.lu, b.piv, nz); !ok || rc < 1e-10 {
+		return
+	}
+	f := make([]float64, nz)
+	b.rhs(b.t, z, f)
+	f0 := rmsNorm(f, b.steadyScale(z))
+	zn := append([]float64(nil), z...)
+	converged := false
+	for it := 0; it < 10; it++ {
+		for k := range f {
+			f[k] = -f[k]
+		}
+		b.luSolve(f, 1, 0)
+		big := 0.0
+		for k, d := range f {
+			zn[k] += d
+			big = math.Max(big, math.Abs(d)/(b.opt.ATol+1e-12*math.Abs(zn[k])))
+		}
+		b.rhs(b.t, zn, f)
+		if big < 1 {
+			converged = true
+			break
+		}
+	}
+	if !converged || !(rmsNorm(f, b.steadyScale(zn)) <= f0) {
+		return
+	}
+	for k, i := range b.zi {
+		b.y[i] = zn[k]
+		b.yw[i] = zn[k]
+	}
+	if b.ns == 0 {
+		return
+	}
+	b.jac(b.t, zn)
+	copy(b.lu, b.j)
+	if rc, ok := luDecompose(b.lu, b.piv, nz); !ok || rc < 1e-10 {
+		return
+	}
+	x := make([]float64, nz*nc)
+	for k := range x {
+		x[k] = -b.b[k]
+	}
+	b.luSolveCols(x, nc, b.ns)
+	for a, i := range b.zi {
+		copy(b.s[i*nc:i*nc+b.ns], x[a*nc:a*nc+b.ns])
+	}
+}
+
+func (b *bdfInteg) steadyScale(z []float64) []float64 {
+	sc := make([]float64, len(z))
+	for k, v := range z {
+		sc[k] = b.opt.SteadyATol + b.opt.SteadyRTol*math.Abs(v)
+	}
+	return sc
 }
 
 // luSolve solves (I − cJ) x = x in place for a vector with stride st
@@ -477,13 +570,21 @@ func (b *bdfInteg) step(tBound float64) error {
 		order = b.order
 		h := b.h
 		tNew := b.t + h
-		if tNew > tBound {
+		if tNew > tBound || tBound-tNew < 1e-3*h {
+			// land on tBound (stretching by a negligible amount rather
+			// than leaving a remainder below the time resolution)
 			tNew = tBound
 			b.changeD((tNew - b.t) / h)
 			b.luOK = false
 		}
 		h = tNew - b.t
 		b.h = h
+		// on tBound (a breakpoint or a period's end) evaluate the model
+		// just before it: its left limit, not the next segment's value
+		tEval := tNew
+		if tNew == tBound {
+			tEval = math.Nextafter(tNew, math.Inf(-1))
+		}
 		// predictor
 		for k := 0; k < nz; k++ {
 			s := 0.0
@@ -504,7 +605,7 @@ func (b *bdfInteg) step(tBound float64) error {
 		currentJac := false
 		for !converged {
 			if !b.jOK {
-				b.jac(tNew, b.ypred)
+				b.jac(tEval, b.ypred)
 				currentJac = true
 			}
 			if !b.luOK || b.luC != c {
@@ -512,7 +613,7 @@ func (b *bdfInteg) step(tBound float64) error {
 					break
 				}
 			}
-			converged, nIter = b.newton(tNew, c)
+			converged, nIter = b.newton(tEval, c)
 			if !converged {
 				if currentJac {
 					break
@@ -540,7 +641,7 @@ func (b *bdfInteg) step(tBound float64) error {
 		errNorm := rmsNorm(b.fz, b.sc)
 		if b.ns > 0 && errNorm <= 1 {
 			// sensitivities at the new point (b.dy holds y_new)
-			b.jac(tNew, b.dy)
+			b.jac(tEval, b.dy)
 			if err := b.luFactor(c); err != nil {
 				return err
 			}
@@ -548,7 +649,7 @@ func (b *bdfInteg) step(tBound float64) error {
 			for k := range b.dS {
 				b.rhsS[k] = bdfErrC[order] * b.dS[k]
 			}
-			if e := b.sensNorm(b.rhsS, b.spred); e > errNorm {
+			if e := b.sensNorm(b.rhsS, b.spred, b.dy); e > errNorm {
 				errNorm = e
 			}
 		}
@@ -604,7 +705,7 @@ func (b *bdfInteg) step(tBound float64) error {
 				for k := range b.rhsS {
 					b.rhsS[k] = bdfErrC[order-1] * b.ds[order][k]
 				}
-				errM = math.Max(errM, b.sensNorm(b.rhsS, b.ds[0]))
+				errM = math.Max(errM, b.sensNorm(b.rhsS, b.ds[0], b.d[0]))
 			}
 		}
 		if order < bdfMaxOrder {
@@ -616,7 +717,7 @@ func (b *bdfInteg) step(tBound float64) error {
 				for k := range b.rhsS {
 					b.rhsS[k] = bdfErrC[order+1] * b.ds[order+2][k]
 				}
-				errP = math.Max(errP, b.sensNorm(b.rhsS, b.ds[0]))
+				errP = math.Max(errP, b.sensNorm(b.rhsS, b.ds[0], b.d[0]))
 			}
 		}
 		norms := [3]float64{errM, errNorm, errP}
@@ -695,10 +796,53 @@ func (b *bdfInteg) sensCorrector(order int, c float64) {
 	for x := range b.dS {
 		b.dS[x] = c*b.dS[x] - b.psiS[x]
 	}
-	for col := 0; col < b.ns; col++ {
-		b.luSolve(b.dS, nc, col)
-	}
+	b.luSolveCols(b.dS, nc, b.ns)
 	_ = nz
+}
+
+// luSolveCols solves (I − cJ) X = X in place for the first ns columns of
+// the nz×nc matrix X, sweeping whole rows (cache-friendly).
+func (b *bdfInteg) luSolveCols(x []float64, nc, ns int) {
+	nz := b.nz
+	a := b.lu
+	row := func(i int) []float64 { return x[i*nc : i*nc+ns] }
+	for k := 0; k < nz; k++ {
+		if p := b.piv[k]; p != k {
+			rk, rp := row(k), row(p)
+			for c := range rk {
+				rk[c], rp[c] = rp[c], rk[c]
+			}
+		}
+	}
+	for i := 1; i < nz; i++ {
+		ri := row(i)
+		for j, l := range a[i*nz : i*nz+i] {
+			if l == 0 {
+				continue
+			}
+			rj := row(j)[:len(ri)]
+			for c, v := range rj {
+				ri[c] -= l * v
+			}
+		}
+	}
+	for i := nz - 1; i >= 0; i-- {
+		ri := row(i)
+		for j := i + 1; j < nz; j++ {
+			u := a[i*nz+j]
+			if u == 0 {
+				continue
+			}
+			rj := row(j)[:len(ri)]
+			for c, v := range rj {
+				ri[c] -= u * v
+			}
+		}
+		inv := 1 / a[i*nz+i]
+		for c := range ri {
+			ri[c] *= inv
+		}
+	}
 }
 
 // dense evaluates the interpolating polynomial of the last step at t into
@@ -775,6 +919,10 @@ func (b *bdfInteg) advance(ctx context.Context, tEnd float64, outs []float64, re
 		}
 		for b.t < stop {
 			tOld := b.t
+			if stop-b.t < 100*math.Abs(math.Nextafter(stop, math.Inf(1))-stop) {
+				b.t = stop // a remainder below the time resolution
+				break
+			}
 			if err := b.step(stop); err != nil {
 				return err
 			}
@@ -846,9 +994,9 @@ func (b *bdfInteg) steady(ctx context.Context) error {
 		return steadyNorm(sd, zs, b.opt.SteadyRTol, b.opt.SteadyATol) < 1
 	}
 	if check() {
+		b.polish()
 		return nil
 	}
-	// the jac of check() is current at b.t: keep it for the history start
 	if !b.ready {
 		b.initHistory(math.Inf(1))
 	}
@@ -863,6 +1011,7 @@ func (b *bdfInteg) steady(ctx context.Context) error {
 			return fmt.Errorf("no steady state reached by t=%g", b.t)
 		}
 		if check() {
+			b.polish()
 			b.ready = false // the next period restarts anyway
 			return nil
 		}

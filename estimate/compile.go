@@ -16,8 +16,10 @@ type Options struct {
 	// RTol and ATol are the integration tolerances (defaults 1e-8, 1e-12).
 	RTol, ATol float64
 	// SteadyRTol and SteadyATol define a steady state: the weighted RMS
-	// norm of dx/dt with weights 1/(SteadyATol + SteadyRTol·|x|) is below 1
-	// (defaults 1e-10 and 1e-14·max|x| per state … see steadyWeights).
+	// norm of dx/dt (and, with sensitivities, of dS/dt) with weights
+	// 1/(SteadyATol + SteadyRTol·|x|) is below 1 (defaults 1e-8 and 1e-12;
+	// SteadyRTol is raised to 10·RTol when smaller, since the integrator's
+	// own error keeps dx/dt from falling much below RTol·‖J‖·|x|).
 	SteadyRTol, SteadyATol float64
 	// MaxSteps bounds the steps of one integration (default 200000).
 	MaxSteps int
@@ -36,7 +38,10 @@ func (o Options) withDefaults() Options {
 		o.ATol = 1e-12
 	}
 	if o.SteadyRTol <= 0 {
-		o.SteadyRTol = 1e-10
+		o.SteadyRTol = 1e-8
+	}
+	if o.SteadyRTol < 10*o.RTol {
+		o.SteadyRTol = 10 * o.RTol
 	}
 	if o.SteadyATol <= 0 {
 		o.SteadyATol = 1e-12
@@ -464,7 +469,7 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 		if err != nil {
 			continue
 		}
-		if f.readsState(p.lay) {
+		if f.readsState(p.lay, p.constState) {
 			continue
 		}
 		bpf = append(bpf, f)
@@ -523,3 +528,7 @@ func sliceIndex(s []string, x string) (int, bool) {
 	}
 	return 0, false
 }
+
+// NumSensCols returns the number of forward-sensitivity columns: the
+// estimated parameters that reach the dynamics.
+func (p *Problem) NumSensCols() int { return p.ncol }

@@ -125,10 +125,11 @@ func (f *formula) clone() *formula {
 	return &c
 }
 
-// readsState reports whether the formula reads a state variable.
-func (f *formula) readsState(l *layout) bool {
+// readsState reports whether the formula reads a state variable other
+// than the constant ones (constant[i] true).
+func (f *formula) readsState(l *layout, constant []bool) bool {
 	for _, s := range f.reads {
-		if _, ok := l.isState(s); ok {
+		if i, ok := l.isState(s); ok && !constant[i] {
 			return true
 		}
 	}

@@ -192,6 +192,10 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 		b.ns = 0
 		if ev.sens {
 			b.ns = nc
+			for c, k := range p.colFree {
+				x := math.Abs(env[base+p.Free[k]])
+				b.sw[c] = math.Abs(ev.dxdu[k]) / math.Max(x, 1e-300)
+			}
 		}
 	}
 	in.reset(ep.t0, y, s)
@@ -644,4 +648,17 @@ func (ev *Evaluator) formGrad(f *formula, m *Measurement, op *obsPlan, s []float
 			}
 		}
 	}
+}
+
+// SimulateSens runs every experiment at u and returns the simulated
+// observables and their derivatives with respect to u (row-major,
+// measurements × Free), from forward sensitivities.
+func (ev *Evaluator) SimulateSens(ctx context.Context, u []float64) (sim, dsim []float64, err error) {
+	if !ev.p.CanGradient() {
+		return nil, nil, ErrNoGradient
+	}
+	if err := ev.simulate(ctx, u, true); err != nil {
+		return nil, nil, err
+	}
+	return append([]float64(nil), ev.sim...), append([]float64(nil), ev.dsim...), nil
 }
