@@ -143,3 +143,15 @@ for f in subjects.csv samples.csv counts.biom analysis.tsv report.html manifest.
     cmp "$W/tref/$f" "$W/tlocal/cohort/$f"
 done
 echo "ci_slurm: Snakemake local executor (3 shards, kind=trial) reproduces the unsharded trial byte for byte"
+
+# --- a tiny sensitivity analysis (kind=gsa) through Snakemake's local executor and the Slurm array ---
+"$HB" gsa "$ROOT/gsa/study/testdata/morris-hpa.yaml" --out "$W/gref" --progress never
+snakemake -s "$ROOT/workflow/Snakefile" --directory "$W" --cores 2 --quiet \
+    --config spec="$ROOT/gsa/study/testdata/morris-hpa.yaml" out="$W/glocal" shards=3 holobiont="$HB" kind=gsa
+snakemake -s "$ROOT/workflow/Snakefile" --directory "$W" --cores 1 --quiet \
+    --config spec="$ROOT/gsa/study/testdata/morris-hpa.yaml" out="$W/garray" shards=2 holobiont="$HB" kind=gsa array=1
+for f in samples.tsv outputs.tsv indices.tsv indices-time.tsv indices.json report.html manifest.json; do
+    cmp "$W/gref/$f" "$W/glocal/gsa/$f"
+    cmp "$W/gref/$f" "$W/garray/gsa/$f"
+done
+echo "ci_slurm: Snakemake local executor (3 shards) and Slurm job array (2 shards), kind=gsa, reproduce the unsharded sensitivity analysis byte for byte"

@@ -170,3 +170,17 @@ func TestMorrisLinear(t *testing.T) {
 		t.Errorf("x at 5, p2: mu %v, want 10", mu)
 	}
 }
+
+// TestExamplesCompile: the shipped gsa and vpop examples parse and compile
+// against their models.
+func TestExamplesCompile(t *testing.T) {
+	files, _ := filepath.Glob("../../examples/gsa-*.yaml")
+	vp, _ := filepath.Glob("../../examples/vpop-*.yaml")
+	files = append(files, vp...)
+	if len(files) < 3 {
+		t.Fatalf("examples: %v", files)
+	}
+	for _, f := range files {
+		compile(t, f)
+	}
+}
