@@ -9,7 +9,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
@@ -204,20 +203,8 @@ func ParseSpec(name string, data []byte) (*Spec, error) {
 	return s, nil
 }
 
-// decodeStrict decodes spec YAML into v, unknown fields being errors. The
-// YAML library can panic on some malformed input (a tagged scalar where a
-// list belongs, found by fuzzing); that is reported as an error.
-func decodeStrict(name string, data []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &Error{File: name, Msg: fmt.Sprintf("cannot decode the YAML (a tag or value of the wrong kind?): %v", r)}
-		}
-	}()
-	if err := yaml.UnmarshalWithOptions(data, v, yaml.Strict()); err != nil {
-		return yamlError(name, err)
-	}
-	return nil
-}
+// decodeStrict decodes spec YAML into v, unknown fields being errors.
+func decodeStrict(name string, data []byte, v any) error { return yamlnode.DecodeStrict(name, data, v) }
 
 func yamlError(name string, err error) error {
 	return yamlnode.SyntaxError(name, "", err)

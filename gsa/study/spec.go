@@ -10,7 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
@@ -129,7 +128,7 @@ func ParseSpec(name string, data []byte) (*Spec, error) {
 		return nil, yamlnode.SyntaxError(name, "", err)
 	}
 	s := &Spec{File: name, data: data, astf: f}
-	if err := decodeStrict(name, data, s); err != nil {
+	if err := yamlnode.DecodeStrict(name, data, s); err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
@@ -138,20 +137,6 @@ func ParseSpec(name string, data []byte) (*Spec, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// decodeStrict decodes YAML into v, unknown fields being errors; a panic
-// of the YAML library on malformed input becomes an error.
-func decodeStrict(name string, data []byte, v any) (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = &Error{File: name, Msg: fmt.Sprintf("cannot decode the YAML (a tag or value of the wrong kind?): %v", r)}
-		}
-	}()
-	if err := yaml.UnmarshalWithOptions(data, v, yaml.Strict()); err != nil {
-		return yamlnode.SyntaxError(name, "", err)
-	}
-	return nil
 }
 
 func (s *Spec) errAt(path, format string, args ...any) error {
@@ -272,17 +257,8 @@ func (s *Spec) validateMethod() error {
 		default:
 			return s.errAt("$.sobol.estimator", "unknown estimator %q (saltelli2010 or jansen)", sb.Estimator)
 		}
-		if sb.Bootstrap == 0 {
-			sb.Bootstrap = 100
-		}
-		if sb.Bootstrap < 2 {
-			return s.errAt("$.sobol.bootstrap", "bootstrap must be >= 2 resamples, got %d", sb.Bootstrap)
-		}
-		if sb.Confidence == 0 {
-			sb.Confidence = 0.95
-		}
-		if !(sb.Confidence > 0 && sb.Confidence < 1) {
-			return s.errAt("$.sobol.confidence", "confidence must be in (0, 1), got %v", sb.Confidence)
+		if err := s.bootstrap("$.sobol", &sb.Bootstrap, &sb.Confidence, 100); err != nil {
+			return err
 		}
 		if sb.Scramble == nil {
 			t := true
@@ -302,20 +278,28 @@ func (s *Spec) validateMethod() error {
 		if m.Levels < 2 || m.Levels%2 != 0 {
 			return s.errAt("$.morris.levels", "morris.levels must be even and >= 2, got %d", m.Levels)
 		}
-		if m.Bootstrap == 0 {
-			m.Bootstrap = 1000
-		}
-		if m.Bootstrap < 2 {
-			return s.errAt("$.morris.bootstrap", "bootstrap must be >= 2 resamples, got %d", m.Bootstrap)
-		}
-		if m.Confidence == 0 {
-			m.Confidence = 0.95
-		}
-		if !(m.Confidence > 0 && m.Confidence < 1) {
-			return s.errAt("$.morris.confidence", "confidence must be in (0, 1), got %v", m.Confidence)
+		if err := s.bootstrap("$.morris", &m.Bootstrap, &m.Confidence, 1000); err != nil {
+			return err
 		}
 	default:
 		return s.errAt("$.method", "unknown method %q (sobol or morris)", s.Method)
+	}
+	return nil
+}
+
+// bootstrap defaults and checks a method's resamples and confidence level.
+func (s *Spec) bootstrap(path string, resamples *int, conf *float64, defResamples int) error {
+	if *resamples == 0 {
+		*resamples = defResamples
+	}
+	if *resamples < 2 {
+		return s.errAt(path+".bootstrap", "bootstrap must be >= 2 resamples, got %d", *resamples)
+	}
+	if *conf == 0 {
+		*conf = 0.95
+	}
+	if !(*conf > 0 && *conf < 1) {
+		return s.errAt(path+".confidence", "confidence must be in (0, 1), got %v", *conf)
 	}
 	return nil
 }

@@ -3,15 +3,11 @@ package study
 import (
 	"bufio"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -92,7 +88,7 @@ func Finish(ctx context.Context, dirs []string, out string) error {
 	}
 	m := Manifest{Key: lay.Key, Kind: lay.Kind, Name: lay.Name, Seed: pl.Spec.Seed, Runs: lay.Runs, Failed: failed, Provenance: lay.Provenance, Files: map[string]string{}}
 	for _, f := range files {
-		h, err := hashFile(filepath.Join(out, f))
+		h, err := safefile.SHA256File(filepath.Join(out, f))
 		if err != nil {
 			return err
 		}
@@ -334,27 +330,4 @@ func indicesJSON(lay *Layout, a *Analysis) any {
 		Indices    []jsonIndices `json:"indices"`
 		Provenance Provenance    `json:"provenance"`
 	}{pl.Spec.Name, pl.Spec.Method, settings, pl.Spec.Seed, pl.Runs, a.Failed, pl.Params, ixs, lay.Provenance}
-}
-
-func hashFile(path string) (string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
-}
-
-// sortedKeys returns m's keys in order.
-func sortedKeys[V any](m map[string]V) []string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
 }

@@ -81,3 +81,19 @@ func ErrAt(name string, f *ast.File, path, format string, args ...any) *Error {
 	}
 	return e
 }
+
+// DecodeStrict decodes the YAML data of file name into v, unknown fields
+// being errors located as file:line:col. The YAML library can panic on
+// some malformed input (a tagged scalar where a list belongs, found by
+// fuzzing); that is reported as an error too.
+func DecodeStrict(name string, data []byte, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = &Error{File: name, Msg: fmt.Sprintf("cannot decode the YAML (a tag or value of the wrong kind?): %v", r)}
+		}
+	}()
+	if err := yaml.UnmarshalWithOptions(data, v, yaml.Strict()); err != nil {
+		return SyntaxError(name, "", err)
+	}
+	return nil
+}
