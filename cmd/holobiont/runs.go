@@ -39,16 +39,27 @@ An id may be shortened to any unique prefix.`,
   holobiont runs rm 268dc8e287c7`,
 	}
 	cmd.PersistentFlags().StringVar(&loc, "store", "holobiont-data", "run store: a directory (SQLite) or a postgres:// URL")
-	open := func(ctx context.Context) (*store.Store, error) {
-		if ctx == nil {
-			ctx = context.Background()
-		}
+	// withStore opens the store, runs f on it (with the run named by
+	// args[0], when there is one) and closes it.
+	withStore := func(cmd *cobra.Command, args []string, f func(ctx context.Context, st *store.Store, r *store.Run) error) error {
+		ctx := ctxOf(cmd)
 		if !strings.Contains(loc, "://") {
 			if _, err := os.Stat(loc); err != nil {
-				return nil, fmt.Errorf("--store %s: no run store there (holobiont serve or holobiont run --store creates one)", loc)
+				return fmt.Errorf("--store %s: no run store there (holobiont serve or holobiont run --store creates one)", loc)
 			}
 		}
-		return store.Open(ctx, loc)
+		st, err := store.Open(ctx, loc)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		var r *store.Run
+		if len(args) == 1 {
+			if r, err = findRun(ctx, st, args[0]); err != nil {
+				return err
+			}
+		}
+		return f(ctx, st, r)
 	}
 	var kind, status string
 	var limit int
@@ -57,21 +68,18 @@ An id may be shortened to any unique prefix.`,
 		Short: "List runs, newest first",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			runs, err := st.List(ctxOf(cmd), store.Filter{Kind: kind, Status: store.Status(status), Limit: limit})
-			if err != nil {
-				return err
-			}
-			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
-			fmt.Fprintln(tw, "ID\tKIND\tSTATUS\tORIGIN\tCREATED\tTITLE")
-			for _, r := range runs {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, r.Status, r.Origin, r.Created.Local().Format(time.DateTime), r.Title)
-			}
-			return tw.Flush()
+			return withStore(cmd, args, func(ctx context.Context, st *store.Store, _ *store.Run) error {
+				runs, err := st.List(ctx, store.Filter{Kind: kind, Status: store.Status(status), Limit: limit})
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "ID\tKIND\tSTATUS\tORIGIN\tCREATED\tTITLE")
+				for _, r := range runs {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.ID, r.Kind, r.Status, r.Origin, r.Created.Local().Format(time.DateTime), r.Title)
+				}
+				return tw.Flush()
+			})
 		},
 	}
 	list.Flags().StringVar(&kind, "kind", "", "only runs of this kind (run, cohort, trial)")
@@ -82,25 +90,18 @@ An id may be shortened to any unique prefix.`,
 		Short: "Show a run's request, status, summary and output files as JSON",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			r, err := findRun(ctxOf(cmd), st, args[0])
-			if err != nil {
-				return err
-			}
-			arts, err := st.Artefacts(ctxOf(cmd), r.ID)
-			if err != nil {
-				return err
-			}
-			enc := json.NewEncoder(cmd.OutOrStdout())
-			enc.SetIndent("", "  ")
-			return enc.Encode(struct {
-				*store.Run
-				Outputs []store.Artefact `json:"outputs"`
-			}{r, arts})
+			return withStore(cmd, args, func(ctx context.Context, st *store.Store, r *store.Run) error {
+				arts, err := st.Artefacts(ctx, r.ID)
+				if err != nil {
+					return err
+				}
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				return enc.Encode(struct {
+					*store.Run
+					Outputs []store.Artefact `json:"outputs"`
+				}{r, arts})
+			})
 		},
 	}
 	rm := &cobra.Command{
@@ -108,20 +109,17 @@ An id may be shortened to any unique prefix.`,
 		Short: "Delete runs with their files",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
 			for _, a := range args {
-				r, err := findRun(ctxOf(cmd), st, a)
+				err := withStore(cmd, []string{a}, func(ctx context.Context, st *store.Store, r *store.Run) error {
+					if err := st.Delete(ctx, r.ID); err != nil {
+						return err
+					}
+					fmt.Fprintf(cmd.OutOrStdout(), "deleted %s\n", r.ID)
+					return nil
+				})
 				if err != nil {
 					return err
 				}
-				if err := st.Delete(ctxOf(cmd), r.ID); err != nil {
-					return err
-				}
-				fmt.Fprintf(cmd.OutOrStdout(), "deleted %s\n", r.ID)
 			}
 			return nil
 		},
@@ -132,16 +130,9 @@ An id may be shortened to any unique prefix.`,
 		Short: "Write a run's output files to --out DIR/ID/",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := open(cmd.Context())
-			if err != nil {
-				return err
-			}
-			defer st.Close()
-			r, err := findRun(ctxOf(cmd), st, args[0])
-			if err != nil {
-				return err
-			}
-			return exportRun(ctxOf(cmd), st, r, out, cmd.OutOrStdout())
+			return withStore(cmd, args, func(ctx context.Context, st *store.Store, r *store.Run) error {
+				return exportRun(ctx, st, r, out, cmd.OutOrStdout())
+			})
 		},
 	}
 	export.Flags().StringVar(&out, "out", "holobiont-out", "directory; files go to OUT/ID/")
