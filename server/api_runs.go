@@ -264,7 +264,11 @@ const maxPlans = 4096
 // with the stored run when the same inputs were submitted before.
 func (s *Server) postRun(w http.ResponseWriter, r *http.Request) {
 	var req RunRequest
-	if !s.readJSON(w, r, &req) {
+	if ct := r.Header.Get("Content-Type"); strings.Contains(ct, "zip") || strings.Contains(ct, "omex") {
+		if !s.readOMEXRequest(w, r, &req) {
+			return
+		}
+	} else if !s.readJSON(w, r, &req) {
 		return
 	}
 	ctx := r.Context()
@@ -302,6 +306,50 @@ func (s *Server) postRun(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.writeRun(w, r, code, run)
+}
+
+// readOMEXRequest turns a COMBINE/OMEX archive body into a run request:
+// its SBML model is stored as an upload (parsed with the upload limits) and
+// its SED-ML time course becomes the scenario.
+func (s *Server) readOMEXRequest(w http.ResponseWriter, r *http.Request, req *RunRequest) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
+	data, err := io.ReadAll(r.Body)
+	var mb *http.MaxBytesError
+	if errors.As(err, &mb) {
+		writeError(w, http.StatusRequestEntityTooLarge, "archive larger than %d bytes (the server's --max-upload-mb)", s.cfg.MaxUpload)
+		return false
+	}
+	if err != nil || !isZip(data) {
+		writeError(w, http.StatusBadRequest, "the body is not a COMBINE/OMEX (zip) archive")
+		return false
+	}
+	name, model, tc, err := readOMEX(data, s.cfg.MaxUpload*maxOMEXRatio)
+	if err == nil {
+		err = checkDepth(model)
+	}
+	if err == nil {
+		err = s.parseBounded(r.Context(), func() error { return validateUpload(kindModel, name, model, nil) })
+	}
+	if err != nil {
+		writeError(w, http.StatusUnprocessableEntity, "%v", err)
+		return false
+	}
+	if checkUploadName(name) != nil {
+		name = "archive-" + sha(model)[:8] + ".xml"
+	}
+	u, err := s.store.PutUpload(r.Context(), name, kindModel, model)
+	if err != nil {
+		storeError(w, err)
+		return false
+	}
+	*req = RunRequest{Model: "sha256:" + u.SHA256, Title: r.URL.Query().Get("title")}
+	if req.Title == "" {
+		req.Title = "COMBINE archive: " + name
+	}
+	if tc != nil {
+		req.Scenario = tc.scenario(name)
+	}
+	return true
 }
 
 func (s *Server) writeRun(w http.ResponseWriter, r *http.Request, code int, run *store.Run) {

@@ -444,3 +444,73 @@ func TestServeTrial(t *testing.T) {
 		t.Fatalf("trial over the subject limit: %d %v", code, e)
 	}
 }
+
+// TestServeOMEX: a COMBINE/OMEX archive (an SBML model and a SED-ML
+// uniform time course) posted to /api/runs runs the model over that time
+// course; archives without a model, zip bombs and non-archives are refused.
+func TestServeOMEX(t *testing.T) {
+	hs, _ := startServe(t, t.TempDir(), server.Config{MaxUpload: 1 << 20})
+	xmlPath := filepath.Join(t.TempDir(), "lee.xml")
+	root := newRootCmd()
+	root.SetArgs([]string{"sbml", "export", "../../models/lee2024.yaml", "--out", xmlPath})
+	root.SetOut(io.Discard)
+	if err := root.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	model, _ := os.ReadFile(xmlPath)
+	archive := func(files map[string][]byte) []byte {
+		var b bytes.Buffer
+		zw := zip.NewWriter(&b)
+		for name, data := range files {
+			f, _ := zw.Create(name)
+			f.Write(data)
+		}
+		zw.Close()
+		return b.Bytes()
+	}
+	manifest := []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<omexManifest xmlns="http://identifiers.org/combine.specifications/omex-manifest">
+  <content location="." format="http://identifiers.org/combine.specifications/omex"/>
+  <content location="./model/lee.xml" format="http://identifiers.org/combine.specifications/sbml.level-3.version-2" master="true"/>
+  <content location="./sim.sedml" format="http://identifiers.org/combine.specifications/sed-ml"/>
+</omexManifest>`)
+	sedml := []byte(`<?xml version="1.0" encoding="UTF-8"?>
+<sedML xmlns="http://sed-ml.org/sed-ml/level1/version3" level="1" version="3">
+  <listOfSimulations>
+    <uniformTimeCourse id="sim" initialTime="0" outputStartTime="10" outputEndTime="50" numberOfPoints="80"/>
+  </listOfSimulations>
+</sedML>`)
+	post := func(body []byte, out any) int {
+		resp, err := http.Post(hs.URL+"/api/runs?title=lee", "application/zip", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		json.NewDecoder(resp.Body).Decode(out)
+		return resp.StatusCode
+	}
+	var r map[string]any
+	if code := post(archive(map[string][]byte{"manifest.xml": manifest, "model/lee.xml": model, "sim.sedml": sedml}), &r); code != 201 {
+		t.Fatalf("archive: %d %v", code, r)
+	}
+	done := waitRun(t, hs.URL, r["id"].(string), time.Minute)
+	var sum struct {
+		Start, End  float64
+		OutputTimes int `json:"output_times"`
+	}
+	json.Unmarshal(getBytes(t, hs.URL+"/api/runs/"+r["id"].(string)+"/results/summary.json"), &sum)
+	if done["status"] != "succeeded" || done["title"] != "lee" || sum.Start != 0 || sum.End != 50 || sum.OutputTimes != 81 {
+		t.Fatalf("archive run: %v %+v", done["status"], sum)
+	}
+	var e map[string]string
+	if code := post(archive(map[string][]byte{"manifest.xml": []byte(`<omexManifest/>`)}), &e); code != 422 || !strings.Contains(e["error"], "no SBML model") {
+		t.Fatalf("archive without a model: %d %v", code, e)
+	}
+	bomb := bytes.Repeat([]byte("<a/>"), 3<<20) // 12 MB of XML, a few kB zipped
+	if code := post(archive(map[string][]byte{"manifest.xml": manifest, "model/lee.xml": bomb}), &e); code != 422 || !strings.Contains(e["error"], "uncompressed") {
+		t.Fatalf("zip bomb: %d %v", code, e)
+	}
+	if code := post([]byte("not a zip"), &e); code != 400 {
+		t.Fatalf("not an archive: %d %v", code, e)
+	}
+}

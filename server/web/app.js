@@ -112,13 +112,18 @@ function renderEditor(form) {
   const scenSel = el("select", { id: "scenario", "aria-label": "scenario", onchange: async ev => { await chooseScenario(ev.target.value); renderEditor(form); } },
     el("option", { value: "" }, "none (365 days, no interventions)"),
     scens.map(s => el("option", { value: s.name, selected: s.name === S.scenarioName ? "" : null }, `${s.name}${s.source === "upload" ? " (uploaded)" : ""}`)));
-  const upload = el("input", { type: "file", id: "upload", accept: ".yaml,.yml,.xml,.sbml", "aria-label": "upload a model or scenario" });
-  const upKind = el("select", { id: "upload-kind", "aria-label": "upload kind" }, el("option", { value: "model" }, "model (YAML or SBML)"), el("option", { value: "scenario" }, "scenario"));
+  const upload = el("input", { type: "file", id: "upload", accept: ".yaml,.yml,.xml,.sbml,.omex,.zip", "aria-label": "upload a model or scenario" });
+  const upKind = el("select", { id: "upload-kind", "aria-label": "upload kind" }, el("option", { value: "model" }, "model (YAML or SBML)"), el("option", { value: "scenario" }, "scenario"), el("option", { value: "omex" }, "COMBINE/OMEX archive (runs it)"));
   upload.addEventListener("change", async () => {
     const f = upload.files[0];
     if (!f) return;
     try {
       const kind = upKind.value;
+      if (kind === "omex") {
+        const r = await api("/api/runs?title=" + encodeURIComponent(f.name), { method: "POST", body: await f.arrayBuffer(), headers: { "Content-Type": "application/zip" } });
+        go("/runs/" + r.id);
+        return;
+      }
       const q = `?name=${encodeURIComponent(f.name)}&kind=${kind}` + (kind === "scenario" ? `&model=${encodeURIComponent(S.model.name)}` : "");
       await api("/api/uploads" + q, { method: "POST", body: await f.arrayBuffer(), headers: { "Content-Type": "application/octet-stream" } });
       await loadCatalog();
