@@ -53,10 +53,7 @@ func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for _, n := range examples.Specs() {
-		kind := kindCohort
-		if strings.HasPrefix(n, "trial-") {
-			kind = kindTrial
-		}
+		kind, _, _ := strings.Cut(n, "-") // cohort-, trial-, gsa-, vpop-
 		out.Specs = append(out.Specs, specItem{Name: n, Kind: kind, Source: "shipped"})
 	}
 	ups, err := s.store.Uploads(ctx, "")
@@ -79,7 +76,7 @@ func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
 			out.Models = append(out.Models, mi)
 		case kindScenario:
 			out.Scenarios = append(out.Scenarios, scenarioItem{Name: u.Name, Source: "upload"})
-		case kindCohort, kindTrial:
+		case kindCohort, kindTrial, kindGSA, kindVPop:
 			out.Specs = append(out.Specs, specItem{Name: u.Name, Kind: u.Kind, Source: "upload"})
 		}
 	}

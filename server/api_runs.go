@@ -21,7 +21,8 @@ import (
 
 // RunRequest is the body of POST /api/runs.
 type RunRequest struct {
-	// Kind is run (default), cohort or trial.
+	// Kind is run (default), cohort, trial, gsa (sensitivity analysis) or
+	// vpop (virtual population).
 	Kind string `json:"kind,omitempty"`
 	// Model names a shipped or uploaded model (YAML or SBML); default the
 	// shipped gut-skin-brain.yaml.
@@ -30,7 +31,7 @@ type RunRequest struct {
 	// object (the scenario file's fields) edited on the page; default the
 	// model's shipped scenario.
 	Scenario json.RawMessage `json:"scenario,omitempty"`
-	// Spec names a shipped or uploaded cohort or trial spec.
+	// Spec names a shipped or uploaded cohort, trial, gsa or vpop spec.
 	Spec string `json:"spec,omitempty"`
 	// Set overrides parameter values (range-checked as the CLI's --set).
 	Set    map[string]float64 `json:"set,omitempty"`
@@ -134,7 +135,7 @@ func (s *Server) normalize(ctx context.Context, req *RunRequest) (*Job, *StoredR
 				sr.Scenario, sr.ScenarioName = "sha256:"+sha(data), name
 			}
 		}
-	case kindCohort, kindTrial:
+	case kindCohort, kindTrial, kindGSA, kindVPop:
 		if req.Spec == "" {
 			return nil, nil, fmt.Errorf("a %s run needs a spec (GET /api/models lists the shipped and uploaded specs)", sr.Kind)
 		}
@@ -152,7 +153,7 @@ func (s *Server) normalize(ctx context.Context, req *RunRequest) (*Job, *StoredR
 		}
 		sr.Files = files
 	default:
-		return nil, nil, fmt.Errorf("kind %q: want run, cohort or trial", sr.Kind)
+		return nil, nil, fmt.Errorf("kind %q: want run, cohort, trial, gsa or vpop", sr.Kind)
 	}
 	job, err := s.jobFor(ctx, sr)
 	return job, sr, err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/holobiont/holobiont/cohort"
 	"github.com/holobiont/holobiont/examples"
+	gsastudy "github.com/holobiont/holobiont/gsa/study"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/models"
@@ -31,6 +32,8 @@ const (
 	kindScenario = "scenario"
 	kindCohort   = "cohort"
 	kindTrial    = "trial"
+	kindGSA      = "gsa"             // a sensitivity-analysis spec (holobiont gsa)
+	kindVPop     = "vpop"            // a virtual-population spec (holobiont vpop)
 	kindInline   = "inline-scenario" // a scenario edited on the page
 )
 
@@ -319,6 +322,12 @@ func validateUpload(kind, name string, data []byte, scenarioModel *model.Model) 
 	case kindTrial:
 		_, err := cohort.ParseTrialSpec(name, data)
 		return err
+	case kindGSA, kindVPop:
+		s, err := gsastudy.ParseSpec(name, data)
+		if err == nil && s.IsVPop() != (kind == kindVPop) {
+			err = fmt.Errorf("%s: a spec with a vpop: section is kind vpop, one without is kind gsa", name)
+		}
+		return err
 	}
-	return fmt.Errorf("upload kind %q: want model, scenario, cohort or trial", kind)
+	return fmt.Errorf("upload kind %q: want model, scenario, cohort, trial, gsa or vpop", kind)
 }

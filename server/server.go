@@ -33,7 +33,8 @@ type Config struct {
 	Token string
 	// RunWorkers run single simulations at once (default: the number of CPUs).
 	RunWorkers int
-	// JobWorkers run cohorts and trials at once (default 1; each uses all cores).
+	// JobWorkers run cohorts, trials and sensitivity analyses at once
+	// (default 1; each uses all cores).
 	JobWorkers int
 	// MaxBody bounds a JSON request body (default 1 MiB).
 	MaxBody int64
@@ -47,7 +48,7 @@ type Config struct {
 	MaxOutput int64
 	// ParseTime bounds parsing an upload (default 5 s).
 	ParseTime time.Duration
-	// Limits are passed to the engine (MaxSubjects default 20,000).
+	// Limits are passed to the engine (MaxSubjects default 100,000: a one-year cohort of that size takes about 1.5 minutes on 2 cores).
 	Limits Limits
 	// Version is shown by /api/health.
 	Version string
@@ -84,7 +85,7 @@ func (c *Config) defaults() {
 		c.ParseTime = 5 * time.Second
 	}
 	if c.Limits.MaxSubjects <= 0 {
-		c.Limits.MaxSubjects = 20000
+		c.Limits.MaxSubjects = 100000
 	}
 	if c.Log == nil {
 		c.Log = log.Printf
@@ -139,7 +140,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	for range s.cfg.JobWorkers {
 		s.wg.Add(1)
-		go s.worker(ctx, "cohort", "trial")
+		go s.worker(ctx, kindCohort, kindTrial, kindGSA, kindVPop)
 	}
 	return nil
 }

@@ -37,8 +37,9 @@ parameters (with their units, citation and evidence class) and interventions on
 a timeline, run, watch the progress, explore the figures, compare runs, and
 download the files. Every run has a permanent link /runs/<id>; its id is the
 content hash that 'holobiont run' computes, so the same inputs are never
-computed twice. Cohorts and trials run in the background and resume after a
-restart.
+computed twice. Cohorts, trials, sensitivity analyses (gsa) and virtual
+populations (vpop) run in the background and resume after a restart. A COMBINE/
+OMEX archive posted to /api/runs runs its SBML model over its SED-ML time course.
 
 Runs are kept in a store: SQLite in --store DIR (default holobiont-data/), or
 PostgreSQL when --store is a postgres:// URL (same schema; migrations are
@@ -49,8 +50,9 @@ address needs --token (or --token-file): every API call must then carry it
 ('Authorization: Bearer TOKEN'); the page asks for it once. The API is
 documented at /api/openapi.json.
 
-Limits (safe defaults): a run's computing time (--max-run-time, cohorts and
-trials --max-job-time), the subjects of a cohort or trial (--max-subjects), the
+Limits (safe defaults): a run's computing time (--max-run-time, background
+jobs --max-job-time), the subjects of a cohort or trial or the runs of a gsa or
+vpop (--max-subjects), the
 output files of a run (--max-output-mb), uploads (--max-upload-mb, parsed with
 depth and --parse-time limits) and request bodies (--max-body-kb).`,
 		Example: `  holobiont serve                                  # http://127.0.0.1:8080, store in holobiont-data/
@@ -74,7 +76,7 @@ depth and --parse-time limits) and request bodies (--max-body-kb).`,
 	f.IntVar(&o.workers, "workers", 0, "parallel subjects within a cohort or trial (0: all cores)")
 	f.DurationVar(&o.maxRunTime, "max-run-time", 10*time.Minute, "longest computing time of one run")
 	f.DurationVar(&o.maxJobTime, "max-job-time", 6*time.Hour, "longest computing time of one cohort or trial")
-	f.IntVar(&o.maxSubjects, "max-subjects", 20000, "most subjects in one cohort or trial (power-study replicates included)")
+	f.IntVar(&o.maxSubjects, "max-subjects", 100000, "most subjects in one cohort or trial (power-study replicates included), or runs in one gsa or vpop")
 	f.Int64Var(&o.maxOutputMB, "max-output-mb", 512, "largest total size of one run's output files, MiB")
 	f.Int64Var(&o.maxUploadMB, "max-upload-mb", 8, "largest uploaded file, MiB")
 	f.Int64Var(&o.maxBodyKB, "max-body-kb", 1024, "largest JSON request body, KiB")

@@ -16,6 +16,7 @@ import (
 
 	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/cohort"
+	gsastudy "github.com/holobiont/holobiont/gsa/study"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/ode"
 	"github.com/holobiont/holobiont/sbml"
@@ -88,7 +89,7 @@ func (serveEngine) Prepare(ctx context.Context, job *server.Job) (*server.Plan, 
 			title += ": " + n
 		}
 		return &server.Plan{ID: p.RunID(opt), Title: title, Total: int64(math.Ceil(p.End() - p.Start()))}, nil
-	case "cohort", "trial":
+	case "cohort", "trial", "gsa", "vpop":
 		dir, err := os.MkdirTemp("", "holobiont-prepare-")
 		if err != nil {
 			return nil, err
@@ -100,7 +101,7 @@ func (serveEngine) Prepare(ctx context.Context, job *server.Job) (*server.Plan, 
 		}
 		return &server.Plan{ID: pl.id, Title: pl.title, Total: int64(pl.subjects)}, nil
 	}
-	return nil, fmt.Errorf("kind %q: want run, cohort or trial", job.Kind)
+	return nil, fmt.Errorf("kind %q: want run, cohort, trial, gsa or vpop", job.Kind)
 }
 
 // jobPlan is a compiled cohort or trial.
@@ -109,6 +110,7 @@ type jobPlan struct {
 	subjects  int // simulated subjects, including a power study's
 	cohort    *cohort.Plan
 	trial     *cohort.TrialPlan
+	study     *gsastudy.Plan // gsa or vpop
 }
 
 // compileJob writes a cohort or trial spec and the files it names into
@@ -135,7 +137,27 @@ func compileJob(job *server.Job, dir string) (*jobPlan, error) {
 	pl := &jobPlan{}
 	h := sha256.New()
 	fmt.Fprintf(h, "holobiont %s\nkind %s\nno_power %v\n", version, job.Kind, job.NoPower)
-	if job.Kind == "cohort" {
+	switch job.Kind {
+	case "gsa", "vpop":
+		s, err := gsastudy.ParseSpec(job.Spec.Name, job.Spec.Data)
+		if err != nil {
+			return nil, err
+		}
+		if s.IsVPop() != (job.Kind == "vpop") {
+			return nil, fmt.Errorf("%s: a spec with a vpop: section runs as kind vpop, one without as kind gsa", job.Spec.Name)
+		}
+		s.File = specPath
+		p, err := gsastudy.Compile(s)
+		if err != nil {
+			return nil, specError(err, specPath, job.Spec.Name)
+		}
+		s.File = job.Spec.Name
+		if p.Runs > job.Limits.MaxSubjects {
+			return nil, fmt.Errorf("%s: %d runs is over the server's limit of %d (--max-subjects)", job.Spec.Name, p.Runs, job.Limits.MaxSubjects)
+		}
+		pl.study, pl.subjects, pl.title = p, p.Runs, fmt.Sprintf("%s %s (%d runs)", job.Kind, s.Name, p.Runs)
+		hashSpec(h, job)
+	case "cohort":
 		s, err := cohort.ParseSpec(job.Spec.Name, job.Spec.Data)
 		if err != nil {
 			return nil, err
@@ -151,7 +173,7 @@ func compileJob(job *server.Job, dir string) (*jobPlan, error) {
 		s.File = job.Spec.Name // as the CLI run in the spec's directory names it
 		pl.cohort, pl.subjects, pl.title = p, s.N, fmt.Sprintf("cohort %s (%d subjects)", s.Name, s.N)
 		fmt.Fprintf(h, "plan %s\n", p.Spec.Hash)
-	} else {
+	default:
 		ts, err := cohort.ParseTrialSpec(job.Spec.Name, job.Spec.Data)
 		if err != nil {
 			return nil, err
@@ -172,18 +194,23 @@ func compileJob(job *server.Job, dir string) (*jobPlan, error) {
 		}
 		ts.File = job.Spec.Name // the report names the spec as the CLI run in its directory does
 		pl.trial, pl.subjects, pl.title = tp, n, fmt.Sprintf("trial %s (%d subjects)", ts.Name, ts.N)
-		fmt.Fprintf(h, "spec %s\n", sha256Hex(job.Spec.Data))
-		names := make([]string, 0, len(job.Files))
-		for rel := range job.Files {
-			names = append(names, rel)
-		}
-		sort.Strings(names)
-		for _, rel := range names {
-			fmt.Fprintf(h, "file %s %s\n", rel, sha256Hex(job.Files[rel].Data))
-		}
+		hashSpec(h, job)
 	}
 	pl.id = hex.EncodeToString(h.Sum(nil))[:12]
 	return pl, nil
+}
+
+// hashSpec adds a spec's bytes and the files it names to a job's id.
+func hashSpec(h io.Writer, job *server.Job) {
+	fmt.Fprintf(h, "spec %s\n", sha256Hex(job.Spec.Data))
+	names := make([]string, 0, len(job.Files))
+	for rel := range job.Files {
+		names = append(names, rel)
+	}
+	sort.Strings(names)
+	for _, rel := range names {
+		fmt.Fprintf(h, "file %s %s\n", rel, sha256Hex(job.Files[rel].Data))
+	}
 }
 
 // specError names the spec by its name, not by the server's working copy.
@@ -229,15 +256,18 @@ func (serveEngine) Execute(ctx context.Context, job *server.Job, dir string, pro
 			return nil, err
 		}
 		return sum, nil
-	case "cohort", "trial":
+	case "cohort", "trial", "gsa", "vpop":
 		pl, err := compileJob(job, dir)
 		if err != nil {
 			return nil, err
 		}
 		prog := func(done, total int) { progress(int64(done), int64(total)) }
-		if pl.cohort != nil {
+		switch {
+		case pl.study != nil:
+			err = gsastudy.Run(ctx, pl.study, dir, gsastudy.Options{Workers: job.Limits.Workers, Version: version, Progress: prog})
+		case pl.cohort != nil:
 			err = cohort.Run(ctx, pl.cohort, dir, cohort.Options{Workers: job.Limits.Workers, Version: version, Progress: prog})
-		} else {
+		default:
 			err = runTrial(ctx, pl.trial, dir, cohort.Shard{I: 0, N: 1}, job.Limits.Workers, "never", job.NoPower, io.Discard, io.Discard, trialProgress(pl, prog))
 		}
 		if err != nil {

@@ -514,3 +514,53 @@ func TestServeOMEX(t *testing.T) {
 		t.Fatalf("not an archive: %d %v", code, e)
 	}
 }
+
+// TestServeGSA: sensitivity analyses run as background jobs and give the
+// files `holobiont gsa` writes, byte for byte: a Morris screening of a
+// shipped model, and a Sobol analysis of an uploaded model that the
+// uploaded spec names by its upload name.
+func TestServeGSA(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	testdata, err := filepath.Abs("../../gsa/study/testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := startServe(t, t.TempDir(), server.Config{})
+	for _, f := range []struct{ name, kind string }{{"linear.yaml", "model"}, {"morris-hpa.yaml", "gsa"}, {"morris-linear.yaml", "gsa"}} {
+		data, _ := os.ReadFile(filepath.Join(testdata, f.name))
+		if code, err := postRaw(hs.URL+"/api/uploads?name="+f.name+"&kind="+f.kind, string(data)); err != nil || code != 201 {
+			t.Fatalf("upload %s: %v %d", f.name, err, code)
+		}
+	}
+	out := t.TempDir()
+	t.Chdir(testdata) // the CLI reads the specs by the names the server knows them by
+	for _, spec := range []string{"morris-hpa.yaml", "morris-linear.yaml"} {
+		ref := filepath.Join(out, spec)
+		c := newGSACmd()
+		c.SetArgs([]string{spec, "--out", ref, "--progress", "never"})
+		c.SetOut(io.Discard)
+		if err := c.Execute(); err != nil {
+			t.Fatal(err)
+		}
+		var r map[string]any
+		if code := postJSON(t, hs.URL+"/api/runs", map[string]any{"kind": "gsa", "spec": spec}, &r); code != 201 {
+			t.Fatalf("%s: %d %v", spec, code, r)
+		}
+		if done := waitRun(t, hs.URL, r["id"].(string), 3*time.Minute); done["status"] != "succeeded" {
+			t.Fatalf("%s: %v", spec, done)
+		}
+		for _, f := range []string{"samples.tsv", "outputs.tsv", "indices.tsv", "indices.json", "report.html", "manifest.json"} {
+			want, _ := os.ReadFile(filepath.Join(ref, f))
+			got := getBytes(t, hs.URL+"/api/runs/"+r["id"].(string)+"/results/"+f)
+			if len(want) == 0 || !bytes.Equal(got, want) {
+				t.Errorf("%s: %s differs from holobiont gsa's (%d vs %d bytes)", spec, f, len(got), len(want))
+			}
+		}
+	}
+	var e map[string]string
+	if code := postJSON(t, hs.URL+"/api/runs", map[string]any{"kind": "vpop", "spec": "morris-hpa.yaml"}, &e); code != 422 || !strings.Contains(e["error"], "kind gsa") {
+		t.Fatalf("gsa spec as vpop: %d %v", code, e)
+	}
+}

@@ -113,7 +113,8 @@ function renderEditor(form) {
     el("option", { value: "" }, "none (365 days, no interventions)"),
     scens.map(s => el("option", { value: s.name, selected: s.name === S.scenarioName ? "" : null }, `${s.name}${s.source === "upload" ? " (uploaded)" : ""}`)));
   const upload = el("input", { type: "file", id: "upload", accept: ".yaml,.yml,.xml,.sbml,.omex,.zip", "aria-label": "upload a model or scenario" });
-  const upKind = el("select", { id: "upload-kind", "aria-label": "upload kind" }, el("option", { value: "model" }, "model (YAML or SBML)"), el("option", { value: "scenario" }, "scenario"), el("option", { value: "omex" }, "COMBINE/OMEX archive (runs it)"));
+  const upKind = el("select", { id: "upload-kind", "aria-label": "upload kind" }, el("option", { value: "model" }, "model (YAML or SBML)"), el("option", { value: "scenario" }, "scenario"),
+    ["cohort", "trial", "gsa", "vpop"].map(k => el("option", { value: k }, k + " spec")), el("option", { value: "omex" }, "COMBINE/OMEX archive (runs it)"));
   upload.addEventListener("change", async () => {
     const f = upload.files[0];
     if (!f) return;
@@ -127,7 +128,8 @@ function renderEditor(form) {
       const q = `?name=${encodeURIComponent(f.name)}&kind=${kind}` + (kind === "scenario" ? `&model=${encodeURIComponent(S.model.name)}` : "");
       await api("/api/uploads" + q, { method: "POST", body: await f.arrayBuffer(), headers: { "Content-Type": "application/octet-stream" } });
       await loadCatalog();
-      if (kind === "model") await chooseModel(f.name); else await chooseScenario(f.name);
+      if (kind === "model") await chooseModel(f.name); else if (kind === "scenario") await chooseScenario(f.name);
+      else { flash(`uploaded ${f.name}: run it under “Cohorts, trials and sensitivity analyses”`); route(); return; }
       renderEditor(form);
       flash(`uploaded ${f.name}`);
     } catch (e) { flash(e.message, true); }
@@ -339,8 +341,8 @@ function cohortCard() {
   const sel = el("select", { id: "spec", "aria-label": "cohort or trial spec" }, specs.map(s => el("option", { value: s.name, "data-kind": s.kind }, `${s.name} (${s.kind}${s.source === "upload" ? ", uploaded" : ""})`)));
   const noPower = el("input", { type: "checkbox", id: "no-power", checked: "" });
   const err = el("div", { class: "error", role: "alert", hidden: "" });
-  return el("section", { class: "card" }, el("h3", {}, "Cohorts and trials"),
-    el("p", { class: "muted" }, "A virtual cohort or randomised in-silico trial runs in the background; its counts (BIOM), metadata and MDSINE tables download as one zip."),
+  return el("section", { class: "card" }, el("h3", {}, "Cohorts, trials and sensitivity analyses"),
+    el("p", { class: "muted" }, "A virtual cohort, randomised in-silico trial, sensitivity analysis (gsa) or virtual population (vpop) runs in the background; its files (counts as BIOM, metadata, MDSINE tables; or indices and the report) download as one zip."),
     el("div", { class: "row" }, el("label", {}, "Spec ", sel), el("label", {}, noPower, " skip the power study (trials)"),
       el("button", { id: "run-cohort", onclick: async () => {
         err.hidden = true;
