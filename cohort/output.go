@@ -2,21 +2,13 @@ package cohort
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
-	"sort"
-	"strings"
-	"time"
-
-	"github.com/parquet-go/parquet-go"
 
 	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/internal/safefile"
@@ -82,129 +74,6 @@ type Manifest struct {
 	Provenance Provenance
 	Failed     int               // subjects whose integration failed (their rows say so)
 	Files      map[string]string // name -> sha256
-}
-
-// col is an output column; str marks string columns.
-type col struct {
-	name string
-	str  bool
-}
-
-// tabSink writes rows to a CSV file and a Parquet file with the same columns.
-type tabSink struct {
-	cols   []col
-	csvF   *safefile.File
-	csvW   *csv.Writer
-	pqF    *safefile.File
-	pqW    *parquet.Writer
-	pqIdx  []int
-	row    parquet.Row
-	buf    []string
-	rowBuf []parquet.Row
-}
-
-// newTabSink creates the sink's files in dir; Parquet's column page buffers
-// go to files in spill (in memory when spill is ""), so a row group's pages
-// do not have to fit in memory.
-func newTabSink(dir, spill, csvName, pqName string, cols []col) (*tabSink, error) {
-	t := &tabSink{cols: cols}
-	var err error
-	if t.csvF, err = safefile.Create(filepath.Join(dir, csvName)); err != nil {
-		return nil, err
-	}
-	t.csvW = csv.NewWriter(t.csvF)
-	hdr := make([]string, len(cols))
-	for i, c := range cols {
-		hdr[i] = c.name
-	}
-	t.csvW.Write(hdr)
-	if pqName != "" {
-		g := parquet.Group{}
-		for _, c := range cols {
-			if c.str {
-				g[c.name] = parquet.String()
-			} else {
-				g[c.name] = parquet.Leaf(parquet.DoubleType)
-			}
-		}
-		schema := parquet.NewSchema("rows", g)
-		pos := map[string]int{}
-		for i, f := range schema.Fields() {
-			pos[f.Name()] = i
-		}
-		for _, c := range cols {
-			t.pqIdx = append(t.pqIdx, pos[c.name])
-		}
-		if t.pqF, err = safefile.Create(filepath.Join(dir, pqName)); err != nil {
-			t.csvF.Abort()
-			return nil, err
-		}
-		opts := []parquet.WriterOption{schema, parquet.CreatedBy("holobiont", "cohort", "")}
-		if spill != "" {
-			opts = append(opts, parquet.ColumnPageBuffers(parquet.NewFileBufferPool(spill, "parquet-page-*")))
-		}
-		t.pqW = parquet.NewWriter(t.pqF, opts...)
-	}
-	return t, nil
-}
-
-// write appends one row: each value is a string or a float64.
-func (t *tabSink) write(vals []any) error {
-	t.buf = t.buf[:0]
-	if t.pqW != nil {
-		t.row = make(parquet.Row, len(vals))
-	}
-	for i, v := range vals {
-		switch x := v.(type) {
-		case string:
-			t.buf = append(t.buf, x)
-			if t.pqW != nil {
-				t.row[t.pqIdx[i]] = parquet.ByteArrayValue([]byte(x)).Level(0, 0, t.pqIdx[i])
-			}
-		case float64:
-			t.buf = append(t.buf, fmtNum(x))
-			if t.pqW != nil {
-				t.row[t.pqIdx[i]] = parquet.DoubleValue(x).Level(0, 0, t.pqIdx[i])
-			}
-		default:
-			return fmt.Errorf("internal: column %s: %T", t.cols[i].name, v)
-		}
-	}
-	if t.pqW != nil {
-		t.rowBuf = append(t.rowBuf, t.row)
-		if len(t.rowBuf) >= 1024 {
-			if _, err := t.pqW.WriteRows(t.rowBuf); err != nil {
-				return err
-			}
-			t.rowBuf = t.rowBuf[:0]
-		}
-	}
-	return t.csvW.Write(t.buf)
-}
-
-func (t *tabSink) commit() error {
-	t.csvW.Flush()
-	if err := t.csvW.Error(); err != nil {
-		return err
-	}
-	if t.pqW != nil {
-		if len(t.rowBuf) > 0 {
-			if _, err := t.pqW.WriteRows(t.rowBuf); err != nil {
-				return err
-			}
-		}
-		if err := t.pqW.Close(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (t *tabSink) abort() {
-	t.csvF.Abort()
-	if t.pqF != nil {
-		t.pqF.Abort()
-	}
 }
 
 func fmtNum(x float64) string {
@@ -287,47 +156,47 @@ func shardChunks(dirs []string) (*Layout, []byte, []string, error) {
 	return lay, lb, paths, nil
 }
 
+// outputFamily writes one family of a cohort's output files (the tables,
+// the count table, the sample metadata, MDSINE, MDSINE2) from the subjects
+// in index order. Each family's files are published by finish, or
+// discarded by abort.
+type outputFamily interface {
+	// subject is called once per subject, before its samples.
+	subject(r *subjectRow) error
+	// sample is called for each of the subject's samples, in order.
+	sample(r *subjectRow, x *sampleRow) error
+	// finish publishes the family's files (counts: the cohort's count
+	// table) and returns their names relative to the output directory.
+	finish(counts *table.StreamWriter) ([]string, error)
+	abort()
+}
+
+// subjectRow is what every family reads of one subject.
+type subjectRow struct {
+	s      *Subject
+	id     string // S000001
+	arm    string // "" for a cohort
+	status string // "ok" or "failed: ..."
+	echo   []any  // arm (trials) and covariates, echoed into per-row tables
+}
+
+// sampleRow is what every family reads of one sample.
+type sampleRow struct {
+	j     int // sample point (index into Layout.Sites, Times, ...)
+	id    string
+	site  string
+	t     float64
+	smp   *Sample
+	reads int     // total reads
+	qmean float64 // mean of the qPCR replicates
+}
+
+// writeOutputs writes the cohort outputs of the chunks at paths into out:
+// every family of files, then manifest.json last.
 func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) (err error) {
-	// Column sets.
-	subCols := []col{{"subject", true}, {"index", false}}
-	if len(lay.Arms) > 0 {
-		subCols = append(subCols, col{"arm", true})
-	}
-	for _, c := range lay.Covs {
-		subCols = append(subCols, col{c, true})
-	}
-	for _, p := range lay.Params {
-		subCols = append(subCols, col{"param." + p, false})
-	}
-	for _, e := range lay.Endpoints {
-		subCols = append(subCols, col{e, false})
-	}
-	subCols = append(subCols, col{"status", true})
-	// The arm and covariates are echoed into every per-sample and
-	// per-measurement table too, after the subject.
-	var echo []col
-	if len(lay.Arms) > 0 {
-		echo = append(echo, col{"arm", true})
-	}
-	for _, c := range lay.Covs {
-		echo = append(echo, col{c, true})
-	}
-	withEcho := func(head []col, rest ...col) []col {
-		return append(append(append([]col{}, head...), echo...), rest...)
-	}
-	nq := 0
-	smpCols := withEcho([]col{{"sample-id", true}, {"subject", true}}, col{"body-site", true}, col{"time", false}, col{"depth", false}, col{"reads", false}, col{"load_true", false})
-	var sinks []*tabSink
-	defer func() {
-		if err != nil {
-			for _, s := range sinks {
-				s.abort()
-			}
-		}
-	}()
 	// Spill files (Parquet page buffers, the count table's samples) live in
-	// a hidden directory under out, removed on return.
-	// A run killed during assembly leaves its spill behind; drop it.
+	// a hidden directory under out, removed on return. A run killed during
+	// assembly leaves its spill behind; drop it.
 	if old, _ := filepath.Glob(filepath.Join(out, ".assemble-spill-*")); len(old) > 0 {
 		for _, o := range old {
 			os.RemoveAll(o)
@@ -338,553 +207,124 @@ func writeOutputs(ctx context.Context, lay *Layout, paths []string, out string) 
 		return err
 	}
 	defer os.RemoveAll(spill)
-	subs, err := newTabSink(out, spill, FileSubjects, FileSubjectsParquet, subCols)
-	if err != nil {
-		return err
-	}
-	sinks = append(sinks, subs)
-	// qPCR replicate columns: from the first chunk's first sample.
 	first, err := readChunk(paths[0])
 	if err != nil {
 		return err
 	}
+	nq := 0 // qPCR replicates: from the first chunk's first sample
 	if len(first.Subjects) > 0 && len(first.Subjects[0].Samples) > 0 {
 		nq = len(first.Subjects[0].Samples[0].QPCR)
 	}
-	for r := 0; r < nq; r++ {
-		smpCols = append(smpCols, col{fmt.Sprintf("qpcr_%d", r+1), false})
-	}
-	smps, err := newTabSink(out, spill, FileSamples, FileSamplesParquet, smpCols)
+	counts, err := newCountsFamily(lay, spill)
 	if err != nil {
 		return err
 	}
-	sinks = append(sinks, smps)
-	meas, err := newTabSink(out, spill, FileMeasurements, FileMeasurementsPQ, withEcho([]col{{"subject", true}}, col{"measurement", true}, col{"instrument", true}, col{"time", false}, col{"value", false}, col{"latent", false}))
-	if err != nil {
-		return err
-	}
-	sinks = append(sinks, meas)
-	truthAb, err := newTabSink(out, spill, FileTruthAbundance, "", withEcho([]col{{"sample-id", true}, {"subject", true}}, col{"taxon", true}, col{"relative", false}, col{"reads", false}))
-	if err != nil {
-		return err
-	}
-	sinks = append(sinks, truthAb)
-	var truth *tabSink
-	if len(lay.Truth) > 0 {
-		if truth, err = newTabSink(out, spill, FileTruth, "", withEcho([]col{{"subject", true}}, col{"time", false}, col{"variable", true}, col{"value", false})); err != nil {
-			return err
-		}
-		sinks = append(sinks, truth)
-	}
-	// The count table is streamed too: samples are spilled to temporary files
-	// under out (removed on return), so memory does not grow with n.
-	sw, err := table.NewStreamWriter(spill, lay.Features, lay.Taxonomy)
-	if err != nil {
-		return err
-	}
-	defer sw.Close()
-	var swIdx []int32
-	var swVal []float64
-	seenID := map[string]bool{}
-	mdCols := []string{"subject", "body-site", "time"}
-	mdTypes := []string{"categorical", "categorical", "numeric"}
-	if len(lay.Arms) > 0 {
-		mdCols = append(mdCols, "arm")
-		mdTypes = append(mdTypes, "categorical")
-	}
-	for i, c := range lay.Covs {
-		mdCols = append(mdCols, c)
-		if i < len(lay.CovNumeric) && lay.CovNumeric[i] {
-			mdTypes = append(mdTypes, "numeric")
-		} else {
-			mdTypes = append(mdTypes, "categorical")
-		}
-	}
-	for _, m := range lay.Measures {
-		mdCols = append(mdCols, m)
-		mdTypes = append(mdTypes, "numeric")
-	}
-	mdCols = append(mdCols, "depth", "qpcr_mean", "status")
-	mdTypes = append(mdTypes, "numeric", "numeric", "categorical")
-	mdF, err := safefile.Create(filepath.Join(out, FileMetadata))
-	if err != nil {
-		return err
-	}
-	defer mdF.Abort()
-	mdW := bufio.NewWriterSize(mdF, 1<<16)
-	mdW.WriteString("sample-id\t" + strings.Join(mdCols, "\t") + "\n")
-	if lay.TypesRow {
-		mdW.WriteString("#q2:types\t" + strings.Join(mdTypes, "\t") + "\n")
-	}
-	// MDSINE metadata and biomass are streamed in sample order too.
-	if err := os.MkdirAll(filepath.Join(out, DirMDSINE), 0o755); err != nil {
-		return err
-	}
-	msF, err := safefile.Create(filepath.Join(out, FileMDSINEMetadata))
-	if err != nil {
-		return err
-	}
-	defer msF.Abort()
-	msW := bufio.NewWriterSize(msF, 1<<16)
-	msW.WriteString(strings.Join(table.MDSINEMetadataColumns(), "\t") + "\n")
-	var bmF *safefile.File
-	var bmW *bufio.Writer
-	if nq > 0 {
-		if bmF, err = safefile.Create(filepath.Join(out, FileMDSINEBiomass)); err != nil {
-			return err
-		}
-		defer bmF.Abort()
-		bmW = bufio.NewWriterSize(bmF, 1<<16)
-		for r := 0; r < nq; r++ {
-			if r > 0 {
-				bmW.WriteByte('\t')
-			}
-			fmt.Fprintf(bmW, "mass%d", r+1)
-		}
-		bmW.WriteByte('\n')
-	}
-	// MDSINE2 metadata, qPCR and perturbations, streamed in sample order.
-	if err := os.MkdirAll(filepath.Join(out, DirMDSINE2), 0o755); err != nil {
-		return err
-	}
-	perSite := lay.mdsineSiteSeries()
-	m2Meta, err := createLines(filepath.Join(out, FileMDSINE2Metadata), "sampleID\tsubject\ttime\n")
-	if err != nil {
-		return err
-	}
-	defer m2Meta.abort()
-	qh := "sampleID"
-	for r := 0; r < nq; r++ {
-		qh += fmt.Sprintf("\tmeasurement%d", r+1)
-	}
-	m2QPCR, err := createLines(filepath.Join(out, FileMDSINE2QPCR), qh+"\n")
-	if err != nil {
-		return err
-	}
-	defer m2QPCR.abort()
-	var m2Pert *lineFile
-	if len(lay.Perturbations) > 0 {
-		if m2Pert, err = createLines(filepath.Join(out, FileMDSINE2Perturbations), "name\tstart\tend\tsubject\n"); err != nil {
-			return err
-		}
-		defer m2Pert.abort()
-	}
-	var siteOrder []string // distinct sampled sites in sample-point order
-	for _, st := range lay.Sites {
-		if !slices.Contains(siteOrder, st) {
-			siteOrder = append(siteOrder, st)
-		}
-	}
-	failed := 0
-	var vals, echoVals, rb []any
-	type kv struct {
-		f int32
-		v float64
-	}
-	var ents []kv
-	for k, path := range paths {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		cf := first
-		if k > 0 {
-			if cf, err = readChunk(path); err != nil {
-				return err
+	counts.out = out
+	defer counts.sw.Close()
+	fams := []outputFamily{counts}
+	defer func() {
+		if err != nil {
+			for _, f := range fams {
+				f.abort()
 			}
 		}
-		if cf.SpecHash != lay.SpecHash {
-			return fmt.Errorf("%s: chunk of a different spec", path)
-		}
-		for _, s := range cf.Subjects {
-			sid := subjectID(s.Index)
-			status := "ok"
-			if s.Err != "" {
-				status = "failed: " + s.Err
-				failed++
-			}
-			vals = append(vals[:0], sid, float64(s.Index))
-			arm := ""
-			echoVals = echoVals[:0]
-			if len(lay.Arms) > 0 {
-				arm = lay.Arms[s.Arm]
-				echoVals = append(echoVals, arm)
-			}
-			for _, c := range s.Covs {
-				echoVals = append(echoVals, c)
-			}
-			vals = append(vals, echoVals...)
-			for _, v := range s.Params {
-				vals = append(vals, v)
-			}
-			for _, v := range s.Endpoints {
-				vals = append(vals, v)
-			}
-			vals = append(vals, status)
-			if err := subs.write(vals); err != nil {
-				return err
-			}
-			for mi, m := range lay.Measures {
-				for ti, t := range lay.MeasureTimes[mi] {
-					rb = append(append(append(rb[:0], sid), echoVals...), m, lay.Instruments[mi], t, s.Measures[mi][ti], s.MeasTrue[mi][ti])
-					if err := meas.write(rb); err != nil {
-						return err
-					}
-				}
-			}
-			clear(seenID) // ids of different subjects differ in their subject prefix
-			for j, smp := range s.Samples {
-				site, t := lay.Sites[j], lay.Times[j]
-				id := sampleID(s.Index, site, t)
-				if seenID[id] {
-					return fmt.Errorf("%s: duplicate sample id %q", path, id)
-				}
-				seenID[id] = true
-				reads := 0
-				for _, c := range smp.Counts {
-					reads += int(c)
-				}
-				vals = append(append(vals[:0], id, sid), echoVals...)
-				vals = append(vals, site, t, float64(smp.Depth), float64(reads), smp.Load)
-				var qm float64
-				for _, q := range smp.QPCR {
-					vals = append(vals, q)
-					qm += q / float64(len(smp.QPCR))
-				}
-				if err := smps.write(vals); err != nil {
-					return err
-				}
-				ents = ents[:0]
-				for mi, c := range smp.Counts {
-					rb = append(append(append(rb[:0], id, sid), echoVals...), lay.SiteMembers[j][mi], smp.Rel[mi], float64(c))
-					if err := truthAb.write(rb); err != nil {
-						return err
-					}
-					if c > 0 {
-						ents = append(ents, kv{int32(lay.SiteFeature[j][mi]), float64(c)})
-					}
-				}
-				sort.Slice(ents, func(a, b int) bool { return ents[a].f < ents[b].f })
-				swIdx, swVal = swIdx[:0], swVal[:0]
-				for _, e := range ents {
-					swIdx = append(swIdx, e.f)
-					swVal = append(swVal, e.v)
-				}
-				if err := sw.Add(id, swIdx, swVal); err != nil {
-					return fmt.Errorf("%s: %w", path, err)
-				}
-				row := []string{sid, site, formatFloat(t)}
-				if len(lay.Arms) > 0 {
-					row = append(row, arm)
-				}
-				row = append(row, s.Covs...)
-				for mi := range lay.Measures {
-					row = append(row, fmtNum(nearest(lay.MeasureTimes[mi], s.Measures[mi], t)))
-				}
-				st := "ok"
-				if s.Err != "" {
-					st = "failed"
-				}
-				row = append(row, formatFloat(float64(smp.Depth)), fmtNum(qm), st)
-				for _, v := range row {
-					if strings.ContainsAny(v, "\t\n") {
-						return fmt.Errorf("metadata value %q contains a tab or newline", v)
-					}
-				}
-				mdW.WriteString(id + "\t" + strings.Join(row, "\t") + "\n")
-				// MDSINE (see FileMDSINEMetadata).
-				incl := "1"
-				if s.Err != "" {
-					incl = "0"
-				}
-				msub := mdsineSubject(s.Index, site, perSite)
-				fmt.Fprintf(msW, "%s\t%s\t%s\t%s\t%d\t1\t%d\n", id, incl, msub, formatFloat(t), lay.perturbID(s.Arm, t), s.Arm)
-				m2Meta.w.WriteString(id + "\t" + msub + "\t" + formatFloat(t) + "\n")
-				m2QPCR.w.WriteString(id)
-				for _, q := range smp.QPCR {
-					m2QPCR.w.WriteString("\t" + fmtNum(q))
-				}
-				m2QPCR.w.WriteByte('\n')
-				if bmW != nil {
-					if len(smp.QPCR) != nq {
-						return fmt.Errorf("%s: sample %s has %d qPCR replicates, want %d", path, id, len(smp.QPCR), nq)
-					}
-					for r, q := range smp.QPCR {
-						if r > 0 {
-							bmW.WriteByte('\t')
-						}
-						bmW.WriteString(fmtNum(q))
-					}
-					bmW.WriteByte('\n')
-				}
-			}
-			if m2Pert != nil {
-				for k := range lay.Perturbations {
-					p := &lay.Perturbations[k]
-					if !p.appliesTo(s.Arm) {
-						continue
-					}
-					for _, site := range siteOrder {
-						fmt.Fprintf(m2Pert.w, "%s\t%s\t%s\t%s\n", p.Name, formatFloat(p.Start), formatFloat(p.End), mdsineSubject(s.Index, site, perSite))
-						if !perSite {
-							break
-						}
-					}
-				}
-			}
-			if truth != nil {
-				for ti, t := range lay.TruthTimes {
-					for qi, q := range lay.Truth {
-						rb = append(append(append(rb[:0], sid), echoVals...), t, q, s.Truth[ti][qi])
-						if err := truth.write(rb); err != nil {
-							return err
-						}
-					}
-				}
-			}
-		}
-	}
-	if err := mdW.Flush(); err != nil {
-		return err
-	}
-	if err := mdF.Commit(); err != nil {
-		return err
-	}
-	if err := msW.Flush(); err != nil {
-		return err
-	}
-	if err := msF.Commit(); err != nil {
-		return err
-	}
-	if bmW != nil {
-		if err := bmW.Flush(); err != nil {
-			return err
-		}
-		if err := bmF.Commit(); err != nil {
-			return err
-		}
-	}
-	for _, lf := range []*lineFile{m2Meta, m2QPCR, m2Pert} {
-		if err := lf.commit(); err != nil {
-			return err
-		}
-	}
-	for _, s := range sinks {
-		if err := s.commit(); err != nil {
-			return err
-		}
-	}
-	files := map[string]string{}
-	commitAll := func() error {
-		for _, s := range sinks {
-			if err := s.csvF.Commit(); err != nil {
-				return err
-			}
-			if s.pqF != nil {
-				if err := s.pqF.Commit(); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	}
-	if err := commitAll(); err != nil {
-		return err
-	}
-	sinks = nil
-	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	if err := writeWith(filepath.Join(out, FileBIOMJSON), func(w io.Writer) error {
-		return sw.WriteBIOMJSON(w, table.JSONOptions{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch})
-	}); err != nil {
-		return err
-	}
-	if err := sw.WriteHDF5(filepath.Join(out, FileBIOM), table.HDF5Options{ID: lay.Name, GeneratedBy: "holobiont cohort", Now: epoch}); err != nil {
-		return err
-	}
-	if err := writeWith(filepath.Join(out, FileMDSINECounts), func(w io.Writer) error {
-		// MDSINE's counts.txt has sample columns only (no taxonomy).
-		return sw.WriteTSV(&skipLine{w: w}, false)
-	}); err != nil {
-		return err
-	}
-	if err := writeWith(filepath.Join(out, FileMDSINETaxonomy), func(w io.Writer) error {
-		if _, err := io.WriteString(w, "Feature ID\tTaxon\n"); err != nil {
-			return err
-		}
-		for j, id := range lay.Features {
-			var lin []string
-			if j < len(lay.Taxonomy) {
-				lin = lay.Taxonomy[j]
-			}
-			if _, err := io.WriteString(w, id+"\t"+strings.Join(lin, "; ")+"\n"); err != nil {
-				return err
-			}
-		}
-		return nil
-	}); err != nil {
-		return err
-	}
-	if err := writeWith(filepath.Join(out, FileMDSINE2Reads), func(w io.Writer) error {
-		// MDSINE2 reads the taxon names from a column called "name".
-		return sw.WriteTSV(&skipLine{w: w, header: "name"}, false)
-	}); err != nil {
-		return err
-	}
-	if err := writeWith(filepath.Join(out, FileMDSINE2Taxonomy), func(w io.Writer) error {
-		return writeMDSINE2Taxonomy(w, lay)
-	}); err != nil {
-		return err
-	}
-	names := []string{FileSubjects, FileSubjectsParquet, FileSamples, FileSamplesParquet, FileMeasurements, FileMeasurementsPQ, FileMetadata, FileBIOM, FileBIOMJSON, FileTruthAbundance, FileMDSINECounts, FileMDSINEMetadata, FileMDSINETaxonomy,
-		FileMDSINE2Metadata, FileMDSINE2Reads, FileMDSINE2QPCR, FileMDSINE2Taxonomy}
-	if bmF != nil {
-		names = append(names, FileMDSINEBiomass)
-	}
-	if len(lay.Perturbations) > 0 {
-		if err := writeWith(filepath.Join(out, FileMDSINEPerturbations), func(w io.Writer) error {
-			return writePerturbationKey(w, lay)
-		}); err != nil {
-			return err
-		}
-		names = append(names, FileMDSINEPerturbations, FileMDSINE2Perturbations)
-	}
-	if truth != nil {
-		names = append(names, FileTruth)
-	}
-	for _, n := range names {
-		h, err := hashFile(filepath.Join(out, n))
+	}()
+	for _, mk := range []func() (outputFamily, error){
+		func() (outputFamily, error) { return newTablesFamily(lay, out, spill, nq) },
+		func() (outputFamily, error) { return newMetadataFamily(lay, out) },
+		func() (outputFamily, error) { return newMDSINEFamily(lay, out, nq) },
+		func() (outputFamily, error) { return newMDSINE2Family(lay, out, nq) },
+	} {
+		f, err := mk()
 		if err != nil {
 			return err
 		}
-		files[n] = h
+		fams = append(fams, f)
+	}
+	failed, err := feedSubjects(ctx, lay, paths, first, fams)
+	if err != nil {
+		return err
+	}
+	files := map[string]string{}
+	for _, f := range fams {
+		names, err := f.finish(counts.sw)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if files[n], err = hashFile(filepath.Join(out, n)); err != nil {
+				return err
+			}
+		}
 	}
 	mb, _ := json.MarshalIndent(&Manifest{SpecHash: lay.SpecHash, Name: lay.Name, N: lay.N, Seed: lay.Seed, Provenance: lay.Provenance, Failed: failed, Files: files}, "", " ")
 	return safefile.WriteFile(filepath.Join(out, FileManifest), append(mb, '\n'))
 }
 
-// skipLine drops the first line written through it (WriteTSV's
-// "# Constructed from biom file" comment, absent from MDSINE's files) and,
-// when header is set, replaces the first cell of the next line ("#OTU ID")
-// with it.
-type skipLine struct {
-	w       io.Writer
-	header  string
-	done    bool // first line dropped
-	renamed bool // first cell of the header line replaced
-	partial []byte
-}
-
-func (s *skipLine) Write(p []byte) (int, error) {
-	n := len(p)
-	if !s.done {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			return n, nil
-		}
-		s.done = true
-		p = p[i+1:]
-	}
-	if s.header != "" && !s.renamed {
-		// Gather up to the first tab of the header line.
-		s.partial = append(s.partial, p...)
-		i := bytes.IndexAny(s.partial, "\t\n")
-		if i < 0 {
-			return n, nil
-		}
-		s.renamed = true
-		rest := s.partial[i:]
-		s.partial = nil
-		if _, err := io.WriteString(s.w, s.header); err != nil {
+// feedSubjects reads the chunks at paths (the first already read) and hands
+// every subject and sample to every family, in order. It returns the
+// number of failed subjects.
+func feedSubjects(ctx context.Context, lay *Layout, paths []string, first *chunkFile, fams []outputFamily) (int, error) {
+	failed := 0
+	seenID := map[string]bool{}
+	var r subjectRow
+	var x sampleRow
+	for k, path := range paths {
+		if err := ctx.Err(); err != nil {
 			return 0, err
 		}
-		p = rest
-	}
-	if _, err := s.w.Write(p); err != nil {
-		return 0, err
-	}
-	return n, nil
-}
-
-// lineFile is an output file written line by line through a buffer and
-// published atomically by commit.
-type lineFile struct {
-	f *safefile.File
-	w *bufio.Writer
-}
-
-func createLines(path, header string) (*lineFile, error) {
-	f, err := safefile.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	lf := &lineFile{f: f, w: bufio.NewWriterSize(f, 1<<16)}
-	lf.w.WriteString(header)
-	return lf, nil
-}
-
-// commit flushes and publishes the file (nil: nothing to do).
-func (lf *lineFile) commit() error {
-	if lf == nil {
-		return nil
-	}
-	if err := lf.w.Flush(); err != nil {
-		return err
-	}
-	return lf.f.Commit()
-}
-
-// abort removes an uncommitted file (nil or committed: nothing to do).
-func (lf *lineFile) abort() {
-	if lf != nil {
-		lf.f.Abort()
-	}
-}
-
-// writeMDSINE2Taxonomy writes MDSINE2's taxonomy table: name, sequence
-// (unknown for simulated taxa: NA) and the ranks without their k__ prefixes.
-func writeMDSINE2Taxonomy(w io.Writer, lay *Layout) error {
-	if _, err := io.WriteString(w, "name\tsequence\tkingdom\tphylum\tclass\torder\tfamily\tgenus\tspecies\n"); err != nil {
-		return err
-	}
-	for j, id := range lay.Features {
-		row := []string{id, "NA"}
-		for r := 0; r < 7; r++ {
-			v := "NA"
-			if j < len(lay.Taxonomy) && r < len(lay.Taxonomy[j]) {
-				if _, name, ok := strings.Cut(lay.Taxonomy[j][r], "__"); ok && name != "" {
-					v = name
+		cf := first
+		if k > 0 {
+			var err error
+			if cf, err = readChunk(path); err != nil {
+				return 0, err
+			}
+		}
+		if cf.SpecHash != lay.SpecHash {
+			return 0, fmt.Errorf("%s: chunk of a different spec", path)
+		}
+		for _, s := range cf.Subjects {
+			r = subjectRow{s: s, id: subjectID(s.Index), status: "ok", echo: r.echo[:0]}
+			if s.Err != "" {
+				r.status = "failed: " + s.Err
+				failed++
+			}
+			if len(lay.Arms) > 0 {
+				r.arm = lay.Arms[s.Arm]
+				r.echo = append(r.echo, r.arm)
+			}
+			for _, c := range s.Covs {
+				r.echo = append(r.echo, c)
+			}
+			for _, f := range fams {
+				if err := f.subject(&r); err != nil {
+					return 0, err
 				}
 			}
-			row = append(row, v)
-		}
-		if _, err := io.WriteString(w, strings.Join(row, "\t")+"\n"); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// writePerturbationKey writes mdsine/perturbations.txt: what each perturbID
-// of mdsine/metadata.txt stands for.
-func writePerturbationKey(w io.Writer, lay *Layout) error {
-	if _, err := io.WriteString(w, "perturbID\tname\ttype\tstart\tend\tarms\n"); err != nil {
-		return err
-	}
-	for k, p := range lay.Perturbations {
-		arms := "all"
-		if p.Arms != nil {
-			var names []string
-			for _, a := range p.Arms {
-				if a < len(lay.Arms) {
-					names = append(names, lay.Arms[a])
+			clear(seenID) // ids of different subjects differ in their subject prefix
+			for j := range s.Samples {
+				smp := &s.Samples[j]
+				x = sampleRow{j: j, site: lay.Sites[j], t: lay.Times[j], smp: smp}
+				x.id = sampleID(s.Index, x.site, x.t)
+				if seenID[x.id] {
+					return 0, fmt.Errorf("%s: duplicate sample id %q", path, x.id)
+				}
+				seenID[x.id] = true
+				for _, c := range smp.Counts {
+					x.reads += int(c)
+				}
+				for _, q := range smp.QPCR {
+					x.qmean += q / float64(len(smp.QPCR))
+				}
+				for _, f := range fams {
+					if err := f.sample(&r, &x); err != nil {
+						return 0, fmt.Errorf("%s: %w", path, err)
+					}
 				}
 			}
-			arms = strings.Join(names, ",")
-		}
-		if _, err := fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%s\n", k+1, p.Name, p.Type, formatFloat(p.Start), formatFloat(p.End), arms); err != nil {
-			return err
 		}
 	}
-	return nil
+	return failed, nil
 }
 
 // nearest returns the value measured at the time closest to t (earlier on ties).
