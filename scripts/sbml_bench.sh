@@ -15,4 +15,4 @@ gcc -O2 -o "$tmp/cvode" "$tmp/network40_cvode.c" -lsundials_cvode -lsundials_nve
 echo "== SUNDIALS CVODE (C, -O2), $reps solves"
 "$tmp/cvode" "$reps"
 echo "== holobiont (Go), go test -bench"
-go test ./sbml/testsuite -run XXX -bench Network40 -benchtime "${reps}x" | grep Benchmark
+go test ./sbmlsuite -run XXX -bench Network40 -benchtime "${reps}x" | grep Benchmark

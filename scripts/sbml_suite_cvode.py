@@ -12,7 +12,7 @@ amount/concentration semantics (state = species amounts, concentration =
 amount / compartment size, kinetic laws in substance/time, conversion
 factors, variable and 0-D compartments), rate rules. One C program per case is compiled (gcc -O2) against
 CVODE (BDF, Newton with the dense direct solver, difference-quotient Jacobian)
-with holobiont's test-suite tolerances (sbml/testsuite/testsuite.go: rtol 1e-10,
+with holobiont's test-suite tolerances (sbmlsuite/testsuite.go: rtol 1e-10,
 atol = max(1e-5 x the case's absolute tolerance, 1e-300), at most 200000 steps).
 
 Each program solves the case once and prints the requested variables at the
@@ -22,7 +22,7 @@ ROUNDS timing rounds go over all cases; in each round every case's program
 repeats solves (each solve = create CVODE, integrate 0..end through every
 output time, compute the requested variables at each, free) for at least
 BUDGET/ROUNDS seconds (and 2 solves) and reports the mean. With --compare,
-each round then runs holobiont's BenchmarkSuiteSolve (sbml/testsuite/
+each round then runs holobiont's BenchmarkSuiteSolve (sbmlsuite/
 bench_suite_test.go, compiled once with go test -c) on the same case list
 with the same per-case time. Per case and side the fastest round counts, so
 a load spike from other jobs on the shared machine has to hit every round to
@@ -751,7 +751,7 @@ def main():
         per = a.budget / a.rounds
         if a.compare:
             testbin = os.path.join(work, "testsuite.test")
-            r = subprocess.run(["go", "test", "-c", "-o", testbin, "./sbml/testsuite"], cwd=root,
+            r = subprocess.run(["go", "test", "-c", "-o", testbin, "./sbmlsuite"], cwd=root,
                                capture_output=True, text=True)
             if r.returncode != 0:
                 sys.exit("go test -c failed:\n" + r.stdout + r.stderr)

@@ -11,7 +11,7 @@ import (
 	"sync"
 
 	"github.com/holobiont/holobiont/internal/safefile"
-	"github.com/holobiont/holobiont/sbml/testsuite"
+	"github.com/holobiont/holobiont/sbmlsuite"
 	"github.com/spf13/cobra"
 )
 
@@ -38,11 +38,11 @@ Example:
   holobiont sbml testsuite ../shared/sbml-test-suite/cases --cases 1-100,200 --out results.tsv`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			sel, err := testsuite.ParseCases(cases)
+			sel, err := sbmlsuite.ParseCases(cases)
 			if err != nil {
 				return err
 			}
-			dirs, err := testsuite.ListCases(args[0], sel)
+			dirs, err := sbmlsuite.ListCases(args[0], sel)
 			if err != nil {
 				return err
 			}
@@ -76,8 +76,8 @@ Example:
 	return cmd
 }
 
-func runCases(ctx context.Context, dirs []string, workers int) []testsuite.Result {
-	results := make([]testsuite.Result, len(dirs))
+func runCases(ctx context.Context, dirs []string, workers int) []sbmlsuite.Result {
+	results := make([]sbmlsuite.Result, len(dirs))
 	jobs := make(chan int)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -85,7 +85,7 @@ func runCases(ctx context.Context, dirs []string, workers int) []testsuite.Resul
 		go func() {
 			defer wg.Done()
 			for i := range jobs {
-				results[i] = testsuite.RunCase(ctx, dirs[i])
+				results[i] = sbmlsuite.RunCase(ctx, dirs[i])
 			}
 		}()
 	}
@@ -100,7 +100,7 @@ func runCases(ctx context.Context, dirs []string, workers int) []testsuite.Resul
 	return results
 }
 
-func writeResultsTSV(w io.Writer, rs []testsuite.Result) error {
+func writeResultsTSV(w io.Writer, rs []sbmlsuite.Result) error {
 	bw := bufio.NewWriter(w)
 	fmt.Fprintln(bw, "case\tstatus\tlevel\tseconds\tcomponents\ttags\tdetail")
 	for _, r := range rs {
@@ -111,11 +111,11 @@ func writeResultsTSV(w io.Writer, rs []testsuite.Result) error {
 	return bw.Flush()
 }
 
-func printSummary(w io.Writer, rs []testsuite.Result) {
-	s := testsuite.Summarize(rs)
-	st := []testsuite.Status{testsuite.Pass, testsuite.Fail, testsuite.Unsupported, testsuite.Error}
+func printSummary(w io.Writer, rs []sbmlsuite.Result) {
+	s := sbmlsuite.Summarize(rs)
+	st := []sbmlsuite.Status{sbmlsuite.Pass, sbmlsuite.Fail, sbmlsuite.Unsupported, sbmlsuite.Error}
 	fmt.Fprintf(w, "%-34s %6s %6s %6s %11s %6s\n", "", "cases", "pass", "fail", "unsupported", "error")
-	line := func(name string, c map[testsuite.Status]int) {
+	line := func(name string, c map[sbmlsuite.Status]int) {
 		tot := 0
 		for _, v := range c {
 			tot += v
@@ -125,7 +125,7 @@ func printSummary(w io.Writer, rs []testsuite.Result) {
 	line("total", s.Total)
 	for _, group := range []struct {
 		title string
-		m     map[string]map[testsuite.Status]int
+		m     map[string]map[sbmlsuite.Status]int
 	}{{"component", s.ByComponent}, {"test tag", s.ByTestTag}} {
 		fmt.Fprintf(w, "by %s:\n", group.title)
 		keys := make([]string, 0, len(group.m))

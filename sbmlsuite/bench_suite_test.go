@@ -1,4 +1,4 @@
-package testsuite
+package sbmlsuite
 
 import (
 	"context"
@@ -200,7 +200,7 @@ func TestSuiteSolveTimer(t *testing.T) {
 //	HOLOBIONT_SUITE_BUDGET   seconds of timed solves per case (default 0.05)
 //	HOLOBIONT_SUITE_BATCHES  batches per case; the smallest batch mean is kept (default 5)
 //
-// Run it once per invocation: go test ./sbml/testsuite -run '^$' -bench SuiteSolve -benchtime 1x
+// Run it once per invocation: go test ./sbmlsuite -run '^$' -bench SuiteSolve -benchtime 1x
 func BenchmarkSuiteSolve(b *testing.B) {
 	dir := os.Getenv("HOLOBIONT_SUITE_DIR")
 	if dir == "" {

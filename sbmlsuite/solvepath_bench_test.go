@@ -1,4 +1,4 @@
-package testsuite
+package sbmlsuite
 
 import (
 	"context"
@@ -20,7 +20,7 @@ import (
 //	selector: sim.Run with NoRows, the variables from System.ValuesAt with
 //	          the ids resolved once by System.Select (what Simulate does)
 //
-// go test ./sbml/testsuite -run '^$' -bench SolvePath
+// go test ./sbmlsuite -run '^$' -bench SolvePath
 //
 // HOLOBIONT_SUITE_CASES (a file of case ids, read from HOLOBIONT_SUITE_DIR,
 // default ../shared/sbml-test-suite/cases) replaces the committed cases.
