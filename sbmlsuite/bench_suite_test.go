@@ -176,7 +176,7 @@ func (c *suiteCase) timeSolves(ctx context.Context, budget time.Duration, batche
 // settings file), and the timer reports a positive time.
 func TestSuiteSolveTimer(t *testing.T) {
 	for _, id := range []string{"00001", "00025", "00027", "00031"} { // 00029 has no ODE state {
-		c, err := loadSuiteCase(filepath.Join("..", "testdata", "cases", id))
+		c, err := loadSuiteCase(filepath.Join("..", "sbml", "testdata", "cases", id))
 		if err != nil {
 			t.Fatal(err)
 		}

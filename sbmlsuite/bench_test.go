@@ -21,7 +21,7 @@ import (
 // for SUNDIALS CVODE; network40_ref.txt is CVODE BDF's solution at t = 100
 // with rtol 1e-12, atol 1e-14.
 func network40(tb testing.TB) (*system.System, []float64) {
-	m, err := sbml.ReadFile(filepath.Join("..", "testdata", "bench", "network40.xml"))
+	m, err := sbml.ReadFile(filepath.Join("..", "sbml", "testdata", "bench", "network40.xml"))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -29,7 +29,7 @@ func network40(tb testing.TB) (*system.System, []float64) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	f, err := os.Open(filepath.Join("..", "testdata", "bench", "network40_ref.txt"))
+	f, err := os.Open(filepath.Join("..", "sbml", "testdata", "bench", "network40_ref.txt"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -78,7 +78,7 @@ func roundTrip(t *testing.T, dir string) bool {
 // TestRoundTripTestdata: export/import round trip of the copied suite
 // cases (tolerances from each case's settings).
 func TestRoundTripTestdata(t *testing.T) {
-	dirs, err := ListCases(filepath.Join("..", "testdata", "cases"), nil)
+	dirs, err := ListCases(filepath.Join("..", "sbml", "testdata", "cases"), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

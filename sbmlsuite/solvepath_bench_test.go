@@ -26,7 +26,7 @@ import (
 // default ../shared/sbml-test-suite/cases) replaces the committed cases.
 func BenchmarkSolvePath(b *testing.B) {
 	ctx := context.Background()
-	dir := filepath.Join("..", "testdata", "cases")
+	dir := filepath.Join("..", "sbml", "testdata", "cases")
 	ids := []string{"00001", "00025", "00031"}
 	if f := os.Getenv("HOLOBIONT_SUITE_CASES"); f != "" {
 		data, err := os.ReadFile(f)

@@ -10,7 +10,7 @@ import (
 	"github.com/holobiont/holobiont/internal/testutil"
 )
 
-// The cases in ../testdata/cases are copies of SBML Test Suite cases
+// The cases in ../sbml/testdata/cases are copies of SBML Test Suite cases
 // (LGPL 2.1, see LICENSE.txt there); their expected results were computed
 // by the suite's authors. Tolerances are the ones in each settings file.
 func TestTestdataCases(t *testing.T) {
@@ -32,7 +32,7 @@ func TestTestdataCases(t *testing.T) {
 		"00871": Pass, // fast reaction
 	}
 	for id, st := range want {
-		r := RunCase(context.Background(), filepath.Join("..", "testdata", "cases", id))
+		r := RunCase(context.Background(), filepath.Join("..", "sbml", "testdata", "cases", id))
 		if r.Status != st {
 			t.Errorf("case %s: %s (%s), want %s", id, r.Status, r.Detail, st)
 		}
