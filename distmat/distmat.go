@@ -1,5 +1,10 @@
 package distmat
 
+import (
+	"fmt"
+	"sort"
+)
+
 // Matrix is a symmetric distance (dissimilarity) matrix with a zero
 // diagonal, labelled by ids. Data is row-major n×n.
 type Matrix struct {
@@ -14,6 +19,51 @@ func New(ids []string) *Matrix {
 
 // N returns the number of objects.
 func (m *Matrix) N() int { return len(m.IDs) }
+
+// Reorder returns m with its rows and columns in the order of ids, which
+// must be the same set as m's ids (else a *MismatchError).
+func Reorder(m *Matrix, ids []string) (*Matrix, error) {
+	idx := make(map[string]int, m.N())
+	for i, id := range m.IDs {
+		idx[id] = i
+	}
+	var e MismatchError
+	in := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		in[id] = true
+		if _, ok := idx[id]; !ok {
+			e.OnlyWanted = append(e.OnlyWanted, id)
+		}
+	}
+	for _, id := range m.IDs {
+		if !in[id] {
+			e.OnlyHave = append(e.OnlyHave, id)
+		}
+	}
+	if len(e.OnlyWanted)+len(e.OnlyHave) > 0 || len(ids) != m.N() {
+		sort.Strings(e.OnlyWanted)
+		sort.Strings(e.OnlyHave)
+		return nil, &e
+	}
+	n := len(ids)
+	out := New(ids)
+	for i, a := range ids {
+		for j, b := range ids {
+			out.Data[i*n+j] = m.At(idx[a], idx[b])
+		}
+	}
+	return out, nil
+}
+
+// MismatchError reports ids asked of Reorder that the matrix lacks
+// (OnlyWanted) and ids of the matrix not asked for (OnlyHave), sorted.
+type MismatchError struct {
+	OnlyWanted, OnlyHave []string
+}
+
+func (e *MismatchError) Error() string {
+	return fmt.Sprintf("distmat: different ids (%d only asked for, %d only in the matrix)", len(e.OnlyWanted), len(e.OnlyHave))
+}
 
 // At returns the distance between objects i and j.
 func (m *Matrix) At(i, j int) float64 { return m.Data[i*len(m.IDs)+j] }

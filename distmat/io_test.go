@@ -123,3 +123,23 @@ func ExampleRead() {
 	// [gut skin] 0.75
 	// dm.tsv:3:6: matrix is not symmetric: (skin, gut) = 0.5 but (gut, skin) = 0.75
 }
+
+// Reorder permutes rows and columns by id, and names ids that differ.
+func TestReorder(t *testing.T) {
+	m := New([]string{"a", "b", "c"})
+	m.Set(0, 1, 1)
+	m.Set(0, 2, 2)
+	m.Set(1, 2, 3)
+	r, err := Reorder(m, []string{"c", "a", "b"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.At(0, 1) != 2 || r.At(0, 2) != 3 || r.At(1, 2) != 1 || r.At(2, 1) != 1 {
+		t.Errorf("reordered %v", r.Data)
+	}
+	_, err = Reorder(m, []string{"a", "b", "d"})
+	me, ok := err.(*MismatchError)
+	if !ok || len(me.OnlyWanted) != 1 || me.OnlyWanted[0] != "d" || len(me.OnlyHave) != 1 || me.OnlyHave[0] != "c" {
+		t.Errorf("mismatch: %v", err)
+	}
+}

@@ -234,9 +234,10 @@ func (m *Metadata) Index(id string) int {
 
 func nan() float64 { return math.NaN() }
 
-// Align returns, for each id in ids (e.g. a table's SampleIDs), its row in
-// m. An id missing from m is an error naming it (and how many others are
-// missing), so analyses never silently drop or misalign samples.
+// Align returns, for each id in ids (e.g. a table's SampleIDs or a
+// distance matrix's ids), its row in m. Ids missing from m are a
+// *MissingIDsError naming them, so analyses never silently drop or
+// misalign samples.
 func (m *Metadata) Align(ids []string) ([]int, error) {
 	row := make(map[string]int, len(m.IDs))
 	for i, id := range m.IDs {
@@ -253,11 +254,39 @@ func (m *Metadata) Align(ids []string) ([]int, error) {
 		out[k] = i
 	}
 	if len(missing) > 0 {
-		more := ""
-		if len(missing) > 1 {
-			more = fmt.Sprintf(" (and %d more)", len(missing)-1)
-		}
-		return nil, fmt.Errorf("metadata: id %q%s not found in the metadata (%d ids)", missing[0], more, len(m.IDs))
+		return nil, &MissingIDsError{IDs: missing, Have: len(m.IDs)}
 	}
 	return out, nil
+}
+
+// MissingIDsError lists the ids Align did not find in the metadata.
+type MissingIDsError struct {
+	IDs  []string // in the order asked
+	Have int      // ids in the metadata
+}
+
+func (e *MissingIDsError) Error() string {
+	more := ""
+	if len(e.IDs) > 1 {
+		more = fmt.Sprintf(" (and %d more)", len(e.IDs)-1)
+	}
+	return fmt.Sprintf("metadata: id %q%s not found in the metadata (%d ids)", e.IDs[0], more, e.Have)
+}
+
+// AlignedColumn returns column name's values at rows (from Align), and
+// the positions (indices into rows) whose value is empty; ok is false when
+// there is no such column.
+func (m *Metadata) AlignedColumn(name string, rows []int) (vals []string, empty []int, ok bool) {
+	all, ok := m.Column(name)
+	if !ok {
+		return nil, nil, false
+	}
+	vals = make([]string, len(rows))
+	for i, r := range rows {
+		vals[i] = all[r]
+		if all[r] == "" {
+			empty = append(empty, i)
+		}
+	}
+	return vals, empty, true
 }

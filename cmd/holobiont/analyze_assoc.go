@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -119,30 +120,17 @@ func assocRun(cmd *cobra.Command, tablePath string, f *assocFlags) ([]assoc.Row,
 	if err != nil {
 		return nil, nil, err
 	}
-	rowOf := make(map[string]int, len(md.IDs))
-	for i, id := range md.IDs {
-		rowOf[id] = i
-	}
-	var missing []string
-	rows := make([]int, t.NumSamples())
-	for i, id := range t.SampleIDs {
-		r, ok := rowOf[id]
-		if !ok {
-			missing = append(missing, id)
-		}
-		rows[i] = r
-	}
-	if len(missing) > 0 {
-		return nil, nil, fmt.Errorf("%d sample(s) of %s are not in %s: %s", len(missing), tablePath, f.metadata, listIDs(missing))
+	rows, err := md.Align(t.SampleIDs)
+	var me *table.MissingIDsError
+	if errors.As(err, &me) {
+		return nil, nil, fmt.Errorf("%d sample(s) of %s are not in %s: %s", len(me.IDs), tablePath, f.metadata, listIDs(me.IDs))
+	} else if err != nil {
+		return nil, nil, err
 	}
 	col := func(name string) ([]string, error) {
-		v, ok := md.Column(name)
+		out, _, ok := md.AlignedColumn(name, rows)
 		if !ok {
 			return nil, fmt.Errorf("%s has no column %q (columns: %s)", f.metadata, name, strings.Join(md.Columns, ", "))
-		}
-		out := make([]string, len(rows))
-		for i, r := range rows {
-			out[i] = v[r]
 		}
 		return out, nil
 	}

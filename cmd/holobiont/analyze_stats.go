@@ -2,10 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -117,23 +117,12 @@ func loadStatsInput(dmPath, mdPath string) (*statsInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := make(map[string]int, len(md.IDs))
-	for i, id := range md.IDs {
-		idx[id] = i
+	rows, err := md.Align(dm.IDs)
+	var me *table.MissingIDsError
+	if errors.As(err, &me) {
+		return nil, fmt.Errorf("%d id(s) of %s are not in %s: %s", len(me.IDs), dmPath, mdPath, listIDs(me.IDs))
 	}
-	in := &statsInput{dm: dm, md: md, rows: make([]int, dm.N())}
-	var missing []string
-	for i, id := range dm.IDs {
-		r, ok := idx[id]
-		if !ok {
-			missing = append(missing, id)
-		}
-		in.rows[i] = r
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%d id(s) of %s are not in %s: %s", len(missing), dmPath, mdPath, listIDs(missing))
-	}
-	return in, nil
+	return &statsInput{dm: dm, md: md, rows: rows}, err
 }
 
 func listIDs(ids []string) string {
@@ -148,20 +137,16 @@ func listIDs(ids []string) string {
 // column returns the metadata column in matrix order; missing values are
 // an error naming the ids.
 func (in *statsInput) column(name, mdPath string) ([]string, error) {
-	vals, ok := in.md.Column(name)
+	out, empty, ok := in.md.AlignedColumn(name, in.rows)
 	if !ok {
 		return nil, fmt.Errorf("%s has no column %q (columns: %s)", mdPath, name, strings.Join(in.md.Columns, ", "))
 	}
-	out := make([]string, len(in.rows))
-	var empty []string
-	for i, r := range in.rows {
-		out[i] = vals[r]
-		if vals[r] == "" {
-			empty = append(empty, in.dm.IDs[i])
-		}
-	}
 	if len(empty) > 0 {
-		return nil, fmt.Errorf("%s column %q has no value for %d sample(s): %s", mdPath, name, len(empty), listIDs(empty))
+		ids := make([]string, len(empty))
+		for k, i := range empty {
+			ids[k] = in.dm.IDs[i]
+		}
+		return nil, fmt.Errorf("%s column %q has no value for %d sample(s): %s", mdPath, name, len(empty), listIDs(ids))
 	}
 	return out, nil
 }
@@ -571,43 +556,19 @@ scikit-bio's mantel. --alternative two-sided (scikit-bio's default) counts
 
 // alignMatrix returns m reordered to ids; the id sets must be equal.
 func alignMatrix(m *distmat.Matrix, ids []string, mPath, refPath string) (*distmat.Matrix, error) {
-	idx := make(map[string]int, m.N())
-	for i, id := range m.IDs {
-		idx[id] = i
+	out, err := distmat.Reorder(m, ids)
+	var me *distmat.MismatchError
+	if !errors.As(err, &me) {
+		return out, err
 	}
-	var onlyRef, onlyM []string
-	in := map[string]bool{}
-	for _, id := range ids {
-		in[id] = true
-		if _, ok := idx[id]; !ok {
-			onlyRef = append(onlyRef, id)
-		}
+	var parts []string
+	if len(me.OnlyWanted) > 0 {
+		parts = append(parts, fmt.Sprintf("only in %s: %s", refPath, listIDs(me.OnlyWanted)))
 	}
-	for _, id := range m.IDs {
-		if !in[id] {
-			onlyM = append(onlyM, id)
-		}
+	if len(me.OnlyHave) > 0 {
+		parts = append(parts, fmt.Sprintf("only in %s: %s", mPath, listIDs(me.OnlyHave)))
 	}
-	if len(onlyRef)+len(onlyM) > 0 {
-		sort.Strings(onlyRef)
-		sort.Strings(onlyM)
-		var parts []string
-		if len(onlyRef) > 0 {
-			parts = append(parts, fmt.Sprintf("only in %s: %s", refPath, listIDs(onlyRef)))
-		}
-		if len(onlyM) > 0 {
-			parts = append(parts, fmt.Sprintf("only in %s: %s", mPath, listIDs(onlyM)))
-		}
-		return nil, fmt.Errorf("the distance matrices have different ids (%s)", strings.Join(parts, "; "))
-	}
-	n := len(ids)
-	out := distmat.New(ids)
-	for i, a := range ids {
-		for j, b := range ids {
-			out.Data[i*n+j] = m.At(idx[a], idx[b])
-		}
-	}
-	return out, nil
+	return nil, fmt.Errorf("the distance matrices have different ids (%s)", strings.Join(parts, "; "))
 }
 
 func splitComma(s string) []string {
