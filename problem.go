@@ -276,6 +276,10 @@ func (p *Problem) Interventions() []InterventionInfo {
 // or the scenario's or an override's), and whether the model has it.
 func (p *Problem) Parameter(id string) (float64, bool) { return p.sys.Parameter(id) }
 
+// ParameterNames returns the ids of the parameters Set and a Runner
+// accept, sorted.
+func (p *Problem) ParameterNames() []string { return p.sys.ParameterNames() }
+
 // VariableNames returns the names of the trajectory's columns: the
 // states, assignment-rule variables and observables.
 func (p *Problem) VariableNames() []string { return p.sys.VariableNames() }

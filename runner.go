@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/holobiont/holobiont/internal/suggest"
 	"github.com/holobiont/holobiont/system"
 )
 
@@ -32,7 +33,7 @@ func (p *Problem) NewRunner(params ...string) (*Runner, error) {
 	r := &Runner{p: p, params: append([]string(nil), params...), sys: p.sys.Clone(), fresh: p.sys.HasEvents()}
 	for _, id := range params {
 		if _, ok := p.sys.Parameter(id); !ok {
-			return nil, fmt.Errorf("runner: model %s has no parameter %q", p.Model.ID, id)
+			return nil, fmt.Errorf("runner: model %s has no parameter %q%s", p.Model.ID, id, suggest.DidYouMean(id, p.sys.ParameterNames()))
 		}
 	}
 	return r, nil

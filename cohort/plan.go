@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	holobiont "github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/internal/suggest"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/models"
 	"github.com/holobiont/holobiont/observe"
@@ -212,7 +213,7 @@ func Compile(s *Spec) (*Plan, error) {
 		d := s.Parameters[id]
 		mp, ok := pmap[id]
 		if _, ok2 := prob.Parameter(id); !ok || !ok2 {
-			return nil, s.errAt("$.parameters."+quoteKey(id), "unknown parameter %q in model %s", id, mname)
+			return nil, s.errAt("$.parameters."+quoteKey(id), "unknown parameter %q in model %s%s", id, mname, suggest.DidYouMean(id, prob.ParameterNames()))
 		}
 		lo, hi := support(d)
 		if (!math.IsNaN(mp.Min) && lo < mp.Min) || (!math.IsNaN(mp.Max) && hi > mp.Max) {

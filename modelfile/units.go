@@ -91,7 +91,7 @@ func (b *builder) checkUnits() error {
 			return nil
 		}
 		return &Error{File: b.d.file, Line: src.Line, Col: src.Col,
-			Msg: fmt.Sprintf("%s has unit %s, want %s", what, got.String(), w.String())}
+			Msg: fmt.Sprintf("%s has unit %s, want %s", what, units.InTermsOf(got, w), wantText(w))}
 	}
 	for _, r := range m.Rules {
 		if r.Math == nil {
@@ -103,7 +103,7 @@ func (b *builder) checkUnits() error {
 			if !ok {
 				continue
 			}
-			if err := want(r.Math, su.Div(tu), r.Src, "rate of "+r.Variable+" (state unit / time)"); err != nil {
+			if err := want(r.Math, su.Per(tu), r.Src, "rate of "+r.Variable+" (state unit / time)"); err != nil {
 				return err
 			}
 		case model.AssignmentRule:
@@ -116,7 +116,7 @@ func (b *builder) checkUnits() error {
 			}
 		}
 	}
-	perTime := units.Dimensionless().Div(tu)
+	perTime := units.Dimensionless().Per(tu)
 	// Check the written pieces of each growth term first, so that errors
 	// point into the expression the user wrote.
 	for _, pc := range b.pieces {
@@ -144,7 +144,7 @@ func (b *builder) checkUnits() error {
 			}
 			if f := c.Inflow[i]; f != nil {
 				if mu, ok := parsed[mem]; ok {
-					if err := want(f, mu.Div(tu), src, "inflow of "+mem+" (unit/time)"); err != nil {
+					if err := want(f, mu.Per(tu), src, "inflow of "+mem+" (unit/time)"); err != nil {
 						return err
 					}
 				}
@@ -162,7 +162,7 @@ func (b *builder) checkUnits() error {
 						}
 					}
 					return &Error{File: b.d.file, Line: src.Line, Col: src.Col,
-						Msg: fmt.Sprintf("interaction %s: unit %s times the unit of %s gives %s, want %s", in.Param, pu.String(), in.Source, got.String(), perTime.String())}
+						Msg: fmt.Sprintf("interaction %s: unit %s times the unit of %s gives %s, want %s", in.Param, unitText(pu), in.Source, units.InTermsOf(got, perTime), wantText(perTime))}
 				}
 			}
 		}
@@ -176,4 +176,21 @@ func (b *builder) checkUnits() error {
 		}
 	}
 	return nil
+}
+
+// wantText names a wanted unit in the user's words when it has them:
+// "mg/day (= 1.157e-08 g s^-1)".
+func wantText(u units.Unit) string {
+	if u.Text == "" {
+		return u.String()
+	}
+	return u.Text + " (= " + u.String() + ")"
+}
+
+// unitText is the unit as the model wrote it, or its canonical form.
+func unitText(u units.Unit) string {
+	if u.Text != "" {
+		return u.Text
+	}
+	return u.String()
 }

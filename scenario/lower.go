@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/holobiont/holobiont/internal/suggest"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/units"
@@ -109,7 +110,14 @@ func (l *lowering) checkSpan() error {
 func (l *lowering) setting(s Setting) error {
 	p, ok := l.params[s.Param]
 	if !ok || !p.Constant {
-		return &Error{Src: s.Src, Index: -1, Msg: fmt.Sprintf("set: %q is not a constant parameter of model %s", s.Param, l.m.ID)}
+		var ids []string
+		for id, p := range l.params {
+			if p.Constant {
+				ids = append(ids, id)
+			}
+		}
+		sort.Strings(ids)
+		return &Error{Src: s.Src, Index: -1, Msg: fmt.Sprintf("set: %q is not a constant parameter of model %s%s", s.Param, l.m.ID, suggest.DidYouMean(s.Param, ids))}
 	}
 	if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) || (!math.IsNaN(p.Min) && s.Value < p.Min) || (!math.IsNaN(p.Max) && s.Value > p.Max) {
 		return &Error{Src: s.ValueSrc, Index: -1, Msg: fmt.Sprintf("set.%s: value %v is outside its range %s", s.Param, s.Value, model.RangeString(p.Min, p.Max))}

@@ -3,7 +3,9 @@ package system
 import (
 	"fmt"
 	"math"
+	"sort"
 
+	"github.com/holobiont/holobiont/internal/suggest"
 	"github.com/holobiont/holobiont/model"
 )
 
@@ -144,19 +146,30 @@ func (s *System) NonNegative() []bool { return append([]bool(nil), s.nonneg...) 
 // only substance units).
 func (s *System) VariableNames() []string { return append([]string(nil), s.varNames...) }
 
+// ParameterNames returns the ids of the parameters SetParameter accepts,
+// sorted.
+func (s *System) ParameterNames() []string {
+	out := make([]string, 0, len(s.params))
+	for id := range s.params {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // SetParameter sets a parameter's value for subsequent InitialState and RHS
 // calls. It fails for unknown ids and for values outside the parameter's
 // [Min, Max] range.
 func (s *System) SetParameter(id string, v float64) error {
 	p, ok := s.params[id]
 	if !ok {
-		return fmt.Errorf("set parameter %s: no such parameter", id)
+		return fmt.Errorf("set parameter %s: no such parameter%s", id, suggest.DidYouMean(id, s.ParameterNames()))
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return fmt.Errorf("set parameter %s: value %v is not finite", id, v)
 	}
 	if !(p.Min == 0 && p.Max == 0) && (v < p.Min || v > p.Max) {
-		return fmt.Errorf("set parameter %s: value %v outside its range [%v, %v]", id, v, p.Min, p.Max)
+		return fmt.Errorf("set parameter %s: value %v outside its range %s", id, v, model.RangeString(p.Min, p.Max))
 	}
 	i := s.slot[id]
 	s.base[i] = v

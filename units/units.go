@@ -240,6 +240,40 @@ func (u Unit) String() string {
 
 // describe is the unit as written in the model when known, with its
 // canonical form.
+// InTermsOf describes got for a message that wants unit want, in the
+// user's words when it can: "24 × mg/day (= 2.777e-07 g s^-1)" when got is
+// want's dimension at another scale and want has a Text, else got's own
+// description.
+func InTermsOf(got, want Unit) string {
+	if got.Unknown || want.Unknown || want.Text == "" || !got.SameDim(want) {
+		return got.describe()
+	}
+	f := ratio(got, want)
+	return fmt.Sprintf("%s × %s (= %s)", strconv.FormatFloat(f, 'g', 4, 64), want.Text, got.String())
+}
+
+// Per returns u/v with the text "u/v" when both have a text (for
+// messages), as Div does otherwise.
+func (u Unit) Per(v Unit) Unit {
+	r := u.Div(v)
+	switch {
+	case v.Text == "":
+	case u.Text == "" && u.Equal(Dimensionless()):
+		r.Text = "1/" + paren(v.Text)
+	case u.Text != "":
+		r.Text = paren(u.Text) + "/" + paren(v.Text)
+	}
+	return r
+}
+
+// paren wraps a unit text that is a product or quotient in parentheses.
+func paren(s string) string {
+	if strings.ContainsAny(s, "/* ·") {
+		return "(" + s + ")"
+	}
+	return s
+}
+
 func (u Unit) describe() string {
 	s := u.String()
 	if u.Text != "" && u.Text != s {

@@ -380,3 +380,18 @@ func TestCheckFuncs(t *testing.T) {
 		t.Errorf("Check of a user call = %v, %v; want unknown", u, err)
 	}
 }
+
+// A unit mismatch is stated in the user's unit, not in seconds.
+func TestInTermsOf(t *testing.T) {
+	want := MustParse("mg").Per(MustParse("day"))
+	got := MustParse("mg").Div(MustParse("h"))
+	if s := InTermsOf(got, want); !strings.HasPrefix(s, "24 × mg/day (= ") {
+		t.Errorf("InTermsOf = %q", s)
+	}
+	if w := Dimensionless().Per(MustParse("day")); w.Text != "1/day" {
+		t.Errorf("1/day text %q", w.Text)
+	}
+	if s := InTermsOf(MustParse("mg"), want); strings.Contains(s, "×") {
+		t.Errorf("different dimensions: %q", s)
+	}
+}

@@ -64,15 +64,10 @@ compiles it to be sure it can be simulated. It exits non-zero on any problem.`,
 			if err != nil {
 				return fmt.Errorf("%s: %w", in.Name, err)
 			}
-			np := 0
-			for _, p := range m.Parameters {
-				if !strings.HasPrefix(p.ID, modelfile.HoistPrefix) {
-					np++
-				}
-			}
+			np, nd := countParameters(m)
 			gen, hot := sys.Kernels()
-			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: model %s, %d state variables, %d parameters, %d couplings; generated Go kernels for %d of %d hot tapes\n",
-				in.Name, m.ID, sys.Dim(), np, len(m.Couplings), gen, hot)
+			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: model %s, %d state variables, %d parameters (+%d derived by rules), %d couplings; generated Go kernels for %d of %d hot tapes\n",
+				in.Name, m.ID, sys.Dim(), np, nd, len(m.Couplings), gen, hot)
 			return nil
 		},
 	}
@@ -220,16 +215,17 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 		}
 		rng := ""
 		if !math.IsNaN(p.Min) || !math.IsNaN(p.Max) {
-			rng = "[" + num(p.Min) + ", " + num(p.Max) + "]"
+			rng = model.RangeString(p.Min, p.Max)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, num(p.Value), p.Unit, rng, evidenceLabel(p.Prov.Evidence), p.Prov.Citation, p.Prov.Note)
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "%d parameters: %d Q (magnitude from a source), %d S (sign only: conservative magnitude)", nq+ns+nc+countOther(m), nq, ns)
+	np, nd := countParameters(m)
+	fmt.Fprintf(w, "%d parameters: %d Q (magnitude from a source), %d S (sign only: conservative magnitude)", np, nq, ns)
 	if nc > 0 {
 		fmt.Fprintf(w, ", %d C (calibrated to data)", nc)
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintf(w, "; %d more are derived by rules\n", nd)
 	if len(m.Couplings) > 0 {
 		fmt.Fprintf(w, "\nCOUPLINGS (%d)\n", len(m.Couplings))
 		fmt.Fprintln(tw, "from\tto\tsign\tparameter\tvalue\tevidence\tmechanism\tcitation")
@@ -260,14 +256,21 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 	return nil
 }
 
-func countOther(m *model.Model) int {
-	n := 0
+// countParameters counts the model's parameters as `model check` and
+// `model describe` report them: constant ones (the values a user may set
+// with --set) and derived ones (targets of assignment rules), leaving out
+// the compiler's hoisted helpers.
+func countParameters(m *model.Model) (constant, derived int) {
 	for _, p := range m.Parameters {
-		if p.Constant && !strings.HasPrefix(p.ID, modelfile.HoistPrefix) && p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly && p.Prov.Evidence != model.Calibrated {
-			n++
+		switch {
+		case strings.HasPrefix(p.ID, modelfile.HoistPrefix):
+		case p.Constant:
+			constant++
+		default:
+			derived++
 		}
 	}
-	return n
+	return constant, derived
 }
 
 func describeJSON(w io.Writer, m *model.Model, in holobiont.Source) error {

@@ -145,7 +145,7 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 	if err != nil {
 		var se *holobiont.SetError
 		if errors.As(err, &se) {
-			return nil, fmt.Errorf("--set %s: %w", se.Name, se.Err)
+			return nil, fmt.Errorf("--set %s: %s", se.Name, strings.TrimPrefix(se.Err.Error(), "set parameter "+se.Name+": "))
 		}
 		return nil, err
 	}

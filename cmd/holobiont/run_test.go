@@ -111,8 +111,11 @@ func TestRunBadInputWritesNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "s.yaml:3:") || !strings.Contains(err.Error(), `no site "elbow"`) {
 		t.Fatalf("error %v, want s.yaml:3:..: no site \"elbow\"", err)
 	}
-	if _, err = execRoot(t, dir, "run", "--set", "sigma_S=-1", "--out", filepath.Join(dir, "out")); err == nil {
-		t.Errorf("out-of-range --set accepted")
+	if _, err = execRoot(t, dir, "run", "--set", "sigma_S=-1", "--out", filepath.Join(dir, "out")); err == nil || !strings.Contains(err.Error(), "--set sigma_S: value -1 outside its range [0, +inf)") {
+		t.Errorf("out-of-range --set: %v", err)
+	}
+	if _, err = execRoot(t, dir, "run", "--set", "sigma_s=0", "--out", filepath.Join(dir, "out")); err == nil || !strings.Contains(err.Error(), "no such parameter (did you mean sigma_S?)") {
+		t.Errorf("misspelled --set: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "out")); !os.IsNotExist(err) {
 		t.Errorf("output directory written despite the error")
@@ -324,6 +327,25 @@ func TestRunReportWindowLabels(t *testing.T) {
 					t.Errorf("chart %d: label %q (x %.1f..%.1f) overlaps %q at x %.1f on the same row", gi, a.s, a.x, end, c.s, c.x)
 				}
 			}
+		}
+	}
+}
+
+// `model check` and `model describe` count the same parameters.
+func TestModelParameterCountsAgree(t *testing.T) {
+	for _, m := range []string{"gut-skin-brain.yaml", "hpa-karin2020.yaml"} {
+		chk, err := execRoot(t, "", "model", "check", m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		desc, err := execRoot(t, "", "model", "describe", m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := regexp.MustCompile(`, (\d+) parameters \(\+(\d+) derived`).FindStringSubmatch(chk)
+		b := regexp.MustCompile(`\n(\d+) parameters: .* (\d+) more are derived`).FindStringSubmatch(desc)
+		if a == nil || b == nil || a[1] != b[1] || a[2] != b[2] {
+			t.Errorf("%s: check %q, describe %q", m, a, b)
 		}
 	}
 }
