@@ -145,6 +145,9 @@ func Load(name string, opts ...Option) (*Problem, error) {
 // LoadData builds a Problem from YAML model text; name is used in error
 // messages and recorded as the model's source.
 func LoadData(name string, data []byte, opts ...Option) (*Problem, error) {
+	if err := kindError(name, data, KindModel); err != nil {
+		return nil, err
+	}
 	m, err := modelfile.ParseModel(name, data)
 	if err != nil {
 		return nil, err
@@ -197,6 +200,9 @@ func build(m *model.Model, msrc Source, opts []Option) (*Problem, error) {
 	}
 	var err error
 	if p.scenario = c.typed; p.scenario == nil {
+		if err := kindError(p.ScenarioSource.Name, p.ScenarioSource.Data, KindScenario); err != nil {
+			return nil, err
+		}
 		if p.scenario, err = modelfile.DecodeScenario(p.ScenarioSource.Name, p.ScenarioSource.Data); err != nil {
 			return nil, err
 		}

@@ -25,6 +25,20 @@ func FS() fs.FS { return files }
 // Read returns the contents of a shipped model or scenario by file name.
 func Read(name string) ([]byte, error) { return files.ReadFile(name) }
 
+// Scenarios returns the names of the shipped scenarios (under scenarios/;
+// a scenario named like a model is that model's default scenario).
+func Scenarios() []string {
+	ents, _ := files.ReadDir("scenarios")
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
+			out = append(out, "scenarios/"+e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // List returns the names of the shipped models.
 func List() []string {
 	ents, _ := files.ReadDir(".")

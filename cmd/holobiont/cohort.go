@@ -11,6 +11,7 @@ import (
 	"github.com/vbauerster/mpb/v8"
 	"github.com/vbauerster/mpb/v8/decor"
 
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/cohort"
 )
 
@@ -75,6 +76,9 @@ reported as FILE:LINE:COL before anything is simulated.`,
 			if err != nil {
 				return err
 			}
+			if err := checkKind(args[0], holobiont.KindCohort); err != nil {
+				return err
+			}
 			s, err := cohort.LoadSpec(args[0])
 			if err != nil {
 				return err
@@ -91,6 +95,20 @@ reported as FILE:LINE:COL before anything is simulated.`,
 	cmd.Flags().StringVar(&shard, "shard", "", "run part i/N (0-based) of the cohort; merge the parts with holobiont merge")
 	cmd.Flags().StringVar(&progress, "progress", "auto", "progress bar: auto (on terminals), always, never")
 	return cmd
+}
+
+// checkKind reads path and says so when it holds another kind of input
+// than want (a trial spec given to cohort, a model given to trial, ...).
+// Unreadable files are left to the command's own reader.
+func checkKind(path string, want holobiont.Kind) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	if got := holobiont.DetectKind(data); got != holobiont.KindUnknown && got != want {
+		return &holobiont.KindError{Name: path, Got: got, Want: want}
+	}
+	return nil
 }
 
 func cohortIsTerminal(w io.Writer) bool {

@@ -75,19 +75,37 @@ compiles it to be sure it can be simulated. It exits non-zero on any problem.`,
 
 func newModelListCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:     "list",
-		Short:   "List the shipped models",
-		Long:    `List prints the names of the models shipped inside holobiont; use a name wherever a MODEL file is expected.`,
-		Example: `  holobiont model list`,
-		Args:    cobra.NoArgs,
+		Use:   "list",
+		Short: "List the shipped models and scenarios",
+		Long: `List prints the models and scenarios shipped inside holobiont. Use a model's name
+wherever a MODEL file is expected and a scenario's name with --scenario; a model
+runs its scenario of the same name unless --scenario says otherwise.`,
+		Example: `  holobiont model list
+  holobiont run hpa-karin2020.yaml --scenario scenarios/hpa-karin2020.yaml`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			w := cmd.OutOrStdout()
+			fmt.Fprintln(w, "MODELS")
 			for _, n := range models.List() {
 				d, _ := models.Read(n)
 				m, err := modelfile.ParseModel("shipped:"+n, d)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "%-24s %s\n", n, m.Name)
+				fmt.Fprintf(w, "  %-34s %s\n", n, m.Name)
+			}
+			fmt.Fprintln(w, "SCENARIOS")
+			for _, n := range models.Scenarios() {
+				d, _ := models.Read(n)
+				sc, err := modelfile.DecodeScenario("shipped:"+n, d)
+				if err != nil {
+					return err
+				}
+				ivs := "interventions"
+				if len(sc.Interventions) == 1 {
+					ivs = "intervention"
+				}
+				fmt.Fprintf(w, "  %-34s %s (%g days, %d %s)\n", n, sc.Name, sc.End-sc.Start, len(sc.Interventions), ivs)
 			}
 			return nil
 		},

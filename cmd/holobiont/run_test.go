@@ -349,3 +349,26 @@ func TestModelParameterCountsAgree(t *testing.T) {
 		}
 	}
 }
+
+// `model list` shows the shipped models and scenarios; the kind of a file
+// given to the wrong command is named.
+func TestModelListAndKinds(t *testing.T) {
+	out, err := execRoot(t, "", "model", "list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"MODELS", "gut-skin-brain.yaml", "SCENARIOS", "scenarios/hpa-karin2020.yaml"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("model list lacks %q:\n%s", want, out)
+		}
+	}
+	for _, c := range []struct{ args []string }{
+		{[]string{"cohort", "../../examples/trial-arms.yaml", "--out", t.TempDir()}},
+		{[]string{"trial", "../../models/stein2013.yaml", "--out", t.TempDir()}},
+		{[]string{"run", "../../examples/cohort-tyson-carr.yaml", "--out", t.TempDir()}},
+	} {
+		if _, err := execRoot(t, "", c.args...); err == nil || !strings.Contains(err.Error(), "this is a") {
+			t.Errorf("%v: %v", c.args, err)
+		}
+	}
+}

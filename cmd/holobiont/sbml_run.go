@@ -59,6 +59,9 @@ Example:
 			if err != nil {
 				return err
 			}
+			if got := holobiont.DetectKind(data); got != holobiont.KindUnknown && got != holobiont.KindSBML {
+				return &holobiont.KindError{Name: args[0], Got: got, Want: holobiont.KindSBML}
+			}
 			m, err := sbml.Read(args[0], data)
 			if err != nil {
 				return err

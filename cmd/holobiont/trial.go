@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/cohort"
 )
 
@@ -73,6 +74,9 @@ are reported as FILE:LINE:COL of the spec before anything is simulated.`,
 			}
 			sh, err := cohort.ParseShard(shard)
 			if err != nil {
+				return err
+			}
+			if err := checkKind(args[0], holobiont.KindTrial); err != nil {
 				return err
 			}
 			ts, err := cohort.LoadTrialSpec(args[0])
