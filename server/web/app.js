@@ -418,6 +418,8 @@ async function drawResults(body, run) {
   }
   if (run.outputs.length) links.appendChild(el("a", { href: withToken(`/api/runs/${run.id}/download`), class: "button small primary", id: "download-zip", download: "" }, "all files (.zip)"));
   dl.appendChild(links);
+  const inFolders = run.outputs.filter(o => o.name.includes("/"));
+  if (inFolders.length) dl.appendChild(el("p", { class: "muted" }, `${inFolders.length} more files in ${[...new Set(inFolders.map(o => o.name.split("/")[0] + "/"))].join(", ")} are in the zip.`));
   if (run.outputs.some(o => o.name === "report.html")) dl.appendChild(el("p", {}, el("a", { href: withToken(`/api/runs/${run.id}/results/report.html`), target: "_blank", rel: "noopener" }, "open the full report")));
   body.appendChild(dl);
   if (run.kind === "run" && run.outputs.some(o => o.name === "trajectory.csv")) await drawFigures(body, [run]);
