@@ -14,8 +14,15 @@ type recorder struct {
 	dys  []dysTrack
 }
 
-func newRecorder(sys *system.System, w, rows int) recorder {
-	rec := recorder{flat: make([]float64, rows*w), w: w}
+// newRecorder returns a recorder of rows rows of w values, on old's
+// storage when it is large enough (old may be nil).
+func newRecorder(sys *system.System, w, rows int, old []float64) recorder {
+	rec := recorder{w: w}
+	if cap(old) >= rows*w {
+		rec.flat = old[:rows*w]
+	} else {
+		rec.flat = make([]float64, rows*w)
+	}
 	for _, d := range sys.DysbiosisObservables() {
 		rec.dys = append(rec.dys, dysTrack{d: d})
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/holobiont/holobiont/ode"
@@ -94,22 +95,62 @@ func newRunner(ctx context.Context, sys *system.System, sched *Schedule, opt Opt
 		r.odeOpt.NonNegative = sys.NonNegative()
 	}
 	if n > 0 {
-		var err error
-		if r.solver, err = ode.NewSolver(n, r.odeOpt); err != nil {
-			return nil, fmt.Errorf("sim: %w", err)
+		if err := r.newSolver(n); err != nil {
+			return nil, err
 		}
 	}
-	r.tr = &Trajectory{Names: sys.VariableNames(), Times: make([]float64, 0, len(r.outT))}
-	if !opt.NoRows {
-		r.rec = newRecorder(sys, len(r.tr.Names), len(r.outT))
-		r.tr.Values = make([][]float64, 0, len(r.outT))
-	}
+	r.newTrajectory()
 	if sys.HasFast() && n > 0 {
 		r.fc = newFastCheck(sys, opt)
 	}
 	r.y = make([]float64, n)
 	r.t = opt.Start
 	return r, nil
+}
+
+// newSolver makes the solver, or takes over opt.Reuse's when it was made
+// for the same dimension and options (Reset: it starts afresh).
+func (r *runner) newSolver(n int) error {
+	if old := r.opt.Reuse; old != nil && old.solver != nil && old.solverN == n && sameODE(old.solverOpt, r.odeOpt) {
+		r.solver = old.solver
+		r.solver.Reset()
+		return nil
+	}
+	var err error
+	if r.solver, err = ode.NewSolver(n, r.odeOpt); err != nil {
+		return fmt.Errorf("sim: %w", err)
+	}
+	return nil
+}
+
+// sameODE reports whether a and b are the same solver options.
+func sameODE(a, b ode.Options) bool {
+	return a.Method == b.Method && a.RTol == b.RTol && a.ATol == b.ATol && a.InitialStep == b.InitialStep &&
+		a.MaxStep == b.MaxStep && a.MaxSteps == b.MaxSteps && slices.Equal(a.ATolVec, b.ATolVec) &&
+		slices.Equal(a.NonNegative, b.NonNegative) && (a.ATolVec == nil) == (b.ATolVec == nil) &&
+		(a.NonNegative == nil) == (b.NonNegative == nil)
+}
+
+// newTrajectory sets up the trajectory, on the storage of opt.Reuse when
+// given.
+func (r *runner) newTrajectory() {
+	old := r.opt.Reuse
+	if old == nil {
+		old = &Trajectory{}
+	}
+	r.tr = &Trajectory{Names: r.sys.VariableNames(), Times: old.Times[:0], solver: r.solver, solverN: r.sys.Dim(), solverOpt: r.odeOpt}
+	if cap(r.tr.Times) < len(r.outT) {
+		r.tr.Times = make([]float64, 0, len(r.outT))
+	}
+	if r.opt.NoRows {
+		return
+	}
+	r.rec = newRecorder(r.sys, len(r.tr.Names), len(r.outT), old.flat)
+	r.tr.flat = r.rec.flat
+	r.tr.Values = old.Values[:0]
+	if cap(r.tr.Values) < len(r.outT) {
+		r.tr.Values = make([][]float64, 0, len(r.outT))
+	}
 }
 
 // schedule checks the signals and boluses against the model and collects
@@ -306,6 +347,7 @@ func (r *runner) start() error {
 		if r.solver, err = ode.NewSolver(n, o); err != nil {
 			return fmt.Errorf("sim: %w", err)
 		}
+		r.tr.solver, r.tr.solverOpt = r.solver, o
 	}
 	return nil
 }

@@ -46,6 +46,13 @@ type Options struct {
 	// StateHook, if set, is called with the state vector (scratch: copy
 	// it) of every recorded row.
 	StateHook func(t float64, y []float64)
+	// Reuse, if set, is a trajectory of an earlier Run whose storage
+	// (times, rows, the solver's work space) this run takes over instead
+	// of allocating its own: a loop over many subjects then allocates
+	// almost nothing per run. The results are the same bits. Reuse's
+	// contents are overwritten; do not use it afterwards (use the
+	// returned trajectory, which may share its storage).
+	Reuse *Trajectory
 	// NoRows, if set, skips computing the trajectory's output rows: the
 	// returned Trajectory has Names and Times but no Values,
 	// and the output times reach the caller only through StateHook. It
@@ -69,6 +76,13 @@ type Trajectory struct {
 	Values   [][]float64 // Values[k] is the row at Times[k]
 	Complete bool        // false when integration failed part-way
 	Stats    ode.Stats
+
+	// storage Options.Reuse hands to the next run: the rows, and the
+	// solver with the dimension and options it was made for
+	flat      []float64
+	solver    *ode.Solver
+	solverN   int
+	solverOpt ode.Options
 }
 
 // Error reports a failed run: the simulated time, the state variable
