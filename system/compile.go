@@ -571,6 +571,17 @@ func (c *compiler) buildCommunities(b *builder) error {
 		}
 		s.comms = append(s.comms, cc)
 	}
+	// the interaction matrices one after another in s.aFlat
+	for i := range s.comms {
+		cc := &s.comms[i]
+		cc.aOff = len(s.aFlat)
+		s.aFlat = append(s.aFlat, cc.a...)
+	}
+	for i := range s.comms {
+		cc := &s.comms[i]
+		k := len(cc.members)
+		cc.a = s.aFlat[cc.aOff : cc.aOff+k*k : cc.aOff+k*k]
+	}
 	return nil
 }
 

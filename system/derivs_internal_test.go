@@ -75,9 +75,9 @@ func TestCommunityRatesBitExact(t *testing.T) {
 					g += env[cc.growth[i]]
 				}
 				for j, sj := range cc.members {
-					g += cc.a[i*k+j] * y[sj]
+					g += float64(cc.a[i*k+j] * y[sj])
 				}
-				v := y[si] * g
+				v := float64(y[si] * g)
 				if cc.inflow[i] >= 0 {
 					v += env[cc.inflow[i]]
 				}

@@ -1,14 +1,17 @@
 package system
 
+import "math"
+
 // The generalised Lotka–Volterra kernel of community blocks: see the package
 // documentation.
 
 type community struct {
-	members   []int // state indices
-	growth    []int // env slots (-1: zero)
-	inflow    []int // env slots (-1: zero)
-	shedding  int   // env slot (-1: zero)
-	a         []float64
+	members   []int     // state indices
+	growth    []int     // env slots (-1: zero)
+	inflow    []int     // env slots (-1: zero)
+	shedding  int       // env slot (-1: zero)
+	a         []float64 // System.aFlat[aOff : aOff+k*k]
+	aOff      int
 	aSlots    []int // len(members)^2, -1 where no interaction
 	threshold float64
 	x         []float64 // scratch: the members' values
@@ -46,6 +49,9 @@ func (cc *community) rates(env, y, dydt []float64) {
 	}
 	growth := cc.growth[:k]
 	a := cc.a[: k*k : k*k]
+	// Products are rounded explicitly (float64(...)) so that no compiler
+	// fuses them with the additions: the generated kernels (derivsGo) do
+	// the same and must give the same bits on every architecture.
 	// Each member's rate g_i = -shed + growth_i + Σ_j a_ij x_j is
 	// summed in the same order as a plain loop would (bit for bit), but
 	// six (then three) rows at a time: the sums are chains of dependent
@@ -80,12 +86,12 @@ func (cc *community) rates(env, y, dydt []float64) {
 		r4 := a[(i+4)*k : (i+4)*k+k][:len(x)]
 		r5 := a[(i+5)*k : (i+5)*k+k][:len(x)]
 		for j, xj := range x {
-			g0 += r0[j] * xj
-			g1 += r1[j] * xj
-			g2 += r2[j] * xj
-			g3 += r3[j] * xj
-			g4 += r4[j] * xj
-			g5 += r5[j] * xj
+			g0 += float64(r0[j] * xj)
+			g1 += float64(r1[j] * xj)
+			g2 += float64(r2[j] * xj)
+			g3 += float64(r3[j] * xj)
+			g4 += float64(r4[j] * xj)
+			g5 += float64(r5[j] * xj)
 		}
 		commRate(x, members, inflow, env, dydt, i, g0)
 		commRate(x, members, inflow, env, dydt, i+1, g1)
@@ -109,9 +115,9 @@ func (cc *community) rates(env, y, dydt []float64) {
 		r1 := a[(i+1)*k : (i+1)*k+k][:len(x)]
 		r2 := a[(i+2)*k : (i+2)*k+k][:len(x)]
 		for j, xj := range x {
-			g0 += r0[j] * xj
-			g1 += r1[j] * xj
-			g2 += r2[j] * xj
+			g0 += float64(r0[j] * xj)
+			g1 += float64(r1[j] * xj)
+			g2 += float64(r2[j] * xj)
 		}
 		commRate(x, members, inflow, env, dydt, i, g0)
 		commRate(x, members, inflow, env, dydt, i+1, g1)
@@ -124,7 +130,7 @@ func (cc *community) rates(env, y, dydt []float64) {
 		}
 		row := a[i*k : i*k+k][:len(x)]
 		for j, xj := range x {
-			g += row[j] * xj
+			g += float64(row[j] * xj)
 		}
 		commRate(x, members, inflow, env, dydt, i, g)
 	}
@@ -132,7 +138,7 @@ func (cc *community) rates(env, y, dydt []float64) {
 
 // commRate writes member i's derivative x_i·g + inflow_i.
 func commRate(x []float64, members, inflow []int, env, dydt []float64, i int, g float64) {
-	v := x[i] * g
+	v := float64(x[i] * g)
 	if is := inflow[i]; is >= 0 {
 		v += env[is]
 	}
@@ -142,8 +148,14 @@ func commRate(x []float64, members, inflow []int, env, dydt []float64, i int, g 
 // jacobianRows writes the members' rows of ∂f/∂y (row-major, n columns) into
 // dfdy: the exact gLV part δ_ij·g_i + x_i·a_ij plus x_i·(∂growth_i − ∂shed) +
 // ∂inflow_i from the sensitivity rows of those expressions (rows[3i],
-// rows[3i+1], rows[3i+2] index sens; −1: constant).
-func (cc *community) jacobianRows(env, y, sens []float64, rows []int, n int, dfdy []float64) {
+// rows[3i+1], rows[3i+2] index sens; −1: constant). cols, when not nil,
+// holds each sensitivity row's structure (it is +0 elsewhere): the rows
+// are then added over their structure only, plus the diagonal column,
+// which gives the same bits as adding them whole. Outside the structure
+// the whole-row sum adds x·(+0) = ±0 (x finite; otherwise whole rows are
+// added) to entries that are +0 or sums of x·a_ij onto +0, which are never
+// −0, except the diagonal (g_i + x·a_ii may be −0), which is always added.
+func (cc *community) jacobianRows(env, y, sens []float64, rows []int, cols [][]int, n int, dfdy []float64) {
 	m := len(cc.members)
 	shed := 0.0
 	if cc.shedding >= 0 {
@@ -156,31 +168,52 @@ func (cc *community) jacobianRows(env, y, sens []float64, rows []int, n int, dfd
 		}
 		arow := cc.a[i*m : i*m+m]
 		for k, sk := range cc.members {
-			g += arow[k] * y[sk]
+			g += float64(arow[k] * y[sk])
 		}
 		dst := dfdy[si*n : si*n+n]
-		for k := range dst {
-			dst[k] = 0
-		}
+		clear(dst)
 		x := y[si]
 		dst[si] = g
 		for k, sk := range cc.members {
-			dst[sk] += x * arow[k]
+			dst[sk] += float64(x * arow[k])
 		}
-		if r := rows[3*i]; r >= 0 {
-			for k, v := range sens[r*n : r*n+n] {
-				dst[k] += x * v
+		sparse := cols != nil && !math.IsInf(x, 0) && x == x
+		for t, sign := range [3]float64{1, -1, 1} {
+			r := rows[3*i+t]
+			if r < 0 {
+				continue
+			}
+			src := sens[r*n : r*n+n]
+			f := x
+			if t == 2 {
+				f = 1
+			}
+			if sparse {
+				for _, k := range cols[r] {
+					if k != si {
+						addScaled(dst, src, k, sign, f)
+					}
+				}
+				addScaled(dst, src, si, sign, f)
+				continue
+			}
+			for k := range dst {
+				addScaled(dst, src, k, sign, f)
 			}
 		}
-		if r := rows[3*i+1]; r >= 0 {
-			for k, v := range sens[r*n : r*n+n] {
-				dst[k] -= x * v
-			}
-		}
-		if r := rows[3*i+2]; r >= 0 {
-			for k, v := range sens[r*n : r*n+n] {
-				dst[k] += v
-			}
-		}
+	}
+}
+
+// addScaled adds (sign < 0: subtracts) f·src[k] to dst[k]; f = 1 adds
+// src[k] itself.
+func addScaled(dst, src []float64, k int, sign, f float64) {
+	v := src[k]
+	if f != 1 {
+		v = float64(f * v)
+	}
+	if sign < 0 {
+		dst[k] -= v
+	} else {
+		dst[k] += v
 	}
 }

@@ -28,6 +28,9 @@ type jacobian struct {
 	// structures, which the next sparse one clears first
 	sparse, dirty bool
 
+	// rowCols: the structure of each sensitivity row (sparse only)
+	rowCols [][]int
+
 	// rows looked up once (rowOf at build time; -1: none)
 	derivRow []int   // per state: row of its rate-rule derivative
 	rateRow  []int   // per reaction term: row of its rate
@@ -183,6 +186,7 @@ func (j *jacobian) structure(n, rows int) {
 		written[nd.row] = true
 	}
 	j.sparse = true
+	j.rowCols = cols
 }
 
 // sparseSens propagates the sensitivities over the rows' structures only
@@ -302,8 +306,12 @@ func (s *System) assembleJacobian(t float64, y []float64, dfdy []float64) {
 			dst[k] += w * v
 		}
 	}
+	var cols [][]int // the rows' structures when this evaluation was sparse
+	if j.sparse && !j.dirty {
+		cols = j.rowCols
+	}
 	for ci := range s.comms {
-		s.comms[ci].jacobianRows(env, y, sens, j.commRow[ci], n, dfdy)
+		s.comms[ci].jacobianRows(env, y, sens, j.commRow[ci], cols, n, dfdy)
 	}
 	for k := range dfdy[:n*n] {
 		if math.IsNaN(dfdy[k]) {

@@ -34,10 +34,12 @@ func (s *System) useKernels() {
 			t.kernel = kernels.Lookup(t.t.Fingerprint())
 		}
 	}
+	s.derivsKernel = kernels.Derivs(s.derivsFingerprint())
 }
 
-// Kernels reports how many of s's hot tapes (those that run in place: the
-// static, RHS, output and Jacobian-partial assignments) run generated Go
+// Kernels reports how many of s's hot evaluations (the tapes that run in
+// place: static, RHS, output and Jacobian-partial assignments; and the
+// state derivatives with the community gLV rates) run generated Go
 // kernels (package system/kernels) and how many there are. A shipped model
 // runs all of them generated unless it changed since the kernels were
 // generated.
@@ -50,16 +52,23 @@ func (s *System) Kernels() (generated, hot int) {
 			}
 		}
 	}
+	hot++
+	if s.derivsKernel != nil {
+		generated++
+	}
 	return generated, hot
 }
 
 // WriteKernels writes a Go source file of package pkg holding a kernel
-// (expr.Tape.GoFunc) for every hot tape of each system (names[i] names
-// systems[i] in comments) and a function
+// (expr.Tape.GoFunc) for every hot tape of each system and one for its
+// state derivatives (names[i] names systems[i] in comments), and the
+// functions
 //
 //	func Lookup(fp string) func(env []float64)
+//	func Derivs(fp string) func(env, y, dydt, a []float64)
 //
-// returning the kernel of the tape with fingerprint fp, or nil. Package
+// returning the kernel of the tape, or of the derivatives, with
+// fingerprint fp, or nil. Package
 // system/kernels is such a file for the shipped models; a custom build can
 // replace it to run a user's models on generated code. Tapes with equal
 // fingerprints share one kernel.
@@ -91,20 +100,45 @@ func WriteKernels(w io.Writer, pkg string, names []string, systems []*System) er
 			buf.WriteString("\n")
 		}
 	}
-	fps := make([]string, 0, len(fnOf))
-	for fp := range fnOf {
-		fps = append(fps, fp)
+	dOf := map[string]string{}
+	for i, s := range systems {
+		fp := s.derivsFingerprint()
+		if _, ok := dOf[fp]; ok {
+			continue
+		}
+		fn := "k" + fp[:17]
+		dOf[fp] = fn
+		fmt.Fprintf(&buf, "// %s: state derivatives of %s.\n", fn, names[i])
+		if err := s.derivsGo(&buf, fn); err != nil {
+			return fmt.Errorf("write kernels: %s, derivatives: %w", names[i], err)
+		}
+		buf.WriteString("\n")
 	}
-	sort.Strings(fps)
-	buf.WriteString("// Lookup returns the kernel generated for the tape with fingerprint fp, or\n// nil.\nfunc Lookup(fp string) func(env []float64) {\n\tswitch fp {\n")
-	for _, fp := range fps {
-		fmt.Fprintf(&buf, "\tcase %q:\n\t\treturn %s\n", fp, fnOf[fp])
-	}
-	buf.WriteString("\t}\n\treturn nil\n}\n")
+	writeLookup(&buf, "// Lookup returns the kernel generated for the tape with fingerprint fp, or\n// nil.\nfunc Lookup(fp string) func(env []float64) {\n", fnOf)
+	writeLookup(&buf, "// Derivs returns the kernel generated for the state derivatives with\n// fingerprint fp, or nil.\nfunc Derivs(fp string) func(env, y, dydt, a []float64) {\n", dOf)
 	src, err := format.Source(buf.Bytes())
 	if err != nil {
 		return fmt.Errorf("write kernels: generated code does not parse: %w", err)
 	}
 	_, err = w.Write(src)
 	return err
+}
+
+// writeLookup writes a function (head: its doc and signature line) that
+// switches over the fingerprints of fnOf to return the named function.
+func writeLookup(buf *bytes.Buffer, head string, fnOf map[string]string) {
+	fps := make([]string, 0, len(fnOf))
+	for fp := range fnOf {
+		fps = append(fps, fp)
+	}
+	sort.Strings(fps)
+	buf.WriteString(head)
+	if len(fps) > 0 {
+		buf.WriteString("\tswitch fp {\n")
+		for _, fp := range fps {
+			fmt.Fprintf(buf, "\tcase %q:\n\t\treturn %s\n", fp, fnOf[fp])
+		}
+		buf.WriteString("\t}\n")
+	}
+	buf.WriteString("\treturn nil\n}\n")
 }

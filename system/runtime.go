@@ -75,7 +75,10 @@ type System struct {
 	derivSlot []int // env slot of the rate-rule derivative, or -1
 	reac      []reacTerm
 	comms     []community
-	nonneg    []bool
+	aFlat     []float64 // the communities' interaction matrices, one after another (community.a)
+	// derivsKernel: generated code for derivs (package kernels), or nil
+	derivsKernel func(env, y, dydt, a []float64)
+	nonneg       []bool
 
 	// rateOf support: when hasRateOf, RHS fills rateOfSlot[k] with the
 	// derivative of rateOfState[k]'s value (scaled by rateOfScale slot,
@@ -405,6 +408,10 @@ func rateOfValue(dA, dV float64, env []float64, scale, val int) float64 {
 }
 
 func (s *System) derivs(y, dydt []float64) {
+	if s.derivsKernel != nil {
+		s.derivsKernel(s.env, y, dydt, s.aFlat)
+		return
+	}
 	env := s.env
 	dd := dydt[:len(s.derivSlot)]
 	for i, d := range s.derivSlot {
@@ -573,9 +580,11 @@ func (s *System) Clone() *System {
 		c.evTape = s.evTape.Clone()
 	}
 	c.comms = make([]community, len(s.comms))
+	c.aFlat = append([]float64(nil), s.aFlat...)
 	for i, cc := range s.comms {
-		cc.a = append([]float64(nil), cc.a...)
-		cc.x = make([]float64, len(cc.members))
+		k := len(cc.members)
+		cc.a = c.aFlat[cc.aOff : cc.aOff+k*k : cc.aOff+k*k]
+		cc.x = make([]float64, k)
 		c.comms[i] = cc
 	}
 	c.f0 = make([]float64, s.n)
