@@ -85,3 +85,54 @@ func cpuSeconds() float64 {
 	}
 	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)*1e-6
 }
+
+// BenchmarkRepeated10y solves the default model for ten years with the
+// default scenario's interventions repeated every year
+// (testdata/scenarios/repeated-10y.yaml) with weekly outputs under each
+// solver: the case for switching between the explicit and the stiff
+// method in both directions (issue 13). It reports steps, Jacobians and
+// switches per solve.
+func BenchmarkRepeated10y(b *testing.B) {
+	for _, bc := range []struct {
+		name   string
+		method ode.Method
+	}{{"auto", ode.Auto}, {"dopri5", ode.DOPRI5}, {"rodas4", ode.Rodas4}} {
+		b.Run(bc.name, func(b *testing.B) {
+			m, err := LoadModel(gsbPath)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sc, err := LoadScenario("../testdata/scenarios/repeated-10y.yaml", m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sched, err := sc.Schedule(m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			sys, err := system.Compile(m)
+			if err != nil {
+				b.Fatal(err)
+			}
+			var times []float64
+			for t := 0.0; t <= 3650; t += 7 {
+				times = append(times, t)
+			}
+			opt := sim.Options{Start: 0, End: 3650, OutputTimes: times, ODE: ode.Options{Method: bc.method, RTol: 1e-6, ATol: 1e-9}}
+			var st ode.Stats
+			cpu0 := cpuSeconds()
+			for b.Loop() {
+				tr, err := sim.Run(context.Background(), sys, sched, opt)
+				if err != nil {
+					b.Fatal(err)
+				}
+				st = tr.Stats
+				opt.Reuse = tr
+			}
+			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/solve")
+			b.ReportMetric(float64(st.Steps), "steps/solve")
+			b.ReportMetric(float64(st.JacEvals), "jac/solve")
+			b.ReportMetric(float64(st.Switches), "switches/solve")
+		})
+	}
+}
