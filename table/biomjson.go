@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // ReadBIOMJSON reads a BIOM 1.0 JSON table (sparse or dense) from r. name is
@@ -661,10 +663,10 @@ func (p *jsonParser) table() (*Table, error) {
 	for i, e := range rows {
 		t.FeatureIDs[i] = e.id
 	}
-	if err := checkUnique(p.name, "sample", t.SampleIDs, func(i int) int { return cols[i].line }); err != nil {
+	if err := checkIDs(p.name, "sample", t.SampleIDs, func(i int) int { return cols[i].line }, ""); err != nil {
 		return nil, err
 	}
-	if err := checkUnique(p.name, "feature", t.FeatureIDs, func(i int) int { return rows[i].line }); err != nil {
+	if err := checkIDs(p.name, "feature", t.FeatureIDs, func(i int) int { return rows[i].line }, ""); err != nil {
 		return nil, err
 	}
 	var outside error
@@ -734,23 +736,35 @@ func lineageFromValue(v any) []string {
 	return nil
 }
 
-// checkUnique returns an error naming the first repeated id.
-func checkUnique(file, what string, ids []string, line func(i int) int) error {
+// checkIDs returns an error naming the first id that is repeated, empty,
+// not valid UTF-8 or holds a control character (a tab or newline would
+// break every tab-separated output; a flipped byte in a binary file often
+// shows up this way). line gives an id's line (nil: unknown); dataset, when
+// not empty, names where the ids are stored (HDF5).
+func checkIDs(file, what string, ids []string, line func(i int) int, dataset string) error {
+	perr := func(i int, id, format string, args ...any) error {
+		l := 0
+		if line != nil {
+			l = line(i)
+		}
+		msg := fmt.Sprintf(format, args...)
+		if dataset != "" {
+			msg = fmt.Sprintf("%s entry %d: %s", dataset, i, msg)
+		}
+		return &ParseError{File: file, Line: l, ID: id, Msg: msg}
+	}
 	seen := make(map[string]int, len(ids))
 	for i, id := range ids {
 		if j, ok := seen[id]; ok {
-			l := 0
-			if line != nil {
-				l = line(i)
-			}
-			return &ParseError{File: file, Line: l, ID: id, Msg: fmt.Sprintf("duplicate %s id (also %s %d)", what, what, j+1)}
+			return perr(i, id, "duplicate %s id (also %s %d)", what, what, j+1)
 		}
-		if id == "" {
-			l := 0
-			if line != nil {
-				l = line(i)
-			}
-			return &ParseError{File: file, Line: l, Msg: fmt.Sprintf("empty %s id (%s %d)", what, what, i+1)}
+		switch {
+		case id == "":
+			return perr(i, "", "empty %s id (%s %d)", what, what, i+1)
+		case !utf8.ValidString(id):
+			return perr(i, id, "%s id %d is not valid UTF-8", what, i+1)
+		case strings.IndexFunc(id, unicode.IsControl) >= 0:
+			return perr(i, id, "%s id %d holds a control character", what, i+1)
 		}
 		seen[id] = i
 	}

@@ -582,7 +582,60 @@ func prescanHDF5(file string, g *h5Guard) error {
 		return err
 	}
 	defer f.Close()
+	if err := checkEOF(f, g.fileSize); err != nil {
+		return err
+	}
 	return g.scanHeaps(f)
+}
+
+// checkEOF compares the file's size with the end-of-file address its
+// superblock records (as the HDF5 C library does before opening a file): a
+// file cut short is refused even where the cut lies in bytes the reader
+// would not otherwise visit.
+func checkEOF(r io.ReaderAt, size uint64) error {
+	var sb [64]byte
+	n, _ := r.ReadAt(sb[:], 0)
+	if n < 16 || string(sb[:8]) != hdf5Magic {
+		return nil // hdf5.Open refuses the file
+	}
+	var off, osz int
+	switch sb[8] {
+	case 0, 1:
+		osz = int(sb[13])
+		off = 24
+		if sb[8] == 1 {
+			off = 28
+		}
+	case 2, 3:
+		osz = int(sb[9])
+		off = 12
+	default:
+		return nil
+	}
+	if osz != 4 && osz != 8 {
+		return nil
+	}
+	addr := func(i int) (uint64, bool) {
+		p := off + i*osz
+		if p+osz > n {
+			return 0, false
+		}
+		if osz == 4 {
+			v := binary.LittleEndian.Uint32(sb[p:])
+			return uint64(v), v != math.MaxUint32
+		}
+		v := binary.LittleEndian.Uint64(sb[p:])
+		return v, v != math.MaxUint64
+	}
+	base, ok1 := addr(0)
+	eof, ok2 := addr(2)
+	if !ok1 || !ok2 {
+		return nil
+	}
+	if end := add(base, eof); end > size {
+		return fmt.Errorf("the file is truncated: its superblock says it ends at byte %d, but it has %d bytes", end, size)
+	}
+	return nil
 }
 
 // fileSize returns the size of the named file.

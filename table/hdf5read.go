@@ -117,10 +117,10 @@ func readHDF5(file string, limit uint64) (t *Table, err error) {
 		return nil, err
 	}
 	t = &Table{SampleIDs: sids, FeatureIDs: fids, Created: rootDate(f)}
-	if err := checkUnique(file, "sample", sids, nil); err != nil {
+	if err := checkIDs(file, "sample", sids, nil, "/sample/ids"); err != nil {
 		return nil, err
 	}
-	if err := checkUnique(file, "feature", fids, nil); err != nil {
+	if err := checkIDs(file, "feature", fids, nil, "/observation/ids"); err != nil {
 		return nil, err
 	}
 	ns, nf := len(sids), len(fids)

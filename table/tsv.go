@@ -63,7 +63,7 @@ func ReadTSV(r io.Reader, name string) (*Table, error) {
 			for i := 0; i < ns; i++ {
 				t.SampleIDs[i] = strings.TrimSpace(header[i+1])
 			}
-			if err := checkUnique(name, "sample", t.SampleIDs, func(int) int { return line }); err != nil {
+			if err := checkIDs(name, "sample", t.SampleIDs, func(int) int { return line }, ""); err != nil {
 				return nil, err
 			}
 			continue
@@ -152,7 +152,7 @@ func ReadTSV(r io.Reader, name string) (*Table, error) {
 	if header == nil {
 		return nil, &ParseError{File: name, Line: line, Msg: "no header line (\"#OTU ID<TAB>sample ids...\")"}
 	}
-	if err := checkUnique(name, "feature", t.FeatureIDs, func(i int) int { return int(featLines[i]) }); err != nil {
+	if err := checkIDs(name, "feature", t.FeatureIDs, func(i int) int { return int(featLines[i]) }, ""); err != nil {
 		return nil, err
 	}
 	var ds, df int
