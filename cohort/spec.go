@@ -12,6 +12,7 @@ import (
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 
+	"github.com/holobiont/holobiont/internal/bom"
 	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/observe"
@@ -188,6 +189,7 @@ func LoadSpec(path string) (*Spec, error) {
 // distributions are errors naming file:line:col. Checks that need the
 // model (parameter and variable names) are done by Compile.
 func ParseSpec(name string, data []byte) (*Spec, error) {
+	data = bom.Trim(data)
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlError(name, err)

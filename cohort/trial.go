@@ -11,6 +11,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	holobiont "github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/internal/bom"
 	"github.com/holobiont/holobiont/scenario"
 	"github.com/holobiont/holobiont/sim"
 )
@@ -79,6 +80,7 @@ func LoadTrialSpec(path string) (*TrialSpec, error) {
 
 // ParseTrialSpec parses a trial spec; errors name file:line:col.
 func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
+	data = bom.Trim(data)
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlError(name, err)

@@ -8,6 +8,7 @@ import (
 	"github.com/goccy/go-yaml"
 
 	"github.com/holobiont/holobiont/da"
+	"github.com/holobiont/holobiont/internal/bom"
 	"github.com/holobiont/holobiont/internal/yamlnode"
 )
 
@@ -75,6 +76,7 @@ func ParseSpec(name string, data []byte) (s *Spec, err error) {
 		}
 	}()
 	s = &Spec{File: name}
+	data = bom.Trim(data)
 	if err := yaml.UnmarshalWithOptions(data, s, yaml.Strict()); err != nil {
 		return nil, yamlnode.SyntaxError(name, "", err)
 	}

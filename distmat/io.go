@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/holobiont/holobiont/internal/bom"
 )
 
 // ReadFile reads a distance matrix in the scikit-bio / QIIME "lsmat" TSV
@@ -70,6 +72,9 @@ func read(r io.Reader, name string, size int64) (*Matrix, error) {
 		}
 		lineNo++
 		b = bytes.TrimRight(b, "\r\n")
+		if lineNo == 1 {
+			b = bom.Trim(b)
+		}
 		if len(bytes.TrimSpace(b)) == 0 {
 			continue
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/holobiont/holobiont/internal/bom"
 	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/model"
 )
@@ -42,6 +43,7 @@ func (d *doc) errf(n ast.Node, format string, args ...any) error {
 
 // parseYAML parses data into the body node of its single document.
 func parseYAML(name string, data []byte) (ast.Node, *doc, error) {
+	data = bom.Trim(data)
 	d := &doc{file: name, lines: strings.Split(string(data), "\n")}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/holobiont/holobiont/cohort"
 	"github.com/holobiont/holobiont/examples"
 	gsastudy "github.com/holobiont/holobiont/gsa/study"
+	"github.com/holobiont/holobiont/internal/bom"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/models"
@@ -262,7 +263,7 @@ func (s *Server) describe(f *File, source string) (*modelInfo, error) {
 // timeline editor.
 func scenarioJSON(data []byte) (map[string]any, error) {
 	var v map[string]any
-	if err := yaml.Unmarshal(data, &v); err != nil {
+	if err := yaml.Unmarshal(bom.Trim(data), &v); err != nil {
 		return nil, err
 	}
 	return v, nil

@@ -1,12 +1,15 @@
 package table
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/holobiont/holobiont/internal/bom"
 )
 
 // ReadBIOMJSON reads a BIOM 1.0 JSON table (sparse or dense) from r. name is
@@ -17,7 +20,9 @@ import (
 // lineage. The "data" array is streamed into the sparse layout; no dense
 // matrix is built.
 func ReadBIOMJSON(r io.Reader, name string) (*Table, error) {
-	p := &jsonParser{r: r, name: name, line: 1, win: make([]byte, 1<<16)}
+	br := bufio.NewReader(r) // reads of the parser's 64 KB window bypass its buffer
+	bom.Skip(br)
+	p := &jsonParser{r: br, name: name, line: 1, win: make([]byte, 1<<16)}
 	return p.table()
 }
 

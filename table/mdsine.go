@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/holobiont/holobiont/internal/bom"
 )
 
 // MDSINE holds an MDSINE (Bucci et al. 2016) input set: the count table, the
@@ -185,6 +187,9 @@ func readBiomass(r io.Reader, name string) ([][]float64, []string, error) {
 	for sc.Scan() {
 		line++
 		s := strings.TrimRight(sc.Text(), "\r")
+		if line == 1 {
+			s = bom.TrimString(s)
+		}
 		if strings.TrimSpace(s) == "" {
 			continue
 		}

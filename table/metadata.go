@@ -8,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/holobiont/holobiont/internal/bom"
 )
 
 // Column types of Metadata.Types.
@@ -64,7 +66,7 @@ func ParseMetadata(r io.Reader, name string) (*Metadata, error) {
 		line++
 		s := strings.TrimRight(sc.Text(), "\r\n")
 		if line == 1 {
-			s = strings.TrimPrefix(s, "\ufeff")
+			s = bom.TrimString(s)
 		}
 		if strings.TrimSpace(s) == "" {
 			continue

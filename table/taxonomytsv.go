@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/holobiont/holobiont/internal/bom"
 )
 
 // ReadTaxonomy reads a feature taxonomy TSV: QIIME 2's "Feature ID<TAB>Taxon
@@ -41,6 +43,9 @@ func ParseTaxonomy(r io.Reader, name string) (map[string][]string, error) {
 	for sc.Scan() {
 		line++
 		s := strings.TrimRight(sc.Text(), "\r")
+		if line == 1 {
+			s = bom.TrimString(s)
+		}
 		if strings.TrimSpace(s) == "" || (header != nil && strings.HasPrefix(s, "#")) {
 			continue
 		}

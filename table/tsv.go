@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/holobiont/holobiont/internal/bom"
 )
 
 // ReadTSV reads a classic tab-separated OTU table: optional comment lines
@@ -36,6 +38,9 @@ func ReadTSV(r io.Reader, name string) (*Table, error) {
 		line++
 		b := sc.Bytes()
 		b = bytes.TrimRight(b, "\r")
+		if line == 1 {
+			b = bom.Trim(b)
+		}
 		if header == nil {
 			if len(bytes.TrimSpace(b)) == 0 {
 				continue

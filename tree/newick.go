@@ -9,6 +9,8 @@ import (
 	"os"
 	pathpkg "path"
 	"strconv"
+
+	"github.com/holobiont/holobiont/internal/bom"
 )
 
 // ParseError is a Newick syntax error with its position.
@@ -192,6 +194,7 @@ func (s *scanner) length() (float64, bool, error) {
 }
 
 func parse(b []byte, name string) (*Tree, error) {
+	b = bom.Trim(b)
 	s := &scanner{b: b, name: name}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, &ParseError{File: name, Line: 1, Col: 1, Msg: "empty Newick input"}

@@ -14,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/holobiont/holobiont/cohort"
+	"github.com/holobiont/holobiont/internal/bom"
 	"github.com/holobiont/holobiont/internal/yamlnode"
 )
 
@@ -123,6 +124,7 @@ func LoadSpec(path string) (*Spec, error) {
 // empty ranges and settings are errors naming file:line:col and the
 // parameter or output; names that need the model are checked by Compile.
 func ParseSpec(name string, data []byte) (*Spec, error) {
+	data = bom.Trim(data)
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlnode.SyntaxError(name, "", err)
