@@ -2,6 +2,7 @@ package holobiont
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -42,7 +43,14 @@ func TrajectoryName(f Format, complete bool) string {
 // written, so a failed write leaves nothing that looks complete (and a new
 // directory is removed again). A failed run writes trajectory.partial.*
 // and summary.json only, and leaves earlier outputs of the same id alone.
-func (r *Result) Write(dir string, f Format, extra ...File) (err error) {
+func (r *Result) Write(dir string, f Format, extra ...File) error {
+	return r.WriteContext(context.Background(), dir, f, extra...)
+}
+
+// WriteContext is Write for an interruptible command: once ctx is
+// cancelled, writing stops and nothing is published (an interrupted run
+// never leaves files that look complete).
+func (r *Result) WriteContext(ctx context.Context, dir string, f Format, extra ...File) (err error) {
 	complete := r.Record.Complete
 	created := false
 	if _, statErr := os.Stat(dir); os.IsNotExist(statErr) {
@@ -51,7 +59,7 @@ func (r *Result) Write(dir string, f Format, extra ...File) (err error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
-	out := &outputSet{dir: dir}
+	out := &outputSet{dir: dir, ctx: ctx}
 	defer func() {
 		out.abort()
 		if err != nil && created && complete {
@@ -91,12 +99,13 @@ func (rec *Record) writeJSON(w io.Writer) error {
 // together (commit) or not at all (abort).
 type outputSet struct {
 	dir   string
+	ctx   context.Context
 	files []*safefile.File
 }
 
 // create starts the output file name (mode 0644) in the set's directory.
 func (o *outputSet) create(name string) (*safefile.File, error) {
-	f, err := safefile.Create(filepath.Join(o.dir, name))
+	f, err := safefile.CreateContext(o.ctx, filepath.Join(o.dir, name))
 	if err != nil {
 		return nil, err
 	}
@@ -116,6 +125,9 @@ func (o *outputSet) abort() {
 
 // commit publishes every file; after an error abort discards the rest.
 func (o *outputSet) commit() error {
+	if err := context.Cause(o.ctx); err != nil {
+		return err // before the first rename: all or nothing
+	}
 	for _, f := range o.files {
 		if err := f.Commit(); err != nil {
 			return err

@@ -87,7 +87,11 @@ func pcoa(ctx context.Context, m *distmat.Matrix, axes int, tri bool) (*PCoAResu
 	var vecs func(k int) []float64
 	if !tri || n < 2 {
 		var es mat.EigenSym
-		if !es.Factorize(mat.NewSymDense(n, f), true) {
+		converged := false
+		if err := aside(ctx, func() { converged = es.Factorize(mat.NewSymDense(n, f), true) }); err != nil {
+			return nil, err
+		}
+		if !converged {
 			return nil, fmt.Errorf("pcoa: eigen decomposition did not converge")
 		}
 		vals = es.Values(nil)
@@ -198,7 +202,9 @@ func topEigen(ctx context.Context, f []float64, n int) ([]float64, func(k int) [
 	work := make([]float64, 1)
 	impl.Dsytrd(blas.Lower, n, f, n, d, e, tau, work, -1)
 	work = make([]float64, int(work[0]))
-	impl.Dsytrd(blas.Lower, n, f, n, d, e, tau, work, len(work))
+	if err := aside(ctx, func() { impl.Dsytrd(blas.Lower, n, f, n, d, e, tau, work, len(work)) }); err != nil {
+		return nil, nil, err
+	}
 	vals := slices.Clone(d)
 	ecp := slices.Clone(e)
 	if !impl.Dsterf(n, vals, ecp) {
@@ -353,5 +359,24 @@ func normalize(z []float64) {
 	}
 	for i := range z {
 		z[i] /= s
+	}
+}
+
+// aside runs f, an O(n³) LAPACK call without cancellation points, in its
+// own goroutine and returns when it is done or ctx is cancelled, whichever
+// comes first: an interrupted command stops at once. On cancellation f is
+// abandoned (it finishes on its own, or with the process) and its results
+// must not be read.
+func aside(ctx context.Context, f func()) error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	case <-done:
+		return nil
 	}
 }

@@ -2,6 +2,7 @@ package table
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -190,9 +191,10 @@ func writeBIOMHDF5(w *h5writer, opt HDF5Options, features []string, taxonomy [][
 }
 
 // writeFileAtomic writes path through internal/safefile: under a temporary
-// name, renamed when write has succeeded, removed otherwise.
-func writeFileAtomic(path string, write func(*os.File) error) error {
-	f, err := safefile.Create(path)
+// name, renamed when write has succeeded and ctx is not cancelled, removed
+// otherwise.
+func writeFileAtomic(ctx context.Context, path string, write func(*os.File) error) error {
+	f, err := safefile.CreateContext(ctx, path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

@@ -1,6 +1,7 @@
 package table
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -38,13 +39,19 @@ type HDF5Options struct {
 // them (see HDF5Options.GZIPLevel); ids and taxonomy are contiguous. The file
 // is written under a temporary name and renamed when complete.
 func WriteHDF5(path string, t *Table, opt HDF5Options) error {
+	return WriteHDF5Context(context.Background(), path, t, opt)
+}
+
+// WriteHDF5Context is WriteHDF5 for an interruptible command: once ctx is
+// cancelled the file is not published.
+func WriteHDF5Context(ctx context.Context, path string, t *Table, opt HDF5Options) error {
 	if err := t.Validate(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if t.NNZ() > 1<<31-1 {
 		return fmt.Errorf("write %s: %d non-zeros exceed BIOM's int32 indptr", path, t.NNZ())
 	}
-	return writeFileAtomic(path, func(f *os.File) error { return writeHDF5(f, t, opt) })
+	return writeFileAtomic(ctx, path, func(f *os.File) error { return writeHDF5(f, t, opt) })
 }
 
 func writeHDF5(f *os.File, t *Table, opt HDF5Options) error {

@@ -2,6 +2,7 @@ package table
 
 import (
 	"bufio"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -17,7 +18,7 @@ func (s *StreamWriter) WriteHDF5(path string, opt HDF5Options) error {
 	if s.nnz > 1<<31-1 {
 		return fmt.Errorf("write %s: %d non-zeros exceed BIOM's int32 indptr", path, s.nnz)
 	}
-	return writeFileAtomic(path, func(f *os.File) error { return s.writeHDF5(f, opt) })
+	return writeFileAtomic(context.Background(), path, func(f *os.File) error { return s.writeHDF5(f, opt) })
 }
 
 func (s *StreamWriter) writeHDF5(f *os.File, opt HDF5Options) error {

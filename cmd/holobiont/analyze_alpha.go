@@ -10,7 +10,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/holobiont/holobiont/diversity"
-	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/table"
 	"github.com/holobiont/holobiont/tree"
 )
@@ -179,17 +178,5 @@ func divWriteOutput(cmd *cobra.Command, path string, write func(w *bufio.Writer)
 		}
 		return w.Flush()
 	}
-	f, err := safefile.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	w := bufio.NewWriterSize(f, 1<<16)
-	if err := write(w); err != nil {
-		return err
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Commit()
+	return writeBuffered(ctxOf(cmd), path, write)
 }

@@ -272,7 +272,7 @@ The first line is a comment recording the settings.`,
 			if out == "-" {
 				return writeAssocTSV(cmd.OutOrStdout(), rows, &f, args[0])
 			}
-			sf, err := safefile.Create(out)
+			sf, err := safefile.CreateContext(ctxOf(cmd), out)
 			if err != nil {
 				return err
 			}
@@ -431,7 +431,7 @@ study:
 				page.Sections = append(page.Sections, assocSections(rows, &f)...)
 				page.Meta = append(page.Meta, [2]string{"association", fmt.Sprintf("by %s; %s on %s (rank %s, min prevalence %g); BH within site", f.by, f.method, f.transform, f.rank, f.minPrevalence)})
 			}
-			sf, err := safefile.Create(out)
+			sf, err := safefile.CreateContext(ctxOf(cmd), out)
 			if err != nil {
 				return err
 			}

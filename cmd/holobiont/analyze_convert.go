@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -48,13 +50,13 @@ Example:
 			}
 			switch to {
 			case "biom-hdf5", "hdf5", "biom2":
-				return table.WriteHDF5(out, t, table.HDF5Options{ID: id, GeneratedBy: "holobiont " + version, Date: t.Created})
+				return table.WriteHDF5Context(cmd.Context(), out, t, table.HDF5Options{ID: id, GeneratedBy: "holobiont " + version, Date: t.Created})
 			case "biom-json", "json", "biom1":
-				return writeAtomic(out, func(w io.Writer) error {
+				return writeAtomic(cmd.Context(), out, func(w io.Writer) error {
 					return table.WriteBIOMJSON(w, t, table.JSONOptions{ID: id, GeneratedBy: "holobiont " + version, Date: t.Created})
 				})
 			case "tsv":
-				return writeAtomic(out, func(w io.Writer) error { return table.WriteTSV(w, t) })
+				return writeAtomic(cmd.Context(), out, func(w io.Writer) error { return table.WriteTSV(w, t) })
 			}
 			return fmt.Errorf("convert: --to %q: want biom-json, biom-hdf5 or tsv", to)
 		},
@@ -67,9 +69,11 @@ Example:
 	return cmd
 }
 
-// writeAtomic writes a file through internal/safefile.
-func writeAtomic(path string, write func(io.Writer) error) error {
-	f, err := safefile.Create(path)
+// writeAtomic writes an output file through internal/safefile: it appears
+// only when complete, and never once ctx is cancelled (an interrupted
+// command).
+func writeAtomic(ctx context.Context, path string, write func(io.Writer) error) error {
+	f, err := safefile.CreateContext(ctx, path)
 	if err != nil {
 		return err
 	}
@@ -78,6 +82,17 @@ func writeAtomic(path string, write func(io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Commit()
+}
+
+// writeBuffered is writeAtomic through a 64 KB buffer.
+func writeBuffered(ctx context.Context, path string, write func(w *bufio.Writer) error) error {
+	return writeAtomic(ctx, path, func(w io.Writer) error {
+		bw := bufio.NewWriterSize(w, 1<<16)
+		if err := write(bw); err != nil {
+			return err
+		}
+		return bw.Flush()
+	})
 }
 
 func newAnalyzeSummarizeCmd() *cobra.Command {

@@ -172,7 +172,7 @@ func runDA(cmd *cobra.Command, tablePath string, f *daFlags) error {
 	}
 	if f.html != "" {
 		page := daPage(res, header, f)
-		sf, err := safefile.Create(f.html)
+		sf, err := safefile.CreateContext(ctx, f.html)
 		if err != nil {
 			return err
 		}

@@ -250,7 +250,7 @@ func writeStatsJSON(path string, cmd *cobra.Command, v *statsJSON) error {
 		_, err := cmd.OutOrStdout().Write(b)
 		return err
 	}
-	return safefile.WriteFile(path, b)
+	return safefile.WriteFileContext(ctxOf(cmd), path, b)
 }
 
 // baseJSON is the part of the result JSON that comes from the flags.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -17,7 +18,7 @@ import (
 
 // writeTableAs writes t to out in the format named by to ("" picks from
 // the extension: .biom/.h5 BIOM 2.1 HDF5, .json BIOM 1.0 JSON, else TSV).
-func writeTableAs(out, to string, t *table.Table) error {
+func writeTableAs(ctx context.Context, out, to string, t *table.Table) error {
 	if to == "" {
 		switch {
 		case strings.HasSuffix(out, ".biom"), strings.HasSuffix(out, ".h5"):
@@ -30,13 +31,13 @@ func writeTableAs(out, to string, t *table.Table) error {
 	}
 	switch to {
 	case "biom-hdf5":
-		return table.WriteHDF5(out, t, table.HDF5Options{GeneratedBy: "holobiont " + version})
+		return table.WriteHDF5Context(ctx, out, t, table.HDF5Options{GeneratedBy: "holobiont " + version})
 	case "biom-json":
-		return writeAtomic(out, func(w io.Writer) error {
+		return writeAtomic(ctx, out, func(w io.Writer) error {
 			return table.WriteBIOMJSON(w, t, table.JSONOptions{GeneratedBy: "holobiont " + version})
 		})
 	case "tsv":
-		return writeAtomic(out, func(w io.Writer) error { return table.WriteTSV(w, t) })
+		return writeAtomic(ctx, out, func(w io.Writer) error { return table.WriteTSV(w, t) })
 	}
 	return fmt.Errorf("--to %q: want tsv, biom-json or biom-hdf5", to)
 }
@@ -183,7 +184,7 @@ HDF5, .json BIOM 1.0 JSON, otherwise TSV).`,
 				}
 			}
 			if r != nil {
-				return writeTableAs(out, to, r)
+				return writeTableAs(ctxOf(cmd), out, to, r)
 			}
 			return nil
 		},
@@ -268,7 +269,7 @@ and drops samples with fewer than --min-reads reads.`,
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "filter: kept %d of %d features and %d samples\n", ft.NumFeatures(), t.NumFeatures(), ft.NumSamples())
-			return writeTableAs(out, to, ft)
+			return writeTableAs(ctxOf(cmd), out, to, ft)
 		},
 	}
 	f := cmd.Flags()
@@ -305,7 +306,7 @@ lowest informative rank. The taxonomy comes from the table or --taxonomy.`,
 			if err != nil {
 				return err
 			}
-			return writeTableAs(out, to, s.t)
+			return writeTableAs(ctxOf(cmd), out, to, s.t)
 		},
 	}
 	f := cmd.Flags()

@@ -17,7 +17,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/holobiont/holobiont/fit"
-	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/series"
 )
@@ -253,7 +252,7 @@ func fitMain(ctx context.Context, dataPath string, o fitOptions, stdout, stderr 
 		tw.Flush()
 		cvSecs = time.Since(t1).Seconds()
 	}
-	if err := writeFit(o, dataPath, d, res, fitSecs, cvSecs, time.Since(start).Seconds()); err != nil {
+	if err := writeFit(ctx, o, dataPath, d, res, fitSecs, cvSecs, time.Since(start).Seconds()); err != nil {
 		return nil, err
 	}
 	fmt.Fprintf(stdout, "\nwrote %s (model.yaml, bootstrap.tsv, parameters.tsv, penalties.tsv, fit.json", o.out)
@@ -351,7 +350,7 @@ type cvRecord struct {
 }
 
 // writeFit writes every output file; each appears whole or not at all.
-func writeFit(o fitOptions, dataPath string, d *series.Dataset, res *fitResult, fitSecs, cvSecs, total float64) error {
+func writeFit(ctx context.Context, o fitOptions, dataPath string, d *series.Dataset, res *fitResult, fitSecs, cvSecs, total float64) error {
 	m := res.Model
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
@@ -456,28 +455,11 @@ func writeFit(o fitOptions, dataPath string, d *series.Dataset, res *fitResult, 
 			os.Remove(filepath.Join(o.out, name))
 			continue
 		}
-		if err := writeFileAtomic(filepath.Join(o.out, name), write); err != nil {
+		if err := writeBuffered(ctx, filepath.Join(o.out, name), write); err != nil {
 			return err
 		}
 	}
 	return nil
-}
-
-// writeFileAtomic writes path through a temporary file renamed on success.
-func writeFileAtomic(path string, write func(w *bufio.Writer) error) error {
-	f, err := safefile.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	w := bufio.NewWriterSize(f, 1<<16)
-	if err := write(w); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := w.Flush(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Commit()
 }
 
 func fitNum(v float64) string {

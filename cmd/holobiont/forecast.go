@@ -377,7 +377,7 @@ func forecastMain(ctx context.Context, modelPath string, o forecastOptions, stdo
 		return nil, err
 	}
 	res.Dir = dir
-	if err := writeFileAtomic(filepath.Join(dir, "forecast.tsv"), func(w *bufio.Writer) error {
+	if err := writeBuffered(ctx, filepath.Join(dir, "forecast.tsv"), func(w *bufio.Writer) error {
 		w.WriteString("subject\ttime\ttaxon\tobserved\tpredicted\tlo95\thi95")
 		if absolute {
 			w.WriteString("\tobserved_abs\tpredicted_abs\tlo95_abs\thi95_abs")

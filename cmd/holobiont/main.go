@@ -5,7 +5,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -20,13 +22,55 @@ import (
 var version = holobiont.Version
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	os.Exit(mainStatus(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitInterrupted is the exit status of a command stopped by SIGINT or
+// SIGTERM (128 + SIGINT, as shells report it).
+const exitInterrupted = 130
+
+// errInterrupted is the error of a command stopped by a signal.
+var errInterrupted = errors.New("interrupted")
+
+// mainStatus runs the command line and returns the exit status. The first
+// SIGINT or SIGTERM cancels the command's context: every long phase checks
+// it and stops, no output is published after it (safefile commits refuse),
+// and the status is 130 whatever the command returned. A second signal
+// exits at once.
+func mainStatus(args []string, stdout, stderr io.Writer) int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	sig := make(chan os.Signal, 2)
+	signal.Notify(sig, os.Interrupt, syscall.SIGTERM)
+	defer func() { signal.Stop(sig); close(sig) }()
+	go func() {
+		if _, ok := <-sig; !ok {
+			return
+		}
+		fmt.Fprintln(stderr, "holobiont: interrupted: stopping without writing further output (interrupt again to quit at once)")
+		cancel(errInterrupted)
+		if _, ok := <-sig; ok {
+			fmt.Fprintln(stderr, "holobiont: interrupted twice: quitting")
+			os.Exit(exitInterrupted)
+		}
+	}()
 	root := newRootCmd()
-	if err := root.ExecuteContext(ctx); err != nil {
-		fmt.Fprintln(os.Stderr, "holobiont:", err)
-		os.Exit(1)
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.ExecuteContext(ctx)
+	if context.Cause(ctx) == errInterrupted {
+		if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, errInterrupted) {
+			err = errInterrupted
+		}
+		fmt.Fprintln(stderr, "holobiont:", err)
+		return exitInterrupted
 	}
+	if err != nil {
+		fmt.Fprintln(stderr, "holobiont:", err)
+		return 1
+	}
+	return 0
 }
 
 func newRootCmd() *cobra.Command {

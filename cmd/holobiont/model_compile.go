@@ -54,7 +54,7 @@ model check' says how many of a model's hot tapes have generated kernels.`,
 			if err := system.WriteKernels(&buf, pkg, names, systems); err != nil {
 				return err
 			}
-			if err := safefile.WriteFile(goOut, buf.Bytes()); err != nil {
+			if err := safefile.WriteFileContext(ctxOf(cmd), goOut, buf.Bytes()); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: kernels for %d model(s)\n", goOut, len(systems))

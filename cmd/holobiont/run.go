@@ -163,7 +163,7 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 		}
 		// Integration failed part-way: keep the rows computed so far,
 		// marked as partial, with the failure in summary.json.
-		if err := res.Write(dir, format); err != nil {
+		if err := res.WriteContext(ctx, dir, format); err != nil {
 			return nil, fmt.Errorf("%w (writing the partial trajectory also failed: %v)", runErr, err)
 		}
 		f := res.Record.Failure
@@ -177,7 +177,7 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 		return &runResult{Dir: dir, Summary: res.Record, Problem: p}, runErr
 	}
 	page := buildReport(p, res)
-	if err := res.Write(dir, format, holobiont.File{Name: "report.html", Write: page.WriteHTML}); err != nil {
+	if err := res.WriteContext(ctx, dir, format, holobiont.File{Name: "report.html", Write: page.WriteHTML}); err != nil {
 		return nil, err
 	}
 	printRunSummary(stdout, res.Record, dir)

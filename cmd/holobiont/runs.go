@@ -188,7 +188,7 @@ func exportRun(ctx context.Context, st *store.Store, r *store.Run, out string, s
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
 			return err
 		}
-		if err := safefile.WriteFile(p, full.Data); err != nil {
+		if err := safefile.WriteFileContext(ctx, p, full.Data); err != nil {
 			return err
 		}
 	}

@@ -50,7 +50,7 @@ Example:
 			if out == "-" {
 				return sbml.Write(cmd.OutOrStdout(), m)
 			}
-			f, err := safefile.Create(out)
+			f, err := safefile.CreateContext(ctxOf(cmd), out)
 			if err != nil {
 				return err
 			}

@@ -113,7 +113,7 @@ Example:
 			if out == "" || out == "-" {
 				return write(cmd.OutOrStdout())
 			}
-			f, err := safefile.Create(out)
+			f, err := safefile.CreateContext(ctxOf(cmd), out)
 			if err != nil {
 				return err
 			}

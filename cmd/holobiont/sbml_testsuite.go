@@ -53,9 +53,13 @@ Example:
 				workers = runtime.GOMAXPROCS(0)
 			}
 			results := runCases(cmd.Context(), dirs, workers)
+			if err := context.Cause(cmd.Context()); err != nil {
+				// the cases not run are blank: no summary, no --out file
+				return fmt.Errorf("sbml testsuite stopped after %d of %d cases: %w", countRun(results), len(dirs), err)
+			}
 			var f *safefile.File
 			if out != "" {
-				if f, err = safefile.Create(out); err != nil {
+				if f, err = safefile.CreateContext(cmd.Context(), out); err != nil {
 					return err
 				}
 				defer f.Abort()
@@ -98,6 +102,17 @@ func runCases(ctx context.Context, dirs []string, workers int) []sbmlsuite.Resul
 	close(jobs)
 	wg.Wait()
 	return results
+}
+
+// countRun counts the cases that ran (a result with a status).
+func countRun(rs []sbmlsuite.Result) int {
+	n := 0
+	for _, r := range rs {
+		if r.Status != "" {
+			n++
+		}
+	}
+	return n
 }
 
 func writeResultsTSV(w io.Writer, rs []sbmlsuite.Result) error {

@@ -4,6 +4,7 @@
 package safefile
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -26,6 +27,7 @@ type File struct {
 	*os.File
 	dst  string
 	done bool
+	ctx  context.Context // nil: not cancellable
 }
 
 // Create starts writing the file that will appear at path on Commit.
@@ -38,10 +40,57 @@ func Create(path string) (*File, error) {
 	return &File{File: tmp, dst: path}, nil
 }
 
-// Commit flushes, closes and renames the file to its destination.
+// CreateContext is Create for a file that must not appear once ctx is
+// cancelled (an interrupted command): Write fails with the cancellation
+// cause, and Commit discards the file and returns it.
+func CreateContext(ctx context.Context, path string) (*File, error) {
+	f, err := Create(path)
+	if err != nil {
+		return nil, err
+	}
+	f.ctx = ctx
+	return f, nil
+}
+
+// Write writes to the temporary file; it fails once the file's context
+// (CreateContext) is cancelled.
+func (f *File) Write(p []byte) (int, error) {
+	if err := f.cancelled(); err != nil {
+		return 0, err
+	}
+	return f.File.Write(p)
+}
+
+// WriteString is Write for a string.
+func (f *File) WriteString(s string) (int, error) {
+	if err := f.cancelled(); err != nil {
+		return 0, err
+	}
+	return f.File.WriteString(s)
+}
+
+// ReadFrom copies r into the file (io.Copy uses it), checking the context
+// between blocks.
+func (f *File) ReadFrom(r io.Reader) (int64, error) {
+	return io.Copy(struct{ io.Writer }{f}, r)
+}
+
+func (f *File) cancelled() error {
+	if f.ctx == nil || f.ctx.Err() == nil {
+		return nil
+	}
+	return fmt.Errorf("write %s: %w", f.dst, context.Cause(f.ctx))
+}
+
+// Commit flushes, closes and renames the file to its destination. A file
+// whose context was cancelled is discarded instead.
 func (f *File) Commit() error {
 	if f.done {
 		return fmt.Errorf("commit %s: already closed", f.dst)
+	}
+	if err := f.cancelled(); err != nil {
+		f.Abort()
+		return err
 	}
 	f.done = true
 	// CreateTemp makes the file 0600; published outputs get the usual 0644
@@ -78,11 +127,20 @@ func (f *File) Abort() {
 }
 
 // WriteFile writes data to path atomically.
-func WriteFile(path string, data []byte) error {
+func WriteFile(path string, data []byte) error { return writeFile(nil, path, data) }
+
+// WriteFileContext writes data to path atomically unless ctx is cancelled
+// first.
+func WriteFileContext(ctx context.Context, path string, data []byte) error {
+	return writeFile(ctx, path, data)
+}
+
+func writeFile(ctx context.Context, path string, data []byte) error {
 	f, err := Create(path)
 	if err != nil {
 		return err
 	}
+	f.ctx = ctx
 	defer f.Abort()
 	if _, err := f.Write(data); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)

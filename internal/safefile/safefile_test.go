@@ -1,6 +1,8 @@
 package safefile
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -38,5 +40,34 @@ func TestCommitAndAbort(t *testing.T) {
 	ents, _ := os.ReadDir(dir)
 	if len(ents) != 1 {
 		t.Fatalf("after Abort the folder holds %d entries, want 1 (no partial file)", len(ents))
+	}
+}
+
+// TestCancelled: once the context of a file is cancelled (an interrupted
+// command), writes fail and Commit publishes nothing and leaves no
+// temporary file behind.
+func TestCancelled(t *testing.T) {
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	f, err := CreateContext(ctx, filepath.Join(dir, "out.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.WriteString("row 1\n"); err != nil {
+		t.Fatal(err)
+	}
+	stop := errors.New("interrupted")
+	cancel(stop)
+	if _, err := f.WriteString("row 2\n"); !errors.Is(err, stop) {
+		t.Errorf("write after cancel: %v, want %v", err, stop)
+	}
+	if err := f.Commit(); !errors.Is(err, stop) {
+		t.Errorf("commit after cancel: %v, want %v", err, stop)
+	}
+	if err := WriteFileContext(ctx, filepath.Join(dir, "b.txt"), []byte("x")); !errors.Is(err, stop) {
+		t.Errorf("WriteFileContext after cancel: %v", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("after an interrupted write the folder holds %d entries, want none", len(ents))
 	}
 }
