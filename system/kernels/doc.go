@@ -19,4 +19,4 @@
 // be compiled into a custom build).
 package kernels
 
-//go:generate go run ../../cmd/holobiont model compile --go kernels_gen.go --package kernels gut-skin-brain.yaml hpa-karin2020.yaml lee2024.yaml stein2013.yaml
+//go:generate go run ../../cmd/holobiont model compile --go kernels_gen.go --package kernels gupta2007.yaml gut-skin-brain.yaml hpa-karin2020.yaml lee2024.yaml shmarov2022.yaml stein2013.yaml

@@ -10,6 +10,88 @@ import (
 
 var _ = math.NaN // not every kernel calls package math
 
+// kfa3184682c22a0d2: static assignments of gupta2007.yaml (1 instructions).
+func kfa3184682c22a0d2(env []float64) {
+	_ = env[28]
+	k0 := float64(1.0)
+	env[28] = float64(k0 + env[13])
+}
+
+// k2e645f4c42d5d136: right-hand side of gupta2007.yaml (12 instructions).
+func k2e645f4c42d5d136(env []float64) {
+	_ = env[28]
+	k0 := float64(1.0)
+	v0 := float64(float64(env[3]/env[6]) + k0)
+	v1 := float64(env[28] / v0)
+	env[14] = float64(v1 - float64(env[5]*env[1]))
+	v3 := float64(env[3] * env[4])
+	v4 := float64(float64(v3/env[8]) + k0)
+	v5 := float64(env[1] / v4)
+	env[15] = float64(v5 - float64(env[7]*env[2]))
+	env[16] = float64(env[2] - env[3])
+	v8 := float64(v3 * v3)
+	v9 := float64(v8 / float64(env[11]+v8))
+	v10 := float64(env[9] + v9)
+	env[17] = float64(v10 - float64(env[10]*env[4]))
+}
+
+// k17d60a35a79e19d2: all dynamic assignments of gupta2007.yaml (12 instructions).
+func k17d60a35a79e19d2(env []float64) {
+	_ = env[28]
+	k0 := float64(1.0)
+	v0 := float64(float64(env[3]/env[6]) + k0)
+	v1 := float64(env[28] / v0)
+	env[14] = float64(v1 - float64(env[5]*env[1]))
+	v3 := float64(env[3] * env[4])
+	v4 := float64(float64(v3/env[8]) + k0)
+	v5 := float64(env[1] / v4)
+	env[15] = float64(v5 - float64(env[7]*env[2]))
+	env[16] = float64(env[2] - env[3])
+	v8 := float64(v3 * v3)
+	v9 := float64(v8 / float64(env[11]+v8))
+	v10 := float64(env[9] + v9)
+	env[17] = float64(v10 - float64(env[10]*env[4]))
+}
+
+// k8067642827760725: Jacobian partials of gupta2007.yaml (31 instructions).
+func k8067642827760725(env []float64) {
+	_ = env[27]
+	k0 := float64(1.0)
+	k1 := float64(-1.0)
+	k2 := float64(2.0)
+	env[18] = -env[5]
+	v1 := float64(env[13] + k0)
+	v2 := float64(float64(env[3]/env[6]) + k0)
+	v3 := float64(float64(v2*v2) * env[6])
+	env[19] = -float64(v1 / v3)
+	env[20] = -env[7]
+	v6 := float64(env[3] * env[4])
+	v7 := float64(float64(v6/env[8]) + k0)
+	env[21] = float64(k0 / v7)
+	v9 := float64(env[1] * env[3])
+	v10 := float64(float64(v7*v7) * env[8])
+	env[22] = -float64(v9 / v10)
+	v12 := float64(float64(env[1]*env[4]) / v10)
+	env[23] = -v12
+	env[24] = k0
+	env[25] = k1
+	v16 := float64(float64(k2*env[3]) * env[4])
+	v17 := float64(v16 * env[3])
+	v18 := float64(v6 * v6)
+	v19 := float64(env[11] + v18)
+	v20 := float64(v17 / v19)
+	v21 := float64(float64(k2*v18) * env[3])
+	v22 := float64(float64(v21*env[4]) * env[3])
+	v23 := float64(v19 * v19)
+	v24 := float64(float64(v22/v23) + env[10])
+	env[26] = float64(v20 - v24)
+	v26 := float64(float64(k2*env[3]) * env[4])
+	v27 := float64(float64(v26*env[4]) / v19)
+	v28 := float64(float64(k2*v18) * env[3])
+	v29 := float64(float64(v28*env[4]) * env[4])
+	env[27] = float64(v27 - float64(v29/v23))
+}
+
 // k8b752b742845d154: static assignments of gut-skin-brain.yaml (141 instructions).
 func k8b752b742845d154(env []float64) {
 	_ = env[791]
@@ -2011,6 +2093,232 @@ func kef033ecc3daa6ffd(env []float64) {
 	env[40] = -v58
 }
 
+// kde9fee29955d9cc1: static assignments of shmarov2022.yaml (1 instructions).
+func kde9fee29955d9cc1(env []float64) {
+	_ = env[60]
+	env[47] = float64(env[36] * env[60])
+}
+
+// kdcbc5b6c55b2be89: right-hand side of shmarov2022.yaml (42 instructions).
+func kdcbc5b6c55b2be89(env []float64) {
+	_ = env[70]
+	v0 := float64(env[3] + env[4])
+	env[46] = v0
+	v1 := float64(float64(env[2]-env[37]) * env[47])
+	v2 := float64(float64(env[34]*env[2]) + v1)
+	env[48] = v2
+	v3 := float64(float64(env[6]-env[38]) * env[47])
+	v4 := float64(float64(env[34]*env[6]) + v3)
+	env[49] = v4
+	v5 := float64(float64(env[7]-env[39]) * env[47])
+	v6 := float64(float64(env[34]*env[7]) + v5)
+	env[50] = v6
+	v7 := float64(float64(env[8]-env[40]) * env[47])
+	v8 := float64(float64(env[34]*env[8]) + v7)
+	env[51] = v8
+	v9 := float64(env[16] * env[6])
+	env[61] = float64(v9 - float64(env[17]*env[1]))
+	v11 := float64(env[18] * env[1])
+	env[62] = float64(float64(v11-float64(env[11]*env[2])) - v2)
+	v13 := float64(env[12] * env[2])
+	env[63] = float64(v13 - float64(env[13]*env[3]))
+	v15 := float64(env[14] * env[2])
+	env[64] = float64(v15 - float64(env[15]*env[4]))
+	v17 := float64(env[20] * env[7])
+	v18 := float64(float64(env[21]*env[8]) + v17)
+	env[65] = float64(v18 - float64(env[19]*env[5]))
+	v20 := fmath.FastPow(env[5], env[24])
+	v21 := float64(env[22] * v20)
+	v22 := float64(v21 / float64(env[23]+v20))
+	v23 := float64(float64(env[25]+v22) + env[59])
+	env[66] = float64(float64(v23-float64(env[11]*env[6])) - v4)
+	v25 := float64(float64(env[26]*v0) * env[7])
+	v26 := float64(env[7] * env[7])
+	env[67] = float64(float64(v25-float64(env[27]*v26)) - v6)
+	v28 := float64(float64(env[28]*v0) * env[8])
+	v29 := float64(float64(env[30]*env[7]) * v0)
+	v30 := float64(v28 + v29)
+	v31 := float64(env[8] * env[8])
+	env[68] = float64(float64(v30-float64(env[29]*v31)) - v8)
+	v33 := float64(float64(env[31]*env[8]) * v0)
+	v34 := float64(env[9] * env[9])
+	v35 := float64(v33 - float64(env[32]*v34))
+	v36 := float64(v35 - float64(env[34]*env[9]))
+	env[69] = float64(v36 - float64(env[33]*env[9]))
+	v38 := float64(float64(v2+v4) + v6)
+	v39 := float64(v38 + v8)
+	v40 := float64(float64(env[34]*env[9]) + v39)
+	env[70] = float64(v40 - float64(env[35]*env[10]))
+}
+
+// k00e642ba3f464038: all dynamic assignments of shmarov2022.yaml (51 instructions).
+func k00e642ba3f464038(env []float64) {
+	_ = env[70]
+	k0 := float64(3.0)
+	v0 := float64(env[3] + env[4])
+	env[46] = v0
+	v1 := float64(env[2] - env[37])
+	v2 := float64(env[47] * v1)
+	v3 := float64(float64(env[34]*env[2]) + v2)
+	env[48] = v3
+	v4 := float64(float64(env[6]-env[38]) * env[47])
+	v5 := float64(float64(env[34]*env[6]) + v4)
+	env[49] = v5
+	v6 := float64(float64(env[7]-env[39]) * env[47])
+	v7 := float64(float64(env[34]*env[7]) + v6)
+	env[50] = v7
+	v8 := float64(float64(env[8]-env[40]) * env[47])
+	v9 := float64(float64(env[34]*env[8]) + v8)
+	env[51] = v9
+	env[52] = float64(float64(env[7]+env[8]) + env[9])
+	v11 := float64(float64(env[9]+env[7]) + env[8])
+	v12 := float64(float64(v11+env[10]) + env[2])
+	v13 := float64(v12 + env[6])
+	env[53] = v13
+	v14 := float64(float64(v13-env[41]) / env[55])
+	v15 := float64(float64(v1/env[56]) + v14)
+	v16 := float64(float64(env[9]-env[44]) / env[57])
+	env[54] = float64(float64(v15+v16) / k0)
+	v18 := float64(env[16] * env[6])
+	env[61] = float64(v18 - float64(env[17]*env[1]))
+	v20 := float64(env[18] * env[1])
+	env[62] = float64(float64(v20-float64(env[11]*env[2])) - v3)
+	v22 := float64(env[12] * env[2])
+	env[63] = float64(v22 - float64(env[13]*env[3]))
+	v24 := float64(env[14] * env[2])
+	env[64] = float64(v24 - float64(env[15]*env[4]))
+	v26 := float64(env[20] * env[7])
+	v27 := float64(float64(env[21]*env[8]) + v26)
+	env[65] = float64(v27 - float64(env[19]*env[5]))
+	v29 := fmath.FastPow(env[5], env[24])
+	v30 := float64(env[22] * v29)
+	v31 := float64(v30 / float64(env[23]+v29))
+	v32 := float64(float64(env[25]+v31) + env[59])
+	env[66] = float64(float64(v32-float64(env[11]*env[6])) - v5)
+	v34 := float64(float64(env[26]*v0) * env[7])
+	v35 := float64(env[7] * env[7])
+	env[67] = float64(float64(v34-float64(env[27]*v35)) - v7)
+	v37 := float64(float64(env[28]*v0) * env[8])
+	v38 := float64(float64(env[30]*env[7]) * v0)
+	v39 := float64(v37 + v38)
+	v40 := float64(env[8] * env[8])
+	env[68] = float64(float64(v39-float64(env[29]*v40)) - v9)
+	v42 := float64(float64(env[31]*env[8]) * v0)
+	v43 := float64(env[9] * env[9])
+	v44 := float64(v42 - float64(env[32]*v43))
+	v45 := float64(v44 - float64(env[34]*env[9]))
+	env[69] = float64(v45 - float64(env[33]*env[9]))
+	v47 := float64(float64(v3+v5) + v7)
+	v48 := float64(v47 + v9)
+	v49 := float64(float64(env[34]*env[9]) + v48)
+	env[70] = float64(v49 - float64(env[35]*env[10]))
+}
+
+// k6cff786babc2b1fb: outputs of shmarov2022.yaml (18 instructions).
+func k6cff786babc2b1fb(env []float64) {
+	_ = env[57]
+	k0 := float64(3.0)
+	env[46] = float64(env[3] + env[4])
+	v1 := float64(env[2] - env[37])
+	v2 := float64(env[47] * v1)
+	env[48] = float64(float64(env[34]*env[2]) + v2)
+	v4 := float64(float64(env[6]-env[38]) * env[47])
+	env[49] = float64(float64(env[34]*env[6]) + v4)
+	v6 := float64(float64(env[7]-env[39]) * env[47])
+	env[50] = float64(float64(env[34]*env[7]) + v6)
+	v8 := float64(float64(env[8]-env[40]) * env[47])
+	env[51] = float64(float64(env[34]*env[8]) + v8)
+	env[52] = float64(float64(env[7]+env[8]) + env[9])
+	v11 := float64(float64(env[9]+env[7]) + env[8])
+	v12 := float64(float64(v11+env[10]) + env[2])
+	v13 := float64(v12 + env[6])
+	env[53] = v13
+	v14 := float64(float64(v13-env[41]) / env[55])
+	v15 := float64(float64(v1/env[56]) + v14)
+	v16 := float64(float64(env[9]-env[44]) / env[57])
+	env[54] = float64(float64(v15+v16) / k0)
+}
+
+// k4e2ca94041aeed88: Jacobian partials of shmarov2022.yaml (71 instructions).
+func k4e2ca94041aeed88(env []float64) {
+	_ = env[123]
+	k0 := float64(1.0)
+	k1 := float64(0.3333333333333333)
+	k2 := float64(-1.0)
+	k3 := float64(2.0)
+	env[71] = k0
+	env[72] = k0
+	v2 := float64(env[47] + env[34])
+	env[73] = v2
+	env[74] = float64(env[2] - env[37])
+	env[75] = v2
+	env[76] = float64(env[6] - env[38])
+	env[77] = v2
+	env[78] = float64(env[7] - env[39])
+	env[79] = v2
+	env[80] = float64(env[8] - env[40])
+	env[81] = k0
+	env[82] = k0
+	env[83] = k0
+	env[84] = k0
+	env[85] = k0
+	env[86] = k0
+	env[87] = k0
+	env[88] = k0
+	env[89] = k0
+	env[90] = float64(k1 / env[57])
+	env[91] = float64(k1 / env[56])
+	env[92] = float64(k1 / env[55])
+	env[93] = env[16]
+	env[94] = -env[17]
+	env[95] = k2
+	env[96] = env[18]
+	v27 := -env[11]
+	env[97] = v27
+	env[98] = -env[13]
+	env[99] = env[12]
+	env[100] = env[14]
+	env[101] = -env[15]
+	env[102] = -env[19]
+	env[103] = env[20]
+	env[104] = env[21]
+	env[105] = k2
+	env[106] = v27
+	v38 := float64(env[24] - k0)
+	v39 := fmath.FastPow(env[5], v38)
+	v40 := float64(float64(env[24]*v39) * env[22])
+	v41 := fmath.FastPow(env[5], env[24])
+	v42 := float64(env[23] + v41)
+	v43 := float64(v40 / v42)
+	v44 := float64(float64(env[22]*v41) * env[24])
+	v45 := float64(v44 * v39)
+	v46 := float64(v45 / float64(v42*v42))
+	env[107] = float64(v43 - v46)
+	env[108] = k2
+	env[109] = float64(env[26] * env[7])
+	v50 := float64(env[26] * env[46])
+	v51 := float64(float64(k3*env[7]) * env[27])
+	env[110] = float64(v50 - v51)
+	env[111] = k2
+	v54 := float64(env[28] * env[8])
+	env[112] = float64(float64(env[30]*env[7]) + v54)
+	env[113] = float64(env[30] * env[46])
+	v57 := float64(env[28] * env[46])
+	v58 := float64(float64(k3*env[8]) * env[29])
+	env[114] = float64(v57 - v58)
+	env[115] = float64(env[31] * env[8])
+	v61 := float64(float64(k3*env[9]) * env[32])
+	v62 := float64(float64(v61+env[34]) + env[33])
+	env[116] = -v62
+	env[117] = float64(env[31] * env[46])
+	env[118] = k0
+	env[119] = k0
+	env[120] = k0
+	env[121] = k0
+	env[122] = -env[35]
+	env[123] = env[34]
+}
+
 // kcd4ac7de817d707b: static assignments of stein2013.yaml (11 instructions).
 func kcd4ac7de817d707b(env []float64) {
 	_ = env[178]
@@ -2050,6 +2358,17 @@ func kaed4b7324686c209(env []float64) {
 	env[189] = float64(env[9] / v6)
 	env[190] = float64(env[10] / v6)
 	env[191] = float64(env[11] / v6)
+}
+
+// kd4f57e734a95a5dd9: state derivatives of gupta2007.yaml.
+func kd4f57e734a95a5dd9(env, y, dydt, a []float64) {
+	_ = env[17]
+	_ = y[3]
+	_ = dydt[3]
+	dydt[0] = env[14]
+	dydt[1] = env[15]
+	dydt[2] = env[16]
+	dydt[3] = env[17]
 }
 
 // kd7e04d4e3442eac94: state derivatives of gut-skin-brain.yaml.
@@ -2436,6 +2755,23 @@ func kdbe7bb6dcdc591e3b(env, y, dydt, a []float64) {
 	dydt[2] = env[27]
 }
 
+// kdd08fbd583a961377: state derivatives of shmarov2022.yaml.
+func kdd08fbd583a961377(env, y, dydt, a []float64) {
+	_ = env[70]
+	_ = y[9]
+	_ = dydt[9]
+	dydt[0] = env[61]
+	dydt[1] = env[62]
+	dydt[2] = env[63]
+	dydt[3] = env[64]
+	dydt[4] = env[65]
+	dydt[5] = env[66]
+	dydt[6] = env[67]
+	dydt[7] = env[68]
+	dydt[8] = env[69]
+	dydt[9] = env[70]
+}
+
 // kd4716df9488b831b5: state derivatives of stein2013.yaml.
 func kd4716df9488b831b5(env, y, dydt, a []float64) {
 	_ = env[178]
@@ -2627,22 +2963,34 @@ func kd4716df9488b831b5(env, y, dydt, a []float64) {
 // nil.
 func Lookup(fp string) func(env []float64) {
 	switch fp {
+	case "00e642ba3f4640388db21c4d21ece95c":
+		return k00e642ba3f464038
 	case "085035930403f4ffe10a810ffcf1709d":
 		return k085035930403f4ff
 	case "1695aaff49ca9149cf002bc84f8bc5f1":
 		return k1695aaff49ca9149
+	case "17d60a35a79e19d278fe6b267d176b9a":
+		return k17d60a35a79e19d2
 	case "1df27ac26d2c09881006ab95464c466b":
 		return k1df27ac26d2c0988
 	case "1e2c5a498fed149e2abc2a8a74f81ae5":
 		return k1e2c5a498fed149e
+	case "2e645f4c42d5d13691f11ebab026a36b":
+		return k2e645f4c42d5d136
 	case "32b5b674a1cb0545776ba9658e7e3a1e":
 		return k32b5b674a1cb0545
 	case "3aa47625339d3c585fb92df4554482d2":
 		return k3aa47625339d3c58
+	case "4e2ca94041aeed88c92c7b979902360a":
+		return k4e2ca94041aeed88
 	case "5f6c6a106fed2fa47d389b935738d84e":
 		return k5f6c6a106fed2fa4
+	case "6cff786babc2b1fb4549399bd9f6f788":
+		return k6cff786babc2b1fb
 	case "751cbf0de4dfdca6f7002d56610000f7":
 		return k751cbf0de4dfdca6
+	case "806764282776072580d718e976b6caf8":
+		return k8067642827760725
 	case "8b752b742845d154f34db1d48137d771":
 		return k8b752b742845d154
 	case "97f4368a02567545c98e5ad9b9216a91":
@@ -2653,12 +3001,18 @@ func Lookup(fp string) func(env []float64) {
 		return kcd4ac7de817d707b
 	case "d1bda0a7030851262612fd19c5d0444c":
 		return kd1bda0a703085126
+	case "dcbc5b6c55b2be89fa634ba44cf20903":
+		return kdcbc5b6c55b2be89
+	case "de9fee29955d9cc1d149e8bbf7496dea":
+		return kde9fee29955d9cc1
 	case "e2b91ee1635eb6a97d4aeb38014b4b35":
 		return ke2b91ee1635eb6a9
 	case "e9b53c5545f4eac07d8c67887a6d3098":
 		return ke9b53c5545f4eac0
 	case "ef033ecc3daa6ffd5814fd5281cc04ae":
 		return kef033ecc3daa6ffd
+	case "fa3184682c22a0d235246e6cb8cf8059":
+		return kfa3184682c22a0d2
 	}
 	return nil
 }
@@ -2671,10 +3025,14 @@ func Derivs(fp string) func(env, y, dydt, a []float64) {
 		return kd3f533543b296beee
 	case "d4716df9488b831b5c1d58052e8778c38":
 		return kd4716df9488b831b5
+	case "d4f57e734a95a5dd932a3e647866e777f":
+		return kd4f57e734a95a5dd9
 	case "d7e04d4e3442eac942e0142845e7f004f":
 		return kd7e04d4e3442eac94
 	case "dbe7bb6dcdc591e3bb30a54f615dc7849":
 		return kdbe7bb6dcdc591e3b
+	case "dd08fbd583a961377a256220aa2408093":
+		return kdd08fbd583a961377
 	}
 	return nil
 }
