@@ -80,16 +80,77 @@ func (s *Solver) jacobian(t float64, y []float64) {
 	for i := range s.fx {
 		s.fx[i] = (s.fn[i] - s.f0[i]) / dt
 	}
-	var jn float64
-	for i := 0; i < n; i++ {
-		var r float64
-		for _, v := range s.jac[i*n : (i+1)*n] {
-			r += math.Abs(v)
-		}
-		jn = math.Max(jn, r)
+	if s.opt.Method == Auto {
+		s.rho = s.spectralRadius()
 	}
-	s.jnorm = jn
 	s.jacOK = true
+}
+
+// spectralRadius estimates the spectral radius of s.jac by powerIters
+// steps of the power iteration, warm-started from the previous estimate's
+// vector (the first time from a fixed vector with irrational-spaced
+// entries, so that it is not orthogonal to a dominant eigenvector by
+// symmetry, as the all-ones vector is for J = k[[−1, 1], [1, −1]]): the
+// largest ratio ‖J v‖/‖v‖ seen (the ratio oscillates around |λ| for a
+// dominant complex pair). It is a far tighter bound than ‖J‖∞ on models
+// whose Jacobian has large off-diagonal couplings but small eigenvalues.
+func (s *Solver) spectralRadius() float64 {
+	n := s.n
+	v, w := s.pv[:n], s.pw[:n]
+	vn := norm2(v)
+	if !(vn > 0) || math.IsInf(vn, 0) {
+		startVector(v, 0)
+		vn = norm2(v)
+	}
+	var rho float64
+	restarted := false
+	for it := 0; it < powerIters; it++ {
+		for i := 0; i < n; i++ {
+			var r float64
+			for j, x := range s.jac[i*n : (i+1)*n][:len(v)] {
+				r += x * v[j]
+			}
+			w[i] = r
+		}
+		wn := norm2(w)
+		if math.IsInf(wn, 0) || math.IsNaN(wn) {
+			clear(v)
+			return math.Inf(1)
+		}
+		if wn == 0 {
+			// v in the null space: one restart from another vector
+			if restarted {
+				break
+			}
+			restarted = true
+			startVector(v, 1)
+			vn = norm2(v)
+			continue
+		}
+		rho = math.Max(rho, wn/vn)
+		for i := range v {
+			v[i] = w[i] / wn
+		}
+		vn = 1
+	}
+	return rho
+}
+
+// startVector fills v with a fixed start vector for the power iteration:
+// entries 1 + frac((i + k·n)·φ), φ the golden ratio.
+func startVector(v []float64, k int) {
+	for i := range v {
+		x := float64(i+k*len(v)) * 0.6180339887498949
+		v[i] = 1 + x - math.Floor(x)
+	}
+}
+
+func norm2(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	return math.Sqrt(s)
 }
 
 // rodasStep attempts one RODAS step of size h from (t, y) with s.f0 = f(t, y).

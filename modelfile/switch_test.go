@@ -1,0 +1,59 @@
+package modelfile
+
+import (
+	"context"
+	"testing"
+
+	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/sim"
+	"github.com/holobiont/holobiont/system"
+)
+
+// TestAutoSwitchCounts pins the auto solver's behaviour on the default
+// model (the rule in package ode's documentation): under the default
+// scenario's interventions repeated every year for ten years
+// (testdata/scenarios/repeated-10y.yaml) it switches between DOPRI5 and
+// Rodas4 in both directions, with few Rodas4 steps (before the rule was
+// cost-aware: 1 switch and 1,816 Rodas4 steps out of 1,969); over one year
+// of the default scenario it tries Rodas4 for 7 steps over two episodes. A change of
+// these counts is a change of the solver's behaviour: measure it
+// (BenchmarkRepeated10y, BenchmarkDefaultModel) and update the counts and
+// the documentation together.
+func TestAutoSwitchCounts(t *testing.T) {
+	m, err := LoadModel(gsbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys, err := system.Compile(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		scenario           string
+		end                float64
+		switches, jacobian int
+		steps              int
+	}{
+		{"../testdata/scenarios/repeated-10y.yaml", 3650, 8, 30, 1917},
+		{"../models/scenarios/gut-skin-brain.yaml", 365, 3, 7, 175},
+	} {
+		sc, err := LoadScenario(tc.scenario, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sched, err := sc.Schedule(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tr, err := sim.Run(context.Background(), sys.Clone(), sched, sim.Options{Start: 0, End: tc.end, NoRows: true,
+			ODE: ode.Options{Method: ode.Auto, RTol: 1e-6, ATol: 1e-9}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := tr.Stats
+		if st.Switches != tc.switches || st.JacEvals != tc.jacobian || st.Steps != tc.steps {
+			t.Errorf("%s over %g days: %d switches, %d Jacobians (Rodas4 steps), %d steps; want %d, %d, %d",
+				tc.scenario, tc.end, st.Switches, st.JacEvals, st.Steps, tc.switches, tc.jacobian, tc.steps)
+		}
+	}
+}
