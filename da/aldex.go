@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"sync"
 
 	"github.com/holobiont/holobiont/stats"
@@ -53,6 +52,9 @@ type aldexSampler struct {
 	k     int // instances
 	block int
 	c     *Counts
+	// cache holds every log2 draw ([taxon][sample][instance]) when the
+	// table is small enough, so pass 2 does not redraw.
+	cache []float64
 }
 
 func (s *aldexSampler) seedFor(pcg *rand.PCG, j, k, b int) {
@@ -79,7 +81,13 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 		return nil, fmt.Errorf("da: aldex2 needs at least 2 Monte-Carlo instances")
 	}
 	block := max(1, min(256, (1<<22)/(n*K)))
+	if int64(m)*int64(n)*int64(K) <= 1<<24 {
+		block = max(1, min(64, m/(4*max(1, opt.Workers)))) // cached: small blocks balance the workers
+	}
 	smp := &aldexSampler{seed: opt.Seed, k: K, block: block, c: c}
+	if int64(m)*int64(n)*int64(K) <= 1<<24 {
+		smp.cache = make([]float64, m*n*K)
+	}
 	// Pass 1: the CLR denominator (mean log2 over all taxa) of every
 	// sample and instance.
 	denom := make([]float64, n*K)
@@ -92,8 +100,11 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 			for lo := 0; lo < m; lo += block {
 				hi := min(lo+block, m)
 				smp.logGammas(buf, r, pcg, j, k, lo, hi)
-				for _, v := range buf[:hi-lo] {
+				for q, v := range buf[:hi-lo] {
 					s += v
+					if smp.cache != nil {
+						smp.cache[((lo+q)*n+j)*K+k] = v
+					}
 				}
 			}
 			denom[j*K+k] = s / float64(m)
@@ -101,6 +112,12 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if smp.cache != nil {
+		// The cache becomes the CLR values.
+		for q := range smp.cache {
+			smp.cache[q] -= denom[q%(n*K)]
+		}
 	}
 	// Mode: two-group t/Wilcoxon when the model is one two-level factor,
 	// otherwise the per-instance linear model (aldex.glm).
@@ -112,6 +129,17 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 		return aldexTwoGroup(ctx, c, d, pf, smp, denom, opt)
 	}
 	return aldexGLM(ctx, c, d, smp, denom, opt)
+}
+
+// block returns the CLR instances of taxa [lo, hi) laid out
+// [taxon][sample][instance]: a view of the cache, or drawn into buf.
+func (s *aldexSampler) view(buf, denom []float64, r *rand.Rand, pcg *rand.PCG, lo, hi int, tmp []float64) []float64 {
+	nk := s.c.N() * s.k
+	if s.cache != nil {
+		return s.cache[lo*nk : hi*nk]
+	}
+	s.fillBlock(buf, denom, r, pcg, lo, hi, tmp)
+	return buf[:(hi-lo)*nk]
 }
 
 // fillBlock writes the CLR instances of taxa [lo, hi) into buf laid out
@@ -153,9 +181,11 @@ func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, sm
 		lo, hi := b*smp.block, min((b+1)*smp.block, m)
 		pcg := rand.NewPCG(0, 0)
 		r := rand.New(pcg)
-		buf := make([]float64, (hi-lo)*n*K)
-		tmp := make([]float64, smp.block)
-		smp.fillBlock(buf, denom, r, pcg, lo, hi, tmp)
+		var buf, tmp []float64
+		if smp.cache == nil {
+			buf, tmp = make([]float64, (hi-lo)*n*K), make([]float64, smp.block)
+		}
+		buf = smp.view(buf, denom, r, pcg, lo, hi, tmp)
 		xa, xb := make([]float64, na), make([]float64, nb)
 		var sc stats.RankScratch
 		all := make([]float64, n*K)
@@ -274,16 +304,65 @@ func meanVar(x []float64) (float64, float64) {
 	return m, ss / float64(len(x)-1)
 }
 
+// median returns the median of x, reordering x (quickselect, linear time).
 func median(x []float64) float64 {
-	if len(x) == 0 {
+	n := len(x)
+	if n == 0 {
 		return math.NaN()
 	}
-	slices.Sort(x)
-	h := len(x) / 2
-	if len(x)%2 == 1 {
-		return x[h]
+	h := n / 2
+	v := selectKth(x, h)
+	if n%2 == 1 {
+		return v
 	}
-	return (x[h-1] + x[h]) / 2
+	lo := x[0]
+	for _, y := range x[1:h] {
+		lo = math.Max(lo, y)
+	}
+	return (lo + v) / 2
+}
+
+// selectKth reorders x so that x[k] is its k-th smallest value (0-based),
+// every x[:k] ≤ x[k] ≤ every x[k+1:], and returns it (Hoare's selection
+// with a median-of-three pivot).
+func selectKth(x []float64, k int) float64 {
+	lo, hi := 0, len(x)-1
+	for hi > lo {
+		mid := lo + (hi-lo)/2
+		if x[mid] < x[lo] {
+			x[mid], x[lo] = x[lo], x[mid]
+		}
+		if x[hi] < x[lo] {
+			x[hi], x[lo] = x[lo], x[hi]
+		}
+		if x[hi] < x[mid] {
+			x[hi], x[mid] = x[mid], x[hi]
+		}
+		p := x[mid]
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < p {
+				i++
+			}
+			for x[j] > p {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return x[k]
+		}
+	}
+	return x[k]
 }
 
 // effectWork computes aldex.effect's between/within summaries.
@@ -307,8 +386,8 @@ func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overla
 		s1, s2 := w.s1[:len(x)], w.s2[:len(x)]
 		copy(s1, x)
 		copy(s2, x)
-		r.Shuffle(len(s1), func(i, j int) { s1[i], s1[j] = s1[j], s1[i] })
-		r.Shuffle(len(s2), func(i, j int) { s2[i], s2[j] = s2[j], s2[i] })
+		shuffle(r, s1)
+		shuffle(r, s2)
 		for i := range dst {
 			dst[i] = math.Abs(s1[i] - s2[i])
 		}
@@ -324,8 +403,8 @@ func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overla
 	sa, sb := w.s1[:len(a)], w.s2[:len(b)]
 	copy(sa, a)
 	copy(sb, b)
-	r.Shuffle(len(sa), func(i, j int) { sa[i], sa[j] = sa[j], sa[i] })
-	r.Shuffle(len(sb), func(i, j int) { sb[i], sb[j] = sb[j], sb[i] })
+	shuffle(r, sa)
+	shuffle(r, sb)
 	var neg, pos float64
 	for i := 0; i < nw; i++ {
 		w.btw[i] = sb[i] - sa[i]
@@ -351,6 +430,14 @@ func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overla
 	e1, e2 := math.Exp(l1-mid), math.Exp(l2-mid)
 	overlap = math.Min(e1, e2) / (e1 + e2)
 	return
+}
+
+// shuffle is a Fisher–Yates shuffle of x.
+func shuffle(r *rand.Rand, x []float64) {
+	for i := len(x) - 1; i > 0; i-- {
+		j := r.IntN(i + 1)
+		x[i], x[j] = x[j], x[i]
+	}
 }
 
 // digamma is ψ(x) for x > 0 (recurrence to x ≥ 6, then the asymptotic
@@ -380,9 +467,11 @@ func aldexGLM(ctx context.Context, c *Counts, d *Design, smp *aldexSampler, deno
 		lo, hi := b*smp.block, min((b+1)*smp.block, m)
 		pcg := rand.NewPCG(0, 0)
 		r := rand.New(pcg)
-		buf := make([]float64, (hi-lo)*n*K)
-		tmp := make([]float64, smp.block)
-		smp.fillBlock(buf, denom, r, pcg, lo, hi, tmp)
+		var buf, tmp []float64
+		if smp.cache == nil {
+			buf, tmp = make([]float64, (hi-lo)*n*K), make([]float64, smp.block)
+		}
+		buf = smp.view(buf, denom, r, pcg, lo, hi, tmp)
 		y := make([]float64, n)
 		beta, se, t, pp := make([]float64, p), make([]float64, p), make([]float64, p), make([]float64, p)
 		for i := lo; i < hi; i++ {

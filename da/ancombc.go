@@ -123,8 +123,8 @@ func estimateBiasEM(beta, v []float64, tol float64, maxIter int) biasResult {
 		if d2 == 0 {
 			upd[5] = 0
 		}
-		upd[6] = minKappa(beta, v, resp[1], means[1], k1)
-		upd[7] = minKappa(beta, v, resp[2], means[2], k2)
+		upd[6] = minKappa(beta, v, resp[1], means[1])
+		upd[7] = minKappa(beta, v, resp[2], means[2])
 		var l float64
 		for k := range upd {
 			dd := upd[k] - params[k]
@@ -216,65 +216,45 @@ func biasVar(beta, v []float64, params [8]float64) biasResult {
 	return biasResult{deltaEM: delta, deltaWLS: num / den, varDelta: vd}
 }
 
-// minKappa minimises −Σ r_i log φ(β_i; loc, v_i + κ) over κ ≥ 0.
-func minKappa(beta, v, r []float64, loc, start float64) float64 {
-	f := func(k float64) float64 {
+// minKappa minimises −Σ r_i log φ(β_i; loc, v_i + κ) over κ ≥ 0: the
+// stationary point of g(κ) = Σ r_i [1/(v_i+κ) − d_i²/(v_i+κ)²] (d = β − loc)
+// where g turns from negative to positive, found by bisection (g needs no
+// logarithm). g ≥ 0 at 0 gives κ = 0; g > 0 beyond max d².
+func minKappa(beta, v, r []float64, loc float64) float64 {
+	g := func(k float64) float64 {
 		var s float64
 		for i, b := range beta {
 			if r[i] == 0 {
 				continue
 			}
-			vv := v[i] + k
+			w := 1 / (v[i] + k)
 			d := b - loc
-			s += r[i] * (0.5*math.Log(2*math.Pi*vv) + d*d/(2*vv))
+			s += r[i] * w * (1 - d*d*w)
 		}
 		return s
 	}
-	// The optimum lies in [0, max (β−loc)²]; search a log grid, then refine.
-	var hi float64
-	for _, b := range beta {
-		hi = math.Max(hi, (b-loc)*(b-loc))
-	}
-	hi = math.Max(hi, start) * 2
-	if hi == 0 {
+	if g(0) >= 0 {
 		return 0
 	}
-	best, bk := f(0), 0.0
-	grid := []float64{0}
-	for x := hi; x > hi*1e-12; x /= 1.5 {
-		grid = append(grid, x)
-	}
-	sort.Float64s(grid)
-	bi := 0
-	for k, x := range grid {
-		if fx := f(x); fx < best {
-			best, bk, bi = fx, x, k
+	var hi float64
+	for i, b := range beta {
+		if r[i] != 0 {
+			hi = math.Max(hi, (b-loc)*(b-loc))
 		}
 	}
-	lo := grid[max(bi-1, 0)]
-	up := grid[min(bi+1, len(grid)-1)]
-	if up > lo {
-		bk = golden(f, lo, up, 1e-12*math.Max(1, up))
+	lo := 0.0
+	if hi == 0 || g(hi) < 0 {
+		return hi
 	}
-	return bk
-}
-
-func golden(f func(float64) float64, a, b, tol float64) float64 {
-	const r = 0.6180339887498949
-	c, d := b-r*(b-a), a+r*(b-a)
-	fc, fd := f(c), f(d)
-	for i := 0; b-a > tol && i < 200; i++ {
-		if fc < fd {
-			b, d, fd = d, c, fc
-			c = b - r*(b-a)
-			fc = f(c)
+	for it := 0; it < 200 && hi-lo > 1e-14*math.Max(1, hi); it++ {
+		mid := (lo + hi) / 2
+		if g(mid) < 0 {
+			lo = mid
 		} else {
-			a, c, fc = c, d, fd
-			d = a + r*(b-a)
-			fd = f(d)
+			hi = mid
 		}
 	}
-	return (a + b) / 2
+	return (lo + hi) / 2
 }
 
 // quantile7 is R's type-7 (numpy's default linear) quantile of sorted s.

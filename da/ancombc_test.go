@@ -161,3 +161,23 @@ func TestRunANCOMBCOutput(t *testing.T) {
 		t.Fatalf("rows: %d, first term %q", len(res.Rows), res.Rows[0].Term)
 	}
 }
+
+func TestMedianSelect(t *testing.T) {
+	r := []float64{5, 1, 4, 4, 2, 9, 7, 3, 3, 8}
+	for n := 1; n <= len(r); n++ {
+		x := append([]float64(nil), r[:n]...)
+		s := append([]float64(nil), r[:n]...)
+		for i := 1; i < len(s); i++ {
+			for j := i; j > 0 && s[j] < s[j-1]; j-- {
+				s[j], s[j-1] = s[j-1], s[j]
+			}
+		}
+		want := s[n/2]
+		if n%2 == 0 {
+			want = (s[n/2-1] + s[n/2]) / 2
+		}
+		if got := median(x); got != want {
+			t.Errorf("n=%d: median %g, want %g", n, got, want)
+		}
+	}
+}

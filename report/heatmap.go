@@ -46,11 +46,18 @@ func (c Heatmap) SVG() ([]byte, error) {
 	} else if lo == hi {
 		lo, hi = lo-0.5, hi+0.5
 	}
+	if c.ScaleMax > 0 || c.ScaleMin != 0 {
+		lo, hi = c.ScaleMin, c.ScaleMax
+		if c.Diverging {
+			m := math.Max(math.Abs(lo), math.Abs(hi))
+			lo, hi = -m, m
+		}
+	}
 	stops := tolYlOrBr[:]
 	if c.Diverging {
 		stops = tolBuRd[:]
 	}
-	colourOf := func(v float64) [3]float64 { return ramp(stops, (v-lo)/(hi-lo)) }
+	colourOf := func(v float64) [3]float64 { return ramp(stops, math.Max(0, math.Min(1, (v-lo)/(hi-lo)))) }
 
 	// layout
 	maxW := c.Width
@@ -181,6 +188,9 @@ func (c Heatmap) SVG() ([]byte, error) {
 			y := by + bh*(1-(t-lo)/(hi-lo))
 			w.line(bx+14, y, bx+18, y, "#444444", 0.8, "")
 			w.tickLabel(bx+21, y+4, labels[k], "start")
+		}
+		if c.ScaleLabel != "" {
+			w.text(bx-4, by+bh/2, truncate(c.ScaleLabel, tickFont, bh), "middle", tickFont, `fill="#333333"`, -90)
 		}
 		w.s("</g>\n")
 	}

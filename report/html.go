@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,12 @@ footer { margin-top: 36px; color: #777777; font-size: 12px; }
 @page { margin: 15mm; }
 `
 
+// cssDownloads styles the figure download links (only on pages that have
+// them, so other pages keep their bytes).
+const cssDownloads = `figcaption.dl { font-size: 12px; color: #555555; margin-top: 2px; }
+figcaption.dl a { color: #0072B2; text-decoration: none; margin-right: 8px; }
+`
+
 // WriteHTML writes the page as one self-contained HTML5 document: inline
 // CSS and inline SVG figures, no scripts and no external resources (a
 // Content-Security-Policy forbids any network access). A figure that fails
@@ -59,6 +66,12 @@ func (p *Page) WriteHTML(w io.Writer) error {
 	svgs, err := p.renderFigures()
 	if err != nil {
 		return err
+	}
+	var pngs [][][]byte
+	if p.Downloads {
+		if pngs, err = p.renderPNGs(svgs); err != nil {
+			return err
+		}
 	}
 	bw := bufio.NewWriter(w)
 	var b []byte
@@ -81,6 +94,9 @@ func (p *Page) WriteHTML(w io.Writer) error {
 	esc(title)
 	put("</title>\n<style>")
 	put(css)
+	if p.Downloads {
+		put(cssDownloads)
+	}
 	put("</style>\n</head>\n<body>\n<header>\n<h1>")
 	esc(title)
 	put("</h1>\n")
@@ -124,9 +140,17 @@ func (p *Page) WriteHTML(w io.Writer) error {
 		}
 		if len(svgs[i]) > 0 {
 			put(`<div class="figs">` + "\n")
-			for _, svg := range svgs[i] {
+			for j, svg := range svgs[i] {
 				put("<figure>\n")
 				b = append(b, stripXMLDecl(svg)...)
+				if p.Downloads {
+					name := fmt.Sprintf("figure-%d-%d", i+1, j+1)
+					put(`<figcaption class="dl">Download <a download="` + name + `.svg" href="data:image/svg+xml;base64,`)
+					b = base64.StdEncoding.AppendEncode(b, svg)
+					put(`">SVG</a><a download="` + name + `.png" href="data:image/png;base64,`)
+					b = base64.StdEncoding.AppendEncode(b, pngs[i][j])
+					put(`">PNG</a></figcaption>` + "\n")
+				}
 				put("</figure>\n")
 				if err := flush(); err != nil {
 					return fmt.Errorf("report: write html: %w", err)
@@ -204,6 +228,36 @@ func (p *Page) renderFigures() ([][][]byte, error) {
 		}
 	}
 	return svgs, nil
+}
+
+// renderPNGs rasterises every rendered figure at scale 2 (in parallel);
+// of several failures the first in page order is reported.
+func (p *Page) renderPNGs(svgs [][][]byte) ([][][]byte, error) {
+	out := make([][][]byte, len(svgs))
+	errs := make([][]error, len(svgs))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for i := range svgs {
+		out[i] = make([][]byte, len(svgs[i]))
+		errs[i] = make([]error, len(svgs[i]))
+		for j := range svgs[i] {
+			wg.Add(1)
+			sem <- struct{}{}
+			go func() {
+				defer func() { <-sem; wg.Done() }()
+				out[i][j], errs[i][j] = RasterizeSVG(svgs[i][j], 2)
+			}()
+		}
+	}
+	wg.Wait()
+	for i := range errs {
+		for j, err := range errs[i] {
+			if err != nil {
+				return nil, fmt.Errorf("report: section %d figure %d: png: %w", i+1, j+1, err)
+			}
+		}
+	}
+	return out, nil
 }
 
 func heading(s Section, i int) string {

@@ -114,6 +114,12 @@ type Heatmap struct {
 	Annot      [][]string
 	Diverging  bool
 
+	// ScaleMin and ScaleMax fix the colour scale (values beyond it take the
+	// end colours), so several heat maps share one scale; both zero scales
+	// to the data. ScaleLabel names the colour bar (what the colour means).
+	ScaleMin, ScaleMax float64
+	ScaleLabel         string
+
 	// Width is the maximum figure width in pixels; zero selects 900.
 	Width float64
 }
@@ -146,6 +152,11 @@ type Page struct {
 	Title, Subtitle string
 	Meta            [][2]string
 	Sections        []Section
+
+	// Downloads adds "SVG" and "PNG" download links under every figure
+	// (data: URIs inside the page, so it stays self-contained; the PNG is
+	// rendered at twice the SVG size by PNG).
+	Downloads bool
 }
 
 var (

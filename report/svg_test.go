@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"flag"
+	"image/png"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -334,5 +335,51 @@ func TestLineBandsPoints(t *testing.T) {
 	}
 	if _, err := (LineChart{Bands: []Band{{X: []float64{0, 1}, Lo: []float64{0}, Hi: []float64{1, 2}}}}).SVG(); err == nil {
 		t.Error("a band with mismatched lengths should be an error")
+	}
+}
+
+// TestDownloads checks that a page with Downloads carries SVG and PNG data
+// URIs per figure, the PNG decodes at twice the SVG size, and the page
+// stays script-free.
+func TestDownloads(t *testing.T) {
+	fig := Scatter{Title: "t", X: []float64{1, 2, 3}, Y: []float64{3, 1, 2}, Groups: []string{"a", "b", "a"}, Width: 300, Height: 200}
+	p := &Page{Title: "d", Sections: []Section{{Heading: "s", Figures: []Figure{fig}}}, Downloads: true}
+	var buf bytes.Buffer
+	if err := p.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	s := buf.String()
+	for _, want := range []string{`download="figure-1-1.svg" href="data:image/svg+xml;base64,`, `download="figure-1-1.png" href="data:image/png;base64,`} {
+		if !strings.Contains(s, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if strings.Contains(s, "<script") {
+		t.Error("page has a script")
+	}
+	b, err := PNG(fig, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sz := img.Bounds().Size(); sz.X != 600 || sz.Y != 400 {
+		t.Errorf("png size %v, want 600×400", sz)
+	}
+	// The white background and a coloured (non-grey) point are there.
+	coloured := false
+	for y := 0; y < 400 && !coloured; y++ {
+		for x := 0; x < 600; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if r != g || g != b {
+				coloured = true
+				break
+			}
+		}
+	}
+	if !coloured {
+		t.Error("png has no coloured pixel")
 	}
 }

@@ -1,8 +1,9 @@
 package stats
 
 import (
+	"cmp"
 	"math"
-	"sort"
+	"slices"
 )
 
 // AdjustBH writes Benjamini–Hochberg adjusted p-values (R's
@@ -37,7 +38,7 @@ func adjust(dst, p []float64, bh bool) []float64 {
 	for k := range o {
 		o[k] = k
 	}
-	sort.SliceStable(o, func(a, b int) bool { return vals[o[a]] < vals[o[b]] })
+	slices.SortStableFunc(o, func(a, b int) int { return cmp.Compare(vals[a], vals[b]) })
 	adj := make([]float64, len(idx))
 	if bh {
 		// cummin over decreasing p of m/i * p_(i)

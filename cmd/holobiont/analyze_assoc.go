@@ -11,16 +11,13 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"math/rand/v2"
 	"sort"
 
 	"github.com/holobiont/holobiont/assoc"
-	"github.com/holobiont/holobiont/diversity"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/report"
 	"github.com/holobiont/holobiont/stats"
 	"github.com/holobiont/holobiont/table"
-	"github.com/holobiont/holobiont/tree"
 )
 
 // assocFlags are shared by `analyze assoc` and `analyze report`.
@@ -288,170 +285,6 @@ The first line is a comment recording the settings.`,
 	return cmd
 }
 
-func newAnalyzeReportCmd() *cobra.Command {
-	var (
-		f                    assocFlags
-		treePath, group, out string
-		permutations         int
-		seed                 uint64
-	)
-	cmd := &cobra.Command{
-		Use:   "report TABLE",
-		Short: "Self-contained HTML report: alpha diversity, PCoA, PERMANOVA, per-site associations",
-		Long: `report writes one self-contained HTML file (inline SVG and CSS, no network) for a
-study:
-  - alpha diversity (observed, Shannon base e, and Faith PD with --tree) as box
-    plots by the --group column;
-  - PCoA of Bray–Curtis distances (first two axes, % explained), points
-    coloured by --group, with the PERMANOVA of --group (pseudo-F, R², p from
-    --permutations with --seed);
-  - with --by and --vars: per-site association heatmaps (taxa × variables,
-    colour = effect, * q < 0.05, ** q < 0.01) from the same pipeline as
-    ` + "`holobiont analyze assoc`" + ` (its flags apply), and the table of rows with q < 0.25.`,
-		Example: `  holobiont analyze report table.biom --metadata md.tsv --group body-site --out report.html
-  holobiont analyze report table.biom --tree tree.nwk --metadata md.tsv --group body-site --by body-site --vars stress,mood --out report.html`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
-				return fmt.Errorf("--out is required")
-			}
-			if f.metadata == "" || group == "" {
-				return fmt.Errorf("--metadata and --group are required")
-			}
-			ctx := cmd.Context()
-			t, err := table.Read(args[0])
-			if err != nil {
-				return err
-			}
-			md, err := table.ReadMetadata(f.metadata)
-			if err != nil {
-				return err
-			}
-			gv, ok := md.Column(group)
-			if !ok {
-				return fmt.Errorf("%s has no column %q (columns: %s)", f.metadata, group, strings.Join(md.Columns, ", "))
-			}
-			groups := make([]string, t.NumSamples())
-			var missing []string
-			for i, id := range t.SampleIDs {
-				r := md.Index(id)
-				if r < 0 {
-					missing = append(missing, id)
-					continue
-				}
-				groups[i] = gv[r]
-				if groups[i] == "" {
-					groups[i] = "(missing)"
-				}
-			}
-			if len(missing) > 0 {
-				return fmt.Errorf("%d sample(s) of %s are not in %s: %s", len(missing), args[0], f.metadata, listIDs(missing))
-			}
-			metrics := []string{diversity.MetricObserved, diversity.MetricShannon}
-			aopt := diversity.AlphaOptions{}
-			if treePath != "" {
-				tr, err := tree.ReadFile(treePath)
-				if err != nil {
-					return err
-				}
-				ph, err := diversity.NewPhylo(tr, t.FeatureIDs)
-				if err != nil {
-					return fmt.Errorf("%s: %w", treePath, err)
-				}
-				aopt.Tree = ph
-				metrics = append(metrics, diversity.MetricFaithPD)
-			}
-			alpha, err := diversity.Alpha(ctx, t, metrics, aopt, nil)
-			if err != nil {
-				return err
-			}
-			levels := factorLevels(groups)
-			li := map[string]int{}
-			for k, l := range levels {
-				li[l] = k
-			}
-			var alphaSec report.Section
-			alphaSec.Heading = "Alpha diversity by " + group
-			alphaSec.Text = "Observed features, Shannon entropy (natural log)" + map[bool]string{true: " and Faith's phylogenetic diversity", false: ""}[treePath != ""] + " per sample, by " + group + "."
-			nm := len(metrics)
-			for m, name := range metrics {
-				vals := make([][]float64, len(levels))
-				for i := range groups {
-					vals[li[groups[i]]] = append(vals[li[groups[i]]], alpha[i*nm+m])
-				}
-				alphaSec.Figures = append(alphaSec.Figures, report.BoxPlot{Title: name, YLabel: name, Groups: levels, Values: vals})
-			}
-			bc, err := diversity.BrayCurtis(ctx, t, diversity.BetaOptions{})
-			if err != nil {
-				return err
-			}
-			pc, err := diversity.PCoAAxes(ctx, bc, 2) // the scatter shows two axes
-			if err != nil {
-				return err
-			}
-			n, k := t.NumSamples(), pc.Axes
-			x, y := make([]float64, n), make([]float64, n)
-			for i := 0; i < n; i++ {
-				x[i] = pc.Coordinates[i*k]
-				if k > 1 {
-					y[i] = pc.Coordinates[i*k+1]
-				}
-			}
-			pe := func(k int) float64 {
-				if k < len(pc.ProportionExplained) {
-					return 100 * pc.ProportionExplained[k]
-				}
-				return 0
-			}
-			ordSec := report.Section{Heading: "PCoA of Bray–Curtis distances",
-				Figures: []report.Figure{report.Scatter{Title: "PCoA (Bray–Curtis)", XLabel: fmt.Sprintf("PC1 (%.1f%%)", pe(0)),
-					YLabel: fmt.Sprintf("PC2 (%.1f%%)", pe(1)), X: x, Y: y, Groups: groups, Labels: t.SampleIDs, Equal: true}}}
-			if g, err := stats.NewGrouping(groups); err == nil {
-				r, err := stats.Permanova(ctx, bc, g, stats.PermOptions{Permutations: permutations, Src: rand.NewPCG(seed, 0x686f6c6f)})
-				if err != nil {
-					return err
-				}
-				ordSec.Text = fmt.Sprintf("PERMANOVA of %s on Bray–Curtis: pseudo-F = %.4g, R² = %.3f, p = %.4g (%d permutations, seed %d).",
-					group, r.Statistic, r.R2, r.PValue, permutations, seed)
-				ordSec.Tables = []report.Table{{Header: []string{"test", "groups", "n", "pseudo-F", "R²", "p", "permutations"},
-					Rows: [][]string{{"PERMANOVA", strconv.Itoa(r.Groups), strconv.Itoa(r.N), fmt.Sprintf("%.6g", r.Statistic),
-						fmt.Sprintf("%.4f", r.R2), fmt.Sprintf("%.4g", r.PValue), strconv.Itoa(permutations)}}}}
-			} else {
-				ordSec.Text = fmt.Sprintf("No PERMANOVA: %v.", err)
-			}
-			page := &report.Page{Title: "holobiont study report", Subtitle: args[0],
-				Meta: [][2]string{{"holobiont", version}, {"table", args[0]}, {"metadata", f.metadata}, {"group", group},
-					{"samples", strconv.Itoa(n)}, {"features", strconv.Itoa(t.NumFeatures())}, {"seed", strconv.FormatUint(seed, 10)}},
-				Sections: []report.Section{alphaSec, ordSec}}
-			if f.by != "" && f.vars != "" {
-				rows, _, err := assocRun(cmd, args[0], &f)
-				if err != nil {
-					return err
-				}
-				page.Sections = append(page.Sections, assocSections(rows, &f)...)
-				page.Meta = append(page.Meta, [2]string{"association", fmt.Sprintf("by %s; %s on %s (rank %s, min prevalence %g); BH within site", f.by, f.method, f.transform, f.rank, f.minPrevalence)})
-			}
-			sf, err := safefile.CreateContext(ctxOf(cmd), out)
-			if err != nil {
-				return err
-			}
-			defer sf.Abort()
-			if err := page.WriteHTML(sf); err != nil {
-				return fmt.Errorf("write %s: %w", out, err)
-			}
-			return sf.Commit()
-		},
-	}
-	f.register(cmd, true)
-	cmd.Flags().StringVar(&f.metadata, "metadata", "", "sample metadata TSV (required)")
-	cmd.Flags().StringVar(&group, "group", "", "metadata column for box plots, colours and PERMANOVA (required)")
-	cmd.Flags().StringVar(&treePath, "tree", "", "Newick tree (adds Faith PD)")
-	cmd.Flags().IntVar(&permutations, "permutations", 999, "PERMANOVA permutations")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed")
-	cmd.Flags().StringVar(&out, "out", "", "output HTML file (required)")
-	return cmd
-}
-
 // assocSections builds one heatmap per stratum and a table of hits.
 func assocSections(rows []assoc.Row, f *assocFlags) []report.Section {
 	bySite := map[string][]assoc.Row{}
@@ -463,6 +296,17 @@ func assocSections(rows []assoc.Row, f *assocFlags) []report.Section {
 		bySite[r.Stratum] = append(bySite[r.Stratum], r)
 	}
 	vars := splitComma(f.vars)
+	// One colour scale for every site's heat map.
+	var scale float64
+	for _, r := range rows {
+		if !math.IsNaN(r.Effect) {
+			scale = math.Max(scale, math.Abs(r.Effect))
+		}
+	}
+	if scale == 0 {
+		scale = 1
+	}
+	effName := map[string]string{"spearman": "Spearman rho", "pearson": "Pearson r", "lm": "slope"}[f.method]
 	sec := report.Section{Heading: "Associations per " + f.by,
 		Text: fmt.Sprintf("Effect (%s) of each taxon against each variable within each %s; * q < 0.05, ** q < 0.01 (Benjamini–Hochberg within %s).", f.method, f.by, f.by)}
 	for _, s := range sites {
@@ -499,7 +343,7 @@ func assocSections(rows []assoc.Row, f *assocFlags) []report.Section {
 			}
 		}
 		sec.Figures = append(sec.Figures, report.Heatmap{Title: fmt.Sprintf("%s (n = %d)", s, rs[0].NStratum), Rows: taxa, Cols: vars,
-			Values: vals, Annot: ann, Diverging: true})
+			Values: vals, Annot: ann, Diverging: true, ScaleMin: -scale, ScaleMax: scale, ScaleLabel: effName + " (" + f.transform + ")"})
 	}
 	hits := report.Table{Header: []string{"site", "taxon", "variable", "n", "effect", "95% CI", "p", "q"}}
 	sorted := append([]assoc.Row(nil), rows...)
