@@ -49,6 +49,7 @@ type painter struct {
 	img   *image.RGBA
 	scale float64
 	z     *vector.Rasterizer
+	faces map[[2]float64]font.Face
 }
 
 var (
@@ -69,7 +70,9 @@ func loadFonts() error {
 	return fontErr
 }
 
-func face(size float64, bold bool) (font.Face, error) {
+// face returns the painter's face of the size (faces are not safe for
+// concurrent use, so each rasterisation keeps its own).
+func (p *painter) face(size float64, bold bool) (font.Face, error) {
 	if err := loadFonts(); err != nil {
 		return nil, err
 	}
@@ -79,16 +82,14 @@ func face(size float64, bold bool) (font.Face, error) {
 		b, f = 1, fontBold
 	}
 	key := [2]float64{size, b}
-	faceMu.Lock()
-	defer faceMu.Unlock()
-	if fc, ok := faceCache[key]; ok {
+	if fc, ok := p.faces[key]; ok {
 		return fc, nil
 	}
 	fc, err := opentype.NewFace(f, &opentype.FaceOptions{Size: size, DPI: 72, Hinting: font.HintingNone})
 	if err != nil {
 		return nil, err
 	}
-	faceCache[key] = fc
+	p.faces[key] = fc
 	return fc, nil
 }
 
@@ -119,7 +120,7 @@ func RasterizeSVG(svg []byte, scale float64) ([]byte, error) {
 					return nil, fmt.Errorf("report: png: bad or huge SVG size %g × %g", w, h)
 				}
 				W, H := int(math.Ceil(w*scale)), int(math.Ceil(h*scale))
-				p = &painter{img: image.NewRGBA(image.Rect(0, 0, W, H)), scale: scale, z: vector.NewRasterizer(W, H)}
+				p = &painter{img: image.NewRGBA(image.Rect(0, 0, W, H)), scale: scale, z: vector.NewRasterizer(W, H), faces: map[[2]float64]font.Face{}}
 				draw.Draw(p.img, p.img.Bounds(), image.White, image.Point{}, draw.Src)
 			case "rect":
 				if p == nil {
@@ -408,7 +409,7 @@ func (p *painter) drawText(t *textRun) error {
 		c = color.NRGBA{0, 0, 0, 255}
 	}
 	size := t.st.fontSize * p.scale
-	fc, err := face(size, t.st.weight == "bold")
+	fc, err := p.face(size, t.st.weight == "bold")
 	if err != nil {
 		return err
 	}

@@ -383,3 +383,20 @@ func TestDownloads(t *testing.T) {
 		t.Error("png has no coloured pixel")
 	}
 }
+
+// TestDownloadsConcurrent renders several figures' PNGs at once (the page
+// renders them in parallel); run with -race.
+func TestDownloadsConcurrent(t *testing.T) {
+	var figs []Figure
+	for k := 0; k < 6; k++ {
+		figs = append(figs, BoxPlot{Title: "box", YLabel: "y", Groups: []string{"a", "b"}, Values: [][]float64{{1, 2, 3}, {2, 3, 4}}})
+	}
+	p := &Page{Title: "c", Sections: []Section{{Heading: "s", Figures: figs}}, Downloads: true}
+	var buf bytes.Buffer
+	if err := p.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(buf.String(), "data:image/png;base64,"); n != 6 {
+		t.Errorf("%d PNG links, want 6", n)
+	}
+}
