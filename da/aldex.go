@@ -22,7 +22,12 @@ const (
 func gammaRand(r *rand.Rand, a float64) float64 {
 	boost := 1.0
 	if a < 1 {
-		boost = math.Pow(r.Float64(), 1/a)
+		u := r.Float64()
+		if a == 0.5 {
+			boost = u * u // the zero counts' prior, without Pow
+		} else {
+			boost = math.Pow(u, 1/a)
+		}
 		a++
 	}
 	d := a - 1.0/3
@@ -382,19 +387,22 @@ func newEffectWork(na, nb int) *effectWork {
 // returns the medians of the difference, the dispersion and the ratio, and
 // the overlap min(E[p]) of the ratio's signs.
 func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overlap float64) {
-	shuffleDiff := func(dst, x []float64) {
+	// As aldex.effect, at most effectDraws draws per group.
+	shuffleDiff := func(dst, x []float64) int {
+		k := min(len(x), effectDraws)
 		s1, s2 := w.s1[:len(x)], w.s2[:len(x)]
 		copy(s1, x)
 		copy(s2, x)
-		shuffle(r, s1)
-		shuffle(r, s2)
-		for i := range dst {
+		partialShuffle(r, s1, k)
+		partialShuffle(r, s2, k)
+		for i := 0; i < k; i++ {
 			dst[i] = math.Abs(s1[i] - s2[i])
 		}
+		return k
 	}
-	shuffleDiff(w.winA, a)
-	shuffleDiff(w.winB, b)
-	nw := min(len(a), len(b))
+	ka := shuffleDiff(w.winA, a)
+	kb := shuffleDiff(w.winB, b)
+	nw := min(ka, kb)
 	winMax := w.winA[:nw]
 	for i := range winMax {
 		winMax[i] = math.Max(w.winA[i], w.winB[i])
@@ -403,8 +411,8 @@ func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overla
 	sa, sb := w.s1[:len(a)], w.s2[:len(b)]
 	copy(sa, a)
 	copy(sb, b)
-	shuffle(r, sa)
-	shuffle(r, sb)
+	partialShuffle(r, sa, nw)
+	partialShuffle(r, sb, nw)
 	var neg, pos float64
 	for i := 0; i < nw; i++ {
 		w.btw[i] = sb[i] - sa[i]
@@ -432,10 +440,15 @@ func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overla
 	return
 }
 
-// shuffle is a Fisher–Yates shuffle of x.
-func shuffle(r *rand.Rand, x []float64) {
-	for i := len(x) - 1; i > 0; i-- {
-		j := r.IntN(i + 1)
+// effectDraws caps aldex.effect's draws per group, as ALDEx2 does.
+const effectDraws = 10000
+
+// partialShuffle puts a uniformly random k-subset of x, in random order,
+// into x[:k] (the first k steps of Fisher–Yates).
+func partialShuffle(r *rand.Rand, x []float64, k int) {
+	n := len(x)
+	for i := 0; i < k && i < n-1; i++ {
+		j := i + r.IntN(n-i)
 		x[i], x[j] = x[j], x[i]
 	}
 }
