@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"sort"
 	"strings"
 
 	"github.com/holobiont/holobiont/stats"
@@ -248,7 +247,19 @@ func adjust(p []float64, method string) []float64 {
 	return stats.AdjustBH(nil, p)
 }
 
-// testedTerms returns the non-intercept coefficient indices.
+// withQ sets each row's Q from the rows' p-values (one family).
+func withQ(rows []Row, method string) []Row {
+	p := make([]float64, len(rows))
+	for i, r := range rows {
+		p[i] = r.P
+	}
+	for i, q := range adjust(p, method) {
+		rows[i].Q = q
+	}
+	return rows
+}
+
+// testedCoefs returns the non-intercept coefficient indices.
 func testedCoefs(d *Design) []int {
 	var out []int
 	for j, nm := range d.Names {
@@ -257,15 +268,6 @@ func testedCoefs(d *Design) []int {
 		}
 	}
 	return out
-}
-
-// sortRows orders rows by term then taxon index order as given.
-func sortRowsByTerm(rows []Row, terms []string) {
-	pos := map[string]int{}
-	for k, t := range terms {
-		pos[t] = k
-	}
-	sort.SliceStable(rows, func(a, b int) bool { return pos[rows[a].Term] < pos[rows[b].Term] })
 }
 
 // relAbundance returns the taxon-major relative abundances (each sample

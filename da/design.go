@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/holobiont/holobiont/stats"
 )
 
 // Column is one metadata variable aligned to the samples.
@@ -232,19 +234,8 @@ func NewDesign(f *Formula, cols map[string]Column, ids []string, opt DesignOptio
 }
 
 func (d *Design) checkRank() error {
-	x := mat.NewDense(d.N, d.P, append([]float64(nil), d.X...))
-	var qr mat.QR
-	qr.Factorize(x)
-	var r mat.Dense
-	qr.RTo(&r)
-	for j := 0; j < d.P; j++ {
-		var cn float64
-		for i := 0; i < d.N; i++ {
-			cn += x.At(i, j) * x.At(i, j)
-		}
-		if cn == 0 || math.Abs(r.At(j, j)) <= 1e-7*math.Sqrt(cn) {
-			return fmt.Errorf("design: coefficient %q is constant or a linear combination of the others (confounded columns?)", d.Names[j])
-		}
+	if j := stats.AliasedColumn(mat.NewDense(d.N, d.P, append([]float64(nil), d.X...))); j >= 0 {
+		return fmt.Errorf("design: coefficient %q is constant or a linear combination of the others (confounded columns?)", d.Names[j])
 	}
 	return nil
 }

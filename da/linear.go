@@ -197,20 +197,14 @@ func runLinDA(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, 
 	for _, a := range testedCoefs(d) {
 		bias := coefBias(a)
 		res.Notes = append(res.Notes, fmt.Sprintf("bias %s: %.6g (mode of the CLR coefficients, log2)", d.Names[a], bias))
-		pv := make([]float64, m)
 		rows := make([]Row, m)
 		for i, f := range fits {
 			lfc := f.beta[a] - bias
 			st := lfc / f.se[a]
-			pv[i] = stats.PValueT(st, f.df[a])
-			rows[i] = Row{Taxon: c.Taxa[i], Term: d.Names[a], Effect: lfc * math.Ln2, SE: f.se[a] * math.Ln2, Statistic: st, P: pv[i],
-				Extra: []float64{lfc, f.se[a], f.df[a], base[i]}}
+			rows[i] = Row{Taxon: c.Taxa[i], Term: d.Names[a], Effect: lfc * math.Ln2, SE: f.se[a] * math.Ln2, Statistic: st,
+				P: stats.PValueT(st, f.df[a]), Extra: []float64{lfc, f.se[a], f.df[a], base[i]}}
 		}
-		q := adjust(pv, padj)
-		for i := range rows {
-			rows[i].Q = q[i]
-		}
-		res.Rows = append(res.Rows, rows...)
+		res.Rows = append(res.Rows, withQ(rows, padj)...)
 	}
 	if d.Random != nil {
 		res.Notes = append(res.Notes, fmt.Sprintf("random intercept for %s (REML); df by nlme's between/within rule", d.RandomName))
@@ -339,18 +333,12 @@ func runLM(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, err
 		return nil, err
 	}
 	for _, a := range testedCoefs(d) {
-		pv := make([]float64, m)
 		rows := make([]Row, m)
 		for i, f := range fits {
-			pv[i] = f.p[a]
 			rows[i] = Row{Taxon: c.Taxa[i], Term: d.Names[a], Effect: f.beta[a], SE: f.se[a], Statistic: f.t[a], P: f.p[a],
 				Extra: []float64{f.df[a], mean(ra[i*n : i*n+n])}}
 		}
-		q := adjust(pv, padj)
-		for i := range rows {
-			rows[i].Q = q[i]
-		}
-		res.Rows = append(res.Rows, rows...)
+		res.Rows = append(res.Rows, withQ(rows, padj)...)
 	}
 	if d.Random != nil {
 		res.Notes = append(res.Notes, fmt.Sprintf("random intercept for %s (REML); df by nlme's between/within rule", d.RandomName))

@@ -150,7 +150,6 @@ func runLogistic(ctx context.Context, c *Counts, d *Design, opt Options) (*Resul
 		res.Notes = append(res.Notes, fmt.Sprintf("%d taxa present in every sample (or none) have no presence contrast: NA", skipped))
 	}
 	for _, a := range coefs {
-		pv := make([]float64, m)
 		rows := make([]Row, m)
 		for i, f := range fits {
 			r := Row{Taxon: c.Taxa[i], Term: d.Names[a], Effect: math.NaN(), SE: math.NaN(), Statistic: math.NaN(), P: math.NaN(),
@@ -163,14 +162,9 @@ func runLogistic(ctx context.Context, c *Counts, d *Design, opt Options) (*Resul
 					r.Extra[1] = 1
 				}
 			}
-			pv[i] = r.P
 			rows[i] = r
 		}
-		q := adjust(pv, padj)
-		for i := range rows {
-			rows[i].Q = q[i]
-		}
-		res.Rows = append(res.Rows, rows...)
+		res.Rows = append(res.Rows, withQ(rows, padj)...)
 	}
 	return res, nil
 }
@@ -222,7 +216,6 @@ func runWilcoxon(ctx context.Context, c *Counts, d *Design, opt Options) (*Resul
 		rs := stats.NewRankSum(len(ix), len(iy))
 		var sc stats.RankScratch
 		x, y := make([]float64, len(ix)), make([]float64, len(iy))
-		pv := make([]float64, m)
 		rows := make([]Row, m)
 		for i := 0; i < m; i++ {
 			if err := checkCtx(ctx, i); err != nil {
@@ -237,20 +230,14 @@ func runWilcoxon(ctx context.Context, c *Counts, d *Design, opt Options) (*Resul
 			}
 			rt := rs.Test(x, y, stats.TwoSided, true, &sc)
 			mx, my := mean(x), mean(y)
-			pv[i] = rt.PValue
 			rows[i] = Row{Taxon: c.Taxa[i], Term: pf.Name + "[" + pf.Levels[1] + "]", Effect: math.Log((mx + eps) / (my + eps)),
 				SE: math.NaN(), Statistic: rt.Statistic, P: rt.PValue, Extra: []float64{my, mx}}
 		}
-		q := adjust(pv, padj)
-		for i := range rows {
-			rows[i].Q = q[i]
-		}
-		res.Rows = rows
+		res.Rows = withQ(rows, padj)
 		return res, nil
 	}
 	res.EffectUnit = "none (Kruskal–Wallis across all levels; statistic H)"
 	res.Extra = []string{"df"}
-	pv := make([]float64, m)
 	rows := make([]Row, m)
 	for i := 0; i < m; i++ {
 		if err := checkCtx(ctx, i); err != nil {
@@ -260,14 +247,9 @@ func runWilcoxon(ctx context.Context, c *Counts, d *Design, opt Options) (*Resul
 		if err != nil {
 			return nil, err
 		}
-		pv[i] = rt.PValue
 		rows[i] = Row{Taxon: c.Taxa[i], Term: pf.Name, Effect: math.NaN(), SE: math.NaN(), Statistic: rt.Statistic, P: rt.PValue,
 			Extra: []float64{float64(rt.DF)}}
 	}
-	q := adjust(pv, padj)
-	for i := range rows {
-		rows[i].Q = q[i]
-	}
-	res.Rows = rows
+	res.Rows = withQ(rows, padj)
 	return res, nil
 }

@@ -62,19 +62,12 @@ func FitLM(y []float64, names []string, predictors [][]float64, conf float64) (*
 	qr.Factorize(x)
 	var r mat.Dense
 	qr.RTo(&r)
-	// Rank check: |R_jj| relative to the column norm (R's lm uses 1e-7).
-	for j := 0; j < p; j++ {
-		var cn float64
-		for i := 0; i < n; i++ {
-			cn += x.At(i, j) * x.At(i, j)
+	if j := AliasedColumn(x); j >= 0 {
+		name := "(Intercept)"
+		if j > 0 {
+			name = names[j-1]
 		}
-		if math.Abs(r.At(j, j)) <= 1e-7*math.Sqrt(cn) || cn == 0 {
-			name := "(Intercept)"
-			if j > 0 {
-				name = names[j-1]
-			}
-			return nil, fmt.Errorf("stats: lm: predictor %q is constant or a linear combination of the others", name)
-		}
+		return nil, fmt.Errorf("stats: lm: predictor %q is constant or a linear combination of the others", name)
 	}
 	yv := mat.NewVecDense(n, append([]float64(nil), y...))
 	var beta mat.VecDense
@@ -120,4 +113,26 @@ func FitLM(y []float64, names []string, predictors [][]float64, conf float64) (*
 		lm.CIHigh = append(lm.CIHigh, b+tq*se)
 	}
 	return lm, nil
+}
+
+// AliasedColumn returns the first column of x that is zero or a linear
+// combination of the columns before it (|R_jj| of the QR factorisation at
+// most 1e-7 times the column norm, R's lm tolerance), or -1 when x has full
+// column rank.
+func AliasedColumn(x *mat.Dense) int {
+	n, p := x.Dims()
+	var qr mat.QR
+	qr.Factorize(x)
+	var r mat.Dense
+	qr.RTo(&r)
+	for j := 0; j < p; j++ {
+		var cn float64
+		for i := 0; i < n; i++ {
+			cn += x.At(i, j) * x.At(i, j)
+		}
+		if cn == 0 || math.Abs(r.At(j, j)) <= 1e-7*math.Sqrt(cn) {
+			return j
+		}
+	}
+	return -1
 }

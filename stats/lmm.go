@@ -96,19 +96,8 @@ func NewLMMDesign(names []string, predictors [][]float64, group []int, g int) (*
 }
 
 func (d *LMMDesign) checkRank() error {
-	x := mat.NewDense(d.n, d.p, append([]float64(nil), d.x...))
-	var qr mat.QR
-	qr.Factorize(x)
-	var r mat.Dense
-	qr.RTo(&r)
-	for j := 0; j < d.p; j++ {
-		var cn float64
-		for i := 0; i < d.n; i++ {
-			cn += x.At(i, j) * x.At(i, j)
-		}
-		if cn == 0 || math.Abs(r.At(j, j)) <= 1e-7*math.Sqrt(cn) {
-			return fmt.Errorf("stats: lmm: predictor %q is constant or a linear combination of the others", d.names[j])
-		}
+	if j := AliasedColumn(mat.NewDense(d.n, d.p, append([]float64(nil), d.x...))); j >= 0 {
+		return fmt.Errorf("stats: lmm: predictor %q is constant or a linear combination of the others", d.names[j])
 	}
 	return nil
 }
