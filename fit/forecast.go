@@ -19,13 +19,15 @@ type params struct {
 	growth []float64   // m
 	inter  [][]float64 // m × regs
 	input  [][]float64 // m × nu
+	flat   []float64   // inter row-major (m × regs), for the right-hand side
 }
 
 // fromBeta unpacks a solver solution (p×m, row-major by design column).
 func fromBeta(lay layout, beta []float64) *params {
 	pr := &params{lay: lay, growth: make([]float64, lay.m), inter: make([][]float64, lay.m), input: make([][]float64, lay.m)}
+	pr.flat = make([]float64, lay.m*lay.regs)
 	for i := 0; i < lay.m; i++ {
-		pr.inter[i] = make([]float64, lay.regs)
+		pr.inter[i] = pr.flat[i*lay.regs : (i+1)*lay.regs : (i+1)*lay.regs]
 		for j := 0; j < lay.regs; j++ {
 			pr.inter[i][j] = beta[j*lay.m+i]
 		}
@@ -53,17 +55,35 @@ type dynamics struct {
 func (dy *dynamics) Dim() int { return dy.pr.lay.m }
 
 func (dy *dynamics) RHS(_ float64, z, dz []float64) {
-	dy.tr.regressors(z, dy.phi)
+	phi := dy.phi
+	dy.tr.regressors(z, phi)
+	regs := len(phi)
+	flat := dy.pr.flat
+	growth := dy.pr.growth[:len(dz)]
 	for i := range dz {
-		v := dy.pr.growth[i]
-		for j, a := range dy.pr.inter[i] {
-			v += a * dy.phi[j]
-		}
+		dz[i] = growth[i] + dotUnrolled(flat[i*regs:(i+1)*regs], phi)
 		for k, b := range dy.pr.input[i] {
-			v += b * dy.u[k]
+			dz[i] += b * dy.u[k]
 		}
-		dz[i] = v
 	}
+}
+
+// dotUnrolled returns Σ a[j]·b[j] (len(b) >= len(a)) with four
+// independent accumulators.
+func dotUnrolled(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	j := 0
+	for ; j+4 <= len(a); j += 4 {
+		s0 += a[j] * b[j]
+		s1 += a[j+1] * b[j+1]
+		s2 += a[j+2] * b[j+2]
+		s3 += a[j+3] * b[j+3]
+	}
+	for ; j < len(a); j++ {
+		s0 += a[j] * b[j]
+	}
+	return (s0 + s1) + (s2 + s3)
 }
 
 // errBlowUp reports a forecast whose state left the bounded region.
@@ -76,12 +96,19 @@ type forecaster struct {
 	z   []float64
 }
 
-// forecastTol are the integration tolerances of forecasts (in log
-// coordinates).
-const forecastRTol, forecastATol = 1e-7, 1e-9
+// Integration tolerances (in log coordinates) of forecasts, and of the
+// forecasts that score penalty candidates, which need less precision.
+const (
+	forecastRTol, forecastATol = 1e-7, 1e-9
+	scoreRTol, scoreATol       = 1e-5, 1e-7
+)
 
 func newForecaster(tr *transform, pr *params) (*forecaster, error) {
-	sol, err := ode.NewSolver(pr.lay.m, ode.Options{Method: ode.DOPRI5, RTol: forecastRTol, ATol: forecastATol, MaxSteps: 200000})
+	return newForecasterTol(tr, pr, forecastRTol, forecastATol)
+}
+
+func newForecasterTol(tr *transform, pr *params, rtol, atol float64) (*forecaster, error) {
+	sol, err := ode.NewSolver(pr.lay.m, ode.Options{Method: ode.DOPRI5, RTol: rtol, ATol: atol, MaxSteps: 200000})
 	if err != nil {
 		return nil, err
 	}

@@ -73,7 +73,7 @@ func TestWritePeerDesign(t *testing.T) {
 }
 
 // readTable reads a tab-separated numeric table with a header.
-func readTable(t *testing.T, path string) ([]string, [][]float64) {
+func readTable(t testing.TB, path string) ([]string, [][]float64) {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -97,7 +97,7 @@ func readTable(t *testing.T, path string) ([]string, [][]float64) {
 }
 
 // peerDesign returns the Gram and cross-product matrices of design.tsv.
-func peerDesign(t *testing.T) (layout, []float64, []float64) {
+func peerDesign(t testing.TB) (layout, []float64, []float64) {
 	head, rows := readTable(t, filepath.Join(peerDir, "design.tsv"))
 	lay := layout{}
 	for _, h := range head {

@@ -112,7 +112,7 @@ func (c *cvSet) score(ctx context.Context, w *worker, pen Penalty) (float64, err
 		if err != nil {
 			return math.Inf(1), nil
 		}
-		fc, err := newForecaster(c.tr, pr)
+		fc, err := newForecasterTol(c.tr, pr, scoreRTol, scoreATol)
 		if err != nil {
 			return 0, err
 		}
@@ -136,8 +136,9 @@ func (c *cvSet) score(ctx context.Context, w *worker, pen Penalty) (float64, err
 }
 
 // selectPenalty searches the grid block by block (coordinate search: one
-// block at a time over its whole grid, the others held, until a full pass
-// changes nothing), starting from λ = 1 everywhere. Candidates of one line
+// block at a time, the others held, until a full pass changes nothing),
+// starting from λ = 1 everywhere: first over every other grid value, then
+// over the grid neighbours of the current value. Candidates of one line
 // are scored in parallel.
 func (c *cvSet) selectPenalty(ctx context.Context, grid, ratios []float64, workers int) (*Selection, error) {
 	if workers <= 0 {
@@ -217,42 +218,86 @@ func (c *cvSet) selectPenalty(ctx context.Context, grid, ratios []float64, worke
 	if c.tr.en {
 		blocks = append(blocks, 3)
 	}
-	for pass := 0; pass < 6; pass++ {
-		changed := false
-		for _, b := range blocks {
-			vals := grid
-			if b == 3 {
-				vals = ratios
-			}
-			cands := make([]Penalty, len(vals))
-			for i, v := range vals {
-				p := cur
-				switch b {
-				case 0:
-					p.Interaction = v
-				case 1:
-					p.Growth = v
-				case 2:
-					p.Perturbation = v
-				case 3:
-					p.L1Ratio = v
-				}
-				cands[i] = p
-			}
-			scores, err := eval(cands)
-			if err != nil {
-				return nil, err
-			}
-			for i, s := range scores {
-				if s < best {
-					best, cur, changed = s, cands[i], true
-				}
+	set := func(p Penalty, b int, v float64) Penalty {
+		switch b {
+		case 0:
+			p.Interaction = v
+		case 1:
+			p.Growth = v
+		case 2:
+			p.Perturbation = v
+		case 3:
+			p.L1Ratio = v
+		}
+		return p
+	}
+	get := func(p Penalty, b int) float64 {
+		return [4]float64{p.Interaction, p.Growth, p.Perturbation, p.L1Ratio}[b]
+	}
+	// line scores block b at the values vals (the others held) and moves
+	// to the best candidate; it reports whether it moved.
+	line := func(b int, vals []float64) (bool, error) {
+		cands := make([]Penalty, len(vals))
+		for i, v := range vals {
+			cands[i] = set(cur, b, v)
+		}
+		scores, err := eval(cands)
+		if err != nil {
+			return false, err
+		}
+		moved := false
+		for i, s := range scores {
+			if s < best {
+				best, cur, moved = s, cands[i], true
 			}
 		}
-		if !changed {
-			break
+		return moved, nil
+	}
+	// Coarse passes over every other grid value, then passes over the
+	// neighbours of the current value in the full grid.
+	var coarse []float64
+	for i := 0; i < len(grid); i += 2 {
+		coarse = append(coarse, grid[i])
+	}
+	for _, fine := range []bool{false, true} {
+		for pass := 0; pass < 6; pass++ {
+			changed := false
+			for _, b := range blocks {
+				vals := coarse
+				switch {
+				case b == 3:
+					vals = ratios
+				case fine:
+					vals = neighbours(grid, get(cur, b))
+				}
+				moved, err := line(b, vals)
+				if err != nil {
+					return nil, err
+				}
+				changed = changed || moved
+			}
+			if !changed {
+				break
+			}
 		}
 	}
 	sel.Best = Candidate{cur, best}
 	return sel, nil
+}
+
+// neighbours returns the values of grid next to v (v itself excluded).
+func neighbours(grid []float64, v float64) []float64 {
+	for i, g := range grid {
+		if g == v {
+			var out []float64
+			if i > 0 {
+				out = append(out, grid[i-1])
+			}
+			if i+1 < len(grid) {
+				out = append(out, grid[i+1])
+			}
+			return out
+		}
+	}
+	return nil
 }
