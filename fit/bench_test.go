@@ -9,7 +9,7 @@ import (
 	"github.com/holobiont/holobiont/series"
 )
 
-func benchData(b *testing.B, name string) *series.Dataset {
+func benchData(b testing.TB, name string) *series.Dataset {
 	d, err := series.ReadLong(filepath.Join(testutil.SharedDir(b), "data", "forecast", name), false)
 	if err != nil {
 		b.Fatal(err)

@@ -12,7 +12,8 @@
 // series), fits the training subjects (package fit), and scores the
 // parameters against the truth and the forecasts of two held-out subjects.
 //
-//	go run ./scripts/fit_recovery -out benchmarks/fit-recovery.tsv      # the tables of benchmarks/fit.md
+//	go run ./scripts/fit_recovery -out benchmarks/fit-recovery.tsv      # the main table of benchmarks/fit.md
+//	go run ./scripts/fit_recovery -out benchmarks/fit-recovery-reference.tsv -reference -reps 5 -precision 0 -qpcr-sigma 0
 //	go run ./scripts/fit_recovery -speedset /tmp/sim200                  # 200 taxa x 10 subjects x 80 samples
 //
 // Truth: the equilibrium x*_i ~ U(0.5, 1.5)/n is drawn first; self-interaction
@@ -300,6 +301,8 @@ func main() {
 	only := flag.String("only", "", "run only this configuration: taxa,subjects,times,depth")
 	prec := flag.Float64("precision", 1000, "Dirichlet-multinomial precision of the counts (0: multinomial)")
 	qs := flag.Float64("qpcr-sigma", 0.3, "log-normal sigma of each qPCR replicate")
+	fixed := flag.Float64("penalty", 0, "fix every block's penalty at this value instead of choosing it (0: inner CV)")
+	reference := flag.Bool("reference", false, "the reference configurations instead: 5, 10, 20 taxa x 5 subjects x 27 times (combine with -precision 0 -qpcr-sigma 0 and a huge depth for nearly noise-free data)")
 	flag.Parse()
 	ctx := context.Background()
 	if *speed != "" {
@@ -334,6 +337,9 @@ func main() {
 	for _, dpt := range []float64{1000, 5000} {
 		configs = append(configs, config{10, 5, 27, dpt})
 	}
+	if *reference {
+		configs = []config{{5, 5, 27, 1e7}, {10, 5, 27, 1e7}, {20, 5, 27, 1e7}}
+	}
 	if *only != "" {
 		var c config
 		if _, err := fmt.Sscanf(*only, "%d,%d,%d,%g", &c.taxa, &c.subjects, &c.times, &c.depth); err != nil {
@@ -349,6 +355,14 @@ func main() {
 		{"glv-ridge", fit.Options{Method: fit.GLVRidge}},
 		{"glv-ridge --scheme trapezoid", fit.Options{Method: fit.GLVRidge, Trapezoid: true}},
 		{"glv-elasticnet", fit.Options{Method: fit.GLVElasticNet}},
+	}
+	if *fixed > 0 {
+		for i := range methods {
+			methods[i].opt.Penalty = &fit.Penalty{Growth: *fixed, Interaction: *fixed, Perturbation: *fixed}
+			if methods[i].opt.Method == fit.GLVElasticNet {
+				methods[i].opt.Penalty.L1Ratio = 0.5
+			}
+		}
 	}
 	f, err := os.Create(*out)
 	if err != nil {
@@ -439,8 +453,8 @@ func q(v []float64, p float64) float64 {
 	}
 	h := p * float64(len(fin)-1)
 	i := int(h)
-	if i+1 >= len(fin) {
-		return fin[len(fin)-1]
+	if i+1 >= len(fin) || fin[i] == fin[i+1] || h == float64(i) {
+		return fin[i]
 	}
 	return fin[i] + (h-float64(i))*(fin[i+1]-fin[i])
 }
