@@ -71,3 +71,16 @@ func BenchmarkForecast(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkElasticNet times one elastic-net solve of the Stein design with
+// one penalty for every block (λ 0.5, ρ 0.5), from the ridge warm start.
+func BenchmarkElasticNet(b *testing.B) {
+	lay, gram, cross := peerDesign(b)
+	s := newSolver(lay)
+	pen := Penalty{Growth: 0.5, Interaction: 0.5, Perturbation: 0.5, L1Ratio: 0.5}
+	for range b.N {
+		if err := s.elasticNet(gram, cross, pen, 1e-10, 100000); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -24,12 +24,25 @@ import (
 const peerDir = "testdata/peer"
 
 // TestWritePeerDesign regenerates testdata/peer/design.tsv when
-// HOLOBIONT_UPDATE_GOLDEN=1.
+// HOLOBIONT_UPDATE_GOLDEN=1. With HOLOBIONT_PEER_DATA=FOLDER (any data set
+// series.Read reads) it writes that data set's glv-ridge design to
+// $HOLOBIONT_PEER_DESIGN instead (the large timing comparison of
+// benchmarks/fit.md).
 func TestWritePeerDesign(t *testing.T) {
-	if os.Getenv("HOLOBIONT_UPDATE_GOLDEN") == "" {
+	out := filepath.Join(peerDir, "design.tsv")
+	var d *series.Dataset
+	var err error
+	switch {
+	case os.Getenv("HOLOBIONT_PEER_DATA") != "":
+		if d, err = series.Read(os.Getenv("HOLOBIONT_PEER_DATA"), series.Options{}); err == nil {
+			_, err = d.Filter(series.DefaultFilter)
+		}
+		out = os.Getenv("HOLOBIONT_PEER_DESIGN")
+	case os.Getenv("HOLOBIONT_UPDATE_GOLDEN") != "":
+		d, err = series.ReadLong(filepath.Join(testutil.SharedDir(t), "data", "forecast", "stein2013"), false)
+	default:
 		t.Skip("set HOLOBIONT_UPDATE_GOLDEN=1 to rewrite testdata/peer/design.tsv")
 	}
-	d, err := series.ReadLong(filepath.Join(testutil.SharedDir(t), "data", "forecast", "stein2013"), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,8 +51,8 @@ func TestWritePeerDesign(t *testing.T) {
 		t.Fatal(err)
 	}
 	lay := tr.layout(len(d.Inputs))
-	os.MkdirAll(peerDir, 0o755)
-	f, err := os.Create(filepath.Join(peerDir, "design.tsv"))
+	os.MkdirAll(filepath.Dir(out), 0o755)
+	f, err := os.Create(out)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,9 +109,16 @@ func readTable(t testing.TB, path string) ([]string, [][]float64) {
 	return head, rows
 }
 
-// peerDesign returns the Gram and cross-product matrices of design.tsv.
+// peerDesign returns the Gram and cross-product matrices of design.tsv
+// (or of $HOLOBIONT_PEER_DESIGN, for benchmarks).
 func peerDesign(t testing.TB) (layout, []float64, []float64) {
-	head, rows := readTable(t, filepath.Join(peerDir, "design.tsv"))
+	path := filepath.Join(peerDir, "design.tsv")
+	if p := os.Getenv("HOLOBIONT_PEER_DESIGN"); p != "" {
+		if _, ok := t.(*testing.B); ok {
+			path = p
+		}
+	}
+	head, rows := readTable(t, path)
 	lay := layout{}
 	for _, h := range head {
 		switch {

@@ -49,11 +49,15 @@ type solver struct {
 	l1, l2   []float64
 	beta     []float64 // p×m solution, row-major (column j of the design, response i at j*m+i)
 	col, res []float64
+	// scratch of polish
+	sup           []int
+	rhs, nb, nres []float64
 }
 
 func newSolver(lay layout) *solver {
 	return &solver{lay: lay, a: make([]float64, lay.p*lay.p), l1: make([]float64, lay.p), l2: make([]float64, lay.p),
-		beta: make([]float64, lay.p*lay.m), col: make([]float64, lay.p), res: make([]float64, lay.p)}
+		beta: make([]float64, lay.p*lay.m), col: make([]float64, lay.p), res: make([]float64, lay.p),
+		sup: make([]int, 0, lay.p), rhs: make([]float64, lay.p), nb: make([]float64, lay.p), nres: make([]float64, lay.p)}
 }
 
 // ridge solves (G + 2Λ/2) β = C, i.e. min Σ‖y − βᵀx‖² + Σ λ_j β_j², by
@@ -70,16 +74,44 @@ func (s *solver) ridge(gram, cross []float64, pen Penalty) error {
 		return errSingular
 	}
 	copy(s.beta, cross)
-	for i := 0; i < m; i++ {
-		for j := 0; j < p; j++ {
-			s.col[j] = s.beta[j*m+i]
-		}
-		cholSolve(s.a, p, s.col)
-		for j := 0; j < p; j++ {
-			s.beta[j*m+i] = s.col[j]
-		}
-	}
+	cholSolveRows(s.a, p, s.beta, m)
 	return nil
+}
+
+// cholSolveRows solves L Lᵀ X = B in place for the p×m row-major B: the
+// substitutions run over whole rows of B (axpy on contiguous memory).
+func cholSolveRows(a []float64, n int, b []float64, m int) {
+	for i := 0; i < n; i++ {
+		bi := b[i*m : (i+1)*m]
+		for k := 0; k < i; k++ {
+			axpy(-a[i*n+k], b[k*m:(k+1)*m], bi)
+		}
+		scale(1/a[i*n+i], bi)
+	}
+	for i := n - 1; i >= 0; i-- {
+		bi := b[i*m : (i+1)*m]
+		for k := i + 1; k < n; k++ {
+			axpy(-a[k*n+i], b[k*m:(k+1)*m], bi)
+		}
+		scale(1/a[i*n+i], bi)
+	}
+}
+
+// axpy adds alpha·x to y (len(y) >= len(x)).
+func axpy(alpha float64, x, y []float64) {
+	if alpha == 0 {
+		return
+	}
+	y = y[:len(x)]
+	for j, v := range x {
+		y[j] += alpha * v
+	}
+}
+
+func scale(alpha float64, x []float64) {
+	for j := range x {
+		x[j] *= alpha
+	}
 }
 
 // elasticNet minimises ½ βᵀGβ − Cᵀβ + Σ l1_j |β_j| + ½ Σ l2_j β_j² per
@@ -131,7 +163,7 @@ func (s *solver) elasticNet(gram, cross []float64, pen Penalty, tol float64, max
 
 // polishEvery is the number of coordinate-descent sweeps between attempts
 // to finish the elastic net exactly on the current support (polish).
-const polishEvery = 50
+const polishEvery = 10
 
 // sweeps runs up to n cyclic coordinate-descent sweeps on b (with s.res
 // holding C − Gb) and reports whether the largest change of a fitted value
@@ -173,7 +205,7 @@ func (s *solver) sweeps(gram, b []float64, n int, tol float64) bool {
 // l1_j; otherwise it leaves b alone and reports false.
 func (s *solver) polish(gram, cross []float64, resp int, b []float64) bool {
 	p, m := s.lay.p, s.lay.m
-	var sup []int
+	sup := s.sup[:0]
 	for j := 0; j < p; j++ {
 		if b[j] != 0 || s.l1[j] == 0 {
 			sup = append(sup, j)
@@ -184,7 +216,7 @@ func (s *solver) polish(gram, cross []float64, resp int, b []float64) bool {
 		return false
 	}
 	a := s.a[:k*k]
-	rhs := make([]float64, k)
+	rhs := s.rhs[:k]
 	for u, j := range sup {
 		for v, l := range sup {
 			a[u*k+v] = gram[j*p+l]
@@ -201,11 +233,12 @@ func (s *solver) polish(gram, cross []float64, resp int, b []float64) bool {
 			return false
 		}
 	}
-	nb := make([]float64, p)
+	nb := s.nb
+	clear(nb)
 	for u, j := range sup {
 		nb[j] = rhs[u]
 	}
-	res := make([]float64, p)
+	res := s.nres
 	for j := 0; j < p; j++ {
 		r := cross[j*m+resp]
 		for l := 0; l < p; l++ {

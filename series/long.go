@@ -36,7 +36,7 @@ func readLong(src source, relative bool) (*Dataset, error) {
 			return nil, err
 		}
 		files, contents = append(files, inf.name), append(contents, inf.data)
-		if d.Inputs, err = longInputNames(inf); err != nil {
+		if d.Inputs, err = inf.distinct("input", "input name"); err != nil {
 			return nil, err
 		}
 	}
@@ -148,27 +148,6 @@ func (d *Dataset) longAbundance(f *tsvFile) ([]sample, error) {
 		samples[k].abund = row
 	}
 	return samples, nil
-}
-
-// longInputNames lists the inputs of inputs.tsv in order of appearance.
-func longInputNames(f *tsvFile) ([]string, error) {
-	ci, err := f.col("input")
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	seen := map[string]bool{}
-	for r := range f.rows {
-		n := f.cell(r, ci)
-		if n == "" {
-			return nil, f.errf(r, ci, "", "empty input name")
-		}
-		if !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
-	return names, nil
 }
 
 // longInputs fills each subject's input signals from inputs.tsv.

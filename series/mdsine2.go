@@ -102,7 +102,7 @@ func readMDSINE2(src source) (*Dataset, error) {
 			return nil, fmt.Errorf("read MDSINE2: %w", err)
 		}
 		add(pf.name, pf.data)
-		if d.Inputs, err = perturbationNames(pf); err != nil {
+		if d.Inputs, err = pf.distinct("name", "perturbation name"); err != nil {
 			return nil, err
 		}
 	}
@@ -228,27 +228,6 @@ func qpcrMeans(f *tsvFile, known map[string]int) (map[string]float64, error) {
 		out[id] = math.Exp(logSum / float64(n))
 	}
 	return out, nil
-}
-
-// perturbationNames lists the perturbation names of perturbations.tsv.
-func perturbationNames(f *tsvFile) ([]string, error) {
-	cn, err := f.col("name")
-	if err != nil {
-		return nil, err
-	}
-	var names []string
-	seen := map[string]bool{}
-	for r := range f.rows {
-		n := f.cell(r, cn)
-		if n == "" {
-			return nil, f.errf(r, cn, "", "empty perturbation name")
-		}
-		if !seen[n] {
-			seen[n] = true
-			names = append(names, n)
-		}
-	}
-	return names, nil
 }
 
 // perturbations sets each subject's input windows from perturbations.tsv.

@@ -158,3 +158,25 @@ func isMissing(s string) bool {
 	}
 	return false
 }
+
+// distinct returns the distinct non-empty values of column col in order of
+// first appearance; an empty cell is an error naming what it holds.
+func (f *tsvFile) distinct(col, what string) ([]string, error) {
+	c, err := f.col(col)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	seen := map[string]bool{}
+	for r := range f.rows {
+		n := f.cell(r, c)
+		if n == "" {
+			return nil, f.errf(r, c, "", "empty %s", what)
+		}
+		if !seen[n] {
+			seen[n] = true
+			names = append(names, n)
+		}
+	}
+	return names, nil
+}
