@@ -201,6 +201,16 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 		f.Inputs = append(f.Inputs, modelfile.FileInput{ID: n.input[j], Unit: "dimensionless", Citation: cite, Evidence: "C",
 			Note: fmt.Sprintf("input %q of the data (perturbation signal)", in)})
 	}
+	// The per-parameter provenance, short: method, penalties, inner-CV score.
+	prov := fmt.Sprintf("%s, penalty g/a/e %s/%s/%s", m.Method, g(m.Penalty.Growth, 'g', 3, 64), g(m.Penalty.Interaction, 'g', 3, 64), g(m.Penalty.Perturbation, 'g', 3, 64))
+	if m.Penalty.L1Ratio > 0 {
+		prov += " L1 ratio " + g(m.Penalty.L1Ratio, 'g', 3, 64)
+	}
+	if m.Selection != nil {
+		prov += fmt.Sprintf(" (inner CV rmse_rel %.3g)", m.Selection.RMSE())
+	} else {
+		prov += " (given)"
+	}
 	vec := m.Vector()
 	rows := m.rowMembers(n)
 	cols := m.colIDs(n)
@@ -221,9 +231,9 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 			r, j := (k-lay.m-lay.m*lay.regs)/lay.nu, (k-lay.m-lay.m*lay.regs)%lay.nu
 			unitP, what = "1/day", fmt.Sprintf("effect of input %s on %s", n.input[j], rows[r])
 		}
-		note := fmt.Sprintf("%s; %s, penalties (%s) %s", what, m.Method, pen, cvs)
+		note := what + "; " + prov
 		if lo, hi := m.Interval(k); !math.IsNaN(lo) {
-			note += fmt.Sprintf("; 95%% interval [%.4g, %.4g] (bootstrap over subjects, B=%d)", lo, hi, len(m.Replicates))
+			note += fmt.Sprintf("; 95%% CI [%.4g, %.4g] (bootstrap over subjects, B=%d)", lo, hi, len(m.Replicates))
 		}
 		f.Parameters = append(f.Parameters, modelfile.FileParam{ID: id, Value: vec[k], Unit: unitP, Citation: cite, Evidence: "C",
 			Note: note, Min: math.NaN(), Max: math.NaN()})

@@ -79,7 +79,11 @@ Penalties are block-wise (growth, interactions, perturbations), each chosen from
 (half decades) by leave-one-subject-out inner cross-validation of forecasts (score: mean
 square error of forecast relative abundances of held-out subjects), unless --penalty fixes
 them. The choice is printed and kept in the model file. Zeros get a pseudo-count of 1e-3
-relative abundance before logarithms (--pseudo-count), as in the cLV study.
+relative abundance before logarithms (--pseudo-count), as in the cLV study. The regressors are
+taken at each interval's start (--scheme euler, as Stein 2013 and the cLV study) or averaged over
+its two ends (--scheme trapezoid: less bias on dense, clean data); --weight-dt weights intervals
+by their length. Parameter intervals: --bootstrap refits on subjects resampled with replacement
+(penalty fixed; seed --seed).
 
 Outputs in DIR:
   model.yaml       the fitted holobiont model: one community member per taxon, growth rates
