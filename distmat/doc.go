@@ -8,4 +8,9 @@
 // Eisel–Lemire algorithm (bit-for-bit strconv.ParseFloat, which remains the
 // fallback for anything unusual), and errors still name file:line:col of the
 // first problem in file order, as a line-by-line reader would.
+//
+// CondensedFile holds a matrix being computed on disk (its upper
+// triangle, written row by row through the RowWriter interface by
+// package diversity) and writes it in the same format as Write, so that
+// a 20,000-sample matrix never needs its 3.2 GB in memory.
 package distmat

@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -401,24 +400,14 @@ func Write(w io.Writer, m *Matrix) error {
 	if len(m.Data) != n*n {
 		return fmt.Errorf("distmat: %d values for %d ids", len(m.Data), n)
 	}
-	bw := bufio.NewWriterSize(w, 1<<16)
-	for _, id := range m.IDs {
-		if strings.ContainsAny(id, "\t\n\r") {
-			return fmt.Errorf("distmat: id %q contains a tab or newline", id)
-		}
-		bw.WriteByte('\t')
-		bw.WriteString(id)
+	if err := checkIDs(m.IDs); err != nil {
+		return err
 	}
-	bw.WriteByte('\n')
+	bw := bufio.NewWriterSize(w, 1<<16)
+	writeHeader(bw, m.IDs)
 	buf := make([]byte, 0, 32)
 	for i := 0; i < n; i++ {
-		bw.WriteString(m.IDs[i])
-		for j := 0; j < n; j++ {
-			bw.WriteByte('\t')
-			buf = strconv.AppendFloat(buf[:0], m.Data[i*n+j], 'g', -1, 64)
-			bw.Write(buf)
-		}
-		bw.WriteByte('\n')
+		writeRow(bw, m.IDs[i], m.Data[i*n:(i+1)*n], &buf)
 	}
 	return bw.Flush()
 }

@@ -14,6 +14,15 @@ type BetaOptions struct {
 	// Workers is the number of goroutines; 0 means GOMAXPROCS. The result
 	// does not depend on it.
 	Workers int
+	// Rows, when set, receives the distances row by row instead of a
+	// returned matrix (the functions then return nil): the upper triangle,
+	// WriteRow(i, d) with d[k] the distance of samples i and i+1+k, for
+	// each i < n−1, from several goroutines at once and in no particular
+	// order. Memory then stays bounded by the table and the workers'
+	// accumulators (blockRows × n values each) at any number of samples;
+	// distmat.CondensedFile stores the rows on disk and writes the matrix
+	// in the usual format.
+	Rows distmat.RowWriter
 }
 
 // transpose returns the feature-major view of t with values v(x) of the
@@ -125,7 +134,7 @@ func Jaccard(ctx context.Context, t *table.Table, quantitative bool, opt BetaOpt
 	if err := checkCounts(t); err != nil {
 		return nil, err
 	}
-	return presenceMatrix(ctx, transpose(t, nil), t.SampleIDs, opt.Workers)
+	return presenceMatrix(ctx, transpose(t, nil), t.SampleIDs, opt)
 }
 
 func brayCurtis(ctx context.Context, t *table.Table, opt BetaOptions, jaccard bool) (*distmat.Matrix, error) {
@@ -134,10 +143,8 @@ func brayCurtis(ctx context.Context, t *table.Table, opt BetaOptions, jaccard bo
 	}
 	c := transpose(t, nil)
 	tot := colTotals(c)
-	m := distmat.New(t.SampleIDs)
-	n := c.n
-	err := pairKernel(ctx, c, opMin, opt.Workers, func(i int, acc []float64) {
-		for j := i + 1; j < n; j++ {
+	return pairDistances(ctx, c, opMin, t.SampleIDs, opt, func(i int, acc []float64) {
+		for j := i + 1; j < len(acc); j++ {
 			s := tot[i] + tot[j]
 			d := 0.0
 			if s > 0 {
@@ -149,14 +156,9 @@ func brayCurtis(ctx context.Context, t *table.Table, opt BetaOptions, jaccard bo
 			if jaccard {
 				d = 2 * d / (1 + d)
 			}
-			m.Data[i*n+j] = d
-			m.Data[j*n+i] = d
+			acc[j] = d
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // Aitchison returns the Aitchison distances between all samples of t: the
@@ -186,8 +188,7 @@ func Aitchison(ctx context.Context, t *table.Table, pseudocount float64, opt Bet
 			ysq[c.smp[q]] += y * y
 		}
 	}
-	m := distmat.New(t.SampleIDs)
-	err := pairKernel(ctx, c, opProd, opt.Workers, func(i int, acc []float64) {
+	return pairDistances(ctx, c, opProd, t.SampleIDs, opt, func(i int, acc []float64) {
 		for j := i + 1; j < n; j++ {
 			dm := (ysum[i] - ysum[j]) / mf
 			d2 := ysq[i] + ysq[j] - 2*acc[j] - mf*dm*dm
@@ -195,12 +196,7 @@ func Aitchison(ctx context.Context, t *table.Table, pseudocount float64, opt Bet
 			if d2 > 0 {
 				d = math.Sqrt(d2)
 			}
-			m.Data[i*n+j] = d
-			m.Data[j*n+i] = d
+			acc[j] = d
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }

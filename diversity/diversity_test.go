@@ -1,12 +1,14 @@
 package diversity
 
 import (
+	"bytes"
 	"context"
 	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
 
+	"github.com/holobiont/holobiont/distmat"
 	"github.com/holobiont/holobiont/table"
 	"github.com/holobiont/holobiont/tree"
 )
@@ -429,6 +431,57 @@ func TestRootLengthLikeSkbio(t *testing.T) {
 	for _, c := range [][2]float64{{wn.At(0, 1), 0.52}, {w.At(0, 1), 3.25}, {uw.At(0, 1), 0.5333333333333333}, {pd[0], 4.5}, {pd[1], 6.5}} {
 		if math.Abs(c[0]-c[1]) > 1e-15 {
 			t.Errorf("got %.17g, scikit-bio %.17g", c[0], c[1])
+		}
+	}
+}
+
+// With BetaOptions.Rows set (a distmat.CondensedFile on disk), every
+// pairwise metric streams the same distances: the file's TSV is byte for
+// byte the dense matrix's, with one and with three workers; the functions
+// return a nil matrix then.
+func TestRowsToCondensedFile(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	tb := randomTable(r, 300, 200, 0.1)
+	nw := "((" + strings.Join(tb.FeatureIDs[:100], ":0.1,") + ":0.1):0.5,(" + strings.Join(tb.FeatureIDs[100:], ":0.2,") + ":0.3):0.25);"
+	ph, err := NewPhylo(mustTree(t, nw), tb.FeatureIDs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	metrics := []func(BetaOptions) (*distmat.Matrix, error){
+		func(o BetaOptions) (*distmat.Matrix, error) { return BrayCurtis(ctx, tb, o) },
+		func(o BetaOptions) (*distmat.Matrix, error) { return Jaccard(ctx, tb, false, o) },
+		func(o BetaOptions) (*distmat.Matrix, error) { return Jaccard(ctx, tb, true, o) },
+		func(o BetaOptions) (*distmat.Matrix, error) { return Aitchison(ctx, tb, 1, o) },
+		func(o BetaOptions) (*distmat.Matrix, error) { return UnweightedUniFrac(ctx, tb, ph, o) },
+		func(o BetaOptions) (*distmat.Matrix, error) { return WeightedUniFrac(ctx, tb, ph, true, o) },
+	}
+	for k, f := range metrics {
+		dense, err := f(BetaOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := distmat.Write(&want, dense); err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range []int{1, 3} {
+			c, err := distmat.NewCondensedFile(t.TempDir(), tb.SampleIDs)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := f(BetaOptions{Workers: w, Rows: c})
+			if err != nil || m != nil {
+				t.Fatalf("metric %d: %v, matrix %v", k, err, m)
+			}
+			var got bytes.Buffer
+			if err := c.WriteTSV(&got); err != nil {
+				t.Fatal(err)
+			}
+			c.Close()
+			if !bytes.Equal(got.Bytes(), want.Bytes()) {
+				t.Fatalf("metric %d, %d workers: streamed matrix differs from the dense one", k, w)
+			}
 		}
 	}
 }

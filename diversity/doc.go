@@ -6,9 +6,15 @@
 //
 // All functions work on the sparse sample rows of a table.Table (CSR,
 // samples as rows) and never densify a table. Pairwise distances are
-// computed in parallel over blocks of sample rows; every matrix entry is
-// accumulated by exactly one worker in a fixed order, so results are
-// bit-for-bit identical for any number of workers.
+// computed in parallel over blocks of 64 sample rows (fixed, so that the
+// per-block scan of the columns stays small at any n); every matrix entry
+// is accumulated by exactly one worker in a fixed order, so results are
+// bit-for-bit identical for any number of workers. Each block yields the
+// upper triangle of its rows; the dense matrix is filled row by row and
+// mirrored in tiles at the end, or, with BetaOptions.Rows, the rows are
+// handed to a distmat.RowWriter (distmat.CondensedFile keeps them on disk)
+// and memory stays bounded by the table and the accumulators at any number
+// of samples.
 //
 // Definitions that differ between tools are explicit parameters here:
 // the Shannon logarithm base (default e, as vegan and scikit-bio >= 0.6.1;

@@ -95,24 +95,68 @@ func presenceDistance(t, q []float64, C float64, i, j int, acc float64) float64 
 }
 
 // presenceMatrix returns the presence/absence distances (presenceDistance)
-// between all samples of c, named ids; c is complemented in place
-// (complementDense) and its values are dropped.
-func presenceMatrix(ctx context.Context, c *columns, ids []string, workers int) (*distmat.Matrix, error) {
+// between all samples of c, named ids (into opt.Rows when set, see
+// BetaOptions); c is complemented in place (complementDense) and its values
+// are dropped.
+func presenceMatrix(ctx context.Context, c *columns, ids []string, opt BetaOptions) (*distmat.Matrix, error) {
 	complementDense(c)
 	tt, q, C := presenceSums(c)
-	m := distmat.New(ids)
-	n := c.n
-	err := pairKernel(ctx, c, opCount, workers, func(i int, acc []float64) {
-		for j := i + 1; j < n; j++ {
-			d := presenceDistance(tt, q, C, i, j, acc[j])
-			m.Data[i*n+j] = d
-			m.Data[j*n+i] = d
+	return pairDistances(ctx, c, opCount, ids, opt, func(i int, acc []float64) {
+		for j := i + 1; j < len(acc); j++ {
+			acc[j] = presenceDistance(tt, q, C, i, j, acc[j])
 		}
+	})
+}
+
+// pairDistances runs pairKernel with op and turns each row's sums into
+// distances with dist (in place: acc[j] becomes the distance of i and j,
+// j > i); the rows go to opt.Rows when set (the result is then nil), else
+// into a matrix labelled ids.
+func pairDistances(ctx context.Context, c *columns, op pairOp, ids []string, opt BetaOptions, dist func(i int, acc []float64)) (*distmat.Matrix, error) {
+	n := c.n
+	var m *distmat.Matrix
+	out := opt.Rows
+	if out == nil {
+		m = distmat.New(ids)
+		out = upperRows{m}
+	}
+	err := pairKernel(ctx, c, op, opt.Workers, func(i int, acc []float64) error {
+		dist(i, acc)
+		return out.WriteRow(i, acc[i+1:n])
 	})
 	if err != nil {
 		return nil, err
 	}
+	if m != nil {
+		mirror(m)
+	}
 	return m, nil
+}
+
+// upperRows writes rows into the upper triangle of a dense matrix.
+type upperRows struct{ m *distmat.Matrix }
+
+func (u upperRows) WriteRow(i int, d []float64) error {
+	n := u.m.N()
+	copy(u.m.Data[i*n+i+1:i*n+n], d)
+	return nil
+}
+
+// mirror copies the upper triangle of m onto the lower one, in tiles (a
+// column-wise copy would touch a cache line per value).
+func mirror(m *distmat.Matrix) {
+	const tile = 64
+	n := m.N()
+	d := m.Data
+	for i0 := 0; i0 < n; i0 += tile {
+		for j0 := i0; j0 < n; j0 += tile {
+			for i := i0; i < min(i0+tile, n); i++ {
+				for j := max(j0, i+1); j < min(j0+tile, n); j++ {
+					d[j*n+i] = d[i*n+j]
+				}
+			}
+		}
+	}
 }
 
 type pairOp int
@@ -131,26 +175,27 @@ func defaultWorkers(w int) int {
 	return w
 }
 
+// blockRows is the number of rows of a pairKernel block: fixed, so that
+// the per-block scan of the columns stays a small part of the work at any n
+// (it grew with n² when the block size was 2^16/n); the accumulator is
+// blockRows × n values per worker (10 MB at n = 20,000).
+const blockRows = 64
+
 // pairKernel accumulates, for every pair i < j, the sum over the columns
 // holding both samples of op(v_i, v_j). Rows are processed in blocks; block
 // rows are handed to workers dynamically, and each accumulator belongs to
 // exactly one block, which sums its columns in column order: the result does
 // not depend on the number of workers. finish is called once per row i with
-// acc[j] (j > i) holding the sums; it must only write entries (i, j) and
-// (j, i) of its output, j > i.
-func pairKernel(ctx context.Context, cols *columns, op pairOp, workers int, finish func(i int, acc []float64)) error {
+// acc[j] (j > i) holding the sums, from the worker's goroutine (several run
+// at once, for different rows); it may overwrite acc[i+1:]. Its error stops
+// the kernel.
+func pairKernel(ctx context.Context, cols *columns, op pairOp, workers int, finish func(i int, acc []float64) error) error {
 	n := cols.n
 	if n < 2 {
 		return nil
 	}
 	workers = defaultWorkers(workers)
-	rows := (1 << 16) / n // accumulator block of ~512 KiB
-	if rows < 1 {
-		rows = 1
-	}
-	if rows > 64 {
-		rows = 64
-	}
+	rows := min(blockRows, n)
 	nblocks := (n + rows - 1) / rows
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -211,7 +256,11 @@ func pairKernel(ctx context.Context, cols *columns, op pairOp, workers int, fini
 				}
 				for i := r0; i < r1; i++ {
 					row := acc[(i-r0)*n : (i-r0+1)*n]
-					finish(i, row)
+					if err := finish(i, row); err != nil {
+						errs[wk] = err
+						next.Store(int64(nblocks)) // the others stop after their block
+						return
+					}
 					clear(row)
 				}
 			}

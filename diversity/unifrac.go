@@ -119,7 +119,7 @@ func UnweightedUniFrac(ctx context.Context, t *table.Table, p *Phylo, opt BetaOp
 	if err != nil {
 		return nil, err
 	}
-	return presenceMatrix(ctx, c, t.SampleIDs, opt.Workers)
+	return presenceMatrix(ctx, c, t.SampleIDs, opt)
 }
 
 // WeightedUniFrac returns the weighted UniFrac distances between all samples
@@ -150,8 +150,7 @@ func WeightedUniFrac(ctx context.Context, t *table.Table, p *Phylo, normalized b
 			}
 		}
 	}
-	m := distmat.New(t.SampleIDs)
-	err = pairKernel(ctx, c, opMin, opt.Workers, func(i int, acc []float64) {
+	return pairDistances(ctx, c, opMin, t.SampleIDs, opt, func(i int, acc []float64) {
 		for j := i + 1; j < n; j++ {
 			u := wsum[i] + wsum[j] - 2*acc[j]
 			if u < 0 {
@@ -164,12 +163,7 @@ func WeightedUniFrac(ctx context.Context, t *table.Table, p *Phylo, normalized b
 					u /= denom[i] + denom[j]
 				}
 			}
-			m.Data[i*n+j] = u
-			m.Data[j*n+i] = u
+			acc[j] = u
 		}
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m, nil
 }

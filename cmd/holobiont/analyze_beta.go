@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"math"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,7 @@ func newAnalyzeBetaCmd() *cobra.Command {
 		pseudocount              float64
 		workers, rarefy          int
 		seed                     uint64
+		onDisk                   string
 	)
 	cmd := &cobra.Command{
 		Use:   "beta TABLE",
@@ -44,7 +46,13 @@ Metrics (definitions of scikit-bio 0.5.8 and vegan 2.6-4):
 
 All metrics stay sparse and run on all cores (--workers); the matrix is the
 same bit for bit for any number of workers. Two empty samples are at
-distance 0.`,
+distance 0.
+
+From 20,000 samples on (--on-disk auto; "always" and "never" force it) the
+distances go row by row to a temporary file next to the output (the upper
+triangle, 8 bytes per pair: 1.6 GB at 20,000 samples) and the matrix is
+written from there, so memory stays near the table's size instead of the
+3.2 GB a 20,000 × 20,000 matrix takes; the output is byte for byte the same.`,
 		Example: `  holobiont analyze beta table.biom --metric braycurtis --out bc.tsv
   holobiont analyze beta table.biom --metric braycurtis --rarefy 1000 --seed 7 --out bc.tsv
   holobiont analyze beta table.biom --metric jaccard --quantitative --out jq.tsv
@@ -86,29 +94,23 @@ distance 0.`,
 					return err
 				}
 			}
-			ctx := cmd.Context()
-			opt := diversity.BetaOptions{Workers: workers}
-			var m *distmat.Matrix
-			switch metric {
-			case "braycurtis":
-				m, err = diversity.BrayCurtis(ctx, t, opt)
-			case "jaccard":
-				m, err = diversity.Jaccard(ctx, t, quantitative, opt)
-			case "aitchison":
-				m, err = diversity.Aitchison(ctx, t, pseudocount, opt)
-			default:
-				var p *diversity.Phylo
-				if p, err = divLoadPhylo(treePath, args[0], t); err != nil {
-					return err
+			calc := func(opt diversity.BetaOptions) (*distmat.Matrix, error) {
+				m, err := betaMatrix(cmd, metric, args[0], t, treePath, quantitative, normalized, pseudocount, opt)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", args[0], err)
 				}
-				if metric == "unweighted-unifrac" {
-					m, err = diversity.UnweightedUniFrac(ctx, t, p, opt)
-				} else {
-					m, err = diversity.WeightedUniFrac(ctx, t, p, normalized, opt)
-				}
+				return m, nil
 			}
+			opt := diversity.BetaOptions{Workers: workers}
+			switch {
+			case onDisk == "always" || onDisk == "auto" && t.NumSamples() >= onDiskSamples:
+				return betaOnDisk(cmd, t.SampleIDs, out, opt, calc)
+			case onDisk != "auto" && onDisk != "never":
+				return fmt.Errorf("--on-disk %q: want auto, always or never", onDisk)
+			}
+			m, err := calc(opt)
 			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+				return err
 			}
 			return divWriteOutput(cmd, out, func(w *bufio.Writer) error { return distmat.Write(w, m) })
 		},
@@ -123,6 +125,7 @@ distance 0.`,
 	f.IntVar(&rarefy, "rarefy", 0, "rarefy every sample to this depth first (seeded; shallower samples are dropped)")
 	f.Uint64Var(&seed, "seed", 1, "random seed for --rarefy")
 	f.StringVarP(&out, "out", "o", "-", `output distance matrix TSV ("-" = standard output)`)
+	f.StringVar(&onDisk, "on-disk", "auto", "keep the matrix in a temporary file instead of memory: auto (from 20,000 samples), always or never")
 	return cmd
 }
 
@@ -224,4 +227,51 @@ sample with the largest absolute coordinate on each axis positive.`,
 	cmd.Flags().IntVar(&axes, "axes", 10, "number of axes to write (0 = all)")
 	cmd.Flags().StringVar(&eigOut, "eigenvalues", "", "also write every eigenvalue and proportion explained to this TSV")
 	return cmd
+}
+
+// onDiskSamples is the number of samples from which analyze beta keeps the
+// matrix on disk (--on-disk auto).
+const onDiskSamples = 20000
+
+// betaMatrix computes metric on t (the CLI's checks done): the matrix, or
+// nil when opt.Rows receives the rows.
+func betaMatrix(cmd *cobra.Command, metric, tablePath string, t *table.Table, treePath string, quantitative, normalized bool,
+	pseudocount float64, opt diversity.BetaOptions) (*distmat.Matrix, error) {
+	ctx := cmd.Context()
+	switch metric {
+	case "braycurtis":
+		return diversity.BrayCurtis(ctx, t, opt)
+	case "jaccard":
+		return diversity.Jaccard(ctx, t, quantitative, opt)
+	case "aitchison":
+		return diversity.Aitchison(ctx, t, pseudocount, opt)
+	}
+	p, err := divLoadPhylo(treePath, tablePath, t)
+	if err != nil {
+		return nil, err
+	}
+	if metric == "unweighted-unifrac" {
+		return diversity.UnweightedUniFrac(ctx, t, p, opt)
+	}
+	return diversity.WeightedUniFrac(ctx, t, p, normalized, opt)
+}
+
+// betaOnDisk runs calc with its rows going to a distmat.CondensedFile in
+// the output's directory and writes the matrix from it.
+func betaOnDisk(cmd *cobra.Command, ids []string, out string, opt diversity.BetaOptions,
+	calc func(diversity.BetaOptions) (*distmat.Matrix, error)) error {
+	dir := ""
+	if out != "" && out != "-" {
+		dir = filepath.Dir(out)
+	}
+	c, err := distmat.NewCondensedFile(dir, ids)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	opt.Rows = c
+	if _, err := calc(opt); err != nil {
+		return err
+	}
+	return divWriteOutput(cmd, out, func(w *bufio.Writer) error { return c.WriteTSV(w) })
 }

@@ -24,6 +24,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
 	"runtime"
@@ -34,6 +35,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/holobiont/holobiont/distmat"
 	"github.com/holobiont/holobiont/diversity"
 	"github.com/holobiont/holobiont/table"
 	"github.com/holobiont/holobiont/tree"
@@ -165,6 +167,7 @@ func timeKernels(args []string) error {
 	metrics := fs.String("metrics", "braycurtis,unweighted-unifrac,weighted-unifrac", "comma-separated")
 	workers := fs.Int("workers", 0, "workers (0 = GOMAXPROCS)")
 	cpuprof := fs.String("cpuprofile", "", "write a CPU profile here")
+	rows := fs.String("rows", "", `"discard": stream the rows to a writer that drops them (the pair kernels alone, memory bounded); "file": to a distmat.CondensedFile in the temporary directory, then its TSV to /dev/null; "": the dense in-memory matrix`)
 	fs.Parse(args)
 	if *cpuprof != "" {
 		pf, err := os.Create(*cpuprof)
@@ -185,9 +188,19 @@ func timeKernels(args []string) error {
 		}
 	}
 	ctx := context.Background()
-	opt := diversity.BetaOptions{Workers: *workers}
 	for _, m := range strings.Split(*metrics, ",") {
 		start, cpu0 := time.Now(), cpuSeconds()
+		opt := diversity.BetaOptions{Workers: *workers}
+		var cf *distmat.CondensedFile
+		switch *rows {
+		case "discard":
+			opt.Rows = discardRows{}
+		case "file":
+			if cf, err = distmat.NewCondensedFile("", t.SampleIDs); err != nil {
+				return err
+			}
+			opt.Rows = cf
+		}
 		var e error
 		switch m {
 		case "braycurtis":
@@ -213,13 +226,22 @@ func timeKernels(args []string) error {
 		default:
 			e = fmt.Errorf("unknown metric %q", m)
 		}
+		if e == nil && cf != nil {
+			e = cf.WriteTSV(io.Discard)
+			cf.Close()
+		}
 		if e != nil {
 			return e
 		}
-		fmt.Printf("holobiont\t%s\t%d\t%.3f\t%.3f\tGOMAXPROCS=%d\n", m, t.NumSamples(), time.Since(start).Seconds(), cpuSeconds()-cpu0, runtime.GOMAXPROCS(0))
+		fmt.Printf("holobiont\t%s\t%d\t%.3f\t%.3f\tGOMAXPROCS=%d\trows=%s\tpeak RSS %s\n", m, t.NumSamples(), time.Since(start).Seconds(), cpuSeconds()-cpu0, runtime.GOMAXPROCS(0), *rows, peakRSS())
 	}
 	return nil
 }
+
+// discardRows is a distmat.RowWriter that drops the rows.
+type discardRows struct{}
+
+func (discardRows) WriteRow(int, []float64) error { return nil }
 
 // cpuSeconds returns the user+system CPU time of this process.
 func cpuSeconds() float64 {
