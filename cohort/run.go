@@ -97,6 +97,18 @@ func (p *Plan) layout() *Layout {
 	return l
 }
 
+// shardChunk returns the chunk size of a run split into shards parts: the
+// spec's chunk, or smaller when the cohort has fewer chunks than shards, so
+// that every shard gets work when n >= shards (53 subjects in chunks of 64
+// over 4 shards: chunks of 14). The chunk size does not change any output:
+// a subject depends only on (seed, index).
+func shardChunk(n, chunk, shards int) int {
+	if shards > 1 && chunks.NumChunks(n, chunk) < shards && n >= shards {
+		return (n + shards - 1) / shards
+	}
+	return chunk
+}
+
 // NumChunks returns the number of checkpoint chunks of the cohort.
 func (l *Layout) NumChunks() int { return chunks.NumChunks(l.N, l.Chunk) }
 
@@ -144,6 +156,7 @@ func Run(ctx context.Context, p *Plan, dir string, opt Options) error {
 		return fmt.Errorf("shard %d/%d out of range", opt.Shard.I, opt.Shard.N)
 	}
 	lay := p.layout()
+	lay.Chunk = shardChunk(lay.N, lay.Chunk, opt.Shard.N)
 	lay.Provenance.Version = opt.Version
 	if err := os.MkdirAll(filepath.Join(dir, "chunks"), 0o755); err != nil {
 		return err
