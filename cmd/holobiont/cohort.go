@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"github.com/vbauerster/mpb/v8"
-	"github.com/vbauerster/mpb/v8/decor"
 
 	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/cohort"
@@ -109,77 +107,6 @@ func checkKind(path string, want holobiont.Kind) error {
 		return &holobiont.KindError{Name: path, Got: got, Want: want}
 	}
 	return nil
-}
-
-func cohortIsTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// progressBar is an mpb bar on stderr, or nothing (nil receiver) when the
-// progress mode says no.
-type progressBar struct {
-	prog *mpb.Progress
-	bar  *mpb.Bar
-}
-
-// checkProgressFlag checks --progress before any work is done.
-func checkProgressFlag(mode string) error {
-	switch mode {
-	case "auto", "always", "never", "":
-		return nil
-	}
-	return fmt.Errorf("--progress %q: want auto, always or never", mode)
-}
-
-// newProgressBar returns the bar for mode (auto: only when stderr is a
-// terminal; always; never).
-func newProgressBar(ctx context.Context, mode, label string, stderr io.Writer) (*progressBar, error) {
-	if err := checkProgressFlag(mode); err != nil {
-		return nil, err
-	}
-	if mode == "never" || (mode != "always" && !cohortIsTerminal(stderr)) {
-		return nil, nil
-	}
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	opts := []mpb.ContainerOption{mpb.WithOutput(stderr), mpb.WithWidth(40)}
-	if !cohortIsTerminal(stderr) {
-		// mpb draws only on terminals unless told otherwise: --progress
-		// always into a log file redraws once a second.
-		opts = append(opts, mpb.WithAutoRefresh(), mpb.WithRefreshRate(time.Second))
-	}
-	b := &progressBar{prog: mpb.NewWithContext(ctx, opts...)}
-	b.bar = b.prog.AddBar(0, mpb.PrependDecorators(decor.Name(label), decor.CountersNoUnit("%d/%d")),
-		mpb.AppendDecorators(decor.Percentage(), decor.Name(" "), decor.EwmaETA(decor.ET_STYLE_GO, 30)))
-	return b, nil
-}
-
-// update reports progress (nil bar: nothing); usable as Options.Progress.
-func (b *progressBar) update(done, total int) {
-	if b == nil {
-		return
-	}
-	b.bar.SetTotal(int64(total), false)
-	b.bar.SetCurrent(int64(done))
-}
-
-// finish completes (err == nil) or aborts the bar and waits for it.
-func (b *progressBar) finish(err error) {
-	if b == nil {
-		return
-	}
-	if err != nil {
-		b.bar.Abort(false)
-	} else {
-		b.bar.SetTotal(-1, true)
-	}
-	b.prog.Wait()
 }
 
 func runCohortPlan(ctx context.Context, p *cohort.Plan, out string, sh cohort.Shard, workers int, progress string, stderr, stdout io.Writer) error {

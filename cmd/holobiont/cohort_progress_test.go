@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestCohortProgressBar: --progress always draws a subjects counter that
@@ -77,3 +78,29 @@ analysis:
   - {endpoint: shannon_change, control: placebo, treatment: probiotic}
 power: {n: [8, 16], replicates: 2}
 `
+
+// Off a terminal the progress is a plain line at least every 10 s of the
+// clock, with counts, rate and a real ETA, and a last line at the end.
+func TestLineProgress(t *testing.T) {
+	var buf bytes.Buffer
+	clock := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	l := newLineProgress(&buf, "subjects ", 10*time.Second, func() time.Time { return clock })
+	l.update(0, 100)
+	for done := 1; done <= 100; done++ {
+		clock = clock.Add(time.Second) // one subject a second
+		l.update(done, 100)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 11 {
+		t.Fatalf("%d lines, want 11 (start, every 10 s, end):\n%s", len(lines), buf.String())
+	}
+	if lines[0] != "subjects 0/100 (0%), -, elapsed 0s, ETA unknown" {
+		t.Errorf("first line %q", lines[0])
+	}
+	if lines[1] != "subjects 10/100 (10%), 1/s, elapsed 10s, ETA 1m30s" {
+		t.Errorf("second line %q", lines[1])
+	}
+	if lines[10] != "subjects 100/100 (100%), 1/s, elapsed 1m40s, ETA done" {
+		t.Errorf("last line %q", lines[10])
+	}
+}
