@@ -7,8 +7,10 @@
 #   sh scripts/record_output_hashes.sh              # from the pre-refactor commit
 #   sh scripts/record_output_hashes.sh worktree     # after a deliberate output change: list it, with the
 #                                                   # reason, in cmd/holobiont/testdata/output-hashes.md
+#   sh scripts/record_output_hashes.sh ca3f5e6 /tmp/old.tsv   # write elsewhere (to compare two binaries)
 set -eu
 commit=${1:-ca3f5e6}
+table=${2:-cmd/holobiont/testdata/output-hashes.tsv}
 root=$(cd "$(dirname "$0")/.." && pwd)
 tmp=$(mktemp -d)
 trap 'git -C "$root" worktree remove --force "$tmp/src" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
@@ -23,5 +25,5 @@ fi
 cd "$root"
 HOLOBIONT_BIN="$tmp/holobiont" HOLOBIONT_HASH_RECORD="$tmp/table" \
   go test -count=1 -run '^TestOutputHashes$' ./cmd/holobiont
-{ echo "# recorded from the binary built from $from"; cat "$tmp/table"; } > cmd/holobiont/testdata/output-hashes.tsv
-wc -l cmd/holobiont/testdata/output-hashes.tsv
+{ echo "# recorded from the binary built from $from"; cat "$tmp/table"; } > "$table"
+wc -l "$table"

@@ -148,3 +148,35 @@ func TestSBMLExport(t *testing.T) {
 		t.Error("output written despite the error")
 	}
 }
+
+// An SBML export holds no path of the machine it was made on: the same
+// model exported from two directories (absolute and relative paths) gives
+// the same bytes, and neither directory appears in them.
+func TestSBMLExportNoLocalPath(t *testing.T) {
+	src, err := os.ReadFile("../../models/stein2013.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outs [][]byte
+	var dirs []string
+	for _, name := range []string{"stein2013.yaml", "other-name.yaml"} {
+		dir := t.TempDir()
+		dirs = append(dirs, dir)
+		in := filepath.Join(dir, name)
+		os.WriteFile(in, src, 0o644)
+		out := filepath.Join(dir, "x.xml")
+		if _, err := runSBML(t, "export", in, "--out", out); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(out)
+		outs = append(outs, b)
+	}
+	if !bytes.Equal(outs[0], outs[1]) {
+		t.Error("the export depends on where the model file was")
+	}
+	for _, d := range dirs {
+		if bytes.Contains(outs[0], []byte(d)) || bytes.Contains(outs[0], []byte(os.TempDir())) {
+			t.Errorf("the export contains the local path %s", d)
+		}
+	}
+}
