@@ -13,6 +13,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	holobiont "github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/internal/fmath"
 	"github.com/holobiont/holobiont/internal/suggest"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/models"
@@ -130,19 +131,14 @@ func (q Quantity) Eval(row []float64) float64 {
 		}
 		return math.Max(row[q.index], 0) / s
 	case 2:
-		var s, h float64
+		// The model's shannon(): negative values (solver noise) count as
+		// 0, and an extinct community has index 0.
+		var buf [64]float64
+		x := buf[:0]
 		for _, j := range q.sites[q.site].Index {
-			s += math.Max(row[j], 0)
+			x = append(x, math.Max(row[j], 0))
 		}
-		if s <= 0 {
-			return 0
-		}
-		for _, j := range q.sites[q.site].Index {
-			if p := math.Max(row[j], 0) / s; p > 0 {
-				h -= p * math.Log(p)
-			}
-		}
-		return h
+		return fmath.Shannon(x)
 	}
 	return row[q.index]
 }

@@ -2,6 +2,7 @@ package cohort
 
 import (
 	"fmt"
+	"github.com/holobiont/holobiont/internal/fmath"
 	"math"
 	"sort"
 	"strings"
@@ -248,8 +249,15 @@ func (tp *TrialPlan) reading(s *Subject, me *measuredEndpoint, k int) float64 {
 
 // countsStat returns the relative abundance of member (kind 1) or the
 // Shannon index, natural log (kind 2), of a sample's read counts; NaN for a
-// sample without reads.
+// sample without reads (as a table's sample in package diversity).
 func countsStat(c []int32, kind, member int) float64 {
+	if kind == 2 {
+		h, ok := fmath.Entropy(c)
+		if !ok {
+			return math.NaN()
+		}
+		return h
+	}
 	var tot float64
 	for _, x := range c {
 		tot += float64(x)
@@ -257,17 +265,7 @@ func countsStat(c []int32, kind, member int) float64 {
 	if !(tot > 0) {
 		return math.NaN()
 	}
-	if kind == 1 {
-		return float64(c[member]) / tot
-	}
-	var h float64
-	for _, x := range c {
-		if x > 0 {
-			p := float64(x) / tot
-			h -= p * math.Log(p)
-		}
-	}
-	return h
+	return float64(c[member]) / tot
 }
 
 // measure overwrites s's endpoints with their measured values (the

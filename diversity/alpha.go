@@ -2,6 +2,8 @@ package diversity
 
 import (
 	"math"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // Observed returns the number of strictly positive values in vals
@@ -26,18 +28,12 @@ func sum(vals []float64) float64 {
 
 // Shannon returns the Shannon entropy −Σ pᵢ log_b pᵢ of the relative
 // abundances of vals, with logarithm base b (math.E for nats, 2 for bits,
-// 10). It returns NaN for an empty sample.
+// 10). It returns NaN for an empty sample (all counts 0), as scikit-bio
+// does. (fmath.Entropy is the one implementation.)
 func Shannon(vals []float64, base float64) float64 {
-	tot := sum(vals)
-	if tot == 0 {
+	h, ok := fmath.Entropy(vals)
+	if !ok {
 		return math.NaN()
-	}
-	var h float64
-	for _, v := range vals {
-		if v > 0 {
-			p := v / tot
-			h -= p * math.Log(p)
-		}
 	}
 	if base == math.E {
 		return h

@@ -460,23 +460,8 @@ func ld(rp unsafe.Pointer, o int32) float64 { return *(*float64)(unsafe.Add(rp, 
 
 func st(rp unsafe.Pointer, o int32, v float64) { *(*float64)(unsafe.Add(rp, uintptr(o)*8)) = v }
 
-func shannonIdx(r []float64, idx []int32) float64 {
-	var s float64
-	for _, i := range idx {
-		s += r[i]
-	}
-	if s == 0 {
-		return 0
-	}
-	var h float64
-	for _, i := range idx {
-		if v := r[i]; v != 0 {
-			p := v / s
-			h -= p * math.Log(p)
-		}
-	}
-	return h
-}
+// shannonIdx is the model function shannon() over registers idx.
+func shannonIdx(r []float64, idx []int32) float64 { return fmath.ShannonIdx(r, idx) }
 
 func simpsonIdx(r []float64, idx []int32) float64 {
 	var s float64

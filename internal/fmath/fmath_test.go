@@ -31,3 +31,26 @@ func TestMinMaxMatchMath(t *testing.T) {
 		}
 	}
 }
+
+// The one Shannon implementation: counts and floats agree, the indexed
+// form gathers, an empty sample is reported (not silently 0 or NaN).
+func TestEntropy(t *testing.T) {
+	h, ok := Entropy([]float64{1, 1, 2, 0})
+	want := -(0.25*math.Log(0.25)*2 + 0.5*math.Log(0.5))
+	if !ok || math.Abs(h-want) > 1e-15 {
+		t.Errorf("Entropy = %v, %v; want %v", h, ok, want)
+	}
+	if hc, _ := Entropy([]int32{1, 1, 2, 0}); hc != h {
+		t.Errorf("counts %v != floats %v", hc, h)
+	}
+	if _, ok := Entropy([]float64{0, 0}); ok {
+		t.Error("empty sample reported ok")
+	}
+	if Shannon([]float64{0, 0}) != 0 {
+		t.Error("model shannon() of an extinct community is not 0")
+	}
+	r := []float64{9, 1, 9, 1, 2}
+	if got := ShannonIdx(r, []int32{1, 3, 4}); got != Shannon([]float64{1, 1, 2}) {
+		t.Errorf("ShannonIdx = %v", got)
+	}
+}
