@@ -4,9 +4,10 @@ import (
 	"fmt"
 	"math"
 
-	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/holobiont/holobiont/stats"
 )
 
 // Estimate is an effect with its 95% (1-alpha) confidence interval and two-sided p.
@@ -37,46 +38,23 @@ func Welch(a, b []float64, alpha float64) (Estimate, error) {
 	return Estimate{Effect: d, Low: d - q*se, High: d + q*se, P: p, DF: df}, nil
 }
 
-// ANCOVA fits y = b0 + b1·treated + b2·baseline by least squares and
-// returns b1 with its t interval (n−3 df) and p.
+// ANCOVA fits y = b0 + b1·treated + b2·baseline by least squares
+// (stats.FitLM, the project's one OLS) and returns b1 with its t interval
+// (n−3 df) and two-sided p.
 func ANCOVA(y, treated, baseline []float64, alpha float64) (Estimate, error) {
 	n := len(y)
 	if n < 4 || len(treated) != n || len(baseline) != n {
 		return Estimate{}, fmt.Errorf("ancova: need >= 4 subjects with matching lengths")
 	}
-	x := mat.NewDense(n, 3, nil)
-	for i := 0; i < n; i++ {
-		x.Set(i, 0, 1)
-		x.Set(i, 1, treated[i])
-		x.Set(i, 2, baseline[i])
+	lm, err := stats.FitLM(y, []string{"treated", "baseline"}, [][]float64{treated, baseline}, 1-alpha)
+	if err != nil {
+		return Estimate{}, fmt.Errorf("ancova: singular design (constant baseline or one arm empty): %w", err)
 	}
-	var qr mat.QR
-	qr.Factorize(x)
-	var beta mat.VecDense
-	if err := qr.SolveVecTo(&beta, false, mat.NewVecDense(n, append([]float64(nil), y...))); err != nil {
-		return Estimate{}, fmt.Errorf("ancova: %w", err)
-	}
-	var rss float64
-	for i := 0; i < n; i++ {
-		r := y[i] - (beta.AtVec(0) + beta.AtVec(1)*treated[i] + beta.AtVec(2)*baseline[i])
-		rss += r * r
-	}
-	df := float64(n - 3)
-	s2 := rss / df
-	var xtx mat.SymDense
-	xtx.SymOuterK(1, x.T())
-	var inv mat.Dense
-	if err := inv.Inverse(&xtx); err != nil {
-		return Estimate{}, fmt.Errorf("ancova: singular design (constant baseline or one arm empty)")
-	}
-	se := math.Sqrt(s2 * inv.At(1, 1))
-	b := beta.AtVec(1)
+	b, se, df := lm.Coef[1], lm.SE[1], float64(lm.DF)
 	if se == 0 || math.IsNaN(se) {
 		return Estimate{Effect: b, Low: b, High: b, P: math.NaN(), DF: df}, nil
 	}
-	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
-	q := t.Quantile(1 - alpha/2)
-	return Estimate{Effect: b, Low: b - q*se, High: b + q*se, P: 2 * t.CDF(-math.Abs(b/se)), DF: df}, nil
+	return Estimate{Effect: b, Low: lm.CILow[1], High: lm.CIHigh[1], P: lm.P[1], DF: df}, nil
 }
 
 // Proportions compares responder rates kb/nb − ka/na: Wald interval and the
