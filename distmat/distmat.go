@@ -74,3 +74,38 @@ func (m *Matrix) Set(i, j int, v float64) {
 	m.Data[i*n+j] = v
 	m.Data[j*n+i] = v
 }
+
+// Gower returns Gower's centred matrix G = J(−D²/2)J of m (J = I − 11ᵀ/n),
+// row-major n×n and exactly symmetric: the inner-product matrix behind
+// principal coordinates (PCoA), PERMANOVA's sums of squares and PERMDISP.
+// It is computed as a_ij − mean_i − mean_j + mean of a = −d_ij²/2.
+func Gower(m *Matrix) []float64 {
+	n := m.N()
+	f := make([]float64, n*n)
+	rowMean := make([]float64, n)
+	var grand float64
+	for i := 0; i < n; i++ {
+		var s float64
+		for j := 0; j < n; j++ {
+			d := m.Data[i*n+j]
+			e := d * d / -2
+			f[i*n+j] = e
+			s += e
+		}
+		rowMean[i] = s / float64(n)
+		grand += s
+	}
+	grand /= float64(n * n)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			f[i*n+j] = f[i*n+j] - rowMean[i] - rowMean[j] + grand
+		}
+	}
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			v := (f[i*n+j] + f[j*n+i]) / 2
+			f[i*n+j], f[j*n+i] = v, v
+		}
+	}
+	return f
+}

@@ -158,36 +158,7 @@ func pcoa(ctx context.Context, m *distmat.Matrix, axes int, tri bool) (*PCoAResu
 }
 
 // centre returns the Gower-centred matrix of −D²/2, exactly symmetric.
-func centre(m *distmat.Matrix) []float64 {
-	n := m.N()
-	f := make([]float64, n*n)
-	rowMean := make([]float64, n)
-	var grand float64
-	for i := 0; i < n; i++ {
-		var s float64
-		for j := 0; j < n; j++ {
-			d := m.Data[i*n+j]
-			e := d * d / -2
-			f[i*n+j] = e
-			s += e
-		}
-		rowMean[i] = s / float64(n)
-		grand += s
-	}
-	grand /= float64(n * n)
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			f[i*n+j] = f[i*n+j] - rowMean[i] - rowMean[j] + grand
-		}
-	}
-	for i := 0; i < n; i++ {
-		for j := i + 1; j < n; j++ {
-			v := (f[i*n+j] + f[j*n+i]) / 2
-			f[i*n+j], f[j*n+i] = v, v
-		}
-	}
-	return f
-}
+func centre(m *distmat.Matrix) []float64 { return distmat.Gower(m) }
 
 // topEigen reduces the symmetric n×n matrix f (overwritten) to tridiagonal
 // form and returns all eigenvalues (ascending) and a function computing the

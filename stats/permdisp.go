@@ -159,11 +159,7 @@ func Permdisp(ctx context.Context, d *distmat.Matrix, g *Grouping, po PermdispOp
 // dropped, tol = sqrt(machine epsilon), as vegan's betadisper does.
 func pcoaAxes(d *distmat.Matrix, negative bool) (vec []float64, pos []bool) {
 	n := d.N()
-	a := make([]float64, n*n)
-	for i, v := range d.Data {
-		a[i] = -0.5 * v * v
-	}
-	doubleCentre(a, n)
+	a := distmat.Gower(d)
 	var es mat.EigenSym
 	es.Factorize(mat.NewSymDense(n, a), true)
 	vals := es.Values(nil)
@@ -195,25 +191,6 @@ func pcoaAxes(d *distmat.Matrix, negative bool) (vec []float64, pos []bool) {
 	return vec, pos
 }
 
-// doubleCentre subtracts row and column means and adds the grand mean.
-func doubleCentre(a []float64, n int) {
-	rm := make([]float64, n)
-	var gm float64
-	for i := 0; i < n; i++ {
-		var s float64
-		for _, v := range a[i*n : i*n+n] {
-			s += v
-		}
-		rm[i] = s / float64(n)
-		gm += s
-	}
-	gm /= float64(n * n)
-	for i := 0; i < n; i++ {
-		for j := 0; j < n; j++ {
-			a[i*n+j] += gm - rm[i] - rm[j] // a is symmetric: column means = row means
-		}
-	}
-}
 
 type centreScratch struct {
 	centre  []float64 // k×m, allocated lazily

@@ -87,11 +87,7 @@ func PermanovaTerms(ctx context.Context, d *distmat.Matrix, terms []Term, opt Pe
 	if len(terms) == 0 {
 		return nil, fmt.Errorf("stats: permanova: no terms")
 	}
-	g := make([]float64, n*n)
-	for i, v := range d.Data {
-		g[i] = -0.5 * v * v
-	}
-	doubleCentre(g, n)
+	g := distmat.Gower(d)
 	var tot float64
 	for i := 0; i < n; i++ {
 		tot += g[i*n+i]
