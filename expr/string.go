@@ -223,7 +223,7 @@ func Calls(n *Node) []string { return namesOf(n, OpCall) }
 // unique.
 func namesOf(n *Node, op Op) []string {
 	set := map[string]bool{}
-	walk(n, func(m *Node) {
+	Walk(n, func(m *Node) {
 		if m.Op == op {
 			set[m.Name] = true
 		}
@@ -239,7 +239,7 @@ func namesOf(n *Node, op Op) []string {
 // UsesTime reports whether n refers to simulation time (OpTime).
 func UsesTime(n *Node) bool {
 	found := false
-	walk(n, func(m *Node) {
+	Walk(n, func(m *Node) {
 		if m.Op == OpTime {
 			found = true
 		}
@@ -247,12 +247,3 @@ func UsesTime(n *Node) bool {
 	return found
 }
 
-func walk(n *Node, f func(*Node)) {
-	if n == nil {
-		return
-	}
-	f(n)
-	for _, a := range n.Args {
-		walk(a, f)
-	}
-}

@@ -133,7 +133,7 @@ func solveAlgebraic(m *model.Model) (*model.Model, error) {
 			return nil, &Unsupported{Construct: "algebraic rule using delay", ID: x, Src: r.Src}
 		}
 		// rateOf(v) is an independent quantity here: hide it from Diff
-		f = mapNodes(f, func(n *expr.Node) *expr.Node {
+		f = expr.Map(f, func(n *expr.Node) *expr.Node {
 			if n.Op == expr.OpCall && n.Name == "rateOf" && len(n.Args) == 1 && n.Args[0].Op == expr.OpVar {
 				if n.Args[0].Name == x {
 					return nil
@@ -157,7 +157,7 @@ func solveAlgebraic(m *model.Model) (*model.Model, error) {
 		}
 		f0 := expr.Simplify(expr.Substitute(f, map[string]*expr.Node{x: expr.Num(0)}))
 		sol := expr.Simplify(expr.New(expr.OpDiv, expr.New(expr.OpNeg, f0), a))
-		sol = mapNodes(sol, func(n *expr.Node) *expr.Node {
+		sol = expr.Map(sol, func(n *expr.Node) *expr.Node {
 			if n.Op == expr.OpVar && strings.HasPrefix(n.Name, rateOfPrefix) {
 				return expr.Call("rateOf", expr.Var(strings.TrimPrefix(n.Name, rateOfPrefix)))
 			}
@@ -182,7 +182,7 @@ func solveAlgebraic(m *model.Model) (*model.Model, error) {
 
 func hasCall(n *expr.Node, name string) bool {
 	found := false
-	walk(n, func(x *expr.Node) {
+	expr.Walk(n, func(x *expr.Node) {
 		if x.Op == expr.OpCall && x.Name == name {
 			found = true
 		}

@@ -336,7 +336,7 @@ func (c *compiler) buildRateOfSlots() error {
 		}
 	}
 	collect := func(n *expr.Node) {
-		walk(model.InlineFunctions(n, c.mfunc, 0), func(x *expr.Node) {
+		expr.Walk(model.InlineFunctions(n, c.mfunc, 0), func(x *expr.Node) {
 			if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpVar {
 				addRateOf(x.Args[0].Name)
 			}
@@ -974,7 +974,7 @@ func (c *compiler) checkUnsupported() error {
 	var err error
 	check := func(owner string, src model.Source) func(n *expr.Node) {
 		return func(n *expr.Node) {
-			walk(n, func(x *expr.Node) {
+			expr.Walk(n, func(x *expr.Node) {
 				if err == nil && x.Op == expr.OpCall && x.Name == "rateOf" && (len(x.Args) != 1 || x.Args[0].Op != expr.OpVar) {
 					err = &Unsupported{Construct: "rateOf of an expression", ID: owner, Src: src}
 				}
@@ -1041,15 +1041,6 @@ func (c *compiler) forEachMath(f func(*expr.Node)) {
 	}
 }
 
-func walk(n *expr.Node, f func(*expr.Node)) {
-	if n == nil {
-		return
-	}
-	f(n)
-	for _, a := range n.Args {
-		walk(a, f)
-	}
-}
 
 // topo orders definitions so that each comes after the definitions it
 // depends on (stable: ties keep input order). A cycle is an error naming

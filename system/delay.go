@@ -205,7 +205,7 @@ func (c *compiler) checkDelays() error {
 		if n == nil || err != nil {
 			return
 		}
-		walk(model.InlineFunctions(n, c.mfunc, 0), func(x *expr.Node) {
+		expr.Walk(model.InlineFunctions(n, c.mfunc, 0), func(x *expr.Node) {
 			if err != nil || x.Op != expr.OpCall || x.Name != "delay" {
 				return
 			}

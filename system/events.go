@@ -112,7 +112,7 @@ func isLogic(op expr.Op) bool {
 
 func hasRel(n *expr.Node) bool {
 	found := false
-	walk(n, func(x *expr.Node) {
+	expr.Walk(n, func(x *expr.Node) {
 		if isRel(x.Op) || isLogic(x.Op) {
 			found = true
 		}

@@ -23,7 +23,7 @@ func (c *compiler) rewriteFor(owner string, n *expr.Node) *expr.Node {
 }
 
 func (c *compiler) rewriteInlined(n *expr.Node) *expr.Node {
-	return mapNodes(n, func(x *expr.Node) *expr.Node {
+	return expr.Map(n, func(x *expr.Node) *expr.Node {
 		if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpVar {
 			if sp := c.species[x.Args[0].Name]; sp != nil && c.assigned[sp.ID] == nil && c.varyingAssignedSize(sp) {
 				e, err := c.rateOfConcentration(sp)
@@ -101,7 +101,7 @@ func (c *compiler) rateOfAssigned(id string, depth int) (*expr.Node, error) {
 	}
 	const tn = "\x00time"
 	n := model.InlineFunctions(r.Math, c.mfunc, 0)
-	n = mapNodes(n, func(x *expr.Node) *expr.Node {
+	n = expr.Map(n, func(x *expr.Node) *expr.Node {
 		if x.Op == expr.OpTime {
 			return expr.Var(tn)
 		}
@@ -138,7 +138,7 @@ func (c *compiler) rateOfAssigned(id string, depth int) (*expr.Node, error) {
 	if sum == nil {
 		return expr.Num(0), nil
 	}
-	return mapNodes(sum, func(x *expr.Node) *expr.Node {
+	return expr.Map(sum, func(x *expr.Node) *expr.Node {
 		if x.Op == expr.OpVar && x.Name == tn {
 			return &expr.Node{Op: expr.OpTime}
 		}
@@ -213,30 +213,6 @@ func (c *compiler) delay(x *expr.Node) *expr.Node {
 	return expr.Var(delayPrefix + fmt.Sprint(i))
 }
 
-// mapNodes rebuilds n bottom-up... top-down: f returns a replacement or nil.
-func mapNodes(n *expr.Node, f func(*expr.Node) *expr.Node) *expr.Node {
-	if n == nil {
-		return nil
-	}
-	if r := f(n); r != nil {
-		return r
-	}
-	if len(n.Args) == 0 {
-		return n
-	}
-	args := make([]*expr.Node, len(n.Args))
-	changed := false
-	for i, a := range n.Args {
-		args[i] = mapNodes(a, f)
-		changed = changed || args[i] != a
-	}
-	if !changed {
-		return n
-	}
-	cp := *n
-	cp.Args = args
-	return &cp
-}
 
 // localize substitutes a reaction's local parameters (by value) into its
 // kinetic law.
