@@ -246,4 +246,3 @@ func UsesTime(n *Node) bool {
 	})
 	return found
 }
-

@@ -191,7 +191,6 @@ func pcoaAxes(d *distmat.Matrix, negative bool) (vec []float64, pos []bool) {
 	return vec, pos
 }
 
-
 type centreScratch struct {
 	centre  []float64 // k×m, allocated lazily
 	members []int

@@ -1041,7 +1041,6 @@ func (c *compiler) forEachMath(f func(*expr.Node)) {
 	}
 }
 
-
 // topo orders definitions so that each comes after the definitions it
 // depends on (stable: ties keep input order). A cycle is an error naming
 // the ids.

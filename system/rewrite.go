@@ -213,7 +213,6 @@ func (c *compiler) delay(x *expr.Node) *expr.Node {
 	return expr.Var(delayPrefix + fmt.Sprint(i))
 }
 
-
 // localize substitutes a reaction's local parameters (by value) into its
 // kinetic law.
 func (c *compiler) localize(r *model.Reaction) *expr.Node {
