@@ -854,3 +854,47 @@ func (r *reader) readMeasurements(path string, s *estimate.Spec) error {
 	}
 	return nil
 }
+
+// ReadParameterValues reads parameter values from a table with the
+// columns parameterId and nominalValue (a PEtab parameter table, values on
+// the linear scale, as calibrate writes its best fit) and returns them by
+// id.
+func ReadParameterValues(path string) (map[string]float64, error) {
+	t, err := ReadTable(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := t.Require("parameterId", "nominalValue"); err != nil {
+		return nil, err
+	}
+	out := map[string]float64{}
+	for _, row := range t.Rows {
+		id := t.Get(row, "parameterId")
+		v, ok := parseNumber(t.Get(row, "nominalValue"))
+		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, t.errf(row, "nominalValue", id, "%q is not a finite number", t.Get(row, "nominalValue"))
+		}
+		if _, dup := out[id]; dup {
+			return nil, t.errf(row, "parameterId", id, "parameter listed twice")
+		}
+		out[id] = v
+	}
+	return out, nil
+}
+
+// SetNominal replaces the nominal values of s's parameters by vals (linear
+// scale); an id that is not in the parameter table is an error.
+func SetNominal(s *estimate.Spec, vals map[string]float64, file string) error {
+	for id, v := range vals {
+		j := s.ParamIndex(id)
+		if j < 0 {
+			return &Error{File: file, ID: id, Msg: "not in the problem's parameter table"}
+		}
+		p := &s.Params[j]
+		if p.Estimate && p.Scale != estimate.Lin && v <= 0 {
+			return &Error{File: file, ID: id, Msg: fmt.Sprintf("value %v is not positive, but the parameter is on %s scale", v, p.Scale)}
+		}
+		p.Nominal = v
+	}
+	return nil
+}
