@@ -1,0 +1,170 @@
+package estimate
+
+import (
+	"context"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sort"
+	"sync"
+	"time"
+)
+
+// LatinHypercube returns n points in the box [lo, hi] (rows of d
+// coordinates): each coordinate's range is cut into n equal strata, each
+// stratum holds exactly one point (at a uniform position within it), and
+// the strata are matched across coordinates by independent random
+// permutations drawn from rng.
+func LatinHypercube(n int, lo, hi []float64, rng *rand.Rand) [][]float64 {
+	d := len(lo)
+	pts := make([][]float64, n)
+	for i := range pts {
+		pts[i] = make([]float64, d)
+	}
+	for j := 0; j < d; j++ {
+		perm := rng.Perm(n)
+		for i := 0; i < n; i++ {
+			v := (float64(perm[i]) + rng.Float64()) / float64(n)
+			pts[i][j] = lo[j] + v*(hi[j]-lo[j])
+		}
+	}
+	return pts
+}
+
+// StartResult is one local optimisation of a multi-start run.
+type StartResult struct {
+	Index   int       // start number (0-based; Global marks the global method's start)
+	Global  bool      // started from the global method's best point
+	U0      []float64 // start point on the parameters' scales
+	Resampled int     // start points drawn again because the simulation failed there
+	LocalResult
+	Seconds float64 // wall time of this start
+	Err     string  // why the start failed, if it did
+}
+
+// MultiStartOptions configure MultiStart.
+type MultiStartOptions struct {
+	Starts  int    // number of local optimisations (default 10)
+	Seed    uint64 // seed of the Latin-hypercube start points
+	Workers int    // parallel workers (default GOMAXPROCS)
+	Local   LocalOptions
+	// Resample: a start point where the simulation fails is replaced by a
+	// uniform draw within the bounds (at most this many times; default 20).
+	Resample int
+	// Progress, if set, is called after each start completes (from the
+	// worker goroutines, serialised).
+	Progress func(done, total int, r StartResult)
+}
+
+// MultiStart runs local optimisations (Minimize) from Latin-hypercube
+// points within the bounds of the estimated parameters (on their scales).
+// Start i depends only on (Seed, i), so the results do not depend on the
+// number of workers. Results are sorted by their final objective, best
+// first (failed starts last).
+func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]StartResult, error) {
+	if opt.Starts <= 0 {
+		opt.Starts = 10
+	}
+	if opt.Workers <= 0 {
+		opt.Workers = runtime.GOMAXPROCS(0)
+	}
+	if opt.Resample <= 0 {
+		opt.Resample = 20
+	}
+	lo, hi := p.Spec.Bounds()
+	for i := range lo {
+		if math.IsInf(lo[i], 0) || math.IsInf(hi[i], 0) {
+			return nil, errAt(p.Spec.Params[p.Free[i]].Src, p.Spec.Params[p.Free[i]].ID, "multi-start needs finite bounds on the estimation scale, got [%v, %v]", lo[i], hi[i])
+		}
+	}
+	pts := LatinHypercube(opt.Starts, lo, hi, rand.New(rand.NewPCG(opt.Seed, 0x5eed1a7)))
+	results := make([]StartResult, opt.Starts)
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	done := 0
+	var firstErr error
+	for w := 0; w < opt.Workers; w++ {
+		ev, err := p.NewEvaluator()
+		if err != nil {
+			return nil, err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				r := ev.runStart(ctx, i, pts[i], lo, hi, opt)
+				mu.Lock()
+				results[i] = r
+				done++
+				if opt.Progress != nil {
+					opt.Progress(done, opt.Starts, r)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := 0; i < opt.Starts; i++ {
+		if err := ctx.Err(); err != nil {
+			firstErr = err
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	SortStarts(results)
+	return results, nil
+}
+
+// runStart runs one start: resamples the start point (from a stream keyed
+// by the start's index) while the simulation fails there.
+func (ev *Evaluator) runStart(ctx context.Context, i int, u0, lo, hi []float64, opt MultiStartOptions) StartResult {
+	t0 := time.Now()
+	r := StartResult{Index: i, U0: append([]float64(nil), u0...)}
+	rng := rand.New(rand.NewPCG(opt.Seed^0x7e5a3b1e, uint64(i)))
+	for {
+		lr, err := ev.Minimize(ctx, r.U0, lo, hi, opt.Local)
+		r.LocalResult = lr
+		if err == nil || lr.Status != "start point failed" || r.Resampled >= opt.Resample || ctx.Err() != nil {
+			if err != nil {
+				r.Err = err.Error()
+			}
+			break
+		}
+		r.Resampled++
+		for j := range r.U0 {
+			r.U0[j] = lo[j] + rng.Float64()*(hi[j]-lo[j])
+		}
+	}
+	if r.U == nil {
+		r.U = append([]float64(nil), r.U0...)
+	}
+	r.Seconds = time.Since(t0).Seconds()
+	return r
+}
+
+// SortStarts orders start results by final objective (failed starts, with
+// an infinite or NaN objective, last; ties by index).
+func SortStarts(rs []StartResult) {
+	key := func(r StartResult) float64 {
+		if r.Err != "" || math.IsNaN(r.F) {
+			return math.Inf(1)
+		}
+		return r.F
+	}
+	sort.SliceStable(rs, func(a, b int) bool {
+		ka, kb := key(rs[a]), key(rs[b])
+		if ka != kb {
+			return ka < kb
+		}
+		return rs[a].Index < rs[b].Index
+	})
+}
+

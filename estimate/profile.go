@@ -1,0 +1,222 @@
+package estimate
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// ProfileOptions configure ProfileLikelihood.
+type ProfileOptions struct {
+	// Level is the confidence level of the intervals (default 0.95).
+	Level float64
+	// MaxSteps bounds the profile points per direction (default 40).
+	MaxSteps int
+	// Local configures the re-optimisation of the other parameters at
+	// each point (default: at most 100 iterations).
+	Local LocalOptions
+}
+
+// ProfilePoint is one point of a profile: the profiled parameter's value
+// (on its scale), the objective minimised over the other parameters, and
+// all parameters there.
+type ProfilePoint struct {
+	Value float64
+	F     float64
+	U     []float64
+}
+
+// Profile is the profile likelihood of one estimated parameter and the
+// confidence interval it gives: the values whose profile objective lies
+// within Threshold = χ²₁(Level)/2 of the optimum (the likelihood-ratio
+// interval). An end that reaches the parameter's bound before the
+// threshold is open: Lower or Upper is then the bound.
+type Profile struct {
+	Index                int // position in Problem.Free
+	ID                   string
+	Best                 float64 // the optimum's value on the parameter's scale
+	Points               []ProfilePoint
+	Lower, Upper         float64
+	LowerOpen, UpperOpen bool
+	Threshold            float64
+	// Better is true when a profile point found an objective lower than the
+	// optimum by more than 1e-3: the optimum was not global.
+	Better bool
+}
+
+// ProfileLikelihood computes the profile of estimated parameter k (index
+// into Problem.Free) around the optimum (uBest, fBest): it steps the
+// parameter away from its optimal value in both directions, re-optimising
+// the others from the previous point each time, until the objective has
+// risen by the threshold or the bound is reached. The step adapts so that
+// the objective rises by about a tenth of the threshold per step. The
+// interval's ends are interpolated linearly between the last two points.
+func (ev *Evaluator) ProfileLikelihood(ctx context.Context, k int, uBest []float64, fBest float64, opt ProfileOptions) (Profile, error) {
+	if opt.Level <= 0 || opt.Level >= 1 {
+		opt.Level = 0.95
+	}
+	if opt.MaxSteps <= 0 {
+		opt.MaxSteps = 40
+	}
+	if opt.Local.MaxIter <= 0 {
+		opt.Local.MaxIter = 100
+	}
+	p := ev.p
+	lo, hi := p.Spec.Bounds()
+	n := len(uBest)
+	thr := distuv.ChiSquared{K: 1}.Quantile(opt.Level) / 2
+	pr := Profile{Index: k, ID: p.Spec.Params[p.Free[k]].ID, Best: uBest[k], Threshold: thr,
+		Points: []ProfilePoint{{Value: uBest[k], F: fBest, U: append([]float64(nil), uBest...)}}}
+	fixed := make([]bool, n)
+	fixed[k] = true
+	local := opt.Local
+	local.Fixed = fixed
+	span := hi[k] - lo[k]
+	// first step: a fifth of the Wald half-width from the Fisher
+	// information at the optimum (2% of the range when it is singular)
+	step0 := 0.02 * span
+	if r, err := ev.Evaluate(ctx, uBest, true); err == nil {
+		if v := fimVariance(r.FIM, n, k); v > 0 && !math.IsInf(v, 0) {
+			step0 = math.Min(0.2*span, math.Max(1e-6*span, 0.2*math.Sqrt(2*thr*v)))
+		}
+	}
+	for _, dir := range []float64{-1, 1} {
+		bound := lo[k]
+		if dir > 0 {
+			bound = hi[k]
+		}
+		u := append([]float64(nil), uBest...)
+		prevX, prevF := uBest[k], fBest
+		prev2X, prev2F := math.NaN(), math.NaN()
+		step := step0
+		end, open := bound, true
+		last := uBest[k]
+		for s := 0; s < opt.MaxSteps; s++ {
+			if err := ctx.Err(); err != nil {
+				return pr, err
+			}
+			if prevX == bound {
+				break
+			}
+			x := prevX + dir*step
+			if (dir < 0 && x < bound) || (dir > 0 && x > bound) {
+				x = bound
+			}
+			u[k] = x
+			r, err := ev.Minimize(ctx, u, lo, hi, local)
+			if err != nil {
+				if ctx.Err() != nil {
+					return pr, ctx.Err()
+				}
+				if step < 1e-6*span {
+					break
+				}
+				step /= 2
+				u[k] = prevX
+				continue
+			}
+			if d := r.F - fBest; d >= thr && r.F-prevF > 0.5*thr && step > 1e-6*span {
+				// overshot by a large step: come closer first
+				step /= 4
+				u[k] = prevX
+				continue
+			}
+			copy(u, r.U)
+			pr.Points = append(pr.Points, ProfilePoint{Value: x, F: r.F, U: append([]float64(nil), r.U...)})
+			last = x
+			if r.F < fBest-1e-3 {
+				pr.Better = true
+			}
+			if d := r.F - fBest; d >= thr {
+				end, open = crossing(prev2X, prev2F, prevX, prevF, x, r.F, fBest+thr), false
+				break
+			}
+			if x == bound {
+				break
+			}
+			inc := r.F - prevF
+			factor := 2.0
+			if inc > 1e-12 {
+				factor = math.Min(2, math.Max(0.5, 0.1*thr/inc))
+			}
+			step = math.Min(step*factor, 0.2*span)
+			prev2X, prev2F = prevX, prevF
+			prevX, prevF = x, r.F
+		}
+		if open {
+			end = last // the threshold was not reached: the interval extends at least this far
+		}
+		if dir < 0 {
+			pr.Lower, pr.LowerOpen = end, open
+		} else {
+			pr.Upper, pr.UpperOpen = end, open
+		}
+	}
+	sort.Slice(pr.Points, func(a, b int) bool { return pr.Points[a].Value < pr.Points[b].Value })
+	return pr, nil
+}
+
+// crossing returns where the profile reaches level between x1 (below) and
+// x2 (above): the root of the parabola through the three points when x0
+// is known and the root lies in [x1, x2], else linear interpolation.
+func crossing(x0, f0, x1, f1, x2, f2, level float64) float64 {
+	lin := x1 + (level-f1)/(f2-f1)*(x2-x1)
+	if math.IsNaN(x0) {
+		return lin
+	}
+	// Newton form: f = f0 + a(x − x0) + b(x − x0)(x − x1)
+	a := (f1 - f0) / (x1 - x0)
+	b := ((f2-f1)/(x2-x1) - a) / (x2 - x0)
+	// b·x² + (a − b(x0 + x1))·x + (f0 − a·x0 + b·x0·x1 − level) = 0
+	qa, qb, qc := b, a-b*(x0+x1), f0-a*x0+b*x0*x1-level
+	if qa == 0 {
+		return lin
+	}
+	disc := qb*qb - 4*qa*qc
+	if disc < 0 {
+		return lin
+	}
+	sq := math.Sqrt(disc)
+	lo, hi := math.Min(x1, x2), math.Max(x1, x2)
+	for _, r := range []float64{(-qb + sq) / (2 * qa), (-qb - sq) / (2 * qa)} {
+		if r >= lo && r <= hi {
+			return r
+		}
+	}
+	return lin
+}
+
+// fimVariance is (F⁻¹)_kk for the n×n Fisher information F, or 0 when F
+// is singular.
+func fimVariance(fim []float64, n, k int) float64 {
+	if len(fim) != n*n {
+		return 0
+	}
+	a := append([]float64(nil), fim...)
+	piv := make([]int, n)
+	if rc, ok := luDecompose(a, piv, n); !ok || rc < 1e-14 {
+		return 0
+	}
+	// solve F x = e_k
+	x := make([]float64, n)
+	x[k] = 1
+	for i := 0; i < n; i++ {
+		if p := piv[i]; p != i {
+			x[i], x[p] = x[p], x[i]
+		}
+	}
+	for i := 1; i < n; i++ {
+		for j := 0; j < i; j++ {
+			x[i] -= a[i*n+j] * x[j]
+		}
+	}
+	for i := n - 1; i >= 0; i-- {
+		for j := i + 1; j < n; j++ {
+			x[i] -= a[i*n+j] * x[j]
+		}
+		x[i] /= a[i*n+i]
+	}
+	return x[k]
+}
