@@ -1,6 +1,8 @@
 package petab
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"math"
 	"os"
@@ -897,4 +899,32 @@ func SetNominal(s *estimate.Spec, vals map[string]float64, file string) error {
 		p.Nominal = v
 	}
 	return nil
+}
+
+// Hash returns the SHA-256 (hex) of a problem: its YAML file and every
+// model and table file it lists, in a fixed order, each preceded by its
+// base name.
+func Hash(path string) (string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return "", &Error{File: path, Err: err}
+	}
+	f, err := parseYAML(path, data)
+	if err != nil {
+		return "", err
+	}
+	h := sha256.New()
+	files := append([]string{path, f.model}, f.params...)
+	for _, l := range [][]string{f.obs, f.conds, f.exps, f.meas, f.mapping} {
+		files = append(files, l...)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return "", &Error{File: name, Err: err}
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(name), len(b))
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
 }

@@ -1,0 +1,297 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/holobiont/holobiont/estimate"
+	"github.com/holobiont/holobiont/internal/safefile"
+	"github.com/holobiont/holobiont/petab"
+)
+
+func newCalibrateCmd() *cobra.Command {
+	var (
+		sf       solverFlags
+		starts   int
+		seed     uint64
+		out      string
+		profile  bool
+		global   string
+		workers  int
+		maxIter  int
+		deGens   int
+		dePop    int
+		quiet    bool
+		convTolF float64
+	)
+	cmd := &cobra.Command{
+		Use:   "calibrate PROBLEM.yaml --starts N --seed S --out DIR [--profile]",
+		Short: "Fit a PEtab problem: multi-start optimisation, optional global search and profiles",
+		Long: `Estimate the parameters of a PEtab problem by maximising the log-likelihood (plus
+the log priors when the parameter table gives them), on the parameters' PEtab
+scales and within their bounds.
+
+Local method: a trust-region Newton method whose Hessian is the Fisher
+information of the likelihood (the Gauss-Newton / Levenberg-Marquardt matrix for
+least squares), with More's variable scaling; parameters that the step would
+push through a bound are clamped there and the step recomputed for the rest.
+Gradients and the Fisher information come from forward sensitivities integrated
+by holobiont's BDF (models with SBML events: central differences). Each of the N
+starts begins at a point of a Latin hypercube within the bounds (seeded by S; a
+start point where the simulation fails is redrawn). Start i depends only on
+(S, i), so results do not depend on --workers.
+
+--global de also runs differential evolution (DE/rand/1/bin with dither, Storn
+and Price 1997) over the bounds and polishes its best point with the local
+method; it is reported as one more start ("global").
+
+--profile computes the profile likelihood of every estimated parameter from the
+best fit and its 95% likelihood-ratio confidence interval (the parameter values
+whose profile objective stays within chi2_1(0.95)/2 = 1.92 of the optimum); an
+interval end that reaches a bound is reported as open.
+
+Writes to DIR: result.json (best_llh, best_parameters on their PEtab scales, every
+start's final objective and parameters, the fraction of starts that converged:
+final objective within 0.1 of the best, and the intervals), parameters_best.tsv (a
+parameter table whose nominal values are the best fit: use it with holobiont
+petab llh --parameters), starts.tsv, simulations_best.tsv, profiles.tsv,
+report.html (waterfall of the starts, fitted against measured per observable,
+profiles) and timing.json (wall and CPU seconds; the only file that varies
+between identical runs).`,
+		Example: `  holobiont calibrate ../shared/petab-benchmark/Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml --starts 20 --seed 1 --out boehm
+  holobiont calibrate problem.yaml --starts 50 --seed 7 --out fit --profile
+  holobiont calibrate problem.yaml --starts 10 --seed 1 --global de --out fit-de`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return fmt.Errorf("--out DIR is required")
+			}
+			if starts < 1 {
+				return fmt.Errorf("--starts %d: want at least 1", starts)
+			}
+			if global != "" && global != "de" {
+				return fmt.Errorf("--global %q: want de (or leave it out)", global)
+			}
+			if workers <= 0 {
+				workers = runtime.GOMAXPROCS(0)
+			}
+			ctx := cmd.Context()
+			t0, cpu0 := time.Now(), cpuSeconds()
+			spec, prob, err := loadPetab(args[0], "", sf.options())
+			if err != nil {
+				return err
+			}
+			hash, err := petab.Hash(args[0])
+			if err != nil {
+				return err
+			}
+			logw := cmd.ErrOrStderr()
+			if quiet {
+				logw = io.Discard
+			}
+			fmt.Fprintf(logw, "calibrate: %d estimated parameters, %d measurements, %d starts on %d workers\n", len(prob.Free), len(spec.Measurements), starts, workers)
+			local := estimate.LocalOptions{MaxIter: maxIter}
+			rs, err := prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: starts, Seed: seed, Workers: workers, Local: local,
+				Progress: func(done, total int, r estimate.StartResult) {
+					fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %s (%.1fs)\n", done, total, r.Index, r.LLH, r.Iter, r.Status, r.Seconds)
+				}})
+			if err != nil {
+				return err
+			}
+			settings := map[string]any{"starts": starts, "rtol": sf.rtol, "atol": sf.atol, "solver": solverName(sf.solver, prob),
+				"max_iterations": local.MaxIter, "local_method": "trust-region Fisher scoring with bounds (Levenberg-Marquardt)",
+				"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
+			cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: args[0], ProblemHash: hash, Version: version, Seed: seed, Settings: settings, Starts: rs, ConvergedTol: convTolF}
+			var deTime float64
+			if global == "de" {
+				td := time.Now()
+				de, err := prob.DifferentialEvolution(ctx, estimate.DEOptions{Seed: seed, Workers: workers, Generations: deGens, Pop: dePop,
+					Progress: func(gen int, best float64) {
+						if gen%10 == 0 {
+							fmt.Fprintf(logw, "differential evolution: generation %d, best objective %.6g\n", gen, best)
+						}
+					}})
+				if err != nil {
+					return err
+				}
+				ev, err := prob.NewEvaluator()
+				if err != nil {
+					return err
+				}
+				lo, hi := spec.Bounds()
+				lr, err := ev.Minimize(ctx, de.U, lo, hi, local)
+				sr := estimate.StartResult{Index: starts, Global: true, U0: de.U, LocalResult: lr, Seconds: time.Since(td).Seconds()}
+				if err != nil {
+					sr.Err = err.Error()
+				}
+				cal.Global = &de
+				cal.Starts = append(cal.Starts, sr)
+				estimate.SortStarts(cal.Starts)
+				settings["global"] = "de"
+				deTime = time.Since(td).Seconds()
+			}
+			var sim []float64
+			var profTime float64
+			if b := cal.Starts[0]; b.Err == "" {
+				ev, err := prob.NewEvaluator()
+				if err != nil {
+					return err
+				}
+				if cal.Best, err = ev.Evaluate(ctx, b.U, prob.CanGradient()); err != nil {
+					return err
+				}
+				sim = cal.Best.Sim
+				if profile {
+					tp := time.Now()
+					if cal.Profiles, err = profiles(ctx, prob, b.U, b.F, workers, logw); err != nil {
+						return err
+					}
+					profTime = time.Since(tp).Seconds()
+				}
+			}
+			if err := cal.Write(out, sim); err != nil {
+				return err
+			}
+			if err := writeTiming(filepath.Join(out, "timing.json"), cal, time.Since(t0).Seconds(), cpuSeconds()-cpu0, deTime, profTime); err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			conv := cal.Converged()
+			nc := 0
+			for _, c := range conv {
+				if c {
+					nc++
+				}
+			}
+			if cal.Best != nil {
+				fmt.Fprintf(w, "best llh %.10g (objective %.10g); %d of %d starts converged (within %.2g of the best)\n", cal.Best.LLH, cal.Starts[0].F, nc, len(cal.Starts), convTolF)
+			} else {
+				fmt.Fprintln(w, "every start failed")
+			}
+			fmt.Fprintf(w, "wrote %s (result.json, report.html, parameters_best.tsv, starts.tsv)\n", out)
+			return nil
+		},
+	}
+	sf.add(cmd)
+	cmd.Flags().IntVar(&starts, "starts", 20, "number of local optimisations from Latin-hypercube start points")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the start points (and of differential evolution)")
+	cmd.Flags().StringVar(&out, "out", "", "output directory (created if needed)")
+	cmd.Flags().BoolVar(&profile, "profile", false, "compute profile likelihoods and 95% confidence intervals of every estimated parameter")
+	cmd.Flags().StringVar(&global, "global", "", `global method run in addition to the starts: "de" (differential evolution)`)
+	cmd.Flags().IntVar(&workers, "workers", 0, "parallel workers (default: number of CPUs)")
+	cmd.Flags().IntVar(&maxIter, "max-iter", 500, "iteration limit of each local optimisation")
+	cmd.Flags().IntVar(&deGens, "de-generations", 200, "generations of differential evolution")
+	cmd.Flags().IntVar(&dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
+	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
+	cmd.Flags().Float64Var(&convTolF, "converged-tol", 0.1, "a start converged when its final objective is within this of the best")
+	return cmd
+}
+
+func solverName(s string, p *estimate.Problem) string {
+	if s != "" {
+		return s
+	}
+	if p.CanGradient() {
+		return "bdf"
+	}
+	return "ode"
+}
+
+func gradName(p *estimate.Problem) string {
+	if p.CanGradient() {
+		return "forward sensitivities (BDF, staggered direct)"
+	}
+	return "central differences of the simulations"
+}
+
+// profiles computes every estimated parameter's profile, parameters
+// spread over the workers (each profile is deterministic on its own).
+func profiles(ctx context.Context, p *estimate.Problem, u []float64, f float64, workers int, logw io.Writer) ([]estimate.Profile, error) {
+	out := make([]estimate.Profile, len(p.Free))
+	errs := make([]error, len(p.Free))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	for w := 0; w < workers; w++ {
+		ev, err := p.NewEvaluator()
+		if err != nil {
+			return nil, err
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for k := range jobs {
+				out[k], errs[k] = ev.ProfileLikelihood(ctx, k, u, f, estimate.ProfileOptions{})
+				mu.Lock()
+				fmt.Fprintf(logw, "profile %s: [%.4g, %.4g], %d points\n", out[k].ID, out[k].Lower, out[k].Upper, len(out[k].Points))
+				mu.Unlock()
+			}
+		}()
+	}
+	for k := range p.Free {
+		jobs <- k
+	}
+	close(jobs)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func writeTiming(path string, c *petab.Calibration, wall, cpu, de, prof float64) error {
+	conv := c.Converged()
+	var startSec float64
+	nc := 0
+	per := make([]float64, len(c.Starts))
+	for i, s := range c.Starts {
+		startSec += s.Seconds
+		per[i] = s.Seconds
+		if conv[i] {
+			nc++
+		}
+	}
+	t := map[string]any{"wall_seconds": wall, "cpu_seconds": cpu, "starts_wall_seconds_sum": startSec,
+		"global_seconds": de, "profile_seconds": prof, "start_seconds": per, "gomaxprocs": runtime.GOMAXPROCS(0)}
+	if nc > 0 {
+		t["seconds_per_converged_start"] = startSec / float64(nc)
+	} else {
+		t["seconds_per_converged_start"] = math.Inf(1)
+	}
+	if math.IsInf(t["seconds_per_converged_start"].(float64), 0) {
+		t["seconds_per_converged_start"] = nil
+	}
+	f, err := safefile.Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(t); err != nil {
+		return err
+	}
+	return f.Commit()
+}
+
+// cpuSeconds returns the user+system CPU time of this process.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return math.NaN()
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}

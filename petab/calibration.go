@@ -1,0 +1,467 @@
+package petab
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+
+	"github.com/holobiont/holobiont/estimate"
+	"github.com/holobiont/holobiont/internal/safefile"
+	"github.com/holobiont/holobiont/report"
+)
+
+// Calibration is the outcome of `holobiont calibrate`: the multi-start
+// optimisation, the optional global search and profiles, and what is
+// needed to reproduce them.
+type Calibration struct {
+	Spec    *estimate.Spec
+	Problem *estimate.Problem
+	// Provenance
+	ProblemFile string
+	ProblemHash string // SHA-256 of the YAML and every table and model file
+	Version     string
+	Seed        uint64
+	Settings    map[string]any
+	// Results
+	Starts   []estimate.StartResult // sorted, best first
+	Global   *estimate.DEResult     // nil without --global
+	Profiles []estimate.Profile     // nil without --profile
+	Best     *estimate.Result       // the objective at the best start
+	// ConvergedTol: a start converged when its final objective is within
+	// this of the best (pyPESTO's criterion; default 0.1).
+	ConvergedTol float64
+}
+
+type startJSON struct {
+	Index      int                `json:"index"`
+	Global     bool               `json:"global,omitempty"`
+	Objective  *float64           `json:"objective"`
+	LLH        *float64           `json:"llh"`
+	Converged  bool               `json:"converged"`
+	Status     string             `json:"status"`
+	Iterations int                `json:"iterations"`
+	Evals      int                `json:"evaluations"`
+	Resampled  int                `json:"resampled,omitempty"`
+	Error      string             `json:"error,omitempty"`
+	Start      map[string]float64 `json:"start"`
+	Final      map[string]float64 `json:"final"`
+}
+
+type profileJSON struct {
+	Parameter string       `json:"parameter"`
+	Scale     string       `json:"scale"`
+	Best      float64      `json:"best"`
+	Lower     float64      `json:"ci_lower"`
+	Upper     float64      `json:"ci_upper"`
+	LowerOpen bool         `json:"ci_lower_at_bound_or_open"`
+	UpperOpen bool         `json:"ci_upper_at_bound_or_open"`
+	Better    bool         `json:"found_better_optimum,omitempty"`
+	Points    [][2]float64 `json:"points"` // (value on scale, llh + log prior)
+}
+
+type resultJSON struct {
+	Problem         string             `json:"problem"`
+	ProblemSHA256   string             `json:"problem_sha256"`
+	Version         string             `json:"holobiont_version"`
+	Seed            uint64             `json:"seed"`
+	Settings        map[string]any     `json:"settings"`
+	BestLLH         *float64           `json:"best_llh"`
+	BestLogPrior    float64            `json:"best_log_prior"`
+	BestObjective   *float64           `json:"best_objective"`
+	BestChi2        *float64           `json:"best_chi2"`
+	BestParameters  map[string]float64 `json:"best_parameters"`
+	ParameterScales map[string]string  `json:"parameter_scales"`
+	BestLinear      map[string]float64 `json:"best_parameters_linear"`
+	NumStarts       int                `json:"n_starts"`
+	NumConverged    int                `json:"n_converged"`
+	FracConverged   float64            `json:"fraction_converged"`
+	ConvergedTol    float64            `json:"converged_tolerance"`
+	Starts          []startJSON        `json:"starts"`
+	GlobalMethod    string             `json:"global_method,omitempty"`
+	GlobalObjective *float64           `json:"global_objective,omitempty"`
+	GlobalEvals     int                `json:"global_evaluations,omitempty"`
+	Uncertainty     string             `json:"uncertainty_method,omitempty"`
+	Level           float64            `json:"confidence_level,omitempty"`
+	Profiles        []profileJSON      `json:"profiles,omitempty"`
+}
+
+func fptr(v float64) *float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return nil
+	}
+	return &v
+}
+
+// best returns the best successful start.
+func (c *Calibration) best() *estimate.StartResult {
+	if len(c.Starts) == 0 || c.Starts[0].Err != "" {
+		return nil
+	}
+	return &c.Starts[0]
+}
+
+// Converged reports per start whether it converged (final objective
+// within ConvergedTol of the best).
+func (c *Calibration) Converged() []bool {
+	out := make([]bool, len(c.Starts))
+	b := c.best()
+	if b == nil {
+		return out
+	}
+	for i, s := range c.Starts {
+		out[i] = s.Err == "" && s.F <= b.F+c.tol()
+	}
+	return out
+}
+
+func (c *Calibration) tol() float64 {
+	if c.ConvergedTol <= 0 {
+		return 0.1
+	}
+	return c.ConvergedTol
+}
+
+func (c *Calibration) byID(u []float64) map[string]float64 {
+	m := map[string]float64{}
+	for k, j := range c.Problem.Free {
+		m[c.Spec.Params[j].ID] = u[k]
+	}
+	return m
+}
+
+func (c *Calibration) result() resultJSON {
+	r := resultJSON{Problem: c.ProblemFile, ProblemSHA256: c.ProblemHash, Version: c.Version, Seed: c.Seed,
+		Settings: c.Settings, NumStarts: len(c.Starts), ConvergedTol: c.tol(), ParameterScales: map[string]string{}}
+	for _, j := range c.Problem.Free {
+		p := c.Spec.Params[j]
+		r.ParameterScales[p.ID] = p.Scale.String()
+	}
+	conv := c.Converged()
+	for i, s := range c.Starts {
+		if conv[i] {
+			r.NumConverged++
+		}
+		r.Starts = append(r.Starts, startJSON{Index: s.Index, Global: s.Global, Objective: fptr(s.F), LLH: fptr(s.LLH), Converged: conv[i],
+			Status: s.Status, Iterations: s.Iter, Evals: s.Evals, Resampled: s.Resampled, Error: s.Err,
+			Start: c.byID(s.U0), Final: c.byID(s.U)})
+	}
+	if len(c.Starts) > 0 {
+		r.FracConverged = float64(r.NumConverged) / float64(len(c.Starts))
+	}
+	if b := c.best(); b != nil {
+		r.BestParameters = c.byID(b.U)
+		r.BestLinear = map[string]float64{}
+		for k, j := range c.Problem.Free {
+			p := c.Spec.Params[j]
+			r.BestLinear[p.ID] = p.Scale.From(b.U[k])
+		}
+		r.BestObjective = fptr(b.F)
+		if c.Best != nil {
+			r.BestLLH, r.BestLogPrior, r.BestChi2 = fptr(c.Best.LLH), c.Best.LogPrior, fptr(c.Best.Chi2)
+		} else {
+			r.BestLLH = fptr(b.LLH)
+		}
+	}
+	if c.Global != nil {
+		r.GlobalMethod, r.GlobalObjective, r.GlobalEvals = "differential evolution (DE/rand/1/bin, dither), best point polished by the local optimiser", fptr(c.Global.F), c.Global.Evals
+	}
+	if c.Profiles != nil {
+		r.Uncertainty, r.Level = "profile likelihood (likelihood-ratio intervals: objective within chi2_1(level)/2 of the optimum)", 0.95
+		for _, pr := range c.Profiles {
+			pj := profileJSON{Parameter: pr.ID, Scale: c.Spec.Params[c.Problem.Free[pr.Index]].Scale.String(), Best: pr.Best,
+				Lower: pr.Lower, Upper: pr.Upper, LowerOpen: pr.LowerOpen, UpperOpen: pr.UpperOpen, Better: pr.Better}
+			for _, pt := range pr.Points {
+				pj.Points = append(pj.Points, [2]float64{pt.Value, -pt.F})
+			}
+			r.Profiles = append(r.Profiles, pj)
+		}
+	}
+	return r
+}
+
+// Write writes the calibration's files into dir: result.json,
+// parameters_best.tsv (the parameter table with the best values as
+// nominal values), starts.tsv, simulations_best.tsv (when sim is not nil),
+// profiles.tsv (with profiles) and report.html. Each file is written
+// whole or not at all.
+func (c *Calibration) Write(dir string, sim []float64) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	write := func(name string, f func(io.Writer) error) error {
+		w, err := safefile.Create(filepath.Join(dir, name))
+		if err != nil {
+			return err
+		}
+		defer w.Abort()
+		bw := bufio.NewWriter(w)
+		if err := f(bw); err != nil {
+			return err
+		}
+		if err := bw.Flush(); err != nil {
+			return err
+		}
+		return w.Commit()
+	}
+	if err := write("result.json", func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(c.result())
+	}); err != nil {
+		return err
+	}
+	if b := c.best(); b != nil {
+		if err := write("parameters_best.tsv", func(w io.Writer) error { return c.writeBestParams(w, b.U) }); err != nil {
+			return err
+		}
+	}
+	if err := write("starts.tsv", c.writeStarts); err != nil {
+		return err
+	}
+	if sim != nil {
+		if err := write("simulations_best.tsv", func(w io.Writer) error { return WriteSimulations(w, c.Spec, sim) }); err != nil {
+			return err
+		}
+	}
+	if c.Profiles != nil {
+		if err := write("profiles.tsv", c.writeProfiles); err != nil {
+			return err
+		}
+	}
+	page := c.Report(sim)
+	return page.WriteFile(filepath.Join(dir, "report.html"))
+}
+
+func num(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+func (c *Calibration) writeBestParams(w io.Writer, u []float64) error {
+	fmt.Fprintln(w, "parameterId\tparameterScale\tlowerBound\tupperBound\tnominalValue\testimate")
+	free := map[int]int{}
+	for k, j := range c.Problem.Free {
+		free[j] = k
+	}
+	for j, p := range c.Spec.Params {
+		v, est := p.Nominal, "0"
+		if k, ok := free[j]; ok {
+			v, est = p.Scale.From(u[k]), "1"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.Scale, num(p.Lower), num(p.Upper), num(v), est)
+	}
+	return nil
+}
+
+func (c *Calibration) writeStarts(w io.Writer) error {
+	fmt.Fprint(w, "rank\tstart\tobjective\tllh\tconverged\tstatus\titerations\tevaluations")
+	for _, j := range c.Problem.Free {
+		fmt.Fprintf(w, "\t%s", c.Spec.Params[j].ID)
+	}
+	fmt.Fprintln(w)
+	conv := c.Converged()
+	for i, s := range c.Starts {
+		name := strconv.Itoa(s.Index)
+		if s.Global {
+			name = "global"
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%v\t%s\t%d\t%d", i+1, name, num(s.F), num(s.LLH), conv[i], s.Status, s.Iter, s.Evals)
+		for _, v := range s.U {
+			fmt.Fprintf(w, "\t%s", num(v))
+		}
+		fmt.Fprintln(w)
+	}
+	return nil
+}
+
+func (c *Calibration) writeProfiles(w io.Writer) error {
+	fmt.Fprintln(w, "parameter\tscale\tvalue\tobjective\tllh_plus_log_prior")
+	for _, pr := range c.Profiles {
+		sc := c.Spec.Params[c.Problem.Free[pr.Index]].Scale
+		for _, pt := range pr.Points {
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", pr.ID, sc, num(pt.Value), num(pt.F), num(-pt.F))
+		}
+	}
+	return nil
+}
+
+// Report builds the calibration's HTML page: the waterfall of all starts,
+// the parameter table with intervals, fitted against measured per
+// observable, and the profiles.
+func (c *Calibration) Report(sim []float64) *report.Page {
+	res := c.result()
+	page := &report.Page{Title: "Calibration of " + filepath.Base(c.ProblemFile),
+		Subtitle: "PEtab problem fitted by multi-start trust-region optimisation",
+		Meta: [][2]string{{"problem", c.ProblemFile}, {"problem SHA-256", c.ProblemHash}, {"holobiont", c.Version},
+			{"seed", strconv.FormatUint(c.Seed, 10)}}}
+	keys := make([]string, 0, len(c.Settings))
+	for k := range c.Settings {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		page.Meta = append(page.Meta, [2]string{k, fmt.Sprint(c.Settings[k])})
+	}
+	b := c.best()
+	summary := "Every start failed: no fit."
+	if b != nil {
+		summary = fmt.Sprintf("Best log-likelihood %.6g (objective −(llh + log prior) = %.6g). %d of %d starts (%.0f%%) reached an objective within %.2g of the best.",
+			derefOr(res.BestLLH), b.F, res.NumConverged, res.NumStarts, 100*res.FracConverged, c.tol())
+	}
+	page.Sections = append(page.Sections, report.Section{Heading: "Summary", Text: summary}, c.waterfall())
+	page.Sections = append(page.Sections, c.paramSection(b))
+	if b != nil && sim != nil {
+		page.Sections = append(page.Sections, c.fitSection(sim))
+	}
+	if c.Profiles != nil {
+		page.Sections = append(page.Sections, c.profileSection())
+	}
+	return page
+}
+
+func derefOr(p *float64) float64 {
+	if p == nil {
+		return math.NaN()
+	}
+	return *p
+}
+
+func (c *Calibration) waterfall() report.Section {
+	var x, y []float64
+	b := c.best()
+	for i, s := range c.Starts {
+		if s.Err != "" || math.IsInf(s.F, 0) || b == nil {
+			continue
+		}
+		x = append(x, float64(i+1))
+		y = append(y, s.F-b.F+1)
+	}
+	text := "Final objective of every start, sorted (the PEtab community's waterfall plot), as objective − best + 1 on a log axis: a plateau at 1 is the starts that found the best optimum; further plateaus are local optima."
+	if n := len(c.Starts) - len(x); n > 0 {
+		text += fmt.Sprintf(" %d start(s) failed and are not shown.", n)
+	}
+	return report.Section{Heading: "Waterfall of the starts", Text: text, Figures: []report.Figure{report.LineChart{
+		Title: "Waterfall", XLabel: "start (sorted by final objective)", YLabel: "objective − best + 1", LogY: true,
+		Series: []report.Series{{Name: "starts", X: x, Y: y}}, Points: []report.Series{{Name: "final objective", X: x, Y: y}}}}}
+}
+
+func (c *Calibration) paramSection(b *estimate.StartResult) report.Section {
+	t := report.Table{Header: []string{"parameter", "scale", "lower bound", "upper bound", "best (scale)", "best (linear)"}}
+	prof := map[int]estimate.Profile{}
+	if c.Profiles != nil {
+		t.Header = append(t.Header, "95% CI lower (scale)", "95% CI upper (scale)")
+		for _, pr := range c.Profiles {
+			prof[pr.Index] = pr
+		}
+	}
+	for k, j := range c.Problem.Free {
+		p := c.Spec.Params[j]
+		row := []string{p.ID, p.Scale.String(), num(p.Scale.To(p.Lower)), num(p.Scale.To(p.Upper)), "", ""}
+		if b != nil {
+			row[4], row[5] = strconv.FormatFloat(b.U[k], 'g', 6, 64), strconv.FormatFloat(p.Scale.From(b.U[k]), 'g', 6, 64)
+		}
+		if c.Profiles != nil {
+			pr, ok := prof[k]
+			if ok {
+				lo, hi := strconv.FormatFloat(pr.Lower, 'g', 5, 64), strconv.FormatFloat(pr.Upper, 'g', 5, 64)
+				if pr.LowerOpen {
+					lo = "≤ " + lo + " (open)"
+				}
+				if pr.UpperOpen {
+					hi = "≥ " + hi + " (open)"
+				}
+				row = append(row, lo, hi)
+			} else {
+				row = append(row, "", "")
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return report.Section{Heading: "Parameters", Text: "Best values on the parameters' PEtab scales and on the linear scale.", Tables: []report.Table{t}}
+}
+
+func (c *Calibration) fitSection(sim []float64) report.Section {
+	s := c.Spec
+	sec := report.Section{Heading: "Fitted against measured", Text: "Per observable and experiment: the measurements (points) and the best fit's simulation at the measurement times (lines)."}
+	for oi, o := range s.Observables {
+		series := map[int]*report.Series{}
+		points := map[int]*report.Series{}
+		var order []int
+		for mi, m := range s.Measurements {
+			if m.Obs != oi || math.IsInf(m.Time, 0) {
+				continue
+			}
+			if series[m.Exp] == nil {
+				name := s.Experiments[m.Exp].ID
+				if name == "" {
+					name = "(model)"
+				}
+				series[m.Exp] = &report.Series{Name: name + " fit"}
+				points[m.Exp] = &report.Series{Name: name + " data"}
+				order = append(order, m.Exp)
+			}
+			series[m.Exp].X = append(series[m.Exp].X, m.Time)
+			series[m.Exp].Y = append(series[m.Exp].Y, sim[mi])
+			points[m.Exp].X = append(points[m.Exp].X, m.Time)
+			points[m.Exp].Y = append(points[m.Exp].Y, m.Value)
+		}
+		if len(order) == 0 {
+			continue
+		}
+		if len(order) > 8 {
+			order = order[:8]
+		}
+		ch := report.LineChart{Title: o.ID, XLabel: "time", YLabel: o.ID}
+		for _, e := range order {
+			sortXY(series[e])
+			ch.Series = append(ch.Series, *series[e])
+			ch.Points = append(ch.Points, *points[e])
+		}
+		sec.Figures = append(sec.Figures, ch)
+	}
+	return sec
+}
+
+func sortXY(s *report.Series) {
+	idx := make([]int, len(s.X))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return s.X[idx[a]] < s.X[idx[b]] })
+	x, y := make([]float64, len(idx)), make([]float64, len(idx))
+	for i, k := range idx {
+		x[i], y[i] = s.X[k], s.Y[k]
+	}
+	s.X, s.Y = x, y
+}
+
+func (c *Calibration) profileSection() report.Section {
+	sec := report.Section{Heading: "Profile likelihoods", Text: "For each estimated parameter: 2·(objective − best) along its profile (the other parameters re-optimised at each point). The 95% confidence interval is where the profile lies below χ²₁(0.95) = 3.84 (dashed line)."}
+	for _, pr := range c.Profiles {
+		var x, y []float64
+		for _, pt := range pr.Points {
+			x = append(x, pt.Value)
+			y = append(y, 2*(pt.F-bestOf(pr)))
+		}
+		thr := 2 * pr.Threshold
+		ch := report.LineChart{Title: pr.ID, XLabel: pr.ID + " (" + c.Spec.Params[c.Problem.Free[pr.Index]].Scale.String() + ")", YLabel: "2·Δ objective",
+			Series: []report.Series{{Name: "profile", X: x, Y: y}, {Name: "95% threshold", X: []float64{x[0], x[len(x)-1]}, Y: []float64{thr, thr}}},
+			Points: []report.Series{{Name: "points", X: x, Y: y}}}
+		sec.Figures = append(sec.Figures, ch)
+	}
+	return sec
+}
+
+// bestOf is the optimum's objective of a profile (its point at the best
+// value).
+func bestOf(pr estimate.Profile) float64 {
+	for _, pt := range pr.Points {
+		if pt.Value == pr.Best {
+			return pt.F
+		}
+	}
+	return pr.Points[0].F
+}
