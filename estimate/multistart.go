@@ -33,10 +33,10 @@ func LatinHypercube(n int, lo, hi []float64, rng *rand.Rand) [][]float64 {
 
 // StartResult is one local optimisation of a multi-start run.
 type StartResult struct {
-	Index   int       // start number (0-based; Global marks the global method's start)
-	Global  bool      // started from the global method's best point
-	U0      []float64 // start point on the parameters' scales
-	Resampled int     // start points drawn again because the simulation failed there
+	Index     int       // start number (0-based; Global marks the global method's start)
+	Global    bool      // started from the global method's best point
+	U0        []float64 // start point on the parameters' scales
+	Resampled int       // start points drawn again because the simulation failed there
 	LocalResult
 	Seconds float64 // wall time of this start
 	Err     string  // why the start failed, if it did
@@ -167,4 +167,3 @@ func SortStarts(rs []StartResult) {
 		return rs[a].Index < rs[b].Index
 	})
 }
-
