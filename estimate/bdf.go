@@ -106,6 +106,12 @@ type bdfInteg struct {
 	sw         []float64 // per sensitivity column: |dx/du|/|x| (see sensNorm)
 	newtonTol  float64
 	steps      int
+	stats      SolverStats
+}
+
+// SolverStats counts the BDF's work.
+type SolverStats struct {
+	Steps, Rejected, RHS, Jac int
 }
 
 func newBDFInteg(sys *system.System, p *Problem, opt Options) *bdfInteg {
@@ -170,6 +176,7 @@ func (b *bdfInteg) state() (float64, []float64, []float64) {
 // rhs evaluates the dynamic part of f at (t, z) with the constant states
 // of b.y.
 func (b *bdfInteg) rhs(t float64, z, fz []float64) {
+	b.stats.RHS++
 	for k, i := range b.zi {
 		b.yw[i] = z[k]
 	}
@@ -182,6 +189,7 @@ func (b *bdfInteg) rhs(t float64, z, fz []float64) {
 // jac evaluates J_zz at (t, z) into b.j and, with sensitivities,
 // B = J_zq·S_q into b.b.
 func (b *bdfInteg) jac(t float64, z []float64) {
+	b.stats.Jac++
 	for k, i := range b.zi {
 		b.yw[i] = z[k]
 	}
@@ -657,6 +665,7 @@ func (b *bdfInteg) step(tBound float64) error {
 			errNorm = math.Inf(1)
 		}
 		if errNorm > 1 {
+			b.stats.Rejected++
 			factor := math.Max(bdfMinFactor, safety*math.Pow(errNorm, -1/float64(order+1)))
 			b.h *= factor
 			b.changeD(factor)
@@ -665,6 +674,7 @@ func (b *bdfInteg) step(tBound float64) error {
 		}
 		// accepted
 		b.steps++
+		b.stats.Steps++
 		if b.steps > b.opt.MaxSteps {
 			return fmt.Errorf("more than %d steps", b.opt.MaxSteps)
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/holobiont/holobiont/expr"
 	"github.com/holobiont/holobiont/system"
@@ -93,6 +94,7 @@ type change struct {
 	hosu     bool   // species with only substance units
 	comp     string // species: compartment id
 	value    *formula
+	expr     *expr.Node // the resolved value expression
 	src      Source
 }
 
@@ -109,6 +111,7 @@ type expPlan struct {
 	preeq    bool
 	periods  []periodPlan
 	steady   bool              // has measurements at time inf
+	alias    bool              // same simulation as an earlier experiment, which records its measurements
 	meas     map[float64][]int // measurement indices by time
 	bpForms  []*formula        // breakpoint candidates: g(time) = a − b of time relations
 	t0       float64
@@ -394,6 +397,7 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 				if err != nil {
 					return wrap(err, ch.Src, ch.Cond, "targetValue")
 				}
+				c.expr = v
 				todo = append(todo, pending{v, &c.value})
 				cs = append(cs, c)
 			}
@@ -416,9 +420,26 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 		ep.meas = map[float64][]int{}
 		ep.lastTime = ep.periods[len(ep.periods)-1].start
 	}
+	// experiments with the same periods and changes have the same
+	// trajectory: simulate one and record every one's measurements there
+	sim := make([]int, len(p.exps))
+	byKey := map[string]int{}
+	for i, ep := range p.exps {
+		k := ep.key()
+		if j, ok := byKey[k]; ok {
+			sim[i] = j
+			ep.alias = true
+			continue
+		}
+		byKey[k] = i
+		sim[i] = i
+	}
 	for mi := range s.Measurements {
 		m := &s.Measurements[mi]
-		ep := p.exps[m.Exp]
+		if m.Time < p.exps[m.Exp].periods[0].start {
+			return errAt(m.Src, s.Observables[m.Obs].ID, "time %g is before the start %g of experiment %s", m.Time, p.exps[m.Exp].periods[0].start, p.exps[m.Exp].e.ID)
+		}
+		ep := p.exps[sim[m.Exp]]
 		if m.Time < ep.periods[0].start {
 			return errAt(m.Src, s.Observables[m.Obs].ID, "time %g is before the start %g of experiment %s", m.Time, ep.periods[0].start, ep.e.ID)
 		}
@@ -532,3 +553,31 @@ func sliceIndex(s []string, x string) (int, bool) {
 // NumSensCols returns the number of forward-sensitivity columns: the
 // estimated parameters that reach the dynamics.
 func (p *Problem) NumSensCols() int { return p.ncol }
+
+// key identifies an experiment's simulation: its variant, periods and
+// changes (targets and value expressions).
+func (ep *expPlan) key() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|%v|", ep.v, ep.preeq)
+	for _, c := range ep.first {
+		fmt.Fprintf(&b, "%s=%s;", c.target, expr.String(c.expr))
+	}
+	for _, per := range ep.periods {
+		fmt.Fprintf(&b, "|%v:", per.start)
+		for _, c := range per.changes {
+			fmt.Fprintf(&b, "%s=%s;", c.target, expr.String(c.expr))
+		}
+	}
+	return b.String()
+}
+
+// preeqKey identifies an experiment's pre-equilibration: its variant and
+// the changes applied before it.
+func (ep *expPlan) preeqKey() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d|", ep.v)
+	for _, c := range ep.first {
+		fmt.Fprintf(&b, "%s=%s;", c.target, expr.String(c.expr))
+	}
+	return b.String()
+}

@@ -31,11 +31,18 @@ type Evaluator struct {
 	dsim, dsigma []float64 // row-major len(Measurements) × len(Free)
 	// scratch
 	g, g2 []float64
+	// steady states of this evaluation's pre-equilibrations
+	preeq map[string]*preeqState
+}
+
+type preeqState struct {
+	t    float64
+	y, s []float64
 }
 
 // NewEvaluator returns an Evaluator for p.
 func (p *Problem) NewEvaluator() (*Evaluator, error) {
-	ev := &Evaluator{p: p, forms: map[*formula]*formula{}, env: make([]float64, p.envSize)}
+	ev := &Evaluator{p: p, forms: map[*formula]*formula{}, env: make([]float64, p.envSize), preeq: map[string]*preeqState{}}
 	n := p.lay.n
 	for _, v := range p.variants {
 		sys := v.sys.Clone()
@@ -127,6 +134,7 @@ func (ev *Evaluator) simulate(ctx context.Context, u []float64, sens bool) error
 		return err
 	}
 	ev.sens = sens
+	clear(ev.preeq)
 	nm, nf := len(ev.p.Spec.Measurements), len(ev.p.Free)
 	if sens && len(ev.dsim) != nm*nf {
 		ev.dsim = make([]float64, nm*nf)
@@ -136,9 +144,12 @@ func (ev *Evaluator) simulate(ctx context.Context, u []float64, sens bool) error
 		clear(ev.dsim)
 		clear(ev.dsigma)
 	}
-	for k := range ev.p.exps {
+	for k, ep := range ev.p.exps {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if ep.alias {
+			continue
 		}
 		if err := ev.experiment(ctx, k); err != nil {
 			return fmt.Errorf("experiment %s: %w", ev.p.exps[k].e.ID, err)
@@ -171,7 +182,16 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 		return err
 	}
 	clear(s)
-	if ev.sens {
+	// experiments that share a pre-equilibration (same model variant and
+	// pre-equilibration changes) share its steady state within one
+	// evaluation (not with SBML events, whose state it does not hold)
+	var pk string
+	var cached *preeqState
+	if ep.preeq && !ev.p.hasEvents {
+		pk = ep.preeqKey()
+		cached = ev.preeq[pk]
+	}
+	if ev.sens && cached == nil {
 		if err := ev.initialSens(ep, sys); err != nil {
 			return err
 		}
@@ -206,9 +226,17 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 	}
 	rec := func(t float64, y, s []float64) error { return ev.record(ep, t, t, y, s) }
 	if ep.preeq {
-		ev.breakpoints(ep, in, 0)
-		if err := in.steady(ctx); err != nil {
-			return fmt.Errorf("pre-equilibration: %w", err)
+		if cached != nil {
+			in.reset(cached.t, cached.y, cached.s)
+		} else {
+			ev.breakpoints(ep, in, 0)
+			if err := in.steady(ctx); err != nil {
+				return fmt.Errorf("pre-equilibration: %w", err)
+			}
+			if pk != "" {
+				t, yc, sc := in.state()
+				ev.preeq[pk] = &preeqState{t: t, y: append([]float64(nil), yc...), s: append([]float64(nil), sc...)}
+			}
 		}
 	}
 	for pi := range ep.periods {
@@ -661,4 +689,17 @@ func (ev *Evaluator) SimulateSens(ctx context.Context, u []float64) (sim, dsim [
 		return nil, nil, err
 	}
 	return append([]float64(nil), ev.sim...), append([]float64(nil), ev.dsim...), nil
+}
+
+// Stats returns the BDF's work summed over every evaluation so far.
+func (ev *Evaluator) Stats() SolverStats {
+	var s SolverStats
+	for _, in := range ev.bdf {
+		b := in.(*bdfInteg)
+		s.Steps += b.stats.Steps
+		s.Rejected += b.stats.Rejected
+		s.RHS += b.stats.RHS
+		s.Jac += b.stats.Jac
+	}
+	return s
 }
