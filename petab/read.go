@@ -286,6 +286,10 @@ func (r *reader) readMapping(path string) error {
 	if err != nil {
 		return err
 	}
+	return r.readMappingTable(t)
+}
+
+func (r *reader) readMappingTable(t *Table) error {
 	if err := t.Require("petabEntityId", "modelEntityId"); err != nil {
 		return err
 	}
@@ -306,6 +310,10 @@ func (r *reader) readParams(path string, s *estimate.Spec) error {
 	if err != nil {
 		return err
 	}
+	return r.readParamsTable(t, s)
+}
+
+func (r *reader) readParamsTable(t *Table, s *estimate.Spec) error {
 	req := []string{"parameterId", "nominalValue", "estimate"}
 	if r.version == 1 {
 		req = append(req, "parameterScale", "lowerBound", "upperBound")
@@ -459,6 +467,10 @@ func (r *reader) readObservables(path string, s *estimate.Spec) error {
 	if err != nil {
 		return err
 	}
+	return r.readObservablesTable(t, s)
+}
+
+func (r *reader) readObservablesTable(t *Table, s *estimate.Spec) error {
 	if err := t.Require("observableId", "observableFormula", "noiseFormula"); err != nil {
 		return err
 	}
@@ -583,6 +595,10 @@ func (r *reader) readConditions(path string) error {
 	if err != nil {
 		return err
 	}
+	return r.readConditionsTable(t)
+}
+
+func (r *reader) readConditionsTable(t *Table) error {
 	if err := t.Require("conditionId"); err != nil {
 		return err
 	}
@@ -646,6 +662,10 @@ func (r *reader) readExperiments(path string) error {
 	if err != nil {
 		return err
 	}
+	return r.readExperimentsTable(t)
+}
+
+func (r *reader) readExperimentsTable(t *Table) error {
 	if err := t.Require("experimentId", "time", "conditionId"); err != nil {
 		return err
 	}
@@ -721,6 +741,11 @@ func (r *reader) readMeasurements(path string, s *estimate.Spec) error {
 	if err != nil {
 		return err
 	}
+	return r.readMeasurementsTable(t, s)
+}
+
+func (r *reader) readMeasurementsTable(t *Table, s *estimate.Spec) error {
+	var err error
 	req := []string{"observableId", "time", "measurement"}
 	if r.version == 1 {
 		req = append(req, "simulationConditionId")
