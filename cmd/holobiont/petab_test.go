@@ -1,0 +1,156 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/holobiont/holobiont/internal/testutil"
+)
+
+const decayProblem = "../../estimate/testdata/decay/problem.yaml"
+
+// TestPetabLLHJSON: petab llh --format json prints one object with llh and
+// chi2; at the data-generating parameters of the decay problem (A = 5, k =
+// 0.3, log-normal noise sd 0.1) chi2 is the sum of squared standardised
+// log residuals, computed here directly.
+func TestPetabLLHJSON(t *testing.T) {
+	out, err := runCLI(t, "petab", "llh", decayProblem, "--format", "json")
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	var r map[string]any
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile("../../estimate/testdata/decay/measurements.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	chi2, llh := 0.0, 0.0
+	for _, l := range strings.Split(strings.TrimSpace(string(b)), "\n")[1:] {
+		var tt, m float64
+		c := strings.Split(l, "\t")
+		tt, m = atof(t, c[2]), atof(t, c[3])
+		res := (math.Log(m) - math.Log(5*math.Exp(-0.3*tt))) / 0.1
+		chi2 += res * res
+		llh += -0.5*math.Log(2*math.Pi*0.01) - 0.5*res*res - math.Log(m)
+	}
+	if got := r["chi2"].(float64); math.Abs(got-chi2) > 1e-6*chi2 {
+		t.Errorf("chi2 %v, want %v", got, chi2)
+	}
+	if got := r["llh"].(float64); math.Abs(got-llh) > 1e-6*math.Abs(llh) {
+		t.Errorf("llh %v, want %v", got, llh)
+	}
+}
+
+// TestPetabCommands runs check, simulate and the test suite command.
+func TestPetabCommands(t *testing.T) {
+	out, err := runCLI(t, "petab", "check", decayProblem)
+	if err != nil || !strings.Contains(out, "OK") || !strings.Contains(out, "2 estimated") {
+		t.Fatalf("check: %v\n%s", err, out)
+	}
+	dir := t.TempDir()
+	if out, err = runCLI(t, "petab", "simulate", decayProblem, "--out", dir); err != nil {
+		t.Fatal(err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "simulations.tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if lines[0] != "observableId\tsimulationConditionId\ttime\tsimulation" || len(lines) != 11 {
+		t.Fatalf("simulations.tsv:\n%s", b)
+	}
+	if v := atof(t, strings.Split(lines[4], "\t")[3]); math.Abs(v-5*math.Exp(-0.9)) > 1e-6 {
+		t.Errorf("simulation at t=3: %v, want %v", v, 5*math.Exp(-0.9))
+	}
+	shared := testutil.SharedDir(t)
+	out, err = runCLI(t, "petab", "testsuite", filepath.Join(shared, "petab-test-suite", "petabtests", "cases"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(strings.TrimSpace(out), "51 passed, 0 failed") {
+		t.Errorf("testsuite output:\n%s", out)
+	}
+}
+
+// TestCalibrate fits the decay problem from 4 starts with profiles: the
+// result file has best_llh and best_parameters on the PEtab scales, the
+// intervals match least squares (see estimate's TestProfileKnownAnswer),
+// petab llh at parameters_best.tsv reproduces best_llh, and a second run
+// with another worker count writes the same result.json.
+func TestCalibrate(t *testing.T) {
+	dir := t.TempDir()
+	out, err := runCLI(t, "calibrate", decayProblem, "--starts", "4", "--seed", "2", "--out", dir, "--profile", "--quiet", "--workers", "2")
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	for _, f := range []string{"result.json", "report.html", "parameters_best.tsv", "starts.tsv", "simulations_best.tsv", "profiles.tsv", "timing.json"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "result.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		BestLLH  float64            `json:"best_llh"`
+		BestPars map[string]float64 `json:"best_parameters"`
+		Starts   []map[string]any   `json:"starts"`
+		Profiles []struct {
+			Parameter string  `json:"parameter"`
+			Lower     float64 `json:"ci_lower"`
+			Upper     float64 `json:"ci_upper"`
+		} `json:"profiles"`
+	}
+	if err := json.Unmarshal(b, &r); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Starts) != 4 || len(r.Profiles) != 2 {
+		t.Fatalf("%d starts, %d profiles", len(r.Starts), len(r.Profiles))
+	}
+	// k's 95% interval, least squares on log x against t (estimate's
+	// TestProfileKnownAnswer): [0.257125, 0.300282]
+	for _, p := range r.Profiles {
+		if p.Parameter == "k" && (math.Abs(p.Lower-0.257125) > 1e-5 || math.Abs(p.Upper-0.300282) > 1e-5) {
+			t.Errorf("k interval [%v, %v], want [0.257125, 0.300282]", p.Lower, p.Upper)
+		}
+	}
+	// A on log scale: exp(best A) is the fitted initial amount ≈ 4.87
+	if a := math.Exp(r.BestPars["A"]); math.Abs(a-4.874) > 0.01 {
+		t.Errorf("best A %v (log scale %v)", a, r.BestPars["A"])
+	}
+	out, err = runCLI(t, "petab", "llh", decayProblem, "--parameters", filepath.Join(dir, "parameters_best.tsv"), "--format", "json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l map[string]float64
+	_ = json.Unmarshal([]byte(strings.ReplaceAll(out, "null", "0")), &l)
+	if math.Abs(l["llh"]-r.BestLLH) > 1e-6 {
+		t.Errorf("llh at parameters_best.tsv %v, best_llh %v", l["llh"], r.BestLLH)
+	}
+	dir2 := t.TempDir()
+	if out, err := runCLI(t, "calibrate", decayProblem, "--starts", "4", "--seed", "2", "--out", dir2, "--profile", "--quiet", "--workers", "1"); err != nil {
+		t.Fatal(err, out)
+	}
+	b2, _ := os.ReadFile(filepath.Join(dir2, "result.json"))
+	if !bytes.Equal(b, b2) {
+		t.Error("result.json differs between 2 workers and 1 worker")
+	}
+}
+
+func atof(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
