@@ -10,7 +10,7 @@ import (
 
 // LocalOptions configure Minimize.
 type LocalOptions struct {
-	// MaxIter bounds the trust-region iterations (default 500).
+	// MaxIter bounds the trust-region iterations (default 1000).
 	MaxIter int
 	// GTol: converged when the largest projected gradient component is
 	// below GTol (default 1e-6).
@@ -27,7 +27,7 @@ type LocalOptions struct {
 
 func (o LocalOptions) withDefaults() LocalOptions {
 	if o.MaxIter <= 0 {
-		o.MaxIter = 500
+		o.MaxIter = 1000
 	}
 	if o.GTol <= 0 {
 		o.GTol = 1e-6
@@ -168,10 +168,6 @@ func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt Loc
 		sn := 0.0
 		for i := range s {
 			s[i] = trial[i] - u[i]
-		}
-		if dist(trial, u) < 1e-12 {
-			res.Status, res.Converged = "step below tolerance", true
-			break
 		}
 		pred := 0.0
 		for i := range s {

@@ -303,6 +303,40 @@ def translate(dir_, cid):
     """Returns (C source, settings) or raises Skip."""
     settings = read_settings(os.path.join(dir_, cid + "-settings.txt"))
     doc = libsbml.readSBMLFromFile(case_file(dir_, cid))
+    mp = model_parts(doc)
+    tr, index, species, conc_sem, size_of = mp.tr, mp.index, mp.species, mp.conc_sem, mp.size_of
+
+    # Output variables.
+    outs = []
+    for v in settings["variables"]:
+        if v not in index:
+            raise Skip("output variable %s unknown" % v)
+        pv = "p[%d]" % index[v]
+        if v in species:
+            s = species[v]
+            vol = size_of(s)
+            if v in settings["amount"]:
+                outs.append(pv + " * " + vol if conc_sem(s) else pv)
+            elif v in settings["concentration"]:
+                outs.append(pv if conc_sem(s) else pv + " / " + vol)
+            else:
+                outs.append(pv)
+        else:
+            outs.append(pv)
+
+    times = [settings["start"] + settings["duration"] * k / settings["steps"] for k in range(settings["steps"] + 1)]
+    atol = max(settings["absolute"] * 1e-5, 1e-300)
+    return c_source(cid, mp.ids, index, mp.init, mp.iorder, mp.state, species, conc_sem, size_of, mp.derived,
+                    mp.dorder, mp.direct, mp.rhs, outs, times, atol), settings
+
+
+class ModelParts:
+    """An SBML model translated to C pieces over p[] (one slot per symbol) and y[] (the state amounts)."""
+
+
+def model_parts(doc):
+    """Translates a pure-ODE SBML document (raises Skip otherwise): symbols, initial values, state, derived
+    values and right-hand sides as C text (see c_source). Shared with scripts/petab_cvodes.py."""
     if doc.getNumErrors(libsbml.LIBSBML_SEV_ERROR) + doc.getNumErrors(libsbml.LIBSBML_SEV_FATAL) > 0:
         raise Skip("libsbml read errors")
     for i in range(doc.getNumPlugins()):
@@ -499,28 +533,11 @@ def translate(dir_, cid):
                     term += " * p[%d]" % index[cf]
                 rhs[s].append(term)
 
-    # Output variables.
-    outs = []
-    for v in settings["variables"]:
-        if v not in index:
-            raise Skip("output variable %s unknown" % v)
-        pv = "p[%d]" % index[v]
-        if v in species:
-            s = species[v]
-            vol = size_of(s)
-            if v in settings["amount"]:
-                outs.append(pv + " * " + vol if conc_sem(s) else pv)
-            elif v in settings["concentration"]:
-                outs.append(pv if conc_sem(s) else pv + " / " + vol)
-            else:
-                outs.append(pv)
-        else:
-            outs.append(pv)
-
-    times = [settings["start"] + settings["duration"] * k / settings["steps"] for k in range(settings["steps"] + 1)]
-    atol = max(settings["absolute"] * 1e-5, 1e-300)
-    return c_source(cid, ids, index, init, iorder, state, species, conc_sem, size_of, derived, dorder, direct, rhs,
-                    outs, times, atol), settings
+    mp = ModelParts()
+    mp.tr, mp.ids, mp.index, mp.init, mp.iorder, mp.state = tr, ids, index, init, iorder, state
+    mp.species, mp.params, mp.comps, mp.conc_sem, mp.size_of = species, params, comps, conc_sem, size_of
+    mp.derived, mp.dorder, mp.direct, mp.rhs = derived, dorder, direct, rhs
+    return mp
 
 
 def kinetic(tr, r, deps):

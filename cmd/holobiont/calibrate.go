@@ -189,7 +189,7 @@ between identical runs).`,
 	cmd.Flags().BoolVar(&profile, "profile", false, "compute profile likelihoods and 95% confidence intervals of every estimated parameter")
 	cmd.Flags().StringVar(&global, "global", "", `global method run in addition to the starts: "de" (differential evolution)`)
 	cmd.Flags().IntVar(&workers, "workers", 0, "parallel workers (default: number of CPUs)")
-	cmd.Flags().IntVar(&maxIter, "max-iter", 500, "iteration limit of each local optimisation")
+	cmd.Flags().IntVar(&maxIter, "max-iter", 1000, "iteration limit of each local optimisation")
 	cmd.Flags().IntVar(&deGens, "de-generations", 200, "generations of differential evolution")
 	cmd.Flags().IntVar(&dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
