@@ -46,8 +46,11 @@
 // package system/kernels (expr.Tape.GoFunc, written by `holobiont model
 // compile --go`): Compile looks each tape up by its fingerprint and runs
 // the straight-line kernel instead of the interpreter, with the same bits
-// (TestKernels compares both paths over whole runs); any other model runs
-// on the interpreter. Kernels reports how many tapes run generated code.
+// (TestKernels compares both paths over whole runs of every shipped model;
+// scripts/check_kernels_suite.sh generates kernels for every SBML Test
+// Suite case and compares them the same way, in CI); any other model runs
+// on the interpreter (CompileInterpreted forces it). Kernels reports how
+// many hot evaluations run generated code.
 // A tape is still compiled either way, so code that works on tapes (the
 // Jacobian's forward sensitivities, or sensitivities with respect to
 // parameters built the same way) needs no generated counterpart. Values reports any symbol by id at a state;

@@ -23,10 +23,3 @@ func (s *System) Shortcuts() (hoisted int, inPlace, sparseJac bool) {
 	sparseJac = s.jac != nil && s.jac.sparse
 	return
 }
-
-// CompileInterpreted compiles m as Compile does but runs every tape on the
-// interpreter, also where package kernels has generated code (for tests
-// that compare the two).
-func CompileInterpreted(m *model.Model) (*System, error) {
-	return compile(m, compileOptions{noKernels: true})
-}

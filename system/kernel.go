@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 
+	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/system/kernels"
 )
 
@@ -35,6 +36,14 @@ func (s *System) useKernels() {
 		}
 	}
 	s.derivsKernel = kernels.Derivs(s.derivsFingerprint())
+}
+
+// CompileInterpreted compiles m as Compile does but runs every tape on the
+// expression interpreter, also where package kernels has generated code:
+// the same results, bit for bit (the tests and scripts/check_kernels_suite.sh
+// compare the two paths), only slower.
+func CompileInterpreted(m *model.Model) (*System, error) {
+	return compile(m, compileOptions{noKernels: true})
 }
 
 // Kernels reports how many of s's hot evaluations (the tapes that run in
