@@ -33,6 +33,9 @@
 //
 // Around it: cohort (virtual cohorts and trials), observe (sequencing and
 // measurements), table, diversity, stats and assoc (microbiome tables and
-// their statistics), report (figures and HTML). The command-line tool in
+// their statistics), report (figures and HTML), runreport (the HTML report
+// of one run; what it shows and the display names and units of variables
+// are data next to the model, models/reports/*.yaml, read as a Layout).
+// The command-line tool in
 // cmd/holobiont parses flags and wires these packages.
 package holobiont

@@ -60,6 +60,8 @@ type Problem struct {
 	sets     []Setting          // overrides (Set options), in order
 	applied  map[string]float64 // scenario settings then overrides
 	sys      *system.System     // compiled, settings applied; never run itself
+	layout   *Layout            // the model's shipped report layout, or nil
+	family   *Layout            // the default model's layout (endpoints of its family)
 }
 
 // Option configures Load and New.
@@ -213,6 +215,12 @@ func build(m *model.Model, msrc Source, opts []Option) (*Problem, error) {
 	if p.sys, err = system.Compile(m); err != nil {
 		return nil, err
 	}
+	if p.layout, err = ShippedLayout(m.ID); err != nil {
+		return nil, err
+	}
+	if p.family, err = ShippedLayout(defaultLayoutModel); err != nil {
+		return nil, err
+	}
 	for _, s := range p.scenario.Set {
 		if err := p.sys.SetParameter(s.Param, s.Value); err != nil {
 			return nil, fmt.Errorf("%s: set %s: %w", s.Src, s.Param, err)
@@ -252,6 +260,10 @@ func (p *Problem) Scenario() *scenario.Scenario { return p.scenario }
 // Schedule returns the scenario lowered for the model: the input signals
 // and boluses sim.Run follows (do not modify it).
 func (p *Problem) Schedule() *sim.Schedule { return p.schedule }
+
+// Layout returns the model's report layout (models/reports), or nil when
+// it has none.
+func (p *Problem) Layout() *Layout { return p.layout }
 
 // Overrides returns the Set options in the order given.
 func (p *Problem) Overrides() []Setting { return append([]Setting(nil), p.sets...) }

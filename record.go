@@ -79,12 +79,6 @@ type InterventionInfo struct {
 	End   float64 `json:"end"`
 }
 
-// keyVariables are reported as endpoints when the model has them.
-var keyVariables = []string{"host.cortisol", "gut.permeability", "host.inflammation", "host.Treg", "gut.shannon",
-	"gut.butyrate", "gut.butyrate_producers", "gut.probiotic", "gut.dysbiosis", "host.eczema_severity", "host.wellbeing",
-	"face.barrier", "scalp.barrier", "axilla.barrier", "forearm.barrier",
-	"face.shannon", "scalp.shannon", "axilla.shannon", "forearm.shannon"}
-
 // record builds the run record of trajectory tr.
 func (p *Problem) record(tr *sim.Trajectory, o Options, extra []Setting) *Record {
 	m, sc := p.Model, p.scenario
@@ -106,7 +100,7 @@ func (p *Problem) record(tr *sim.Trajectory, o Options, extra []Setting) *Record
 			}
 		}
 	}
-	for _, k := range endpointVariables(m, tr) {
+	for _, k := range p.endpointVariables(tr) {
 		if e, ok := summarise(k, tr.Times, column(tr, k)); ok {
 			s.Endpoints = append(s.Endpoints, e)
 		}
@@ -114,15 +108,19 @@ func (p *Problem) record(tr *sim.Trajectory, o Options, extra []Setting) *Record
 	return s
 }
 
-// endpointVariables are the variables the record summarises: the key
-// variables of the gut-skin-brain family when the model has them, else the
-// model's first 20 species.
-func endpointVariables(m *model.Model, tr *sim.Trajectory) []string {
-	if column(tr, "host.cortisol") != nil || column(tr, "gut.shannon") != nil {
-		return keyVariables
+// endpointVariables are the variables the record summarises: the
+// endpoints of the model's report layout; for a model without its own that
+// has host.cortisol or gut.shannon, the default model's; else the model's
+// first 20 species.
+func (p *Problem) endpointVariables(tr *sim.Trajectory) []string {
+	if p.layout != nil && len(p.layout.Endpoints) > 0 {
+		return p.layout.Endpoints
+	}
+	if p.family != nil && (column(tr, "host.cortisol") != nil || column(tr, "gut.shannon") != nil) {
+		return p.family.Endpoints
 	}
 	var keys []string
-	for _, sp := range m.Species {
+	for _, sp := range p.Model.Species {
 		keys = append(keys, sp.ID)
 	}
 	if len(keys) > 20 {

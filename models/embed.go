@@ -10,7 +10,7 @@ import (
 	"strings"
 )
 
-//go:embed *.yaml scenarios/*.yaml
+//go:embed *.yaml scenarios/*.yaml reports/*.yaml
 var files embed.FS
 
 // Default names the default model and scenario.
@@ -33,6 +33,21 @@ func Scenarios() []string {
 	for _, e := range ents {
 		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
 			out = append(out, "scenarios/"+e.Name())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Reports returns the names of the shipped report layouts (under
+// reports/: which variables a run report shows, with display names and
+// units; each names the model id it applies to).
+func Reports() []string {
+	ents, _ := files.ReadDir("reports")
+	var out []string
+	for _, e := range ents {
+		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
+			out = append(out, "reports/"+e.Name())
 		}
 	}
 	sort.Strings(out)

@@ -17,6 +17,7 @@ import (
 
 	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/runreport"
 )
 
 type runOptions struct {
@@ -176,7 +177,7 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 		fmt.Fprintf(stderr, ": %d output rows before the failure kept in %s\n", len(res.Times()), filepath.Join(dir, holobiont.TrajectoryName(format, false)))
 		return &runResult{Dir: dir, Summary: res.Record, Problem: p}, runErr
 	}
-	page := buildReport(p, res)
+	page := runreport.Build(p, res)
 	if err := res.WriteContext(ctx, dir, format, holobiont.File{Name: "report.html", Write: page.WriteHTML}); err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	gsastudy "github.com/holobiont/holobiont/gsa/study"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/ode"
+	"github.com/holobiont/holobiont/runreport"
 	"github.com/holobiont/holobiont/sbml"
 	"github.com/holobiont/holobiont/server"
 )
@@ -248,7 +249,7 @@ func (serveEngine) Execute(ctx context.Context, job *server.Job, dir string, pro
 			return sum, runErr
 		}
 		// The CLI's files (trajectory.csv, summary.json, report.html) plus the trajectory as Parquet.
-		page := buildReport(p, res)
+		page := runreport.Build(p, res)
 		parquet := holobiont.File{Name: "trajectory.parquet", Write: func(w io.Writer) error {
 			return holobiont.WriteTrajectory(w, res.Trajectory, holobiont.Parquet)
 		}}
