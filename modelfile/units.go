@@ -124,6 +124,10 @@ func (b *builder) checkUnits() error {
 			return err
 		}
 	}
+	speciesSrc := make(map[string]model.Source, len(m.Species))
+	for _, s := range m.Species {
+		speciesSrc[s.ID] = s.Src
+	}
 	for _, c := range m.Communities {
 		if c.Shedding != nil {
 			if err := want(c.Shedding, perTime, c.Src, c.ID+" shedding (1/time)"); err != nil {
@@ -131,12 +135,7 @@ func (b *builder) checkUnits() error {
 			}
 		}
 		for i, mem := range c.Members {
-			var src model.Source
-			for _, s := range m.Species {
-				if s.ID == mem {
-					src = s.Src
-				}
-			}
+			src := speciesSrc[mem]
 			if g := c.Growth[i]; g != nil {
 				if err := want(g, perTime, src, "growth of "+mem+" (1/time)"); err != nil {
 					return err

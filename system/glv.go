@@ -6,13 +6,20 @@ import "math"
 // documentation.
 
 type community struct {
-	members   []int     // state indices
-	growth    []int     // env slots (-1: zero)
-	inflow    []int     // env slots (-1: zero)
-	shedding  int       // env slot (-1: zero)
-	a         []float64 // System.aFlat[aOff : aOff+k*k]
-	aOff      int
-	aSlots    []int // len(members)^2, -1 where no interaction
+	members  []int     // state indices
+	growth   []int     // env slots (-1: zero)
+	inflow   []int     // env slots (-1: zero)
+	shedding int       // env slot (-1: zero)
+	a        []float64 // System.aFlat[aOff : aOff+len(aSlots)]
+	aOff     int
+	aSlots   []int // dense: len(members)^2, -1 where no interaction; sparse: one per stored entry
+	// A large community with few interactions is stored sparse (CSR by
+	// row: row i's entries are a[rowPtr[i]:rowPtr[i+1]] at member columns
+	// col[...], in column order), so memory and work follow the number of
+	// interactions instead of members² (see sparseCommunity).
+	sparse    bool
+	rowPtr    []int
+	col       []int
 	threshold float64
 	x         []float64 // scratch: the members' values
 }
@@ -35,6 +42,10 @@ func (s *System) refreshA() {
 // Σ_j a_ij x_j) + inflow_i at the state y, with the growth, inflow and
 // shedding expressions read from env.
 func (cc *community) rates(env, y, dydt []float64) {
+	if cc.sparse {
+		cc.ratesSparse(env, y, dydt)
+		return
+	}
 	k := len(cc.members)
 	shed := 0.0
 	if cc.shedding >= 0 {
@@ -136,6 +147,45 @@ func (cc *community) rates(env, y, dydt []float64) {
 	}
 }
 
+// ratesSparse is rates for a sparse community: each member's sum runs over
+// its stored interactions in column order (the dense sum's order without
+// its zero terms).
+func (cc *community) ratesSparse(env, y, dydt []float64) {
+	k := len(cc.members)
+	shed := 0.0
+	if cc.shedding >= 0 {
+		shed = env[cc.shedding]
+	}
+	members, inflow := cc.members[:k], cc.inflow[:k]
+	x := cc.x[:k]
+	for i, si := range members {
+		x[i] = y[si]
+	}
+	for i := range members {
+		g := -shed
+		if gs := cc.growth[i]; gs >= 0 {
+			g += env[gs]
+		}
+		lo, hi := cc.rowPtr[i], cc.rowPtr[i+1]
+		cols, a := cc.col[lo:hi], cc.a[lo:hi]
+		for p, j := range cols {
+			g += float64(a[p] * x[j])
+		}
+		commRate(x, members, inflow, env, dydt, i, g)
+	}
+}
+
+// row returns member i's interaction coefficients and their member
+// columns (nil: every column, dense).
+func (cc *community) row(i int) ([]float64, []int) {
+	if cc.sparse {
+		lo, hi := cc.rowPtr[i], cc.rowPtr[i+1]
+		return cc.a[lo:hi], cc.col[lo:hi]
+	}
+	m := len(cc.members)
+	return cc.a[i*m : i*m+m], nil
+}
+
 // commRate writes member i's derivative x_i·g + inflow_i.
 func commRate(x []float64, members, inflow []int, env, dydt []float64, i int, g float64) {
 	v := float64(x[i] * g)
@@ -156,7 +206,6 @@ func commRate(x []float64, members, inflow []int, env, dydt []float64, i int, g 
 // added) to entries that are +0 or sums of x·a_ij onto +0, which are never
 // −0, except the diagonal (g_i + x·a_ii may be −0), which is always added.
 func (cc *community) jacobianRows(env, y, sens []float64, rows []int, cols [][]int, n int, dfdy []float64) {
-	m := len(cc.members)
 	shed := 0.0
 	if cc.shedding >= 0 {
 		shed = env[cc.shedding]
@@ -166,16 +215,22 @@ func (cc *community) jacobianRows(env, y, sens []float64, rows []int, cols [][]i
 		if cc.growth[i] >= 0 {
 			g += env[cc.growth[i]]
 		}
-		arow := cc.a[i*m : i*m+m]
-		for k, sk := range cc.members {
-			g += float64(arow[k] * y[sk])
+		arow, acol := cc.row(i)
+		member := func(p int) int {
+			if acol == nil {
+				return cc.members[p]
+			}
+			return cc.members[acol[p]]
+		}
+		for p, v := range arow {
+			g += float64(v * y[member(p)])
 		}
 		dst := dfdy[si*n : si*n+n]
 		clear(dst)
 		x := y[si]
 		dst[si] = g
-		for k, sk := range cc.members {
-			dst[sk] += float64(x * arow[k])
+		for p, v := range arow {
+			dst[member(p)] += float64(x * v)
 		}
 		sparse := cols != nil && !math.IsInf(x, 0) && x == x
 		for t, sign := range [3]float64{1, -1, 1} {

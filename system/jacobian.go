@@ -17,6 +17,7 @@ import (
 // ∂f_i/∂x_j = δ_ij (g_i − shed + Σ_k a_ik x_k) + x_i (a_ij + ∂g_i/∂x_j −
 // ∂shed/∂x_j) + ∂inflow_i/∂x_j.
 type jacobian struct {
+	nsens    int // len(sens) once allocated
 	partials *tape
 	nodes    []jnode
 	rowOf    map[int]int // env slot -> row in sens
@@ -64,7 +65,7 @@ type jterm struct {
 func (j *jacobian) clone() *jacobian {
 	c := *j
 	c.partials = j.partials.Clone()
-	c.sens = make([]float64, len(j.sens))
+	c.sens = nil // allocated at the clone's first Jacobian
 	return &c
 }
 
@@ -148,7 +149,7 @@ func (c *compiler) buildJacobian() *jacobian {
 		j.commRow = append(j.commRow, rows)
 	}
 	c.deferInPlace(pb, &j.partials)
-	j.sens = make([]float64, rows*n)
+	j.nsens = rows * n // allocated at the first Jacobian (model check never needs it)
 	// the new partial slots extend the environment
 	return j
 }
@@ -236,6 +237,9 @@ func (j *jacobian) sparseSens(env []float64, n int) bool {
 func (s *System) analyticJacobian(t float64, y []float64, dfdy []float64) {
 	n := s.n
 	j := s.jac
+	if j.sens == nil {
+		j.sens = make([]float64, j.nsens)
+	}
 	s.eval(t, y)
 	env := s.env
 	j.partials.Run(env)

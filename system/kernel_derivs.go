@@ -122,6 +122,12 @@ func communityGo(b *strings.Builder, ci int, cc *community, use func(int) string
 		if gs := cc.growth[i]; gs >= 0 {
 			fmt.Fprintf(b, "\t\tg%d += %s\n", i, use(gs))
 		}
+		if cc.sparse {
+			for p := cc.rowPtr[i]; p < cc.rowPtr[i+1]; p++ {
+				fmt.Fprintf(b, "\t\tg%d += float64(a[%d] * x%d)\n", i, cc.aOff+p, cc.col[p])
+			}
+			continue
+		}
 		for j := 0; j < k; j++ {
 			fmt.Fprintf(b, "\t\tg%d += float64(a[%d] * x%d)\n", i, cc.aOff+i*k+j, j)
 		}

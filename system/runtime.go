@@ -583,7 +583,7 @@ func (s *System) Clone() *System {
 	c.aFlat = append([]float64(nil), s.aFlat...)
 	for i, cc := range s.comms {
 		k := len(cc.members)
-		cc.a = c.aFlat[cc.aOff : cc.aOff+k*k : cc.aOff+k*k]
+		cc.a = c.aFlat[cc.aOff : cc.aOff+len(cc.aSlots) : cc.aOff+len(cc.aSlots)]
 		cc.x = make([]float64, k)
 		c.comms[i] = cc
 	}
