@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/internal/safefile"
 )
 
@@ -27,41 +28,65 @@ func (l *Layout) IsTrial() bool { return len(l.Arms) > 0 }
 // unsharded run. Chunks already in out are kept when their bytes agree; a
 // chunk in out that differs is an error. Every chunk is written atomically.
 // It checks the shards as Assemble does before writing anything.
-func StageShards(ctx context.Context, dirs []string, out string) (*Layout, error) {
-	lay, lb, paths, err := shardChunks(dirs)
+func StageShards(ctx context.Context, dirs []string, out string) (lay *Layout, err error) {
+	lay, lb, paths, err := shardChunks(ctx, dirs)
 	if err != nil {
 		return nil, err
 	}
-	if old, err := os.ReadFile(filepath.Join(out, "layout.json")); err == nil && !bytes.Equal(old, lb) {
-		return nil, fmt.Errorf("merge: %s holds a run of a different spec; choose a new --out", out)
+	if err := chunks.CheckDir(out, "layout.json", lb, Shard{I: 0, N: 1}); err != nil {
+		return nil, fmt.Errorf("merge: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Join(out, "chunks"), 0o755); err != nil {
-		return nil, err
-	}
+	// Check every chunk already in out before writing any.
+	var todo []int
 	for k, src := range paths {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
 		dst := chunkPath(out, k)
 		if same, _ := sameFile(src, dst); same {
 			continue
+		}
+		old, err := os.ReadFile(dst)
+		if os.IsNotExist(err) {
+			todo = append(todo, k)
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
 		}
 		b, err := os.ReadFile(src)
 		if err != nil {
 			return nil, fmt.Errorf("merge: %w", err)
 		}
-		if old, err := os.ReadFile(dst); err == nil {
-			if !bytes.Equal(old, b) {
-				return nil, fmt.Errorf("merge: %s and %s differ (chunk %d of a different run)", src, dst, k)
-			}
-			continue
-		}
-		if err := safefile.WriteFile(dst, b); err != nil {
-			return nil, err
+		if !bytes.Equal(old, b) {
+			return nil, fmt.Errorf("merge: %s and %s differ (chunk %d of a different run)", src, dst, k)
 		}
 	}
-	if err := safefile.WriteFile(filepath.Join(out, "layout.json"), lb); err != nil {
+	var made []string // removed again if the merge fails
+	defer func() {
+		if err != nil {
+			for _, p := range made {
+				os.Remove(p)
+			}
+		}
+	}()
+	if err := os.MkdirAll(filepath.Join(out, "chunks"), 0o755); err != nil {
 		return nil, err
+	}
+	for _, k := range todo {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		b, err := os.ReadFile(paths[k])
+		if err != nil {
+			return nil, fmt.Errorf("merge: %w", err)
+		}
+		if err := safefile.WriteFile(chunkPath(out, k), b); err != nil {
+			return nil, err
+		}
+		made = append(made, chunkPath(out, k))
+	}
+	if _, err := os.Stat(filepath.Join(out, "layout.json")); os.IsNotExist(err) {
+		if err := safefile.WriteFile(filepath.Join(out, "layout.json"), lb); err != nil {
+			return nil, err
+		}
 	}
 	return lay, nil
 }

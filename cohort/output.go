@@ -94,34 +94,49 @@ func sampleID(i int, site string, t float64) string {
 // unsharded run, or all shards of one spec) and writes the cohort outputs
 // into out, manifest last. It refuses directories of different specs and
 // reports missing chunks.
-func Assemble(ctx context.Context, dirs []string, out string) error {
-	lay, lb, paths, err := shardChunks(dirs)
+func Assemble(ctx context.Context, dirs []string, out string) (err error) {
+	lay, lb, paths, err := shardChunks(ctx, dirs)
 	if err != nil {
 		return err
 	}
+	if err := chunks.CheckDir(out, "layout.json", lb, Shard{I: 0, N: 1}); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	// Everything above only read; from here a failure removes what this
+	// merge created (a new folder, its layout.json), and the manifest of
+	// a run already in out is replaced only at the very end.
+	created := false
+	if _, err := os.Stat(out); os.IsNotExist(err) {
+		created = true
+	}
+	layoutPath := filepath.Join(out, "layout.json")
+	_, statErr := os.Stat(layoutPath)
+	newLayout := os.IsNotExist(statErr)
+	defer func() {
+		if err == nil {
+			return
+		}
+		if created {
+			os.RemoveAll(out)
+		} else if newLayout {
+			os.Remove(layoutPath)
+		}
+	}()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	os.Remove(filepath.Join(out, FileManifest))
-	if abs1, _ := filepath.Abs(out); true {
-		same := false
-		for _, d := range dirs {
-			if abs2, _ := filepath.Abs(d); abs2 == abs1 {
-				same = true
-			}
-		}
-		if !same {
-			if err := safefile.WriteFile(filepath.Join(out, "layout.json"), lb); err != nil {
-				return err
-			}
+	if newLayout {
+		if err := safefile.WriteFile(layoutPath, lb); err != nil {
+			return err
 		}
 	}
 	return writeOutputs(ctx, lay, paths, out)
 }
 
 // shardChunks checks that the run directories dirs hold one spec and
-// returns its layout (parsed and as stored) and the path of every chunk.
-func shardChunks(dirs []string) (*Layout, []byte, []string, error) {
+// every chunk of it, undamaged, and returns its layout (parsed and as
+// stored) and the path of every chunk.
+func shardChunks(ctx context.Context, dirs []string) (*Layout, []byte, []string, error) {
 	if len(dirs) == 0 {
 		return nil, nil, nil, fmt.Errorf("merge: no directories")
 	}
@@ -152,6 +167,9 @@ func shardChunks(dirs []string) (*Layout, []byte, []string, error) {
 	paths, err := chunks.Locate(dirs, lay.NumChunks())
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if err := chunks.Verify(ctx, paths); err != nil {
+		return nil, nil, nil, fmt.Errorf("merge: %w", err)
 	}
 	return lay, lb, paths, nil
 }

@@ -359,7 +359,7 @@ func Compile(s *Spec) (*Plan, error) {
 		e.row, e.fromRow, e.toRow = row(e.Time), row(e.From), row(e.To)
 	}
 	if p.depth, p.counts, p.qpcr, err = s.observers(); err != nil {
-		return nil, s.errAt("$.sequencing", "%v", err)
+		return nil, s.errAt(fieldOf(err, "$.sequencing"), "%v", err)
 	}
 	return p, nil
 }

@@ -1,7 +1,6 @@
 package cohort
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -135,6 +134,9 @@ type Options struct {
 	// A directory holding chunks of another version is refused (resume
 	// and merge need the same version).
 	Version string
+	// Warn, if set, is told about damaged checkpoint chunks found on
+	// resume (they are recomputed).
+	Warn func(msg string)
 }
 
 // ShardManifest is written (atomically, last) by a sharded run.
@@ -158,24 +160,13 @@ func Run(ctx context.Context, p *Plan, dir string, opt Options) error {
 	lay := p.layout()
 	lay.Chunk = shardChunk(lay.N, lay.Chunk, opt.Shard.N)
 	lay.Provenance.Version = opt.Version
-	if err := os.MkdirAll(filepath.Join(dir, "chunks"), 0o755); err != nil {
+	lb, _ := json.MarshalIndent(lay, "", " ")
+	// Nothing in dir changes before these checks pass: a refused run
+	// leaves a complete run (or another shard) byte for byte.
+	if err := chunks.CheckDir(dir, "layout.json", lb, opt.Shard); err != nil {
 		return err
 	}
-	// An existing manifest means a previous complete run: refuse to mix.
-	for _, f := range []string{"manifest.json", "shard.json"} {
-		if b, err := os.ReadFile(filepath.Join(dir, f)); err == nil {
-			var m struct{ SpecHash string }
-			if json.Unmarshal(b, &m) == nil && m.SpecHash != lay.SpecHash {
-				return fmt.Errorf("%s holds a run of a different spec (%s); choose a new --out", dir, f)
-			}
-			os.Remove(filepath.Join(dir, f)) // rewritten at the end
-		}
-	}
-	lb, _ := json.MarshalIndent(lay, "", " ")
-	if old, err := os.ReadFile(filepath.Join(dir, "layout.json")); err == nil && !bytes.Equal(old, lb) {
-		return fmt.Errorf("%s holds chunks of a different spec or version; choose a new --out", dir)
-	}
-	if err := safefile.WriteFile(filepath.Join(dir, "layout.json"), lb); err != nil {
+	if err := chunks.PrepareDir(dir, "layout.json", lb); err != nil {
 		return err
 	}
 	runner := opt.Runner
@@ -188,12 +179,19 @@ func Run(ctx context.Context, p *Plan, dir string, opt Options) error {
 		return err
 	}
 	newRunner := func() *holobiont.Runner { r, _ := p.NewRunner(); return r } // names checked above
-	copt := chunks.Options{Workers: opt.Workers, Shard: opt.Shard, Progress: opt.Progress, Item: "subject"}
+	copt := chunks.Options{Workers: opt.Workers, Shard: opt.Shard, Progress: opt.Progress, Item: "subject", Warn: opt.Warn}
 	if err := chunks.Run(ctx, dir, lay.SpecHash, lay.N, lay.Chunk, copt, newRunner, runner); err != nil {
 		return err
 	}
 	if opt.Shard.N == 1 {
-		return Assemble(ctx, []string{dir}, dir)
+		if err := Assemble(ctx, []string{dir}, dir); err != nil {
+			return err
+		}
+		// a shard's directory completed by an unsharded run
+		if err := os.Remove(filepath.Join(dir, "shard.json")); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
 	}
 	k0, k1 := opt.Shard.Range(lay.NumChunks())
 	mb, _ := json.MarshalIndent(&ShardManifest{SpecHash: lay.SpecHash, Shard: opt.Shard.I, Of: opt.Shard.N, Chunk0: k0, Chunk1: k1}, "", " ")

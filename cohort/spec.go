@@ -3,6 +3,7 @@ package cohort
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 
 	"github.com/holobiont/holobiont/internal/bom"
+	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/observe"
@@ -194,10 +196,12 @@ func ParseSpec(name string, data []byte) (*Spec, error) {
 	if err != nil {
 		return nil, yamlError(name, err)
 	}
-	s := &Spec{File: name, data: data, astf: f}
+	s := &Spec{}
 	if err := decodeStrict(name, data, s); err != nil {
 		return nil, err
 	}
+	// set after decoding: an empty document decodes to the zero Spec
+	s.File, s.data, s.astf = name, data, f
 	s.Hash = sha256sum(data)
 	if err := s.validate(); err != nil {
 		return nil, err
@@ -248,6 +252,9 @@ func (s *Spec) Names() (params, covs []string) {
 func (s *Spec) validate() error {
 	if s.N < 1 {
 		return s.errAt("$.n", "n must be >= 1, got %d", s.N)
+	}
+	if s.N > chunks.MaxTasks {
+		return s.errAt("$.n", "n = %d subjects is more than one run holds (at most %d); split the study into several cohorts with different seeds", s.N, chunks.MaxTasks)
 	}
 	if s.Chunk == 0 {
 		s.Chunk = 64
@@ -321,7 +328,7 @@ func (s *Spec) validate() error {
 		return s.errAt("$.solver", "%v", err)
 	}
 	if _, _, _, err := s.observers(); err != nil {
-		return s.errAt("$.sequencing", "%v", err)
+		return s.errAt(fieldOf(err, "$.sequencing"), "%v", err)
 	}
 	seen := map[string]bool{}
 	for i, m := range s.Measurements {
@@ -404,14 +411,14 @@ func (s *Spec) observers() (observe.Depth, observe.Counts, observe.QPCR, error) 
 	case "fixed":
 		d.Kind = observe.DepthFixed
 	default:
-		return d, observe.Counts{}, observe.QPCR{}, fmt.Errorf("unknown depth dist %q (lognormal, negbin, fixed)", sq.Depth.Dist)
+		return d, observe.Counts{}, observe.QPCR{}, &fieldError{"$.sequencing.depth.dist", fmt.Errorf("unknown depth dist %q (lognormal, negbin, fixed)", sq.Depth.Dist)}
 	}
 	if err := d.Validate(); err != nil {
-		return d, observe.Counts{}, observe.QPCR{}, err
+		return d, observe.Counts{}, observe.QPCR{}, &fieldError{"$.sequencing.depth", err}
 	}
 	nz, err := observe.ParseNoise(sq.Noise)
 	if err != nil {
-		return d, observe.Counts{}, observe.QPCR{}, err
+		return d, observe.Counts{}, observe.QPCR{}, &fieldError{"$.sequencing.noise", err}
 	}
 	c := observe.Counts{Noise: nz, Precision: sq.Precision, A0: sq.A0, A1: sq.A1}
 	if err := c.Validate(); err != nil {
@@ -419,12 +426,30 @@ func (s *Spec) observers() (observe.Depth, observe.Counts, observe.QPCR, error) 
 	}
 	q := observe.QPCR{Replicates: sq.QPCR.Replicates, Sigma: sq.QPCR.Sigma}
 	if err := q.Validate(); err != nil {
-		return d, c, q, err
+		return d, c, q, &fieldError{"$.sequencing.qpcr", err}
 	}
 	if !(sq.LoadScale > 0) {
-		return d, c, q, fmt.Errorf("load_scale must be > 0")
+		return d, c, q, &fieldError{"$.sequencing.load_scale", fmt.Errorf("load_scale must be > 0")}
 	}
 	return d, c, q, nil
+}
+
+// fieldError is an error about one field of the spec, at its YAML path.
+type fieldError struct {
+	path string
+	err  error
+}
+
+func (e *fieldError) Error() string { return e.err.Error() }
+func (e *fieldError) Unwrap() error { return e.err }
+
+// fieldOf returns the YAML path of the field err is about, or def.
+func fieldOf(err error, def string) string {
+	var fe *fieldError
+	if errors.As(err, &fe) {
+		return fe.path
+	}
+	return def
 }
 
 func (s *Spec) instrument(m Measurement) (observe.Instrument, error) {

@@ -12,6 +12,7 @@ import (
 
 	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/internal/bom"
+	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/scenario"
 	"github.com/holobiont/holobiont/sim"
 )
@@ -155,13 +156,18 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 	for i, a := range t.Analysis {
 		p := fmt.Sprintf("$.analysis[%d]", i)
 		if !ends[a.Endpoint] {
-			return nil, s.errAt(p, "analysis: unknown endpoint %q", a.Endpoint)
+			return nil, s.errAt(p+".endpoint", "analysis: unknown endpoint %q (endpoints: %s)", a.Endpoint, sortedKeys(ends))
 		}
 		if a.Baseline != "" && !ends[a.Baseline] {
-			return nil, s.errAt(p, "analysis: unknown baseline endpoint %q", a.Baseline)
+			return nil, s.errAt(p+".baseline", "analysis: unknown baseline endpoint %q (endpoints: %s)", a.Baseline, sortedKeys(ends))
 		}
-		if !arms[a.Control] || !arms[a.Treatment] || a.Control == a.Treatment {
-			return nil, s.errAt(p, "analysis: control %q and treatment %q must be two different arms", a.Control, a.Treatment)
+		for _, f := range []struct{ key, arm string }{{"control", a.Control}, {"treatment", a.Treatment}} {
+			if !arms[f.arm] {
+				return nil, s.errAt(p+"."+f.key, "analysis: %s arm %q is not one of the trial's arms (%s)", f.key, f.arm, sortedKeys(arms))
+			}
+		}
+		if a.Control == a.Treatment {
+			return nil, s.errAt(p+".treatment", "analysis: control and treatment are both arm %q; compare two different arms", a.Control)
 		}
 		if r := a.Responder; r != nil && (r.Below == nil) == (r.Above == nil) {
 			return nil, s.errAt(p+".responder", "responder: give below or above")
@@ -174,6 +180,9 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 		for _, n := range pw.N {
 			if n < 2*len(t.Arms) {
 				return nil, s.errAt("$.power", "power: n = %d is too small for %d arms", n, len(t.Arms))
+			}
+			if n > chunks.MaxTasks/pw.Replicates {
+				return nil, s.errAt("$.power", "power: n = %d subjects x %d replicates is more than one run holds (at most %d subjects)", n, pw.Replicates, chunks.MaxTasks)
 			}
 		}
 		switch pw.Test {
@@ -558,4 +567,14 @@ func ReadSubjects(dir string) ([]*Subject, error) {
 		out = append(out, cf.Subjects...)
 	}
 	return out, nil
+}
+
+// sortedKeys lists a set's keys, sorted and comma-separated.
+func sortedKeys(set map[string]bool) string {
+	keys := make([]string, 0, len(set))
+	for k := range set {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ", ")
 }

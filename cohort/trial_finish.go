@@ -52,7 +52,8 @@ func (tp *TrialPlan) Finish(ctx context.Context, dir string, opt FinishOptions) 
 	if err := json.Unmarshal(mb, &man); err != nil {
 		return nil, fmt.Errorf("%s: %w", mpath, err)
 	}
-	os.Remove(mpath) // rewritten below, after the analysis files
+	// manifest.json is replaced last, after the analysis files: a failed
+	// or interrupted finish leaves the one that was there
 	subs, err := ReadSubjects(dir)
 	if err != nil {
 		return nil, err

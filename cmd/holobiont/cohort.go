@@ -113,7 +113,7 @@ func runCohortPlan(ctx context.Context, p *cohort.Plan, out string, sh cohort.Sh
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	opt := cohort.Options{Workers: workers, Shard: sh, Version: version}
+	opt := cohort.Options{Workers: workers, Shard: sh, Version: version, Warn: warnTo(stderr)}
 	bar, err := newProgressBar(ctx, progress, "subjects ", stderr)
 	if err != nil {
 		return err
@@ -132,4 +132,10 @@ func runCohortPlan(ctx context.Context, p *cohort.Plan, out string, sh cohort.Sh
 	}
 	fmt.Fprintf(stdout, "cohort %q: %d subjects, %d samples each, in %.1fs -> %s\n", p.Spec.Name, p.Spec.N, len(p.Samples), el.Seconds(), out)
 	return nil
+}
+
+// warnTo returns a function printing warnings (for example a damaged
+// checkpoint chunk being recomputed) on w.
+func warnTo(w io.Writer) func(string) {
+	return func(msg string) { fmt.Fprintln(w, "holobiont: warning:", msg) }
 }

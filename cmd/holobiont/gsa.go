@@ -124,7 +124,7 @@ func runStudyPlan(ctx context.Context, p *gsastudy.Plan, f studyFlags, sh chunks
 		return err
 	}
 	t0 := time.Now()
-	err = gsastudy.Run(ctx, p, f.out, gsastudy.Options{Workers: f.workers, Shard: sh, Progress: bar.update, Version: version})
+	err = gsastudy.Run(ctx, p, f.out, gsastudy.Options{Workers: f.workers, Shard: sh, Progress: bar.update, Version: version, Warn: warnTo(stderr)})
 	bar.finish(err)
 	if err != nil {
 		return err

@@ -110,7 +110,7 @@ func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', 4, 64) }
 // is told the subjects done of the total, the trial's and then the power
 // study's.
 func runTrial(ctx context.Context, tp *cohort.TrialPlan, out string, sh cohort.Shard, workers int, progress string, noPower bool, stderr, stdout io.Writer, onProgress func(done, total int)) error {
-	opt := cohort.Options{Workers: workers, Shard: sh, Version: version}
+	opt := cohort.Options{Workers: workers, Shard: sh, Version: version, Warn: warnTo(stderr)}
 	bar, err := newProgressBar(ctx, progress, "subjects ", stderr)
 	if err != nil {
 		return err

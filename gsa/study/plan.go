@@ -8,6 +8,7 @@ import (
 
 	"github.com/holobiont/holobiont/cohort"
 	"github.com/holobiont/holobiont/gsa"
+	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/model"
 )
 
@@ -148,6 +149,9 @@ func (pl *Plan) design() error {
 	rnd := cohort.Stream(s.Seed, 0, purposeDesign)
 	switch {
 	case s.VPop != nil:
+		if s.VPop.Plausible > chunks.MaxTasks {
+			return s.errAt("$.vpop.plausible", "%d plausible patients is more than one run holds (at most %d)", s.VPop.Plausible, chunks.MaxTasks)
+		}
 		pl.Runs = s.VPop.Plausible
 		pl.Unit = make([]float64, pl.Runs*d)
 		if s.VPop.Sampler == "random" {
@@ -165,6 +169,9 @@ func (pl *Plan) design() error {
 		}
 	case s.Method == "morris":
 		m := s.Morris
+		if m.Trajectories > chunks.MaxTasks/(d+1) {
+			return s.errAt("$.morris.trajectories", "%d trajectories of %d runs each is more than one study holds (at most %d runs)", m.Trajectories, d+1, chunks.MaxTasks)
+		}
 		pl.Runs = m.Trajectories * (d + 1)
 		pl.Unit = make([]float64, pl.Runs*d)
 		if err := gsa.MorrisDesign(pl.Unit, m.Trajectories, d, m.Levels, rnd); err != nil {
@@ -182,6 +189,9 @@ func (pl *Plan) design() error {
 		seq, err := gsa.NewSobol(2*d, srnd)
 		if err != nil {
 			return s.errAt("$.parameters", "%v", err)
+		}
+		if sb.N > chunks.MaxTasks/(2*d+2) {
+			return s.errAt("$.sobol.n", "sobol.n = %d base samples over %d parameters is more than one study holds (at most %d runs)", sb.N, d, chunks.MaxTasks)
 		}
 		pl.Runs = gsa.SaltelliRuns(sb.N, d, sb.SecondOrder)
 		pl.Unit = make([]float64, pl.Runs*d)

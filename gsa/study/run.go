@@ -52,6 +52,9 @@ type Options struct {
 	Shard    chunks.Shard
 	Progress func(done, total int)
 	Version  string // holobiont version, recorded and checked on resume and merge
+	// Warn, if set, is told about damaged chunks found on resume (they are
+	// recomputed).
+	Warn func(msg string)
 }
 
 func (pl *Plan) layout(version string) *Layout {
@@ -83,24 +86,25 @@ func Run(ctx context.Context, pl *Plan, dir string, opt Options) error {
 	}
 	lay := pl.layout(opt.Version)
 	lb, _ := json.MarshalIndent(lay, "", " ")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	// Nothing in dir changes before these checks pass.
+	if err := chunks.CheckDir(dir, LayoutFile, lb, opt.Shard); err != nil {
 		return err
 	}
-	if old, err := os.ReadFile(filepath.Join(dir, LayoutFile)); err == nil && !bytes.Equal(old, lb) {
-		return fmt.Errorf("%s holds a study of another spec or holobiont version; choose a new --out", dir)
-	}
-	for _, f := range []string{FileManifest, "shard.json"} {
-		os.Remove(filepath.Join(dir, f)) // rewritten at the end
-	}
-	if err := safefile.WriteFile(filepath.Join(dir, LayoutFile), lb); err != nil {
+	if err := chunks.PrepareDir(dir, LayoutFile, lb); err != nil {
 		return err
 	}
-	copt := chunks.Options{Workers: opt.Workers, Shard: opt.Shard, Progress: opt.Progress, Item: "run"}
+	copt := chunks.Options{Workers: opt.Workers, Shard: opt.Shard, Progress: opt.Progress, Item: "run", Warn: opt.Warn}
 	if err := chunks.Run(ctx, dir, lay.Key, pl.Runs, pl.Spec.Chunk, copt, pl.prob.newRunner(pl.Params), pl.simulate); err != nil {
 		return err
 	}
 	if opt.Shard.N == 1 {
-		return Finish(ctx, []string{dir}, dir)
+		if err := Finish(ctx, []string{dir}, dir); err != nil {
+			return err
+		}
+		if err := os.Remove(filepath.Join(dir, "shard.json")); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		return nil
 	}
 	k0, k1 := opt.Shard.Range(chunks.NumChunks(pl.Runs, pl.Spec.Chunk))
 	mb, _ := json.MarshalIndent(&ShardManifest{Key: lay.Key, Shard: opt.Shard.I, Of: opt.Shard.N, Chunk0: k0, Chunk1: k1}, "", " ")
@@ -219,6 +223,9 @@ func gather(ctx context.Context, dirs []string) (*Layout, []byte, []RunResult, e
 	paths, err := chunks.Locate(dirs, chunks.NumChunks(lay.Runs, lay.Chunk))
 	if err != nil {
 		return nil, nil, nil, err
+	}
+	if err := chunks.Verify(ctx, paths); err != nil {
+		return nil, nil, nil, fmt.Errorf("merge: %w", err)
 	}
 	var all []RunResult
 	for k, p := range paths {

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/holobiont/holobiont/internal/chunks"
 	"github.com/holobiont/holobiont/internal/safefile"
 )
 
@@ -43,7 +44,7 @@ type Manifest struct {
 // Finish reads the chunks of the run or shard directories dirs (one study),
 // analyses them and writes the outputs into out, manifest.json last. The
 // outputs of a merge are byte-identical to those of an unsharded run.
-func Finish(ctx context.Context, dirs []string, out string) error {
+func Finish(ctx context.Context, dirs []string, out string) (err error) {
 	lay, lb, res, err := gather(ctx, dirs)
 	if err != nil {
 		return err
@@ -52,12 +53,36 @@ func Finish(ctx context.Context, dirs []string, out string) error {
 	if err != nil {
 		return err
 	}
+	if err := chunks.CheckDir(out, LayoutFile, lb, chunks.Shard{I: 0, N: 1}); err != nil {
+		return fmt.Errorf("merge: %w", err)
+	}
+	// From here a failure removes what this merge created (a new folder,
+	// its layout file); a manifest already in out is replaced only at the
+	// end.
+	created := false
+	if _, err := os.Stat(out); os.IsNotExist(err) {
+		created = true
+	}
+	layoutPath := filepath.Join(out, LayoutFile)
+	_, statErr := os.Stat(layoutPath)
+	newLayout := os.IsNotExist(statErr)
+	defer func() {
+		if err == nil {
+			return
+		}
+		if created {
+			os.RemoveAll(out)
+		} else if newLayout {
+			os.Remove(layoutPath)
+		}
+	}()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	os.Remove(filepath.Join(out, FileManifest))
-	if err := safefile.WriteFile(filepath.Join(out, LayoutFile), lb); err != nil {
-		return err
+	if newLayout {
+		if err := safefile.WriteFile(layoutPath, lb); err != nil {
+			return err
+		}
 	}
 	var files []string
 	switch lay.Kind {
