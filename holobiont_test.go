@@ -152,3 +152,13 @@ func TestOptionsChecked(t *testing.T) {
 		}
 	}
 }
+
+func TestRecordedName(t *testing.T) {
+	abs := filepath.Join(t.TempDir(), "m.yaml")
+	for in, want := range map[string]string{abs: "m.yaml", "models/m.yaml": "models/m.yaml", "../x/m.yaml": "../x/m.yaml",
+		"shipped:gut-skin-brain.yaml": "shipped:gut-skin-brain.yaml", "(in memory: model m)": "(in memory: model m)"} {
+		if got := RecordedName(in); got != want {
+			t.Errorf("RecordedName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package holobiont
 
 import (
 	"math"
+	"path/filepath"
 
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/sim"
@@ -40,8 +41,9 @@ type Failure struct {
 	FastestChanging string `json:"fastest_changing,omitempty"`
 }
 
-// InputInfo identifies a model or scenario: where it was read from, its id
-// or name, and the SHA-256 of its bytes.
+// InputInfo identifies a model or scenario: where it was read from (as
+// RecordedName gives it: no directories of an absolute path), its id or
+// name, and the SHA-256 of its bytes.
 type InputInfo struct {
 	Source string `json:"source"`
 	ID     string `json:"id"`
@@ -79,12 +81,23 @@ type InterventionInfo struct {
 	End   float64 `json:"end"`
 }
 
+// RecordedName is a file name as outputs record it: a relative path or a
+// shipped name as given, the base name of an absolute path. No output then
+// holds a path of the machine it was made on (the SHA-256 beside it
+// identifies the bytes); error messages keep the full path.
+func RecordedName(name string) string {
+	if filepath.IsAbs(name) {
+		return filepath.Base(name)
+	}
+	return name
+}
+
 // record builds the run record of trajectory tr.
 func (p *Problem) record(tr *sim.Trajectory, o Options, extra []Setting) *Record {
 	m, sc := p.Model, p.scenario
 	s := &Record{Version: o.Version, RunID: p.runID(o, extra),
-		Model:    InputInfo{Source: p.ModelSource.Name, ID: m.ID, SHA256: p.ModelSource.SHA256()},
-		Scenario: InputInfo{Source: p.ScenarioSource.Name, ID: sc.Name, SHA256: p.ScenarioSource.SHA256()},
+		Model:    InputInfo{Source: RecordedName(p.ModelSource.Name), ID: m.ID, SHA256: p.ModelSource.SHA256()},
+		Scenario: InputInfo{Source: RecordedName(p.ScenarioSource.Name), ID: sc.Name, SHA256: p.ScenarioSource.SHA256()},
 		Solver: SolverInfo{Method: o.Method.String(), RTol: o.RTol, ATol: o.ATol, Steps: tr.Stats.Steps, Rejected: tr.Stats.Rejected,
 			RHSEvals: tr.Stats.RHSEvals, JacEvals: tr.Stats.JacEvals, Switches: tr.Stats.Switches},
 		Seed: o.Seed, Set: p.Applied(), Start: sc.Start, End: sc.End, Outputs: len(tr.Times), Complete: tr.Complete,

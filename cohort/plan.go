@@ -183,7 +183,7 @@ func Compile(s *Spec) (*Plan, error) {
 		return nil, err
 	}
 	m, sc, sched := prob.Model, prob.Scenario(), prob.Schedule()
-	p0 := Provenance{SpecFileHash: sha256sum(s.data), Model: modelRef, ModelHash: sha256sum(mdata), Scenario: s.Scenario, ScenarioHash: sha256sum(sdata), Solver: s.Solver.settings()}
+	p0 := Provenance{SpecFileHash: sha256sum(s.data), Model: holobiont.RecordedName(modelRef), ModelHash: sha256sum(mdata), Scenario: holobiont.RecordedName(s.Scenario), ScenarioHash: sha256sum(sdata), Solver: s.Solver.settings()}
 	if s.data == nil {
 		p0.SpecFileHash = s.Hash
 	}

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/report"
 )
@@ -145,7 +146,7 @@ func (tp *TrialPlan) report(man *Manifest, out *TrialOutcome) *report.Page {
 	}
 	page := &report.Page{Title: "In-silico trial: " + t.Name,
 		Subtitle: fmt.Sprintf("%d subjects, %d arms, seed %d", t.N, len(t.Arms), t.Seed),
-		Meta: [][2]string{{"spec", t.File}, {"spec hash", man.SpecHash}, {"alpha", fmtG4(t.Alpha)},
+		Meta: [][2]string{{"spec", holobiont.RecordedName(t.File)}, {"spec hash", man.SpecHash}, {"alpha", fmtG4(t.Alpha)},
 			{"holobiont", man.Provenance.Version}, {"model", man.Provenance.Model + " (sha256 " + short + ")"},
 			{"solver", fmt.Sprintf("%s, rtol %g, atol %g", man.Provenance.Solver.Method, man.Provenance.Solver.RTol, man.Provenance.Solver.ATol)}}}
 	var armRows [][]string

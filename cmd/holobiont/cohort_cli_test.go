@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -126,6 +127,7 @@ power: {n: [8, 16], replicates: 4}
 			t.Error(err)
 		}
 	}
+	noLocalPaths(t, filepath.Join(dir, "o"), dir)
 	b, _ := os.ReadFile(filepath.Join(dir, "o", "subjects.csv"))
 	if !strings.Contains(string(b), ",placebo,") || !strings.Contains(string(b), ",probiotic,") {
 		t.Error("subjects.csv lacks arm labels")
@@ -148,3 +150,23 @@ arms:
   - {name: placebo}
   - {name: abx, interventions: [antibiotic_course]}
 `
+
+// noLocalPaths fails when a file under out holds local, an absolute
+// directory of this machine the inputs were read from (outputs record file
+// names without it).
+func noLocalPaths(t *testing.T, out, local string) {
+	t.Helper()
+	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err == nil && bytes.Contains(b, []byte(local)) {
+			t.Errorf("%s holds the local path %s", p, local)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

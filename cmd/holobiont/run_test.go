@@ -372,3 +372,22 @@ func TestModelListAndKinds(t *testing.T) {
 		}
 	}
 }
+
+// A run of a model and scenario given by absolute paths records their base
+// names: no output file holds the directory they were read from.
+func TestRunNoLocalPaths(t *testing.T) {
+	dir := t.TempDir()
+	mf := filepath.Join(dir, "decay.yaml")
+	os.WriteFile(mf, []byte("id: decay\nstates:\n  x: {initial: 1, rate: \"-x\"}\n"), 0o644)
+	sf := filepath.Join(dir, "s.yaml")
+	os.WriteFile(sf, []byte("duration: 2\noutput: {step: 0.5}\n"), 0o644)
+	var stdout, stderr bytes.Buffer
+	res, err := runMain(context.Background(), mf, runOptions{scenario: sf, out: filepath.Join(dir, "out"), format: "csv", rtol: 1e-6, atol: 1e-9, solver: "auto", progress: "never"}, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if res.Summary.Model.Source != "decay.yaml" || res.Summary.Scenario.Source != "s.yaml" {
+		t.Errorf("sources recorded as %q and %q, want the base names", res.Summary.Model.Source, res.Summary.Scenario.Source)
+	}
+	noLocalPaths(t, filepath.Join(dir, "out"), dir)
+}

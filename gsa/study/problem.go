@@ -50,7 +50,7 @@ func loadProblem(s *Spec) (*problem, error) {
 	}
 	o, _ := s.Solver.ODEOptions()
 	p := &problem{p: hp, start: hp.Start() - s.BurnIn, end: end, scStart: hp.Start(), ode: o}
-	p.prov = Provenance{Model: modelRef, ModelHash: sha256hex(mdata), Scenario: s.Scenario, ScenarioHash: sha256hex(sdata), Solver: s.Solver.Settings()}
+	p.prov = Provenance{Model: holobiont.RecordedName(modelRef), ModelHash: sha256hex(mdata), Scenario: holobiont.RecordedName(s.Scenario), ScenarioHash: sha256hex(sdata), Solver: s.Solver.Settings()}
 	return p, nil
 }
 
