@@ -1,6 +1,3 @@
-// Package models holds holobiont's shipped models and scenarios, embedded
-// so that `holobiont run` works from any directory. It is data only: not
-// the IR (package model) nor the YAML parser (package modelfile).
 package models
 
 import (
