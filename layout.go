@@ -72,30 +72,27 @@ func (l *Layout) Display(m *model.Model, id string) Display {
 	}
 	for _, sp := range m.Species {
 		if sp.ID == id {
-			if sp.Name != "" && sp.Name != id {
-				d.Name = sp.Name
-			}
-			d.Unit = sp.Unit
-			return d
+			return modelDisplay(id, sp.Name, sp.Unit)
 		}
 	}
 	for _, o := range m.Observables {
 		if o.ID == id {
-			if o.Name != "" && o.Name != id {
-				d.Name = o.Name
-			}
-			d.Unit = o.Unit
-			return d
+			return modelDisplay(id, o.Name, o.Unit)
 		}
 	}
 	for _, p := range m.Parameters {
 		if p.ID == id {
-			if p.Name != "" && p.Name != id {
-				d.Name = p.Name
-			}
-			d.Unit = p.Unit
-			return d
+			return modelDisplay(id, p.Name, p.Unit)
 		}
 	}
 	return d
+}
+
+// modelDisplay is the display of a model variable with this name and unit
+// (its id when it has no name).
+func modelDisplay(id, name, unit string) Display {
+	if name == "" {
+		name = id
+	}
+	return Display{Name: name, Unit: unit}
 }

@@ -3,6 +3,7 @@ package models
 import (
 	"embed"
 	"io/fs"
+	"path"
 	"sort"
 	"strings"
 )
@@ -25,39 +26,29 @@ func Read(name string) ([]byte, error) { return files.ReadFile(name) }
 // Scenarios returns the names of the shipped scenarios (under scenarios/;
 // a scenario named like a model is that model's default scenario).
 func Scenarios() []string {
-	ents, _ := files.ReadDir("scenarios")
-	var out []string
-	for _, e := range ents {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
-			out = append(out, "scenarios/"+e.Name())
-		}
-	}
-	sort.Strings(out)
-	return out
+	return yamlFiles("scenarios")
 }
 
 // Reports returns the names of the shipped report layouts (under
 // reports/: which variables a run report shows, with display names and
 // units; each names the model id it applies to).
 func Reports() []string {
-	ents, _ := files.ReadDir("reports")
-	var out []string
-	for _, e := range ents {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
-			out = append(out, "reports/"+e.Name())
-		}
-	}
-	sort.Strings(out)
-	return out
+	return yamlFiles("reports")
 }
 
 // List returns the names of the shipped models.
 func List() []string {
-	ents, _ := files.ReadDir(".")
+	return yamlFiles(".")
+}
+
+// yamlFiles returns the sorted names of the .yaml files in dir ("." for
+// the top), as Read takes them.
+func yamlFiles(dir string) []string {
+	ents, _ := files.ReadDir(dir)
 	var out []string
 	for _, e := range ents {
 		if !e.IsDir() && strings.HasSuffix(e.Name(), ".yaml") {
-			out = append(out, e.Name())
+			out = append(out, path.Join(dir, e.Name()))
 		}
 	}
 	sort.Strings(out)
