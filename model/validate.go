@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -60,6 +61,16 @@ type validator struct {
 	kinds map[string]string // id -> kind of element
 	srcs  map[string]Source
 	errs  []error
+
+	finite   func(float64) bool   // finiteStrict unless the model allows non-finite values
+	funcs    map[string]*Function // the model's functions by id
+	exp      *expansion           // bounds the inlined size of expressions
+	tooLarge bool                 // an expression's function expansion is too large
+
+	// What sets each variable, filled by the reference checks in order.
+	initTargets    map[string]bool     // initial assignment targets
+	ruleTargets    map[string]RuleKind // rule targets and their rule's kind
+	reactionTarget map[string]string   // species -> a reaction that changes it
 }
 
 func (v *validator) errf(id string, src Source, format string, args ...any) {
@@ -91,12 +102,46 @@ func (v *validator) declare(id, kind string, src Source) {
 
 func finiteStrict(x float64) bool { return !math.IsNaN(x) && !math.IsInf(x, 0) }
 
+// run checks the model in three passes: declarations (ids unique, values
+// finite), references (every name used is declared with the right kind,
+// nothing is set twice) and assignment-rule cycles. Errors come in that
+// order.
 func (v *validator) run() {
 	m := v.m
-	finite := finiteStrict
+	v.finite = finiteStrict
 	if m.AllowNonFinite {
-		finite = func(float64) bool { return true }
+		v.finite = func(float64) bool { return true }
 	}
+	v.declarations()
+	v.funcs = map[string]*Function{}
+	for _, f := range m.Functions {
+		v.funcs[f.ID] = f
+	}
+	v.exp = newExpansion(v.funcs)
+	v.speciesRefs()
+	v.functions()
+	v.initialAssignments()
+	v.rules()
+	v.reactions()
+	v.events()
+	v.communities()
+	v.observables()
+	for _, c := range m.Couplings {
+		if c.Param != "" && !v.isKind(c.Param, "parameter") {
+			v.errf(c.From+" -> "+c.To, Source{}, "coupling parameter %q is not defined", c.Param)
+		}
+	}
+	// Assignment-rule cycles (looking through functions, which is only
+	// safe when their expansion is bounded).
+	if !v.tooLarge {
+		v.ruleCycles()
+	}
+}
+
+// declarations declares every element's id and checks its values are
+// finite.
+func (v *validator) declarations() {
+	m, finite := v.m, v.finite
 	for _, c := range m.Compartments {
 		v.declare(c.ID, "compartment", c.Src)
 		if c.SizeSet && !finite(c.Size) {
@@ -158,57 +203,63 @@ func (v *validator) run() {
 			v.declare(e.ID, "event", e.Src)
 		}
 	}
+}
 
-	// References.
-	isKind := func(id string, kinds ...string) bool {
-		k, ok := v.kinds[id]
-		if !ok {
-			return false
-		}
-		for _, want := range kinds {
-			if k == want {
-				return true
-			}
-		}
-		return false
+// valueKinds are the kinds of element an expression may read.
+var valueKinds = []string{"compartment", "species", "parameter", "input", "reaction", "species reference", "observable"}
+
+// assignable are the kinds of element a rule, initial assignment or event
+// may set.
+var assignable = []string{"compartment", "species", "parameter", "species reference"}
+
+// isKind reports whether id is declared as one of kinds.
+func (v *validator) isKind(id string, kinds ...string) bool {
+	k, ok := v.kinds[id]
+	return ok && slices.Contains(kinds, k)
+}
+
+// checkMath checks expression n of owner: its function expansion is
+// bounded, it reads only declared values (or local names) and its calls
+// are to defined functions with the right number of arguments.
+func (v *validator) checkMath(owner string, src Source, n *expr.Node, local map[string]bool) {
+	if n == nil {
+		return
 	}
-	funcs := map[string]*Function{}
-	for _, f := range m.Functions {
-		funcs[f.ID] = f
+	if !v.tooLarge {
+		if msg := v.exp.check(n); msg != "" {
+			v.errf(owner, src, "%s", msg)
+			v.tooLarge = true
+		}
 	}
-	valueKinds := []string{"compartment", "species", "parameter", "input", "reaction", "species reference", "observable"}
-	exp := newExpansion(funcs)
-	tooLarge := false
-	checkMath := func(owner string, src Source, n *expr.Node, local map[string]bool) {
-		if n == nil {
-			return
+	for _, name := range expr.Vars(n) {
+		if local[name] || v.isKind(name, valueKinds...) {
+			continue
 		}
-		if !tooLarge {
-			if msg := exp.check(n); msg != "" {
-				v.errf(owner, src, "%s", msg)
-				tooLarge = true
-			}
-		}
-		for _, name := range expr.Vars(n) {
-			if local[name] || isKind(name, valueKinds...) {
-				continue
-			}
-			v.errf(owner, src, "expression refers to undefined id %q", name)
-		}
-		v.checkCalls(owner, src, n, funcs)
+		v.errf(owner, src, "expression refers to undefined id %q", name)
 	}
-	if m.ConversionFactor != "" && !isKind(m.ConversionFactor, "parameter") {
+	v.checkCalls(owner, src, n, v.funcs)
+}
+
+// speciesRefs checks the conversion factors and each species' compartment.
+func (v *validator) speciesRefs() {
+	m := v.m
+	if m.ConversionFactor != "" && !v.isKind(m.ConversionFactor, "parameter") {
 		v.errf(m.ConversionFactor, Source{}, "model conversion factor is not a parameter")
 	}
 	for _, s := range m.Species {
-		if !isKind(s.Compartment, "compartment") {
+		if !v.isKind(s.Compartment, "compartment") {
 			v.errf(s.ID, s.Src, "compartment %q is not defined", s.Compartment)
 		}
-		if s.ConversionFactor != "" && !isKind(s.ConversionFactor, "parameter") {
+		if s.ConversionFactor != "" && !v.isKind(s.ConversionFactor, "parameter") {
 			v.errf(s.ID, s.Src, "conversion factor %q is not a parameter", s.ConversionFactor)
 		}
 	}
-	for _, f := range m.Functions {
+}
+
+// functions checks that function bodies read only their arguments and
+// model ids.
+func (v *validator) functions() {
+	for _, f := range v.m.Functions {
 		args := map[string]bool{}
 		for _, a := range f.Args {
 			args[a] = true
@@ -218,31 +269,41 @@ func (v *validator) run() {
 			continue
 		}
 		for _, name := range expr.Vars(f.Body) {
-			if !args[name] && !isKind(name, valueKinds...) {
+			if !args[name] && !v.isKind(name, valueKinds...) {
 				v.errf(f.ID, f.Src, "function body refers to %q, which is neither an argument nor a model id", name)
 			}
 		}
-		v.checkCalls(f.ID, f.Src, f.Body, funcs)
+		v.checkCalls(f.ID, f.Src, f.Body, v.funcs)
 	}
-	assignable := []string{"compartment", "species", "parameter", "species reference"}
-	initTargets := map[string]bool{}
-	for _, ia := range m.InitialAssignments {
-		if !isKind(ia.Target, assignable...) {
+}
+
+// initialAssignments checks the initial assignments' targets and math.
+func (v *validator) initialAssignments() {
+	v.initTargets = map[string]bool{}
+	initTargets := v.initTargets
+	for _, ia := range v.m.InitialAssignments {
+		if !v.isKind(ia.Target, assignable...) {
 			v.errf(ia.Target, ia.Src, "initial assignment target is not a compartment, species, parameter or species reference")
 		}
 		if initTargets[ia.Target] {
 			v.errf(ia.Target, ia.Src, "more than one initial assignment")
 		}
 		initTargets[ia.Target] = true
-		checkMath(ia.Target, ia.Src, ia.Math, nil)
+		v.checkMath(ia.Target, ia.Src, ia.Math, nil)
 	}
-	ruleTargets := map[string]RuleKind{}
-	for _, r := range m.Rules {
+}
+
+// rules checks the rules' targets (one rule per variable, not also an
+// initial assignment's for an assignment rule) and math.
+func (v *validator) rules() {
+	v.ruleTargets = map[string]RuleKind{}
+	ruleTargets, initTargets := v.ruleTargets, v.initTargets
+	for _, r := range v.m.Rules {
 		id := r.Variable
 		if r.Kind == AlgebraicRule {
 			id = "(algebraic rule)"
 		} else {
-			if !isKind(r.Variable, assignable...) {
+			if !v.isKind(r.Variable, assignable...) {
 				v.errf(r.Variable, r.Src, "rule target is not a compartment, species, parameter or species reference")
 			}
 			if _, dup := ruleTargets[r.Variable]; dup {
@@ -256,9 +317,17 @@ func (v *validator) run() {
 		if r.Math == nil {
 			v.errf(id, r.Src, "rule has no math")
 		}
-		checkMath(id, r.Src, r.Math, nil)
+		v.checkMath(id, r.Src, r.Math, nil)
 	}
-	reactionTarget := map[string]string{}
+}
+
+// reactions checks the reactions (local parameters, compartment, species,
+// modifiers, rate law) and that a species a reaction changes is neither
+// set by a rule nor constant.
+func (v *validator) reactions() {
+	m, finite, ruleTargets := v.m, v.finite, v.ruleTargets
+	v.reactionTarget = map[string]string{}
+	reactionTarget := v.reactionTarget
 	for _, r := range m.Reactions {
 		local := map[string]bool{}
 		for _, p := range r.Local {
@@ -270,12 +339,12 @@ func (v *validator) run() {
 				v.errf(r.ID, r.Src, "local parameter %s = %v is not finite", p.ID, p.Value)
 			}
 		}
-		if r.Compartment != "" && !isKind(r.Compartment, "compartment") {
+		if r.Compartment != "" && !v.isKind(r.Compartment, "compartment") {
 			v.errf(r.ID, r.Src, "compartment %q is not defined", r.Compartment)
 		}
 		for _, refs := range [][]SpeciesRef{r.Reactants, r.Products} {
 			for _, sr := range refs {
-				if !isKind(sr.Species, "species") {
+				if !v.isKind(sr.Species, "species") {
 					v.errf(r.ID, r.Src, "species %q is not defined", sr.Species)
 					continue
 				}
@@ -283,11 +352,11 @@ func (v *validator) run() {
 			}
 		}
 		for _, mod := range r.Modifiers {
-			if !isKind(mod, "species") {
+			if !v.isKind(mod, "species") {
 				v.errf(r.ID, r.Src, "modifier %q is not a species", mod)
 			}
 		}
-		checkMath(r.ID, r.Src, r.Rate, local)
+		v.checkMath(r.ID, r.Src, r.Rate, local)
 	}
 	for _, s := range m.Species {
 		if rid, ok := reactionTarget[s.ID]; ok && !s.BoundaryCondition {
@@ -299,7 +368,12 @@ func (v *validator) run() {
 			}
 		}
 	}
-	for _, e := range m.Events {
+}
+
+// events checks the events' trigger, delay, priority and assignments.
+func (v *validator) events() {
+	ruleTargets := v.ruleTargets
+	for _, e := range v.m.Events {
 		id := e.ID
 		if id == "" {
 			id = "(event)"
@@ -307,29 +381,33 @@ func (v *validator) run() {
 		if e.Trigger == nil {
 			v.errf(id, e.Src, "event has no trigger")
 		}
-		checkMath(id, e.Src, e.Trigger, nil)
-		checkMath(id, e.Src, e.Delay, nil)
-		checkMath(id, e.Src, e.Priority, nil)
+		v.checkMath(id, e.Src, e.Trigger, nil)
+		v.checkMath(id, e.Src, e.Delay, nil)
+		v.checkMath(id, e.Src, e.Priority, nil)
 		for _, a := range e.Assignments {
-			if !isKind(a.Variable, assignable...) {
+			if !v.isKind(a.Variable, assignable...) {
 				v.errf(id, e.Src, "event assignment target %q is not a compartment, species, parameter or species reference", a.Variable)
 			} else if k, ok := ruleTargets[a.Variable]; ok && k == AssignmentRule {
 				v.errf(id, e.Src, "event assigns %q, which an assignment rule sets", a.Variable)
 			}
-			checkMath(id, e.Src, a.Math, nil)
+			v.checkMath(id, e.Src, a.Math, nil)
 		}
 	}
-	species := map[string]*Species{}
-	for _, s := range m.Species {
-		species[s.ID] = s
-	}
+}
+
+// communities checks the communities: members are species of the
+// community's compartment, in one community only, changed by nothing else;
+// growth and inflow per member; interactions between members.
+func (v *validator) communities() {
+	m, finite, ruleTargets, reactionTarget := v.m, v.finite, v.ruleTargets, v.reactionTarget
+	species := v.speciesByID()
 	member := map[string]string{}
 	for ci, c := range m.Communities {
 		id := c.ID
 		if id == "" {
 			id = fmt.Sprintf("community %d", ci+1)
 		}
-		if !isKind(c.Compartment, "compartment") {
+		if !v.isKind(c.Compartment, "compartment") {
 			v.errf(id, c.Src, "compartment %q is not defined", c.Compartment)
 		}
 		idx := map[string]bool{}
@@ -361,17 +439,17 @@ func (v *validator) run() {
 			v.errf(id, c.Src, "%d inflow expressions for %d members", len(c.Inflow), len(c.Members))
 		}
 		for _, g := range c.Growth {
-			checkMath(id, c.Src, g, nil)
+			v.checkMath(id, c.Src, g, nil)
 		}
 		for _, g := range c.Inflow {
-			checkMath(id, c.Src, g, nil)
+			v.checkMath(id, c.Src, g, nil)
 		}
-		checkMath(id, c.Src, c.Shedding, nil)
+		v.checkMath(id, c.Src, c.Shedding, nil)
 		for _, in := range c.Interactions {
 			if !idx[in.Target] || !idx[in.Source] {
 				v.errf(id, c.Src, "interaction %s <- %s names a species that is not a member", in.Target, in.Source)
 			}
-			if !isKind(in.Param, "parameter") {
+			if !v.isKind(in.Param, "parameter") {
 				v.errf(id, c.Src, "interaction %s <- %s: parameter %q is not defined", in.Target, in.Source, in.Param)
 			}
 		}
@@ -379,13 +457,27 @@ func (v *validator) run() {
 			v.errf(id, c.Src, "extinction threshold %v must be finite and >= 0", c.ExtinctionThreshold)
 		}
 	}
-	for _, o := range m.Observables {
+}
+
+// speciesByID returns the model's species by id.
+func (v *validator) speciesByID() map[string]*Species {
+	species := map[string]*Species{}
+	for _, s := range v.m.Species {
+		species[s.ID] = s
+	}
+	return species
+}
+
+// observables checks each observable's kind and math or members.
+func (v *validator) observables() {
+	species := v.speciesByID()
+	for _, o := range v.m.Observables {
 		switch o.Kind {
 		case "":
 			if o.Math == nil {
 				v.errf(o.ID, o.Src, "observable has no math")
 			}
-			checkMath(o.ID, o.Src, o.Math, nil)
+			v.checkMath(o.ID, o.Src, o.Math, nil)
 		case "dysbiosis":
 			if len(o.Members) == 0 {
 				v.errf(o.ID, o.Src, "dysbiosis observable has no members")
@@ -399,17 +491,12 @@ func (v *validator) run() {
 			v.errf(o.ID, o.Src, "unknown observable kind %q", o.Kind)
 		}
 	}
-	for _, c := range m.Couplings {
-		if c.Param != "" && !isKind(c.Param, "parameter") {
-			v.errf(c.From+" -> "+c.To, Source{}, "coupling parameter %q is not defined", c.Param)
-		}
-	}
+}
 
-	// Assignment-rule cycles (looking through functions, which is only
-	// safe when their expansion is bounded).
-	if tooLarge {
-		return
-	}
+// ruleCycles refuses assignment rules that depend on each other in a
+// cycle.
+func (v *validator) ruleCycles() {
+	m, funcs := v.m, v.funcs
 	deps := map[string][]string{}
 	srcOf := map[string]Source{}
 	for _, r := range m.Rules {
