@@ -57,6 +57,7 @@ type Plan struct {
 	perts     perturbSet // intervention windows (MDSINE perturbations)
 	ode       ode.Options
 	prov      Provenance
+	mname     string // the model as named in errors
 }
 
 // Sequencer returns the plan's sequencing-depth and count samplers (from the
@@ -164,6 +165,42 @@ func readRef(specFile, ref string) (string, []byte, error) {
 // Compile loads the spec's model and scenario and checks every name in
 // the spec against the compiled system, before any compute.
 func Compile(s *Spec) (*Plan, error) {
+	p, err := load(s)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.parameters(); err != nil {
+		return nil, err
+	}
+	p.varIndex = map[string]int{}
+	for i, n := range p.Problem.VariableNames() {
+		p.varIndex[n] = i
+	}
+	// Sites: communities of the model.
+	p.Sites = communitySites(p.Model, p.varIndex)
+	ts := &timeSet{s: s, start: p.Scenario.Start, end: p.Scenario.End, times: map[float64]bool{}}
+	for t := ts.start; t <= ts.end+1e-9; t += s.Grid {
+		ts.times[math.Min(t, ts.end)] = true
+	}
+	ts.times[ts.end] = true
+	raws, err := p.sampling(ts)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.quantities(ts); err != nil {
+		return nil, err
+	}
+	p.placeRows(ts, raws)
+	if p.depth, p.counts, p.qpcr, err = s.observers(); err != nil {
+		return nil, s.errAt(fieldOf(err, "$.sequencing"), "%v", err)
+	}
+	return p, nil
+}
+
+// load reads the spec's model and scenario, loads them and starts the plan
+// with its provenance, solver options and the scenario's perturbations.
+// The spec's hash becomes that of the spec, model and scenario bytes.
+func load(s *Spec) (*Plan, error) {
 	modelRef := s.Model
 	if modelRef == "" {
 		modelRef = "shipped:" + models.DefaultModel
@@ -200,6 +237,15 @@ func Compile(s *Spec) (*Plan, error) {
 	for _, iv := range sc.Interventions {
 		p.perts.add(iv, -1)
 	}
+	p.mname = mname
+	return p, nil
+}
+
+// parameters checks the spec's subject parameters against the model (known,
+// distribution within the model's range) and builds the copula of their
+// and the covariates' distributions.
+func (p *Plan) parameters() error {
+	s, m, prob := p.Spec, p.Model, p.Problem
 	p.ParamIDs, p.CovIDs = s.Names()
 	pmap := map[string]*model.Parameter{}
 	for _, mp := range m.Parameters {
@@ -209,57 +255,58 @@ func Compile(s *Spec) (*Plan, error) {
 		d := s.Parameters[id]
 		mp, ok := pmap[id]
 		if _, ok2 := prob.Parameter(id); !ok || !ok2 {
-			return nil, s.errAt("$.parameters."+quoteKey(id), "unknown parameter %q in model %s%s", id, mname, suggest.DidYouMean(id, prob.ParameterNames()))
+			return s.errAt("$.parameters."+quoteKey(id), "unknown parameter %q in model %s%s", id, p.mname, suggest.DidYouMean(id, prob.ParameterNames()))
 		}
 		lo, hi := support(d)
 		if (!math.IsNaN(mp.Min) && lo < mp.Min) || (!math.IsNaN(mp.Max) && hi > mp.Max) {
-			return nil, s.errAt("$.parameters."+quoteKey(id), "parameter %s: distribution support [%v, %v] exceeds the model's range [%v, %v]; add lower/upper to truncate it", id, lo, hi, mp.Min, mp.Max)
+			return s.errAt("$.parameters."+quoteKey(id), "parameter %s: distribution support [%v, %v] exceeds the model's range [%v, %v]; add lower/upper to truncate it", id, lo, hi, mp.Min, mp.Max)
 		}
 		p.dists = append(p.dists, d)
 	}
 	for _, id := range p.CovIDs {
 		p.dists = append(p.dists, s.Covariates[id])
 	}
-	if err := p.buildCopula(); err != nil {
-		return nil, err
+	return p.buildCopula()
+}
+
+// timeSet collects the output times the spec needs, each checked to lie
+// in the scenario.
+type timeSet struct {
+	s          *Spec
+	start, end float64
+	times      map[float64]bool
+}
+
+// add adds t, read at path of the spec.
+func (ts *timeSet) add(path string, t float64) error {
+	if t < ts.start || t > ts.end || math.IsNaN(t) {
+		return ts.s.errAt(path, "time %v outside the scenario [%v, %v]", t, ts.start, ts.end)
 	}
-	p.varIndex = map[string]int{}
-	for i, n := range prob.VariableNames() {
-		p.varIndex[n] = i
-	}
-	// Sites: communities of the model.
-	all := communitySites(m, p.varIndex)
-	siteIdx := map[string]int{}
-	for i, si := range all {
-		siteIdx[si.Site] = i
-	}
-	p.Sites = all
+	ts.times[t] = true
+	return nil
+}
+
+// rawSample is one sample the spec asks for: a site at a time.
+type rawSample struct {
+	site string
+	t    float64
+}
+
+// sampling checks the spec's sampling (sites with communities, times in
+// the scenario), gives each sampled site's members their feature (taxon)
+// columns and returns the samples in spec order.
+func (p *Plan) sampling(ts *timeSet) ([]rawSample, error) {
+	s, m, all := p.Spec, p.Model, p.Sites
+	siteIdx := p.siteIndex()
 	taxon := map[string]string{}
 	for _, sp := range m.Species {
 		taxon[sp.ID] = sp.Taxon
-	}
-	// Output times.
-	times := map[float64]bool{}
-	addT := func(path string, t float64) error {
-		if t < sc.Start || t > sc.End || math.IsNaN(t) {
-			return s.errAt(path, "time %v outside the scenario [%v, %v]", t, sc.Start, sc.End)
-		}
-		times[t] = true
-		return nil
-	}
-	for t := sc.Start; t <= sc.End+1e-9; t += s.Grid {
-		times[math.Min(t, sc.End)] = true
-	}
-	times[sc.End] = true
-	type rawSample struct {
-		site string
-		t    float64
 	}
 	var raws []rawSample
 	featIdx := map[string]int{}
 	for i, sm := range s.Sampling {
 		for j, t := range sm.Times {
-			if err := addT(fmt.Sprintf("$.sampling[%d].times[%d]", i, j), t); err != nil {
+			if err := ts.add(fmt.Sprintf("$.sampling[%d].times[%d]", i, j), t); err != nil {
 				return nil, err
 			}
 		}
@@ -293,15 +340,31 @@ func Compile(s *Spec) (*Plan, error) {
 			}
 		}
 	}
+	return raws, nil
+}
+
+// siteIndex returns the index of each site in p.Sites.
+func (p *Plan) siteIndex() map[string]int {
+	idx := map[string]int{}
+	for i, si := range p.Sites {
+		idx[si.Site] = i
+	}
+	return idx
+}
+
+// quantities resolves the measurements', endpoints' and truth's variables
+// and adds their times.
+func (p *Plan) quantities(ts *timeSet) error {
+	s := p.Spec
 	for i, ms := range s.Measurements {
 		in, _ := s.instrument(ms)
 		q, err := p.quantity(in.Variable)
 		if err != nil {
-			return nil, s.errAt(fmt.Sprintf("$.measurements[%d]", i), "measurement %s: %v", ms.Name, err)
+			return s.errAt(fmt.Sprintf("$.measurements[%d]", i), "measurement %s: %v", ms.Name, err)
 		}
 		for j, t := range ms.Times {
-			if err := addT(fmt.Sprintf("$.measurements[%d].times[%d]", i, j), t); err != nil {
-				return nil, err
+			if err := ts.add(fmt.Sprintf("$.measurements[%d].times[%d]", i, j), t); err != nil {
+				return err
 			}
 		}
 		p.Measures = append(p.Measures, MeasurePlan{Name: ms.Name, Inst: in, Q: q, Times: ms.Times})
@@ -309,27 +372,27 @@ func Compile(s *Spec) (*Plan, error) {
 	for i, e := range s.Endpoints {
 		q, err := p.quantity(e.Variable)
 		if err != nil {
-			return nil, s.errAt(fmt.Sprintf("$.endpoints[%d]", i), "endpoint %s: %v", e.Name, err)
+			return s.errAt(fmt.Sprintf("$.endpoints[%d]", i), "endpoint %s: %v", e.Name, err)
 		}
 		path := fmt.Sprintf("$.endpoints[%d]", i)
 		switch e.Stat {
 		case "value", "detect":
-			if err := addT(path, e.Time); err != nil {
-				return nil, err
+			if err := ts.add(path, e.Time); err != nil {
+				return err
 			}
 		case "change":
-			if err := addT(path, e.Time); err != nil {
-				return nil, err
+			if err := ts.add(path, e.Time); err != nil {
+				return err
 			}
-			if err := addT(path, e.From); err != nil {
-				return nil, err
+			if err := ts.add(path, e.From); err != nil {
+				return err
 			}
 		default:
-			if err := addT(path, e.From); err != nil {
-				return nil, err
+			if err := ts.add(path, e.From); err != nil {
+				return err
 			}
-			if err := addT(path, e.To); err != nil {
-				return nil, err
+			if err := ts.add(path, e.To); err != nil {
+				return err
 			}
 		}
 		p.Endpoints = append(p.Endpoints, EndpointPlan{Endpoint: e, Q: q})
@@ -337,11 +400,18 @@ func Compile(s *Spec) (*Plan, error) {
 	for i, v := range s.Truth.Variables {
 		q, err := p.quantity(v)
 		if err != nil {
-			return nil, s.errAt(fmt.Sprintf("$.truth.variables[%d]", i), "truth: %v", err)
+			return s.errAt(fmt.Sprintf("$.truth.variables[%d]", i), "truth: %v", err)
 		}
 		p.Truth = append(p.Truth, q)
 	}
-	for t := range times {
+	return nil
+}
+
+// placeRows sorts the output times and gives the samples, measurements
+// and endpoints their rows.
+func (p *Plan) placeRows(ts *timeSet, raws []rawSample) {
+	siteIdx := p.siteIndex()
+	for t := range ts.times {
 		p.OutTimes = append(p.OutTimes, t)
 	}
 	sort.Float64s(p.OutTimes)
@@ -358,10 +428,6 @@ func Compile(s *Spec) (*Plan, error) {
 		e := &p.Endpoints[i]
 		e.row, e.fromRow, e.toRow = row(e.Time), row(e.From), row(e.To)
 	}
-	if p.depth, p.counts, p.qpcr, err = s.observers(); err != nil {
-		return nil, s.errAt(fieldOf(err, "$.sequencing"), "%v", err)
-	}
-	return p, nil
 }
 
 // NewRunner returns a runner of the plan's model for one worker: it sets
