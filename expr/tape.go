@@ -172,6 +172,11 @@ func (t *Tape) RunInPlace(env []float64) {
 
 // exec runs the code on the register file r, which is at least len(t.reg)
 // long.
+//
+// It is one long function on purpose (about 250 lines): it is the
+// interpreter's dispatch loop, one case per opcode, run for every
+// instruction of every right-hand-side evaluation; a call per opcode group
+// would cost more than most of the cases do.
 func (t *Tape) exec(r []float64) {
 	code := t.code
 	// Build checked that every register operand is within len(t.reg) <=
