@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"github.com/holobiont/holobiont/stats"
@@ -22,16 +23,15 @@ const (
 func gammaRand(r *rand.Rand, a float64) float64 {
 	boost := 1.0
 	if a < 1 {
-		u := r.Float64()
-		if a == 0.5 {
-			boost = u * u // the zero counts' prior, without Pow
-		} else {
-			boost = math.Pow(u, 1/a)
-		}
+		boost = math.Pow(r.Float64(), 1/a)
 		a++
 	}
 	d := a - 1.0/3
-	c := 1 / math.Sqrt(9*d)
+	return marsagliaTsang(r, d, 1/math.Sqrt(9*d)) * boost
+}
+
+// marsagliaTsang draws Gamma(d + 1/3, 1) for d ≥ 2/3 given c = 1/√(9d).
+func marsagliaTsang(r *rand.Rand, d, c float64) float64 {
 	for {
 		var x, v float64
 		for {
@@ -44,53 +44,148 @@ func gammaRand(r *rand.Rand, a float64) float64 {
 		v = v * v * v
 		u := r.Float64()
 		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
-			return d * v * boost
+			return d * v
 		}
 	}
 }
+
+// streamTaxa is the number of consecutive taxa drawn from one random
+// stream (per sample and instance), so the draws do not depend on how the
+// work is split between goroutines.
+const streamTaxa = 64
+
+// mtTable is the number of counts whose Marsaglia–Tsang constants are
+// tabulated.
+const mtTable = 4096
 
 // aldexSampler regenerates the same Dirichlet instances on demand: the
-// draws of taxa block b, sample j and instance k come from their own PCG
-// stream, so a block can be redrawn without drawing the others.
+// draws of a 64-taxon chunk, sample j and instance k come from their own
+// PCG stream, so a block of taxa can be redrawn without drawing the others.
+// CLR values are laid out [taxon][instance][column], where col maps a
+// sample to its column (the two-group test puts the reference group first).
 type aldexSampler struct {
-	seed  uint64
-	k     int // instances
-	block int
-	c     *Counts
-	// cache holds every log2 draw ([taxon][sample][instance]) when the
-	// table is small enough, so pass 2 does not redraw.
+	seed uint64
+	k    int // instances
+	c    *Counts
+	col  []int
+	// cache holds every CLR value when the table is small enough, so
+	// pass 2 does not redraw.
 	cache []float64
+	mt    [][2]float64 // Marsaglia–Tsang d and c of count + 0.5 for counts < mtTable
+	lg    log2Table
 }
 
-func (s *aldexSampler) seedFor(pcg *rand.PCG, j, k, b int) {
-	pcg.Seed(s.seed^purposeDirichlet, uint64(j)<<40^uint64(k)<<24^uint64(b))
+func newAldexSampler(c *Counts, seed uint64, K int, col []int) *aldexSampler {
+	s := &aldexSampler{seed: seed, k: K, c: c, col: col, mt: make([][2]float64, mtTable), lg: newLog2Table()}
+	for x := range s.mt {
+		d := float64(x) + 0.5 - 1.0/3
+		s.mt[x] = [2]float64{d, 1 / math.Sqrt(9*d)}
+	}
+	return s
 }
 
-// logGammas writes log2 Gamma(count + 0.5) draws of taxa [lo, hi) for
-// sample j, instance k into dst.
-func (s *aldexSampler) logGammas(dst []float64, r *rand.Rand, pcg *rand.PCG, j, k, lo, hi int) {
-	s.seedFor(pcg, j, k, lo/s.block)
-	n := s.c.N()
-	for i := lo; i < hi; i++ {
-		g := gammaRand(r, s.c.X[i*n+j]+0.5)
-		if g < 1e-300 {
-			g = 1e-300
+// gamma draws Gamma(x + 0.5, 1) for the count x, at least 1e-300.
+func (s *aldexSampler) gamma(r *rand.Rand, x float64) float64 {
+	var g float64
+	switch i := int(x); {
+	case x == 0:
+		z := r.NormFloat64() // Gamma(1/2, 1) is Z²/2
+		g = 0.5 * z * z
+	case float64(i) == x && i > 0 && i < mtTable:
+		g = marsagliaTsang(r, s.mt[i][0], s.mt[i][1])
+	default:
+		g = gammaRand(r, x+0.5)
+	}
+	return max(g, 1e-300)
+}
+
+// draw writes Gamma(count + 0.5) draws of taxa [lo, hi) of sample j,
+// instance k into dst; the count of taxon i is x[i*stride]. lo must be a
+// multiple of streamTaxa.
+func (s *aldexSampler) draw(dst []float64, r *rand.Rand, pcg *rand.PCG, x []float64, stride, j, k, lo, hi int) {
+	for c0 := lo; c0 < hi; c0 += streamTaxa {
+		pcg.Seed(s.seed^purposeDirichlet, uint64(j)<<40^uint64(k)<<24^uint64(c0/streamTaxa))
+		for i := c0; i < min(c0+streamTaxa, hi); i++ {
+			dst[i-lo] = s.gamma(r, x[i*stride])
 		}
-		dst[i-lo] = math.Log2(g)
 	}
 }
+
+// log2Table holds log2 c and 1/c at the centres c = 1 + (i + ½)/256 of
+// the 256 intervals of the mantissa [1, 2).
+type log2Table [256][2]float64
+
+func newLog2Table() log2Table {
+	var t log2Table
+	for i := range t {
+		c := 1 + (float64(i)+0.5)/256
+		t[i] = [2]float64{math.Log2(c), 1 / c}
+	}
+	return t
+}
+
+// log2 returns log2 x for positive normal x, within about 1e-15 of
+// math.Log2 (absolute): x = 2^e·m, m = c(1 + r) with |r| < 1/512 and
+// log(1 + r) by its series to r⁵ (the next term is below 1e-17).
+func (t *log2Table) log2(x float64) float64 {
+	b := math.Float64bits(x)
+	e := int(b>>52) - 1023
+	tc := &t[(b>>44)&0xff]
+	r := math.Float64frombits(b&(1<<52-1)|1023<<52)*tc[1] - 1
+	l := r * (1 + r*(-1.0/2+r*(1.0/3+r*(-1.0/4+r*(1.0/5)))))
+	return float64(e) + tc[0] + l*math.Log2E
+}
+
+// log2Prod accumulates Σ log2 g over positive normal g without a logarithm
+// per term: a mantissa product in [1, 2) and a sum of binary exponents.
+type log2Prod struct {
+	mant float64
+	exp  int
+}
+
+func (p *log2Prod) add(g float64) {
+	b := math.Float64bits(p.mant * g)
+	p.exp += int(b>>52) - 1023
+	p.mant = math.Float64frombits(b&(1<<52-1) | 1023<<52)
+}
+
+func (p *log2Prod) sum() float64 { return float64(p.exp) + math.Log2(p.mant) }
 
 func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, error) {
 	m, n, K := c.M(), c.N(), opt.MCSamples
 	if K < 2 {
 		return nil, fmt.Errorf("da: aldex2 needs at least 2 Monte-Carlo instances")
 	}
-	block := max(1, min(256, (1<<22)/(n*K)))
-	if int64(m)*int64(n)*int64(K) <= 1<<24 {
-		block = max(1, min(64, m/(4*max(1, opt.Workers)))) // cached: small blocks balance the workers
+	// Mode: two-group t/Wilcoxon when the model is one two-level factor,
+	// otherwise the per-instance linear model (aldex.glm).
+	var pf *DesignTerm
+	if d.P == 2 && len(d.Terms) == 2 && d.Terms[1].Factor && len(d.Terms[1].Levels) == 2 {
+		pf = &d.Terms[1]
 	}
-	smp := &aldexSampler{seed: opt.Seed, k: K, block: block, c: c}
-	if int64(m)*int64(n)*int64(K) <= 1<<24 {
+	col := make([]int, n)
+	for j := range col {
+		col[j] = j
+	}
+	var na int
+	if pf != nil {
+		groups := d.FactorGroups(pf)
+		for _, g := range groups {
+			if g == 0 {
+				na++
+			}
+		}
+		a, b := 0, na
+		for j, g := range groups {
+			if g == 0 {
+				col[j], a = a, a+1
+			} else {
+				col[j], b = b, b+1
+			}
+		}
+	}
+	smp := newAldexSampler(c, opt.Seed, K, col)
+	cached := int64(m)*int64(n)*int64(K) <= opt.aldexCache
+	if cached {
 		smp.cache = make([]float64, m*n*K)
 	}
 	// Pass 1: the CLR denominator (mean log2 over all taxa) of every
@@ -99,81 +194,74 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 	err := parallel(ctx, opt.Workers, n, func(j int) {
 		pcg := rand.NewPCG(0, 0)
 		r := rand.New(pcg)
-		buf := make([]float64, block)
+		x := make([]float64, m)
+		for i := range x {
+			x[i] = c.X[i*n+j]
+		}
+		buf := make([]float64, streamTaxa)
 		for k := 0; k < K; k++ {
-			var s float64
-			for lo := 0; lo < m; lo += block {
-				hi := min(lo+block, m)
-				smp.logGammas(buf, r, pcg, j, k, lo, hi)
-				for q, v := range buf[:hi-lo] {
-					s += v
-					if smp.cache != nil {
-						smp.cache[((lo+q)*n+j)*K+k] = v
+			p := log2Prod{mant: 1}
+			for lo := 0; lo < m; lo += streamTaxa {
+				hi := min(lo+streamTaxa, m)
+				smp.draw(buf, r, pcg, x, 1, j, k, lo, hi)
+				for q, g := range buf[:hi-lo] {
+					p.add(g)
+					if cached {
+						smp.cache[((lo+q)*K+k)*n+col[j]] = smp.lg.log2(g)
 					}
 				}
 			}
-			denom[j*K+k] = s / float64(m)
+			denom[j*K+k] = p.sum() / float64(m)
 		}
 	})
 	if err != nil {
 		return nil, err
 	}
-	if smp.cache != nil {
-		// The cache becomes the CLR values.
-		for q := range smp.cache {
-			smp.cache[q] -= denom[q%(n*K)]
+	// Work blocks of pass 2: whole streams when drawing (about 32 MiB of
+	// CLR values each), small blocks to balance the workers when cached.
+	block := streamTaxa * max(1, (1<<22)/(n*K*streamTaxa))
+	if cached {
+		for i := 0; i < m; i++ {
+			for k := 0; k < K; k++ {
+				v := smp.cache[(i*K+k)*n : (i*K+k+1)*n]
+				for j, cj := range col {
+					v[cj] -= denom[j*K+k]
+				}
+			}
 		}
-	}
-	// Mode: two-group t/Wilcoxon when the model is one two-level factor,
-	// otherwise the per-instance linear model (aldex.glm).
-	var pf *DesignTerm
-	if d.P == 2 && len(d.Terms) == 2 && d.Terms[1].Factor && len(d.Terms[1].Levels) == 2 {
-		pf = &d.Terms[1]
+		block = max(1, min(64, m/(4*max(1, opt.Workers))))
 	}
 	if pf != nil {
-		return aldexTwoGroup(ctx, c, d, pf, smp, denom, opt)
+		return aldexTwoGroup(ctx, c, d, pf, smp, denom, na, block, opt)
 	}
-	return aldexGLM(ctx, c, d, smp, denom, opt)
+	return aldexGLM(ctx, c, d, smp, denom, block, opt)
 }
 
-// block returns the CLR instances of taxa [lo, hi) laid out
-// [taxon][sample][instance]: a view of the cache, or drawn into buf.
+// view returns the CLR values of taxa [lo, hi) laid out
+// [taxon][instance][column]: a view of the cache, or drawn into buf.
 func (s *aldexSampler) view(buf, denom []float64, r *rand.Rand, pcg *rand.PCG, lo, hi int, tmp []float64) []float64 {
 	nk := s.c.N() * s.k
 	if s.cache != nil {
 		return s.cache[lo*nk : hi*nk]
 	}
-	s.fillBlock(buf, denom, r, pcg, lo, hi, tmp)
-	return buf[:(hi-lo)*nk]
-}
-
-// fillBlock writes the CLR instances of taxa [lo, hi) into buf laid out
-// [taxon][sample][instance].
-func (s *aldexSampler) fillBlock(buf, denom []float64, r *rand.Rand, pcg *rand.PCG, lo, hi int, tmp []float64) {
+	// Instance-major so the writes of one instance stay within (hi − lo)
+	// rows of the buffer.
 	n, K := s.c.N(), s.k
-	for j := 0; j < n; j++ {
-		for k := 0; k < K; k++ {
-			s.logGammas(tmp, r, pcg, j, k, lo, hi)
-			dn := denom[j*K+k]
+	for k := 0; k < K; k++ {
+		for j := 0; j < n; j++ {
+			s.draw(tmp, r, pcg, s.c.X[j:], n, j, k, lo, hi)
+			dn, cj := denom[j*K+k], s.col[j]
 			for i := lo; i < hi; i++ {
-				buf[((i-lo)*n+j)*K+k] = tmp[i-lo] - dn
+				buf[((i-lo)*K+k)*n+cj] = s.lg.log2(tmp[i-lo]) - dn
 			}
 		}
 	}
+	return buf[:(hi-lo)*nk]
 }
 
-func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, smp *aldexSampler, denom []float64, opt Options) (*Result, error) {
+func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, smp *aldexSampler, denom []float64, na, block int, opt Options) (*Result, error) {
 	m, n, K := c.M(), c.N(), smp.k
-	groups := d.FactorGroups(pf)
-	var ia, ib []int // reference, level
-	for j, g := range groups {
-		if g == 0 {
-			ia = append(ia, j)
-		} else {
-			ib = append(ib, j)
-		}
-	}
-	na, nb := len(ia), len(ib)
+	nb := n - na
 	// One-sided p per taxon and instance (Welch, Wilcoxon), as ALDEx2's
 	// t.fast and wilcox.fast with group 1 = the first level.
 	weP := make([]float64, m*K)
@@ -181,19 +269,17 @@ func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, sm
 	type eff struct{ rabAll, rabA, rabB, btw, win, effect, overlap float64 }
 	effs := make([]eff, m)
 	rs := stats.NewRankSum(na, nb)
-	nblocks := (m + smp.block - 1) / smp.block
+	nblocks := (m + block - 1) / block
 	err := parallel(ctx, opt.Workers, nblocks, func(b int) {
-		lo, hi := b*smp.block, min((b+1)*smp.block, m)
+		lo, hi := b*block, min((b+1)*block, m)
 		pcg := rand.NewPCG(0, 0)
 		r := rand.New(pcg)
 		var buf, tmp []float64
 		if smp.cache == nil {
-			buf, tmp = make([]float64, (hi-lo)*n*K), make([]float64, smp.block)
+			buf, tmp = make([]float64, (hi-lo)*n*K), make([]float64, block)
 		}
 		buf = smp.view(buf, denom, r, pcg, lo, hi, tmp)
-		xa, xb := make([]float64, na), make([]float64, nb)
 		var sc stats.RankScratch
-		all := make([]float64, n*K)
 		va, vb := make([]float64, na*K), make([]float64, nb*K)
 		epcg := rand.NewPCG(0, 0)
 		er := rand.New(epcg)
@@ -201,26 +287,16 @@ func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, sm
 		for i := lo; i < hi; i++ {
 			tb := buf[(i-lo)*n*K : (i-lo+1)*n*K]
 			for k := 0; k < K; k++ {
-				for a, j := range ia {
-					xa[a] = tb[j*K+k]
-				}
-				for a, j := range ib {
-					xb[a] = tb[j*K+k]
-				}
+				xa, xb := tb[k*n:k*n+na], tb[k*n+na:(k+1)*n]
 				weP[i*K+k] = welchGreater(xa, xb)
 				wiP[i*K+k] = rs.Test(xa, xb, stats.Greater, false, &sc).PValue
+				copy(va[k*na:(k+1)*na], xa)
+				copy(vb[k*nb:(k+1)*nb], xb)
 			}
-			for a, j := range ia {
-				copy(va[a*K:(a+1)*K], tb[j*K:(j+1)*K])
-			}
-			for a, j := range ib {
-				copy(vb[a*K:(a+1)*K], tb[j*K:(j+1)*K])
-			}
-			copy(all, tb)
 			e := &effs[i]
-			e.rabAll = median(all)
-			e.rabA = median(append(ew.tmp[:0], va...))
-			e.rabB = median(append(ew.tmp[:0], vb...))
+			e.rabAll = medianOf(tb, ew.tmp)
+			e.rabA = medianOf(va, ew.tmp)
+			e.rabB = medianOf(vb, ew.tmp)
 			epcg.Seed(smp.seed^purposeEffect, uint64(i))
 			e.btw, e.win, e.effect, e.overlap = ew.effect(er, va, vb)
 		}
@@ -322,9 +398,62 @@ func median(x []float64) float64 {
 	}
 	lo := x[0]
 	for _, y := range x[1:h] {
-		lo = math.Max(lo, y)
+		if y > lo {
+			lo = y
+		}
 	}
 	return (lo + v) / 2
+}
+
+// medianOf returns the median of x without changing x; scratch must hold
+// len(x) values. Large inputs take Floyd and Rivest's route: two pivots
+// from a sample of 512 values of x bracket the median, one branch-free pass counts the
+// values below the bracket and gathers those inside it, and the median is
+// selected among those (about a fifth); when the bracket misses, x is
+// selected in full.
+func medianOf(x, scratch []float64) float64 {
+	n := len(x)
+	if n >= 4096 {
+		const ns, delta = 512, 48
+		var smp [ns]float64
+		for i := range smp { // golden-ratio positions: no stride aliases the layout's period
+			smp[i] = x[(uint64(i)*0x9e3779b97f4a7c15>>32)*uint64(n)>>32]
+		}
+		slices.Sort(smp[:])
+		lo, hi := smp[ns/2-delta], smp[ns/2+delta]
+		below, in := 0, 0
+		for _, v := range x {
+			below += b2i(v < lo)
+			scratch[in] = v
+			in += b2i(v >= lo && v <= hi)
+		}
+		h := n / 2
+		k := h - below // the median's rank within the bracket
+		if k >= 1-n%2 && k < in { // (even n also needs rank k − 1 inside)
+			mid := scratch[:in]
+			v := selectKth(mid, k)
+			if n%2 == 1 {
+				return v
+			}
+			lo := mid[0]
+			for _, y := range mid[1:k] {
+				if y > lo {
+					lo = y
+				}
+			}
+			return (lo + v) / 2
+		}
+	}
+	w := scratch[:n]
+	copy(w, x)
+	return median(w)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // selectKth reorders x so that x[k] is its k-th smallest value (0-based),
@@ -378,7 +507,7 @@ type effectWork struct {
 func newEffectWork(na, nb int) *effectWork {
 	mx := max(na, nb)
 	return &effectWork{s1: make([]float64, mx), s2: make([]float64, mx), winA: make([]float64, na), winB: make([]float64, nb),
-		btw: make([]float64, min(na, nb)), eff: make([]float64, min(na, nb)), tmp: make([]float64, 0, mx)}
+		btw: make([]float64, min(na, nb)), eff: make([]float64, min(na, nb)), tmp: make([]float64, na+nb)}
 }
 
 // effect is aldex.effect (unpaired): within-group dispersion |a − a'| of
@@ -405,7 +534,7 @@ func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overla
 	nw := min(ka, kb)
 	winMax := w.winA[:nw]
 	for i := range winMax {
-		winMax[i] = math.Max(w.winA[i], w.winB[i])
+		winMax[i] = max(w.winA[i], w.winB[i])
 	}
 	// Between: nw draws without replacement from each group.
 	sa, sb := w.s1[:len(a)], w.s2[:len(b)]
@@ -427,9 +556,9 @@ func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overla
 			pos++
 		}
 	}
-	btw = median(w.btw[:nw])
-	win = median(winMax)
-	eff = median(w.eff[:nw])
+	btw = medianOf(w.btw[:nw], w.tmp)
+	win = medianOf(winMax, w.tmp)
+	eff = medianOf(w.eff[:nw], w.tmp)
 	// aitchison.mean(c(neg, pos) + 0.5): digamma-based expected
 	// proportions of round(count + 0.5) + 0.5 (R rounds half to even).
 	a1, a2 := math.RoundToEven(neg+0.5)+0.5, math.RoundToEven(pos+0.5)+0.5
@@ -465,7 +594,7 @@ func digamma(x float64) float64 {
 	return r + math.Log(x) - 0.5/x - f*(1.0/12-f*(1.0/120-f*(1.0/252-f*(1.0/240-f/132))))
 }
 
-func aldexGLM(ctx context.Context, c *Counts, d *Design, smp *aldexSampler, denom []float64, opt Options) (*Result, error) {
+func aldexGLM(ctx context.Context, c *Counts, d *Design, smp *aldexSampler, denom []float64, block int, opt Options) (*Result, error) {
 	m, n, K, p := c.M(), c.N(), smp.k, d.P
 	o, err := newOLS(d.X, n, p)
 	if err != nil {
@@ -475,25 +604,21 @@ func aldexGLM(ctx context.Context, c *Counts, d *Design, smp *aldexSampler, deno
 	nc := len(coefs)
 	pv := make([]float64, m*K*nc) // [taxon][instance][coef]
 	est := make([]float64, m*nc*3)
-	nblocks := (m + smp.block - 1) / smp.block
+	nblocks := (m + block - 1) / block
 	err = parallel(ctx, opt.Workers, nblocks, func(b int) {
-		lo, hi := b*smp.block, min((b+1)*smp.block, m)
+		lo, hi := b*block, min((b+1)*block, m)
 		pcg := rand.NewPCG(0, 0)
 		r := rand.New(pcg)
 		var buf, tmp []float64
 		if smp.cache == nil {
-			buf, tmp = make([]float64, (hi-lo)*n*K), make([]float64, smp.block)
+			buf, tmp = make([]float64, (hi-lo)*n*K), make([]float64, block)
 		}
 		buf = smp.view(buf, denom, r, pcg, lo, hi, tmp)
-		y := make([]float64, n)
 		beta, se, t, pp := make([]float64, p), make([]float64, p), make([]float64, p), make([]float64, p)
 		for i := lo; i < hi; i++ {
 			tb := buf[(i-lo)*n*K : (i-lo+1)*n*K]
 			for k := 0; k < K; k++ {
-				for j := 0; j < n; j++ {
-					y[j] = tb[j*K+k]
-				}
-				rss := o.fit(beta, nil, y)
+				rss := o.fit(beta, nil, tb[k*n:(k+1)*n]) // columns are samples in order
 				o.tTest(se, t, pp, beta, rss)
 				for ci, a := range coefs {
 					pv[(i*K+k)*nc+ci] = pp[a]

@@ -3,6 +3,8 @@ package da
 import (
 	"context"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -178,6 +180,39 @@ func TestMedianSelect(t *testing.T) {
 		}
 		if got := median(x); got != want {
 			t.Errorf("n=%d: median %g, want %g", n, got, want)
+		}
+	}
+	// medianOf (the sampled bracket for large inputs) against a full sort,
+	// on continuous, tied, sorted and NaN-free skewed inputs.
+	rg := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{4095, 4096, 5001, 51200} {
+		for kind := 0; kind < 4; kind++ {
+			x := make([]float64, n)
+			for i := range x {
+				switch kind {
+				case 0:
+					x[i] = rg.NormFloat64()
+				case 1:
+					x[i] = float64(rg.IntN(3))
+				case 2:
+					x[i] = float64(i)
+				case 3:
+					x[i] = math.Exp(3 * rg.NormFloat64())
+				}
+			}
+			orig := append([]float64(nil), x...)
+			s := append([]float64(nil), x...)
+			slices.Sort(s)
+			want := s[n/2]
+			if n%2 == 0 {
+				want = (s[n/2-1] + s[n/2]) / 2
+			}
+			if got := medianOf(x, make([]float64, n)); got != want {
+				t.Errorf("medianOf n=%d kind %d: %g, want %g", n, kind, got, want)
+			}
+			if !slices.Equal(x, orig) {
+				t.Errorf("medianOf n=%d kind %d changed its input", n, kind)
+			}
 		}
 	}
 }

@@ -103,3 +103,22 @@ func cpuSeconds() float64 {
 	}
 	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
+
+// BenchmarkALDEx2Wide is ALDEx2 (128 instances, two groups) on a table
+// too large for the draw cache (1,000 taxa × 400 samples), the regime of
+// the 30,000 × 400 target, on one worker and on all cores; it reports the
+// process's CPU seconds per run beside the wall time.
+func BenchmarkALDEx2Wide(b *testing.B) {
+	c, d := synthetic(1000, 400, 2, 0)
+	for _, w := range []int{1, 0} {
+		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
+			c0 := cpuSeconds()
+			for i := 0; i < b.N; i++ {
+				if _, err := Run(context.Background(), ALDEx2, c, d, Options{Workers: w}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
+		})
+	}
+}

@@ -76,6 +76,10 @@ type Options struct {
 	// Consensus
 	MinMethods int // taxa called by at least this many methods (default: a majority)
 	Workers    int // goroutines (0 = all cores)
+
+	// aldexCache is the most CLR values ALDEx2 keeps in memory instead of
+	// drawing them twice (0: 1<<24); tests lower it.
+	aldexCache int64
 }
 
 func (o *Options) defaults() {
@@ -96,6 +100,9 @@ func (o *Options) defaults() {
 	}
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.aldexCache == 0 {
+		o.aldexCache = 1 << 24
 	}
 }
 
