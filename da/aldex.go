@@ -428,7 +428,7 @@ func medianOf(x, scratch []float64) float64 {
 			in += b2i(v >= lo && v <= hi)
 		}
 		h := n / 2
-		k := h - below // the median's rank within the bracket
+		k := h - below            // the median's rank within the bracket
 		if k >= 1-n%2 && k < in { // (even n also needs rank k − 1 inside)
 			mid := scratch[:in]
 			v := selectKth(mid, k)
