@@ -120,6 +120,58 @@ func TestMorrisLinear(t *testing.T) {
 	}
 }
 
+// TestMorrisIshigamiSALib repeats SALib's regression test of Morris on the
+// Ishigami function (tests/test_regression.py, test_regression_morris_vanilla,
+// SALib commit 1c37548: 10,000 trajectories, 4 levels, a = 7, b = 0.1 on
+// [−π, π]³, unscaled effects): μ* = (7.682808, 7.875, 6.256295). The
+// sampler is the same (Morris's B* with starts {0, 1/3} and Δ = 2/3) but
+// its random streams are NumPy's, so only μ*₂ is reproducible exactly:
+// every x₂ step on that grid moves sin² x₂ between 0 and 3/4, an effect of
+// 7·(3/4)/(2/3) = 7.875 whatever the design (checked to 1e-9). μ*₁ and μ*₃
+// are Monte-Carlo estimates from different draws: ours must lie within
+// 4√2 standard errors (0.35) of SALib's (two independent estimates), and
+// within 4 standard errors (0.25) of their exact expectations, (√3/2)(1 + π⁴(1 + 1/81)/20)
+// ·3/2 = 7.7041 and 0.1·(√3/2)·π⁴(80/81)·(3/2)/2 = 6.2488 (x₃ and sin x₁
+// at a step are uniform over the grid's four values).
+func TestMorrisIshigamiSALib(t *testing.T) {
+	const r, d, p = 10000, 3, 4
+	x := make([]float64, r*(d+1)*d)
+	if err := MorrisDesign(x, r, d, p, rand.New(rand.NewPCG(12345, 0))); err != nil {
+		t.Fatal(err)
+	}
+	y := make([]float64, r*(d+1))
+	v := make([]float64, d)
+	for k := range y {
+		for i := range v {
+			v[i] = -math.Pi + 2*math.Pi*x[k*d+i]
+		}
+		y[k] = ishigami(v, 7, 0.1)
+	}
+	res, err := MorrisIndices(x, y, d, MorrisOptions{Levels: p, Resamples: -1}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	salib := []float64{7.682808, 7.875, 6.256295}
+	pi4 := math.Pow(math.Pi, 4)
+	exact := []float64{math.Sqrt(3) / 2 * (1 + pi4*(1+1.0/81)/20) * 1.5, 7.875, 0.1 * math.Sqrt(3) / 2 * pi4 * 80 / 81 * 1.5 / 2}
+	if math.Abs(res.MuStar[1]-salib[1]) > 1e-9 {
+		t.Errorf("mu*2 = %.10f, want SALib's 7.875 exactly", res.MuStar[1])
+	}
+	// |EE₁| and |EE₃| each take two values with probability 1/2, 1.5·(√3/2)
+	// ·0.1·π⁴(80/81) = 12.4976 apart (x₃⁴ ∈ {π⁴/81, π⁴}; sin x₁ ∈ {0, ±√3/2}):
+	// their SD is half that.
+	se := 1.5 * math.Sqrt(3) / 2 * 0.1 * pi4 * 80 / 81 / 2 / math.Sqrt(r)
+	for _, i := range []int{0, 2} {
+		t.Logf("mu*%d = %.6f (SE %.4f); SALib %.6f; exact %.4f", i+1, res.MuStar[i], se, salib[i], exact[i])
+		if dd := math.Abs(res.MuStar[i] - salib[i]); dd > 4*math.Sqrt2*se {
+			t.Errorf("mu*%d = %.6f differs from SALib's %.6f by %.4f (> 4√2 SE = %.4f)", i+1, res.MuStar[i], salib[i], dd, 4*math.Sqrt2*se)
+		}
+		if dd := math.Abs(res.MuStar[i] - exact[i]); dd > 4*se {
+			t.Errorf("mu*%d = %.6f differs from its exact expectation %.4f by %.4f (> 4 SE = %.4f)", i+1, res.MuStar[i], exact[i], dd, 4*se)
+		}
+	}
+}
+
 // TestMorrisDesignGrid: every design value is a grid level and each step
 // changes one parameter by exactly Δ; every parameter moves once per
 // trajectory.
