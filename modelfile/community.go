@@ -84,142 +84,13 @@ func (b *builder) community(site string, cv, key ast.Node) error {
 		return b.d.errf(mv, "%s.members: a community needs at least one member", what)
 	}
 	short := map[string]string{} // short id -> full id
-	var rateParts []*expr.Node
 	for _, sid := range mo.keys {
-		full := sid
-		if !strings.Contains(sid, ".") {
-			full = site + "." + sid
-		}
-		short[sid] = full
-		short[full] = full
-		mwhat := what + ".members." + sid
-		sv, _ := mo.get(sid)
-		so, err := b.d.object(sv, mwhat)
-		if err != nil {
+		if err := b.member(c, site, what, unit, mo, sid, short); err != nil {
 			return err
 		}
-		s := &model.Species{ID: full, Name: full, Compartment: site, HasOnlySubstanceUnits: true, InitialSet: true,
-			NonNegative: true, Unit: unit, Src: b.d.src(mo.keyNode(sid))}
-		if s.Taxon, err = so.str("taxon", sid); err != nil {
-			return err
-		}
-		if s.Name, err = so.str("name", s.Taxon); err != nil {
-			return err
-		}
-		if s.Prov, err = b.provenance(so); err != nil {
-			return err
-		}
-		iv, ok := so.get("initial")
-		if !ok {
-			return b.d.errf(sv, "%s: missing required field \"initial\"", mwhat)
-		}
-		var ia *model.InitialAssignment
-		if s.Initial, ia, err = b.initial(full, iv, mwhat+".initial"); err != nil {
-			return err
-		}
-		if ia != nil {
-			b.m.InitialAssignments = append(b.m.InitialAssignments, ia)
-		} else if s.Initial < 0 {
-			return b.d.errf(iv, "%s.initial: a population must be >= 0, got %v", mwhat, s.Initial)
-		}
-		var growth *expr.Node
-		if rv, ok := so.get("rate"); ok {
-			if growth, err = b.parseExpr(rv, mwhat+".rate", nil); err != nil {
-				return err
-			}
-			b.pieces = append(b.pieces, pieceCheck{n: growth, src: b.d.src(rv), what: mwhat + ".rate (1/time)", member: full})
-		}
-		if nv, ok := so.get("niche"); ok {
-			if growth == nil {
-				return b.d.errf(nv, "%s.niche: niche preferences modulate the intrinsic rate; give \"rate\" too", mwhat)
-			}
-			factors, err := b.niche(full, site, nv, mwhat+".niche")
-			if err != nil {
-				return err
-			}
-			// The niche factor depends on constants only: it becomes a
-			// parameter <member>.niche computed by an initial assignment,
-			// so the solver evaluates it once per run, not per step.
-			nid := full + ".niche"
-			if err := b.declare(nid, "parameter", "dimensionless", nv); err != nil {
-				return err
-			}
-			f := factors[0]
-			if len(factors) > 1 {
-				f = expr.New(expr.OpMul, factors...)
-			}
-			b.m.Parameters = append(b.m.Parameters, &model.Parameter{ID: nid, Name: "niche factor of " + full, Unit: "dimensionless",
-				Constant: true, Min: math.NaN(), Max: math.NaN(), Src: b.d.src(nv),
-				Prov: nicheProv(b.m.Parameters[len(b.m.Parameters)-1].Prov)})
-			b.m.InitialAssignments = append(b.m.InitialAssignments, &model.InitialAssignment{Target: nid, Math: f, Src: b.d.src(nv)})
-			growth = expr.New(expr.OpMul, growth, expr.Var(nid))
-		}
-		if ev, ok := so.get("effects"); ok {
-			eff, err := b.parseExpr(ev, mwhat+".effects", nil)
-			if err != nil {
-				return err
-			}
-			b.pieces = append(b.pieces, pieceCheck{n: eff, src: b.d.src(ev), what: mwhat + ".effects (1/time)", member: full})
-			if growth == nil {
-				growth = eff
-			} else {
-				growth = expr.New(expr.OpAdd, growth, eff)
-			}
-		}
-		var inflow *expr.Node
-		if fv, ok := so.get("inflow"); ok {
-			if inflow, err = b.parseExpr(fv, mwhat+".inflow", nil); err != nil {
-				return err
-			}
-		}
-		if err := so.done(); err != nil {
-			return err
-		}
-		if err := b.declare(full, "member", unit, mo.keyNode(sid)); err != nil {
-			return err
-		}
-		b.m.Species = append(b.m.Species, s)
-		c.Members = append(c.Members, full)
-		c.Growth = append(c.Growth, growth)
-		c.Inflow = append(c.Inflow, inflow)
-		rateParts = append(rateParts, expr.Var(full))
 	}
-	if iv, ok := co.get("interactions"); ok {
-		items, err := b.d.list(iv, what+".interactions")
-		if err != nil {
-			return err
-		}
-		for i, it := range items {
-			iw := fmt.Sprintf("%s.interactions[%d]", what, i)
-			io, err := b.d.object(it, iw)
-			if err != nil {
-				return err
-			}
-			var in model.Interaction
-			var names [3]string
-			for k, f := range []string{"target", "source", "parameter"} {
-				if names[k], err = io.reqStr(f); err != nil {
-					return err
-				}
-			}
-			for k, f := range []string{"target", "source"} {
-				full, ok := short[names[k]]
-				if !ok {
-					fv, _ := io.get(f)
-					return b.d.errf(fv, "%s.%s: %q is not a member of this community", iw, f, names[k])
-				}
-				names[k] = full
-			}
-			in.Target, in.Source, in.Param = names[0], names[1], names[2]
-			if s, ok := b.symbols[in.Param]; !ok || s.kind != "parameter" {
-				pv, _ := io.get("parameter")
-				return b.d.errf(pv, "%s.parameter: %q is not a declared parameter", iw, in.Param)
-			}
-			if err := io.done(); err != nil {
-				return err
-			}
-			c.Interactions = append(c.Interactions, in)
-		}
+	if err := b.interactions(c, co, what, short); err != nil {
+		return err
 	}
 	if xv, ok := co.get("matrix"); ok {
 		if err := b.matrix(c, xv, what+".matrix", mo.keys, short); err != nil {
@@ -243,38 +114,198 @@ func (b *builder) community(site string, cv, key ast.Node) error {
 	}
 	b.m.Communities = append(b.m.Communities, c)
 	if gen {
-		total := expr.New(expr.OpAdd, rateParts...)
-		if len(rateParts) == 1 {
-			total = rateParts[0]
-		}
-		add := func(id, name string, n *expr.Node, unit string) error {
-			if err := b.declare(id, "observable", unit, key); err != nil {
-				return err
-			}
-			b.m.Observables = append(b.m.Observables, &model.Observable{ID: id, Name: name, Math: n, Unit: unit, Src: b.d.src(key),
-				Prov: model.Provenance{Note: "generated from community " + c.ID}})
-			return nil
-		}
-		if err := add(site+".total", "total density at "+site, total, unit); err != nil {
+		return b.communityObservables(c, key, unit)
+	}
+	return nil
+}
+
+// member declares member sid of community c (members object mo, its
+// short and full ids recorded in short): the species, its initial value,
+// and its growth (rate × niche factor + effects) and inflow terms.
+func (b *builder) member(c *model.Community, site, what, unit string, mo *obj, sid string, short map[string]string) error {
+	full := sid
+	if !strings.Contains(sid, ".") {
+		full = site + "." + sid
+	}
+	short[sid] = full
+	short[full] = full
+	mwhat := what + ".members." + sid
+	sv, _ := mo.get(sid)
+	so, err := b.d.object(sv, mwhat)
+	if err != nil {
+		return err
+	}
+	s := &model.Species{ID: full, Name: full, Compartment: site, HasOnlySubstanceUnits: true, InitialSet: true,
+		NonNegative: true, Unit: unit, Src: b.d.src(mo.keyNode(sid))}
+	if s.Taxon, err = so.str("taxon", sid); err != nil {
+		return err
+	}
+	if s.Name, err = so.str("name", s.Taxon); err != nil {
+		return err
+	}
+	if s.Prov, err = b.provenance(so); err != nil {
+		return err
+	}
+	iv, ok := so.get("initial")
+	if !ok {
+		return b.d.errf(sv, "%s: missing required field \"initial\"", mwhat)
+	}
+	var ia *model.InitialAssignment
+	if s.Initial, ia, err = b.initial(full, iv, mwhat+".initial"); err != nil {
+		return err
+	}
+	if ia != nil {
+		b.m.InitialAssignments = append(b.m.InitialAssignments, ia)
+	} else if s.Initial < 0 {
+		return b.d.errf(iv, "%s.initial: a population must be >= 0, got %v", mwhat, s.Initial)
+	}
+	var growth *expr.Node
+	if rv, ok := so.get("rate"); ok {
+		if growth, err = b.parseExpr(rv, mwhat+".rate", nil); err != nil {
 			return err
 		}
-		args := make([]*expr.Node, len(c.Members))
-		for i, mem := range c.Members {
-			args[i] = expr.Var(mem)
+		b.pieces = append(b.pieces, pieceCheck{n: growth, src: b.d.src(rv), what: mwhat + ".rate (1/time)", member: full})
+	}
+	if nv, ok := so.get("niche"); ok {
+		if growth == nil {
+			return b.d.errf(nv, "%s.niche: niche preferences modulate the intrinsic rate; give \"rate\" too", mwhat)
 		}
-		if err := add(site+".shannon", "Shannon diversity (natural log) at "+site, expr.Call("shannon", args...), "dimensionless"); err != nil {
+		factors, err := b.niche(full, site, nv, mwhat+".niche")
+		if err != nil {
 			return err
 		}
-		// rel reads the total by name: embedding the sum in every member's
-		// share made the model quadratic in the number of members.
-		for i, mem := range c.Members {
-			rel := expr.New(expr.OpDiv, expr.Var(mem), expr.Call("max", expr.Var(site+".total"), expr.Num(1e-300)))
-			sid := strings.TrimPrefix(mem, site+".")
-			if err := add(site+".rel."+sid, "relative abundance of "+mem, rel, "dimensionless"); err != nil {
+		// The niche factor depends on constants only: it becomes a
+		// parameter <member>.niche computed by an initial assignment,
+		// so the solver evaluates it once per run, not per step.
+		nid := full + ".niche"
+		if err := b.declare(nid, "parameter", "dimensionless", nv); err != nil {
+			return err
+		}
+		f := factors[0]
+		if len(factors) > 1 {
+			f = expr.New(expr.OpMul, factors...)
+		}
+		b.m.Parameters = append(b.m.Parameters, &model.Parameter{ID: nid, Name: "niche factor of " + full, Unit: "dimensionless",
+			Constant: true, Min: math.NaN(), Max: math.NaN(), Src: b.d.src(nv),
+			Prov: nicheProv(b.m.Parameters[len(b.m.Parameters)-1].Prov)})
+		b.m.InitialAssignments = append(b.m.InitialAssignments, &model.InitialAssignment{Target: nid, Math: f, Src: b.d.src(nv)})
+		growth = expr.New(expr.OpMul, growth, expr.Var(nid))
+	}
+	if ev, ok := so.get("effects"); ok {
+		eff, err := b.parseExpr(ev, mwhat+".effects", nil)
+		if err != nil {
+			return err
+		}
+		b.pieces = append(b.pieces, pieceCheck{n: eff, src: b.d.src(ev), what: mwhat + ".effects (1/time)", member: full})
+		if growth == nil {
+			growth = eff
+		} else {
+			growth = expr.New(expr.OpAdd, growth, eff)
+		}
+	}
+	var inflow *expr.Node
+	if fv, ok := so.get("inflow"); ok {
+		if inflow, err = b.parseExpr(fv, mwhat+".inflow", nil); err != nil {
+			return err
+		}
+	}
+	if err := so.done(); err != nil {
+		return err
+	}
+	if err := b.declare(full, "member", unit, mo.keyNode(sid)); err != nil {
+		return err
+	}
+	b.m.Species = append(b.m.Species, s)
+	c.Members = append(c.Members, full)
+	c.Growth = append(c.Growth, growth)
+	c.Inflow = append(c.Inflow, inflow)
+	return nil
+}
+
+// interactions decodes the community's interaction list: target and
+// source are members, the parameter a declared parameter.
+func (b *builder) interactions(c *model.Community, co *obj, what string, short map[string]string) error {
+	iv, ok := co.get("interactions")
+	if !ok {
+		return nil
+	}
+	items, err := b.d.list(iv, what+".interactions")
+	if err != nil {
+		return err
+	}
+	for i, it := range items {
+		iw := fmt.Sprintf("%s.interactions[%d]", what, i)
+		io, err := b.d.object(it, iw)
+		if err != nil {
+			return err
+		}
+		var in model.Interaction
+		var names [3]string
+		for k, f := range []string{"target", "source", "parameter"} {
+			if names[k], err = io.reqStr(f); err != nil {
 				return err
 			}
-			_ = i
 		}
+		for k, f := range []string{"target", "source"} {
+			full, ok := short[names[k]]
+			if !ok {
+				fv, _ := io.get(f)
+				return b.d.errf(fv, "%s.%s: %q is not a member of this community", iw, f, names[k])
+			}
+			names[k] = full
+		}
+		in.Target, in.Source, in.Param = names[0], names[1], names[2]
+		if s, ok := b.symbols[in.Param]; !ok || s.kind != "parameter" {
+			pv, _ := io.get("parameter")
+			return b.d.errf(pv, "%s.parameter: %q is not a declared parameter", iw, in.Param)
+		}
+		if err := io.done(); err != nil {
+			return err
+		}
+		c.Interactions = append(c.Interactions, in)
+	}
+	return nil
+}
+
+// communityObservables declares the observables generated for community
+// c: <site>.total, <site>.shannon and <site>.rel.<member>.
+func (b *builder) communityObservables(c *model.Community, key ast.Node, unit string) error {
+	site := c.Compartment
+	rateParts := make([]*expr.Node, len(c.Members))
+	for i, mem := range c.Members {
+		rateParts[i] = expr.Var(mem)
+	}
+	total := expr.New(expr.OpAdd, rateParts...)
+	if len(rateParts) == 1 {
+		total = rateParts[0]
+	}
+	add := func(id, name string, n *expr.Node, unit string) error {
+		if err := b.declare(id, "observable", unit, key); err != nil {
+			return err
+		}
+		b.m.Observables = append(b.m.Observables, &model.Observable{ID: id, Name: name, Math: n, Unit: unit, Src: b.d.src(key),
+			Prov: model.Provenance{Note: "generated from community " + c.ID}})
+		return nil
+	}
+	if err := add(site+".total", "total density at "+site, total, unit); err != nil {
+		return err
+	}
+	args := make([]*expr.Node, len(c.Members))
+	for i, mem := range c.Members {
+		args[i] = expr.Var(mem)
+	}
+	if err := add(site+".shannon", "Shannon diversity (natural log) at "+site, expr.Call("shannon", args...), "dimensionless"); err != nil {
+		return err
+	}
+	// rel reads the total by name: embedding the sum in every member's
+	// share made the model quadratic in the number of members.
+	for i, mem := range c.Members {
+		rel := expr.New(expr.OpDiv, expr.Var(mem), expr.Call("max", expr.Var(site+".total"), expr.Num(1e-300)))
+		sid := strings.TrimPrefix(mem, site+".")
+		if err := add(site+".rel."+sid, "relative abundance of "+mem, rel, "dimensionless"); err != nil {
+			return err
+		}
+		_ = i
 	}
 	return nil
 }
