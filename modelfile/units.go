@@ -15,29 +15,74 @@ import (
 // without a declared unit are wildcards.
 func (b *builder) checkUnits() error {
 	m := b.m
-	parsed := map[string]units.Unit{}
-	// Unit aliases declared under units: may appear inside composite units.
-	var alias func(word string) (units.Unit, bool)
-	depth := 0
-	alias = func(word string) (units.Unit, bool) {
-		def, ok := b.aliases[word]
-		if !ok || depth > 8 {
-			return units.Unit{}, false
-		}
-		depth++
-		defer func() { depth-- }()
-		u, err := units.ParseWith(def, alias)
-		return u, err == nil
+	uc := &unitChecker{b: b, parsed: map[string]units.Unit{}}
+	if err := uc.parseDeclared(); err != nil {
+		return err
 	}
+	tu, err := units.ParseWith(m.TimeUnit, uc.alias)
+	if err != nil {
+		return &Error{File: b.d.file, Msg: fmt.Sprintf("time_unit: %v", err)}
+	}
+	uc.tu = tu
+	if err := uc.rules(); err != nil {
+		return err
+	}
+	// Check the written pieces of each growth term first, so that errors
+	// point into the expression the user wrote.
+	for _, pc := range b.pieces {
+		if err := uc.want(pc.n, uc.perTime(), pc.src, pc.what); err != nil {
+			return err
+		}
+	}
+	if err := uc.communities(); err != nil {
+		return err
+	}
+	for _, o := range m.Observables {
+		if o.Math == nil {
+			continue
+		}
+		if _, err := units.Check(o.Math, uc.unitOf); err != nil {
+			return uc.located(o.Math, o.Src, "observable "+o.ID, err)
+		}
+	}
+	return nil
+}
+
+// unitChecker holds what checkUnits needs: the declared units parsed by
+// id and the time unit.
+type unitChecker struct {
+	b      *builder
+	parsed map[string]units.Unit
+	tu     units.Unit
+	depth  int // alias expansion depth
+}
+
+// alias expands a unit alias declared under units: (they may appear
+// inside composite units).
+func (uc *unitChecker) alias(word string) (units.Unit, bool) {
+	def, ok := uc.b.aliases[word]
+	if !ok || uc.depth > 8 {
+		return units.Unit{}, false
+	}
+	uc.depth++
+	defer func() { uc.depth-- }()
+	u, err := units.ParseWith(def, uc.alias)
+	return u, err == nil
+}
+
+// parseDeclared parses the declared unit of every parameter, species,
+// input and observable.
+func (uc *unitChecker) parseDeclared() error {
+	m := uc.b.m
 	parse := func(id, u string, src model.Source) error {
 		if u == "" {
 			return nil
 		}
-		pu, err := units.ParseWith(u, alias)
+		pu, err := units.ParseWith(u, uc.alias)
 		if err != nil {
-			return &Error{File: b.d.file, Line: src.Line, Col: src.Col, Msg: fmt.Sprintf("%s: %v", id, err)}
+			return &Error{File: uc.b.d.file, Line: src.Line, Col: src.Col, Msg: fmt.Sprintf("%s: %v", id, err)}
 		}
-		parsed[id] = pu
+		uc.parsed[id] = pu
 		return nil
 	}
 	for _, p := range m.Parameters {
@@ -60,40 +105,52 @@ func (b *builder) checkUnits() error {
 			return err
 		}
 	}
-	tu, err := units.ParseWith(m.TimeUnit, alias)
+	return nil
+}
+
+// unitOf is the unit of a name in an expression: time's, the declared one,
+// or unknown (a wildcard).
+func (uc *unitChecker) unitOf(name string) (units.Unit, bool) {
+	if name == expr.TimeKey {
+		return uc.tu, true
+	}
+	if u, ok := uc.parsed[name]; ok {
+		return u, true
+	}
+	return units.UnknownUnit(), true
+}
+
+func (uc *unitChecker) perTime() units.Unit { return units.Dimensionless().Per(uc.tu) }
+
+// located turns a units error inside n into a file position.
+func (uc *unitChecker) located(n *expr.Node, fallback model.Source, what string, err error) error {
+	b := uc.b
+	var ue *units.Error
+	if es, ok := b.exprSrc[n]; ok && errors.As(err, &ue) && ue.Pos.Line > 0 {
+		l, c := es.at(ue.Pos.Line, ue.Pos.Col)
+		return &Error{File: b.d.file, Line: l, Col: c, Msg: fmt.Sprintf("%s: unit error in %s: %s", what, ue.Expr, ue.Msg)}
+	}
+	return &Error{File: b.d.file, Line: fallback.Line, Col: fallback.Col, Msg: fmt.Sprintf("%s: %v", what, err)}
+}
+
+// want checks that n has unit w (or an unknown one).
+func (uc *unitChecker) want(n *expr.Node, w units.Unit, src model.Source, what string) error {
+	got, err := units.Check(n, uc.unitOf)
 	if err != nil {
-		return &Error{File: b.d.file, Msg: fmt.Sprintf("time_unit: %v", err)}
+		return uc.located(n, src, what, err)
 	}
-	unitOf := func(name string) (units.Unit, bool) {
-		if name == expr.TimeKey {
-			return tu, true
-		}
-		if u, ok := parsed[name]; ok {
-			return u, true
-		}
-		return units.UnknownUnit(), true
+	if got.Unknown || got.Equal(w) {
+		return nil
 	}
-	// located turns a units error inside n into a file position.
-	located := func(n *expr.Node, fallback model.Source, what string, err error) error {
-		var ue *units.Error
-		if es, ok := b.exprSrc[n]; ok && errors.As(err, &ue) && ue.Pos.Line > 0 {
-			l, c := es.at(ue.Pos.Line, ue.Pos.Col)
-			return &Error{File: b.d.file, Line: l, Col: c, Msg: fmt.Sprintf("%s: unit error in %s: %s", what, ue.Expr, ue.Msg)}
-		}
-		return &Error{File: b.d.file, Line: fallback.Line, Col: fallback.Col, Msg: fmt.Sprintf("%s: %v", what, err)}
-	}
-	want := func(n *expr.Node, w units.Unit, src model.Source, what string) error {
-		got, err := units.Check(n, unitOf)
-		if err != nil {
-			return located(n, src, what, err)
-		}
-		if got.Unknown || got.Equal(w) {
-			return nil
-		}
-		return &Error{File: b.d.file, Line: src.Line, Col: src.Col,
-			Msg: fmt.Sprintf("%s has unit %s, want %s", what, units.InTermsOf(got, w), wantText(w))}
-	}
-	for _, r := range m.Rules {
+	return &Error{File: uc.b.d.file, Line: src.Line, Col: src.Col,
+		Msg: fmt.Sprintf("%s has unit %s, want %s", what, units.InTermsOf(got, w), wantText(w))}
+}
+
+// rules checks that a rate rule has its state's unit per time and an
+// assignment rule its variable's unit.
+func (uc *unitChecker) rules() error {
+	parsed, tu := uc.parsed, uc.tu
+	for _, r := range uc.b.m.Rules {
 		if r.Math == nil {
 			continue
 		}
@@ -103,27 +160,28 @@ func (b *builder) checkUnits() error {
 			if !ok {
 				continue
 			}
-			if err := want(r.Math, su.Per(tu), r.Src, "rate of "+r.Variable+" (state unit / time)"); err != nil {
+			if err := uc.want(r.Math, su.Per(tu), r.Src, "rate of "+r.Variable+" (state unit / time)"); err != nil {
 				return err
 			}
 		case model.AssignmentRule:
 			if ru, ok := parsed[r.Variable]; ok {
-				if err := want(r.Math, ru, r.Src, "rule "+r.Variable); err != nil {
+				if err := uc.want(r.Math, ru, r.Src, "rule "+r.Variable); err != nil {
 					return err
 				}
-			} else if _, err := units.Check(r.Math, unitOf); err != nil {
-				return located(r.Math, r.Src, "rule "+r.Variable, err)
+			} else if _, err := units.Check(r.Math, uc.unitOf); err != nil {
+				return uc.located(r.Math, r.Src, "rule "+r.Variable, err)
 			}
 		}
 	}
-	perTime := units.Dimensionless().Per(tu)
-	// Check the written pieces of each growth term first, so that errors
-	// point into the expression the user wrote.
-	for _, pc := range b.pieces {
-		if err := want(pc.n, perTime, pc.src, pc.what); err != nil {
-			return err
-		}
-	}
+	return nil
+}
+
+// communities checks each community's shedding and growth terms (1/time),
+// inflows (member unit/time) and interaction parameters (their unit times
+// the source's is 1/time).
+func (uc *unitChecker) communities() error {
+	m, parsed, tu, perTime := uc.b.m, uc.parsed, uc.tu, uc.perTime()
+	want := uc.want
 	speciesSrc := make(map[string]model.Source, len(m.Species))
 	for _, s := range m.Species {
 		speciesSrc[s.ID] = s.Src
@@ -160,18 +218,10 @@ func (b *builder) checkUnits() error {
 							src = p.Src
 						}
 					}
-					return &Error{File: b.d.file, Line: src.Line, Col: src.Col,
+					return &Error{File: uc.b.d.file, Line: src.Line, Col: src.Col,
 						Msg: fmt.Sprintf("interaction %s: unit %s times the unit of %s gives %s, want %s", in.Param, unitText(pu), in.Source, units.InTermsOf(got, perTime), wantText(perTime))}
 				}
 			}
-		}
-	}
-	for _, o := range m.Observables {
-		if o.Math == nil {
-			continue
-		}
-		if _, err := units.Check(o.Math, unitOf); err != nil {
-			return located(o.Math, o.Src, "observable "+o.ID, err)
 		}
 	}
 	return nil
