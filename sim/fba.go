@@ -21,15 +21,70 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 	if fb == nil {
 		return nil, 0, errors.New("fba: the model has no flux-balance problem")
 	}
-	// parameter bounds and stoichiometries from the initial values
-	// (initial assignments included)
-	sys, err := system.Compile(m)
+	lower, upper, stoich, err := fbaBounds(m)
 	if err != nil {
 		return nil, 0, err
 	}
+	vm, ncol, err := fbaColumns(m, lower, upper)
+	if err != nil {
+		return nil, 0, err
+	}
+	rows, rhs, total := fbaRows(m, vm, ncol, stoich)
+	// objective (minimise)
+	c := make([]float64, total)
+	sense := -1.0
+	if !fb.Maximize {
+		sense = 1
+	}
+	for j, r := range m.Reactions {
+		w := fb.Coefficients[r.ID]
+		if w == 0 {
+			continue
+		}
+		v := vm[j]
+		if v.p >= 0 {
+			c[v.p] += sense * w * v.sgn
+		}
+		if v.q >= 0 {
+			c[v.q] -= sense * w
+		}
+	}
+	x, err := solveLP(rows, rhs, c)
+	if err != nil {
+		return nil, 0, err
+	}
+	flux := map[string]float64{}
+	obj := 0.0
+	for j, r := range m.Reactions {
+		v := vm[j]
+		f := v.off
+		if v.p >= 0 {
+			f += v.sgn * x[v.p]
+		}
+		if v.q >= 0 {
+			f -= x[v.q]
+		}
+		if f == 0 {
+			f = 0 // no negative zero
+		}
+		flux[r.ID] = f
+		obj += fb.Coefficients[r.ID] * f
+	}
+	return flux, obj, nil
+}
+
+// fbaBounds returns the flux bounds by reaction id (parameter bounds
+// from the initial values, initial assignments included) and the
+// stoichiometry of a species reference (its value when it has an id).
+func fbaBounds(m *model.Model) (lower, upper map[string]float64, stoich func(model.SpeciesRef) float64, err error) {
+	fb := m.FluxBalance
+	sys, err := system.Compile(m)
+	if err != nil {
+		return nil, nil, nil, err
+	}
 	y := make([]float64, sys.Dim())
 	if err := sys.InitialState(y); err != nil {
-		return nil, 0, err
+		return nil, nil, nil, err
 	}
 	value := func(id string) (float64, error) {
 		v := make([]float64, 1)
@@ -38,7 +93,7 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 		}
 		return v[0], nil
 	}
-	lower, upper := map[string]float64{}, map[string]float64{}
+	lower, upper = map[string]float64{}, map[string]float64{}
 	for k, v := range fb.Lower {
 		lower[k] = v
 	}
@@ -49,12 +104,12 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 		for rx, pid := range src {
 			v, err := value(pid)
 			if err != nil {
-				return nil, 0, fmt.Errorf("fba: bound of %s: %w", rx, err)
+				return nil, nil, nil, fmt.Errorf("fba: bound of %s: %w", rx, err)
 			}
 			(*dst)[rx] = v
 		}
 	}
-	stoich := func(sr model.SpeciesRef) float64 {
+	stoich = func(sr model.SpeciesRef) float64 {
 		if sr.ID != "" {
 			if v, err := value(sr.ID); err == nil {
 				return v
@@ -62,16 +117,24 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 		}
 		return sr.Stoichiometry
 	}
-	nr := len(m.Reactions)
-	// variable layout per reaction: v = off + sgn·p (+ −q for free)
-	type vmap struct {
-		off      float64
-		p, q     int // column indices (-1: none)
-		sgn      float64
-		slackRow bool
-		width    float64
-	}
-	vm := make([]vmap, nr)
+	return lower, upper, stoich, nil
+}
+
+// fbaVar is the variable layout of one reaction's flux: v = off + sgn·p
+// (+ −q for a free flux); p and q are column indices (-1: none); a doubly
+// bounded flux gets a slack row p + s = width.
+type fbaVar struct {
+	off      float64
+	p, q     int
+	sgn      float64
+	slackRow bool
+	width    float64
+}
+
+// fbaColumns lays out the LP's non-negative columns for each reaction's
+// bounds and returns the number of columns.
+func fbaColumns(m *model.Model, lower, upper map[string]float64) ([]fbaVar, int, error) {
+	vm := make([]fbaVar, len(m.Reactions))
 	ncol := 0
 	for j, r := range m.Reactions {
 		lo, hasLo := lower[r.ID]
@@ -85,7 +148,7 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 		if lo > hi {
 			return nil, 0, fmt.Errorf("fba: reaction %s: lower bound %g above upper bound %g", r.ID, lo, hi)
 		}
-		v := vmap{p: -1, q: -1, sgn: 1}
+		v := fbaVar{p: -1, q: -1, sgn: 1}
 		switch {
 		case lo == hi:
 			v.off = lo
@@ -104,7 +167,12 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 		}
 		vm[j] = v
 	}
-	// balance rows
+	return vm, ncol, nil
+}
+
+// fbaRows returns the equality rows: a balance row per non-boundary
+// species, then a slack row per doubly bounded flux, over total columns.
+func fbaRows(m *model.Model, vm []fbaVar, ncol int, stoich func(model.SpeciesRef) float64) (rows [][]float64, rhs []float64, total int) {
 	species := map[string]int{}
 	var spIDs []string
 	for _, s := range m.Species {
@@ -113,8 +181,6 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 			spIDs = append(spIDs, s.ID)
 		}
 	}
-	var rows [][]float64
-	var rhs []float64
 	bal := make([][]float64, len(spIDs))
 	brhs := make([]float64, len(spIDs))
 	for i := range bal {
@@ -152,7 +218,7 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 			nslack++
 		}
 	}
-	total := ncol + nslack
+	total = ncol + nslack
 	for i := range rows {
 		rows[i] = append(rows[i], make([]float64, nslack)...)
 	}
@@ -168,30 +234,17 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 		rows = append(rows, row)
 		rhs = append(rhs, v.width)
 	}
-	// objective (minimise)
-	c := make([]float64, total)
-	sense := -1.0
-	if !fb.Maximize {
-		sense = 1
-	}
-	for j, r := range m.Reactions {
-		w := fb.Coefficients[r.ID]
-		if w == 0 {
-			continue
-		}
-		v := vm[j]
-		if v.p >= 0 {
-			c[v.p] += sense * w * v.sgn
-		}
-		if v.q >= 0 {
-			c[v.q] -= sense * w
-		}
-	}
-	// drop linearly dependent rows (consistent ones; inconsistent ones
-	// mean infeasibility) and zero columns
+	return rows, rhs, total
+}
+
+// solveLP minimises c·x subject to rows·x = rhs, x >= 0, with gonum's
+// simplex after dropping linearly dependent rows (consistent ones;
+// inconsistent ones mean infeasibility) and unused columns.
+func solveLP(rows [][]float64, rhs, c []float64) ([]float64, error) {
+	total := len(c)
 	keepRows, err := independentRows(rows, rhs)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	used := make([]bool, total)
 	for _, i := range keepRows {
@@ -208,7 +261,7 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 			continue
 		}
 		if c[jj] < 0 {
-			return nil, 0, errors.New("fba: the objective is unbounded")
+			return nil, errors.New("fba: the objective is unbounded")
 		}
 	}
 	x := make([]float64, total)
@@ -226,34 +279,17 @@ func FluxBalance(m *model.Model) (map[string]float64, float64, error) {
 			cc[jj] = c[col]
 		}
 		if len(cols) < len(keepRows) {
-			return nil, 0, errors.New("fba: more independent constraints than variables")
+			return nil, errors.New("fba: more independent constraints than variables")
 		}
 		_, sol, err := lp.Simplex(cc, A, b, 1e-10, nil)
 		if err != nil {
-			return nil, 0, fmt.Errorf("fba: %w", err)
+			return nil, fmt.Errorf("fba: %w", err)
 		}
 		for jj, col := range cols {
 			x[col] = sol[jj]
 		}
 	}
-	flux := map[string]float64{}
-	obj := 0.0
-	for j, r := range m.Reactions {
-		v := vm[j]
-		f := v.off
-		if v.p >= 0 {
-			f += v.sgn * x[v.p]
-		}
-		if v.q >= 0 {
-			f -= x[v.q]
-		}
-		if f == 0 {
-			f = 0 // no negative zero
-		}
-		flux[r.ID] = f
-		obj += fb.Coefficients[r.ID] * f
-	}
-	return flux, obj, nil
+	return x, nil
 }
 
 // independentRows returns the indices of a maximal set of linearly
