@@ -192,6 +192,9 @@ func (e *elem) childMath(name string) *elem {
 	return nil
 }
 
+// apply converts an <apply> element: its operator applied to its converted
+// arguments. It is one long function on purpose (about 180 lines): one case
+// per MathML operator, each a few lines, read best side by side.
 func (c *mathConv) apply(e *elem, depth int) (*expr.Node, error) {
 	var kids []*elem
 	for _, k := range e.kids {
