@@ -3,8 +3,10 @@ package safefile
 import (
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -69,5 +71,17 @@ func TestCancelled(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
 		t.Errorf("after an interrupted write the folder holds %d entries, want none", len(ents))
+	}
+}
+
+// A file in a folder that does not exist is refused with an error naming
+// the file and the folder, not the temporary file.
+func TestCreateMissingFolder(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "nope")
+	path := filepath.Join(dir, "out.csv")
+	_, err := Create(path)
+	if err == nil || !errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "partial") ||
+		!strings.HasPrefix(err.Error(), "create "+path+": the folder "+dir+" does not exist: ") {
+		t.Errorf("error %v", err)
 	}
 }
