@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"sync"
 
 	"github.com/holobiont/holobiont/stats"
@@ -191,14 +190,21 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 	// Pass 1: the CLR denominator (mean log2 over all taxa) of every
 	// sample and instance.
 	denom := make([]float64, n*K)
-	err := parallel(ctx, opt.Workers, n, func(j int) {
-		pcg := rand.NewPCG(0, 0)
-		r := rand.New(pcg)
-		x := make([]float64, m)
+	type work struct {
+		pcg    *rand.PCG
+		r      *rand.Rand
+		x, buf []float64
+	}
+	mk := func() *work {
+		w := &work{pcg: rand.NewPCG(0, 0), x: make([]float64, m), buf: make([]float64, streamTaxa)}
+		w.r = rand.New(w.pcg)
+		return w
+	}
+	err := parallelWith(ctx, opt.Workers, n, mk, func(w *work, j int) {
+		pcg, r, x, buf := w.pcg, w.r, w.x, w.buf
 		for i := range x {
 			x[i] = c.X[i*n+j]
 		}
-		buf := make([]float64, streamTaxa)
 		for k := 0; k < K; k++ {
 			p := log2Prod{mant: 1}
 			for lo := 0; lo < m; lo += streamTaxa {
@@ -270,26 +276,32 @@ func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, sm
 	effs := make([]eff, m)
 	rs := stats.NewRankSum(na, nb)
 	nblocks := (m + block - 1) / block
-	err := parallel(ctx, opt.Workers, nblocks, func(b int) {
-		lo, hi := b*block, min((b+1)*block, m)
-		pcg := rand.NewPCG(0, 0)
-		r := rand.New(pcg)
-		var buf, tmp []float64
+	type work struct {
+		pcg, epcg *rand.PCG
+		r, er     *rand.Rand
+		buf, tmp  []float64
+		sc        stats.RankScratch
+		va, vb    []float64
+		ew        *effectWork
+	}
+	mk := func() *work {
+		w := &work{pcg: rand.NewPCG(0, 0), epcg: rand.NewPCG(0, 0), va: make([]float64, na*K), vb: make([]float64, nb*K), ew: newEffectWork(na*K, nb*K)}
+		w.r, w.er = rand.New(w.pcg), rand.New(w.epcg)
 		if smp.cache == nil {
-			buf, tmp = make([]float64, (hi-lo)*n*K), make([]float64, block)
+			w.buf, w.tmp = make([]float64, block*n*K), make([]float64, block)
 		}
-		buf = smp.view(buf, denom, r, pcg, lo, hi, tmp)
-		var sc stats.RankScratch
-		va, vb := make([]float64, na*K), make([]float64, nb*K)
-		epcg := rand.NewPCG(0, 0)
-		er := rand.New(epcg)
-		ew := newEffectWork(na*K, nb*K)
+		return w
+	}
+	err := parallelWith(ctx, opt.Workers, nblocks, mk, func(w *work, b int) {
+		lo, hi := b*block, min((b+1)*block, m)
+		buf := smp.view(w.buf, denom, w.r, w.pcg, lo, hi, w.tmp)
+		va, vb, ew, er, epcg := w.va, w.vb, w.ew, w.er, w.epcg
 		for i := lo; i < hi; i++ {
 			tb := buf[(i-lo)*n*K : (i-lo+1)*n*K]
 			for k := 0; k < K; k++ {
 				xa, xb := tb[k*n:k*n+na], tb[k*n+na:(k+1)*n]
 				weP[i*K+k] = welchGreater(xa, xb)
-				wiP[i*K+k] = rs.Test(xa, xb, stats.Greater, false, &sc).PValue
+				wiP[i*K+k] = rs.Test(xa, xb, stats.Greater, false, &w.sc).PValue
 				copy(va[k*na:(k+1)*na], xa)
 				copy(vb[k*nb:(k+1)*nb], xb)
 			}
@@ -419,13 +431,13 @@ func medianOf(x, scratch []float64) float64 {
 		for i := range smp { // golden-ratio positions: no stride aliases the layout's period
 			smp[i] = x[(uint64(i)*0x9e3779b97f4a7c15>>32)*uint64(n)>>32]
 		}
-		slices.Sort(smp[:])
-		lo, hi := smp[ns/2-delta], smp[ns/2+delta]
+		lo := selectKth(smp[:], ns/2-delta)
+		hi := selectKth(smp[ns/2-delta:], 2*delta) // smp[ns/2+delta] of the sorted sample
 		below, in := 0, 0
 		for _, v := range x {
 			below += b2i(v < lo)
 			scratch[in] = v
-			in += b2i(v >= lo && v <= hi)
+			in += b2i(v >= lo) & b2i(v <= hi) // not &&: no branch
 		}
 		h := n / 2
 		k := h - below            // the median's rank within the bracket
@@ -605,16 +617,24 @@ func aldexGLM(ctx context.Context, c *Counts, d *Design, smp *aldexSampler, deno
 	pv := make([]float64, m*K*nc) // [taxon][instance][coef]
 	est := make([]float64, m*nc*3)
 	nblocks := (m + block - 1) / block
-	err = parallel(ctx, opt.Workers, nblocks, func(b int) {
-		lo, hi := b*block, min((b+1)*block, m)
-		pcg := rand.NewPCG(0, 0)
-		r := rand.New(pcg)
-		var buf, tmp []float64
+	type work struct {
+		pcg             *rand.PCG
+		r               *rand.Rand
+		buf, tmp        []float64
+		beta, se, t, pp []float64
+	}
+	mk := func() *work {
+		w := &work{pcg: rand.NewPCG(0, 0), beta: make([]float64, p), se: make([]float64, p), t: make([]float64, p), pp: make([]float64, p)}
+		w.r = rand.New(w.pcg)
 		if smp.cache == nil {
-			buf, tmp = make([]float64, (hi-lo)*n*K), make([]float64, block)
+			w.buf, w.tmp = make([]float64, block*n*K), make([]float64, block)
 		}
-		buf = smp.view(buf, denom, r, pcg, lo, hi, tmp)
-		beta, se, t, pp := make([]float64, p), make([]float64, p), make([]float64, p), make([]float64, p)
+		return w
+	}
+	err = parallelWith(ctx, opt.Workers, nblocks, mk, func(w *work, b int) {
+		lo, hi := b*block, min((b+1)*block, m)
+		buf := smp.view(w.buf, denom, w.r, w.pcg, lo, hi, w.tmp)
+		beta, se, t, pp := w.beta, w.se, w.t, w.pp
 		for i := lo; i < hi; i++ {
 			tb := buf[(i-lo)*n*K : (i-lo+1)*n*K]
 			for k := 0; k < K; k++ {
@@ -657,9 +677,10 @@ func aldexGLM(ctx context.Context, c *Counts, d *Design, smp *aldexSampler, deno
 	return res, nil
 }
 
-// parallel runs f(0..n-1) on workers goroutines, stopping early when ctx
-// is cancelled.
-func parallel(ctx context.Context, workers, n int, f func(i int)) error {
+// parallelWith runs f(s, 0..n-1) on workers goroutines, stopping early
+// when ctx is cancelled; each goroutine makes its working memory s once
+// with mk and passes it to every f it runs.
+func parallelWith[S any](ctx context.Context, workers, n int, mk func() S, f func(s S, i int)) error {
 	if workers < 1 {
 		workers = 1
 	}
@@ -669,8 +690,9 @@ func parallel(ctx context.Context, workers, n int, f func(i int)) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			s := mk()
 			for i := range next {
-				f(i)
+				f(s, i)
 			}
 		}()
 	}
