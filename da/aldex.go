@@ -403,13 +403,18 @@ func median(x []float64) float64 {
 	if n == 0 {
 		return math.NaN()
 	}
-	h := n / 2
-	v := selectKth(x, h)
-	if n%2 == 1 {
+	return selectMedian(x, n/2, n%2 == 0)
+}
+
+// selectMedian reorders x and returns its k-th smallest value (0-based), or
+// with even, the mean of the (k−1)-th and k-th (k ≥ 1).
+func selectMedian(x []float64, k int, even bool) float64 {
+	v := selectKth(x, k)
+	if !even {
 		return v
 	}
 	lo := x[0]
-	for _, y := range x[1:h] {
+	for _, y := range x[1:k] {
 		if y > lo {
 			lo = y
 		}
@@ -419,10 +424,10 @@ func median(x []float64) float64 {
 
 // medianOf returns the median of x without changing x; scratch must hold
 // len(x) values. Large inputs take Floyd and Rivest's route: two pivots
-// from a sample of 512 values of x bracket the median, one branch-free pass counts the
-// values below the bracket and gathers those inside it, and the median is
-// selected among those (about a fifth); when the bracket misses, x is
-// selected in full.
+// from a sample of 512 values of x bracket the median, one branch-free
+// pass counts the values below the bracket and gathers those inside it,
+// and the median is selected among those (about a fifth); when the
+// bracket misses, x is selected in full.
 func medianOf(x, scratch []float64) float64 {
 	n := len(x)
 	if n >= 4096 {
@@ -442,18 +447,7 @@ func medianOf(x, scratch []float64) float64 {
 		h := n / 2
 		k := h - below            // the median's rank within the bracket
 		if k >= 1-n%2 && k < in { // (even n also needs rank k − 1 inside)
-			mid := scratch[:in]
-			v := selectKth(mid, k)
-			if n%2 == 1 {
-				return v
-			}
-			lo := mid[0]
-			for _, y := range mid[1:k] {
-				if y > lo {
-					lo = y
-				}
-			}
-			return (lo + v) / 2
+			return selectMedian(scratch[:in], k, n%2 == 0)
 		}
 	}
 	w := scratch[:n]
