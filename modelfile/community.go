@@ -146,17 +146,12 @@ func (b *builder) member(c *model.Community, site, what, unit string, mo *obj, s
 	if s.Prov, err = b.provenance(so); err != nil {
 		return err
 	}
-	iv, ok := so.get("initial")
-	if !ok {
-		return b.d.errf(sv, "%s: missing required field \"initial\"", mwhat)
-	}
-	var ia *model.InitialAssignment
-	if s.Initial, ia, err = b.initial(full, iv, mwhat+".initial"); err != nil {
+	var assigned bool
+	var iv ast.Node
+	if s.Initial, assigned, iv, err = b.requiredInitial(full, so, sv, mwhat); err != nil {
 		return err
 	}
-	if ia != nil {
-		b.m.InitialAssignments = append(b.m.InitialAssignments, ia)
-	} else if s.Initial < 0 {
+	if !assigned && s.Initial < 0 {
 		return b.d.errf(iv, "%s.initial: a population must be >= 0, got %v", mwhat, s.Initial)
 	}
 	var growth *expr.Node

@@ -588,6 +588,24 @@ func (b *builder) inputs(v ast.Node) error {
 
 // initial reads an initial value: a number, or an expression (lowered to an
 // initial assignment).
+// requiredInitial reads the required field "initial" of object so (node
+// sv, at what) for id: a number, or an expression that becomes an initial
+// assignment of the model (assigned true). iv is the field's node.
+func (b *builder) requiredInitial(id string, so *obj, sv ast.Node, what string) (x float64, assigned bool, iv ast.Node, err error) {
+	iv, ok := so.get("initial")
+	if !ok {
+		return 0, false, nil, b.d.errf(sv, "%s: missing required field \"initial\"", what)
+	}
+	x, ia, err := b.initial(id, iv, what+".initial")
+	if err != nil {
+		return 0, false, iv, err
+	}
+	if ia != nil {
+		b.m.InitialAssignments = append(b.m.InitialAssignments, ia)
+	}
+	return x, ia != nil, iv, nil
+}
+
 func (b *builder) initial(id string, v ast.Node, what string) (float64, *model.InitialAssignment, error) {
 	x, err := b.d.number(v, what)
 	if err == nil {
@@ -642,16 +660,8 @@ func (b *builder) states(v ast.Node) error {
 		if s.NonNegative, err = so.boolean("non_negative", false); err != nil {
 			return err
 		}
-		iv, ok := so.get("initial")
-		if !ok {
-			return b.d.errf(sv, "%s: missing required field \"initial\"", what)
-		}
-		var ia *model.InitialAssignment
-		if s.Initial, ia, err = b.initial(id, iv, what+".initial"); err != nil {
+		if s.Initial, _, _, err = b.requiredInitial(id, so, sv, what); err != nil {
 			return err
-		}
-		if ia != nil {
-			b.m.InitialAssignments = append(b.m.InitialAssignments, ia)
 		}
 		rv, ok := so.get("rate")
 		if !ok {
