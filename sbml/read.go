@@ -247,30 +247,9 @@ func (r *reader) model(me *elem) (*model.Model, error) {
 	}
 	if l := me.child("listOfCompartments"); l != nil {
 		for _, ce := range l.children("compartment") {
-			c := &model.Compartment{ID: r.id(ce), SpatialDimensions: 3, Src: r.src(ce)}
-			c.Name, _ = ce.attr("name")
-			if sd, ok, err := r.numAttr(ce, c.ID, "spatialDimensions"); err != nil {
-				return nil, err
-			} else if ok {
-				c.SpatialDimensions = sd
-			}
-			v, ok, err := r.numAttr(ce, c.ID, "size")
+			c, err := r.compartment(ce)
 			if err != nil {
 				return nil, err
-			}
-			if !ok && r.level == 2 && c.SpatialDimensions != 0 {
-				v, ok = 1, true // L2 default size 1
-			}
-			if c.SpatialDimensions == 0 && r.level == 2 {
-				v, ok = 1, true // L2 dimensionless compartments have no size: species values are amounts
-			}
-			c.Size, c.SizeSet = v, ok
-			if c.Constant, err = r.boolAttr(ce, c.ID, "constant", true); err != nil {
-				return nil, err
-			}
-			c.Unit, _ = ce.attr("units")
-			if _, ok := ce.attr("outside"); ok {
-				// outside is informational only
 			}
 			m.Compartments = append(m.Compartments, c)
 		}
@@ -281,42 +260,9 @@ func (r *reader) model(me *elem) (*model.Model, error) {
 	}
 	if l := me.child("listOfSpecies"); l != nil {
 		for _, se := range l.children("species") {
-			s := &model.Species{ID: r.id(se), Src: r.src(se)}
-			s.Name, _ = se.attr("name")
-			s.Compartment, _ = se.attr("compartment")
-			a, aok, err := r.numAttr(se, s.ID, "initialAmount")
+			s, err := r.species(se, compDims)
 			if err != nil {
 				return nil, err
-			}
-			c, cok, err := r.numAttr(se, s.ID, "initialConcentration")
-			if err != nil {
-				return nil, err
-			}
-			if aok && cok {
-				return nil, r.errf(se, s.ID, "both initialAmount and initialConcentration are set")
-			}
-			switch {
-			case aok:
-				s.Initial, s.InitialSet = a, true
-			case cok:
-				s.Initial, s.InitialSet, s.InitialIsConcentration = c, true, true
-			}
-			if s.HasOnlySubstanceUnits, err = r.boolAttr(se, s.ID, "hasOnlySubstanceUnits", false); err != nil {
-				return nil, err
-			}
-			if compDims[s.Compartment] == 0 && r.level == 2 {
-				s.HasOnlySubstanceUnits = true
-			}
-			if s.BoundaryCondition, err = r.boolAttr(se, s.ID, "boundaryCondition", false); err != nil {
-				return nil, err
-			}
-			if s.Constant, err = r.boolAttr(se, s.ID, "constant", false); err != nil {
-				return nil, err
-			}
-			s.ConversionFactor, _ = se.attr("conversionFactor")
-			s.Unit, _ = se.attr("substanceUnits")
-			if _, ok := se.attr("speciesType"); ok {
-				// informational in L2
 			}
 			m.Species = append(m.Species, s)
 		}
@@ -399,6 +345,81 @@ func (r *reader) model(me *elem) (*model.Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// compartment reads a <compartment> (Level 2 defaults: size 1, and no size
+// for a dimensionless compartment, whose species values are amounts).
+func (r *reader) compartment(ce *elem) (*model.Compartment, error) {
+	c := &model.Compartment{ID: r.id(ce), SpatialDimensions: 3, Src: r.src(ce)}
+	c.Name, _ = ce.attr("name")
+	if sd, ok, err := r.numAttr(ce, c.ID, "spatialDimensions"); err != nil {
+		return nil, err
+	} else if ok {
+		c.SpatialDimensions = sd
+	}
+	v, ok, err := r.numAttr(ce, c.ID, "size")
+	if err != nil {
+		return nil, err
+	}
+	if !ok && r.level == 2 && c.SpatialDimensions != 0 {
+		v, ok = 1, true // L2 default size 1
+	}
+	if c.SpatialDimensions == 0 && r.level == 2 {
+		v, ok = 1, true // L2 dimensionless compartments have no size: species values are amounts
+	}
+	c.Size, c.SizeSet = v, ok
+	if c.Constant, err = r.boolAttr(ce, c.ID, "constant", true); err != nil {
+		return nil, err
+	}
+	c.Unit, _ = ce.attr("units")
+	if _, ok := ce.attr("outside"); ok {
+		// outside is informational only
+	}
+	return c, nil
+}
+
+// species reads a <species>; compDims are the compartments' spatial
+// dimensions (a Level 2 species in a dimensionless compartment is an
+// amount).
+func (r *reader) species(se *elem, compDims map[string]float64) (*model.Species, error) {
+	s := &model.Species{ID: r.id(se), Src: r.src(se)}
+	s.Name, _ = se.attr("name")
+	s.Compartment, _ = se.attr("compartment")
+	a, aok, err := r.numAttr(se, s.ID, "initialAmount")
+	if err != nil {
+		return nil, err
+	}
+	c, cok, err := r.numAttr(se, s.ID, "initialConcentration")
+	if err != nil {
+		return nil, err
+	}
+	if aok && cok {
+		return nil, r.errf(se, s.ID, "both initialAmount and initialConcentration are set")
+	}
+	switch {
+	case aok:
+		s.Initial, s.InitialSet = a, true
+	case cok:
+		s.Initial, s.InitialSet, s.InitialIsConcentration = c, true, true
+	}
+	if s.HasOnlySubstanceUnits, err = r.boolAttr(se, s.ID, "hasOnlySubstanceUnits", false); err != nil {
+		return nil, err
+	}
+	if compDims[s.Compartment] == 0 && r.level == 2 {
+		s.HasOnlySubstanceUnits = true
+	}
+	if s.BoundaryCondition, err = r.boolAttr(se, s.ID, "boundaryCondition", false); err != nil {
+		return nil, err
+	}
+	if s.Constant, err = r.boolAttr(se, s.ID, "constant", false); err != nil {
+		return nil, err
+	}
+	s.ConversionFactor, _ = se.attr("conversionFactor")
+	s.Unit, _ = se.attr("substanceUnits")
+	if _, ok := se.attr("speciesType"); ok {
+		// informational in L2
+	}
+	return s, nil
 }
 
 func (r *reader) parameter(pe *elem) (*model.Parameter, error) {
