@@ -53,6 +53,7 @@ type Model struct {
 	Communities        []*Community
 	Observables        []*Observable
 	Couplings          []*Coupling
+	Conditions         []*Condition
 
 	// ConversionFactor is the id of the model-wide SBML conversion factor
 	// parameter, or "".
@@ -269,6 +270,36 @@ type Coupling struct {
 	Param     string // parameter id holding the gain
 	Mechanism string
 	Prov      Provenance
+}
+
+// Condition is a clinical condition a model represents (eczema, psoriasis,
+// depression, ...): its clinical definition in words and the model variables
+// that read a subject's status, grade and severity scores. Cohort and trial
+// outputs carry one column per field, so a virtual population's prevalence
+// and severity distribution can be read off.
+type Condition struct {
+	ID, Name string
+	// Definition is the clinical definition the status implements, with its
+	// source (e.g. "visible eczematous lesions, >= 0.5% of a region").
+	Definition string
+	// Grading says how Grade is read from the scores (bands and source).
+	Grading string
+	// Status names the variable that is 1 when the subject has the
+	// condition and 0 otherwise.
+	Status string
+	// Grade names the variable holding the severity grade: 0 none, 1 mild,
+	// 2 moderate, 3 severe.
+	Grade string
+	// Scores are named severity scores (e.g. easi, scorad), each a variable.
+	Scores []ConditionScore
+	Prov   Provenance
+	Src    Source
+}
+
+// ConditionScore is one named severity score of a condition.
+type ConditionScore struct {
+	Name     string // column name, e.g. "scorad"
+	Variable string // model variable holding it
 }
 
 // FluxBalance is a flux-balance analysis problem on the model's reactions

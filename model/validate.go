@@ -131,6 +131,7 @@ func (v *validator) run() {
 			v.errf(c.From+" -> "+c.To, Source{}, "coupling parameter %q is not defined", c.Param)
 		}
 	}
+	v.conditions(m)
 	// Assignment-rule cycles (looking through functions, which is only
 	// safe when their expansion is bounded).
 	if !v.tooLarge {
@@ -510,6 +511,43 @@ func (v *validator) ruleCycles() {
 	}
 	if cyc := FindCycle(deps); cyc != nil {
 		v.errf(cyc[0], srcOf[cyc[0]], "assignment rules form a cycle: %s", strings.Join(cyc, " -> "))
+	}
+}
+
+// conditions checks that each condition has a unique id and that its
+// status, grade and score variables are declared model quantities.
+func (v *validator) conditions(m *Model) {
+	seen := map[string]bool{}
+	for _, c := range m.Conditions {
+		if c.ID == "" {
+			v.errf("(condition)", c.Src, "missing id")
+			continue
+		}
+		if seen[c.ID] {
+			v.errf(c.ID, c.Src, "duplicate condition id")
+		}
+		seen[c.ID] = true
+		check := func(field, id string) {
+			if id == "" {
+				v.errf(c.ID, c.Src, "condition has no %s variable", field)
+				return
+			}
+			switch v.kinds[id] {
+			case "species", "parameter", "observable":
+			default:
+				v.errf(c.ID, c.Src, "condition %s %q is not a model variable (a state, rule or observable)", field, id)
+			}
+		}
+		check("status", c.Status)
+		check("grade", c.Grade)
+		names := map[string]bool{}
+		for _, s := range c.Scores {
+			if s.Name == "" || names[s.Name] {
+				v.errf(c.ID, c.Src, "condition score %q: empty or duplicate name", s.Name)
+			}
+			names[s.Name] = true
+			check("score "+s.Name, s.Variable)
+		}
 	}
 }
 

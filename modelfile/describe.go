@@ -13,18 +13,22 @@ import (
 // parameter with its value, unit, range, citation and evidence class, the
 // couplings and the observables.
 type Description struct {
-	ID          string               `json:"id"`
-	Name        string               `json:"name"`
-	Source      string               `json:"source"`
-	SHA256      string               `json:"sha256"`
-	TimeUnit    string               `json:"time_unit"`
-	Sites       []DescribedSite      `json:"sites"`
-	Species     []DescribedSpecies   `json:"species"`
-	HostStates  []DescribedSpecies   `json:"host_states"`
-	Inputs      []DescribedInput     `json:"inputs"`
-	Parameters  []DescribedParameter `json:"parameters"`
-	Couplings   []DescribedCoupling  `json:"couplings"`
-	Observables []string             `json:"observables"`
+	ID         string               `json:"id"`
+	Name       string               `json:"name"`
+	Source     string               `json:"source"`
+	SHA256     string               `json:"sha256"`
+	TimeUnit   string               `json:"time_unit"`
+	Sites      []DescribedSite      `json:"sites"`
+	Species    []DescribedSpecies   `json:"species"`
+	HostStates []DescribedSpecies   `json:"host_states"`
+	Inputs     []DescribedInput     `json:"inputs"`
+	Parameters []DescribedParameter `json:"parameters"`
+	Couplings  []DescribedCoupling  `json:"couplings"`
+	Conditions []DescribedCondition `json:"conditions"`
+	// Evidence counts the described parameters by evidence class (Q, S, C,
+	// and "" for none).
+	Evidence    map[string]int `json:"evidence"`
+	Observables []string       `json:"observables"`
 }
 
 type DescribedSite struct {
@@ -74,11 +78,25 @@ type DescribedCoupling struct {
 	Citation  string `json:"citation"`
 }
 
+// DescribedCondition is a clinical condition and the variables that read it.
+type DescribedCondition struct {
+	ID         string            `json:"id"`
+	Name       string            `json:"name"`
+	Definition string            `json:"definition"`
+	Grading    string            `json:"grading,omitempty"`
+	Status     string            `json:"status"`
+	Grade      string            `json:"grade"`
+	Scores     map[string]string `json:"scores,omitempty"`
+	Evidence   string            `json:"evidence"`
+	Citation   string            `json:"citation"`
+}
+
 // Describe returns m's description; source and sha256 name the file it came from.
 func Describe(m *model.Model, source, sha256 string) *Description {
 	d := Description{ID: m.ID, Name: m.Name, Source: source, SHA256: sha256, TimeUnit: m.TimeUnit,
 		Sites: []DescribedSite{}, Species: []DescribedSpecies{}, HostStates: []DescribedSpecies{}, Inputs: []DescribedInput{},
-		Parameters: []DescribedParameter{}, Couplings: []DescribedCoupling{}, Observables: []string{}}
+		Parameters: []DescribedParameter{}, Couplings: []DescribedCoupling{}, Observables: []string{},
+		Conditions: []DescribedCondition{}, Evidence: map[string]int{}}
 	for _, c := range m.Compartments {
 		d.Sites = append(d.Sites, DescribedSite{ID: c.ID, Kind: c.Kind, Name: c.Name, Env: c.Env})
 	}
@@ -115,10 +133,22 @@ func Describe(m *model.Model, source, sha256 string) *Description {
 			jp.Max = &v
 		}
 		d.Parameters = append(d.Parameters, jp)
+		d.Evidence[jp.Evidence]++
 	}
 	for _, c := range m.Couplings {
 		d.Couplings = append(d.Couplings, DescribedCoupling{From: c.From, To: c.To, Sign: c.Sign, Parameter: c.Param, Mechanism: c.Mechanism,
 			Evidence: string(c.Prov.Evidence), SignOnly: c.Prov.Evidence == model.SignOnly, Citation: c.Prov.Citation})
+	}
+	for _, c := range m.Conditions {
+		dc := DescribedCondition{ID: c.ID, Name: c.Name, Definition: c.Definition, Grading: c.Grading, Status: c.Status, Grade: c.Grade,
+			Evidence: string(c.Prov.Evidence), Citation: c.Prov.Citation}
+		if len(c.Scores) > 0 {
+			dc.Scores = map[string]string{}
+			for _, s := range c.Scores {
+				dc.Scores[s.Name] = s.Variable
+			}
+		}
+		d.Conditions = append(d.Conditions, dc)
 	}
 	for _, o := range m.Observables {
 		d.Observables = append(d.Observables, o.ID)

@@ -326,6 +326,11 @@ func (b *builder) model(body ast.Node) error {
 			return err
 		}
 	}
+	if v, ok := o.get("conditions"); ok {
+		if err := b.conditions(v); err != nil {
+			return err
+		}
+	}
 	if err := o.done(); err != nil {
 		return err
 	}
@@ -820,6 +825,80 @@ func (b *builder) expandMembers(s string, n ast.Node, what string) ([]string, er
 		return nil, b.d.errf(n, "%s", msg)
 	}
 	return []string{s}, nil
+}
+
+// conditions parses the clinical conditions: name, definition, grading,
+// status and grade variables, named scores, provenance.
+func (b *builder) conditions(v ast.Node) error {
+	o, err := b.d.object(v, "conditions")
+	if err != nil {
+		return err
+	}
+	for _, id := range o.keys {
+		what := "conditions." + id
+		cv, _ := o.get(id)
+		co, err := b.d.object(cv, what)
+		if err != nil {
+			return err
+		}
+		c := &model.Condition{ID: id, Src: b.d.src(o.keyNode(id))}
+		for _, f := range []struct {
+			key string
+			dst *string
+		}{{"name", &c.Name}, {"definition", &c.Definition}, {"grading", &c.Grading}} {
+			if *f.dst, err = co.str(f.key, ""); err != nil {
+				return err
+			}
+		}
+		for _, f := range []struct {
+			key string
+			dst *string
+		}{{"status", &c.Status}, {"grade", &c.Grade}} {
+			if *f.dst, err = b.conditionVar(co, f.key, what); err != nil {
+				return err
+			}
+		}
+		if sv, ok := co.get("scores"); ok {
+			so, err := b.d.object(sv, what+".scores")
+			if err != nil {
+				return err
+			}
+			for _, name := range so.keys {
+				vr, err := b.conditionVar(so, name, what+".scores")
+				if err != nil {
+					return err
+				}
+				c.Scores = append(c.Scores, model.ConditionScore{Name: name, Variable: vr})
+			}
+			if err := so.done(); err != nil {
+				return err
+			}
+		}
+		if c.Prov, err = b.provenance(co); err != nil {
+			return err
+		}
+		if c.Definition == "" {
+			return b.d.errf(cv, "%s: missing required field \"definition\" (the clinical definition the status implements)", what)
+		}
+		if err := co.done(); err != nil {
+			return err
+		}
+		b.m.Conditions = append(b.m.Conditions, c)
+	}
+	return o.done()
+}
+
+// conditionVar reads a required field of o naming a declared model variable.
+func (b *builder) conditionVar(o *obj, key, what string) (string, error) {
+	id, err := o.reqStr(key)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := b.symbols[id]; !ok {
+		kv, _ := o.get(key)
+		return "", b.d.errf(kv, "%s.%s: %q is not a declared state, rule or observable", what, key, id)
+	}
+	return id, nil
 }
 
 func (b *builder) couplings(v ast.Node) error {

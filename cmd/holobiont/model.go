@@ -239,11 +239,26 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 	}
 	tw.Flush()
 	np, nd := countParameters(m)
-	fmt.Fprintf(w, "%d parameters: %d Q (magnitude from a source), %d S (sign only: conservative magnitude)", np, nq, ns)
-	if nc > 0 {
-		fmt.Fprintf(w, ", %d C (calibrated to data)", nc)
+	fmt.Fprintf(w, "%d parameters: %d Q (magnitude from a source), %d S (sign only: conservative magnitude), %d C (calibrated to named targets); %d more are derived by rules\n",
+		np, nq, ns, nc, nd)
+	if len(m.Conditions) > 0 {
+		fmt.Fprintf(w, "\nCONDITIONS (%d; cohort and trial outputs carry a status, grade and score column each)\n", len(m.Conditions))
+		for _, c := range m.Conditions {
+			var sc []string
+			for _, s := range c.Scores {
+				sc = append(sc, s.Name+"="+s.Variable)
+			}
+			fmt.Fprintf(w, "%s (%s): status %s, grade %s", c.ID, c.Name, c.Status, c.Grade)
+			if len(sc) > 0 {
+				fmt.Fprintf(w, ", scores %s", strings.Join(sc, " "))
+			}
+			fmt.Fprintf(w, "\n  definition: %s\n", c.Definition)
+			if c.Grading != "" {
+				fmt.Fprintf(w, "  grading: %s\n", c.Grading)
+			}
+			fmt.Fprintf(w, "  evidence %s; %s\n", evidenceLabel(c.Prov.Evidence), c.Prov.Citation)
+		}
 	}
-	fmt.Fprintf(w, "; %d more are derived by rules\n", nd)
 	if len(m.Couplings) > 0 {
 		fmt.Fprintf(w, "\nCOUPLINGS (%d)\n", len(m.Couplings))
 		fmt.Fprintln(tw, "from\tto\tsign\tparameter\tvalue\tevidence\tmechanism\tcitation")
