@@ -45,6 +45,9 @@ func newTablesFamily(lay *Layout, out, spill string, nq int) (_ *tablesFamily, e
 	for _, e := range lay.Endpoints {
 		subCols = append(subCols, col{e, false})
 	}
+	for _, e := range lay.Conditions {
+		subCols = append(subCols, col{e, false})
+	}
 	subCols = append(subCols, col{"status", true})
 	withEcho := func(head []col, rest ...col) []col {
 		return append(append(append([]col{}, head...), echo...), rest...)
@@ -88,6 +91,9 @@ func (f *tablesFamily) subject(r *subjectRow) error {
 		f.vals = append(f.vals, v)
 	}
 	for _, v := range s.Endpoints {
+		f.vals = append(f.vals, v)
+	}
+	for _, v := range s.Conditions {
 		f.vals = append(f.vals, v)
 	}
 	f.vals = append(f.vals, r.status)

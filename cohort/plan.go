@@ -45,19 +45,24 @@ type Plan struct {
 	Samples   []SamplePoint // per subject, in order
 	Measures  []MeasurePlan
 	Endpoints []EndpointPlan
-	Truth     []Quantity
-	OutTimes  []float64 // output times (scenario time) of the run
-	depth     observe.Depth
-	counts    observe.Counts
-	qpcr      observe.QPCR
-	start     float64 // integration start (scenario start - burn-in)
-	end       float64
-	varIndex  map[string]int
-	arms      []string   // trial arm names (nil for cohorts)
-	perts     perturbSet // intervention windows (MDSINE perturbations)
-	ode       ode.Options
-	prov      Provenance
-	mname     string // the model as named in errors
+	// Conditions are the model's clinical conditions read at the end of the
+	// scenario: per condition a status column (its id), a grade column
+	// (<id>_severity) and one column per named score, after the endpoints in
+	// subjects.csv. A spec endpoint of the same name takes precedence.
+	Conditions []EndpointPlan
+	Truth      []Quantity
+	OutTimes   []float64 // output times (scenario time) of the run
+	depth      observe.Depth
+	counts     observe.Counts
+	qpcr       observe.QPCR
+	start      float64 // integration start (scenario start - burn-in)
+	end        float64
+	varIndex   map[string]int
+	arms       []string   // trial arm names (nil for cohorts)
+	perts      perturbSet // intervention windows (MDSINE perturbations)
+	ode        ode.Options
+	prov       Provenance
+	mname      string // the model as named in errors
 }
 
 // Sequencer returns the plan's sequencing-depth and count samplers (from the
@@ -397,6 +402,9 @@ func (p *Plan) quantities(ts *timeSet) error {
 		}
 		p.Endpoints = append(p.Endpoints, EndpointPlan{Endpoint: e, Q: q})
 	}
+	if err := p.planConditions(ts); err != nil {
+		return err
+	}
 	for i, v := range s.Truth.Variables {
 		q, err := p.quantity(v)
 		if err != nil {
@@ -424,10 +432,42 @@ func (p *Plan) placeRows(ts *timeSet, raws []rawSample) {
 			p.Measures[i].rows = append(p.Measures[i].rows, row(t))
 		}
 	}
-	for i := range p.Endpoints {
-		e := &p.Endpoints[i]
-		e.row, e.fromRow, e.toRow = row(e.Time), row(e.From), row(e.To)
+	for _, eps := range [][]EndpointPlan{p.Endpoints, p.Conditions} {
+		for i := range eps {
+			e := &eps[i]
+			e.row, e.fromRow, e.toRow = row(e.Time), row(e.From), row(e.To)
+		}
 	}
+}
+
+// planConditions adds the model's condition columns (Plan.Conditions), read
+// at the end of the scenario (always an output time).
+func (p *Plan) planConditions(ts *timeSet) error {
+	taken := map[string]bool{}
+	for _, e := range p.Endpoints {
+		taken[e.Name] = true
+	}
+	for _, id := range p.ParamIDs {
+		taken["param."+id] = true
+	}
+	for _, c := range p.Model.Conditions {
+		cols := [][2]string{{c.ID, c.Status}, {c.ID + "_severity", c.Grade}}
+		for _, sc := range c.Scores {
+			cols = append(cols, [2]string{sc.Name, sc.Variable})
+		}
+		for _, col := range cols {
+			if taken[col[0]] {
+				continue
+			}
+			taken[col[0]] = true
+			q, err := p.quantity(col[1])
+			if err != nil {
+				return fmt.Errorf("condition %s: %v", c.ID, err)
+			}
+			p.Conditions = append(p.Conditions, EndpointPlan{Endpoint: Endpoint{Name: col[0], Variable: col[1], Stat: "value", Time: ts.end}, Q: q})
+		}
+	}
+	return nil
 }
 
 // NewRunner returns a runner of the plan's model for one worker: it sets

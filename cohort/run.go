@@ -32,6 +32,7 @@ type Layout struct {
 	Seed         uint64
 	Params, Covs []string
 	Endpoints    []string
+	Conditions   []string `json:",omitempty"`
 	Measures     []string
 	MeasureTimes [][]float64
 	Instruments  []string
@@ -61,6 +62,9 @@ func (p *Plan) layout() *Layout {
 		Params: p.ParamIDs, Covs: p.CovIDs, Features: p.Features, Taxonomy: p.Taxonomy, TruthTimes: p.OutTimes}
 	for _, e := range p.Endpoints {
 		l.Endpoints = append(l.Endpoints, e.Name)
+	}
+	for _, e := range p.Conditions {
+		l.Conditions = append(l.Conditions, e.Name)
 	}
 	for _, m := range p.Measures {
 		l.Measures = append(l.Measures, m.Name)

@@ -48,12 +48,14 @@ type Subject struct {
 	Covs      []string  // Plan.CovIDs order (labels; numbers formatted)
 	CovNums   []float64 // numeric covariate values (NaN for labels)
 	Endpoints []float64
-	Measures  [][]float64 // [measurement][time] observed
-	MeasTrue  [][]float64 // [measurement][time] latent value
-	Samples   []Sample    // Plan.Samples order
-	Truth     [][]float64 // [row of OutTimes][truth quantity]
-	Err       string      // simulation failure ("" when complete)
-	Arm       int         // trial arm (0 for cohorts)
+	// Conditions holds Plan.Conditions' values (status, grade, scores).
+	Conditions []float64
+	Measures   [][]float64 // [measurement][time] observed
+	MeasTrue   [][]float64 // [measurement][time] latent value
+	Samples    []Sample    // Plan.Samples order
+	Truth      [][]float64 // [row of OutTimes][truth quantity]
+	Err        string      // simulation failure ("" when complete)
+	Arm        int         // trial arm (0 for cohorts)
 }
 
 // Sample is one observed swab.
@@ -165,6 +167,9 @@ func (p *Plan) Simulate(ctx context.Context, r *holobiont.Runner, i int, sched *
 	// Endpoints.
 	for _, e := range p.Endpoints {
 		s.Endpoints = append(s.Endpoints, e.value(rows))
+	}
+	for _, e := range p.Conditions {
+		s.Conditions = append(s.Conditions, e.value(rows))
 	}
 	// Host measurements.
 	mr := Stream(p.Spec.Seed, i, PurposeMeasurement)

@@ -17,7 +17,7 @@ const LatentPrefix = "latent_"
 
 // A trial endpoint is computed from measurements, as a trial would:
 //
-//   - a model variable (host.eczema_severity, host.wellbeing, ...) from the
+//   - a model variable (host.scorad, host.phq9, ...) from the
 //     readings of a spec measurement of that variable (its instrument's
 //     scale and noise; the measurement named in measured_by, else the first
 //     one taken at the needed times);

@@ -27,8 +27,8 @@ sequencing:
 measurements:
   - {name: pss, instrument: pss10, times: [0, 14]}
 endpoints:
-  - {name: pss_base, variable: host.wellbeing, time: 0}
-  - {name: pss_change, variable: host.wellbeing, stat: change, from: 0, time: 14}
+  - {name: pss_base, variable: host.perceived_stress, time: 0}
+  - {name: pss_change, variable: host.perceived_stress, stat: change, from: 0, time: 14}
   - {name: shannon_change, variable: shannon(gut), stat: change, from: 0, time: 14}
   - {name: pro_rel, variable: rel(gut.probiotic), time: 14}
 interventions:
@@ -158,7 +158,7 @@ func TestTrialNullAndHugeEffect(t *testing.T) {
 // measured at other times, is a clear error before any compute.
 func TestTrialMeasuredErrors(t *testing.T) {
 	for _, c := range []struct{ from, to, want string }{
-		{"variable: host.wellbeing, time: 0}", "variable: host.cortisol, time: 0}", "no measurement of host.cortisol"},
+		{"variable: host.perceived_stress, time: 0}", "variable: host.cortisol, time: 0}", "no measurement of host.cortisol"},
 		{"stat: change, from: 0, time: 14}\n  - {name: shannon", "stat: change, from: 3, time: 14}\n  - {name: shannon", "at time 3"},
 		{"endpoints:\n", "measured_by: {pss_base: nothing}\nendpoints:\n", "measured_by"},
 		{"name: pro_rel", "name: latent_pss_base", "reserved for the ground truth"},

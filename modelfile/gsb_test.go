@@ -56,15 +56,20 @@ func TestDefaultSteadyState(t *testing.T) {
 }
 
 // TestDefaultModelProvenance: every parameter has a citation and an evidence
-// class, and the couplings table covers the links the issue lists.
+// class (a calibrated one names its targets), and the couplings table covers
+// the links the issues list (issue 14: mood both ways, the GR switch, the
+// Treg/Th17 route to psoriasis, gut routes to skin and brain).
 func TestDefaultModelProvenance(t *testing.T) {
 	m := loadGSB(t)
 	for _, p := range m.Parameters {
 		if !p.Constant || strings.HasPrefix(p.ID, HoistPrefix) {
 			continue
 		}
-		if p.Prov.Citation == "" || (p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly) {
+		switch {
+		case p.Prov.Citation == "" || (p.Prov.Evidence != model.Quantitative && p.Prov.Evidence != model.SignOnly && p.Prov.Evidence != model.Calibrated):
 			t.Errorf("parameter %s (%s) lacks citation or evidence: %+v", p.ID, p.Src, p.Prov)
+		case p.Prov.Evidence == model.Calibrated && !strings.Contains(p.Prov.Citation, "calibrated"):
+			t.Errorf("calibrated parameter %s does not name its targets: %q", p.ID, p.Prov.Citation)
 		}
 	}
 	have := map[string]bool{}
@@ -73,8 +78,11 @@ func TestDefaultModelProvenance(t *testing.T) {
 	}
 	for _, want := range []string{"brain.stress>host.cortisol", "host.cortisol>gut.permeability", "host.cortisol>gut.Lactobacillus",
 		"gut.butyrate>host.Treg", "host.Treg>host.inflammation", "gut.permeability>host.inflammation",
-		"host.inflammation>skin.inflammation", "host.cortisol>skin.barrier", "host.inflammation>brain.wellbeing",
-		"skin.barrier>brain.wellbeing", "skin.inflammation>host.inflammation", "host.inflammation>host.cortisol"} {
+		"host.inflammation>skin.inflammation", "host.cortisol>skin.barrier", "host.inflammation>brain.depression",
+		"host.inflammation>brain.anxiety", "skin.disease>brain.depression", "skin.inflammation>host.inflammation",
+		"host.inflammation>host.cortisol", "brain.stress>host.GR", "host.Treg>host.Th17", "host.Th17>skin.psoriasis",
+		"gut.butyrate>brain.depression", "gut.butyrate>skin.barrier", "brain.depression>diet.fibre", "brain.anxiety>brain.stress",
+		"gut.Bifidobacterium>gut.butyrate_producers", "gut.probiotic>gut.Bifidobacterium", "drug.antibiotic>gut.specialists"} {
 		if !have[want] {
 			t.Errorf("couplings table lacks %s", strings.Replace(want, ">", " -> ", 1))
 		}

@@ -34,7 +34,8 @@ func TestHPAQuasiSteadyState(t *testing.T) {
 	_, trF := runModel(t, full, map[string]float64{"K_P": 1e12, "K_A": 1e12}, &sim.Schedule{Signals: []sim.Signal{
 		{Input: "drive", Pieces: []sim.Piece{{Start: 10, End: 40, Value: 2}}}}}, opt) // u = 2 while stressed, default 1 outside
 	gsb := loadGSB(t)
-	_, trQ := runModel(t, gsb, map[string]float64{"sigma_I": 0, "sigma_S": 1}, &sim.Schedule{Signals: []sim.Signal{
+	// the mood feedback on perceived stress and the GR switch are off: the comparison is of the Karin core alone
+	_, trQ := runModel(t, gsb, map[string]float64{"sigma_I": 0, "sigma_S": 1, "b_AS": 0, "b_DS": 0, "k_GRf": 0}, &sim.Schedule{Signals: []sim.Signal{
 		{Input: "stress", Pieces: []sim.Piece{{Start: 10, End: 40, Value: 1}}}}}, opt)
 	for _, v := range []string{"host.cortisol", "host.P", "host.A"} {
 		f, q := col(t, trF, v), col(t, trQ, v)

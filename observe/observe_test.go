@@ -203,8 +203,21 @@ func TestInstruments(t *testing.T) {
 	ins := Instruments()
 	r := rng(9)
 	pss := ins["pss10"]
-	if got := pss.Expected(0.75); got != 13 {
-		t.Errorf("pss10 at W=0.75: %v want 13", got)
+	// Perceived stress 0.25 (the population's chronic mean) reads the PSS-10
+	// population mean 13 (Cohen & Williamson 1988).
+	if got := pss.Expected(0.25); got != 13 {
+		t.Errorf("pss10 at perceived stress 0.25: %v want 13", got)
+	}
+	for _, c := range []struct {
+		name string
+		max  float64
+	}{{"phq9", 27}, {"gad7", 21}, {"pasi", 72}, {"scorad", 103}} {
+		if v := ins[c.name].Measure(1000, r); v != c.max {
+			t.Errorf("%s not clamped at %v: %v", c.name, c.max, v)
+		}
+		if v := ins[c.name].Measure(-5, r); v != 0 {
+			t.Errorf("%s not clamped at 0: %v", c.name, v)
+		}
 	}
 	for i := 0; i < 2000; i++ {
 		v := pss.Measure(r.Float64(), r)

@@ -35,8 +35,8 @@ parameters:
 measurements:
   - {name: scorad, instrument: scorad, times: [0, 56]}
 endpoints:
-  - {name: easi0, variable: host.eczema_severity, time: 0}
-  - {name: easi56, variable: host.eczema_severity, time: 56}
+  - {name: easi0, variable: host.easi, time: 0}
+  - {name: easi56, variable: host.easi, time: 56}
 SPEC
 "$HB" cohort "$W/$1.yaml" --out "$W/$1" --progress never >&2
 }

@@ -22,8 +22,8 @@ sampling:
 measurements:
   - {name: pss, instrument: pss10, times: [0, 14]}
 endpoints:
-  - {name: pss_base, variable: host.wellbeing, time: 0}
-  - {name: pss_change, variable: host.wellbeing, stat: change, from: 0, time: 14}
+  - {name: pss_base, variable: host.perceived_stress, time: 0}
+  - {name: pss_change, variable: host.perceived_stress, stat: change, from: 0, time: 14}
 interventions:
   stress: {type: stress, intensity: 2, start: 0, duration: 14}
 arms:

@@ -71,7 +71,7 @@ func TestRunDefault(t *testing.T) {
 	if sum.Model.SHA256 == "" || sum.Scenario.SHA256 == "" || !sum.Complete || sum.End != 180 || len(sum.Interventions) != 3 {
 		t.Errorf("summary incomplete: %+v", sum)
 	}
-	for _, want := range []string{"<svg", "exam stress", "oral antibiotic course", "Cortisol", "Gut permeability", "Wellbeing", "Eczema severity", "forearm", "Community composition, log scale"} {
+	for _, want := range []string{"<svg", "exam stress", "oral antibiotic course", "Cortisol", "Gut permeability", "Wellbeing", "Skin disease", "Depression and anxiety", "forearm", "Community composition, log scale"} {
 		if !bytes.Contains(files["report.html"], []byte(want)) {
 			t.Errorf("report.html lacks %q", want)
 		}

@@ -26,7 +26,7 @@ them (placebo = an arm with none), and seeded stratified permuted-block
 randomisation over categorical covariates.
 
 Every endpoint is computed from what the trial measures, never from the
-noise-free model: an endpoint of a model variable (host.eczema_severity,
+noise-free model: an endpoint of a model variable (host.scorad, host.phq9,
 host.wellbeing, ...) uses the readings of the spec's measurement of that
 variable, on the instrument's scale with its noise (scorad, easi, pss10,
 cortisol, ... or a custom variable with noise_sd; measured_by: {ENDPOINT:
@@ -57,8 +57,8 @@ are reported as FILE:LINE:COL of the spec before anything is simulated.`,
   # spec excerpt: SCORAD change measured with the scorad instrument, ANCOVA on measured baseline
   #   measurements: [{name: scorad, instrument: scorad, times: [0, 56]}]
   #   endpoints:
-  #     - {name: scorad_baseline, variable: host.eczema_severity, time: 0}
-  #     - {name: scorad_change, variable: host.eczema_severity, stat: change, from: 0, time: 56}
+  #     - {name: scorad_baseline, variable: host.scorad, time: 0}
+  #     - {name: scorad_change, variable: host.scorad, stat: change, from: 0, time: 56}
   #   analysis: [{endpoint: scorad_change, baseline: scorad_baseline, control: placebo, treatment: probiotic}]
   holobiont trial examples/trial-probiotic-eczema.yaml --out quick --no-power
   holobiont trial examples/trial-probiotic-eczema.yaml --out t0 --shard 0/2

@@ -21,8 +21,8 @@ burn_in: 10
 measurements:
   - {name: pss, instrument: pss10, times: [0, 14]}
 endpoints:
-  - {name: pss_base, variable: host.wellbeing, time: 0}
-  - {name: pss_change, variable: host.wellbeing, stat: change, from: 0, time: 14}
+  - {name: pss_base, variable: host.perceived_stress, time: 0}
+  - {name: pss_change, variable: host.perceived_stress, stat: change, from: 0, time: 14}
 interventions:
   stress: {type: stress, intensity: 2, start: 0, duration: 14}
 arms:
@@ -49,7 +49,7 @@ power: {n: [12], replicates: 3, test: ancova}
 	if !strings.Contains(string(a), "pss_change\tplacebo\tstress") || !strings.Contains(string(a), "latent_pss_change\tplacebo\tstress") {
 		t.Errorf("analysis.tsv:\n%s", a)
 	}
-	os.WriteFile(spec, []byte(strings.Replace(text, "variable: host.wellbeing, time: 0", "variable: host.cortisol, time: 0", 1)), 0o644)
+	os.WriteFile(spec, []byte(strings.Replace(text, "variable: host.perceived_stress, time: 0", "variable: host.cortisol, time: 0", 1)), 0o644)
 	if _, err := runCmd(t, newTrialCmd(), spec, "--out", filepath.Join(dir, "p")); err == nil || !strings.Contains(err.Error(), "no measurement of host.cortisol") || !strings.Contains(err.Error(), "trial.yaml:") {
 		t.Errorf("unmeasured endpoint: %v", err)
 	}
