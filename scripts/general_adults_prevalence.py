@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Prevalence and severity of each condition in a virtual population (examples/cohort-general-adults.yaml)
+against published figures; prints the Markdown table of benchmarks/prevalence.md.
+  holobiont cohort examples/cohort-general-adults.yaml --out adults
+  /usr/bin/python3 scripts/general_adults_prevalence.py adults/subjects.csv
+Standard library only. 95% intervals are Wilson score intervals of the simulated proportion."""
+import csv
+import math
+import sys
+
+# condition: (published prevalence, source, published severity split of cases or None, split source)
+PUBLISHED = {
+    "eczema": (0.073, "Chiesa Fuxench 2019 (US adults)", (0.601, 0.289, 0.110), "Chiesa Fuxench 2019: mild/moderate/severe"),
+    "psoriasis": (0.030, "Armstrong 2021 (US adults)", None, "Kurd 2009: ~17% moderate-to-severe"),
+    "acne": (0.075, "Goulden 1999 (clinical facial acne > 25 y, 3% men / 12% women)", None, ""),
+    "rosacea": (0.0546, "Gether 2018 (meta-analysis)", None, ""),
+    "depression": (0.081, "Brody 2018 (NHANES PHQ-9 >= 10)", None, ""),
+    "anxiety": (0.05, "Loewe 2008 (GAD-7 >= 10, general population)", None, ""),
+}
+
+
+def wilson(k, n):
+    if n == 0:
+        return float("nan"), float("nan")
+    z = 1.959964
+    p = k / n
+    c = (p + z * z / (2 * n)) / (1 + z * z / n)
+    h = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return c - h, c + h
+
+
+def main(path):
+    with open(path, newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r.get("status", "ok") == "ok"]
+    n = len(rows)
+    print("%d subjects (%s)\n" % (n, path))
+    print("| condition | simulated prevalence [95% CI] | published | cases mild / moderate / severe | published split |")
+    print("|---|---|---|---|---|")
+    for c, (pub, src, split, ssrc) in PUBLISHED.items():
+        cases = [r for r in rows if float(r[c]) == 1]
+        k = len(cases)
+        lo, hi = wilson(k, n)
+        g = [sum(1 for r in cases if int(float(r[c + "_severity"])) == i) for i in (1, 2, 3)]
+        gs = " / ".join("%.0f%%" % (100 * x / k) if k else "-" for x in g)
+        ps = " / ".join("%.0f%%" % (100 * x) for x in split) if split else "-"
+        if ssrc:
+            ps += " (" + ssrc + ")"
+        print("| %s | %.2f%% [%.2f, %.2f] (%d) | %.1f%% (%s) | %s | %s |" % (c, 100 * k / n, 100 * lo, 100 * hi, k, 100 * pub, src, gs, ps))
+    # co-occurrence: depression and anxiety among people with and without a visible skin condition
+    skin = [r for r in rows if any(float(r[c]) == 1 for c in ("eczema", "psoriasis", "acne", "rosacea"))]
+    clear = [r for r in rows if r not in skin]
+    print("\n| mood among | n | depression | anxiety |")
+    print("|---|---|---|---|")
+    for name, grp in (("any skin condition", skin), ("no skin condition", clear)):
+        m = len(grp)
+        if m:
+            d = sum(float(r["depression"]) for r in grp) / m
+            a = sum(float(r["anxiety"]) for r in grp) / m
+            print("| %s | %d | %.1f%% | %.1f%% |" % (name, m, 100 * d, 100 * a))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    main(sys.argv[1])
