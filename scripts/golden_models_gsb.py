@@ -849,6 +849,19 @@ def fix_coupling_evidence():
             C[i] = c[:6] + (ev.get(c[3], "S"),)
 
 
+def emit_math_entries(w, items):
+    """Rules or observables as {math, unit, citation, evidence, note} entries (empty fields left out)."""
+    for (id, m, u, c, ev, note) in items:
+        extra = ""
+        if c:
+            extra += ", citation: %s" % q(c)
+        if ev:
+            extra += ", evidence: %s" % ev
+        if note:
+            extra += ", note: %s" % q(note)
+        w("  %s: {math: %s, unit: %s%s}\n" % (id, q(m), u, extra))
+
+
 def emit_yaml():
     fix_coupling_evidence()
     out = []
@@ -894,15 +907,7 @@ def emit_yaml():
             extra += ", max: %s" % hi
         w("  %s: {value: %r, unit: %s, citation: %s, evidence: %s, note: %s%s}\n" % (id, v, u, q(c), ev, q(note), extra))
     w("rules:\n")
-    for (id, m, u, c, ev, note) in rules:
-        extra = ""
-        if c:
-            extra += ", citation: %s" % q(c)
-        if ev:
-            extra += ", evidence: %s" % ev
-        if note:
-            extra += ", note: %s" % q(note)
-        w("  %s: {math: %s, unit: %s%s}\n" % (id, q(m), u, extra))
+    emit_math_entries(w, rules)
     w("states:\n")
     for (id, site, initial, unit, rate, c, ev, note, nonneg) in states:
         extra = ""
@@ -916,15 +921,7 @@ def emit_yaml():
     w("  gut.dysbiosis: {kind: dysbiosis, members: [gut.*], note: \"Bray-Curtis distance from the subject's own baseline composition\"}\n")
     for s in SITES:
         w("  %s.dysbiosis: {kind: dysbiosis, members: [%s.*]}\n" % (s, s))
-    for (id, m, u, c, ev, note) in observables:
-        extra = ""
-        if c:
-            extra += ", citation: %s" % q(c)
-        if ev:
-            extra += ", evidence: %s" % ev
-        if note:
-            extra += ", note: %s" % q(note)
-        w("  %s: {math: %s, unit: %s%s}\n" % (id, q(m), u, extra))
+    emit_math_entries(w, observables)
     w("couplings:\n")
     for fr, to, sg, p, mech, cite, ev in C:
         w("  - {from: %s, to: %s, sign: %d, parameter: %s, mechanism: %s, citation: %s, evidence: %s}\n" % (fr, to, sg, p, q(mech), q(cite), ev))
