@@ -104,14 +104,14 @@ def P(id, value, unit, cite, ev, note, lo=0.0, hi=None):
 
 
 def PC(id, value, unit, cite, note, targets, lo=0.0, hi=None, fallback_ev="S"):
-    """A parameter the calibration fits: evidence C with its targets when golden_models_gsb_calibrated.json holds
-    a value for it, otherwise the prior value with fallback_ev (the calibration's starting point)."""
+    """A parameter the calibration fits: evidence C with its method and targets when golden_models_gsb_calibrated.json
+    holds a value for it, otherwise the prior value with fallback_ev (the calibration's starting point)."""
     if id in CALIB:
         v = CALIB[id]["value"]
-        cite = "%s; calibrated (holobiont calibrate, models/gut-skin-brain.targets.yaml) to %s" % (cite, ", ".join(CALIB[id]["targets"]))
+        cite = "%s; calibrated (%s) to %s" % (cite, CALIB[id]["method"], ", ".join(CALIB[id]["targets"]))
         params.append((id, v, unit, cite, "C", "%s [prior %r]" % (note, value), lo, hi))
     else:
-        params.append((id, value, unit, cite, fallback_ev, note + " (fitted by the calibration to " + targets + ")", lo, hi))
+        params.append((id, value, unit, cite, fallback_ev, note + " (the calibration target for this parameter, not yet fitted: " + targets + ")", lo, hi))
 
 # ---- HPA (Karin core; CRH and ACTH at quasi-steady state, cortisol from the QSS, glands dynamic) ----
 P("K_GR", 4, "dimensionless", KARIN, "Q", "GR half-occupancy cortisol level")
