@@ -122,13 +122,18 @@ func (o *odeInteg) due() error {
 
 func (o *odeInteg) advance(ctx context.Context, tEnd float64, outs []float64, rec func(t float64, y, s []float64) error) error {
 	oi := 0
-	for oi < len(outs) && outs[oi] <= o.t {
-		if err := rec(outs[oi], o.y, nil); err != nil {
-			return err
+	for {
+		// Outputs at the current time (the start, or a breakpoint or event
+		// just reached: the solver reports only outputs after its start).
+		for oi < len(outs) && outs[oi] <= o.t {
+			if err := rec(outs[oi], o.y, nil); err != nil {
+				return err
+			}
+			oi++
 		}
-		oi++
-	}
-	for o.t < tEnd {
+		if o.t >= tEnd {
+			return nil
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
@@ -170,7 +175,7 @@ func (o *odeInteg) advance(ctx context.Context, tEnd float64, outs []float64, re
 			if res.Event >= 0 {
 				if stop == tEnd && res.T >= stop-1e-9*math.Max(1, math.Abs(stop)) {
 					o.t = tEnd // handled by due after the period's changes
-					break
+					continue
 				}
 				if _, err := o.sys.EventsRoot(res.Event, o.t, o.y); err != nil {
 					return err
@@ -185,13 +190,6 @@ func (o *odeInteg) advance(ctx context.Context, tEnd float64, outs []float64, re
 			}
 		}
 	}
-	for oi < len(outs) && outs[oi] <= o.t {
-		if err := rec(outs[oi], o.y, nil); err != nil {
-			return err
-		}
-		oi++
-	}
-	return nil
 }
 
 func (o *odeInteg) steady(ctx context.Context) error {
