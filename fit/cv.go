@@ -31,6 +31,7 @@ type Fold struct {
 	// CFU/g-like units); NaN for relative methods.
 	LogRMSEAbs float64
 	Penalty    Penalty
+	DtWeight   float64 // interval weight exponent used (chosen with the penalty)
 	InnerRMSE  float64 // inner-CV RMSE of the chosen penalty (NaN when given)
 	Diverged   string  // the error, when the forecast diverged
 	Seconds    float64 // wall time of the fold (fit + forecast)
@@ -105,7 +106,7 @@ func CrossValidate(ctx context.Context, d *series.Dataset, opt Options, progress
 
 // heldOut forecasts s with m and scores it.
 func heldOut(ctx context.Context, m *Model, s *series.Subject, absolute bool) Fold {
-	f := Fold{Subject: s.ID, Times: s.Times, Penalty: m.Penalty, InnerRMSE: math.NaN(), LogRMSEAbs: math.NaN()}
+	f := Fold{Subject: s.ID, Times: s.Times, Penalty: m.Penalty, DtWeight: m.DtWeight, InnerRMSE: math.NaN(), LogRMSEAbs: math.NaN()}
 	if m.Selection != nil {
 		f.InnerRMSE = m.Selection.RMSE()
 	}

@@ -158,8 +158,8 @@ func (tr *transform) prepare(s *series.Subject, lay layout) *prepared {
 		for i := range resp {
 			resp[i] = (ps.z[k+1][i] - ps.z[k][i]) / dt
 		}
-		if tr.weightDt {
-			w := math.Sqrt(dt)
+		if tr.dtPow != 0 {
+			w := math.Pow(dt, tr.dtPow/2)
 			for j := range row {
 				row[j] *= w
 			}

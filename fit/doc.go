@@ -10,7 +10,13 @@
 //
 //	(z(t_{k+1}) − z(t_k)) / Δt = g + A φ(z(t_k)) + B ū_k
 //
-// where ū_k is the mean of each input over the interval.
+// where ū_k is the mean of each input over the interval. Each interval's
+// squared residual is weighted by Δt^q (Options.DtWeights): q = 0 (default)
+// weights intervals equally, as Stein et al. 2013; q = 2 fits the change
+// z(t_{k+1}) − z(t_k) against Δt·f rather than the rate, as the cLV study's
+// code does, so long intervals count more. Given several exponents, q is
+// chosen with the penalties by the inner cross-validation below (each
+// exponent's own best penalty, then the exponent with the lower score).
 //
 //   - glv-ridge, glv-elasticnet: z = log x (absolute abundances, in units of
 //     the mean sample total of the training data), φ = x: the generalised

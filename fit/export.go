@@ -180,6 +180,7 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 		{"fit_penalty_growth", g(m.Penalty.Growth, 'g', -1, 64)}, {"fit_penalty_interaction", g(m.Penalty.Interaction, 'g', -1, 64)},
 		{"fit_penalty_perturbation", g(m.Penalty.Perturbation, 'g', -1, 64)}, {"fit_l1_ratio", g(m.Penalty.L1Ratio, 'g', -1, 64)},
 		{"fit_penalty_choice", cvs}, {"fit_pseudo_count", g(m.PseudoCount, 'g', -1, 64)},
+		{"fit_dt_weight", g(m.DtWeight, 'g', -1, 64)},
 		{"fit_abundance_scale", g(m.Scale, 'g', -1, 64)}, {"fit_denominator", m.Denominator},
 		{"fit_uncertainty", iv}, {"fit_subjects", strconv.Itoa(m.Subjects)}, {"fit_samples", strconv.Itoa(m.Samples)},
 	}

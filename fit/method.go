@@ -60,10 +60,11 @@ type transform struct {
 	scale  float64 // absolute abundance unit (x/scale is fitted); 1 for relative methods
 	pseudo float64 // pseudo-count added to relative abundances
 	// trapezoid averages the regressors over the interval's ends (else
-	// the interval's start, forward Euler); weightDt weights intervals by
-	// their length.
-	trapezoid, weightDt bool
-	en                  bool // elastic net (L1 ratio searched)
+	// the interval's start, forward Euler); each interval's squared
+	// residual is weighted by Δt^dtPow.
+	trapezoid bool
+	dtPow     float64
+	en        bool // elastic net (L1 ratio searched)
 }
 
 // dims returns the number of modelled coordinates (rows of the parameter

@@ -31,10 +31,20 @@ type Options struct {
 	Workers   int // goroutines (0: GOMAXPROCS)
 	// Trapezoid regresses on the mean of the regressors at an interval's
 	// two ends instead of their value at its start (forward Euler, as
-	// Stein et al. 2013 and the cLV study); WeightDt weights each interval
-	// by its length.
-	Trapezoid, WeightDt bool
+	// Stein et al. 2013 and the cLV study).
+	Trapezoid bool
+	// DtWeights are candidate exponents q of the interval weight: each
+	// interval's squared residual (z_{k+1} − z_k)/Δt − f(z_k) is weighted by
+	// Δt^q. 0 (nil: the only candidate) weights intervals equally, as Stein
+	// et al. 2013; 2 weights the squared change of z itself, as the cLV
+	// study's code (rows multiplied by Δt). With more than one candidate the
+	// exponent is chosen with the penalty by the inner cross-validation
+	// (which needs the penalty left to it).
+	DtWeights []float64
 }
+
+// DtWeightsAuto are the exponents tried by `holobiont fit --dt-weight auto`.
+func DtWeightsAuto() []float64 { return []float64{0, 1, 2} }
 
 // Model is a fitted model. Parameters are in data units: time in the data's
 // time unit, abundances in the data's unit for glv-ridge and
@@ -59,6 +69,12 @@ type Model struct {
 	Effect      [][]float64 // rows × inputs
 	Penalty     Penalty
 	Selection   *Selection // nil when the penalty was given
+	// DtWeight is the interval weight exponent used (Options.DtWeights);
+	// DtWeightsTried lists the candidates when it was chosen by the inner
+	// cross-validation (Selection then holds the chosen exponent's
+	// penalties).
+	DtWeight       float64
+	DtWeightsTried []float64
 	// Replicates holds the bootstrap replicates' parameter vectors (in
 	// Vector order, data units); nil without bootstrap.
 	Replicates [][]float64
@@ -123,36 +139,34 @@ func Fit(ctx context.Context, d *series.Dataset, opt Options) (*Model, error) {
 	if opt.Workers <= 0 {
 		opt.Workers = runtime.GOMAXPROCS(0)
 	}
-	tr, err := newTransform(opt.Method, d, opt.PseudoCount)
-	if err != nil {
-		return nil, err
+	weights := opt.DtWeights
+	if len(weights) == 0 {
+		weights = []float64{0}
 	}
-	tr.trapezoid, tr.weightDt = opt.Trapezoid, opt.WeightDt
-	tr.en = opt.Method.ElasticNet()
-	lay := tr.layout(len(d.Inputs))
-	ps := make([]*prepared, len(d.Subjects))
-	for i := range d.Subjects {
-		ps[i] = tr.prepare(&d.Subjects[i], lay)
-	}
-	m := &Model{Method: opt.Method, Taxa: d.Taxa, Inputs: d.Inputs, Scale: tr.scale, PseudoCount: tr.pseudo,
-		Subjects: len(d.Subjects), Samples: d.NumSamples(), tr: tr}
-	c := newCVSet(tr, lay, ps)
-	if opt.Penalty != nil {
-		m.Penalty = *opt.Penalty
-	} else {
-		if len(d.Subjects) < 2 {
-			return nil, fmt.Errorf("fit: choosing the penalty by cross-validation needs at least 2 subjects, %s has %d; give the penalty", d.Name, len(d.Subjects))
+	for _, q := range weights {
+		if !(q >= 0 && q <= 4) {
+			return nil, fmt.Errorf("fit: interval weight exponent %g must be in [0, 4]", q)
 		}
-		sel, err := c.selectPenalty(ctx, opt.Grid, opt.L1Ratios, opt.Workers)
+	}
+	if len(weights) > 1 && opt.Penalty != nil {
+		return nil, errors.New("fit: choosing the interval weight needs the penalty chosen by cross-validation too; give one weight with a fixed penalty")
+	}
+	var m *Model
+	var c *cvSet
+	for _, q := range weights {
+		mq, cq, err := fitWeighted(ctx, d, opt, q)
 		if err != nil {
 			return nil, err
 		}
-		if math.IsInf(sel.Best.Score, 1) {
-			return nil, fmt.Errorf("fit: every penalty tried gives diverging forecasts of held-out subjects of %s", d.Name)
+		if m == nil || mq.Selection.Best.Score < m.Selection.Best.Score {
+			m, c = mq, cq
 		}
-		m.Selection, m.Penalty = sel, sel.Best.Penalty
+	}
+	if len(weights) > 1 {
+		m.DtWeightsTried = weights
 	}
 	w := c.newWorker()
+	var err error
 	if m.pr, err = w.fitParams(opt.Method, c.gram, c.cross, m.Penalty); err != nil {
 		return nil, err
 	}
@@ -164,6 +178,41 @@ func Fit(ctx context.Context, d *series.Dataset, opt Options) (*Model, error) {
 		}
 	}
 	return m, nil
+}
+
+// fitWeighted prepares the training set with interval weight exponent q and
+// sets the penalty (given, or chosen by inner cross-validation).
+func fitWeighted(ctx context.Context, d *series.Dataset, opt Options, q float64) (*Model, *cvSet, error) {
+	tr, err := newTransform(opt.Method, d, opt.PseudoCount)
+	if err != nil {
+		return nil, nil, err
+	}
+	tr.trapezoid, tr.dtPow = opt.Trapezoid, q
+	tr.en = opt.Method.ElasticNet()
+	lay := tr.layout(len(d.Inputs))
+	ps := make([]*prepared, len(d.Subjects))
+	for i := range d.Subjects {
+		ps[i] = tr.prepare(&d.Subjects[i], lay)
+	}
+	m := &Model{Method: opt.Method, Taxa: d.Taxa, Inputs: d.Inputs, Scale: tr.scale, PseudoCount: tr.pseudo,
+		DtWeight: q, Subjects: len(d.Subjects), Samples: d.NumSamples(), tr: tr}
+	c := newCVSet(tr, lay, ps)
+	if opt.Penalty != nil {
+		m.Penalty = *opt.Penalty
+		return m, c, nil
+	}
+	if len(d.Subjects) < 2 {
+		return nil, nil, fmt.Errorf("fit: choosing the penalty by cross-validation needs at least 2 subjects, %s has %d; give the penalty", d.Name, len(d.Subjects))
+	}
+	sel, err := c.selectPenalty(ctx, opt.Grid, opt.L1Ratios, opt.Workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	if math.IsInf(sel.Best.Score, 1) {
+		return nil, nil, fmt.Errorf("fit: every penalty tried gives diverging forecasts of held-out subjects of %s", d.Name)
+	}
+	m.Selection, m.Penalty = sel, sel.Best.Penalty
+	return m, c, nil
 }
 
 // setNames fills Rows, Cols and Denominator.

@@ -35,7 +35,7 @@ type fitOptions struct {
 	minSubjects int
 	site        string
 	workers     int
-	weightDt    bool
+	dtWeight    string
 	scheme      string
 }
 
@@ -81,8 +81,11 @@ square error of forecast relative abundances of held-out subjects), unless --pen
 them. The choice is printed and kept in the model file. Zeros get a pseudo-count of 1e-3
 relative abundance before logarithms (--pseudo-count), as in the cLV study. The regressors are
 taken at each interval's start (--scheme euler, as Stein 2013 and the cLV study) or averaged over
-its two ends (--scheme trapezoid: less bias on dense, clean data); --weight-dt weights intervals
-by their length. Parameter intervals: --bootstrap refits on subjects resampled with replacement
+its two ends (--scheme trapezoid: less bias on dense, clean data). --dt-weight Q weights each
+interval's squared residual by dt^Q: 0 (default) weights intervals equally (Stein 2013), 2
+fits the change of log abundance over the interval rather than its rate (the cLV study's code;
+long gaps between samples count more); --dt-weight auto chooses Q from 0, 1, 2 with the
+penalties by the inner cross-validation. Parameter intervals: --bootstrap refits on subjects resampled with replacement
 (penalty fixed; seed --seed).
 
 Outputs in DIR:
@@ -136,7 +139,7 @@ where L is the median over all held-out (subject, taxon) pairs, as MDSINE2 repor
 	f.IntVar(&o.minSubjects, "min-subjects", series.DefaultFilter.MinSubjects, "detection filter: of this many subjects")
 	f.StringVar(&o.site, "site", "gut", "site id of the fitted community in the model")
 	f.IntVar(&o.workers, "workers", 0, "goroutines (0: all cores)")
-	f.BoolVar(&o.weightDt, "weight-dt", false, "weight each interval by its length in the regression")
+	f.StringVar(&o.dtWeight, "dt-weight", "0", "weight each interval's squared residual by dt^Q: a number Q in [0, 4], or auto (Q from 0, 1, 2 chosen by inner cross-validation)")
 	f.StringVar(&o.scheme, "scheme", "euler", "finite-difference scheme: euler (regressors at the interval's start, as Stein 2013 and the cLV study) or trapezoid (their mean over the interval's ends)")
 	return cmd
 }
@@ -205,6 +208,10 @@ func fitMain(ctx context.Context, dataPath string, o fitOptions, stdout, stderr 
 	if err != nil {
 		return nil, err
 	}
+	dtw, err := parseDtWeight(o.dtWeight, pen != nil)
+	if err != nil {
+		return nil, err
+	}
 	start := time.Now()
 	d, err := o.data.read(dataPath)
 	if err != nil {
@@ -228,7 +235,7 @@ func fitMain(ctx context.Context, dataPath string, o fitOptions, stdout, stderr 
 	if err != nil {
 		return nil, err
 	}
-	opt := fit.Options{Method: method, Penalty: pen, PseudoCount: o.pseudo, Bootstrap: o.bootstrap, Seed: o.seed, Workers: o.workers, WeightDt: o.weightDt, Trapezoid: o.scheme == "trapezoid"}
+	opt := fit.Options{Method: method, Penalty: pen, PseudoCount: o.pseudo, Bootstrap: o.bootstrap, Seed: o.seed, Workers: o.workers, DtWeights: dtw, Trapezoid: o.scheme == "trapezoid"}
 	t0 := time.Now()
 	m, err := fit.Fit(ctx, d, opt)
 	if err != nil {
@@ -301,6 +308,21 @@ func penText(p fit.Penalty) string {
 	return s
 }
 
+// parseDtWeight reads --dt-weight: a number in [0, 4] or auto.
+func parseDtWeight(s string, penaltyGiven bool) ([]float64, error) {
+	if s == "auto" {
+		if penaltyGiven {
+			return nil, fmt.Errorf("--dt-weight auto chooses the weight with the penalties by cross-validation: leave --penalty out or give a number")
+		}
+		return fit.DtWeightsAuto(), nil
+	}
+	q, err := strconv.ParseFloat(s, 64)
+	if err != nil || !(q >= 0 && q <= 4) {
+		return nil, fmt.Errorf("--dt-weight %q: want a number in [0, 4] or auto", s)
+	}
+	return []float64{q}, nil
+}
+
 func printPenalty(w io.Writer, m *fit.Model) {
 	if m.Selection == nil {
 		fmt.Fprintf(w, "penalties (given): growth %g, interactions %g, perturbations %g", m.Penalty.Growth, m.Penalty.Interaction, m.Penalty.Perturbation)
@@ -315,6 +337,11 @@ func printPenalty(w io.Writer, m *fit.Model) {
 		fmt.Fprintf(w, " (inner-CV rmse_rel %.4f)", m.Selection.RMSE())
 	}
 	fmt.Fprintln(w)
+	if len(m.DtWeightsTried) > 0 {
+		fmt.Fprintf(w, "interval weight dt^%g chosen with the penalties (tried %v)\n", m.DtWeight, m.DtWeightsTried)
+	} else if m.DtWeight != 0 {
+		fmt.Fprintf(w, "interval weight dt^%g\n", m.DtWeight)
+	}
 	if m.Denominator != "" {
 		fmt.Fprintf(w, "log-ratio denominator: %s\n", m.Denominator)
 	}
@@ -334,6 +361,8 @@ type fitRecord struct {
 	Penalty      fit.Penalty          `json:"penalty"`
 	PenaltyGiven bool                 `json:"penalty_given"`
 	InnerFolds   int                  `json:"inner_folds,omitempty"`
+	DtWeight     float64              `json:"dt_weight"`
+	DtWeights    []float64            `json:"dt_weights_tried,omitempty"`
 	InnerRMSE    float64              `json:"inner_cv_rmse_rel,omitempty"`
 	Bootstrap    int                  `json:"bootstrap"`
 	Seed         uint64               `json:"seed"`
@@ -415,6 +444,7 @@ func writeFit(ctx context.Context, o fitOptions, dataPath string, d *series.Data
 	rec := fitRecord{Version: version, Command: "holobiont fit " + dataPath + " --method " + string(m.Method), Data: dataPath, DataFormat: d.Format,
 		DataSHA256: d.SHA256, DataFiles: d.Files, DataNotes: d.Notes, Absolute: d.Absolute, Method: string(m.Method), Penalty: m.Penalty,
 		PenaltyGiven: m.Selection == nil, Bootstrap: o.bootstrap, Seed: o.seed, PseudoCount: m.PseudoCount,
+		DtWeight: m.DtWeight, DtWeights: m.DtWeightsTried,
 		Filter:   series.FilterOptions{MinRelative: o.minRel, MinConsecutive: o.minConsec, MinSubjects: o.minSubjects},
 		Subjects: len(d.Subjects), Samples: d.NumSamples(), Taxa: len(d.Taxa),
 		Seconds: map[string]float64{"fit": fitSecs, "total": total}}
@@ -427,10 +457,10 @@ func writeFit(ctx context.Context, o fitOptions, dataPath string, d *series.Data
 		rec.Seconds["cv"] = cvSecs
 		files["predictions.tsv"] = func(w *bufio.Writer) error { return writePredictions(w, d, cv) }
 		files["cv.tsv"] = func(w *bufio.Writer) error {
-			w.WriteString("subject\tsamples\trmse_rel\tlogrmse_rel\tlogrmse_abs\tpenalty_growth\tpenalty_interaction\tpenalty_perturbation\tl1_ratio\tinner_cv_rmse_rel\tseconds\tdiverged\n")
+			w.WriteString("subject\tsamples\trmse_rel\tlogrmse_rel\tlogrmse_abs\tpenalty_growth\tpenalty_interaction\tpenalty_perturbation\tl1_ratio\tdt_weight\tinner_cv_rmse_rel\tseconds\tdiverged\n")
 			for _, f := range cv.Folds {
-				fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\n", f.Subject, len(f.Times), fitNum(f.RMSE), fitNum(f.LogRMSE), fitNum(f.LogRMSEAbs),
-					fitNum(f.Penalty.Growth), fitNum(f.Penalty.Interaction), fitNum(f.Penalty.Perturbation), fitNum(f.Penalty.L1Ratio), fitNum(f.InnerRMSE), f.Seconds, f.Diverged)
+				fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\n", f.Subject, len(f.Times), fitNum(f.RMSE), fitNum(f.LogRMSE), fitNum(f.LogRMSEAbs),
+					fitNum(f.Penalty.Growth), fitNum(f.Penalty.Interaction), fitNum(f.Penalty.Perturbation), fitNum(f.Penalty.L1Ratio), fitNum(f.DtWeight), fitNum(f.InnerRMSE), f.Seconds, f.Diverged)
 			}
 			return nil
 		}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -116,7 +117,7 @@ func TestFitForecastAgree(t *testing.T) {
 	for _, meth := range fit.Methods() {
 		t.Run(string(meth), func(t *testing.T) {
 			out := filepath.Join(t.TempDir(), "fit")
-			o := fitOptions{method: string(meth), out: out, cv: "none", scheme: "euler", bootstrap: 8, seed: 1, pseudo: fit.DefaultPseudoCount,
+			o := fitOptions{method: string(meth), out: out, cv: "none", scheme: "euler", dtWeight: "0", bootstrap: 8, seed: 1, pseudo: fit.DefaultPseudoCount,
 				minRel: 1e-4, minConsec: 2, minSubjects: 1, site: "gut", penalty: "growth=0.01,interaction=0.01,perturbation=0.01"}
 			var buf bytes.Buffer
 			res, err := fitMain(context.Background(), data, o, &buf, &buf)
@@ -226,6 +227,8 @@ func TestFitBadInput(t *testing.T) {
 		{[]string{"fit", data, "--cv", "kfold", "--out", t.TempDir()}, `--cv "kfold": want none or loso`},
 		{[]string{"fit", data, "--penalty", "growth=1", "--out", t.TempDir()}, "give interaction= too"},
 		{[]string{"fit", data}, "--out DIR is required"},
+		{[]string{"fit", data, "--dt-weight", "two", "--out", t.TempDir()}, `--dt-weight "two": want a number in [0, 4] or auto`},
+		{[]string{"fit", data, "--dt-weight", "auto", "--penalty", "growth=1,interaction=1,perturbation=1", "--out", t.TempDir()}, "--dt-weight auto chooses the weight with the penalties"},
 		{[]string{"forecast", "testdata/fit/true3.yaml", "--data", data, "--subject", "s1"}, "not a model written by holobiont fit"},
 	} {
 		_, err := runCLI(t, tc.args...)
@@ -236,5 +239,40 @@ func TestFitBadInput(t *testing.T) {
 	out, err := runCLI(t, "fit", rel, "--relative", "--out", filepath.Join(t.TempDir(), "auto"), "--bootstrap", "0")
 	if err != nil || !strings.Contains(out, "method clv (auto: there are no absolute abundances") {
 		t.Errorf("auto on relative data: %v\n%s", err, out)
+	}
+}
+
+// TestFitDtWeightAuto checks that --dt-weight auto says which weight it
+// chose and records it in fit.json, model.yaml and cv.tsv.
+func TestFitDtWeightAuto(t *testing.T) {
+	data := simulateTrue3(t)
+	out := filepath.Join(t.TempDir(), "w")
+	stdout, err := runCLI(t, "fit", data, "--method", "clv", "--dt-weight", "auto", "--cv", "loso", "--bootstrap", "0", "--out", out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q float64
+	i := strings.Index(stdout, "interval weight dt^")
+	if i < 0 {
+		t.Fatalf("no chosen weight printed:\n%s", stdout)
+	}
+	if _, err := fmt.Sscanf(stdout[i:], "interval weight dt^%g chosen with the penalties (tried [0 1 2])", &q); err != nil {
+		t.Fatalf("%q: %v", stdout[i:], err)
+	}
+	var rec struct {
+		DtWeight  float64   `json:"dt_weight"`
+		DtWeights []float64 `json:"dt_weights_tried"`
+	}
+	b, _ := os.ReadFile(filepath.Join(out, "fit.json"))
+	if err := json.Unmarshal(b, &rec); err != nil || rec.DtWeight != q || len(rec.DtWeights) != 3 {
+		t.Errorf("fit.json: %+v %v", rec, err)
+	}
+	y, _ := os.ReadFile(filepath.Join(out, "model.yaml"))
+	if want := fmt.Sprintf("fit_dt_weight: \"%g\"", q); !strings.Contains(string(y), want) {
+		t.Errorf("model.yaml lacks %s", want)
+	}
+	cv, _ := os.ReadFile(filepath.Join(out, "cv.tsv"))
+	if !strings.Contains(strings.SplitN(string(cv), "\n", 2)[0], "\tdt_weight\t") {
+		t.Errorf("cv.tsv header: %s", cv)
 	}
 }
