@@ -34,7 +34,8 @@ func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
 		Models    []*modelInfo   `json:"models"`
 		Scenarios []scenarioItem `json:"scenarios"`
 		Specs     []specItem     `json:"specs"`
-	}{Models: []*modelInfo{}, Scenarios: []scenarioItem{}, Specs: []specItem{}}
+		Data      []scenarioItem `json:"data"` // data sets for fit runs (uploads)
+	}{Models: []*modelInfo{}, Scenarios: []scenarioItem{}, Specs: []specItem{}, Data: []scenarioItem{}}
 	for _, n := range models.List() {
 		f, _ := shippedModel(n)
 		mi, err := s.describe(f, "shipped")
@@ -78,6 +79,8 @@ func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
 			out.Scenarios = append(out.Scenarios, scenarioItem{Name: u.Name, Source: "upload"})
 		case kindCohort, kindTrial, kindGSA, kindVPop:
 			out.Specs = append(out.Specs, specItem{Name: u.Name, Kind: u.Kind, Source: "upload"})
+		case kindData:
+			out.Data = append(out.Data, scenarioItem{Name: u.Name, Source: "upload"})
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
@@ -169,7 +172,7 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) {
 	if kind == "" {
 		kind = kindModel
 	}
-	if err := checkUploadName(name); err != nil {
+	if err := checkUploadName(name, kind); err != nil {
 		writeError(w, http.StatusBadRequest, "%v", err)
 		return
 	}
@@ -177,11 +180,16 @@ func (s *Server) postUpload(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "upload %s is empty", name)
 		return
 	}
-	if err := checkDepth(data); err != nil {
-		writeError(w, http.StatusUnprocessableEntity, "%s: %v", name, err)
-		return
+	if kind != kindData {
+		if err := checkDepth(data); err != nil {
+			writeError(w, http.StatusUnprocessableEntity, "%s: %v", name, err)
+			return
+		}
 	}
 	if err := s.parseBounded(r.Context(), func() error {
+		if kind == kindData {
+			return validateData(name, data, s.cfg.MaxUpload*maxDataRatio)
+		}
 		if kind != kindScenario {
 			return validateUpload(kind, name, data, nil)
 		}

@@ -21,8 +21,9 @@ import (
 
 // RunRequest is the body of POST /api/runs.
 type RunRequest struct {
-	// Kind is run (default), cohort, trial, gsa (sensitivity analysis) or
-	// vpop (virtual population).
+	// Kind is run (default), cohort, trial, gsa (sensitivity analysis),
+	// vpop (virtual population) or fit (holobiont fit on an uploaded data
+	// set).
 	Kind string `json:"kind,omitempty"`
 	// Model names a shipped or uploaded model (YAML or SBML); default the
 	// shipped gut-skin-brain.yaml.
@@ -41,6 +42,11 @@ type RunRequest struct {
 	Seed   *uint64            `json:"seed,omitempty"`
 	// NoPower skips a trial's power study.
 	NoPower bool `json:"no_power,omitempty"`
+	// Data names a fit run's data set: an upload of kind data (a zip
+	// archive of the folder), by name or sha256:HEX.
+	Data string `json:"data,omitempty"`
+	// Fit holds a fit run's options (holobiont fit's flags).
+	Fit *FitSettings `json:"fit,omitempty"`
 	// Title labels the run on the page.
 	Title string `json:"title,omitempty"`
 }
@@ -64,6 +70,9 @@ type StoredRequest struct {
 	ATol         float64            `json:"atol"`
 	Seed         uint64             `json:"seed"`
 	NoPower      bool               `json:"no_power,omitempty"`
+	Data         string             `json:"data,omitempty"`
+	DataName     string             `json:"data_name,omitempty"`
+	Fit          *FitSettings       `json:"fit,omitempty"`
 	Title        string             `json:"title,omitempty"`
 }
 
@@ -99,7 +108,25 @@ func (s *Server) normalize(ctx context.Context, req *RunRequest) (*Job, *StoredR
 	if req.Seed != nil {
 		sr.Seed = *req.Seed
 	}
+	if sr.Kind != kindFit && (req.Data != "" || req.Fit != nil) {
+		return nil, nil, fmt.Errorf("data and fit: only fit runs take a data set and fit options")
+	}
 	switch sr.Kind {
+	case kindFit:
+		if req.Data == "" {
+			return nil, nil, errors.New("a fit run needs data: an upload of kind data (a zip archive of an MDSINE2, MDSINE or long-format folder; GET /api/models lists them)")
+		}
+		if req.Model != "" || len(req.Scenario) > 0 || len(req.Set) > 0 || req.Spec != "" {
+			return nil, nil, errors.New("a fit run learns its model from its data: leave model, scenario, set and spec out")
+		}
+		f, ref, err := s.resolve(ctx, req.Data, noShipped)
+		if err != nil {
+			return nil, nil, fmt.Errorf("data: %w", err)
+		}
+		sr.Data, sr.DataName, sr.Fit = ref, f.Name, req.Fit
+		if sr.Fit == nil {
+			sr.Fit = &FitSettings{}
+		}
 	case "run":
 		if req.Spec != "" {
 			return nil, nil, errors.New("spec: only cohort and trial runs take a spec")
@@ -153,7 +180,7 @@ func (s *Server) normalize(ctx context.Context, req *RunRequest) (*Job, *StoredR
 		}
 		sr.Files = files
 	default:
-		return nil, nil, fmt.Errorf("kind %q: want run, cohort, trial, gsa or vpop", sr.Kind)
+		return nil, nil, fmt.Errorf("kind %q: want run, cohort, trial, gsa, vpop or fit", sr.Kind)
 	}
 	job, err := s.jobFor(ctx, sr)
 	return job, sr, err
@@ -196,8 +223,15 @@ func (s *Server) specFiles(ctx context.Context, spec *File) (map[string]string, 
 
 // jobFor resolves a stored request's references to bytes.
 func (s *Server) jobFor(ctx context.Context, sr *StoredRequest) (*Job, error) {
-	job := &Job{Kind: sr.Kind, Set: sr.Set, Solver: sr.Solver, RTol: sr.RTol, ATol: sr.ATol, Seed: sr.Seed, NoPower: sr.NoPower, Limits: s.cfg.Limits}
+	job := &Job{Kind: sr.Kind, Set: sr.Set, Solver: sr.Solver, RTol: sr.RTol, ATol: sr.ATol, Seed: sr.Seed, NoPower: sr.NoPower, Limits: s.cfg.Limits, Fit: sr.Fit}
+	job.Limits.MaxData = s.cfg.MaxUpload * maxDataRatio
 	var err error
+	if sr.Data != "" {
+		if job.Data, _, err = s.resolve(ctx, sr.Data, noShipped); err != nil {
+			return nil, fmt.Errorf("data: %w", err)
+		}
+		job.Data.Name = sr.DataName
+	}
 	if sr.Model != "" {
 		if job.Model, _, err = s.resolve(ctx, sr.Model, shippedModel); err != nil {
 			return nil, fmt.Errorf("model: %w", err)
@@ -335,7 +369,7 @@ func (s *Server) readOMEXRequest(w http.ResponseWriter, r *http.Request, req *Ru
 		writeError(w, http.StatusUnprocessableEntity, "%v", err)
 		return false
 	}
-	if checkUploadName(name) != nil {
+	if checkUploadName(name, kindModel) != nil {
 		name = "archive-" + sha(model)[:8] + ".xml"
 	}
 	u, err := s.store.PutUpload(r.Context(), name, kindModel, model)

@@ -1,5 +1,7 @@
 // Package server is holobiont's web page and HTTP API over a run store
-// (package store): submit a simulation, cohort or trial; watch its progress
+// (package store): submit a simulation, cohort, trial, sensitivity analysis,
+// virtual population or fit of dynamics to an uploaded data set (a zip of
+// its folder, upload kind data); watch its progress
 // (Server-Sent Events); read its results, log and files; compare runs; list
 // the shipped and uploaded models with their provenance (unit, range,
 // citation and evidence class of every parameter).
@@ -19,7 +21,8 @@
 //
 // Computation is delegated to an Engine (cmd/holobiont wires the run
 // pipeline and the cohort engine); runs execute on bounded worker pools, one
-// for single runs and one for background jobs (cohorts, trials). A server
+// for single runs and one for background jobs (cohorts, trials, gsa, vpop,
+// fits). A server
 // that starts finds the runs a previous one left running and queues them
 // again; a cohort resumes from its completed chunks in the work directory.
 //

@@ -36,10 +36,14 @@ type File struct {
 
 // Job is a run request with its inputs resolved to bytes.
 type Job struct {
-	Kind     string // run, cohort, trial
+	Kind     string // run, cohort, trial, gsa, vpop, fit
 	Model    *File  // run: nil means the default model
 	Scenario *File  // run: nil means the model's shipped scenario
-	Spec     *File  // cohort, trial
+	Spec     *File  // cohort, trial, gsa, vpop
+	// Data is a fit run's data set: a zip archive of its folder
+	// (ExtractData); Fit its settings.
+	Data *File
+	Fit  *FitSettings
 	// Files a spec names (model:, scenario:), by the relative path it uses.
 	Files  map[string]*File
 	Set    map[string]float64
@@ -52,6 +56,17 @@ type Job struct {
 	Limits  Limits
 }
 
+// FitSettings are a fit run's options, as `holobiont fit` flags of the
+// same names (empty: the CLI's default). The bootstrap seed is the run's
+// seed.
+type FitSettings struct {
+	Method    string `json:"method,omitempty"`    // --method (default auto)
+	CV        string `json:"cv,omitempty"`        // --cv: none (default) or loso
+	DtWeight  string `json:"dt_weight,omitempty"` // --dt-weight: a number or auto (default 0)
+	Penalty   string `json:"penalty,omitempty"`   // --penalty growth=G,interaction=A,perturbation=E[,l1=R]
+	Bootstrap *int   `json:"bootstrap,omitempty"` // --bootstrap (default 100)
+}
+
 // Limits bound what one run may use.
 type Limits struct {
 	// MaxSubjects caps a cohort's or trial's subjects (including a power
@@ -59,4 +74,6 @@ type Limits struct {
 	MaxSubjects int
 	// Workers is the parallel subjects of a cohort (0: all cores).
 	Workers int
+	// MaxData bounds a fit run's data set uncompressed (bytes).
+	MaxData int64
 }

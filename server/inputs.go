@@ -36,6 +36,8 @@ const (
 	kindGSA      = "gsa"             // a sensitivity-analysis spec (holobiont gsa)
 	kindVPop     = "vpop"            // a virtual-population spec (holobiont vpop)
 	kindInline   = "inline-scenario" // a scenario edited on the page
+	kindData     = "data"            // a longitudinal data set (zip of its folder) for a fit run
+	kindFit      = "fit"             // run kind: holobiont fit on an uploaded data set
 )
 
 // shippedModel returns a shipped model by name ("gut-skin-brain.yaml",
@@ -115,12 +117,18 @@ func (s *Server) resolve(ctx context.Context, name string, shipped func(string) 
 var safeName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
 
 // checkUploadName refuses names that are not plain file names or that
-// shadow shipped files.
-func checkUploadName(name string) error {
+// shadow shipped files; a data set (kind data) is a .zip archive.
+func checkUploadName(name, kind string) error {
 	if !safeName.MatchString(name) || strings.Contains(name, "..") {
 		return fmt.Errorf("upload name %q: use a plain file name (letters, digits, . _ -; at most 100 characters)", name)
 	}
 	ext := strings.ToLower(path.Ext(name))
+	if kind == kindData {
+		if ext != ".zip" {
+			return fmt.Errorf("upload name %q: a data set is a .zip archive of its folder", name)
+		}
+		return nil
+	}
 	if ext != ".yaml" && ext != ".yml" && ext != ".xml" && ext != ".sbml" {
 		return fmt.Errorf("upload name %q: want a .yaml, .yml, .xml or .sbml file", name)
 	}
@@ -330,5 +338,5 @@ func validateUpload(kind, name string, data []byte, scenarioModel *model.Model) 
 		}
 		return err
 	}
-	return fmt.Errorf("upload kind %q: want model, scenario, cohort, trial, gsa or vpop", kind)
+	return fmt.Errorf("upload kind %q: want model, scenario, cohort, trial, gsa, vpop or data", kind)
 }

@@ -140,7 +140,7 @@ func (s *Server) Start(ctx context.Context) error {
 	}
 	for range s.cfg.JobWorkers {
 		s.wg.Add(1)
-		go s.worker(ctx, kindCohort, kindTrial, kindGSA, kindVPop)
+		go s.worker(ctx, kindCohort, kindTrial, kindGSA, kindVPop, kindFit)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +16,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/holobiont/holobiont/fit"
 	"github.com/holobiont/holobiont/modelfile"
@@ -37,6 +39,11 @@ type fitOptions struct {
 	workers     int
 	dtWeight    string
 	scheme      string
+	// label names the data set in outputs and messages instead of the
+	// path read (a server job's upload name); progress, when set, counts
+	// the fit and then each cross-validation fold.
+	label    string
+	progress func(done, total int)
 }
 
 func newFitCmd() *cobra.Command {
@@ -125,7 +132,13 @@ where L is the median over all held-out (subject, taxon) pairs, as MDSINE2 repor
 			return err
 		},
 	}
-	f := cmd.Flags()
+	o.register(cmd.Flags())
+	return cmd
+}
+
+// register declares fit's flags and their defaults (the CLI's and a server
+// fit job's).
+func (o *fitOptions) register(f *pflag.FlagSet) {
 	o.data.register(f)
 	f.StringVar(&o.method, "method", "auto", "glv-ridge, glv-elasticnet, glv-relative, clv, alr-linear or auto")
 	f.StringVar(&o.out, "out", "", "output directory (required)")
@@ -141,7 +154,6 @@ where L is the median over all held-out (subject, taxon) pairs, as MDSINE2 repor
 	f.IntVar(&o.workers, "workers", 0, "goroutines (0: all cores)")
 	f.StringVar(&o.dtWeight, "dt-weight", "0", "weight each interval's squared residual by dt^Q: a number Q in [0, 4], or auto (Q from 0, 1, 2 chosen by inner cross-validation)")
 	f.StringVar(&o.scheme, "scheme", "euler", "finite-difference scheme: euler (regressors at the interval's start, as Stein 2013 and the cLV study) or trapezoid (their mean over the interval's ends)")
-	return cmd
 }
 
 // fitResult is what fitMain produced, for tests.
@@ -214,6 +226,12 @@ func fitMain(ctx context.Context, dataPath string, o fitOptions, stdout, stderr 
 	}
 	start := time.Now()
 	d, err := o.data.read(dataPath)
+	if o.label != "" {
+		if err != nil { // name the data set by its label, not the folder read
+			err = errors.New(strings.ReplaceAll(err.Error(), filepath.Dir(dataPath)+string(filepath.Separator), ""))
+		}
+		dataPath = o.label
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -242,6 +260,13 @@ func fitMain(ctx context.Context, dataPath string, o fitOptions, stdout, stderr 
 		return nil, fmt.Errorf("fit %s: %w", dataPath, err)
 	}
 	fitSecs := time.Since(t0).Seconds()
+	total := 1
+	if o.cv == "loso" {
+		total += len(d.Subjects)
+	}
+	if o.progress != nil {
+		o.progress(1, total)
+	}
 	printPenalty(stdout, m)
 	res := &fitResult{Model: m, Data: d}
 	var cvSecs float64
@@ -250,7 +275,11 @@ func fitMain(ctx context.Context, dataPath string, o fitOptions, stdout, stderr 
 		tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintf(stdout, "\nleave-one-subject-out cross-validation (%s; each subject forecast from its first sample and inputs):\n", method)
 		fmt.Fprintln(tw, "subject\tsamples\trmse_rel\tlogrmse_rel\tpenalty g/a/e\tinner rmse\tseconds\t")
+		folds := 0
 		row := func(f fit.Fold) {
+			if folds++; o.progress != nil {
+				o.progress(1+folds, total)
+			}
 			note := ""
 			if f.Diverged != "" {
 				note = "  diverged: " + f.Diverged

@@ -26,7 +26,7 @@ import (
 
 // serveEngine computes the server's runs with the same code as the CLI:
 // a single run is `holobiont run` (same id, same files), a cohort
-// `holobiont cohort`, a trial `holobiont trial`.
+// `holobiont cohort`, a trial `holobiont trial`, a fit `holobiont fit`.
 type serveEngine struct{}
 
 // problemFor loads a server job's run as `holobiont run` would load the same
@@ -101,8 +101,10 @@ func (serveEngine) Prepare(ctx context.Context, job *server.Job) (*server.Plan, 
 			return nil, err
 		}
 		return &server.Plan{ID: pl.id, Title: pl.title, Total: int64(pl.subjects)}, nil
+	case "fit":
+		return prepareFit(job)
 	}
-	return nil, fmt.Errorf("kind %q: want run, cohort, trial, gsa or vpop", job.Kind)
+	return nil, fmt.Errorf("kind %q: want run, cohort, trial, gsa, vpop or fit", job.Kind)
 }
 
 // jobPlan is a compiled cohort or trial.
@@ -275,6 +277,8 @@ func (serveEngine) Execute(ctx context.Context, job *server.Job, dir string, pro
 			return nil, err
 		}
 		return os.ReadFile(filepath.Join(dir, cohort.FileManifest))
+	case "fit":
+		return executeFit(ctx, job, dir, progress)
 	}
 	return nil, errors.New("unknown kind " + job.Kind)
 }
