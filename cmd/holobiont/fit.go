@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/fit"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/series"
@@ -470,8 +471,14 @@ func writeFit(ctx context.Context, o fitOptions, dataPath string, d *series.Data
 		},
 	}
 	_ = memberIDs
-	rec := fitRecord{Version: version, Command: "holobiont fit " + dataPath + " --method " + string(m.Method), Data: dataPath, DataFormat: d.Format,
-		DataSHA256: d.SHA256, DataFiles: d.Files, DataNotes: d.Notes, Absolute: d.Absolute, Method: string(m.Method), Penalty: m.Penalty,
+	// No output records a path of this machine (holobiont.RecordedName).
+	dataName := holobiont.RecordedName(dataPath)
+	dataFiles := make([]string, len(d.Files))
+	for i, f := range d.Files {
+		dataFiles[i] = holobiont.RecordedName(f)
+	}
+	rec := fitRecord{Version: version, Command: "holobiont fit " + dataName + " --method " + string(m.Method), Data: dataName, DataFormat: d.Format,
+		DataSHA256: d.SHA256, DataFiles: dataFiles, DataNotes: d.Notes, Absolute: d.Absolute, Method: string(m.Method), Penalty: m.Penalty,
 		PenaltyGiven: m.Selection == nil, Bootstrap: o.bootstrap, Seed: o.seed, PseudoCount: m.PseudoCount,
 		DtWeight: m.DtWeight, DtWeights: m.DtWeightsTried,
 		Filter:   series.FilterOptions{MinRelative: o.minRel, MinConsecutive: o.minConsec, MinSubjects: o.minSubjects},

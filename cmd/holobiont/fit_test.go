@@ -267,6 +267,9 @@ func TestFitDtWeightAuto(t *testing.T) {
 	if err := json.Unmarshal(b, &rec); err != nil || rec.DtWeight != q || len(rec.DtWeights) != 3 {
 		t.Errorf("fit.json: %+v %v", rec, err)
 	}
+	if bytes.Contains(b, []byte(data)) {
+		t.Errorf("fit.json records the local path %s:\n%s", data, b)
+	}
 	y, _ := os.ReadFile(filepath.Join(out, "model.yaml"))
 	if want := fmt.Sprintf("fit_dt_weight: \"%g\"", q); !strings.Contains(string(y), want) {
 		t.Errorf("model.yaml lacks %s", want)
