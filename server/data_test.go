@@ -60,7 +60,7 @@ func TestExtractData(t *testing.T) {
 	}{
 		{map[string]string{"../abundance.tsv": long}, 1 << 20, `entry "../abundance.tsv"`},
 		{map[string]string{"a/b/abundance.tsv": long}, 1 << 20, "at the top level or in one folder"},
-		{map[string]string{"a/abundance.tsv": long, "b/inputs.tsv": ""}, 1 << 20, `entries in folders "a" and "b"`},
+		{map[string]string{"a/abundance.tsv": long, "b/inputs.tsv": ""}, 1 << 20, "the archive holds one data set"},
 		{map[string]string{"abundance.tsv": long}, 10, "more than 10 bytes uncompressed"},
 		{map[string]string{"d/": ""}, 1 << 20, "holds no files"},
 		{many, 1 << 20, "entries (at most 64)"},

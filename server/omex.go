@@ -63,12 +63,7 @@ func readOMEX(data []byte, maxBytes int64) (name string, sbmlData []byte, tc *ti
 		if f == nil {
 			return nil, fmt.Errorf("the archive has no file %s", loc)
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return nil, fmt.Errorf("%s: %v", loc, err)
-		}
-		defer rc.Close()
-		b, err := io.ReadAll(io.LimitReader(rc, budget+1))
+		b, err := readZipEntry(f, budget)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %v", loc, err)
 		}
