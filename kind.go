@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/goccy/go-yaml"
+	"github.com/holobiont/holobiont/internal/yamlnode"
 )
 
 // Kind is what an input file holds.
@@ -51,6 +52,9 @@ func DetectKind(data []byte) Kind {
 		return KindUnknown
 	}
 	var top map[string]any
+	if yamlnode.CheckNesting("", data) != nil {
+		return KindUnknown
+	}
 	if err := yaml.Unmarshal(data, &top); err != nil || top == nil {
 		return KindUnknown
 	}

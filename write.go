@@ -52,18 +52,19 @@ func (r *Result) Write(dir string, f Format, extra ...File) error {
 // never leaves files that look complete).
 func (r *Result) WriteContext(ctx context.Context, dir string, f Format, extra ...File) (err error) {
 	complete := r.Record.Complete
-	created := false
-	if _, statErr := os.Stat(dir); os.IsNotExist(statErr) {
-		created = true
-	}
+	created := newDirs(dir)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
 	out := &outputSet{dir: dir, ctx: ctx}
 	defer func() {
 		out.abort()
-		if err != nil && created && complete {
-			os.Remove(dir)
+		if err != nil && (complete || ctx.Err() != nil) {
+			// the folders this call made, innermost first (Remove
+			// leaves one that holds anything)
+			for _, d := range created {
+				os.Remove(d)
+			}
 		}
 	}()
 	files := []File{
@@ -83,6 +84,21 @@ func (r *Result) WriteContext(ctx context.Context, dir string, f Format, extra .
 		}
 	}
 	return out.commit()
+}
+
+// newDirs returns dir and those of its ancestors that do not exist yet,
+// innermost first: the folders os.MkdirAll(dir) would create.
+func newDirs(dir string) []string {
+	var out []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); !os.IsNotExist(err) {
+			return out
+		}
+		out = append(out, d)
+		if filepath.Dir(d) == d {
+			return out
+		}
+	}
 }
 
 // writeJSON writes the record as indented JSON (summary.json).

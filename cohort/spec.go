@@ -192,6 +192,9 @@ func LoadSpec(path string) (*Spec, error) {
 // model (parameter and variable names) are done by Compile.
 func ParseSpec(name string, data []byte) (*Spec, error) {
 	data = bom.Trim(data)
+	if err := yamlnode.CheckNesting(name, data); err != nil {
+		return nil, err
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlError(name, err)

@@ -13,6 +13,7 @@ import (
 	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/internal/bom"
 	"github.com/holobiont/holobiont/internal/chunks"
+	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/scenario"
 	"github.com/holobiont/holobiont/sim"
 )
@@ -82,6 +83,9 @@ func LoadTrialSpec(path string) (*TrialSpec, error) {
 // ParseTrialSpec parses a trial spec; errors name file:line:col.
 func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 	data = bom.Trim(data)
+	if err := yamlnode.CheckNesting(name, data); err != nil {
+		return nil, err
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlError(name, err)
@@ -112,8 +116,11 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 	arms := map[string]bool{}
 	for i, a := range t.Arms {
 		p := fmt.Sprintf("$.arms[%d]", i)
-		if a.Name == "" || arms[a.Name] {
-			return nil, s.errAt(p, "arm needs a unique name")
+		if a.Name == "" {
+			return nil, s.errAt(p, "arm needs a name")
+		}
+		if arms[a.Name] {
+			return nil, s.errAt(p+".name", "arm name %q is given twice", a.Name)
 		}
 		arms[a.Name] = true
 		if a.Ratio == 0 {

@@ -77,6 +77,9 @@ func ParseSpec(name string, data []byte) (s *Spec, err error) {
 	}()
 	s = &Spec{File: name}
 	data = bom.Trim(data)
+	if err := yamlnode.CheckNesting(name, data); err != nil {
+		return nil, err
+	}
 	if err := yaml.UnmarshalWithOptions(data, s, yaml.Strict()); err != nil {
 		return nil, yamlnode.SyntaxError(name, "", err)
 	}

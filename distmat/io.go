@@ -11,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/holobiont/holobiont/internal/bom"
 )
@@ -90,6 +92,9 @@ func read(r io.Reader, name string, size int64) (*Matrix, error) {
 			}
 			if j, dup := index[id]; dup {
 				return nil, fmt.Errorf("%s:%d:%d: duplicate id %q (also column %d)", name, lineNo, col, id, j+2)
+			}
+			if !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 {
+				return nil, fmt.Errorf("%s:%d:%d: id %q (column %d) is not valid UTF-8 text", name, lineNo, col, id, k+2)
 			}
 			index[id] = k
 			col += len(id) + 1

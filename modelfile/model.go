@@ -35,7 +35,7 @@ func ParseModel(name string, data []byte) (*model.Model, error) {
 		return nil, err
 	}
 	if err := b.m.Validate(); err != nil {
-		return nil, fmt.Errorf("%s: invalid model: %w", name, err)
+		return nil, model.InFile(name, err)
 	}
 	return b.m, nil
 }

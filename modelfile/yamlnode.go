@@ -1,6 +1,7 @@
 package modelfile
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -45,6 +46,9 @@ func (d *doc) errf(n ast.Node, format string, args ...any) error {
 func parseYAML(name string, data []byte) (ast.Node, *doc, error) {
 	data = bom.Trim(data)
 	d := &doc{file: name, lines: strings.Split(string(data), "\n")}
+	if err := yamlnode.CheckNesting(name, data); err != nil {
+		return nil, d, err
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, d, yamlError(name, err)
@@ -259,6 +263,9 @@ func (d *doc) number(v ast.Node, what string) (float64, error) {
 				return 0, d.errf(v, "%s: value must be finite, got %q", what, s.Value)
 			}
 			return f, nil
+		}
+		if errors.Is(err, strconv.ErrRange) {
+			return 0, d.errf(v, "%s: %s is beyond the range of a double-precision number", what, s.Value)
 		}
 		return 0, d.errf(v, "%s: expected a number, got string %q", what, s.Value)
 	}

@@ -476,6 +476,21 @@ func (s *Solver) hinit(t float64, y []float64, tEnd float64, order float64) floa
 // index, Result.T the root time and y the state there; output times after
 // the root are not served. A nil out ignores tOut. Each call restarts the
 // method (the current method of Auto is kept).
+// checkEvery wraps an output callback so that every n-th call first checks
+// ctx: one long step can serve hundreds of thousands of output times, and
+// the step loop checks ctx only between steps.
+func checkEvery(ctx context.Context, n int, out func(t float64, y []float64) error) func(t float64, y []float64) error {
+	calls := 0
+	return func(t float64, y []float64) error {
+		if calls++; calls%n == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return out(t, y)
+	}
+}
+
 func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []float64, tEnd float64,
 	tOut []float64, out func(t float64, y []float64) error, ev Events) (Result, error) {
 	res := Result{T: t0, Event: -1}
@@ -508,6 +523,8 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 	defer func() { s.sys = nil; s.jacSys = nil }()
 	if out == nil {
 		tOut = nil
+	} else {
+		out = checkEvery(ctx, 256, out)
 	}
 	oi := 0
 	for oi < len(tOut) && tOut[oi] <= t0 {

@@ -472,3 +472,37 @@ func TestEventsDenseDOP853(t *testing.T) {
 		t.Errorf("%d steps to π/3: the root is not inside a long step", steps)
 	}
 }
+
+// constant is dy/dt = 0: the solver takes one step over any interval.
+type constant struct{}
+
+func (constant) Dim() int                         { return 1 }
+func (constant) RHS(_ float64, _, dydt []float64) { dydt[0] = 0 }
+
+// TestIntegrateCancelInOutputs: one step serving a million output times
+// stops soon after ctx is cancelled (the step loop alone checks only
+// between steps).
+func TestIntegrateCancelInOutputs(t *testing.T) {
+	s, err := NewSolver(1, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tOut := make([]float64, 1_000_000)
+	for i := range tOut {
+		tOut[i] = float64(i+1) * 1e-6
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	calls := 0
+	_, err = s.Integrate(ctx, constant{}, 0, []float64{1}, 1, tOut, func(float64, []float64) error {
+		if calls++; calls == 10 {
+			cancel()
+		}
+		return nil
+	}, nil)
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if calls > 10+256 {
+		t.Errorf("%d outputs after cancelling at the 10th", calls-10)
+	}
+}

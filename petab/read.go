@@ -16,6 +16,7 @@ import (
 
 	"github.com/holobiont/holobiont/estimate"
 	"github.com/holobiont/holobiont/expr"
+	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/sbml"
 )
 
@@ -113,6 +114,9 @@ func Load(path string) (*estimate.Spec, error) {
 
 func parseYAML(path string, data []byte) (*files, error) {
 	var y yamlFile
+	if err := yamlnode.CheckNesting(path, data); err != nil {
+		return nil, err
+	}
 	if err := yaml.Unmarshal(data, &y); err != nil {
 		return nil, &Error{File: path, Msg: "not a PEtab problem YAML file", Err: err}
 	}

@@ -27,10 +27,15 @@ type UnsupportedError struct {
 	Construct string
 	ID        string // id of the enclosing element
 	Line      int
+	File      string // the document's name, when known
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("unsupported: %s at %s, line %d", e.Construct, e.ID, e.Line)
+	msg := fmt.Sprintf("unsupported: %s at %s, line %d", e.Construct, e.ID, e.Line)
+	if e.File != "" {
+		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
+	}
+	return msg
 }
 
 // Error is an import error naming the element and its line.
@@ -79,21 +84,9 @@ func Read(name string, data []byte) (*model.Model, error) {
 	r := &reader{file: name}
 	m, err := r.document(root)
 	if err != nil {
-		var ue *UnsupportedError
-		if asUnsupported(err, &ue) {
-			return nil, err
-		}
 		return nil, err
 	}
 	return m, nil
-}
-
-func asUnsupported(err error, target **UnsupportedError) bool {
-	u, ok := err.(*UnsupportedError)
-	if ok {
-		*target = u
-	}
-	return ok
 }
 
 type reader struct {
@@ -119,7 +112,7 @@ func (r *reader) unsupported(e *elem, id, construct string) error {
 	if id == "" {
 		id = "<" + e.name + ">"
 	}
-	return &UnsupportedError{Construct: construct, ID: id, Line: line}
+	return &UnsupportedError{Construct: construct, ID: id, Line: line, File: r.file}
 }
 
 func (r *reader) src(e *elem) model.Source {

@@ -20,6 +20,7 @@ import (
 	"github.com/holobiont/holobiont/examples"
 	gsastudy "github.com/holobiont/holobiont/gsa/study"
 	"github.com/holobiont/holobiont/internal/bom"
+	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/models"
@@ -271,6 +272,9 @@ func (s *Server) describe(f *File, source string) (*modelInfo, error) {
 // timeline editor.
 func scenarioJSON(data []byte) (map[string]any, error) {
 	var v map[string]any
+	if err := yamlnode.CheckNesting("scenario", data); err != nil {
+		return nil, err
+	}
 	if err := yaml.Unmarshal(bom.Trim(data), &v); err != nil {
 		return nil, err
 	}

@@ -506,6 +506,7 @@ func (p *jsonParser) table() (*Table, error) {
 		haveData   bool
 		dataMode   int
 		dataLine   int
+		shapeLine  int
 		created    string
 	)
 	c, err := p.peek()
@@ -557,6 +558,7 @@ func (p *jsonParser) table() (*Table, error) {
 				return nil, p.errf("matrix_element_type \"unicode\" is not a count table")
 			}
 		case "shape":
+			shapeLine = p.line
 			v, err := p.value(1)
 			if err != nil {
 				return nil, err
@@ -649,7 +651,7 @@ func (p *jsonParser) table() (*Table, error) {
 	}
 	nf, ns := len(rows), len(cols)
 	if shape != nil && (shape[0] != nf || shape[1] != ns) {
-		return nil, perr("shape [%d, %d] does not match %d rows and %d columns", shape[0], shape[1], nf, ns)
+		return nil, &ParseError{File: p.name, Line: shapeLine, Msg: fmt.Sprintf("shape [%d, %d] does not match %d rows and %d columns", shape[0], shape[1], nf, ns)}
 	}
 	if mode == modeDense {
 		if len(lens) != nf {

@@ -8,6 +8,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/holobiont/holobiont/internal/bom"
 )
@@ -125,6 +127,9 @@ func ParseMetadata(r io.Reader, name string) (*Metadata, error) {
 		}
 		if first == "" {
 			return nil, perr(1, "", "empty id")
+		}
+		if !utf8.ValidString(first) || strings.IndexFunc(first, unicode.IsControl) >= 0 {
+			return nil, perr(1, first, "id is not valid UTF-8 text")
 		}
 		if j, ok := seen[first]; ok {
 			return nil, perr(1, first, "duplicate id (also on line %d)", j)

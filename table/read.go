@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -82,6 +83,9 @@ func detectBytes(head []byte) Format {
 			return FormatBIOMHDF5
 		}
 	}
+	if bytes.IndexByte(head, 0) >= 0 {
+		return FormatUnknown // binary content that no text format holds
+	}
 	trim := bytes.TrimLeft(head, " \t\r\n\xef\xbb\xbf")
 	if len(trim) > 0 && trim[0] == '{' {
 		return FormatBIOMJSON
@@ -114,7 +118,7 @@ func Read(path string) (*Table, error) {
 		}
 		return d.Table, nil
 	case FormatUnknown:
-		return nil, &ParseError{File: path, Msg: "empty file or unknown table format"}
+		return nil, &ParseError{File: path, Msg: "not a count table: the file is empty or binary, and not BIOM 2.1 HDF5, a QIIME 2 .qza or gzip (want BIOM, TSV or an MDSINE folder)"}
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -128,15 +132,24 @@ func Read(path string) (*Table, error) {
 			return nil, &ParseError{File: path, Msg: "gzip", Err: err}
 		}
 		defer zr.Close()
-		r = bufio.NewReaderSize(zr, 1<<20)
+		gz := &stickyReader{r: zr}
+		r = bufio.NewReaderSize(gz, 1<<20)
 		head, _ := r.Peek(4096)
+		var t *Table
 		switch detectBytes(head) {
 		case FormatBIOMJSON:
-			return ReadBIOMJSON(r, path)
+			t, err = ReadBIOMJSON(r, path)
 		case FormatTSV:
-			return ReadTSV(r, path)
+			t, err = ReadTSV(r, path)
+		default:
+			err = &ParseError{File: path, Msg: "gzip-compressed content is neither BIOM 1.0 JSON nor TSV"}
 		}
-		return nil, &ParseError{File: path, Msg: "gzip-compressed content is neither BIOM 1.0 JSON nor TSV"}
+		if gz.err != nil {
+			// a cut or damaged stream: say so, not what its last
+			// half-line looked like
+			return nil, &ParseError{File: path, Msg: "gzip stream truncated or damaged", Err: gz.err}
+		}
+		return t, err
 	}
 	if format == FormatBIOMJSON {
 		return ReadBIOMJSON(r, path)
@@ -158,4 +171,18 @@ func (t *Table) Dense() [][]float64 {
 		out[i] = row
 	}
 	return out
+}
+
+// stickyReader remembers the first error of r other than io.EOF.
+type stickyReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *stickyReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF && s.err == nil {
+		s.err = err
+	}
+	return n, err
 }

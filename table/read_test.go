@@ -302,3 +302,12 @@ func TestMetadataAlign(t *testing.T) {
 		t.Errorf("missing ids: %v", err)
 	}
 }
+
+// TestMetadataIDNotUTF8: a sample id with a flipped byte is refused at its
+// line.
+func TestMetadataIDNotUTF8(t *testing.T) {
+	_, err := ParseMetadata(strings.NewReader("sample-id\tgroup\nS1\ta\nS\xff\tb\n"), "md.tsv")
+	if err == nil || !strings.Contains(err.Error(), "md.tsv:3:1: ") || !strings.Contains(err.Error(), "not valid UTF-8") {
+		t.Errorf("error %v, want md.tsv:3:1: ... not valid UTF-8", err)
+	}
+}

@@ -53,8 +53,8 @@ func ReadTSV(r io.Reader, name string) (*Table, error) {
 			for len(header) > 1 && strings.TrimSpace(header[len(header)-1]) == "" {
 				header = header[:len(header)-1]
 			}
-			if len(header) < 1 {
-				return nil, perr(1, "", "empty header")
+			if len(header) < 2 {
+				return nil, perr(1, "", "the header names no samples: a table starts with \"#OTU ID<TAB>sample id<TAB>...\" (is this a tab-separated table?)")
 			}
 			last := strings.TrimSpace(header[len(header)-1])
 			if len(header) > 1 && isTaxonomyHeader(last) {
@@ -111,6 +111,9 @@ func ReadTSV(r io.Reader, name string) (*Table, error) {
 				if !ok {
 					if len(cell) == 0 {
 						return nil, perr(field+1, id, "blank count for sample %q", t.SampleIDs[field-1])
+					}
+					if n := bytes.Count(b, []byte{'\t'}) + 1; n != want {
+						return nil, perr(field+1, id, "non-numeric count %q for sample %q: the row has %d fields, the header %d (a count missing?)", cell, t.SampleIDs[field-1], n, want)
 					}
 					return nil, perr(field+1, id, "non-numeric count %q for sample %q", cell, t.SampleIDs[field-1])
 				}

@@ -62,7 +62,7 @@ compiles it to be sure it can be simulated. It exits non-zero on any problem.`,
 			}
 			sys, err := system.Compile(m)
 			if err != nil {
-				return fmt.Errorf("%s: %w", in.Name, err)
+				return model.InFile(in.Name, err)
 			}
 			np, nd := countParameters(m)
 			gen, hot := sys.Kernels()

@@ -45,7 +45,7 @@ Example:
 				return err
 			}
 			if _, err := system.Compile(m); err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+				return model.InFile(args[0], err)
 			}
 			if out == "-" {
 				return sbml.Write(cmd.OutOrStdout(), m)

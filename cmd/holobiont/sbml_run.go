@@ -87,11 +87,11 @@ Example:
 			opts = append(opts, holobiont.ModelSource(args[0], data), holobiont.WithScenario(sc))
 			p, err := holobiont.New(m, opts...)
 			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+				return model.InFile(args[0], err)
 			}
 			res, err := p.Run(cmd.Context(), holobiont.Options{RTol: rtol, ATol: atol, Version: version, Variables: vars})
 			if err != nil {
-				return fmt.Errorf("%s: %w", args[0], err)
+				return model.InFile(args[0], err)
 			}
 			times, rows := res.Times(), res.Trajectory.Values
 			write := func(w io.Writer) error {

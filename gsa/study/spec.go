@@ -125,14 +125,19 @@ func LoadSpec(path string) (*Spec, error) {
 // parameter or output; names that need the model are checked by Compile.
 func ParseSpec(name string, data []byte) (*Spec, error) {
 	data = bom.Trim(data)
+	if err := yamlnode.CheckNesting(name, data); err != nil {
+		return nil, err
+	}
 	f, err := parser.ParseBytes(data, 0)
 	if err != nil {
 		return nil, yamlnode.SyntaxError(name, "", err)
 	}
-	s := &Spec{File: name, data: data, astf: f}
+	s := &Spec{}
 	if err := yamlnode.DecodeStrict(name, data, s); err != nil {
 		return nil, err
 	}
+	// set after decoding: an empty document decodes to the zero Spec
+	s.File, s.data, s.astf = name, data, f
 	sum := sha256.Sum256(data)
 	s.Hash = hex.EncodeToString(sum[:])
 	if err := s.validate(); err != nil {

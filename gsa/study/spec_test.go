@@ -34,6 +34,7 @@ func TestBadInput(t *testing.T) {
 		{"unknown stat", "stat: value, time: 10", "stat: median, time: 10", `spec.yaml:8:\d+: output x10: unknown stat "median"`},
 		{"value without time", "stat: value, time: 10", "stat: value", `spec.yaml:8:\d+: output x10: stat value needs time`},
 		{"unknown field", "duration: 10\n", "duration: 10\nsamples: 3\n", `spec.yaml:4:\d+: .*unknown field "samples"`},
+		{"empty file", goodSpec, "", `^spec.yaml: `},
 		{"no outputs", "outputs:\n  - {name: x10, variable: host.x, stat: value, time: 10}\n", "", `spec.yaml: no outputs`},
 		{"duplicate output", "  - {name: x10, variable: host.x, stat: value, time: 10}\n", "  - {name: x10, variable: host.x, stat: value, time: 10}\n  - {name: x10, variable: host.x, stat: max}\n", `spec.yaml:9:\d+: duplicate output name "x10"`},
 		{"range in a gsa", "stat: value, time: 10}", "stat: value, time: 10, range: [0, 1]}", `spec.yaml:8:\d+: output x10: range and target are for virtual populations`},
