@@ -105,28 +105,17 @@ func Assemble(ctx context.Context, dirs []string, out string) (err error) {
 	// Everything above only read; from here a failure removes what this
 	// merge created (a new folder, its layout.json), and the manifest of
 	// a run already in out is replaced only at the very end.
-	created := false
-	if _, err := os.Stat(out); os.IsNotExist(err) {
-		created = true
-	}
-	layoutPath := filepath.Join(out, "layout.json")
-	_, statErr := os.Stat(layoutPath)
-	newLayout := os.IsNotExist(statErr)
+	undo, newLayout := chunks.UndoNew(out, "layout.json")
 	defer func() {
-		if err == nil {
-			return
-		}
-		if created {
-			os.RemoveAll(out)
-		} else if newLayout {
-			os.Remove(layoutPath)
+		if err != nil {
+			undo()
 		}
 	}()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	if newLayout {
-		if err := safefile.WriteFile(layoutPath, lb); err != nil {
+		if err := safefile.WriteFile(filepath.Join(out, "layout.json"), lb); err != nil {
 			return err
 		}
 	}

@@ -59,28 +59,17 @@ func Finish(ctx context.Context, dirs []string, out string) (err error) {
 	// From here a failure removes what this merge created (a new folder,
 	// its layout file); a manifest already in out is replaced only at the
 	// end.
-	created := false
-	if _, err := os.Stat(out); os.IsNotExist(err) {
-		created = true
-	}
-	layoutPath := filepath.Join(out, LayoutFile)
-	_, statErr := os.Stat(layoutPath)
-	newLayout := os.IsNotExist(statErr)
+	undo, newLayout := chunks.UndoNew(out, LayoutFile)
 	defer func() {
-		if err == nil {
-			return
-		}
-		if created {
-			os.RemoveAll(out)
-		} else if newLayout {
-			os.Remove(layoutPath)
+		if err != nil {
+			undo()
 		}
 	}()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
 	if newLayout {
-		if err := safefile.WriteFile(layoutPath, lb); err != nil {
+		if err := safefile.WriteFile(filepath.Join(out, LayoutFile), lb); err != nil {
 			return err
 		}
 	}

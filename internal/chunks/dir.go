@@ -100,3 +100,23 @@ func CleanPartial(dir string) error {
 	}
 	return nil
 }
+
+// UndoNew records whether dir and its layout file layoutName exist yet and
+// returns a function that removes what did not: the whole of dir if this
+// run created it, else only the layout file (a failed merge or run leaves
+// what was there before and nothing else). newLayout says whether the
+// layout file is still to be written.
+func UndoNew(dir, layoutName string) (undo func(), newLayout bool) {
+	_, err := os.Stat(dir)
+	created := os.IsNotExist(err)
+	layoutPath := filepath.Join(dir, layoutName)
+	_, err = os.Stat(layoutPath)
+	newLayout = os.IsNotExist(err)
+	return func() {
+		if created {
+			os.RemoveAll(dir)
+		} else if newLayout {
+			os.Remove(layoutPath)
+		}
+	}, newLayout
+}
