@@ -396,8 +396,8 @@ func lastLine(s string) string {
 
 // maxStopDelay bounds the time from SIGINT to exit. Generous: on an idle
 // machine the interrupt cases stop within 1-5 s, but at a load average of
-// 50 on 2 cores holobiont run took up to 17.5 s (it was in the model's
-// compile, which does not check the context).
+// 50 on 2 cores holobiont run once took 17.5 s (not traced; the model's
+// compile, which does not check the context, is the likely phase).
 const maxStopDelay = 30 * time.Second
 
 // containsAll reports whether s holds every " && "-separated part of want.
