@@ -28,6 +28,13 @@ func Entropy[T float64 | int32](x []T) (h float64, ok bool) {
 
 // Shannon is the model function shannon(x1, ..., xn): Entropy of x, and 0
 // for an extinct (all-zero) community.
+//
+// Shannon is kept out of line on purpose: inlined into another package, its
+// call to the generic Entropy carries no escape information, so a slice
+// literal argument (the generated kernels' shannon(a, b, ...)) was allocated
+// on the heap at every call; compiled here, x is known not to escape.
+//
+//go:noinline
 func Shannon(x []float64) float64 {
 	h, _ := Entropy(x)
 	return h
