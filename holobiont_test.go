@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -159,6 +160,50 @@ func TestRecordedName(t *testing.T) {
 		"shipped:gut-skin-brain.yaml": "shipped:gut-skin-brain.yaml", "(in memory: model m)": "(in memory: model m)"} {
 		if got := RecordedName(in); got != want {
 			t.Errorf("RecordedName(%q) = %q, want %q", in, got, want)
+
+		}
+	}
+}
+
+// TestRunnerSimulateReuse: Runner.Simulate runs on the previous run's
+// storage and gives the bits of a fresh sim.Run for each of several
+// parameter sets in turn (sim's TestReuse covers a solver that ended the
+// earlier run in Rodas4).
+func TestRunnerSimulateReuse(t *testing.T) {
+	p := mustLoad(t, "gut-skin-brain.yaml")
+	r, err := p.NewRunner("sigma_S", "r_Cu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := p.simOptions(Options{}.withDefaults())
+	ctx := context.Background()
+	for _, x := range [][]float64{{1, 1.2}, {2.5, 0.7}, {0.4, 1.6}, {1, 1.2}} {
+		sys, err := r.System(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := r.Simulate(ctx, sys, p.schedule, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotTimes, gotRows, gotStats := slices.Clone(got.Times), slices.Clone(got.Values), got.Stats
+		for k := range gotRows {
+			gotRows[k] = slices.Clone(gotRows[k])
+		}
+		fresh, err := p.NewRunner("sigma_S", "r_Cu")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys, err := fresh.System(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := sim.Run(ctx, fsys, p.schedule, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(gotTimes, want.Times) || !reflect.DeepEqual(gotRows, want.Values) || gotStats != want.Stats {
+			t.Errorf("%v: Simulate on reused storage differs from a fresh run (stats %+v, want %+v)", x, gotStats, want.Stats)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/holobiont/holobiont/internal/suggest"
+	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/system"
 )
 
@@ -24,7 +25,8 @@ type Runner struct {
 	p      *Problem
 	params []string
 	sys    *system.System
-	fresh  bool // the model has events (they may change parameters): copy the system per run
+	fresh  bool            // the model has events (they may change parameters): copy the system per run
+	last   *sim.Trajectory // Simulate's previous trajectory, whose storage the next one takes over
 }
 
 // NewRunner returns a Runner that sets params (in this order) before each
@@ -61,6 +63,18 @@ func (r *Runner) System(values []float64) (*system.System, error) {
 		}
 	}
 	return r.sys, nil
+}
+
+// Simulate runs sys (from System) under sched with sim.Run on the storage
+// of the Runner's previous Simulate (sim.Options.Reuse): a worker's loop
+// over many subjects then allocates almost nothing per run, with the same
+// results. The returned trajectory is valid until the next call of
+// Simulate; copy what must outlive it.
+func (r *Runner) Simulate(ctx context.Context, sys *system.System, sched *sim.Schedule, opt sim.Options) (*sim.Trajectory, error) {
+	opt.Reuse, r.last = r.last, nil
+	tr, err := sim.Run(ctx, sys, sched, opt)
+	r.last = tr
+	return tr, err
 }
 
 // Run runs the Problem with values[k] for parameter k of the Runner's

@@ -125,7 +125,7 @@ func (p *Plan) Simulate(ctx context.Context, r *holobiont.Runner, i int, sched *
 	out := p.OutTimes
 	opt := sim.Options{Start: p.start, End: p.end, OutputTimes: out,
 		ODE: p.ode}
-	tr, err := sim.Run(ctx, sys, sched, opt)
+	tr, err := r.Simulate(ctx, sys, sched, opt) // rows valid until r's next Simulate: nothing below keeps them
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
