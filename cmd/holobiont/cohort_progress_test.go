@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -102,5 +103,23 @@ func TestLineProgress(t *testing.T) {
 	}
 	if lines[10] != "subjects 100/100 (100%), 1/s, elapsed 1m40s, ETA done" {
 		t.Errorf("last line %q", lines[10])
+	}
+}
+
+// TestProgressBarLateUpdate: an update that arrives after a later one (two
+// workers reporting out of order) does not move the bar back, so the
+// finished bar shows every subject (it once ended at 31/31 for 32).
+func TestProgressBarLateUpdate(t *testing.T) {
+	var errb bytes.Buffer
+	b, err := newProgressBar(context.Background(), "always", "subjects ", &errb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.update(31, 32)
+	b.update(32, 32)
+	b.update(31, 32)
+	b.finish(nil)
+	if !strings.Contains(errb.String(), "32/32") || strings.Contains(errb.String(), "31/31") {
+		t.Errorf("finished bar: %q", errb.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -73,6 +74,26 @@ func interrupt(t *testing.T, c *exec.Cmd, ready func() bool) (int, time.Duration
 	return 0, 0
 }
 
+// processCPU returns the user+system CPU time process pid has used, from
+// /proc/PID/stat (ok is false where there is no /proc).
+func processCPU(pid int) (cpu time.Duration, ok bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, false
+	}
+	s := string(b)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]) // f[0] is field 3 (state)
+	if len(f) < 13 {
+		return 0, false
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64) // field 14, clock ticks
+	stime, err2 := strconv.ParseInt(f[12], 10, 64) // field 15
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return time.Duration(utime+stime) * (time.Second / 100), true // USER_HZ is 100 on Linux
+}
+
 // partialFiles lists the temporary files of unfinished outputs under dir.
 func partialFiles(dir string) []string {
 	var out []string
@@ -136,7 +157,13 @@ func TestInterruptSBMLTestsuite(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "results.tsv")
 	c, log := startMain(t, "sbml", "testsuite", cases, "--out", out, "--workers", "1")
 	start := time.Now()
-	status, _ := interrupt(t, c, func() bool { return time.Since(start) > 1500*time.Millisecond })
+	// It prints nothing while it runs: wait until the child has done some
+	// work (CPU time, not only wall time: on a loaded machine 1.5 s of wall
+	// time could pass before it installed its SIGINT handler).
+	status, _ := interrupt(t, c, func() bool {
+		cpu, ok := processCPU(c.Process.Pid)
+		return time.Since(start) > 1500*time.Millisecond && (!ok || cpu >= 500*time.Millisecond)
+	})
 	if status != exitInterrupted {
 		t.Errorf("exit status %d, want %d\n%s", status, exitInterrupted, log)
 	}

@@ -36,6 +36,12 @@ type progressBar struct {
 	prog  *mpb.Progress
 	bar   *mpb.Bar
 	lines *lineProgress
+
+	// mu orders updates from concurrent workers: a late (done-1) update
+	// arriving after (done) would otherwise move the bar back, and finish
+	// would complete it one short (31/31 for 32 subjects).
+	mu   sync.Mutex
+	done int
 }
 
 // checkProgressFlag checks --progress before any work is done.
@@ -87,6 +93,12 @@ func (b *progressBar) update(done, total int) {
 		b.lines.update(done, total)
 		return
 	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if done < b.done {
+		return
+	}
+	b.done = done
 	b.bar.SetTotal(int64(total), false)
 	b.bar.SetCurrent(int64(done))
 }
