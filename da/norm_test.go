@@ -31,7 +31,23 @@ func readGolden(t *testing.T, path string) [][]string {
 // scripts/golden_da.R) and its metadata.
 func normCounts(t *testing.T) (*Counts, map[string]Column) {
 	t.Helper()
-	f, err := os.Open("testdata/norm_counts.tsv")
+	c := readCounts(t, "testdata/norm_counts.tsv")
+	md := readGolden(t, "testdata/norm_metadata.tsv")
+	cols := map[string]Column{"group": {}, "age": {Numeric: true}}
+	g, a := cols["group"], cols["age"]
+	for _, r := range md {
+		g.Values = append(g.Values, r[1])
+		a.Values = append(a.Values, r[2])
+	}
+	cols["group"], cols["age"] = g, a
+	return c, cols
+}
+
+// readCounts reads a taxon × sample count table: a header of sample names
+// after one label cell, then one row per taxon.
+func readCounts(t *testing.T, path string) *Counts {
+	t.Helper()
+	f, err := os.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,20 +66,15 @@ func normCounts(t *testing.T) (*Counts, map[string]Column) {
 		for _, s := range cells[1:] {
 			v, err := strconv.ParseFloat(s, 64)
 			if err != nil {
-				t.Fatal(err)
+				t.Fatalf("%s: %v", path, err)
 			}
 			c.X = append(c.X, v)
 		}
 	}
-	md := readGolden(t, "testdata/norm_metadata.tsv")
-	cols := map[string]Column{"group": {}, "age": {Numeric: true}}
-	g, a := cols["group"], cols["age"]
-	for _, r := range md {
-		g.Values = append(g.Values, r[1])
-		a.Values = append(a.Values, r[2])
+	if err := sc.Err(); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	cols["group"], cols["age"] = g, a
-	return c, cols
+	return c
 }
 
 // TestNormFactorsPeers checks TMM against edgeR 3.40.2 calcNormFactors and
