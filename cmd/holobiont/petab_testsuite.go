@@ -9,7 +9,6 @@ import (
 	"runtime"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/spf13/cobra"
 
@@ -87,27 +86,7 @@ cases and errors count as failed). --out writes one row per case (TSV).`,
 }
 
 func runPetabCases(ctx context.Context, dirs []string, workers int, opt estimate.Options) []petab.CaseResult {
-	results := make([]petab.CaseResult, len(dirs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				results[i] = petab.RunCase(ctx, dirs[i], opt)
-			}
-		}()
-	}
-	for i := range dirs {
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	return results
+	return runEachCase(ctx, dirs, workers, func(dir string) petab.CaseResult { return petab.RunCase(ctx, dir, opt) })
 }
 
 func writePetabCases(w io.Writer, rs []petab.CaseResult) error {

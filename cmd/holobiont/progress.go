@@ -108,12 +108,18 @@ func (b *progressBar) finish(err error) {
 	if b == nil || b.lines != nil {
 		return
 	}
+	finishBar(b.prog, b.bar, err)
+}
+
+// finishBar completes (err == nil) or aborts bar and waits for prog to draw
+// it for the last time.
+func finishBar(prog *mpb.Progress, bar *mpb.Bar, err error) {
 	if err != nil {
-		b.bar.Abort(false)
+		bar.Abort(false)
 	} else {
-		b.bar.SetTotal(-1, true)
+		bar.SetTotal(-1, true)
 	}
-	b.prog.Wait()
+	prog.Wait()
 }
 
 // lineProgress prints "LABEL done/total (p%), r/s, elapsed e, ETA t" at the

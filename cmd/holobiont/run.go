@@ -212,12 +212,7 @@ func (b *runBar) finish(err error) {
 	if b == nil {
 		return
 	}
-	if err != nil {
-		b.bar.Abort(false)
-	} else {
-		b.bar.SetTotal(-1, true)
-	}
-	b.prog.Wait()
+	finishBar(b.prog, b.bar, err)
 }
 
 func isTerminal(w io.Writer) bool {

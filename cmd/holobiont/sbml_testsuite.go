@@ -81,27 +81,7 @@ Example:
 }
 
 func runCases(ctx context.Context, dirs []string, workers int) []sbmlsuite.Result {
-	results := make([]sbmlsuite.Result, len(dirs))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				results[i] = sbmlsuite.RunCase(ctx, dirs[i])
-			}
-		}()
-	}
-	for i := range dirs {
-		if ctx.Err() != nil {
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	return results
+	return runEachCase(ctx, dirs, workers, func(dir string) sbmlsuite.Result { return sbmlsuite.RunCase(ctx, dir) })
 }
 
 // countRun counts the cases that ran (a result with a status).
@@ -153,4 +133,31 @@ func printSummary(w io.Writer, rs []sbmlsuite.Result) {
 		}
 	}
 	fmt.Fprintf(w, "%d passed, %d failed\n", s.Passed, s.Fail)
+}
+
+// runEachCase runs run on every case folder with workers goroutines and
+// returns the results in the order of dirs; after ctx is cancelled no new
+// case starts (the cases not run keep R's zero value).
+func runEachCase[R any](ctx context.Context, dirs []string, workers int, run func(dir string) R) []R {
+	results := make([]R, len(dirs))
+	jobs := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				results[i] = run(dirs[i])
+			}
+		}()
+	}
+	for i := range dirs {
+		if ctx.Err() != nil {
+			break
+		}
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return results
 }
