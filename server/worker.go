@@ -117,14 +117,18 @@ func (s *Server) execute(ctx context.Context, run *store.Run) {
 		os.RemoveAll(dir)
 		return
 	}
+	// The log line goes first: a client that sees the status "succeeded"
+	// then reads a complete log (if storing fails, "failed: ..." follows).
+	logf("succeeded in %.1f s: %d output files", time.Since(t0).Seconds(), len(arts))
 	if err := s.store.Finish(ctx, id, summary, arts); err != nil {
-		if !errors.Is(err, store.ErrNotRunning) {
+		if errors.Is(err, store.ErrNotRunning) {
+			logf("not stored: the run was cancelled or deleted meanwhile")
+		} else {
 			s.fail(ctx, id, err, nil, "")
 		}
 		os.RemoveAll(dir)
 		return
 	}
-	logf("succeeded in %.1f s: %d output files", time.Since(t0).Seconds(), len(arts))
 	os.RemoveAll(dir)
 }
 
