@@ -19,6 +19,13 @@ var update = flag.Bool("update", false, "rewrite the golden SVG snapshot in test
 // wellFormed parses b completely with encoding/xml.
 func wellFormed(t testing.TB, what string, b []byte) {
 	t.Helper()
+	checkXML(t, what, b, nil)
+}
+
+// checkXML parses b completely with encoding/xml and calls attr (when not
+// nil) with every attribute of every element.
+func checkXML(t testing.TB, what string, b []byte, attr func(xml.Attr)) {
+	t.Helper()
 	d := xml.NewDecoder(bytes.NewReader(b))
 	d.Strict = true
 	depth, elems := 0, 0
@@ -34,6 +41,11 @@ func wellFormed(t testing.TB, what string, b []byte) {
 		case xml.StartElement:
 			depth++
 			elems++
+			if attr != nil {
+				for _, a := range tok.(xml.StartElement).Attr {
+					attr(a)
+				}
+			}
 		case xml.EndElement:
 			depth--
 		}

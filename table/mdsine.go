@@ -69,21 +69,36 @@ func ReadMDSINE(paths ...string) (*MDSINE, error) {
 	default:
 		return nil, fmt.Errorf("read MDSINE: want a folder or counts, metadata [, biomass] paths, got %d arguments", len(paths))
 	}
-	f, err := os.Open(counts)
-	if err != nil {
-		return nil, fmt.Errorf("read MDSINE: %w", err)
+	var files [3]io.Reader
+	for i, p := range []string{counts, meta, mass} {
+		if p == "" {
+			continue
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return nil, fmt.Errorf("read MDSINE: %w", err)
+		}
+		defer f.Close()
+		files[i] = f
 	}
-	t, err := ReadTSV(bufio.NewReaderSize(f, 1<<16), counts)
-	f.Close()
+	return parseMDSINE(namedReader{counts, bufio.NewReaderSize(files[0], 1<<16)}, namedReader{meta, files[1]}, namedReader{mass, files[2]})
+}
+
+// namedReader is an input stream and the file name its errors give.
+type namedReader struct {
+	name string
+	r    io.Reader
+}
+
+// parseMDSINE parses the counts, metadata and (when mass.r is not nil)
+// biomass streams of an MDSINE input set; see [ReadMDSINE].
+func parseMDSINE(cr, mr, br namedReader) (*MDSINE, error) {
+	counts, meta, mass := cr.name, mr.name, br.name
+	t, err := ReadTSV(cr.r, counts)
 	if err != nil {
 		return nil, err
 	}
-	mf, err := os.Open(meta)
-	if err != nil {
-		return nil, fmt.Errorf("read MDSINE: %w", err)
-	}
-	md, err := ParseMetadata(mf, meta)
-	mf.Close()
+	md, err := ParseMetadata(mr.r, meta)
 	if err != nil {
 		return nil, err
 	}
@@ -128,13 +143,8 @@ func ReadMDSINE(paths ...string) (*MDSINE, error) {
 		samples[i] = s
 	}
 	var biomass [][]float64
-	if mass != "" {
-		bf, err := os.Open(mass)
-		if err != nil {
-			return nil, fmt.Errorf("read MDSINE: %w", err)
-		}
-		biomass, d.BiomassColumns, err = readBiomass(bf, mass)
-		bf.Close()
+	if br.r != nil {
+		biomass, d.BiomassColumns, err = readBiomass(br.r, mass)
 		if err != nil {
 			return nil, err
 		}
