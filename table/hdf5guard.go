@@ -155,6 +155,10 @@ type h5Guard struct {
 	heapOffsetSize int
 	heapTotal      uint64 // sum of the sizes of every collection the library could read
 	heapMaxObj     uint64 // largest object in any readable collection
+	// Chunk B-trees (attach, chunkTrees):
+	r          io.ReaderAt
+	offsetSize int
+	chunkCost  map[int]uint64 // by key dimensions
 }
 
 // newH5Guard returns a guard for a file of the given size; limit > 0 caps
@@ -228,6 +232,11 @@ func (g *h5Guard) storage(in h5Info) (uint64, error) {
 		if raw > mul(g.fileSize, maxDeflateRatio) {
 			return 0, fmt.Errorf("%d elements of %d bytes exceed what a %d-byte file can hold even compressed", in.elems, in.elemSize, g.fileSize)
 		}
+		chunks, err := g.chunkTrees(len(in.chunk))
+		if err != nil {
+			return 0, err
+		}
+		raw = add(raw, chunks)
 	}
 	return raw, nil
 }

@@ -195,3 +195,22 @@ func TestReadHDF5ObservationMajor(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+// TestChunkTreeCost checks the accounting of chunk B-trees: a leaf charges
+// its chunks' stored sizes, a child shared by two parents is charged twice
+// (the library reads it once per parent), and a child not below its parent
+// (a cycle the library would follow until its stack overflows) is refused.
+func TestChunkTreeCost(t *testing.T) {
+	leaf := &btreeNode{level: 0, nbytes: []uint32{100, 50}, children: []uint64{900, 950}}
+	root := &btreeNode{level: 1, nbytes: []uint32{0, 0, 0}, children: []uint64{10, 10, 7}} // 7: not a node
+	nodes := map[uint64]*btreeNode{10: leaf, 20: root}
+	cost := map[uint64]uint64{}
+	if c, err := treeCost(nodes, cost, 20); err != nil || c != 300 {
+		t.Fatalf("cost %d, %v; want 300", c, err)
+	}
+	self := &btreeNode{level: 1, nbytes: []uint32{0}, children: []uint64{30}}
+	nodes[30] = self
+	if _, err := treeCost(nodes, map[uint64]uint64{}, 30); err == nil || !strings.Contains(err.Error(), "not below it") {
+		t.Fatalf("cycle: err %v", err)
+	}
+}

@@ -54,6 +54,7 @@ func readHDF5(file string, limit uint64) (t *Table, err error) {
 	}
 	defer f.Close()
 	offsetSize := int(f.Superblock().OffsetSize)
+	guard.attach(f.Reader(), offsetSize)
 	objs := map[string]hdf5.Object{}
 	f.Walk(func(p string, o hdf5.Object) {
 		objs[strings.Trim(path.Clean("/"+p), "/")] = o
