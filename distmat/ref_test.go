@@ -8,6 +8,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // refRead is the line-by-line reader the concurrent Read replaced, kept as
@@ -52,6 +54,9 @@ func refRead(r io.Reader, name string) (*Matrix, error) {
 				}
 				if j, dup := index[id]; dup {
 					return nil, fmt.Errorf("%s:%d:%d: duplicate id %q (also column %d)", name, line, col, id, j+2)
+				}
+				if !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 {
+					return nil, fmt.Errorf("%s:%d:%d: id %q (column %d) is not valid UTF-8 text", name, line, col, id, k+2)
 				}
 				index[id] = k
 				col += len(id) + 1
