@@ -3,6 +3,7 @@ package report
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -60,10 +61,14 @@ figcaption.dl a { color: #0072B2; text-decoration: none; margin-right: 8px; }
 // CSS and inline SVG figures, no scripts and no external resources (a
 // Content-Security-Policy forbids any network access). A figure that fails
 // to render fails the whole page with an error naming its section.
-func (p *Page) WriteHTML(w io.Writer) error {
+func (p *Page) WriteHTML(w io.Writer) error { return p.WriteHTMLContext(context.Background(), w) }
+
+// WriteHTMLContext is WriteHTML that stops rendering figures, and returns
+// ctx's error without writing, once ctx is done.
+func (p *Page) WriteHTMLContext(ctx context.Context, w io.Writer) error {
 	// render figures first (in parallel) so that nothing is written on
 	// failure
-	svgs, err := p.renderFigures()
+	svgs, err := p.renderFigures(ctx)
 	if err != nil {
 		return err
 	}
@@ -179,7 +184,7 @@ func (p *Page) WriteHTML(w io.Writer) error {
 // renderFigures renders every figure, using up to GOMAXPROCS goroutines.
 // Results are kept by position, and of several failures the first in page
 // order is reported, so the outcome does not depend on scheduling.
-func (p *Page) renderFigures() ([][][]byte, error) {
+func (p *Page) renderFigures(ctx context.Context) ([][][]byte, error) {
 	type job struct{ s, f int }
 	var jobs []job
 	svgs := make([][][]byte, len(p.Sections))
@@ -193,6 +198,10 @@ func (p *Page) renderFigures() ([][][]byte, error) {
 	}
 	run := func(jb job) {
 		f := p.Sections[jb.s].Figures[jb.f]
+		if err := ctx.Err(); err != nil {
+			errs[jb.s][jb.f] = err
+			return
+		}
 		if f == nil {
 			errs[jb.s][jb.f] = errors.New("figure is nil")
 			return
@@ -221,6 +230,9 @@ func (p *Page) renderFigures() ([][][]byte, error) {
 		}
 		close(next)
 		wg.Wait()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	for _, jb := range jobs {
 		if err := errs[jb.s][jb.f]; err != nil {

@@ -20,7 +20,9 @@ func Run(ctx context.Context, sys *system.System, sched *Schedule, opt Options) 
 	if err != nil {
 		return nil, err
 	}
-	if err := r.run(); err != nil {
+	err = r.run()
+	r.tr.blocks = r.rec.blocks // the rows' storage, for Options.Reuse
+	if err != nil {
 		if r.failed {
 			r.tr.Complete = false
 			return r.tr, err
@@ -145,8 +147,7 @@ func (r *runner) newTrajectory() {
 	if r.opt.NoRows {
 		return
 	}
-	r.rec = newRecorder(r.sys, len(r.tr.Names), len(r.outT), old.flat)
-	r.tr.flat = r.rec.flat
+	r.rec = newRecorder(r.sys, len(r.tr.Names), len(r.outT), old.blocks)
 	r.tr.Values = old.Values[:0]
 	if cap(r.tr.Values) < len(r.outT) {
 		r.tr.Values = make([][]float64, 0, len(r.outT))

@@ -79,7 +79,7 @@ type Trajectory struct {
 
 	// storage Options.Reuse hands to the next run: the rows, and the
 	// solver with the dimension and options it was made for
-	flat      []float64
+	blocks    [][]float64
 	solver    *ode.Solver
 	solverN   int
 	solverOpt ode.Options

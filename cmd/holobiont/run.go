@@ -150,6 +150,9 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 		}
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil { // loading takes no context
+		return nil, err
+	}
 	opt := holobiont.Options{Method: method, RTol: o.rtol, ATol: o.atol, Seed: o.seed, Format: format, Version: version}
 	dir := filepath.Join(o.out, p.RunID(opt))
 	bar := newRunBar(ctx, o.progress, p, stderr)
@@ -177,8 +180,12 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 		fmt.Fprintf(stderr, ": %d output rows before the failure kept in %s\n", len(res.Times()), filepath.Join(dir, holobiont.TrajectoryName(format, false)))
 		return &runResult{Dir: dir, Summary: res.Record, Problem: p}, runErr
 	}
+	if err := ctx.Err(); err != nil { // the report takes no context
+		return nil, err
+	}
 	page := runreport.Build(p, res)
-	if err := res.WriteContext(ctx, dir, format, holobiont.File{Name: "report.html", Write: page.WriteHTML}); err != nil {
+	html := func(w io.Writer) error { return page.WriteHTMLContext(ctx, w) }
+	if err := res.WriteContext(ctx, dir, format, holobiont.File{Name: "report.html", Write: html}); err != nil {
 		return nil, err
 	}
 	printRunSummary(stdout, res.Record, dir)

@@ -394,10 +394,13 @@ func lastLine(s string) string {
 	return strings.TrimSpace(lines[len(lines)-1])
 }
 
-// maxStopDelay bounds the time from SIGINT to exit. Generous: on an idle
-// machine the interrupt cases stop within 1-5 s, but at a load average of
-// 50 on 2 cores holobiont run once took 17.5 s (not traced; the model's
-// compile, which does not check the context, is the likely phase).
+// maxStopDelay bounds the time from SIGINT to exit. Generous: the
+// interrupt cases stop within 1-5 s on an idle machine and within about
+// 0.5 CPU-s of the signal, but wall time stretches with the load (at a load
+// average of 50 on 2 cores a process gets a few per cent of a core). The
+// 17.5 s stop seen once was `run` allocating and zeroing all its output rows
+// (2.1 GB, 7.6 CPU-s) before the first step; rows are now allocated in
+// blocks as the run reaches them.
 const maxStopDelay = 30 * time.Second
 
 // containsAll reports whether s holds every " && "-separated part of want.
