@@ -4,8 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync"
 )
 
 // DEOptions configure DifferentialEvolution.
@@ -57,41 +55,20 @@ func (p *Problem) DifferentialEvolution(ctx context.Context, opt DEOptions) (DER
 	if opt.CR <= 0 {
 		opt.CR = 0.9
 	}
-	if opt.Workers <= 0 {
-		opt.Workers = runtime.GOMAXPROCS(0)
-	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0xde))
 	pop := LatinHypercube(opt.Pop, lo, hi, rng)
-	evs := make([]*Evaluator, opt.Workers)
-	for w := range evs {
-		ev, err := p.NewEvaluator()
-		if err != nil {
-			return DEResult{}, err
-		}
-		evs[w] = ev
+	evs, err := p.newEvaluators(opt.Workers)
+	if err != nil {
+		return DEResult{}, err
 	}
 	res := DEResult{}
 	evalAll := func(xs [][]float64) ([]float64, error) {
 		fs := make([]float64, len(xs))
-		jobs := make(chan int)
-		var wg sync.WaitGroup
-		for _, ev := range evs {
-			wg.Add(1)
-			go func(ev *Evaluator) {
-				defer wg.Done()
-				for i := range jobs {
-					f, _, _, _, _ := ev.objective(ctx, xs[i], false)
-					fs[i] = f
-				}
-			}(ev)
-		}
-		for i := range xs {
-			jobs <- i
-		}
-		close(jobs)
-		wg.Wait()
+		err := forEach(ctx, evs, len(xs), func(ev *Evaluator, i int) {
+			fs[i], _, _, _, _ = ev.objective(ctx, xs[i], false)
+		})
 		res.Evals += len(xs)
-		return fs, ctx.Err()
+		return fs, err
 	}
 	fit, err := evalAll(pop)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"sort"
 	"sync"
 	"time"
@@ -65,9 +64,6 @@ func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]Star
 	if opt.Starts <= 0 {
 		opt.Starts = 10
 	}
-	if opt.Workers <= 0 {
-		opt.Workers = runtime.GOMAXPROCS(0)
-	}
 	if opt.Resample <= 0 {
 		opt.Resample = 20
 	}
@@ -78,45 +74,24 @@ func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]Star
 		}
 	}
 	pts := LatinHypercube(opt.Starts, lo, hi, rand.New(rand.NewPCG(opt.Seed, 0x5eed1a7)))
+	evs, err := p.newEvaluators(opt.Workers)
+	if err != nil {
+		return nil, err
+	}
 	results := make([]StartResult, opt.Starts)
-	jobs := make(chan int)
-	var wg sync.WaitGroup
 	var mu sync.Mutex
 	done := 0
-	var firstErr error
-	for w := 0; w < opt.Workers; w++ {
-		ev, err := p.NewEvaluator()
-		if err != nil {
-			return nil, err
+	err = forEach(ctx, evs, opt.Starts, func(ev *Evaluator, i int) {
+		r := ev.runStart(ctx, i, pts[i], lo, hi, opt)
+		mu.Lock()
+		defer mu.Unlock()
+		results[i] = r
+		done++
+		if opt.Progress != nil {
+			opt.Progress(done, opt.Starts, r)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range jobs {
-				r := ev.runStart(ctx, i, pts[i], lo, hi, opt)
-				mu.Lock()
-				results[i] = r
-				done++
-				if opt.Progress != nil {
-					opt.Progress(done, opt.Starts, r)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for i := 0; i < opt.Starts; i++ {
-		if err := ctx.Err(); err != nil {
-			firstErr = err
-			break
-		}
-		jobs <- i
-	}
-	close(jobs)
-	wg.Wait()
-	if firstErr != nil {
-		return nil, firstErr
-	}
-	if err := ctx.Err(); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	SortStarts(results)

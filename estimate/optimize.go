@@ -3,6 +3,7 @@ package estimate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -23,6 +24,61 @@ type LocalOptions struct {
 	Radius float64
 	// Fixed marks parameters held at their start value (profiles).
 	Fixed []bool
+	// Hessian selects the curvature model of the trust-region steps
+	// (default HessianHybrid).
+	Hessian Hessian
+	// SwitchAfter: with HessianHybrid, the BFGS matrix replaces the Fisher
+	// information after this many consecutive iterations that left the
+	// trust radius unchanged (default 20, as Fides's HybridFixed).
+	SwitchAfter int
+	// Mismatch, if positive: with HessianHybrid, the switch also happens
+	// after three consecutive accepted steps s whose gradient change y
+	// differs from the Fisher information's prediction F·s by more than
+	// this fraction of ‖y‖: the curvature the Fisher information misses.
+	// Off by default: on Boehm_JProteomeRes2014 (20 starts) a threshold of
+	// 0.3 sent starts to worse local optima, switching far from them.
+	Mismatch float64
+}
+
+// Hessian is the curvature model of Minimize's trust-region steps.
+type Hessian int
+
+const (
+	// HessianHybrid starts with the Fisher information and switches, for
+	// good, to a BFGS matrix (initialised with the Fisher information at
+	// the switch and updated at every accepted step) once the Fisher steps
+	// stall: SwitchAfter consecutive iterations without a change of the
+	// trust radius (as Fides's HybridFixed, Fröhlich and Sorger 2022), the
+	// objective-change test met while the projected gradient is still
+	// above GTol, or (with Mismatch set) repeated secant mismatches. These
+	// are signs of linear convergence where the residuals do not vanish at
+	// the optimum and the Fisher information misses their curvature.
+	HessianHybrid Hessian = iota
+	// HessianFisher always uses the Fisher information (Gauss–Newton,
+	// Levenberg–Marquardt for least squares).
+	HessianFisher
+)
+
+// String returns the name used in outputs and on the command line.
+func (h Hessian) String() string {
+	switch h {
+	case HessianHybrid:
+		return "hybrid"
+	case HessianFisher:
+		return "fisher"
+	}
+	return fmt.Sprintf("Hessian(%d)", int(h))
+}
+
+// ParseHessian maps "hybrid" and "fisher" to their Hessian.
+func ParseHessian(s string) (Hessian, error) {
+	switch s {
+	case "hybrid":
+		return HessianHybrid, nil
+	case "fisher":
+		return HessianFisher, nil
+	}
+	return 0, fmt.Errorf("estimate: Hessian %q: want hybrid or fisher", s)
 }
 
 func (o LocalOptions) withDefaults() LocalOptions {
@@ -38,6 +94,9 @@ func (o LocalOptions) withDefaults() LocalOptions {
 	if o.Radius <= 0 {
 		o.Radius = 1
 	}
+	if o.SwitchAfter <= 0 {
+		o.SwitchAfter = 20
+	}
 	return o
 }
 
@@ -50,6 +109,8 @@ type LocalResult struct {
 	Evals  int // objective evaluations (value and gradient counted once each)
 	Grads  int // of which with gradient
 	Status string
+	// Switched is true when the hybrid Hessian switched to BFGS.
+	Switched bool
 	// Converged is true when a gradient or function-change criterion was
 	// met (false: iteration limit, trust region collapsed, or failure).
 	Converged bool
@@ -78,18 +139,20 @@ func (ev *Evaluator) objective(ctx context.Context, u []float64, grad bool) (f f
 }
 
 // Minimize minimises −(llh + log prior) from u0 within the bounds [lo, hi]
-// (parameters on their scales) by a trust-region Newton method with the
-// Fisher information matrix as Hessian (Levenberg–Marquardt for least
-// squares): the subproblem min gᵀs + ½sᵀHs, ‖s‖ ≤ Δ is solved exactly in
+// (parameters on their scales) by a trust-region Newton method whose
+// Hessian is the Fisher information matrix (Levenberg–Marquardt for least
+// squares) or, with HessianHybrid once the Fisher steps stall, a BFGS
+// matrix: the subproblem min gᵀs + ½sᵀHs, ‖Ds‖ ≤ Δ is solved exactly in
 // the eigenbasis of H over the free parameters (those not at a bound with
-// the gradient pointing out), the step is projected onto the bounds, and
-// the ratio of actual to predicted reduction updates Δ.
+// the gradient pointing out), a parameter the step would push through its
+// bound is clamped there and the step recomputed for the others, and the
+// ratio of actual to predicted reduction updates Δ.
 func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt LocalOptions) (LocalResult, error) {
 	opt = opt.withDefaults()
 	n := len(u0)
 	res := LocalResult{U: clipTo(append([]float64(nil), u0...), lo, hi)}
 	u := res.U
-	f, g, h, llh, err := ev.objective(ctx, u, true)
+	f, g, fim, llh, err := ev.objective(ctx, u, true)
 	res.Evals, res.Grads = 1, 1
 	res.F, res.LLH = f, llh
 	if err != nil || math.IsInf(f, 0) {
@@ -99,6 +162,12 @@ func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt Loc
 		}
 		return res, err
 	}
+	var bfgs []float64 // the hybrid's quasi-Newton matrix, once switched
+	switchNow := func() {
+		bfgs = append([]float64(nil), fim...)
+		res.Switched = true
+	}
+	h := fim // the Hessian of the quadratic model
 	dsc := make([]float64, n)
 	for i := range dsc {
 		dsc[i] = math.Max(math.Sqrt(math.Max(h[i*n+i], 0)), 1e-8)
@@ -107,83 +176,35 @@ func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt Loc
 	if delta == 0 {
 		delta = opt.Radius
 	}
-	small := 0
+	small, steady, missed := 0, 0, 0
 	trial := make([]float64, n)
 	s := make([]float64, n)
+	free := make([]bool, n)
 	for res.Iter = 0; res.Iter < opt.MaxIter; res.Iter++ {
 		if err := ctx.Err(); err != nil {
 			res.Status = "cancelled"
 			return res, err
 		}
-		free := make([]bool, n)
-		pg := 0.0
-		for i := range u {
-			free[i] = opt.Fixed == nil || !opt.Fixed[i]
-			span := 1e-12 * math.Max(1, hi[i]-lo[i])
-			if (u[i] <= lo[i]+span && g[i] > 0) || (u[i] >= hi[i]-span && g[i] < 0) {
-				free[i] = false
-			}
-			if free[i] {
-				pg = math.Max(pg, math.Abs(g[i]))
-			}
-		}
-		if pg < opt.GTol {
+		if pg := freeSet(free, u, g, lo, hi, opt.Fixed); pg < opt.GTol {
 			res.Status, res.Converged = "gradient below tolerance", true
 			break
 		}
-		// step on the free parameters; a parameter the step would push
-		// through its bound is clamped there and the step recomputed for
-		// the others (at most n times)
 		// scaling (Moré 1978): D_i = max over iterations of sqrt(H_ii);
 		// the region is ‖D s‖ ≤ Δ
 		for i := range dsc {
 			dsc[i] = math.Max(dsc[i], math.Sqrt(math.Max(h[i*n+i], 0)))
 		}
-		copy(trial, u)
-		for pass := 0; pass < n; pass++ {
-			p := scaledStep(gAt(g, h, trial, u), h, free, delta-scaledDist(trial, u, dsc), dsc)
-			hit := false
-			for i := range p {
-				if !free[i] {
-					continue
-				}
-				v := trial[i] + p[i]
-				switch {
-				case v < lo[i]:
-					trial[i], free[i], hit = lo[i], false, true
-				case v > hi[i]:
-					trial[i], free[i], hit = hi[i], false, true
-				}
-			}
-			if !hit {
-				for i := range p {
-					if free[i] {
-						trial[i] += p[i]
-					}
-				}
-				break
-			}
-		}
-		clipTo(trial, lo, hi)
-		sn := 0.0
+		boundedStep(trial, u, g, h, free, lo, hi, delta, dsc)
 		for i := range s {
 			s[i] = trial[i] - u[i]
 		}
-		pred := 0.0
-		for i := range s {
-			pred -= g[i] * s[i]
-			hs := 0.0
-			for j := range s {
-				hs += h[i*n+j] * s[j]
-			}
-			pred -= 0.5 * s[i] * hs
-		}
-		sn = scaledDist(trial, u, dsc)
+		pred := predictedDecrease(g, h, s)
+		sn := scaledDist(trial, u, dsc)
 		// trial points are evaluated with the gradient: the objective then
 		// always comes from the same (sensitivity) integration, whose step
 		// sequence differs from a value-only run's, and an accepted point
 		// needs no second simulation
-		ft, gn, hn, llhn, err := ev.objective(ctx, trial, true)
+		ft, gn, fimn, llhn, err := ev.objective(ctx, trial, true)
 		res.Evals++
 		res.Grads++
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
@@ -196,13 +217,30 @@ func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt Loc
 		}
 		if rho > 1e-4 {
 			df := f - ft
+			if bfgs != nil {
+				bfgsUpdate(bfgs, s, g, gn)
+			} else if opt.Mismatch > 0 && secantMismatch(fim, s, g, gn) > opt.Mismatch {
+				missed++
+			} else {
+				missed = 0
+			}
 			copy(u, trial)
-			f, g, h, llh = ft, gn, hn, llhn
+			f, g, fim, llh = ft, gn, fimn, llhn
 			res.F, res.LLH = f, llh
+			h = fim
+			if bfgs != nil {
+				h = bfgs
+			}
 			if df < opt.FTol {
 				small++
 			} else {
 				small = 0
+			}
+			if small >= 2 && opt.Hessian == HessianHybrid && bfgs == nil && freeSet(free, u, g, lo, hi, opt.Fixed) >= opt.GTol {
+				// slow linear convergence, not convergence: the Fisher
+				// steps stalled while the gradient is not small
+				switchNow()
+				h, small, steady = bfgs, 0, 0
 			}
 			if small >= 2 {
 				res.Status, res.Converged = "objective change below tolerance", true
@@ -213,8 +251,16 @@ func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt Loc
 		switch {
 		case rho < 0.25:
 			delta = 0.25 * sn
+			steady = 0
 		case rho > 0.75 && sn > 0.9*delta:
 			delta = 2 * delta
+			steady = 0
+		default:
+			steady++
+		}
+		if opt.Hessian == HessianHybrid && bfgs == nil && (steady >= opt.SwitchAfter || missed >= 3) {
+			switchNow()
+			h = bfgs
 		}
 		if delta < 1e-10*normD(u, dsc) {
 			res.Status = "trust region below 1e-10"
@@ -225,6 +271,129 @@ func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt Loc
 		res.Status = "iteration limit"
 	}
 	return res, nil
+}
+
+// freeSet marks the parameters the step may move (not fixed, and not at a
+// bound with the gradient pointing out of the box) and returns the largest
+// gradient component among them.
+func freeSet(free []bool, u, g, lo, hi []float64, fixed []bool) float64 {
+	pg := 0.0
+	for i := range u {
+		free[i] = fixed == nil || !fixed[i]
+		span := 1e-12 * math.Max(1, hi[i]-lo[i])
+		if (u[i] <= lo[i]+span && g[i] > 0) || (u[i] >= hi[i]-span && g[i] < 0) {
+			free[i] = false
+		}
+		if free[i] {
+			pg = math.Max(pg, math.Abs(g[i]))
+		}
+	}
+	return pg
+}
+
+// boundedStep sets trial to u plus the trust-region step on the free
+// parameters (free is overwritten); a parameter the step would push through
+// its bound is clamped there and the step recomputed for the others from
+// the quadratic model's gradient at the clamped point (at most n times).
+func boundedStep(trial, u, g, h []float64, free []bool, lo, hi []float64, delta float64, dsc []float64) {
+	copy(trial, u)
+	for pass := 0; pass < len(u); pass++ {
+		p := scaledStep(gAt(g, h, trial, u), h, free, delta-scaledDist(trial, u, dsc), dsc)
+		hit := false
+		for i := range p {
+			if !free[i] {
+				continue
+			}
+			v := trial[i] + p[i]
+			switch {
+			case v < lo[i]:
+				trial[i], free[i], hit = lo[i], false, true
+			case v > hi[i]:
+				trial[i], free[i], hit = hi[i], false, true
+			}
+		}
+		if !hit {
+			for i := range p {
+				if free[i] {
+					trial[i] += p[i]
+				}
+			}
+			break
+		}
+	}
+	clipTo(trial, lo, hi)
+}
+
+// predictedDecrease is −(gᵀs + ½sᵀHs), the quadratic model's decrease.
+func predictedDecrease(g, h, s []float64) float64 {
+	n := len(s)
+	pred := 0.0
+	for i := range s {
+		hs := 0.0
+		for j := range s {
+			hs += h[i*n+j] * s[j]
+		}
+		pred -= g[i]*s[i] + 0.5*s[i]*hs
+	}
+	return pred
+}
+
+// secantMismatch is ‖y − F·s‖/‖y‖ with y = gNew − g: how far the Fisher
+// information F is from the curvature along the step s.
+func secantMismatch(fim, s, g, gNew []float64) float64 {
+	n := len(s)
+	var d, yy float64
+	for i := 0; i < n; i++ {
+		y := gNew[i] - g[i]
+		fs := 0.0
+		for j := 0; j < n; j++ {
+			fs += fim[i*n+j] * s[j]
+		}
+		d += (y - fs) * (y - fs)
+		yy += y * y
+	}
+	if yy == 0 {
+		return 0
+	}
+	return math.Sqrt(d / yy)
+}
+
+// bfgsUpdate applies the BFGS update for the step s and the gradient change
+// y = gNew − g to b (row-major): b += yyᵀ/(yᵀs) − (bs)(bs)ᵀ/(sᵀbs), skipped
+// when the curvature condition yᵀs > 0 fails (b stays positive
+// semi-definite).
+func bfgsUpdate(b, s, g, gNew []float64) {
+	n := len(s)
+	ys, ss, yy := 0.0, 0.0, 0.0
+	y := make([]float64, n)
+	for i := range y {
+		y[i] = gNew[i] - g[i]
+		ys += y[i] * s[i]
+		ss += s[i] * s[i]
+		yy += y[i] * y[i]
+	}
+	if !(ys > 1e-12*math.Sqrt(ss*yy)) {
+		return
+	}
+	bs := make([]float64, n)
+	sbs := 0.0
+	for i := 0; i < n; i++ {
+		v := 0.0
+		for j := 0; j < n; j++ {
+			v += b[i*n+j] * s[j]
+		}
+		bs[i] = v
+		sbs += s[i] * v
+	}
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			v := y[i] * y[j] / ys
+			if sbs > 0 {
+				v -= bs[i] * bs[j] / sbs
+			}
+			b[i*n+j] += v
+		}
+	}
 }
 
 // gAt is the model gradient g + H(x − u) of the quadratic model at x.
@@ -313,16 +482,33 @@ func trustStep(g, h []float64, free []bool, delta float64) []float64 {
 	if m == 0 {
 		return p
 	}
+	// entries below 1e-20 of the largest change no eigenvalue beyond
+	// rounding, and flushing them matters: gonum's EigenSym returned
+	// eigenvalues of 1e121 for a Fisher matrix whose largest entry was 1
+	// and whose smallest were near 1e-250 (Elowitz_Nature2000), and the
+	// step came out as 1e-120
+	hmax := 0.0
+	for _, i := range idx {
+		for _, j := range idx {
+			hmax = math.Max(hmax, math.Abs(h[i*n+j]))
+		}
+	}
 	hs := mat.NewSymDense(m, nil)
+	fro := 0.0
 	for a, i := range idx {
 		for b, j := range idx {
 			if b >= a {
-				hs.SetSym(a, b, 0.5*(h[i*n+j]+h[j*n+i]))
+				v := 0.5 * (h[i*n+j] + h[j*n+i])
+				if math.Abs(v) < 1e-20*hmax {
+					v = 0
+				}
+				hs.SetSym(a, b, v)
+				fro += v * v
 			}
 		}
 	}
 	var es mat.EigenSym
-	if !es.Factorize(hs, true) {
+	if !es.Factorize(hs, true) || !eigenSane(es.Values(nil), 2*math.Sqrt(2*fro)) {
 		// fall back to a steepest-descent step of length delta
 		gn := 0.0
 		for _, i := range idx {
@@ -407,4 +593,15 @@ func trustStep(g, h []float64, free []bool, delta float64) []float64 {
 		}
 	}
 	return p
+}
+
+// eigenSane reports whether every eigenvalue is finite and at most bound
+// in magnitude (the Frobenius norm bounds the spectral radius).
+func eigenSane(lam []float64, bound float64) bool {
+	for _, l := range lam {
+		if math.IsNaN(l) || math.Abs(l) > bound {
+			return false
+		}
+	}
+	return true
 }

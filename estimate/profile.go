@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"sort"
+	"sync"
 
 	"gonum.org/v1/gonum/stat/distuv"
 )
@@ -219,4 +220,44 @@ func fimVariance(fim []float64, n, k int) float64 {
 		x[i] /= a[i*n+i]
 	}
 	return x[k]
+}
+
+// ProfilesOptions configure Profiles.
+type ProfilesOptions struct {
+	Workers int // parallel workers (default GOMAXPROCS)
+	Profile ProfileOptions
+	// Progress, if set, is called after each profile completes (from the
+	// worker goroutines, serialised).
+	Progress func(Profile)
+}
+
+// Profiles computes the profile likelihood of every estimated parameter
+// around the optimum (uBest, fBest), the parameters spread over the
+// workers; each profile is deterministic on its own, so the result does
+// not depend on the number of workers.
+func (p *Problem) Profiles(ctx context.Context, uBest []float64, fBest float64, opt ProfilesOptions) ([]Profile, error) {
+	evs, err := p.newEvaluators(opt.Workers)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Profile, len(p.Free))
+	errs := make([]error, len(p.Free))
+	var mu sync.Mutex
+	err = forEach(ctx, evs, len(p.Free), func(ev *Evaluator, k int) {
+		out[k], errs[k] = ev.ProfileLikelihood(ctx, k, uBest, fBest, opt.Profile)
+		if opt.Progress != nil {
+			mu.Lock()
+			defer mu.Unlock()
+			opt.Progress(out[k])
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

@@ -8,7 +8,6 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"syscall"
 	"time"
 
@@ -33,6 +32,7 @@ func newCalibrateCmd() *cobra.Command {
 		dePop    int
 		quiet    bool
 		convTolF float64
+		hessian  string
 	)
 	cmd := &cobra.Command{
 		Use:   "calibrate PROBLEM.yaml --starts N --seed S --out DIR [--profile]",
@@ -41,10 +41,15 @@ func newCalibrateCmd() *cobra.Command {
 the log priors when the parameter table gives them), on the parameters' PEtab
 scales and within their bounds.
 
-Local method: a trust-region Newton method whose Hessian is the Fisher
-information of the likelihood (the Gauss-Newton / Levenberg-Marquardt matrix for
-least squares), with More's variable scaling; parameters that the step would
-push through a bound are clamped there and the step recomputed for the rest.
+Local method: a trust-region Newton method with More's variable scaling whose
+Hessian is the Fisher information of the likelihood (the Gauss-Newton /
+Levenberg-Marquardt matrix for least squares) or, with --hessian hybrid (the
+default), a BFGS matrix started from the Fisher information once the Fisher
+steps stall (20 iterations without a change of the trust radius, or the
+objective-change test met while the gradient is not small): the
+curvature of residuals that do not vanish at the optimum, which the Fisher
+information leaves out. Parameters that the step would push through a bound are
+clamped there and the step recomputed for the rest.
 Gradients and the Fisher information come from forward sensitivities integrated
 by holobiont's BDF (models with SBML events: central differences). Each of the N
 starts begins at a point of a Latin hypercube within the bounds (seeded by S; a
@@ -100,7 +105,11 @@ between identical runs).`,
 				logw = io.Discard
 			}
 			fmt.Fprintf(logw, "calibrate: %d estimated parameters, %d measurements, %d starts on %d workers\n", len(prob.Free), len(spec.Measurements), starts, workers)
-			local := estimate.LocalOptions{MaxIter: maxIter}
+			hess, err := estimate.ParseHessian(hessian)
+			if err != nil {
+				return fmt.Errorf("--hessian: %w", err)
+			}
+			local := estimate.LocalOptions{MaxIter: maxIter, Hessian: hess}
 			rs, err := prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: starts, Seed: seed, Workers: workers, Local: local,
 				Progress: func(done, total int, r estimate.StartResult) {
 					fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %s (%.1fs)\n", done, total, r.Index, r.LLH, r.Iter, r.Status, r.Seconds)
@@ -109,7 +118,7 @@ between identical runs).`,
 				return err
 			}
 			settings := map[string]any{"starts": starts, "rtol": sf.rtol, "atol": sf.atol, "solver": solverName(sf.solver, prob),
-				"max_iterations": local.MaxIter, "local_method": "trust-region Fisher scoring with bounds (Levenberg-Marquardt)",
+				"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": hess.String(),
 				"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
 			cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: args[0], ProblemHash: hash, Version: version, Seed: seed, Settings: settings, Starts: rs, ConvergedTol: convTolF}
 			var deTime float64
@@ -193,6 +202,7 @@ between identical runs).`,
 	cmd.Flags().IntVar(&deGens, "de-generations", 200, "generations of differential evolution")
 	cmd.Flags().IntVar(&dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
 	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
+	cmd.Flags().StringVar(&hessian, "hessian", "hybrid", `curvature of the local steps: "hybrid" (Fisher information, then BFGS once the Fisher steps stall) or "fisher"`)
 	cmd.Flags().Float64Var(&convTolF, "converged-tol", 0.1, "a start converged when its final objective is within this of the best")
 	return cmd
 }
@@ -214,41 +224,11 @@ func gradName(p *estimate.Problem) string {
 	return "central differences of the simulations"
 }
 
-// profiles computes every estimated parameter's profile, parameters
-// spread over the workers (each profile is deterministic on its own).
+// profiles computes every estimated parameter's profile, logging each.
 func profiles(ctx context.Context, p *estimate.Problem, u []float64, f float64, workers int, logw io.Writer) ([]estimate.Profile, error) {
-	out := make([]estimate.Profile, len(p.Free))
-	errs := make([]error, len(p.Free))
-	jobs := make(chan int)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	for w := 0; w < workers; w++ {
-		ev, err := p.NewEvaluator()
-		if err != nil {
-			return nil, err
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := range jobs {
-				out[k], errs[k] = ev.ProfileLikelihood(ctx, k, u, f, estimate.ProfileOptions{})
-				mu.Lock()
-				fmt.Fprintf(logw, "profile %s: [%.4g, %.4g], %d points\n", out[k].ID, out[k].Lower, out[k].Upper, len(out[k].Points))
-				mu.Unlock()
-			}
-		}()
-	}
-	for k := range p.Free {
-		jobs <- k
-	}
-	close(jobs)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
-	}
-	return out, nil
+	return p.Profiles(ctx, u, f, estimate.ProfilesOptions{Workers: workers, Progress: func(pr estimate.Profile) {
+		fmt.Fprintf(logw, "profile %s: [%.4g, %.4g], %d points\n", pr.ID, pr.Lower, pr.Upper, len(pr.Points))
+	}})
 }
 
 func writeTiming(path string, c *petab.Calibration, wall, cpu, de, prof float64) error {
