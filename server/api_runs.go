@@ -16,6 +16,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/store"
 )
 
@@ -210,15 +213,28 @@ func (s *Server) specFiles(ctx context.Context, spec *File) (map[string]string, 
 		}
 		clean := path.Clean(ref.val)
 		if path.IsAbs(clean) || strings.HasPrefix(clean, "..") || clean != ref.val {
-			return nil, fmt.Errorf("spec %s: %s: %q: the server runs specs whose files are shipped (shipped:NAME) or uploaded (a plain relative name)", spec.Name, ref.field, ref.val)
+			return nil, fmt.Errorf("spec %s: %s: %q: the server runs specs whose files are shipped (shipped:NAME) or uploaded (a plain relative name)", specPlace(spec, ref.field), ref.field, ref.val)
 		}
 		_, r, err := s.resolve(ctx, clean, ref.shipped)
 		if err != nil {
-			return nil, fmt.Errorf("spec %s: %s: %w", spec.Name, ref.field, err)
+			return nil, fmt.Errorf("spec %s: %s: %w", specPlace(spec, ref.field), ref.field, err)
 		}
 		files[clean] = r
 	}
 	return files, nil
+}
+
+// specPlace returns spec's name with the line and column of its top-level
+// field (name:line:col), or the name alone when the field is not found.
+func specPlace(spec *File, field string) string {
+	f, err := parser.ParseBytes(spec.Data, 0)
+	if err != nil {
+		return spec.Name
+	}
+	if e := yamlnode.ErrAt(spec.Name, f, "$."+field, ""); e.Line > 0 {
+		return fmt.Sprintf("%s:%d:%d", spec.Name, e.Line, e.Col)
+	}
+	return spec.Name
 }
 
 // jobFor resolves a stored request's references to bytes.
