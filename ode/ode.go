@@ -468,14 +468,6 @@ func (s *Solver) hinit(t float64, y []float64, tEnd float64, order float64) floa
 	return h
 }
 
-// Integrate advances y (in/out) from t0 to tEnd (tEnd >= t0). For each time
-// in tOut (ascending; times outside (t0, tEnd] are skipped) it calls
-// out(t, yAtT) from the dense output; yAtT is scratch and must be copied. An
-// error returned by out stops integration and is returned wrapped. If ev is
-// non-nil, integration stops at the first located root: Result.Event is its
-// index, Result.T the root time and y the state there; output times after
-// the root are not served. A nil out ignores tOut. Each call restarts the
-// method (the current method of Auto is kept).
 // checkEvery wraps an output callback so that every n-th call first checks
 // ctx: one long step can serve hundreds of thousands of output times, and
 // the step loop checks ctx only between steps.
@@ -491,32 +483,20 @@ func checkEvery(ctx context.Context, n int, out func(t float64, y []float64) err
 	}
 }
 
+// Integrate advances y (in/out) from t0 to tEnd (tEnd >= t0). For each time
+// in tOut (ascending; times outside (t0, tEnd] are skipped) it calls
+// out(t, yAtT) from the dense output; yAtT is scratch and must be copied. An
+// error returned by out stops integration and is returned wrapped. If ev is
+// non-nil, integration stops at the first located root: Result.Event is its
+// index, Result.T the root time and y the state there; output times after
+// the root are not served. A nil out ignores tOut. Each call restarts the
+// method (the current method of Auto is kept).
 func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []float64, tEnd float64,
 	tOut []float64, out func(t float64, y []float64) error, ev Events) (Result, error) {
 	res := Result{T: t0, Event: -1}
 	s.stats = Stats{}
-	if sys == nil {
-		return res, errors.New("ode: nil system")
-	}
-	if d := sys.Dim(); d != s.n {
-		return res, fmt.Errorf("ode: system dimension %d, solver dimension %d", d, s.n)
-	}
-	if len(y) != s.n {
-		return res, fmt.Errorf("ode: state has %d components, want %d", len(y), s.n)
-	}
-	if math.IsNaN(t0) || math.IsInf(t0, 0) || math.IsNaN(tEnd) || math.IsInf(tEnd, 0) {
-		return res, fmt.Errorf("ode: non-finite time interval [%g, %g]", t0, tEnd)
-	}
-	if tEnd < t0 {
-		return res, fmt.Errorf("ode: tEnd %g before t0 %g (only forward integration is supported)", tEnd, t0)
-	}
-	for i := 1; i < len(tOut); i++ {
-		if tOut[i] < tOut[i-1] {
-			return res, fmt.Errorf("ode: output times not ascending at index %d (%g after %g)", i, tOut[i], tOut[i-1])
-		}
-	}
-	if i := firstNonFinite(y); i >= 0 {
-		return res, &NonFiniteError{T: t0, Index: i}
+	if err := s.checkCall(sys, t0, y, tEnd, tOut); err != nil {
+		return res, err
 	}
 	s.sys = sys
 	s.jacSys, _ = sys.(Jacobian)
@@ -533,6 +513,49 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 	if tEnd == t0 {
 		return res, nil
 	}
+	if err := s.restart(t0, y); err != nil {
+		res.Stats = s.stats
+		return res, err
+	}
+	nev, err := s.startEvents(ev, t0, y)
+	if err != nil {
+		return res, err
+	}
+	w := walk{t: t0, h: s.firstStep(t0, y, tEnd), tEnd: tEnd, tOut: tOut, oi: oi, out: out, ev: ev, nev: nev}
+	return s.steps(ctx, &w, y)
+}
+
+// checkCall checks Integrate's arguments.
+func (s *Solver) checkCall(sys System, t0 float64, y []float64, tEnd float64, tOut []float64) error {
+	if sys == nil {
+		return errors.New("ode: nil system")
+	}
+	if d := sys.Dim(); d != s.n {
+		return fmt.Errorf("ode: system dimension %d, solver dimension %d", d, s.n)
+	}
+	if len(y) != s.n {
+		return fmt.Errorf("ode: state has %d components, want %d", len(y), s.n)
+	}
+	if math.IsNaN(t0) || math.IsInf(t0, 0) || math.IsNaN(tEnd) || math.IsInf(tEnd, 0) {
+		return fmt.Errorf("ode: non-finite time interval [%g, %g]", t0, tEnd)
+	}
+	if tEnd < t0 {
+		return fmt.Errorf("ode: tEnd %g before t0 %g (only forward integration is supported)", tEnd, t0)
+	}
+	for i := 1; i < len(tOut); i++ {
+		if tOut[i] < tOut[i-1] {
+			return fmt.Errorf("ode: output times not ascending at index %d (%g after %g)", i, tOut[i], tOut[i-1])
+		}
+	}
+	if i := firstNonFinite(y); i >= 0 {
+		return &NonFiniteError{T: t0, Index: i}
+	}
+	return nil
+}
+
+// restart starts the method afresh at (t0, y): non-negative components
+// clipped, f(t0, y), and the controllers' and Auto's per-call state reset.
+func (s *Solver) restart(t0 float64, y []float64) error {
 	if s.anyNN {
 		for i, b := range s.nonneg {
 			if b && y[i] < 0 {
@@ -542,8 +565,7 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 	}
 	s.rhs(t0, y, s.f0)
 	if i := firstNonFinite(s.f0); i >= 0 {
-		res.Stats = s.stats
-		return res, &NonFiniteError{T: t0, Index: i}
+		return &NonFiniteError{T: t0, Index: i}
 	}
 	s.f0ok = true
 	s.jacOK = false
@@ -552,164 +574,222 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 	s.hacc, s.erracc = 0, 0
 	s.naccept = 0
 	s.hitNaN = false
+	return nil
+}
 
-	// events
-	nev := 0
-	if ev != nil {
-		nev = ev.NumEvents()
-		if nev < 0 {
-			return res, fmt.Errorf("ode: NumEvents %d < 0", nev)
-		}
-		if cap(s.ge0) < nev {
-			s.ge0, s.ge1, s.gem = make([]float64, nev), make([]float64, nev), make([]float64, nev)
-		}
-		s.ge0, s.ge1, s.gem = s.ge0[:nev], s.ge1[:nev], s.gem[:nev]
-		if s.yev == nil {
-			s.yev = make([]float64, s.n)
-		}
-		ev.EventValues(t0, y, s.ge0)
+// startEvents sizes the event work space for ev (nil: none) and evaluates
+// its functions at (t0, y). It returns the number of event functions.
+func (s *Solver) startEvents(ev Events, t0 float64, y []float64) (int, error) {
+	if ev == nil {
+		return 0, nil
 	}
+	nev := ev.NumEvents()
+	if nev < 0 {
+		return 0, fmt.Errorf("ode: NumEvents %d < 0", nev)
+	}
+	if cap(s.ge0) < nev {
+		s.ge0, s.ge1, s.gem = make([]float64, nev), make([]float64, nev), make([]float64, nev)
+	}
+	s.ge0, s.ge1, s.gem = s.ge0[:nev], s.ge1[:nev], s.gem[:nev]
+	if s.yev == nil {
+		s.yev = make([]float64, s.n)
+	}
+	ev.EventValues(t0, y, s.ge0)
+	return nev, nil
+}
 
-	t := t0
-	var h float64
+// firstStep is Options.InitialStep, or HINIT for the current method.
+func (s *Solver) firstStep(t float64, y []float64, tEnd float64) float64 {
 	if s.opt.InitialStep > 0 {
-		h = s.opt.InitialStep
-	} else {
-		ord := 5.0
-		switch s.cur {
-		case Rodas4:
-			ord = 4
-		case DOP853:
-			ord = 8
-		}
-		h = s.hinit(t, y, tEnd, ord)
+		return s.opt.InitialStep
 	}
+	ord := 5.0
+	switch s.cur {
+	case Rodas4:
+		ord = 4
+	case DOP853:
+		ord = 8
+	}
+	return s.hinit(t, y, tEnd, ord)
+}
+
+// walk is the progress of one Integrate call: the current time and trial
+// step, the end, the output times with the next one to serve, and the
+// events.
+type walk struct {
+	t, h, tEnd float64
+	tOut       []float64
+	oi         int
+	out        func(t float64, y []float64) error
+	ev         Events
+	nev        int
+}
+
+// steps takes steps from (w.t, y) until w.tEnd or an event.
+func (s *Solver) steps(ctx context.Context, w *walk, y []float64) (Result, error) {
 	reject := false
-	nsteps := 0
-	for {
-		if nsteps >= s.opt.MaxSteps {
-			res.T = t
-			res.Stats = s.stats
-			return res, &MaxStepsError{T: t, Steps: nsteps}
-		}
-		if nsteps&31 == 0 {
-			if err := ctx.Err(); err != nil {
-				res.T = t
-				res.Stats = s.stats
-				return res, fmt.Errorf("ode: integration cancelled at t=%g: %w", t, err)
-			}
+	for nsteps := 0; ; {
+		if err := s.guard(ctx, w.t, nsteps); err != nil {
+			return Result{T: w.t, Event: -1, Stats: s.stats}, err
 		}
 		nsteps++
-		if s.opt.MaxStep > 0 && h > s.opt.MaxStep {
-			h = s.opt.MaxStep
+		h, last := s.clampStep(w.t, w.h, w.tEnd)
+		if err := s.tooSmall(w.t, h); err != nil {
+			return Result{T: w.t, Event: -1, Stats: s.stats}, err
 		}
-		last := false
-		if t+h >= tEnd || (t+1.01*h >= tEnd && (s.opt.MaxStep == 0 || tEnd-t <= s.opt.MaxStep*(1+1e-9))) {
-			// Avoid a final sliver step: stretch by up to 1% to land on tEnd
-			// (beyond MaxStep only by the rounding accumulated in t).
-			h = tEnd - t
-			last = true
-		}
-		if h < 16*epsilon*math.Abs(t) || !(h > 0) || t+h == t {
-			res.T = t
-			res.Stats = s.stats
-			if s.hitNaN {
-				return res, &NonFiniteError{T: t, Index: s.nanIdx}
-			}
-			return res, &StepSizeError{T: t, H: h}
-		}
-		if !s.f0ok {
-			s.rhs(t, y, s.f0)
-			s.f0ok = true
-		}
-		var accepted bool
-		var hnew float64
-		switch s.cur {
-		case DOPRI5:
-			accepted, hnew = s.dopriStep(t, y, h, reject)
-		case DOP853:
-			accepted, hnew = s.d8Step(t, y, h, reject)
-		default:
-			accepted, hnew = s.rodasStep(t, y, h, reject)
-		}
+		accepted, hnew := s.attempt(w.t, y, h, reject)
 		if !accepted {
 			s.stats.Rejected++
 			reject = true
-			h = hnew
+			w.h = hnew
 			continue
 		}
-		s.stats.Steps++
-		s.naccept++
-		s.hitNaN = false
-		tn := t + h
-		if last {
-			tn = tEnd
-		}
-		s.dt0, s.dh, s.dmethod, s.denseReady = t, tn-t, s.cur, false
-		copy(s.yold, y)
-
-		// events
-		if nev > 0 {
-			ev.EventValues(tn, s.yn, s.ge1)
-			k, tr := s.locate(ev, t, tn)
-			if k >= 0 {
-				for oi < len(tOut) && tOut[oi] <= tr {
-					if tOut[oi] <= tEnd {
-						s.denseEval(tOut[oi], s.tmp)
-						if err := out(tOut[oi], s.tmp); err != nil {
-							res.T = tOut[oi]
-							res.Stats = s.stats
-							return res, fmt.Errorf("ode: output at t=%g: %w", tOut[oi], err)
-						}
-					}
-					oi++
-				}
-				s.denseEval(tr, y)
-				res.T, res.Event, res.Stats = tr, k, s.stats
-				return res, nil
+		tn := s.accepted(w.t, y, h, last, w.tEnd)
+		if w.nev > 0 {
+			w.ev.EventValues(tn, s.yn, s.ge1)
+			if k, tr := s.locate(w.ev, w.t, tn); k >= 0 {
+				return s.stopAt(w, y, k, tr)
 			}
 		}
-		for oi < len(tOut) && tOut[oi] <= tn {
-			if tOut[oi] == tn {
-				copy(s.tmp, s.yn)
-			} else {
-				s.denseEval(tOut[oi], s.tmp)
-			}
-			if err := out(tOut[oi], s.tmp); err != nil {
-				copy(y, s.yn)
-				res.T = tn
-				res.Stats = s.stats
-				return res, fmt.Errorf("ode: output at t=%g: %w", tOut[oi], err)
-			}
-			oi++
+		if err := s.serve(w, tn); err != nil {
+			copy(y, s.yn)
+			return Result{T: tn, Event: -1, Stats: s.stats}, err
 		}
-		copy(y, s.yn)
-		switch s.dmethod {
-		case DOPRI5:
-			copy(s.f0, s.k[5]) // FSAL
-		case DOP853:
-			copy(s.f0, s.d8k[11]) // FSAL
-		default:
-			s.f0ok = false
-			s.jacOK = false
-		}
-		t = tn
-		if nev > 0 {
+		s.advance(y)
+		w.t = tn
+		if w.nev > 0 {
 			copy(s.ge0, s.ge1)
 		}
 		reject = false
 		if last {
 			break
 		}
-		// stiffness switching
 		if s.opt.Method == Auto {
 			hnew = s.maybeSwitch(h, hnew)
 		}
-		h = hnew
+		w.h = hnew
 	}
-	res.T = tEnd
-	res.Stats = s.stats
-	return res, nil
+	return Result{T: w.tEnd, Event: -1, Stats: s.stats}, nil
+}
+
+// guard stops the step loop after Options.MaxSteps steps and, every 32
+// steps, when ctx is done.
+func (s *Solver) guard(ctx context.Context, t float64, nsteps int) error {
+	if nsteps >= s.opt.MaxSteps {
+		return &MaxStepsError{T: t, Steps: nsteps}
+	}
+	if nsteps&31 == 0 {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("ode: integration cancelled at t=%g: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// clampStep bounds the trial step h from t by Options.MaxStep and makes
+// the step that reaches tEnd land on it exactly (last).
+func (s *Solver) clampStep(t, h, tEnd float64) (float64, bool) {
+	if s.opt.MaxStep > 0 && h > s.opt.MaxStep {
+		h = s.opt.MaxStep
+	}
+	if t+h >= tEnd || (t+1.01*h >= tEnd && (s.opt.MaxStep == 0 || tEnd-t <= s.opt.MaxStep*(1+1e-9))) {
+		// Avoid a final sliver step: stretch by up to 1% to land on tEnd
+		// (beyond MaxStep only by the rounding accumulated in t).
+		return tEnd - t, true
+	}
+	return h, false
+}
+
+// tooSmall reports a step h at t below the resolution of t (as a
+// NonFiniteError when non-finite values shrank it).
+func (s *Solver) tooSmall(t, h float64) error {
+	if h < 16*epsilon*math.Abs(t) || !(h > 0) || t+h == t {
+		if s.hitNaN {
+			return &NonFiniteError{T: t, Index: s.nanIdx}
+		}
+		return &StepSizeError{T: t, H: h}
+	}
+	return nil
+}
+
+// attempt tries one step of the current method from (t, y) of size h.
+func (s *Solver) attempt(t float64, y []float64, h float64, reject bool) (bool, float64) {
+	if !s.f0ok {
+		s.rhs(t, y, s.f0)
+		s.f0ok = true
+	}
+	switch s.cur {
+	case DOPRI5:
+		return s.dopriStep(t, y, h, reject)
+	case DOP853:
+		return s.d8Step(t, y, h, reject)
+	default:
+		return s.rodasStep(t, y, h, reject)
+	}
+}
+
+// accepted books the accepted step of size h from (t, y) (ending on tEnd
+// when last), keeps its start for the dense output and returns its end.
+func (s *Solver) accepted(t float64, y []float64, h float64, last bool, tEnd float64) float64 {
+	s.stats.Steps++
+	s.naccept++
+	s.hitNaN = false
+	tn := t + h
+	if last {
+		tn = tEnd
+	}
+	s.dt0, s.dh, s.dmethod, s.denseReady = t, tn-t, s.cur, false
+	copy(s.yold, y)
+	return tn
+}
+
+// stopAt serves the output times up to the root tr of event k inside the
+// last step, sets y to the state there and ends the call.
+func (s *Solver) stopAt(w *walk, y []float64, k int, tr float64) (Result, error) {
+	for ; w.oi < len(w.tOut) && w.tOut[w.oi] <= tr; w.oi++ {
+		to := w.tOut[w.oi]
+		if to > w.tEnd {
+			continue
+		}
+		s.denseEval(to, s.tmp)
+		if err := w.out(to, s.tmp); err != nil {
+			return Result{T: to, Event: -1, Stats: s.stats}, fmt.Errorf("ode: output at t=%g: %w", to, err)
+		}
+	}
+	s.denseEval(tr, y)
+	return Result{T: tr, Event: k, Stats: s.stats}, nil
+}
+
+// serve serves the output times up to the end tn of the last step.
+func (s *Solver) serve(w *walk, tn float64) error {
+	for ; w.oi < len(w.tOut) && w.tOut[w.oi] <= tn; w.oi++ {
+		to := w.tOut[w.oi]
+		if to == tn {
+			copy(s.tmp, s.yn)
+		} else {
+			s.denseEval(to, s.tmp)
+		}
+		if err := w.out(to, s.tmp); err != nil {
+			return fmt.Errorf("ode: output at t=%g: %w", to, err)
+		}
+	}
+	return nil
+}
+
+// advance moves y to the end of the accepted step, with the FSAL
+// derivative of the explicit methods (Rodas4 evaluates a new one and a new
+// Jacobian).
+func (s *Solver) advance(y []float64) {
+	copy(y, s.yn)
+	switch s.dmethod {
+	case DOPRI5:
+		copy(s.f0, s.k[5]) // FSAL
+	case DOP853:
+		copy(s.f0, s.d8k[11]) // FSAL
+	default:
+		s.f0ok = false
+		s.jacOK = false
+	}
 }
 
 const epsilon = 2.220446049250313e-16
