@@ -8,7 +8,6 @@ import (
 
 	"github.com/holobiont/holobiont/ode"
 	"github.com/holobiont/holobiont/sim"
-	"github.com/holobiont/holobiont/system"
 )
 
 // TestDefaultModelAccuracy: the default model under its shipped scenario,
@@ -21,22 +20,7 @@ import (
 // 3.35e-4, while the probiotic washes out), so the bound there is 1e4.
 func TestDefaultModelAccuracy(t *testing.T) {
 	run := func(method ode.Method, rtol, atol float64) *sim.Trajectory {
-		m, err := LoadModel(gsbPath)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sc, err := LoadScenario("../models/scenarios/gut-skin-brain.yaml", m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sched, err := sc.Schedule(m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		sys, err := system.Compile(m)
-		if err != nil {
-			t.Fatal(err)
-		}
+		sys, sched := gsbSystem(t, "../models/scenarios/gut-skin-brain.yaml")
 		times := make([]float64, 366)
 		for i := range times {
 			times[i] = float64(i)

@@ -33,22 +33,7 @@ func BenchmarkDefaultModel(b *testing.B) {
 }
 
 func benchDefault(b *testing.B, method ode.Method, every, rtol float64, fresh bool) {
-	m, err := LoadModel(gsbPath)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sc, err := LoadScenario("../models/scenarios/gut-skin-brain.yaml", m)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sched, err := sc.Schedule(m)
-	if err != nil {
-		b.Fatal(err)
-	}
-	sys, err := system.Compile(m)
-	if err != nil {
-		b.Fatal(err)
-	}
+	sys, sched := gsbSystem(b, "../models/scenarios/gut-skin-brain.yaml")
 	var times []float64
 	for t := 0.0; t <= 365; t += every {
 		times = append(times, t)
@@ -78,6 +63,29 @@ func benchDefault(b *testing.B, method ode.Method, every, rtol float64, fresh bo
 	b.ReportMetric(float64(steps), "steps/solve")
 }
 
+// gsbSystem compiles the default model and the schedule of the scenario
+// file scenario (a path from this package's directory).
+func gsbSystem(tb testing.TB, scenario string) (*system.System, *sim.Schedule) {
+	tb.Helper()
+	m, err := LoadModel(gsbPath)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sc, err := LoadScenario(scenario, m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sched, err := sc.Schedule(m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	sys, err := system.Compile(m)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return sys, sched
+}
+
 func cpuSeconds() float64 {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
@@ -98,22 +106,7 @@ func BenchmarkRepeated10y(b *testing.B) {
 		method ode.Method
 	}{{"auto", ode.Auto}, {"dopri5", ode.DOPRI5}, {"rodas4", ode.Rodas4}} {
 		b.Run(bc.name, func(b *testing.B) {
-			m, err := LoadModel(gsbPath)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sc, err := LoadScenario("../testdata/scenarios/repeated-10y.yaml", m)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sched, err := sc.Schedule(m)
-			if err != nil {
-				b.Fatal(err)
-			}
-			sys, err := system.Compile(m)
-			if err != nil {
-				b.Fatal(err)
-			}
+			sys, sched := gsbSystem(b, "../testdata/scenarios/repeated-10y.yaml")
 			var times []float64
 			for t := 0.0; t <= 3650; t += 7 {
 				times = append(times, t)
