@@ -52,6 +52,16 @@
 //     problems — Lotka–Volterra, van der Pol μ = 1, Stein 2013 — at rtol
 //     1e-3 … 1e-8.) After a DOP853 step the same rule applies to its test
 //     above with the limit 5.2 (lim below: 2.8 for DOPRI5, 5.2 for DOP853).
+//     The estimate uses the unweighted norm, as Hairer's does, so a stiff
+//     mode that lives in a component far below the others in magnitude is
+//     seen late: on the default model DOPRI5 sits at its stability limit
+//     from day 56 because of a skin species at 2e-7 relaxing at 4.5/day,
+//     and Auto switches at day 200. Weighting the norm by the error
+//     weights finds that mode at once but then tries Rodas4 during
+//     interventions, where it does not pay; measured on the default model
+//     it cost 8.7 % more instructions (5.6 % fewer when also gated on the
+//     other components' accuracy), so it was not adopted
+//     (benchmarks/run.md, issue 13 session 5).
 //     Rodas4 → explicit (cost-aware, so that a mildly stiff problem does not
 //     stay on the expensive method): a Rodas4 step costs nominally
 //     c_R = 6 + 2n RHS evaluations for dimension n (7 RHS evaluations, the
