@@ -103,18 +103,6 @@ func TestLog2Gamma(t *testing.T) {
 	}
 }
 
-// trigamma is ψ′(x) for x > 0 (recurrence to x ≥ 6, then the asymptotic
-// series).
-func trigamma(x float64) float64 {
-	var r float64
-	for x < 6 {
-		r += 1 / (x * x)
-		x++
-	}
-	f := 1 / (x * x)
-	return r + 1/x + f/2 + f/x*(1.0/6-f*(1.0/30-f*(1.0/42-f/30)))
-}
-
 // TestLog2Table checks the table logarithm against math.Log2 over the
 // range of Gamma draws (1e-300 up to 1e12) to 2e-15·max(1, |log2 x|).
 func TestLog2Table(t *testing.T) {

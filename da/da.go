@@ -37,18 +37,20 @@ const (
 	Wilcoxon  Method = "wilcoxon"
 	LM        Method = "lm"
 	Logistic  Method = "logistic"
+	NBWald    Method = "nbwald"
 	Consensus Method = "consensus"
 )
 
 // Methods lists the methods in the order consensus runs them.
 var methodOrder = []Method{ANCOMBC, ALDEx2, LinDA, Wilcoxon, LM, Logistic}
 
-// Methods returns every method name, consensus last.
-func Methods() []Method { return append(append([]Method(nil), methodOrder...), Consensus) }
+// Methods returns every method name: the consensus methods, nbwald, and
+// consensus last.
+func Methods() []Method { return append(append([]Method(nil), methodOrder...), NBWald, Consensus) }
 
 // NeedsIntegers reports whether m models counts (and rejects non-integers).
 func (m Method) NeedsIntegers() bool {
-	return m == ANCOMBC || m == ALDEx2 || m == LinDA || m == Consensus
+	return m == ANCOMBC || m == ALDEx2 || m == LinDA || m == NBWald || m == Consensus
 }
 
 // AllowsRandom reports whether m fits a random intercept.
@@ -150,6 +152,8 @@ func Run(ctx context.Context, m Method, c *Counts, d *Design, opt Options) (*Res
 		return runLM(ctx, c, d, opt)
 	case Logistic:
 		return runLogistic(ctx, c, d, opt)
+	case NBWald:
+		return runNBWald(ctx, c, d, opt)
 	case Consensus:
 		return runConsensus(ctx, c, d, opt)
 	}

@@ -197,7 +197,7 @@ func (d *LMMDesign) Fit(y []float64) (*MixedModel, error) {
 	}
 	if !math.IsInf(bestU, -1) {
 		lo, hi := bestU-0.5, bestU+0.5
-		bestU = goldenMin(crit, lo, hi, 1e-10)
+		bestU = GoldenMin(crit, lo, hi, 1e-10)
 		if bestU <= -8 { // fell to the lower edge: compare with θ = 0
 			if crit(math.Inf(-1)) <= crit(bestU) {
 				bestU = math.Inf(-1)
@@ -340,8 +340,9 @@ func cholInverse(l []float64, p int) []float64 {
 	return inv
 }
 
-// goldenMin minimises f on [lo, hi] by golden-section search.
-func goldenMin(f func(float64) float64, lo, hi, tol float64) float64 {
+// GoldenMin minimises f on [lo, hi] by golden-section search to an
+// interval of width tol and returns its midpoint.
+func GoldenMin(f func(float64) float64, lo, hi, tol float64) float64 {
 	const r = 0.6180339887498949
 	a, b := lo, hi
 	c, d := b-r*(b-a), a+r*(b-a)

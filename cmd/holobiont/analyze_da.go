@@ -29,7 +29,7 @@ func newAnalyzeDACmd() *cobra.Command {
 	var f daFlags
 	cmd := &cobra.Command{
 		Use:   "da TABLE --metadata MD --formula \"~ group + age\" --method M --out res.tsv",
-		Short: "Differential abundance: ANCOM-BC, ALDEx2-style, LinDA, Wilcoxon, LM, logistic, consensus",
+		Short: "Differential abundance: ANCOM-BC, ALDEx2-style, LinDA, Wilcoxon, LM, logistic, NB Wald, consensus",
 		Long: `da tests every taxon of TABLE for a difference in abundance with each
 coefficient of --formula (an R formula over --metadata columns: "~ group",
 "~ group + age", "~ time * group"; factors use treatment contrasts with the
@@ -56,6 +56,14 @@ Methods (--method):
              relative, log or clr; --norm tss, or tmm/rle for edgeR's TMM or
              DESeq2's median-of-ratios library sizes).
   logistic   logistic regression of presence (count > 0), Wald z.
+  nbwald     DESeq2-style negative-binomial Wald test: size factors (median
+             of ratios, or --norm poscounts; poscounts when no taxon is
+             positive in every sample), gene-wise Cox–Reid dispersions,
+             the parametric trend, MAP shrinkage, an NB GLM per taxon (IRLS,
+             ridge 1e-6 on log2 coefficients), Wald z, BH q. effect = ln
+             fold change; log2FoldChange, lfcSE and the dispersions follow.
+             No Cook's-distance or independent filtering (as DESeq2's
+             results(cooksCutoff = FALSE, independentFiltering = FALSE)).
   consensus  runs every applicable method; a taxon is called when at least
              --consensus-k methods (default: a majority) give q < --alpha.
 --random COLUMN adds a subject random intercept (REML, as lme4; df by nlme's
@@ -74,11 +82,12 @@ check of Nearing et al. 2022).
 
 A formula naming a missing or constant column, a group with one sample, a
 random-effect column with one level, a sample with no counts or non-integer
-counts for a count model (ancombc, aldex2, linda, consensus) is an error
+counts for a count model (ancombc, aldex2, linda, nbwald, consensus) is an error
 naming the file, column and sample; nothing is written.`,
 		Example: `  holobiont analyze da table.biom --metadata md.tsv --formula "~ arm" --method ancombc --out da.tsv
   holobiont analyze da table.biom --metadata md.tsv --formula "~ arm + age" --method linda --random subject --out da.tsv --html da.html
   holobiont analyze da table.tsv --metadata md.tsv --formula "~ arm" --reference arm=placebo --method aldex2 --mc-samples 128 --seed 7 --out da.tsv
+  holobiont analyze da table.biom --metadata md.tsv --formula "~ arm + age" --method nbwald --min-prevalence 0 --out nb.tsv
   holobiont analyze da table.biom --metadata md.tsv --formula "~ arm" --method consensus --consensus-k 3 --out consensus.tsv
   holobiont analyze da table.biom --metadata md.tsv --formula "~ arm" --method wilcoxon --null-splits 20 --out null.tsv`,
 		Args: cobra.ExactArgs(1),
@@ -88,14 +97,14 @@ naming the file, column and sample; nothing is written.`,
 	fl.StringVar(&f.metadata, "metadata", "", "sample metadata TSV (required)")
 	fl.StringVar(&f.formula, "formula", "", `model formula over metadata columns, e.g. "~ group + age" (required)`)
 	fl.StringVar(&f.random, "random", "", "metadata column for a random intercept (linda, lm)")
-	fl.StringVar(&f.method, "method", "ancombc", "ancombc, aldex2, linda, wilcoxon, lm, logistic or consensus")
+	fl.StringVar(&f.method, "method", "ancombc", "ancombc, aldex2, linda, wilcoxon, lm, logistic, nbwald or consensus")
 	fl.StringVar(&f.out, "out", "", "output TSV (required; - for stdout)")
 	fl.StringVar(&f.html, "html", "", "also write an HTML report with a volcano and a per-taxon effect plot")
 	fl.StringVar(&f.padjust, "p-adjust", "", "holm or bh (default: holm for ancombc, bh otherwise)")
 	fl.StringVar(&f.taxonomy, "taxonomy", "", "taxonomy TSV (Feature ID, Taxon) when the table carries none")
 	fl.StringVar(&f.rank, "rank", "none", "collapse to this rank first (kingdom..species, or none)")
 	fl.StringVar(&f.transform, "transform", "relative", "lm response: relative, log or clr")
-	fl.StringVar(&f.norm, "norm", "tss", "lm library-size normalisation: tss, tmm (edgeR) or rle (DESeq2)")
+	fl.StringVar(&f.norm, "norm", "tss", "lm library-size normalisation: tss, tmm (edgeR) or rle (DESeq2); nbwald: rle or poscounts (default: rle when some taxon is positive in every sample)")
 	fl.StringSliceVar(&f.references, "reference", nil, "reference level of a factor, COLUMN=LEVEL (repeatable)")
 	fl.Float64Var(&f.alpha, "alpha", 0.05, "significance level for calls (q < alpha)")
 	fl.Float64Var(&f.minPrevalence, "min-prevalence", 0.1, "drop taxa present in fewer than this fraction of samples")
@@ -156,6 +165,9 @@ func runDA(cmd *cobra.Command, tablePath string, f *daFlags) error {
 	dropped := all.M() - c.M()
 	opt := da.Options{Alpha: f.alpha, PAdjust: f.padjust, StrucZero: f.strucZero, NegLB: f.negLB, Sensitivity: f.sensitivity,
 		MCSamples: f.mcSamples, Seed: f.seed, Transform: f.transform, Norm: f.norm, MinMethods: f.consensusK, Workers: f.workers}
+	if m == da.NBWald && !cmd.Flags().Changed("norm") {
+		opt.Norm = "" // nbwald's own default (median of ratios, else poscounts)
+	}
 	ctx := cmd.Context()
 	header := fmt.Sprintf("# holobiont %s analyze da %s: method=%s formula=%q random=%q samples=%d taxa=%d (dropped %d below prevalence %g) alpha=%g p-adjust=%s seed=%d",
 		version, tablePath, m, fm.String(), f.random, c.N(), c.M(), dropped, f.minPrevalence, f.alpha, orDefault(f.padjust, "method default"), f.seed)

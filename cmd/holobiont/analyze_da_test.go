@@ -66,7 +66,7 @@ func itoa(v int) string { return strconv.Itoa(v) }
 func TestAnalyzeDACLI(t *testing.T) {
 	tbl, md := daFixture(t, "")
 	dir := t.TempDir()
-	for _, m := range []string{"ancombc", "aldex2", "linda", "wilcoxon", "lm", "logistic", "consensus"} {
+	for _, m := range []string{"ancombc", "aldex2", "linda", "wilcoxon", "lm", "logistic", "nbwald", "consensus"} {
 		out := filepath.Join(dir, m+".tsv")
 		args := []string{"analyze", "da", tbl, "--metadata", md, "--formula", "~ arm", "--method", m, "--out", out, "--mc-samples", "16"}
 		if _, err := runStats(t, args...); err != nil {
