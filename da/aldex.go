@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"sync"
 
 	"github.com/holobiont/holobiont/stats"
@@ -19,10 +18,10 @@ const (
 
 // gammaRand draws Gamma(a, 1) (Marsaglia & Tsang 2000; a < 1 by the
 // u^(1/a) boost).
-func gammaRand(r *rand.Rand, a float64) float64 {
+func gammaRand(r *xoshiro, a float64) float64 {
 	boost := 1.0
 	if a < 1 {
-		boost = math.Pow(r.Float64(), 1/a)
+		boost = math.Pow(r.float64(), 1/a)
 		a++
 	}
 	d := a - 1.0/3
@@ -30,18 +29,18 @@ func gammaRand(r *rand.Rand, a float64) float64 {
 }
 
 // marsagliaTsang draws Gamma(d + 1/3, 1) for d ≥ 2/3 given c = 1/√(9d).
-func marsagliaTsang(r *rand.Rand, d, c float64) float64 {
+func marsagliaTsang(r *xoshiro, d, c float64) float64 {
 	for {
 		var x, v float64
 		for {
-			x = r.NormFloat64()
+			x = r.norm()
 			v = 1 + c*x
 			if v > 0 {
 				break
 			}
 		}
 		v = v * v * v
-		u := r.Float64()
+		u := r.float64()
 		if u < 1-0.0331*x*x*x*x || math.Log(u) < 0.5*x*x+d*(1-v+math.Log(v)) {
 			return d * v
 		}
@@ -84,11 +83,11 @@ func newAldexSampler(c *Counts, seed uint64, K int, col []int) *aldexSampler {
 }
 
 // gamma draws Gamma(x + 0.5, 1) for the count x, at least 1e-300.
-func (s *aldexSampler) gamma(r *rand.Rand, x float64) float64 {
+func (s *aldexSampler) gamma(r *xoshiro, x float64) float64 {
 	var g float64
 	switch i := int(x); {
 	case x == 0:
-		z := r.NormFloat64() // Gamma(1/2, 1) is Z²/2
+		z := r.norm() // Gamma(1/2, 1) is Z²/2
 		g = 0.5 * z * z
 	case float64(i) == x && i > 0 && i < mtTable:
 		g = marsagliaTsang(r, s.mt[i][0], s.mt[i][1])
@@ -101,9 +100,9 @@ func (s *aldexSampler) gamma(r *rand.Rand, x float64) float64 {
 // draw writes Gamma(count + 0.5) draws of taxa [lo, hi) of sample j,
 // instance k into dst; the count of taxon i is x[i*stride]. lo must be a
 // multiple of streamTaxa.
-func (s *aldexSampler) draw(dst []float64, r *rand.Rand, pcg *rand.PCG, x []float64, stride, j, k, lo, hi int) {
+func (s *aldexSampler) draw(dst []float64, r *xoshiro, x []float64, stride, j, k, lo, hi int) {
 	for c0 := lo; c0 < hi; c0 += streamTaxa {
-		pcg.Seed(s.seed^purposeDirichlet, uint64(j)<<40^uint64(k)<<24^uint64(c0/streamTaxa))
+		r.seed(s.seed^purposeDirichlet, uint64(j)<<40^uint64(k)<<24^uint64(c0/streamTaxa))
 		for i := c0; i < min(c0+streamTaxa, hi); i++ {
 			dst[i-lo] = s.gamma(r, x[i*stride])
 		}
@@ -191,17 +190,15 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 	// sample and instance.
 	denom := make([]float64, n*K)
 	type work struct {
-		pcg    *rand.PCG
-		r      *rand.Rand
+		r      xoshiro
 		x, buf []float64
 	}
 	mk := func() *work {
-		w := &work{pcg: rand.NewPCG(0, 0), x: make([]float64, m), buf: make([]float64, streamTaxa)}
-		w.r = rand.New(w.pcg)
+		w := &work{x: make([]float64, m), buf: make([]float64, streamTaxa)}
 		return w
 	}
 	err := parallelWith(ctx, opt.Workers, n, mk, func(w *work, j int) {
-		pcg, r, x, buf := w.pcg, w.r, w.x, w.buf
+		r, x, buf := &w.r, w.x, w.buf
 		for i := range x {
 			x[i] = c.X[i*n+j]
 		}
@@ -209,7 +206,7 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 			p := log2Prod{mant: 1}
 			for lo := 0; lo < m; lo += streamTaxa {
 				hi := min(lo+streamTaxa, m)
-				smp.draw(buf, r, pcg, x, 1, j, k, lo, hi)
+				smp.draw(buf, r, x, 1, j, k, lo, hi)
 				for q, g := range buf[:hi-lo] {
 					p.add(g)
 					if cached {
@@ -245,7 +242,7 @@ func runALDEx2(ctx context.Context, c *Counts, d *Design, opt Options) (*Result,
 
 // view returns the CLR values of taxa [lo, hi) laid out
 // [taxon][instance][column]: a view of the cache, or drawn into buf.
-func (s *aldexSampler) view(buf, denom []float64, r *rand.Rand, pcg *rand.PCG, lo, hi int, tmp []float64) []float64 {
+func (s *aldexSampler) view(buf, denom []float64, r *xoshiro, lo, hi int, tmp []float64) []float64 {
 	nk := s.c.N() * s.k
 	if s.cache != nil {
 		return s.cache[lo*nk : hi*nk]
@@ -255,7 +252,7 @@ func (s *aldexSampler) view(buf, denom []float64, r *rand.Rand, pcg *rand.PCG, l
 	n, K := s.c.N(), s.k
 	for k := 0; k < K; k++ {
 		for j := 0; j < n; j++ {
-			s.draw(tmp, r, pcg, s.c.X[j:], n, j, k, lo, hi)
+			s.draw(tmp, r, s.c.X[j:], n, j, k, lo, hi)
 			dn, cj := denom[j*K+k], s.col[j]
 			for i := lo; i < hi; i++ {
 				buf[((i-lo)*K+k)*n+cj] = s.lg.log2(tmp[i-lo]) - dn
@@ -277,16 +274,14 @@ func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, sm
 	rs := stats.NewRankSum(na, nb)
 	nblocks := (m + block - 1) / block
 	type work struct {
-		pcg, epcg *rand.PCG
-		r, er     *rand.Rand
-		buf, tmp  []float64
-		sc        stats.RankScratch
-		va, vb    []float64
-		ew        *effectWork
+		r, er    xoshiro
+		buf, tmp []float64
+		sc       stats.RankScratch
+		va, vb   []float64
+		ew       *effectWork
 	}
 	mk := func() *work {
-		w := &work{pcg: rand.NewPCG(0, 0), epcg: rand.NewPCG(0, 0), va: make([]float64, na*K), vb: make([]float64, nb*K), ew: newEffectWork(na*K, nb*K)}
-		w.r, w.er = rand.New(w.pcg), rand.New(w.epcg)
+		w := &work{va: make([]float64, na*K), vb: make([]float64, nb*K), ew: newEffectWork(na*K, nb*K)}
 		if smp.cache == nil {
 			w.buf, w.tmp = make([]float64, block*n*K), make([]float64, block)
 		}
@@ -294,8 +289,8 @@ func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, sm
 	}
 	err := parallelWith(ctx, opt.Workers, nblocks, mk, func(w *work, b int) {
 		lo, hi := b*block, min((b+1)*block, m)
-		buf := smp.view(w.buf, denom, w.r, w.pcg, lo, hi, w.tmp)
-		va, vb, ew, er, epcg := w.va, w.vb, w.ew, w.er, w.epcg
+		buf := smp.view(w.buf, denom, &w.r, lo, hi, w.tmp)
+		va, vb, ew, er := w.va, w.vb, w.ew, &w.er
 		for i := lo; i < hi; i++ {
 			tb := buf[(i-lo)*n*K : (i-lo+1)*n*K]
 			for k := 0; k < K; k++ {
@@ -309,7 +304,7 @@ func aldexTwoGroup(ctx context.Context, c *Counts, d *Design, pf *DesignTerm, sm
 			e.rabAll = medianOf(tb, ew.tmp)
 			e.rabA = medianOf(va, ew.tmp)
 			e.rabB = medianOf(vb, ew.tmp)
-			epcg.Seed(smp.seed^purposeEffect, uint64(i))
+			er.seed(smp.seed^purposeEffect, uint64(i))
 			e.btw, e.win, e.effect, e.overlap = ew.effect(er, va, vb)
 		}
 	})
@@ -521,7 +516,7 @@ func newEffectWork(na, nb int) *effectWork {
 // between-group difference b − a of random draws, and their ratio; it
 // returns the medians of the difference, the dispersion and the ratio, and
 // the overlap min(E[p]) of the ratio's signs.
-func (w *effectWork) effect(r *rand.Rand, a, b []float64) (btw, win, eff, overlap float64) {
+func (w *effectWork) effect(r *xoshiro, a, b []float64) (btw, win, eff, overlap float64) {
 	// As aldex.effect, at most effectDraws draws per group.
 	shuffleDiff := func(dst, x []float64) int {
 		k := min(len(x), effectDraws)
@@ -580,10 +575,10 @@ const effectDraws = 10000
 
 // partialShuffle puts a uniformly random k-subset of x, in random order,
 // into x[:k] (the first k steps of Fisher–Yates).
-func partialShuffle(r *rand.Rand, x []float64, k int) {
+func partialShuffle(r *xoshiro, x []float64, k int) {
 	n := len(x)
 	for i := 0; i < k && i < n-1; i++ {
-		j := i + r.IntN(n-i)
+		j := i + r.intN(n-i)
 		x[i], x[j] = x[j], x[i]
 	}
 }
@@ -612,14 +607,12 @@ func aldexGLM(ctx context.Context, c *Counts, d *Design, smp *aldexSampler, deno
 	est := make([]float64, m*nc*3)
 	nblocks := (m + block - 1) / block
 	type work struct {
-		pcg             *rand.PCG
-		r               *rand.Rand
+		r               xoshiro
 		buf, tmp        []float64
 		beta, se, t, pp []float64
 	}
 	mk := func() *work {
-		w := &work{pcg: rand.NewPCG(0, 0), beta: make([]float64, p), se: make([]float64, p), t: make([]float64, p), pp: make([]float64, p)}
-		w.r = rand.New(w.pcg)
+		w := &work{beta: make([]float64, p), se: make([]float64, p), t: make([]float64, p), pp: make([]float64, p)}
 		if smp.cache == nil {
 			w.buf, w.tmp = make([]float64, block*n*K), make([]float64, block)
 		}
@@ -627,7 +620,7 @@ func aldexGLM(ctx context.Context, c *Counts, d *Design, smp *aldexSampler, deno
 	}
 	err = parallelWith(ctx, opt.Workers, nblocks, mk, func(w *work, b int) {
 		lo, hi := b*block, min((b+1)*block, m)
-		buf := smp.view(w.buf, denom, w.r, w.pcg, lo, hi, w.tmp)
+		buf := smp.view(w.buf, denom, &w.r, lo, hi, w.tmp)
 		beta, se, t, pp := w.beta, w.se, w.t, w.pp
 		for i := lo; i < hi; i++ {
 			tb := buf[(i-lo)*n*K : (i-lo+1)*n*K]
