@@ -18,22 +18,25 @@ import (
 	"github.com/holobiont/holobiont/petab"
 )
 
+// calibrateFlags are the flags of holobiont calibrate.
+type calibrateFlags struct {
+	sf       solverFlags
+	starts   int
+	seed     uint64
+	out      string
+	profile  bool
+	global   string
+	workers  int
+	maxIter  int
+	deGens   int
+	dePop    int
+	quiet    bool
+	convTolF float64
+	hessian  string
+}
+
 func newCalibrateCmd() *cobra.Command {
-	var (
-		sf       solverFlags
-		starts   int
-		seed     uint64
-		out      string
-		profile  bool
-		global   string
-		workers  int
-		maxIter  int
-		deGens   int
-		dePop    int
-		quiet    bool
-		convTolF float64
-		hessian  string
-	)
+	var cf calibrateFlags
 	cmd := &cobra.Command{
 		Use:   "calibrate PROBLEM.yaml --starts N --seed S --out DIR [--profile]",
 		Short: "Fit a PEtab problem: multi-start optimisation, optional global search and profiles",
@@ -78,133 +81,161 @@ between identical runs).`,
   holobiont calibrate problem.yaml --starts 10 --seed 1 --global de --out fit-de`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if out == "" {
-				return fmt.Errorf("--out DIR is required")
-			}
-			if starts < 1 {
-				return fmt.Errorf("--starts %d: want at least 1", starts)
-			}
-			if global != "" && global != "de" {
-				return fmt.Errorf("--global %q: want de (or leave it out)", global)
-			}
-			if workers <= 0 {
-				workers = runtime.GOMAXPROCS(0)
-			}
-			ctx := cmd.Context()
-			t0, cpu0 := time.Now(), cpuSeconds()
-			spec, prob, err := loadPetab(args[0], "", sf.options())
-			if err != nil {
-				return err
-			}
-			hash, err := petab.Hash(args[0])
+			hess, err := cf.validate()
 			if err != nil {
 				return err
 			}
 			logw := cmd.ErrOrStderr()
-			if quiet {
+			if cf.quiet {
 				logw = io.Discard
 			}
-			fmt.Fprintf(logw, "calibrate: %d estimated parameters, %d measurements, %d starts on %d workers\n", len(prob.Free), len(spec.Measurements), starts, workers)
-			hess, err := estimate.ParseHessian(hessian)
-			if err != nil {
-				return fmt.Errorf("--hessian: %w", err)
-			}
-			local := estimate.LocalOptions{MaxIter: maxIter, Hessian: hess}
-			rs, err := prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: starts, Seed: seed, Workers: workers, Local: local,
-				Progress: func(done, total int, r estimate.StartResult) {
-					fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %s (%.1fs)\n", done, total, r.Index, r.LLH, r.Iter, r.Status, r.Seconds)
-				}})
-			if err != nil {
-				return err
-			}
-			settings := map[string]any{"starts": starts, "rtol": sf.rtol, "atol": sf.atol, "solver": solverName(sf.solver, prob),
-				"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": hess.String(),
-				"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
-			cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: args[0], ProblemHash: hash, Version: version, Seed: seed, Settings: settings, Starts: rs, ConvergedTol: convTolF}
-			var deTime float64
-			if global == "de" {
-				td := time.Now()
-				de, err := prob.DifferentialEvolution(ctx, estimate.DEOptions{Seed: seed, Workers: workers, Generations: deGens, Pop: dePop,
-					Progress: func(gen int, best float64) {
-						if gen%10 == 0 {
-							fmt.Fprintf(logw, "differential evolution: generation %d, best objective %.6g\n", gen, best)
-						}
-					}})
-				if err != nil {
-					return err
-				}
-				ev, err := prob.NewEvaluator()
-				if err != nil {
-					return err
-				}
-				lo, hi := spec.Bounds()
-				lr, err := ev.Minimize(ctx, de.U, lo, hi, local)
-				sr := estimate.StartResult{Index: starts, Global: true, U0: de.U, LocalResult: lr, Seconds: time.Since(td).Seconds()}
-				if err != nil {
-					sr.Err = err.Error()
-				}
-				cal.Global = &de
-				cal.Starts = append(cal.Starts, sr)
-				estimate.SortStarts(cal.Starts)
-				settings["global"] = "de"
-				deTime = time.Since(td).Seconds()
-			}
-			var sim []float64
-			var profTime float64
-			if b := cal.Starts[0]; b.Err == "" {
-				ev, err := prob.NewEvaluator()
-				if err != nil {
-					return err
-				}
-				if cal.Best, err = ev.Evaluate(ctx, b.U, prob.CanGradient()); err != nil {
-					return err
-				}
-				sim = cal.Best.Sim
-				if profile {
-					tp := time.Now()
-					if cal.Profiles, err = profiles(ctx, prob, b.U, b.F, workers, logw); err != nil {
-						return err
-					}
-					profTime = time.Since(tp).Seconds()
-				}
-			}
-			if err := cal.Write(out, sim); err != nil {
-				return err
-			}
-			if err := writeTiming(filepath.Join(out, "timing.json"), cal, time.Since(t0).Seconds(), cpuSeconds()-cpu0, deTime, profTime); err != nil {
-				return err
-			}
-			w := cmd.OutOrStdout()
-			conv := cal.Converged()
-			nc := 0
-			for _, c := range conv {
-				if c {
-					nc++
-				}
-			}
-			if cal.Best != nil {
-				fmt.Fprintf(w, "best llh %.10g (objective %.10g); %d of %d starts converged (within %.2g of the best)\n", cal.Best.LLH, cal.Starts[0].F, nc, len(cal.Starts), convTolF)
-			} else {
-				fmt.Fprintln(w, "every start failed")
-			}
-			fmt.Fprintf(w, "wrote %s (result.json, report.html, parameters_best.tsv, starts.tsv)\n", out)
-			return nil
+			return cf.run(cmd.Context(), args[0], hess, logw, cmd.OutOrStdout())
 		},
 	}
-	sf.add(cmd)
-	cmd.Flags().IntVar(&starts, "starts", 20, "number of local optimisations from Latin-hypercube start points")
-	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the start points (and of differential evolution)")
-	cmd.Flags().StringVar(&out, "out", "", "output directory (created if needed)")
-	cmd.Flags().BoolVar(&profile, "profile", false, "compute profile likelihoods and 95% confidence intervals of every estimated parameter")
-	cmd.Flags().StringVar(&global, "global", "", `global method run in addition to the starts: "de" (differential evolution)`)
-	cmd.Flags().IntVar(&workers, "workers", 0, "parallel workers (default: number of CPUs)")
-	cmd.Flags().IntVar(&maxIter, "max-iter", 1000, "iteration limit of each local optimisation")
-	cmd.Flags().IntVar(&deGens, "de-generations", 200, "generations of differential evolution")
-	cmd.Flags().IntVar(&dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
-	cmd.Flags().BoolVar(&quiet, "quiet", false, "no progress lines on stderr")
-	cmd.Flags().StringVar(&hessian, "hessian", "hybrid", `curvature of the local steps: "hybrid" (Fisher information, then BFGS once the Fisher steps stall) or "fisher"`)
-	cmd.Flags().Float64Var(&convTolF, "converged-tol", 0.1, "a start converged when its final objective is within this of the best")
+	cf.sf.add(cmd)
+	fl := cmd.Flags()
+	fl.IntVar(&cf.starts, "starts", 20, "number of local optimisations from Latin-hypercube start points")
+	fl.Uint64Var(&cf.seed, "seed", 1, "seed of the start points (and of differential evolution)")
+	fl.StringVar(&cf.out, "out", "", "output directory (created if needed)")
+	fl.BoolVar(&cf.profile, "profile", false, "compute profile likelihoods and 95% confidence intervals of every estimated parameter")
+	fl.StringVar(&cf.global, "global", "", `global method run in addition to the starts: "de" (differential evolution)`)
+	fl.IntVar(&cf.workers, "workers", 0, "parallel workers (default: number of CPUs)")
+	fl.IntVar(&cf.maxIter, "max-iter", 1000, "iteration limit of each local optimisation")
+	fl.IntVar(&cf.deGens, "de-generations", 200, "generations of differential evolution")
+	fl.IntVar(&cf.dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
+	fl.BoolVar(&cf.quiet, "quiet", false, "no progress lines on stderr")
+	fl.StringVar(&cf.hessian, "hessian", "hybrid", `curvature of the local steps: "hybrid" (Fisher information, then BFGS once the Fisher steps stall) or "fisher"`)
+	fl.Float64Var(&cf.convTolF, "converged-tol", 0.1, "a start converged when its final objective is within this of the best")
 	return cmd
+}
+
+// validate checks the flags before any compute and fills in defaults.
+func (cf *calibrateFlags) validate() (estimate.Hessian, error) {
+	if cf.out == "" {
+		return 0, fmt.Errorf("--out DIR is required")
+	}
+	if cf.starts < 1 {
+		return 0, fmt.Errorf("--starts %d: want at least 1", cf.starts)
+	}
+	if cf.global != "" && cf.global != "de" {
+		return 0, fmt.Errorf("--global %q: want de (or leave it out)", cf.global)
+	}
+	hess, err := estimate.ParseHessian(cf.hessian)
+	if err != nil {
+		return 0, fmt.Errorf("--hessian: %w", err)
+	}
+	if cf.workers <= 0 {
+		cf.workers = runtime.GOMAXPROCS(0)
+	}
+	return hess, nil
+}
+
+// run fits the problem in path and writes the outputs: the starts, the
+// global method's start (--global), the best fit and its profiles.
+func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.Hessian, logw, w io.Writer) error {
+	t0, cpu0 := time.Now(), cpuSeconds()
+	spec, prob, err := loadPetab(path, "", cf.sf.options())
+	if err != nil {
+		return err
+	}
+	hash, err := petab.Hash(path)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(logw, "calibrate: %d estimated parameters, %d measurements, %d starts on %d workers\n", len(prob.Free), len(spec.Measurements), cf.starts, cf.workers)
+	local := estimate.LocalOptions{MaxIter: cf.maxIter, Hessian: hess}
+	rs, err := prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: cf.starts, Seed: cf.seed, Workers: cf.workers, Local: local,
+		Progress: func(done, total int, r estimate.StartResult) {
+			fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %s (%.1fs)\n", done, total, r.Index, r.LLH, r.Iter, r.Status, r.Seconds)
+		}})
+	if err != nil {
+		return err
+	}
+	settings := map[string]any{"starts": cf.starts, "rtol": cf.sf.rtol, "atol": cf.sf.atol, "solver": solverName(cf.sf.solver, prob),
+		"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": hess.String(),
+		"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
+	cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: path, ProblemHash: hash, Version: version, Seed: cf.seed, Settings: settings, Starts: rs, ConvergedTol: cf.convTolF}
+	var deTime, profTime float64
+	if cf.global == "de" {
+		td := time.Now()
+		if err := cf.globalStart(ctx, cal, local, logw); err != nil {
+			return err
+		}
+		settings["global"] = "de"
+		deTime = time.Since(td).Seconds()
+	}
+	var sim []float64
+	if b := cal.Starts[0]; b.Err == "" {
+		ev, err := prob.NewEvaluator()
+		if err != nil {
+			return err
+		}
+		if cal.Best, err = ev.Evaluate(ctx, b.U, prob.CanGradient()); err != nil {
+			return err
+		}
+		sim = cal.Best.Sim
+		if cf.profile {
+			tp := time.Now()
+			if cal.Profiles, err = profiles(ctx, prob, b.U, b.F, cf.workers, logw); err != nil {
+				return err
+			}
+			profTime = time.Since(tp).Seconds()
+		}
+	}
+	if err := cal.Write(cf.out, sim); err != nil {
+		return err
+	}
+	if err := writeTiming(filepath.Join(cf.out, "timing.json"), cal, time.Since(t0).Seconds(), cpuSeconds()-cpu0, deTime, profTime); err != nil {
+		return err
+	}
+	cf.summary(w, cal)
+	return nil
+}
+
+// globalStart runs differential evolution, polishes its best point with the
+// local method and adds the result to cal as one more start.
+func (cf *calibrateFlags) globalStart(ctx context.Context, cal *petab.Calibration, local estimate.LocalOptions, logw io.Writer) error {
+	td := time.Now()
+	prob := cal.Problem
+	de, err := prob.DifferentialEvolution(ctx, estimate.DEOptions{Seed: cf.seed, Workers: cf.workers, Generations: cf.deGens, Pop: cf.dePop,
+		Progress: func(gen int, best float64) {
+			if gen%10 == 0 {
+				fmt.Fprintf(logw, "differential evolution: generation %d, best objective %.6g\n", gen, best)
+			}
+		}})
+	if err != nil {
+		return err
+	}
+	ev, err := prob.NewEvaluator()
+	if err != nil {
+		return err
+	}
+	lo, hi := cal.Spec.Bounds()
+	lr, err := ev.Minimize(ctx, de.U, lo, hi, local)
+	sr := estimate.StartResult{Index: cf.starts, Global: true, U0: de.U, LocalResult: lr, Seconds: time.Since(td).Seconds()}
+	if err != nil {
+		sr.Err = err.Error()
+	}
+	cal.Global = &de
+	cal.Starts = append(cal.Starts, sr)
+	estimate.SortStarts(cal.Starts)
+	return nil
+}
+
+// summary prints the best fit and the number of converged starts.
+func (cf *calibrateFlags) summary(w io.Writer, cal *petab.Calibration) {
+	nc := 0
+	for _, c := range cal.Converged() {
+		if c {
+			nc++
+		}
+	}
+	if cal.Best != nil {
+		fmt.Fprintf(w, "best llh %.10g (objective %.10g); %d of %d starts converged (within %.2g of the best)\n", cal.Best.LLH, cal.Starts[0].F, nc, len(cal.Starts), cf.convTolF)
+	} else {
+		fmt.Fprintln(w, "every start failed")
+	}
+	fmt.Fprintf(w, "wrote %s (result.json, report.html, parameters_best.tsv, starts.tsv)\n", cf.out)
 }
 
 func solverName(s string, p *estimate.Problem) string {
