@@ -202,7 +202,7 @@ func Compile(s *Spec, opt Options) (*Problem, error) {
 	for i, nm := range names {
 		p.constState[i] = dyn[nm] && !mi0.changes(nm)
 	}
-	if err := p.compileFormulas(isEst); err != nil {
+	if err := p.compileFormulas(); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -314,25 +314,58 @@ func equalStrings(a, b []string) bool {
 	return true
 }
 
-func (p *Problem) compileFormulas(isEst map[string]bool) error {
-	s := p.Spec
-	sys := p.variants[0].sys
-	stateNames := sys.StateNames()
-	res := newResolver(p.mi, stateNames, s.Params)
+// pendingFormula is a resolved expression waiting to be compiled into dst
+// once the layout (which needs every constant) is known.
+type pendingFormula struct {
+	e   *expr.Node
+	dst **formula
+}
+
+// compileFormulas resolves the observables, noise formulas, condition
+// changes and time breakpoints against the model, plans every
+// experiment's periods and measurement times, lays out the evaluation
+// environment, compiles the formulas into it and assigns the sensitivity
+// columns.
+func (p *Problem) compileFormulas() error {
+	stateNames := p.variants[0].sys.StateNames()
+	res := newResolver(p.mi, stateNames, p.Spec.Params)
 	// resolve everything first (collects the constants), then lay out
-	type pending struct {
-		e   *expr.Node
-		dst **formula
+	todo, maxPH, err := p.planObservables(res)
+	if err != nil {
+		return err
 	}
-	var todo []pending
+	if err := p.checkOverrides(); err != nil {
+		return err
+	}
+	if todo, err = p.planPeriods(res, stateNames, todo); err != nil {
+		return err
+	}
+	if err := p.planMeasurements(); err != nil {
+		return err
+	}
+	if err := p.layOut(res, len(stateNames), todo, maxPH); err != nil {
+		return err
+	}
+	p.sensitivityColumns()
+	return nil
+}
+
+// wrapAt attaches a source position, id and column to a resolution error.
+func wrapAt(err error, src Source, id, col string) error {
+	var u *unknownID
+	if errors.As(err, &u) {
+		return &Error{File: src.File, Line: src.Line, Column: col, ID: id, Msg: err.Error()}
+	}
+	return &Error{File: src.File, Line: src.Line, Column: col, ID: id, Err: err}
+}
+
+// planObservables resolves every observable's formula and noise formula
+// (placeholders become slots) and returns them to compile, with the
+// largest number of placeholders of one observable.
+func (p *Problem) planObservables(res *resolver) ([]pendingFormula, int, error) {
+	s := p.Spec
+	var todo []pendingFormula
 	maxPH := 0
-	wrap := func(err error, src Source, id, col string) error {
-		var u *unknownID
-		if errors.As(err, &u) {
-			return &Error{File: src.File, Line: src.Line, Column: col, ID: id, Msg: err.Error()}
-		}
-		return &Error{File: src.File, Line: src.Line, Column: col, ID: id, Err: err}
-	}
 	for oi := range s.Observables {
 		o := &s.Observables[oi]
 		op := &obsPlan{o: o, nph: len(o.ObsPlaceholders)}
@@ -343,7 +376,7 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 		}
 		h, err := res.resolve(o.Formula, local)
 		if err != nil {
-			return wrap(err, o.Src, o.ID, "observableFormula")
+			return nil, 0, wrapAt(err, o.Src, o.ID, "observableFormula")
 		}
 		for k, ph := range o.NoisePlaceholders {
 			local[ph] = expr.Var(varPH + strconv.Itoa(len(o.ObsPlaceholders)+k))
@@ -351,13 +384,20 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 		local[o.ID] = expr.Var(varObs)
 		sg, err := res.resolve(o.Noise, local)
 		if err != nil {
-			return wrap(err, o.Src, o.ID, "noiseFormula")
+			return nil, 0, wrapAt(err, o.Src, o.ID, "noiseFormula")
 		}
 		if n := len(o.ObsPlaceholders) + len(o.NoisePlaceholders); n > maxPH {
 			maxPH = n
 		}
-		todo = append(todo, pending{h, &op.h}, pending{sg, &op.sigma})
+		todo = append(todo, pendingFormula{h, &op.h}, pendingFormula{sg, &op.sigma})
 	}
+	return todo, maxPH, nil
+}
+
+// checkOverrides refuses measurement overrides that name parameters not in
+// the parameter table.
+func (p *Problem) checkOverrides() error {
+	s := p.Spec
 	for mi := range s.Measurements {
 		m := &s.Measurements[mi]
 		for _, l := range [][]*expr.Node{m.ObsParams, m.NoiseParams} {
@@ -368,9 +408,14 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 			}
 		}
 	}
-	for ei, ep := range p.exps {
+	return nil
+}
+
+// planPeriods lays out every experiment's periods and the condition changes
+// at their starts (resolved, appended to todo).
+func (p *Problem) planPeriods(res *resolver, stateNames []string, todo []pendingFormula) ([]pendingFormula, error) {
+	for _, ep := range p.exps {
 		e := ep.e
-		_ = ei
 		pers := e.Periods
 		if pers[0].Start == math.Inf(-1) {
 			ep.preeq = true
@@ -391,14 +436,14 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 						c.setParam = initPrefix + ch.Target
 					}
 				} else if c.state < 0 {
-					return errAt(ch.Src, ch.Cond, "internal: target %s is not a state variable", ch.Target)
+					return nil, errAt(ch.Src, ch.Cond, "internal: target %s is not a state variable", ch.Target)
 				}
 				v, err := res.resolve(ch.Value, nil)
 				if err != nil {
-					return wrap(err, ch.Src, ch.Cond, "targetValue")
+					return nil, wrapAt(err, ch.Src, ch.Cond, "targetValue")
 				}
 				c.expr = v
-				todo = append(todo, pending{v, &c.value})
+				todo = append(todo, pendingFormula{v, &c.value})
 				cs = append(cs, c)
 			}
 			if pi == 0 {
@@ -420,6 +465,14 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 		ep.meas = map[float64][]int{}
 		ep.lastTime = ep.periods[len(ep.periods)-1].start
 	}
+	return todo, nil
+}
+
+// planMeasurements records every measurement at its experiment's time
+// (experiments with the same trajectory share one simulation) and each
+// period's output times.
+func (p *Problem) planMeasurements() error {
+	s := p.Spec
 	// experiments with the same periods and changes have the same
 	// trajectory: simulate one and record every one's measurements there
 	sim := make([]int, len(p.exps))
@@ -465,7 +518,14 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 			sort.Float64s(per.times)
 		}
 	}
-	// breakpoints: relations between time and time-independent expressions
+	return nil
+}
+
+// layOut builds the evaluation layout, compiles the pending formulas and
+// the time breakpoints (relations between time and time-independent
+// expressions) into it.
+func (p *Problem) layOut(res *resolver, nStates int, todo []pendingFormula, maxPH int) error {
+	s := p.Spec
 	var bps []*expr.Node
 	for _, g := range timeRelations(p.mi) {
 		v, err := res.resolve(g, nil)
@@ -474,7 +534,7 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 		}
 		bps = append(bps, v)
 	}
-	p.lay = newLayout(len(stateNames), len(s.Params), res.constIDs(), maxPH)
+	p.lay = newLayout(nStates, len(s.Params), res.constIDs(), maxPH)
 	out := p.lay.size
 	for _, t := range todo {
 		f, next, err := compileFormula(p.lay, t.e, out)
@@ -500,7 +560,14 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 		ep.bpForms = bpf
 	}
 	p.envSize = out
-	// sensitivity columns: estimated parameters that reach the dynamics
+	return nil
+}
+
+// sensitivityColumns assigns a sensitivity column to every estimated
+// parameter that reaches the dynamics (a model parameter, or one a
+// condition change reads).
+func (p *Problem) sensitivityColumns() {
+	s := p.Spec
 	dynFree := map[int]bool{}
 	for k, pi := range p.Free {
 		id := s.Params[pi].ID
@@ -530,7 +597,6 @@ func (p *Problem) compileFormulas(isEst map[string]bool) error {
 			p.ncol++
 		}
 	}
-	return nil
 }
 
 func (ep *expPlan) allChanges() []*change {
