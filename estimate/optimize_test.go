@@ -1,43 +1,15 @@
 package estimate_test
 
 import (
-	"bufio"
 	"context"
 	"math"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 
 	"github.com/holobiont/holobiont/estimate"
+	"github.com/holobiont/holobiont/internal/testutil"
 	"github.com/holobiont/holobiont/petab"
 )
-
-// readGolden reads a two-column "quantity value" table ('#' lines are
-// comments).
-func readGolden(t *testing.T, path string) map[string]float64 {
-	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	out := map[string]float64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		fs := strings.Split(sc.Text(), "\t")
-		if len(fs) != 2 || strings.HasPrefix(fs[0], "#") || fs[0] == "quantity" {
-			continue
-		}
-		v, err := strconv.ParseFloat(fs[1], 64)
-		if err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
-		out[fs[0]] = v
-	}
-	return out
-}
 
 // TestHybridHessianLargeResiduals fits x = A·exp(−k·t) to data it fits
 // badly (testdata/residual: χ² ≈ 29 at the optimum, where Gauss–Newton
@@ -56,7 +28,7 @@ func readGolden(t *testing.T, path string) map[string]float64 {
 // of the Fisher iterations.
 func TestHybridHessianLargeResiduals(t *testing.T) {
 	dir := filepath.Join("testdata", "residual")
-	want := readGolden(t, filepath.Join(dir, "golden.tsv"))
+	want := testutil.KeyedValues(t, filepath.Join(dir, "golden.tsv"))
 	spec, err := petab.Load(filepath.Join(dir, "problem.yaml"))
 	if err != nil {
 		t.Fatal(err)

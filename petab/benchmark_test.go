@@ -1,13 +1,9 @@
 package petab
 
 import (
-	"bufio"
 	"context"
 	"math"
-	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -18,25 +14,7 @@ import (
 // readReference reads ../shared/petab-benchmark/reference_llh.tsv: AMICI's
 // log-likelihood of each benchmark problem at its nominal parameters.
 func readReference(t *testing.T, dir string) map[string]float64 {
-	f, err := os.Open(filepath.Join(dir, "reference_llh.tsv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	ref := map[string]float64{}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		c := strings.Split(sc.Text(), "\t")
-		if len(c) < 2 || c[0] == "problem" {
-			continue
-		}
-		v, err := strconv.ParseFloat(c[1], 64)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ref[c[0]] = v
-	}
-	return ref
+	return testutil.KeyedValues(t, filepath.Join(dir, "reference_llh.tsv"))
 }
 
 // TestBenchmarkNominalLLH checks the log-likelihood of the ten shared
