@@ -490,196 +490,264 @@ func (p *jsonParser) sparseEntry(trip *triplets, k int, r, c, v float64) error {
 	return nil
 }
 
+// biomObject holds the members of a BIOM JSON object as they are read.
+type biomObject struct {
+	rows, cols         []biomEntry
+	haveRows, haveCols bool
+	shape              [2]int
+	haveShape          bool
+	mode               int // from "matrix_type"
+	trip               triplets
+	flat               []float64 // "data" read before "matrix_type" (see jsonParser.data)
+	lens               []int32
+	haveData           bool
+	dataMode           int // mode when "data" was read
+	dataLine           int
+	shapeLine          int
+	created            string
+}
+
+// table reads the BIOM object and builds the table from it.
 func (p *jsonParser) table() (*Table, error) {
-	if err := p.expect('{'); err != nil {
+	var o biomObject
+	if err := p.object(&o); err != nil {
 		return nil, err
 	}
-	var (
-		rows, cols []biomEntry
-		haveRows   bool
-		haveCols   bool
-		shape      []int
-		mode       = modeUnknown
-		trip       triplets
-		flat       []float64
-		lens       []int32
-		haveData   bool
-		dataMode   int
-		dataLine   int
-		shapeLine  int
-		created    string
-	)
-	c, err := p.peek()
+	if err := p.complete(&o); err != nil {
+		return nil, err
+	}
+	if o.dataMode == modeUnknown {
+		// "data" came before "matrix_type": interpret the kept values now.
+		if err := p.replayData(&o); err != nil {
+			return nil, err
+		}
+	}
+	if err := p.checkShape(&o); err != nil {
+		return nil, err
+	}
+	t, err := p.build(&o)
 	if err != nil {
 		return nil, err
 	}
+	t.Taxonomy = rowLineages(o.rows)
+	return t, nil
+}
+
+// object reads the BIOM object's members into o and checks that nothing
+// follows it.
+func (p *jsonParser) object(o *biomObject) error {
+	if err := p.expect('{'); err != nil {
+		return err
+	}
+	c, err := p.peek()
+	if err != nil {
+		return err
+	}
 	if c == '}' {
 		p.next()
-		return nil, p.errf("empty BIOM object")
+		return p.errf("empty BIOM object")
 	}
 	for {
 		key, err := p.str()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if err := p.expect(':'); err != nil {
-			return nil, err
+			return err
 		}
-		switch key {
-		case "rows":
-			if rows, err = p.entries("rows"); err != nil {
-				return nil, err
-			}
-			haveRows = true
-		case "columns":
-			if cols, err = p.entries("columns"); err != nil {
-				return nil, err
-			}
-			haveCols = true
-		case "matrix_type":
-			s, err := p.str()
-			if err != nil {
-				return nil, err
-			}
-			switch s {
-			case "sparse":
-				mode = modeSparse
-			case "dense":
-				mode = modeDense
-			default:
-				return nil, p.errf("matrix_type %q: want \"sparse\" or \"dense\"", s)
-			}
-		case "matrix_element_type":
-			s, err := p.str()
-			if err != nil {
-				return nil, err
-			}
-			if s == "unicode" {
-				return nil, p.errf("matrix_element_type \"unicode\" is not a count table")
-			}
-		case "shape":
-			shapeLine = p.line
-			v, err := p.value(1)
-			if err != nil {
-				return nil, err
-			}
-			a, ok := v.([]any)
-			if !ok || len(a) != 2 {
-				return nil, p.errf("shape must be [rows, columns]")
-			}
-			for _, x := range a {
-				f, ok := x.(float64)
-				if !ok || f < 0 || f != float64(int(f)) {
-					return nil, p.errf("shape must hold two non-negative integers")
-				}
-				shape = append(shape, int(f))
-			}
-		case "date":
-			v, err := p.value(1)
-			if err != nil {
-				return nil, err
-			}
-			created, _ = v.(string)
-		case "data":
-			dataLine = p.line
-			if err := p.data(mode, &trip, &flat, &lens); err != nil {
-				return nil, err
-			}
-			haveData = true
-			dataMode = mode
-		default:
-			if _, err := p.value(1); err != nil {
-				return nil, err
-			}
+		if err := p.member(key, o); err != nil {
+			return err
 		}
 		c, err := p.next()
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if c == '}' {
 			break
 		}
 		if c != ',' {
-			return nil, p.errf("expected ',' or '}' in BIOM object, found %q", c)
+			return p.errf("expected ',' or '}' in BIOM object, found %q", c)
 		}
 	}
 	if c, err := p.next(); err == nil {
-		return nil, p.errf("unexpected %q after the BIOM object", c)
+		return p.errf("unexpected %q after the BIOM object", c)
 	}
+	return nil
+}
+
+// member reads the value of the member key into o; members BIOM does not
+// need are skipped.
+func (p *jsonParser) member(key string, o *biomObject) error {
+	var err error
+	switch key {
+	case "rows":
+		o.rows, err = p.entries("rows")
+		o.haveRows = err == nil
+	case "columns":
+		o.cols, err = p.entries("columns")
+		o.haveCols = err == nil
+	case "matrix_type":
+		o.mode, err = p.matrixType()
+	case "matrix_element_type":
+		s, err := p.str()
+		if err != nil {
+			return err
+		}
+		if s == "unicode" {
+			return p.errf("matrix_element_type \"unicode\" is not a count table")
+		}
+	case "shape":
+		o.shapeLine = p.line
+		var shape [2]int
+		shape, err = p.shape()
+		if err == nil && !o.haveShape { // a repeated "shape": the first counts
+			o.shape, o.haveShape = shape, true
+		}
+	case "date":
+		v, err := p.value(1)
+		if err != nil {
+			return err
+		}
+		o.created, _ = v.(string)
+	case "data":
+		o.dataLine = p.line
+		if err := p.data(o.mode, &o.trip, &o.flat, &o.lens); err != nil {
+			return err
+		}
+		o.haveData = true
+		o.dataMode = o.mode
+	default:
+		_, err = p.value(1)
+	}
+	return err
+}
+
+// matrixType reads "matrix_type": "sparse" or "dense".
+func (p *jsonParser) matrixType() (int, error) {
+	s, err := p.str()
+	if err != nil {
+		return modeUnknown, err
+	}
+	switch s {
+	case "sparse":
+		return modeSparse, nil
+	case "dense":
+		return modeDense, nil
+	}
+	return modeUnknown, p.errf("matrix_type %q: want \"sparse\" or \"dense\"", s)
+}
+
+// shape reads "shape": [rows, columns].
+func (p *jsonParser) shape() (shape [2]int, err error) {
+	v, err := p.value(1)
+	if err != nil {
+		return shape, err
+	}
+	a, ok := v.([]any)
+	if !ok || len(a) != 2 {
+		return shape, p.errf("shape must be [rows, columns]")
+	}
+	for i, x := range a {
+		f, ok := x.(float64)
+		if !ok || f < 0 || f != float64(int(f)) {
+			return shape, p.errf("shape must hold two non-negative integers")
+		}
+		shape[i] = int(f)
+	}
+	return shape, nil
+}
+
+// complete refuses an object without rows, columns, data or matrix_type.
+func (p *jsonParser) complete(o *biomObject) error {
 	perr := func(format string, args ...any) error {
 		return &ParseError{File: p.name, Msg: fmt.Sprintf(format, args...)}
 	}
 	switch {
-	case !haveRows:
-		return nil, perr("missing \"rows\"")
-	case !haveCols:
-		return nil, perr("missing \"columns\"")
-	case !haveData:
-		return nil, perr("missing \"data\"")
+	case !o.haveRows:
+		return perr("missing \"rows\"")
+	case !o.haveCols:
+		return perr("missing \"columns\"")
+	case !o.haveData:
+		return perr("missing \"data\"")
+	case o.mode == modeUnknown:
+		return perr("missing \"matrix_type\"")
 	}
-	if mode == modeUnknown {
-		return nil, perr("missing \"matrix_type\"")
-	}
-	if dataMode == modeUnknown {
-		// "data" came before "matrix_type": interpret the kept values now.
-		off := 0
-		for k, n := range lens {
-			vals := flat[off : off+int(n)]
-			off += int(n)
-			if mode == modeSparse {
-				if n != 3 {
-					return nil, &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("sparse data entry %d has %d values, want [row, column, value]", k, n)}
-				}
-				if err := p.sparseEntry(&trip, k, vals[0], vals[1], vals[2]); err != nil {
-					return nil, &ParseError{File: p.name, Line: dataLine, Msg: err.(*ParseError).Msg}
-				}
-				continue
+	return nil
+}
+
+// replayData interprets the data values kept flat (read before
+// "matrix_type") as o.mode says.
+func (p *jsonParser) replayData(o *biomObject) error {
+	off := 0
+	for k, n := range o.lens {
+		vals := o.flat[off : off+int(n)]
+		off += int(n)
+		if o.mode == modeSparse {
+			if n != 3 {
+				return &ParseError{File: p.name, Line: o.dataLine, Msg: fmt.Sprintf("sparse data entry %d has %d values, want [row, column, value]", k, n)}
 			}
-			for j, v := range vals {
-				if v != 0 {
-					if msg := checkCount(v); msg != "" {
-						return nil, &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("data row %d, column %d: %s", k, j, msg)}
-					}
-					trip.add(int32(j), int32(k), v)
-				}
+			if err := p.sparseEntry(&o.trip, k, vals[0], vals[1], vals[2]); err != nil {
+				return &ParseError{File: p.name, Line: o.dataLine, Msg: err.(*ParseError).Msg}
 			}
+			continue
 		}
-		flat = nil
-		if mode == modeSparse {
-			lens = nil
-		}
-	}
-	nf, ns := len(rows), len(cols)
-	if shape != nil && (shape[0] != nf || shape[1] != ns) {
-		return nil, &ParseError{File: p.name, Line: shapeLine, Msg: fmt.Sprintf("shape [%d, %d] does not match %d rows and %d columns", shape[0], shape[1], nf, ns)}
-	}
-	if mode == modeDense {
-		if len(lens) != nf {
-			return nil, &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("dense data has %d rows, want %d", len(lens), nf)}
-		}
-		for i, n := range lens {
-			if int(n) != ns {
-				return nil, &ParseError{File: p.name, Line: dataLine, ID: rows[i].id, Msg: fmt.Sprintf("dense data row %d has %d values, want %d (ragged row)", i, n, ns)}
+		for j, v := range vals {
+			if v != 0 {
+				if msg := checkCount(v); msg != "" {
+					return &ParseError{File: p.name, Line: o.dataLine, Msg: fmt.Sprintf("data row %d, column %d: %s", k, j, msg)}
+				}
+				o.trip.add(int32(j), int32(k), v)
 			}
 		}
 	}
-	t := &Table{SampleIDs: make([]string, ns), FeatureIDs: make([]string, nf), Created: created}
-	for i, e := range cols {
+	o.flat = nil
+	if o.mode == modeSparse {
+		o.lens = nil
+	}
+	return nil
+}
+
+// checkShape checks the shape member and dense rows against the rows and
+// columns.
+func (p *jsonParser) checkShape(o *biomObject) error {
+	nf, ns := len(o.rows), len(o.cols)
+	if o.haveShape && (o.shape[0] != nf || o.shape[1] != ns) {
+		return &ParseError{File: p.name, Line: o.shapeLine, Msg: fmt.Sprintf("shape [%d, %d] does not match %d rows and %d columns", o.shape[0], o.shape[1], nf, ns)}
+	}
+	if o.mode != modeDense {
+		return nil
+	}
+	if len(o.lens) != nf {
+		return &ParseError{File: p.name, Line: o.dataLine, Msg: fmt.Sprintf("dense data has %d rows, want %d", len(o.lens), nf)}
+	}
+	for i, n := range o.lens {
+		if int(n) != ns {
+			return &ParseError{File: p.name, Line: o.dataLine, ID: o.rows[i].id, Msg: fmt.Sprintf("dense data row %d has %d values, want %d (ragged row)", i, n, ns)}
+		}
+	}
+	return nil
+}
+
+// build makes the table's ids and sparse matrix from o.
+func (p *jsonParser) build(o *biomObject) (*Table, error) {
+	nf, ns := len(o.rows), len(o.cols)
+	t := &Table{SampleIDs: make([]string, ns), FeatureIDs: make([]string, nf), Created: o.created}
+	for i, e := range o.cols {
 		t.SampleIDs[i] = e.id
 	}
-	for i, e := range rows {
+	for i, e := range o.rows {
 		t.FeatureIDs[i] = e.id
 	}
-	if err := checkIDs(p.name, "sample", t.SampleIDs, func(i int) int { return cols[i].line }, ""); err != nil {
+	if err := checkIDs(p.name, "sample", t.SampleIDs, func(i int) int { return o.cols[i].line }, ""); err != nil {
 		return nil, err
 	}
-	if err := checkIDs(p.name, "feature", t.FeatureIDs, func(i int) int { return rows[i].line }, ""); err != nil {
+	if err := checkIDs(p.name, "feature", t.FeatureIDs, func(i int) int { return o.rows[i].line }, ""); err != nil {
 		return nil, err
 	}
 	var outside error
-	trip.each(func(s, f int32, _ float64) bool {
+	o.trip.each(func(s, f int32, _ float64) bool {
 		if int(f) >= nf || int(s) >= ns {
-			outside = &ParseError{File: p.name, Line: dataLine, Msg: fmt.Sprintf("data entry [%d, %d] outside shape [%d, %d]", f, s, nf, ns)}
+			outside = &ParseError{File: p.name, Line: o.dataLine, Msg: fmt.Sprintf("data entry [%d, %d] outside shape [%d, %d]", f, s, nf, ns)}
 			return false
 		}
 		return true
@@ -688,26 +756,27 @@ func (p *jsonParser) table() (*Table, error) {
 		return nil, outside
 	}
 	var ds, df int
-	t.Indptr, t.Indices, t.Data, ds, df, err = trip.csr(ns)
+	var err error
+	t.Indptr, t.Indices, t.Data, ds, df, err = o.trip.csr(ns)
 	if err != nil {
-		return nil, &ParseError{File: p.name, Line: dataLine, ID: t.FeatureIDs[df] + "/" + t.SampleIDs[ds], Msg: "duplicate data entry for this feature and sample"}
-	}
-	var tax [][]string
-	found := false
-	for i, e := range rows {
-		lin := lineageFromMeta(e.meta)
-		if lin != nil {
-			if tax == nil {
-				tax = make([][]string, nf)
-			}
-			tax[i] = lin
-			found = true
-		}
-	}
-	if found {
-		t.Taxonomy = tax
+		return nil, &ParseError{File: p.name, Line: o.dataLine, ID: t.FeatureIDs[df] + "/" + t.SampleIDs[ds], Msg: "duplicate data entry for this feature and sample"}
 	}
 	return t, nil
+}
+
+// rowLineages returns the rows' lineages from their metadata, or nil when
+// no row has one.
+func rowLineages(rows []biomEntry) [][]string {
+	var tax [][]string
+	for i, e := range rows {
+		if lin := lineageFromMeta(e.meta); lin != nil {
+			if tax == nil {
+				tax = make([][]string, len(rows))
+			}
+			tax[i] = lin
+		}
+	}
+	return tax
 }
 
 // lineageFromMeta extracts a lineage from BIOM observation metadata.
