@@ -93,3 +93,35 @@ func BenchmarkBoxStats(b *testing.B) {
 		Box(x)
 	}
 }
+
+// BenchmarkHeatmap40x30 renders a 40 × 30 diverging heat map with an
+// annotation in every cell (an association report's largest figure).
+func BenchmarkHeatmap40x30(b *testing.B) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	const nr, nc = 40, 30
+	c := Heatmap{Title: "Spearman ρ", Diverging: true, ScaleLabel: "ρ"}
+	for i := range nr {
+		c.Rows = append(c.Rows, "genus "+string(rune('A'+i%26))+string(rune('a'+i/26)))
+		row, ann := make([]float64, nc), make([]string, nc)
+		for j := range nc {
+			row[j] = 2*rng.Float64() - 1
+			if row[j] > 0.5 {
+				ann[j] = "*"
+			}
+		}
+		c.Values, c.Annot = append(c.Values, row), append(c.Annot, ann)
+	}
+	for j := range nc {
+		c.Cols = append(c.Cols, "host variable "+string(rune('a'+j%26)))
+	}
+	b.ReportAllocs()
+	var n int
+	for b.Loop() {
+		out, err := c.SVG()
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = len(out)
+	}
+	b.ReportMetric(float64(n), "bytes/svg")
+}
