@@ -87,20 +87,20 @@ type h5Reader struct {
 
 // openBIOMHDF5 checks the file's heaps against the budget and opens it. The
 // caller closes r.f, then calls r.index.
-func openBIOMHDF5(file string, limit uint64) (*h5Reader, error) {
+func openBIOMHDF5(file string, limit uint64) (h5Reader, error) {
 	size, err := fileSize(file)
 	if err != nil {
-		return nil, &ParseError{File: file, Msg: "open HDF5", Err: err}
+		return h5Reader{}, &ParseError{File: file, Msg: "open HDF5", Err: err}
 	}
 	guard := newH5Guard(size, limit)
 	if err := prescanHDF5(file, guard); err != nil {
-		return nil, &ParseError{File: file, Msg: "HDF5 preflight", Err: err}
+		return h5Reader{}, &ParseError{File: file, Msg: "HDF5 preflight", Err: err}
 	}
 	f, err := hdf5.Open(file)
 	if err != nil {
-		return nil, &ParseError{File: file, Msg: "open HDF5", Err: err}
+		return h5Reader{}, &ParseError{File: file, Msg: "open HDF5", Err: err}
 	}
-	return &h5Reader{file: file, f: f, guard: guard}, nil
+	return h5Reader{file: file, f: f, guard: guard}, nil
 }
 
 // index reads the file's offset size, lets the guard read the file, and
