@@ -141,12 +141,47 @@ func compAttr(e *elem, name string) (string, bool) {
 var coreLists = []string{"listOfFunctionDefinitions", "listOfUnitDefinitions", "listOfCompartments", "listOfSpecies",
 	"listOfParameters", "listOfInitialAssignments", "listOfRules", "listOfConstraints", "listOfReactions", "listOfEvents"}
 
+// flatten returns the flattened copy of model (or model definition) me:
+// its submodels flattened, with their deletions applied and ids prefixed,
+// the elements this model replaces merged, and their content appended to
+// this model's lists.
 func (c *compCtx) flatten(me *elem, depth int) (*flat, error) {
 	if depth > 50 {
 		return nil, c.r.errf(me, "", "comp: submodels nested more than 50 deep (cycle?)")
 	}
+	m := c.coreModel(me)
+	res := &flat{model: m, ports: map[string]map[string]string{}, alias: map[string]string{}}
+	subs, err := c.submodels(m, depth)
+	if err != nil {
+		return nil, err
+	}
+	rp := replacer{c: c, subs: subs.flat}
+	if err := rp.visit(m); err != nil {
+		return nil, err
+	}
+	for _, e := range rp.removeParent {
+		detach(m, e)
+	}
+	res.rename(rp.renames, subs.flat)
+	for _, sid := range subs.order {
+		res.merge(sid, subs.flat[sid], subs.convs[sid])
+	}
+	res.ports[""] = ownPorts(m)
+	// drop comp elements
+	var kids []*elem
+	for _, k := range m.kids {
+		if k.space != compNS {
+			kids = append(kids, k)
+		}
+	}
+	m.kids = kids
+	return res, nil
+}
+
+// coreModel returns a copy of me; a comp:modelDefinition, which holds core
+// content, becomes a core <model>.
+func (c *compCtx) coreModel(me *elem) *elem {
 	m := deepCopy(me)
-	// a comp:modelDefinition holds core content: treat it as a core <model>
 	if m.space == compNS {
 		ns := c.r.ns
 		for _, k := range m.kids {
@@ -157,137 +192,184 @@ func (c *compCtx) flatten(me *elem, depth int) (*flat, error) {
 		}
 		m.space, m.name = ns, "model"
 	}
-	res := &flat{model: m, ports: map[string]map[string]string{}, alias: map[string]string{}}
-	own := map[string]string{}
-	subs := map[string]*flat{}
-	convs := map[string][2]string{} // submodel -> time, extent conversion factor
-	var order []string
+	return m
+}
+
+// submodelSet is a model's flattened submodels.
+type submodelSet struct {
+	flat  map[string]*flat     // by submodel id
+	convs map[string][2]string // submodel id -> time, extent conversion factor
+	order []string             // submodel ids in document order
+}
+
+// submodels flattens the submodels m lists, applies their deletions and
+// prefixes their ids with "<submodel id>__".
+func (c *compCtx) submodels(m *elem, depth int) (submodelSet, error) {
+	set := submodelSet{flat: map[string]*flat{}, convs: map[string][2]string{}}
 	var subsEl *elem
 	for _, k := range m.kids {
 		if k.space == compNS && k.name == "listOfSubmodels" {
 			subsEl = k
 		}
 	}
-	if subsEl != nil {
-		for _, se := range subsEl.kids {
-			if se.space != compNS || se.name != "submodel" {
+	if subsEl == nil {
+		return set, nil
+	}
+	for _, se := range subsEl.kids {
+		if se.space != compNS || se.name != "submodel" {
+			continue
+		}
+		sid, _ := compAttr(se, "id")
+		ref, _ := compAttr(se, "modelRef")
+		def, dc, err := c.definition(ref, se)
+		if err != nil {
+			return set, err
+		}
+		sf, err := dc.flatten(def, depth+1)
+		if err != nil {
+			return set, err
+		}
+		if err := c.deletions(sf, se, sid); err != nil {
+			return set, err
+		}
+		prefixModel(sf, sid+"__")
+		tcf, _ := compAttr(se, "timeConversionFactor")
+		ecf, _ := compAttr(se, "extentConversionFactor")
+		set.convs[sid] = [2]string{tcf, ecf}
+		set.flat[sid] = sf
+		set.order = append(set.order, sid)
+	}
+	return set, nil
+}
+
+// deletions removes from flattened submodel sf (id sid) what submodel
+// element se's deletions name.
+func (c *compCtx) deletions(sf *flat, se *elem, sid string) error {
+	for _, ld := range se.kids {
+		if ld.space != compNS || ld.name != "listOfDeletions" {
+			continue
+		}
+		for _, del := range ld.kids {
+			if del.space != compNS || del.name != "deletion" {
 				continue
 			}
-			sid, _ := compAttr(se, "id")
-			ref, _ := compAttr(se, "modelRef")
-			def, dc, err := c.definition(ref, se)
-			if err != nil {
-				return nil, err
-			}
-			sf, err := dc.flatten(def, depth+1)
-			if err != nil {
-				return nil, err
-			}
-			// deletions
-			for _, ld := range se.kids {
-				if ld.space != compNS || ld.name != "listOfDeletions" {
-					continue
-				}
-				for _, del := range ld.kids {
-					if del.space != compNS || del.name != "deletion" {
-						continue
-					}
-					if err := c.remove(sf, del, sid); err != nil {
-						return nil, err
-					}
-				}
-			}
-			prefixModel(sf, sid+"__")
-			tcf, _ := compAttr(se, "timeConversionFactor")
-			ecf, _ := compAttr(se, "extentConversionFactor")
-			convs[sid] = [2]string{tcf, ecf}
-			subs[sid] = sf
-			order = append(order, sid)
-		}
-	}
-	// replacements in this model's elements
-	type rename struct{ sub, from, to, factor string }
-	var renames []rename
-	var removeParent []*elem
-	var visit func(parent, e *elem) error
-	visit = func(parent, e *elem) error {
-		for _, k := range e.kids {
-			if k.space == compNS && k.name == "listOfReplacedElements" {
-				eid, _ := e.attr("id")
-				for _, re := range k.kids {
-					if re.space != compNS || re.name != "replacedElement" {
-						continue
-					}
-					factor, _ := compAttr(re, "conversionFactor")
-					if _, ok := compAttr(re, "deletion"); ok {
-						continue
-					}
-					sub, _ := compAttr(re, "submodelRef")
-					sf := subs[sub]
-					if sf == nil {
-						return c.r.errf(re, eid, "comp: submodel %q not found", sub)
-					}
-					target, err := c.resolve(sf, re, sub)
-					if err != nil {
-						return err
-					}
-					if target == nil {
-						continue
-					}
-					tid, _ := target.attr("id")
-					detach(sf.model, target)
-					if tid != "" && eid != "" {
-						renames = append(renames, rename{sub, tid, eid, factor})
-					}
-				}
-			}
-			if k.space == compNS && k.name == "replacedBy" {
-				eid, _ := e.attr("id")
-				sub, _ := compAttr(k, "submodelRef")
-				sf := subs[sub]
-				if sf == nil {
-					return c.r.errf(k, eid, "comp: submodel %q not found", sub)
-				}
-				target, err := c.resolve(sf, k, sub)
-				if err != nil {
-					return err
-				}
-				if target != nil {
-					tid, _ := target.attr("id")
-					if tid != "" && eid != "" {
-						renames = append(renames, rename{sub, tid, eid, ""})
-						setAttr(target, "id", eid)
-					}
-					removeParent = append(removeParent, e)
-				}
-			}
-			if k.space != compNS {
-				if err := visit(e, k); err != nil {
-					return err
-				}
+			if err := c.remove(sf, del, sid); err != nil {
+				return err
 			}
 		}
-		return nil
 	}
-	if err := visit(nil, m); err != nil {
-		return nil, err
+	return nil
+}
+
+// A replacement renames id from in submodel sub to id to (scaled by
+// conversion factor factor when set).
+type replacement struct{ sub, from, to, factor string }
+
+// replacer finds the replacedElement and replacedBy elements of a model.
+type replacer struct {
+	c            *compCtx
+	subs         map[string]*flat
+	renames      []replacement
+	removeParent []*elem // elements replaced by a submodel's element
+}
+
+// visit applies the replacements below e, detaching each replaced
+// submodel element and noting its rename.
+func (rp *replacer) visit(e *elem) error {
+	for _, k := range e.kids {
+		if k.space == compNS && k.name == "listOfReplacedElements" {
+			if err := rp.replacedElements(e, k); err != nil {
+				return err
+			}
+		}
+		if k.space == compNS && k.name == "replacedBy" {
+			if err := rp.replacedBy(e, k); err != nil {
+				return err
+			}
+		}
+		if k.space != compNS {
+			if err := rp.visit(k); err != nil {
+				return err
+			}
+		}
 	}
-	for _, e := range removeParent {
-		detach(m, e)
+	return nil
+}
+
+// replacedElements handles e's listOfReplacedElements: each submodel
+// element it names is detached and renamed to e's id.
+func (rp *replacer) replacedElements(e, list *elem) error {
+	eid, _ := e.attr("id")
+	for _, re := range list.kids {
+		if re.space != compNS || re.name != "replacedElement" {
+			continue
+		}
+		factor, _ := compAttr(re, "conversionFactor")
+		if _, ok := compAttr(re, "deletion"); ok {
+			continue
+		}
+		sub, _ := compAttr(re, "submodelRef")
+		sf := rp.subs[sub]
+		if sf == nil {
+			return rp.c.r.errf(re, eid, "comp: submodel %q not found", sub)
+		}
+		target, err := rp.c.resolve(sf, re, sub)
+		if err != nil {
+			return err
+		}
+		if target == nil {
+			continue
+		}
+		tid, _ := target.attr("id")
+		detach(sf.model, target)
+		if tid != "" && eid != "" {
+			rp.renames = append(rp.renames, replacement{sub, tid, eid, factor})
+		}
 	}
+	return nil
+}
+
+// replacedBy handles e's replacedBy k: the submodel element it names takes
+// e's id, and e is removed.
+func (rp *replacer) replacedBy(e, k *elem) error {
+	eid, _ := e.attr("id")
+	sub, _ := compAttr(k, "submodelRef")
+	sf := rp.subs[sub]
+	if sf == nil {
+		return rp.c.r.errf(k, eid, "comp: submodel %q not found", sub)
+	}
+	target, err := rp.c.resolve(sf, k, sub)
+	if err != nil {
+		return err
+	}
+	if target != nil {
+		tid, _ := target.attr("id")
+		if tid != "" && eid != "" {
+			rp.renames = append(rp.renames, replacement{sub, tid, eid, ""})
+			setAttr(target, "id", eid)
+		}
+		rp.removeParent = append(rp.removeParent, e)
+	}
+	return nil
+}
+
+// rename applies the replacements' renames to the submodels' content,
+// aliases and ports, and records them as res's aliases.
+func (res *flat) rename(renames []replacement, subs map[string]*flat) {
 	for _, rn := range renames {
+		sf := subs[rn.sub]
 		if rn.factor != "" {
-			convertReplaced(subs[rn.sub].model, rn.from, rn.to, rn.factor)
+			convertReplaced(sf.model, rn.from, rn.to, rn.factor)
 		} else {
-			renameRefs(subs[rn.sub].model, map[string]string{rn.from: rn.to})
+			renameRefs(sf.model, map[string]string{rn.from: rn.to})
 		}
 		res.alias[rn.from] = rn.to
-		for k, v := range subs[rn.sub].alias {
+		for k, v := range sf.alias {
 			if v == rn.from {
-				subs[rn.sub].alias[k] = rn.to
+				sf.alias[k] = rn.to
 			}
 		}
-		for _, ps := range subs[rn.sub].ports {
+		for _, ps := range sf.ports {
 			for p, id := range ps {
 				if id == rn.from {
 					ps[p] = rn.to
@@ -295,59 +377,59 @@ func (c *compCtx) flatten(me *elem, depth int) (*flat, error) {
 			}
 		}
 	}
-	// merge submodel content
-	for _, sid := range order {
-		sf := subs[sid]
-		if cv := convs[sid]; cv[0] != "" || cv[1] != "" {
-			convertTime(sf.model, cv[0], cv[1])
+}
+
+// merge appends flattened submodel sf's (id sid) content to res's model's
+// lists, after converting its time and extent by the factors conv, and
+// takes over its aliases and ports.
+func (res *flat) merge(sid string, sf *flat, conv [2]string) {
+	m := res.model
+	if conv[0] != "" || conv[1] != "" {
+		convertTime(sf.model, conv[0], conv[1])
+	}
+	for _, ln := range coreLists {
+		src := sf.model.child(ln)
+		if src == nil || len(src.kids) == 0 {
+			continue
 		}
-		for _, ln := range coreLists {
-			src := sf.model.child(ln)
-			if src == nil || len(src.kids) == 0 {
-				continue
-			}
-			dst := m.child(ln)
-			if dst == nil {
-				dst = &elem{space: m.space, name: ln, line: src.line}
-				m.kids = append(m.kids, dst)
-			}
-			dst.kids = append(dst.kids, src.kids...)
+		dst := m.child(ln)
+		if dst == nil {
+			dst = &elem{space: m.space, name: ln, line: src.line}
+			m.kids = append(m.kids, dst)
 		}
-		for k, v := range sf.alias {
-			res.alias[k] = v
-		}
-		res.ports[sid] = sf.ports[""]
-		for k, v := range sf.ports {
-			if k != "" {
-				res.ports[sid+"__"+k] = v
-			}
+		dst.kids = append(dst.kids, src.kids...)
+	}
+	for k, v := range sf.alias {
+		res.alias[k] = v
+	}
+	res.ports[sid] = sf.ports[""]
+	for k, v := range sf.ports {
+		if k != "" {
+			res.ports[sid+"__"+k] = v
 		}
 	}
-	// own ports
+}
+
+// ownPorts returns the ports m declares: port id -> element id, or
+// "\x00meta:" + metaid.
+func ownPorts(m *elem) map[string]string {
+	own := map[string]string{}
 	for _, k := range m.kids {
-		if k.space == compNS && k.name == "listOfPorts" {
-			for _, p := range k.kids {
-				if p.space == compNS && p.name == "port" {
-					pid, _ := compAttr(p, "id")
-					if idRef, ok := compAttr(p, "idRef"); ok {
-						own[pid] = idRef
-					} else if mref, ok := compAttr(p, "metaIdRef"); ok {
-						own[pid] = "\x00meta:" + mref
-					}
+		if k.space != compNS || k.name != "listOfPorts" {
+			continue
+		}
+		for _, p := range k.kids {
+			if p.space == compNS && p.name == "port" {
+				pid, _ := compAttr(p, "id")
+				if idRef, ok := compAttr(p, "idRef"); ok {
+					own[pid] = idRef
+				} else if mref, ok := compAttr(p, "metaIdRef"); ok {
+					own[pid] = "\x00meta:" + mref
 				}
 			}
 		}
 	}
-	res.ports[""] = own
-	// drop comp elements
-	var kids []*elem
-	for _, k := range m.kids {
-		if k.space != compNS {
-			kids = append(kids, k)
-		}
-	}
-	m.kids = kids
-	return res, nil
+	return own
 }
 
 // resolve finds the element a replacedElement/replacedBy/deletion points at
