@@ -290,27 +290,82 @@ func forecastMain(ctx context.Context, modelPath string, o forecastOptions, stdo
 		}
 		return nil, fmt.Errorf("subject %q is not in %s (subjects: %s)", o.subject, o.dataPath, strings.Join(ids, ", "))
 	}
-	var sets []map[string]float64
-	bpath := o.bootstrap
-	if bpath == "" {
-		bpath = filepath.Join(filepath.Dir(modelPath), "bootstrap.tsv")
-		if _, err := os.Stat(bpath); err != nil {
-			bpath = "none"
+	sets, err := forecastReplicates(modelPath, o.bootstrap)
+	if err != nil {
+		return nil, err
+	}
+	times := forecastTimes(s.Times, o.points)
+	fc, err := fm.forecast(ctx, s, times, sets)
+	if err != nil {
+		return nil, err
+	}
+	res := fc.result(s)
+	dir := o.out
+	if dir == "" {
+		dir = filepath.Join(filepath.Dir(modelPath), "forecast-"+modelfile.SanitizeID(s.ID, nil))
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	res.Dir = dir
+	if err := writeBuffered(ctx, filepath.Join(dir, "forecast.tsv"), func(w *bufio.Writer) error {
+		writeForecastTSV(w, fm.taxa, s, res, fc)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	page := forecastPage(fm, d, s, times, fc.center, fc.lo, fc.hi, res, modelPath)
+	if err := page.WriteFile(filepath.Join(dir, "report.html")); err != nil {
+		return nil, err
+	}
+	printForecast(stdout, fm, s, res)
+	return res, nil
+}
+
+// forecastReplicates reads the bootstrap replicates' parameter sets from
+// path: "" for the bootstrap.tsv beside the model (none when it is not
+// there), "none" for none.
+func forecastReplicates(modelPath, path string) ([]map[string]float64, error) {
+	if path == "" {
+		path = filepath.Join(filepath.Dir(modelPath), "bootstrap.tsv")
+		if _, err := os.Stat(path); err != nil {
+			path = "none"
 		}
 	}
-	if bpath != "none" {
-		if sets, err = readReplicates(bpath); err != nil {
-			return nil, err
-		}
+	if path == "none" {
+		return nil, nil
 	}
-	// Output times: the samples and a regular grid for the drawing.
-	t0, t1 := s.Times[0], s.Times[len(s.Times)-1]
-	times := append([]float64(nil), s.Times...)
-	for k := 0; k < o.points; k++ {
-		times = append(times, t0+(t1-t0)*float64(k)/float64(o.points-1))
+	return readReplicates(path)
+}
+
+// forecastTimes returns the output times: the sample times and a regular
+// grid of points times over them (for the drawing), sorted, each once.
+func forecastTimes(samples []float64, points int) []float64 {
+	t0, t1 := samples[0], samples[len(samples)-1]
+	times := append([]float64(nil), samples...)
+	for k := 0; k < points; k++ {
+		times = append(times, t0+(t1-t0)*float64(k)/float64(points-1))
 	}
 	sort.Float64s(times)
-	times = uniqueSorted(times)
+	return uniqueSorted(times)
+}
+
+// forecastRuns is a subject's forecast on the output times: the central
+// run and the bands of the bootstrap replicates.
+type forecastRuns struct {
+	at           []int       // index in the output times of each sample time
+	run          [][]float64 // the central run (absolute)
+	center       [][]float64 // the central run, relative
+	lo, hi       [][]float64 // relative band (nil without replicates)
+	loAbs, hiAbs [][]float64 // absolute band (nil without replicates or for a relative method)
+	absolute     bool        // the method models absolute abundances
+	replicates   int         // replicates in the band
+	diverged     int         // replicates left out
+}
+
+// forecast simulates subject s from its first sample with the fitted
+// parameters and with each replicate's parameter sets, at times.
+func (fm *fittedModel) forecast(ctx context.Context, s *series.Subject, times []float64, sets []map[string]float64) (*forecastRuns, error) {
 	init := fit.InitialState(fm.method, s.Abundance[0], fm.pseudo, fm.denom)
 	x0 := map[string]float64{}
 	for i, sp := range fm.m.Species {
@@ -323,91 +378,86 @@ func forecastMain(ctx context.Context, modelPath string, o forecastOptions, stdo
 	if errs[0] != nil {
 		return nil, fmt.Errorf("forecast of %s with %s: %w", s.ID, fm.name, errs[0])
 	}
-	res := &forecastResult{Times: s.Times}
-	at := make([]int, len(s.Times))
+	fc := &forecastRuns{at: make([]int, len(s.Times)), run: runs[0], center: relRun(runs[0]), absolute: fm.method.Absolute()}
 	for k, t := range s.Times {
-		at[k] = sort.SearchFloat64s(times, t)
+		fc.at[k] = sort.SearchFloat64s(times, t)
 	}
-	rel := func(run [][]float64) [][]float64 {
-		out := make([][]float64, len(run))
-		for k, row := range run {
-			out[k] = relRow(row)
-		}
-		return out
-	}
-	center := rel(runs[0])
-	var reps [][][]float64
+	var reps, repsAbs [][][]float64
 	for r := 1; r < len(runs); r++ {
 		if errs[r] != nil {
-			res.Diverged++
+			fc.diverged++
 			continue
 		}
-		reps = append(reps, rel(runs[r]))
+		reps = append(reps, relRun(runs[r]))
+		repsAbs = append(repsAbs, runs[r])
 	}
-	res.Replicates = len(reps)
-	lo, hi := bandOf(reps, len(times), len(fm.taxa))
-	absolute := fm.method.Absolute()
-	var loA, hiA [][]float64
-	if absolute {
-		var repsA [][][]float64
-		for r := 1; r < len(runs); r++ {
-			if errs[r] == nil {
-				repsA = append(repsA, runs[r])
-			}
-		}
-		loA, hiA = bandOf(repsA, len(times), len(fm.taxa))
+	fc.replicates = len(reps)
+	fc.lo, fc.hi = bandOf(reps, len(times), len(fm.taxa))
+	if fc.absolute {
+		fc.loAbs, fc.hiAbs = bandOf(repsAbs, len(times), len(fm.taxa))
 	}
+	return fc, nil
+}
+
+// relRun returns a run's rows as relative abundances.
+func relRun(run [][]float64) [][]float64 {
+	out := make([][]float64, len(run))
+	for k, row := range run {
+		out[k] = relRow(row)
+	}
+	return out
+}
+
+// result compares the forecast at subject s's sample times with its
+// samples.
+func (fc *forecastRuns) result(s *series.Subject) *forecastResult {
+	res := &forecastResult{Times: s.Times, Replicates: fc.replicates, Diverged: fc.diverged}
 	for k := range s.Times {
 		res.Observed = append(res.Observed, s.Relative(k))
-		res.Predicted = append(res.Predicted, center[at[k]])
-		if lo != nil {
-			res.Lo, res.Hi = append(res.Lo, lo[at[k]]), append(res.Hi, hi[at[k]])
+		res.Predicted = append(res.Predicted, fc.center[fc.at[k]])
+		if fc.lo != nil {
+			res.Lo, res.Hi = append(res.Lo, fc.lo[fc.at[k]]), append(res.Hi, fc.hi[fc.at[k]])
 		}
-		if absolute {
-			res.PredictedAbs = append(res.PredictedAbs, runs[0][at[k]])
+		if fc.absolute {
+			res.PredictedAbs = append(res.PredictedAbs, fc.run[fc.at[k]])
 		}
 	}
 	res.RMSE = fit.RMSE(res.Observed, res.Predicted)
 	res.LogRMSE = fit.Median(fit.LogRMSE(res.Observed, res.Predicted, fit.LogLowerRel, fit.LogEpsRel))
-	dir := o.out
-	if dir == "" {
-		dir = filepath.Join(filepath.Dir(modelPath), "forecast-"+modelfile.SanitizeID(s.ID, nil))
+	return res
+}
+
+// writeForecastTSV writes forecast.tsv: per sample and taxon the observed
+// and predicted relative abundances with the band (and the absolute ones
+// for an absolute method).
+func writeForecastTSV(w *bufio.Writer, taxa []string, s *series.Subject, res *forecastResult, fc *forecastRuns) {
+	w.WriteString("subject\ttime\ttaxon\tobserved\tpredicted\tlo95\thi95")
+	if fc.absolute {
+		w.WriteString("\tobserved_abs\tpredicted_abs\tlo95_abs\thi95_abs")
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	res.Dir = dir
-	if err := writeBuffered(ctx, filepath.Join(dir, "forecast.tsv"), func(w *bufio.Writer) error {
-		w.WriteString("subject\ttime\ttaxon\tobserved\tpredicted\tlo95\thi95")
-		if absolute {
-			w.WriteString("\tobserved_abs\tpredicted_abs\tlo95_abs\thi95_abs")
-		}
-		w.WriteByte('\n')
-		for k, t := range s.Times {
-			for i, tx := range fm.taxa {
-				l, h := math.NaN(), math.NaN()
-				if lo != nil {
-					l, h = lo[at[k]][i], hi[at[k]][i]
-				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s", s.ID, fitNum(t), tx, fitNum(res.Observed[k][i]), fitNum(res.Predicted[k][i]), fitNum(l), fitNum(h))
-				if absolute {
-					la, ha := math.NaN(), math.NaN()
-					if loA != nil {
-						la, ha = loA[at[k]][i], hiA[at[k]][i]
-					}
-					fmt.Fprintf(w, "\t%s\t%s\t%s\t%s", fitNum(s.Abundance[k][i]), fitNum(runs[0][at[k]][i]), fitNum(la), fitNum(ha))
-				}
-				w.WriteByte('\n')
+	w.WriteByte('\n')
+	for k, t := range s.Times {
+		at := fc.at[k]
+		for i, tx := range taxa {
+			l, h := math.NaN(), math.NaN()
+			if fc.lo != nil {
+				l, h = fc.lo[at][i], fc.hi[at][i]
 			}
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s", s.ID, fitNum(t), tx, fitNum(res.Observed[k][i]), fitNum(res.Predicted[k][i]), fitNum(l), fitNum(h))
+			if fc.absolute {
+				la, ha := math.NaN(), math.NaN()
+				if fc.loAbs != nil {
+					la, ha = fc.loAbs[at][i], fc.hiAbs[at][i]
+				}
+				fmt.Fprintf(w, "\t%s\t%s\t%s\t%s", fitNum(s.Abundance[k][i]), fitNum(fc.run[at][i]), fitNum(la), fitNum(ha))
+			}
+			w.WriteByte('\n')
 		}
-		return nil
-	}); err != nil {
-		return nil, err
 	}
-	page := forecastPage(fm, d, s, times, center, lo, hi, res, modelPath)
-	if err := page.WriteFile(filepath.Join(dir, "report.html")); err != nil {
-		return nil, err
-	}
+}
+
+// printForecast prints the forecast's summary and where it was written.
+func printForecast(stdout io.Writer, fm *fittedModel, s *series.Subject, res *forecastResult) {
 	band := "no band (no bootstrap replicates)"
 	if res.Replicates > 0 {
 		band = fmt.Sprintf("band from %d bootstrap replicates", res.Replicates)
@@ -415,10 +465,10 @@ func forecastMain(ctx context.Context, modelPath string, o forecastOptions, stdo
 			band += fmt.Sprintf(" (%d more diverged and are left out)", res.Diverged)
 		}
 	}
+	t0, t1 := s.Times[0], s.Times[len(s.Times)-1]
 	fmt.Fprintf(stdout, "forecast of subject %s (%d samples, days %g-%g) with %s (%s): %s\n", s.ID, len(s.Times), t0, t1, fm.name, fm.method, band)
 	fmt.Fprintf(stdout, "rmse_rel %.4f, logrmse_rel %.3f (in-sample if %s was fitted with this subject)\n", res.RMSE, res.LogRMSE, fm.name)
-	fmt.Fprintf(stdout, "wrote %s and %s\n", filepath.Join(dir, "forecast.tsv"), filepath.Join(dir, "report.html"))
-	return res, nil
+	fmt.Fprintf(stdout, "wrote %s and %s\n", filepath.Join(res.Dir, "forecast.tsv"), filepath.Join(res.Dir, "report.html"))
 }
 
 func uniqueSorted(x []float64) []float64 {
