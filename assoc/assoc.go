@@ -106,84 +106,15 @@ type Row struct {
 // which does not count towards the BH correction.
 func Run(ctx context.Context, t *table.Table, d Design, opt Options) ([]Row, error) {
 	n := t.NumSamples()
-	if len(d.Strata) != n {
-		return nil, fmt.Errorf("assoc: %d strata labels for %d samples", len(d.Strata), n)
+	if err := d.check(n, opt); err != nil {
+		return nil, err
 	}
-	if len(d.Vars) != len(d.VarNames) || len(d.Covariates) != len(d.CovNames) {
-		return nil, errors.New("assoc: names and columns differ in number")
+	vals, present, err := transformSamples(t, opt)
+	if err != nil {
+		return nil, err
 	}
-	if len(d.Vars) == 0 {
-		return nil, errors.New("assoc: no variables to test")
-	}
-	for k, v := range d.Vars {
-		if len(v) != n {
-			return nil, fmt.Errorf("assoc: variable %q has %d values for %d samples", d.VarNames[k], len(v), n)
-		}
-	}
-	for k, v := range d.Covariates {
-		if len(v) != n {
-			return nil, fmt.Errorf("assoc: covariate %q has %d values for %d samples", d.CovNames[k], len(v), n)
-		}
-	}
-	if opt.MinPrevalence < 0 || opt.MinPrevalence >= 1 || math.IsNaN(opt.MinPrevalence) {
-		return nil, fmt.Errorf("assoc: min prevalence %g outside [0, 1)", opt.MinPrevalence)
-	}
-	pc := opt.Pseudocount
-	if pc == 0 {
-		pc = 1
-	}
-	if opt.Transform == CLR && pc < 0 {
-		return nil, fmt.Errorf("assoc: negative pseudocount %g", pc)
-	}
-	if opt.Method == LM && len(d.Covariates) > 0 {
-		// fine
-	} else if opt.Method != LM && len(d.Covariates) > 0 {
-		return nil, errors.New("assoc: covariates need the linear model (method lm); correlations do not adjust for them")
-	}
-	nf := t.NumFeatures()
-	// Transform every sample over its whole composition.
-	vals := make([]float64, n*nf) // sample-major
-	dense := make([]float64, nf)
-	tr := make([]float64, nf)
-	present := make([]bool, n*nf)
-	for i := 0; i < n; i++ {
-		for j := range dense {
-			dense[j] = 0
-		}
-		idx, v := t.Sample(i)
-		var tot float64
-		for k, j := range idx {
-			if v[k] < 0 {
-				return nil, fmt.Errorf("assoc: sample %q has a negative count for %q", t.SampleIDs[i], t.FeatureIDs[j])
-			}
-			dense[j] = v[k]
-			tot += v[k]
-			if v[k] > 0 {
-				present[i*nf+int(j)] = true
-			}
-		}
-		switch opt.Transform {
-		case CLR:
-			if err := stats.CLR(tr, dense, pc); err != nil {
-				return nil, fmt.Errorf("assoc: sample %q: %w", t.SampleIDs[i], err)
-			}
-		case RCLR:
-			if err := stats.RCLR(tr, dense); err != nil {
-				return nil, fmt.Errorf("assoc: sample %q: %w", t.SampleIDs[i], err)
-			}
-		case Relative:
-			for j, x := range dense {
-				if tot > 0 {
-					tr[j] = x / tot
-				} else {
-					tr[j] = math.NaN()
-				}
-			}
-		default:
-			return nil, fmt.Errorf("assoc: unknown transform %d", opt.Transform)
-		}
-		copy(vals[i*nf:], tr)
-	}
+	r := runner{t: t, d: d, opt: opt, nf: t.NumFeatures(), vals: vals, present: present,
+		x: make([]float64, 0, n), y: make([]float64, 0, n)}
 	strata := map[string][]int{}
 	for i, s := range d.Strata {
 		if s != "" {
@@ -196,54 +127,12 @@ func Run(ctx context.Context, t *table.Table, d Design, opt Options) ([]Row, err
 	}
 	sort.Strings(names)
 	var rows []Row
-	x := make([]float64, 0, n)
-	y := make([]float64, 0, n)
 	for _, s := range names {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		members := strata[s]
-		ns := len(members)
 		first := len(rows)
-		for v, vname := range d.VarNames {
-			for j := 0; j < nf; j++ {
-				cnt := 0
-				for _, i := range members {
-					if present[i*nf+j] {
-						cnt++
-					}
-				}
-				if float64(cnt) <= opt.MinPrevalence*float64(ns) || cnt == 0 {
-					continue
-				}
-				row := Row{Stratum: s, Taxon: t.FeatureIDs[j], Variable: vname, NStratum: ns,
-					Prevalence: float64(cnt) / float64(ns), Effect: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN(),
-					P: math.NaN(), Q: math.NaN()}
-				x, y = x[:0], y[:0]
-				var use []int
-				for _, i := range members {
-					tv, hv := vals[i*nf+j], d.Vars[v][i]
-					if math.IsNaN(tv) || math.IsNaN(hv) {
-						continue
-					}
-					ok := true
-					for _, c := range d.Covariates {
-						if math.IsNaN(c[i]) {
-							ok = false
-						}
-					}
-					if !ok && opt.Method == LM {
-						continue
-					}
-					x = append(x, hv)
-					y = append(y, tv)
-					use = append(use, i)
-				}
-				row.N = len(x)
-				test(&row, x, y, use, d, opt)
-				rows = append(rows, row)
-			}
-		}
+		rows = r.stratum(rows, s, strata[s])
 		ps := make([]float64, len(rows)-first)
 		for k := range ps {
 			ps[k] = rows[first+k].P
@@ -254,6 +143,164 @@ func Run(ctx context.Context, t *table.Table, d Design, opt Options) ([]Row, err
 		}
 	}
 	return rows, nil
+}
+
+// pseudocount is the CLR pseudocount (1 when not set).
+func (opt Options) pseudocount() float64 {
+	if opt.Pseudocount == 0 {
+		return 1
+	}
+	return opt.Pseudocount
+}
+
+// check refuses a design that does not fit n samples, or options that do
+// not fit the design.
+func (d Design) check(n int, opt Options) error {
+	if len(d.Strata) != n {
+		return fmt.Errorf("assoc: %d strata labels for %d samples", len(d.Strata), n)
+	}
+	if len(d.Vars) != len(d.VarNames) || len(d.Covariates) != len(d.CovNames) {
+		return errors.New("assoc: names and columns differ in number")
+	}
+	if len(d.Vars) == 0 {
+		return errors.New("assoc: no variables to test")
+	}
+	for k, v := range d.Vars {
+		if len(v) != n {
+			return fmt.Errorf("assoc: variable %q has %d values for %d samples", d.VarNames[k], len(v), n)
+		}
+	}
+	for k, v := range d.Covariates {
+		if len(v) != n {
+			return fmt.Errorf("assoc: covariate %q has %d values for %d samples", d.CovNames[k], len(v), n)
+		}
+	}
+	if opt.MinPrevalence < 0 || opt.MinPrevalence >= 1 || math.IsNaN(opt.MinPrevalence) {
+		return fmt.Errorf("assoc: min prevalence %g outside [0, 1)", opt.MinPrevalence)
+	}
+	if pc := opt.pseudocount(); opt.Transform == CLR && pc < 0 {
+		return fmt.Errorf("assoc: negative pseudocount %g", pc)
+	}
+	if opt.Method != LM && len(d.Covariates) > 0 {
+		return errors.New("assoc: covariates need the linear model (method lm); correlations do not adjust for them")
+	}
+	return nil
+}
+
+// transformSamples transforms every sample over its whole composition. It
+// returns the values sample-major (samples × features) and which counts are
+// positive.
+func transformSamples(t *table.Table, opt Options) (vals []float64, present []bool, err error) {
+	n, nf := t.NumSamples(), t.NumFeatures()
+	pc := opt.pseudocount()
+	vals = make([]float64, n*nf)
+	dense := make([]float64, nf)
+	tr := make([]float64, nf)
+	present = make([]bool, n*nf)
+	for i := 0; i < n; i++ {
+		for j := range dense {
+			dense[j] = 0
+		}
+		idx, v := t.Sample(i)
+		var tot float64
+		for k, j := range idx {
+			if v[k] < 0 {
+				return nil, nil, fmt.Errorf("assoc: sample %q has a negative count for %q", t.SampleIDs[i], t.FeatureIDs[j])
+			}
+			dense[j] = v[k]
+			tot += v[k]
+			if v[k] > 0 {
+				present[i*nf+int(j)] = true
+			}
+		}
+		switch opt.Transform {
+		case CLR:
+			if err := stats.CLR(tr, dense, pc); err != nil {
+				return nil, nil, fmt.Errorf("assoc: sample %q: %w", t.SampleIDs[i], err)
+			}
+		case RCLR:
+			if err := stats.RCLR(tr, dense); err != nil {
+				return nil, nil, fmt.Errorf("assoc: sample %q: %w", t.SampleIDs[i], err)
+			}
+		case Relative:
+			for j, x := range dense {
+				if tot > 0 {
+					tr[j] = x / tot
+				} else {
+					tr[j] = math.NaN()
+				}
+			}
+		default:
+			return nil, nil, fmt.Errorf("assoc: unknown transform %d", opt.Transform)
+		}
+		copy(vals[i*nf:], tr)
+	}
+	return vals, present, nil
+}
+
+// runner tests the taxa of one transformed table against a design's
+// variables.
+type runner struct {
+	t       *table.Table
+	d       Design
+	opt     Options
+	nf      int
+	vals    []float64 // transformed values, sample-major
+	present []bool    // positive counts, sample-major
+	x, y    []float64 // one test's variable and taxon values
+}
+
+// stratum appends to rows the tests of stratum s (samples members): every
+// variable against every taxon prevalent enough in the stratum.
+func (r *runner) stratum(rows []Row, s string, members []int) []Row {
+	ns := len(members)
+	for v, vname := range r.d.VarNames {
+		for j := 0; j < r.nf; j++ {
+			cnt := 0
+			for _, i := range members {
+				if r.present[i*r.nf+j] {
+					cnt++
+				}
+			}
+			if float64(cnt) <= r.opt.MinPrevalence*float64(ns) || cnt == 0 {
+				continue
+			}
+			row := Row{Stratum: s, Taxon: r.t.FeatureIDs[j], Variable: vname, NStratum: ns,
+				Prevalence: float64(cnt) / float64(ns), Effect: math.NaN(), CILow: math.NaN(), CIHigh: math.NaN(),
+				P: math.NaN(), Q: math.NaN()}
+			use := r.pairs(members, v, j)
+			row.N = len(r.x)
+			test(&row, r.x, r.y, use, r.d, r.opt)
+			rows = append(rows, row)
+		}
+	}
+	return rows
+}
+
+// pairs sets r.x and r.y to variable v's and taxon j's values on the
+// members where both are known (and, for the linear model, every
+// covariate), and returns those members.
+func (r *runner) pairs(members []int, v, j int) (use []int) {
+	r.x, r.y = r.x[:0], r.y[:0]
+	for _, i := range members {
+		tv, hv := r.vals[i*r.nf+j], r.d.Vars[v][i]
+		if math.IsNaN(tv) || math.IsNaN(hv) {
+			continue
+		}
+		ok := true
+		for _, c := range r.d.Covariates {
+			if math.IsNaN(c[i]) {
+				ok = false
+			}
+		}
+		if !ok && r.opt.Method == LM {
+			continue
+		}
+		r.x = append(r.x, hv)
+		r.y = append(r.y, tv)
+		use = append(use, i)
+	}
+	return use
 }
 
 func test(row *Row, x, y []float64, use []int, d Design, opt Options) {
