@@ -247,6 +247,43 @@ func (w *h5writer) int32s(n int, at func(i int) int32) uint64 {
 	})
 }
 
+// perHeapCollection is the number of strings in a global heap collection:
+// small collections, as the C library makes them (readers look objects up
+// by scanning a collection).
+const perHeapCollection = 256
+
+// heapCollection returns a global heap collection (GCOL) holding the
+// strings s as objects 1, 2, ..., padded with a free-space object to at
+// least 4096 bytes.
+func heapCollection(s []string) le {
+	size := uint64(16)
+	for _, x := range s {
+		size += 16 + uint64((len(x)+7)/8*8)
+	}
+	free := uint64(0)
+	if size < 4096 {
+		free = 4096 - size
+	}
+	if free > 0 && free < 16 {
+		free += 16
+	}
+	total := size + free
+	b := make(le, 0, total)
+	b = append(b, "GCOL"...)
+	b = append(b, 1, 0, 0, 0)
+	b = b.u64(total)
+	for k, x := range s {
+		b = b.u16(uint16(k + 1)).u16(1).u32(0).u64(uint64(len(x)))
+		b = append(b, x...)
+		b = b.pad8()
+	}
+	if free > 0 {
+		b = b.u16(0).u16(0).u32(0).u64(free)
+		b = append(b, make([]byte, free-16)...)
+	}
+	return b
+}
+
 // strings writes variable-length strings: global heap collections first,
 // then the dataset of heap ids.
 func (w *h5writer) strings(s []string, dims ...uint64) uint64 {
@@ -258,37 +295,9 @@ func (w *h5writer) strings(s []string, dims ...uint64) uint64 {
 		idx  uint16
 	}
 	refs := make([]ref, len(s))
-	// Small collections, as the C library makes them (readers look objects up
-	// by scanning a collection).
-	const perColl = 256
-	for start := 0; start < len(s); start += perColl {
-		end := min(start+perColl, len(s))
-		size := uint64(16)
-		for _, x := range s[start:end] {
-			size += 16 + uint64((len(x)+7)/8*8)
-		}
-		free := uint64(0)
-		if size < 4096 {
-			free = 4096 - size
-		}
-		if free > 0 && free < 16 {
-			free += 16
-		}
-		total := size + free
-		b := make(le, 0, total)
-		b = append(b, "GCOL"...)
-		b = append(b, 1, 0, 0, 0)
-		b = b.u64(total)
-		for k, x := range s[start:end] {
-			b = b.u16(uint16(k + 1)).u16(1).u32(0).u64(uint64(len(x)))
-			b = append(b, x...)
-			b = b.pad8()
-		}
-		if free > 0 {
-			b = b.u16(0).u16(0).u32(0).u64(free)
-			b = append(b, make([]byte, free-16)...)
-		}
-		addr := w.put(b)
+	for start := 0; start < len(s); start += perHeapCollection {
+		end := min(start+perHeapCollection, len(s))
+		addr := w.put(heapCollection(s[start:end]))
 		for k := start; k < end; k++ {
 			refs[k] = ref{addr, uint16(k - start + 1)}
 		}

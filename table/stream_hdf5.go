@@ -128,7 +128,7 @@ func (s *StreamWriter) writeHDF5(f *os.File, opt HDF5Options) error {
 // streamStrings writes the sample ids as h5writer.strings does, reading
 // them twice from the spill (heap collections, then the heap ids).
 func (s *StreamWriter) streamStrings(w *h5writer, open func(*spill) *binReader, check func(*binReader)) uint64 {
-	const perColl = 256 // as h5writer.strings
+	const perColl = perHeapCollection
 	ns := s.ns
 	colls := make([]uint64, 0, (ns+perColl-1)/perColl)
 	r := open(s.ids)
@@ -136,34 +136,10 @@ func (s *StreamWriter) streamStrings(w *h5writer, open func(*spill) *binReader, 
 	for start := 0; start < ns; start += perColl {
 		end := min(start+perColl, ns)
 		batch = batch[:0]
-		size := uint64(16)
 		for k := start; k < end; k++ {
-			x := r.line()
-			batch = append(batch, x)
-			size += 16 + uint64((len(x)+7)/8*8)
+			batch = append(batch, r.line())
 		}
-		free := uint64(0)
-		if size < 4096 {
-			free = 4096 - size
-		}
-		if free > 0 && free < 16 {
-			free += 16
-		}
-		total := size + free
-		b := make(le, 0, total)
-		b = append(b, "GCOL"...)
-		b = append(b, 1, 0, 0, 0)
-		b = b.u64(total)
-		for k, x := range batch {
-			b = b.u16(uint16(k + 1)).u16(1).u32(0).u64(uint64(len(x)))
-			b = append(b, x...)
-			b = b.pad8()
-		}
-		if free > 0 {
-			b = b.u16(0).u16(0).u32(0).u64(free)
-			b = append(b, make([]byte, free-16)...)
-		}
-		colls = append(colls, w.put(b))
+		colls = append(colls, w.put(heapCollection(batch)))
 	}
 	check(r)
 	r = open(s.ids)
