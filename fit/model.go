@@ -11,6 +11,7 @@ import (
 	"sync"
 
 	"github.com/holobiont/holobiont/series"
+	"github.com/holobiont/holobiont/stats"
 )
 
 // Options configures Fit and CrossValidate.
@@ -109,17 +110,7 @@ func (m *Model) Interval(k int) (lo, hi float64) {
 		v[b] = r[k]
 	}
 	sort.Float64s(v)
-	return quantile(v, 0.025), quantile(v, 0.975)
-}
-
-// quantile is the type-7 (linear interpolation) quantile of sorted v.
-func quantile(v []float64, q float64) float64 {
-	h := q * float64(len(v)-1)
-	i := int(math.Floor(h))
-	if i+1 >= len(v) {
-		return v[len(v)-1]
-	}
-	return v[i] + (h-float64(i))*(v[i+1]-v[i])
+	return stats.QuantileSorted(v, 0.025), stats.QuantileSorted(v, 0.975)
 }
 
 // Fit fits the method to every subject of d.

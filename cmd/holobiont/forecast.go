@@ -22,6 +22,7 @@ import (
 	"github.com/holobiont/holobiont/report"
 	"github.com/holobiont/holobiont/series"
 	"github.com/holobiont/holobiont/sim"
+	"github.com/holobiont/holobiont/stats"
 )
 
 type forecastOptions struct {
@@ -508,19 +509,10 @@ func bandOf(reps [][][]float64, nt, nx int) (lo, hi [][]float64) {
 				v[r] = reps[r][k][i]
 			}
 			sort.Float64s(v)
-			lo[k][i], hi[k][i] = quantile7(v, 0.025), quantile7(v, 0.975)
+			lo[k][i], hi[k][i] = stats.QuantileSorted(v, 0.025), stats.QuantileSorted(v, 0.975)
 		}
 	}
 	return lo, hi
-}
-
-func quantile7(v []float64, q float64) float64 {
-	h := q * float64(len(v)-1)
-	i := int(math.Floor(h))
-	if i+1 >= len(v) {
-		return v[len(v)-1]
-	}
-	return v[i] + (h-float64(i))*(v[i+1]-v[i])
 }
 
 // forecastPage builds the HTML report: one chart per taxon with the
