@@ -3,6 +3,8 @@ package fit
 import (
 	"errors"
 	"math"
+
+	"github.com/holobiont/holobiont/stats"
 )
 
 // Penalty holds the block-wise regularisation of a fit, as Stein et al.
@@ -227,7 +229,7 @@ func (s *solver) polish(gram, cross []float64, resp int, b []float64) bool {
 	if !cholesky(a, k) {
 		return false
 	}
-	cholSolve(a, k, rhs)
+	stats.CholSolve(rhs, a, rhs, k)
 	for u, j := range sup {
 		if s.l1[j] > 0 && rhs[u]*b[j] <= 0 {
 			return false
@@ -297,22 +299,4 @@ func cholesky(a []float64, n int) bool {
 		}
 	}
 	return true
-}
-
-// cholSolve solves L Lᵀ x = b in place.
-func cholSolve(a []float64, n int, b []float64) {
-	for i := 0; i < n; i++ {
-		v := b[i]
-		for k := 0; k < i; k++ {
-			v -= a[i*n+k] * b[k]
-		}
-		b[i] = v / a[i*n+i]
-	}
-	for i := n - 1; i >= 0; i-- {
-		v := b[i]
-		for k := i + 1; k < n; k++ {
-			v -= a[k*n+i] * b[k]
-		}
-		b[i] = v / a[i*n+i]
-	}
 }
