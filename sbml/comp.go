@@ -308,12 +308,7 @@ func (rp *replacer) replacedElements(e, list *elem) error {
 		if _, ok := compAttr(re, "deletion"); ok {
 			continue
 		}
-		sub, _ := compAttr(re, "submodelRef")
-		sf := rp.subs[sub]
-		if sf == nil {
-			return rp.c.r.errf(re, eid, "comp: submodel %q not found", sub)
-		}
-		target, err := rp.c.resolve(sf, re, sub)
+		sub, sf, target, err := rp.target(re, eid)
 		if err != nil {
 			return err
 		}
@@ -333,12 +328,7 @@ func (rp *replacer) replacedElements(e, list *elem) error {
 // e's id, and e is removed.
 func (rp *replacer) replacedBy(e, k *elem) error {
 	eid, _ := e.attr("id")
-	sub, _ := compAttr(k, "submodelRef")
-	sf := rp.subs[sub]
-	if sf == nil {
-		return rp.c.r.errf(k, eid, "comp: submodel %q not found", sub)
-	}
-	target, err := rp.c.resolve(sf, k, sub)
+	sub, _, target, err := rp.target(k, eid)
 	if err != nil {
 		return err
 	}
@@ -351,6 +341,19 @@ func (rp *replacer) replacedBy(e, k *elem) error {
 		rp.removeParent = append(rp.removeParent, e)
 	}
 	return nil
+}
+
+// target returns the submodel (id and flattened model) that ref (a
+// replacedElement or replacedBy of the element with id eid) names, and the
+// element of it that ref points at (nil: none).
+func (rp *replacer) target(ref *elem, eid string) (sub string, sf *flat, target *elem, err error) {
+	sub, _ = compAttr(ref, "submodelRef")
+	sf = rp.subs[sub]
+	if sf == nil {
+		return sub, nil, nil, rp.c.r.errf(ref, eid, "comp: submodel %q not found", sub)
+	}
+	target, err = rp.c.resolve(sf, ref, sub)
+	return sub, sf, target, err
 }
 
 // rename applies the replacements' renames to the submodels' content,
