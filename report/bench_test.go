@@ -28,21 +28,26 @@ func benchSeries() []Series {
 	return ss
 }
 
-// BenchmarkLineChart50x2000 renders a 50-series × 2,000-point line chart
-// with intervention windows to SVG.
-func BenchmarkLineChart50x2000(b *testing.B) {
-	c := LineChart{Title: "50 series", XLabel: "time (days)", YLabel: "value", Series: benchSeries(),
-		Windows: []Window{{Start: 20, End: 34, Label: "stress"}, {Start: 60, End: 67, Label: "antibiotic"}}}
+// benchFigure renders fig to SVG b.N times and reports the SVG's size.
+func benchFigure(b *testing.B, fig Figure) {
 	b.ReportAllocs()
 	var n int
 	for b.Loop() {
-		out, err := c.SVG()
+		out, err := fig.SVG()
 		if err != nil {
 			b.Fatal(err)
 		}
 		n = len(out)
 	}
 	b.ReportMetric(float64(n), "bytes/svg")
+}
+
+// BenchmarkLineChart50x2000 renders a 50-series × 2,000-point line chart
+// with intervention windows to SVG.
+func BenchmarkLineChart50x2000(b *testing.B) {
+	c := LineChart{Title: "50 series", XLabel: "time (days)", YLabel: "value", Series: benchSeries(),
+		Windows: []Window{{Start: 20, End: 34, Label: "stress"}, {Start: 60, End: 67, Label: "antibiotic"}}}
+	benchFigure(b, c)
 }
 
 // BenchmarkGonumPlot50x2000 renders the same chart with gonum/plot's SVG
@@ -114,14 +119,5 @@ func BenchmarkHeatmap40x30(b *testing.B) {
 	for j := range nc {
 		c.Cols = append(c.Cols, "host variable "+string(rune('a'+j%26)))
 	}
-	b.ReportAllocs()
-	var n int
-	for b.Loop() {
-		out, err := c.SVG()
-		if err != nil {
-			b.Fatal(err)
-		}
-		n = len(out)
-	}
-	b.ReportMetric(float64(n), "bytes/svg")
+	benchFigure(b, c)
 }
