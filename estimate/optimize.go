@@ -148,11 +148,24 @@ func (ev *Evaluator) objective(ctx context.Context, u []float64, grad bool) (f f
 // bound is clamped there and the step recomputed for the others, and the
 // ratio of actual to predicted reduction updates Δ.
 func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt LocalOptions) (LocalResult, error) {
+	return MinimizeFunc(ctx, ev.objective, u0, lo, hi, opt)
+}
+
+// ObjectiveFunc is an objective for MinimizeFunc: F(u) and, with grad, its
+// gradient g and a positive semi-definite Hessian approximation h (n×n,
+// row-major; for a least-squares F = ½Σr², the Gauss–Newton JᵀJ). llh is
+// reported in LocalResult.LLH. An error or a non-finite F marks u as
+// failed (the step is rejected).
+type ObjectiveFunc func(ctx context.Context, u []float64, grad bool) (f float64, g, h []float64, llh float64, err error)
+
+// MinimizeFunc is Minimize's trust-region method on any objective: the
+// same steps, bounds handling and stopping rules as for a PEtab problem.
+func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, opt LocalOptions) (LocalResult, error) {
 	opt = opt.withDefaults()
 	n := len(u0)
 	res := LocalResult{U: clipTo(append([]float64(nil), u0...), lo, hi)}
 	u := res.U
-	f, g, fim, llh, err := ev.objective(ctx, u, true)
+	f, g, fim, llh, err := obj(ctx, u, true)
 	res.Evals, res.Grads = 1, 1
 	res.F, res.LLH = f, llh
 	if err != nil || math.IsInf(f, 0) {
@@ -204,7 +217,7 @@ func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt Loc
 		// always comes from the same (sensitivity) integration, whose step
 		// sequence differs from a value-only run's, and an accepted point
 		// needs no second simulation
-		ft, gn, fimn, llhn, err := ev.objective(ctx, trial, true)
+		ft, gn, fimn, llhn, err := obj(ctx, trial, true)
 		res.Evals++
 		res.Grads++
 		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {

@@ -36,10 +36,22 @@ func Reports() []string {
 	return yamlFiles("reports")
 }
 
-// List returns the names of the shipped models.
+// List returns the names of the shipped models (a model's targets file,
+// NAME.targets.yaml, is not a model).
 func List() []string {
-	return yamlFiles(".")
+	var out []string
+	for _, f := range yamlFiles(".") {
+		if !strings.HasSuffix(f, TargetsSuffix) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
+
+// TargetsSuffix ends the name of a model's targets file: the published
+// effect sizes it is calibrated and validated against
+// (gut-skin-brain.targets.yaml; package targets).
+const TargetsSuffix = ".targets.yaml"
 
 // yamlFiles returns the sorted names of the .yaml files in dir ("." for
 // the top), as Read takes them.
