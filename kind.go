@@ -18,6 +18,7 @@ const (
 	KindCohort   Kind = "cohort spec"
 	KindTrial    Kind = "trial spec"
 	KindSBML     Kind = "SBML model"
+	KindTargets  Kind = "targets file"
 )
 
 // Command returns the holobiont command that takes a file of kind k.
@@ -33,12 +34,14 @@ func (k Kind) Command() string {
 		return "holobiont trial SPEC"
 	case KindSBML:
 		return "holobiont sbml run MODEL.xml"
+	case KindTargets:
+		return "holobiont calibrate TARGETS.yaml"
 	}
 	return ""
 }
 
 // DetectKind tells from its top-level structure what a file holds: SBML
-// (XML with an <sbml> element), a trial spec (arms), a cohort spec (n
+// (XML with an <sbml> element), a targets file (targets), a trial spec (arms), a cohort spec (n
 // subjects), a model (states, sites, communities, rules, species,
 // reactions or observables) or a scenario (duration, end, interventions or
 // output). It returns KindUnknown when it cannot tell (including for text
@@ -67,6 +70,8 @@ func DetectKind(data []byte) Kind {
 		return false
 	}
 	switch {
+	case has("targets"):
+		return KindTargets
 	case has("arms"):
 		return KindTrial
 	case has("n") && has("seed", "sampling", "endpoints", "measurements", "burn_in", "chunk", "covariates"):

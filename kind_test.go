@@ -14,13 +14,16 @@ func TestDetectKind(t *testing.T) {
 	root := testutil.RepoRoot()
 	want := map[string]Kind{}
 	globs := map[string]Kind{"models/*.yaml": KindModel, "models/scenarios/*.yaml": KindScenario, "examples/scenarios/*.yaml": KindScenario,
-		"examples/cohort-*.yaml": KindCohort, "examples/trial-*.yaml": KindTrial, "sbml/testdata/cases/*/*.xml": KindSBML}
+		"examples/cohort-*.yaml": KindCohort, "models/*.targets.yaml": KindTargets, "examples/trial-*.yaml": KindTrial, "sbml/testdata/cases/*/*.xml": KindSBML}
 	for g, k := range globs {
 		files, _ := filepath.Glob(filepath.Join(root, g))
 		if len(files) == 0 {
 			t.Fatalf("no files match %s", g)
 		}
 		for _, f := range files {
+			if k == KindModel && strings.HasSuffix(f, ".targets.yaml") {
+				continue
+			}
 			want[f] = k
 		}
 	}

@@ -14,7 +14,8 @@ The initial state is the model's own healthy steady state, read from golden_mode
 changing a parameter, regenerate the model, its steady state and the Go kernels with
   sh scripts/regen_default_model.sh
 Calibrated values (evidence C) are read from golden_models_gsb_calibrated.json, written by
-scripts/calibrate_default.sh (holobiont calibrate on models/gut-skin-brain.targets.yaml).
+scripts/calibrate_default.sh (holobiont calibrate on models/gut-skin-brain.targets.yaml: each fitted parameter
+names the fit targets that inform it; a parameter the targets leave at its prior is not marked C).
 
 Structure (what each block is, in one line each; details in the parameter notes):
   HPA       Karin 2020 core (CRH/ACTH/cortisol at quasi-steady state, gland masses) + the Gupta 2007 pituitary
@@ -142,10 +143,11 @@ P("k_GRf", 0.15, "dimensionless", GUPTA + "; " + MILLER, "S",
   "while months of severe stress flip it (constant f above ~0.2 has no normal state: Gupta's bistable range)")
 # ---- immune ----
 P("d_I", 1.0, "1/day", WIND, "S", "relaxation of systemic inflammatory tone (LPS effects clear within ~1-2 d)")
-P("alpha_Pi", 0.5, "dimensionless", "Vanuytsel 2014; Bailey 2011 Brain Behav Immun 25:397", "S",
-  "permeability (endotoxin) -> inflammation; signed: a tighter gut than baseline lowers inflammatory tone (acts in health)")
+PC("alpha_Pi", 0.5, "dimensionless", "Vanuytsel 2014; Bailey 2011 Brain Behav Immun 25:397",
+   "permeability (endotoxin) -> inflammation; signed: a tighter gut than baseline lowers inflammatory tone (acts in health)",
+   "the stress-permeability, barrier-recovery and probiotic-SCORAD targets")
 P("alpha_Sk", 0.2, "dimensionless", MIYANO, "S", "skin inflammation (area-weighted over lesional and non-lesional skin) -> systemic inflammation")
-P("K_GC", 2.0, "dimensionless", WIND, "S", "cortisol suppresses cytokines: half-effect cortisol")
+PC("K_GC", 2.0, "dimensionless", WIND, "cortisol suppresses cytokines: half-effect cortisol", "the stress and endotoxin-mood targets")
 P("h_GC", 2.0, "dimensionless", WIND, "S", "Hill exponent of glucocorticoid suppression")
 P("theta_T", 0.5, "dimensionless", ISLAM, "S", "Treg suppression of inflammation")
 P("Treg0", 0.13, "dimensionless", ISLAM, "Q", "blood Treg fraction at baseline")
@@ -202,7 +204,7 @@ P("delta_stress_lac", 0.5, "1/day", GALLEY, "S", "stress (cortisol rise) lowers 
 P("Pi0", 0.030, "dimensionless", VAN, "Q", "baseline lactulose/mannitol ratio")
 PC("beta_K", 1.15, "dimensionless", VAN,
    "cortisol rise -> permeability: an acute cortisol response (K/K0 ~ 1.85) doubles L/M (0.030 -> 0.059)", "Vanuytsel 2014 (L/M ratio 2.0 in cortisol responders)", fallback_ev="Q")
-P("beta_I", 0.3, "dimensionless", "Bailey 2011; Neumann 2018 BMC Syst Biol 12:144", "S", "inflammation -> permeability")
+PC("beta_I", 0.3, "dimensionless", "Bailey 2011; Neumann 2018 BMC Syst Biol 12:144", "inflammation -> permeability", "the stress-permeability target")
 P("beta_S", 1.0, "dimensionless", "Neumann 2018 BMC Syst Biol 12:144 (butyrate tightens the barrier)", "S", "loss of butyrate raises permeability up to (1+beta_S)x; more butyrate tightens it (acts in health)")
 P("b_DF", 0.3, "dimensionless", DIET_MOOD, "S",
   "depressive symptoms lower dietary fibre intake: effective fibre x (1 - b_DF*(depression load above the person's baseline)/27); a brain -> gut route through behaviour")
@@ -845,7 +847,9 @@ def fix_coupling_evidence():
     """A coupling's evidence follows its parameter's (C only once calibrated)."""
     ev = {p[0]: p[4] for p in params}
     for i, c in enumerate(C):
-        if c[6] == "C" and ev.get(c[3]) != "C":
+        if ev.get(c[3]) == "C":
+            C[i] = c[:6] + ("C",)
+        elif c[6] == "C":
             C[i] = c[:6] + (ev.get(c[3], "S"),)
 
 

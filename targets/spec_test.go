@@ -77,3 +77,31 @@ func FuzzParse(f *testing.F) {
 		_, _ = Parse("fuzz.yaml", data)
 	})
 }
+
+func FuzzParseEnsemble(f *testing.F) {
+	f.Add([]byte("draw\tobjective\ta\tb\n0\t1.5\t0.1\t2\n3\t2\t0.2\t1e-3\n"))
+	f.Add([]byte("draw\tobjective\ta\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		e, err := ParseEnsemble("fuzz.tsv", data)
+		if err == nil && (len(e.Sets) == 0 || len(e.Sets[0]) != len(e.Params)) {
+			t.Fatalf("accepted a malformed table: %+v", e)
+		}
+	})
+}
+
+// TestParseEnsembleErrors: a bad ensemble table is refused naming the line
+// and column.
+func TestParseEnsembleErrors(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"draw\tobjective\ta\n0\t1\tx\n", "e.tsv:2:3: a = \"x\": want a finite number"},
+		{"draw\tobjective\ta\n0\t1\n", "e.tsv:2: 2 fields, want 3"},
+		{"draw\tobjective\ta\n", "e.tsv: the ensemble holds no parameter set"},
+		{"a\tb\n", "e.tsv:1: not an ensemble table"},
+		{"draw\tobjective\ta\ta\n0\t1\t2\t3\n", "e.tsv:1:4: empty or repeated parameter name \"a\""},
+	} {
+		_, err := ParseEnsemble("e.tsv", []byte(c.in))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: got %v, want %q", c.in, err, c.want)
+		}
+	}
+}

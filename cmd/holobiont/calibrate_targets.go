@@ -9,27 +9,17 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/estimate"
 	"github.com/holobiont/holobiont/internal/safefile"
-	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/targets"
-
-	"github.com/goccy/go-yaml"
 )
 
-// isTargetsFile reports whether the YAML file at path is a targets file
-// (a top-level targets: list) rather than a PEtab problem.
+// isTargetsFile reports whether the file at path is a targets file (a
+// top-level targets: list) rather than a PEtab problem.
 func isTargetsFile(path string) bool {
 	data, err := os.ReadFile(path)
-	if err != nil || yamlnode.CheckNesting(path, data) != nil {
-		return false
-	}
-	var top map[string]any
-	if yaml.Unmarshal(data, &top) != nil {
-		return false
-	}
-	_, ok := top["targets"]
-	return ok
+	return err == nil && holobiont.DetectKind(data) == holobiont.KindTargets
 }
 
 // targetsOptions are holobiont calibrate's settings for a targets file.
