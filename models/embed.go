@@ -8,7 +8,7 @@ import (
 	"strings"
 )
 
-//go:embed *.yaml scenarios/*.yaml reports/*.yaml
+//go:embed *.yaml *.ensemble.tsv scenarios/*.yaml reports/*.yaml
 var files embed.FS
 
 // Default names the default model and scenario.
@@ -17,7 +17,8 @@ const (
 	DefaultScenario = "scenarios/gut-skin-brain.yaml"
 )
 
-// FS returns the embedded files (models at the root, scenarios under scenarios/).
+// FS returns the embedded files (models at the root with their targets
+// files and ensembles, NAME.ensemble.tsv, scenarios under scenarios/).
 func FS() fs.FS { return files }
 
 // Read returns the contents of a shipped model or scenario by file name.
@@ -66,3 +67,8 @@ func yamlFiles(dir string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// EnsembleSuffix ends the name of a model's ensemble: parameter sets
+// consistent with its calibration targets (holobiont calibrate's
+// ensemble.tsv), which holobiont run and trial --uncertainty use.
+const EnsembleSuffix = ".ensemble.tsv"

@@ -14,8 +14,13 @@ import (
 )
 
 // Build returns the report page of res, a run of p.
-func Build(p *holobiont.Problem, res *holobiont.Result) *report.Page {
-	b := &builder{m: p.Model, tr: res.Trajectory, res: res, rec: res.Record, lay: p.Layout()}
+func Build(p *holobiont.Problem, res *holobiont.Result) *report.Page { return BuildUncertain(p, res, nil) }
+
+// BuildUncertain is Build with an ensemble's uncertainty u (nil: none):
+// each host panel's line gets its 95% band, and the endpoints section a
+// table of every endpoint statistic with its interval.
+func BuildUncertain(p *holobiont.Problem, res *holobiont.Result, u *holobiont.UncertaintyRecord) *report.Page {
+	b := &builder{m: p.Model, tr: res.Trajectory, res: res, rec: res.Record, lay: p.Layout(), unc: u}
 	for _, iv := range b.rec.Interventions {
 		if iv.End > iv.Start {
 			b.windows = append(b.windows, report.Window{Start: iv.Start, End: iv.End, Label: iv.Name})
@@ -33,10 +38,14 @@ func Build(p *holobiont.Problem, res *holobiont.Result) *report.Page {
 		page.Sections = append(page.Sections, sec)
 	}
 	page.Sections = append(page.Sections, b.endpoints())
+	if u != nil {
+		page.Sections = append(page.Sections, b.uncertainty())
+	}
 	return page
 }
 
 type builder struct {
+	unc     *holobiont.UncertaintyRecord
 	m       *model.Model
 	tr      *sim.Trajectory
 	res     *holobiont.Result
@@ -194,6 +203,7 @@ func (b *builder) host() (report.Section, bool) {
 			var n []string
 			lc.Series, n = mergeIdentical(lc.Series)
 			notes = append(notes, n...)
+			lc.Bands = b.bands(p.Vars, lc.Series)
 			host.Figures = append(host.Figures, lc)
 		}
 	}
@@ -317,4 +327,44 @@ func short4(x float64) string {
 		return "NaN"
 	}
 	return strconv.FormatFloat(x, 'g', 4, 64)
+}
+
+// bands returns the uncertainty bands of vars for the panel's series (a
+// series drawn for several identical variables gets none).
+func (b *builder) bands(vars []string, series []report.Series) []report.Band {
+	if b.unc == nil {
+		return nil
+	}
+	var out []report.Band
+	for _, v := range vars {
+		band, ok := b.unc.Bands[v]
+		if !ok {
+			continue
+		}
+		name := b.display(v).Name
+		for k, s := range series {
+			if s.Name == name {
+				out = append(out, report.Band{Name: name + " (95% band)", X: b.unc.Times, Lo: band[0], Hi: band[1], Series: k})
+			}
+		}
+	}
+	return out
+}
+
+// uncertainty returns the section of endpoint intervals.
+func (b *builder) uncertainty() report.Section {
+	u := b.unc
+	tab := report.Table{Header: []string{"variable", "unit", "baseline", "min", "max", "end"}}
+	iv := func(x holobiont.Interval) string {
+		return short4(x.Value) + " [" + short4(x.Lower) + ", " + short4(x.Upper) + "]"
+	}
+	for _, e := range u.Endpoints {
+		d := b.display(e.Variable)
+		tab.Rows = append(tab.Rows, []string{d.Name, d.Unit, iv(e.Baseline), iv(e.Min), iv(e.Max), iv(e.End)})
+	}
+	text := fmt.Sprintf("Each endpoint at the model's parameter values (the point estimate) with its 95%% interval over %d runs: "+
+		"the point estimate and %d parameter sets of the ensemble %s (parameters %s), sets consistent with the calibration targets. "+
+		"The interval spans the 2.5%% and 97.5%% quantiles of the runs, widened to hold the point estimate; the host panels draw the same band.",
+		u.N, u.N-1, u.Ensemble.Source, strings.Join(u.Params, ", "))
+	return report.Section{Heading: "Uncertainty", Text: text, Tables: []report.Table{tab}}
 }

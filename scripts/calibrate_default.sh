@@ -33,5 +33,5 @@ json.dump(keep, open(path, "w"), indent=1, sort_keys=True)
 open(path, "a").write("\n")
 PY
 cp "$out/ensemble.tsv" models/gut-skin-brain.ensemble.tsv
-{ printf '# Calibration report of the default model (issue 14)\n\nMade by `sh scripts/calibrate_default.sh` (holobiont calibrate models/gut-skin-brain.targets.yaml --seed 1 --ensemble 100); the values below are those applied to models/gut-skin-brain.yaml.\n\n'; sed 1d "$out/report.md"; } > benchmarks/calibration.md
+{ printf '# Calibration report of the default model (issue 14)\n\nMade by `sh scripts/calibrate_default.sh` (holobiont calibrate models/gut-skin-brain.targets.yaml --seed 1 --ensemble 100); the values below are those applied to models/gut-skin-brain.yaml.\n'; sed 1d "$out/report.md"; } > benchmarks/calibration.md
 sh scripts/regen_default_model.sh

@@ -56,16 +56,3 @@ func ParseEnsemble(name string, data []byte) (*EnsembleTable, error) {
 	}
 	return e, nil
 }
-
-// Band returns the interval an ensemble gives a quantity: the 2.5% and
-// 97.5% quantiles of its values x over the parameter sets (linear
-// interpolation between order statistics), widened to hold the point
-// estimate v (the model's own parameter values, itself a parameter set
-// consistent with the targets) when it falls outside.
-func Band(v float64, x []float64) (lo, hi float64) {
-	lo, hi = quantiles(x)
-	if math.IsNaN(lo) {
-		return v, v
-	}
-	return math.Min(lo, v), math.Max(hi, v)
-}

@@ -2,10 +2,11 @@ package targets
 
 import (
 	"encoding/json"
+
 	"fmt"
+	"github.com/holobiont/holobiont"
 	"io"
 	"math"
-	"sort"
 	"strings"
 )
 
@@ -22,34 +23,19 @@ type Report struct {
 	ModelHash string
 }
 
-// quantiles returns the 2.5% and 97.5% quantiles of x (NaN when empty),
-// by linear interpolation between order statistics.
-func quantiles(x []float64) (lo, hi float64) {
-	if len(x) == 0 {
-		return math.NaN(), math.NaN()
-	}
-	s := append([]float64(nil), x...)
-	sort.Float64s(s)
-	q := func(p float64) float64 {
-		h := p * float64(len(s)-1)
-		i := int(h)
-		if i+1 >= len(s) {
-			return s[len(s)-1]
-		}
-		return s[i] + (h-float64(i))*(s[i+1]-s[i])
-	}
-	return q(0.025), q(0.975)
-}
-
-// TargetBand returns the ensemble's 95% band of target i's model value.
+// TargetBand returns the ensemble's 95% band of target i's model value
+// (holobiont.BandOf around the fit; NaN for a target not simulated).
 func (r *Report) TargetBand(i int) (lo, hi float64) {
+	v := r.Result.AtBest[i]
+	if math.IsNaN(v) {
+		return v, v
+	}
 	var x []float64
 	for _, m := range r.Members {
-		if !math.IsNaN(m.Values[i]) {
-			x = append(x, m.Values[i])
-		}
+		x = append(x, m.Values[i])
 	}
-	return quantiles(x)
+	b := holobiont.BandOf(v, x)
+	return b.Lower, b.Upper
 }
 
 // InformedBy returns the fit targets whose standardised residual moves by

@@ -31,6 +31,10 @@ type runOptions struct {
 	seed     uint64
 	progress string // auto|always|never
 	store    string // also record the run in this run store
+	// uncertainty N: the point estimate and N-1 ensemble sets (0: off);
+	// ensemble names the ensemble file (default: the model's).
+	uncertainty int
+	ensemble    string
 }
 
 func newRunCmd() *cobra.Command {
@@ -57,6 +61,18 @@ summary.json records "complete": false with the error, the simulated time and th
 variable (or, when the solver names none, the fastest-changing state before the failure);
 no report.html is written, and the command exits with a non-zero status.
 
+--uncertainty N also runs the model at N-1 parameter sets of its calibration
+ensemble (models/gut-skin-brain.ensemble.tsv for the default model: sets
+consistent with its published targets, made by holobiont calibrate
+models/gut-skin-brain.targets.yaml; another model: MODEL.ensemble.tsv beside it,
+or --ensemble FILE), in the ensemble's order, so the result does not depend on
+the number of cores. Each endpoint is reported with a 95% interval (the 2.5% and
+97.5% quantiles of the N runs, widened to hold the point estimate), in
+uncertainty.json and in the report (a band around each host panel's line and an
+uncertainty table). N = 1 is the point estimate alone (a zero-width interval).
+Parameters fixed by --set or the scenario are not varied. The run then writes to
+<out>/<run-id>-uN/.
+
 MODEL and --scenario may name a file or a shipped model/scenario (see 'holobiont model
 list'). Without --scenario, a shipped model runs its shipped scenario (models/scenarios/
 <model>.yaml); another model runs 365 days without interventions.`,
@@ -64,7 +80,8 @@ list'). Without --scenario, a shipped model runs its shipped scenario (models/sc
   holobiont run models/gut-skin-brain.yaml --scenario models/scenarios/gut-skin-brain.yaml --out results
   holobiont run --set sigma_S=0 --set niche_open=1 --format parquet
   holobiont run models/hpa-karin2020.yaml --solver rosenbrock --rtol 1e-8
-  holobiont run --set sigma_S=0 --store holobiont-data       # also record it for holobiont serve / runs`,
+  holobiont run --set sigma_S=0 --store holobiont-data       # also record it for holobiont serve / runs
+  holobiont run --uncertainty 50      # every endpoint with a 95% interval over the calibration ensemble`,
 		Args: cobra.MaximumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			modelArg := ""
@@ -91,6 +108,8 @@ list'). Without --scenario, a shipped model runs its shipped scenario (models/sc
 	f.StringVar(&o.solver, "solver", "auto", "ODE solver: auto, dopri5, dop853 or rosenbrock")
 	f.Uint64Var(&o.seed, "seed", 1, "run seed (recorded; the deterministic model does not draw random numbers)")
 	f.StringVar(&o.store, "store", "", "also record the run in this run store (a directory or postgres:// URL; see holobiont serve, holobiont runs)")
+	f.IntVar(&o.uncertainty, "uncertainty", 0, uncertaintyHelp)
+	f.StringVar(&o.ensemble, "ensemble", "", "ensemble of parameter sets for --uncertainty (default: MODEL.ensemble.tsv, or the shipped model's)")
 	f.StringVar(&o.progress, "progress", "auto", "progress bar: auto (only when stderr is a terminal), always or never")
 	return cmd
 }
@@ -139,6 +158,15 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 	if err != nil {
 		return nil, err
 	}
+	if err := checkUncertainty(o.uncertainty); err != nil {
+		return nil, err
+	}
+	var ensSrc holobiont.Source
+	if o.uncertainty > 0 {
+		if ensSrc, err = ensembleSource(modelArg, o.ensemble); err != nil {
+			return nil, err
+		}
+	}
 	if o.scenario != "" {
 		opts = append(opts, holobiont.Scenario(o.scenario))
 	}
@@ -180,15 +208,28 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 		fmt.Fprintf(stderr, ": %d output rows before the failure kept in %s\n", len(res.Times()), filepath.Join(dir, holobiont.TrajectoryName(format, false)))
 		return &runResult{Dir: dir, Summary: res.Record, Problem: p}, runErr
 	}
+	var unc *holobiont.UncertaintyRecord
+	files := []holobiont.File{}
+	if o.uncertainty > 0 {
+		if unc, err = runUncertainty(ctx, p, res, ensSrc, o.uncertainty, opt); err != nil {
+			return nil, err
+		}
+		dir += fmt.Sprintf("-u%d", o.uncertainty)
+		files = append(files, holobiont.File{Name: "uncertainty.json", Write: writeUncertaintyJSON(unc)})
+	}
 	if err := ctx.Err(); err != nil { // the report takes no context
 		return nil, err
 	}
-	page := runreport.Build(p, res)
+	page := runreport.BuildUncertain(p, res, unc)
 	html := func(w io.Writer) error { return page.WriteHTMLContext(ctx, w) }
-	if err := res.WriteContext(ctx, dir, format, holobiont.File{Name: "report.html", Write: html}); err != nil {
+	files = append(files, holobiont.File{Name: "report.html", Write: html})
+	if err := res.WriteContext(ctx, dir, format, files...); err != nil {
 		return nil, err
 	}
 	printRunSummary(stdout, res.Record, dir)
+	if unc != nil {
+		printUncertainty(stdout, unc)
+	}
 	return &runResult{Dir: dir, Summary: res.Record, Problem: p}, nil
 }
 

@@ -252,12 +252,12 @@ func kedaf2b390659bd43(env []float64) {
 	env[1318] = v144
 }
 
-// k1e5b6091d2f6d990: right-hand side of gut-skin-brain.yaml (674 instructions).
-func k1e5b6091d2f6d990(env []float64) {
+// k0b01de1a30d158cf: right-hand side of gut-skin-brain.yaml (674 instructions).
+func k0b01de1a30d158cf(env []float64) {
 	_ = env[1314]
 	k0 := float64(1.0)
 	k1 := float64(27.0)
-	k2 := float64(0.14325568649546175)
+	k2 := float64(0.14325388356368074)
 	k3 := float64(-0.5)
 	k4 := float64(0.001)
 	k5 := float64(0.0)
@@ -273,7 +273,7 @@ func k1e5b6091d2f6d990(env []float64) {
 	k15 := float64(9.0)
 	k16 := float64(18.0)
 	k17 := float64(36.0)
-	k18 := float64(0.8339184763241513)
+	k18 := float64(0.8323851234489321)
 	k19 := float64(100.0)
 	k20 := float64(1e-09)
 	v0 := float64(env[73] + env[569])
@@ -1093,12 +1093,12 @@ func k1e5b6091d2f6d990(env []float64) {
 	env[708] = float64(v672 + env[1314])
 }
 
-// kd12a15d46dfdb4bf: all dynamic assignments of gut-skin-brain.yaml (684 instructions).
-func kd12a15d46dfdb4bf(env []float64) {
+// kfb163ebb83ef64ed: all dynamic assignments of gut-skin-brain.yaml (684 instructions).
+func kfb163ebb83ef64ed(env []float64) {
 	_ = env[1314]
 	k0 := float64(1.0)
 	k1 := float64(27.0)
-	k2 := float64(0.14325568649546175)
+	k2 := float64(0.14325388356368074)
 	k3 := float64(1e-300)
 	k4 := float64(-0.5)
 	k5 := float64(0.001)
@@ -1115,7 +1115,7 @@ func kd12a15d46dfdb4bf(env []float64) {
 	k16 := float64(9.0)
 	k17 := float64(18.0)
 	k18 := float64(36.0)
-	k19 := float64(0.8339184763241513)
+	k19 := float64(0.8323851234489321)
 	k20 := float64(100.0)
 	k21 := float64(1e-09)
 	v0 := float64(env[73] + env[569])
@@ -1945,12 +1945,12 @@ func kd12a15d46dfdb4bf(env []float64) {
 	env[708] = float64(v682 + env[1314])
 }
 
-// kd4ba72114a1fdd22: outputs of gut-skin-brain.yaml (862 instructions).
-func kd4ba72114a1fdd22(env []float64) {
+// kd4313bce868822d0: outputs of gut-skin-brain.yaml (862 instructions).
+func kd4313bce868822d0(env []float64) {
 	_ = env[1318]
 	k0 := float64(1.0)
 	k1 := float64(27.0)
-	k2 := float64(0.14325568649546175)
+	k2 := float64(0.14325388356368074)
 	k3 := float64(1e-300)
 	k4 := float64(-0.5)
 	k5 := float64(0.001)
@@ -1967,7 +1967,7 @@ func kd4ba72114a1fdd22(env []float64) {
 	k16 := float64(9.0)
 	k17 := float64(18.0)
 	k18 := float64(36.0)
-	k19 := float64(0.8339184763241513)
+	k19 := float64(0.8323851234489321)
 	k20 := float64(100.0)
 	k21 := float64(2.0)
 	k22 := float64(0.1)
@@ -3003,14 +3003,14 @@ func kd4ba72114a1fdd22(env []float64) {
 	env[802] = fmath.Min(k0, v860)
 }
 
-// k1ccced98e42365b7: Jacobian partials of gut-skin-brain.yaml (1766 instructions).
-func k1ccced98e42365b7(env []float64) {
+// k03a61991c9461b75: Jacobian partials of gut-skin-brain.yaml (1766 instructions).
+func k03a61991c9461b75(env []float64) {
 	_ = env[1246]
 	k0 := float64(0.0)
 	k1 := float64(1.0)
 	k2 := float64(0.5)
 	k3 := float64(0.037037037037037035)
-	k4 := float64(6.9805256912554)
+	k4 := float64(6.980613545150204)
 	k5 := float64(1e-300)
 	k6 := float64(-1.0)
 	k7 := float64(4.0)
@@ -3029,7 +3029,7 @@ func k1ccced98e42365b7(env []float64) {
 	k20 := float64(9.0)
 	k21 := float64(36.0)
 	k22 := float64(18.0)
-	k23 := float64(1.1991579853319996)
+	k23 := float64(1.201366977651603)
 	k24 := float64(0.3)
 	k25 := float64(1e-09)
 	v0 := float64(env[7] - env[195])
@@ -5951,18 +5951,18 @@ func Lookup(fp string) func(env []float64) {
 	switch fp {
 	case "00e642ba3f4640388db21c4d21ece95c":
 		return k00e642ba3f464038
+	case "03a61991c9461b757646f0dc8a281d45":
+		return k03a61991c9461b75
 	case "085035930403f4ffe10a810ffcf1709d":
 		return k085035930403f4ff
+	case "0b01de1a30d158cf42514867cf72be28":
+		return k0b01de1a30d158cf
 	case "1695aaff49ca9149cf002bc84f8bc5f1":
 		return k1695aaff49ca9149
 	case "17d60a35a79e19d278fe6b267d176b9a":
 		return k17d60a35a79e19d2
-	case "1ccced98e42365b72f474204e61cb268":
-		return k1ccced98e42365b7
 	case "1df27ac26d2c09881006ab95464c466b":
 		return k1df27ac26d2c0988
-	case "1e5b6091d2f6d990ccbf267a7b7f8a95":
-		return k1e5b6091d2f6d990
 	case "2e645f4c42d5d13691f11ebab026a36b":
 		return k2e645f4c42d5d136
 	case "32b5b674a1cb0545776ba9658e7e3a1e":
@@ -5981,12 +5981,10 @@ func Lookup(fp string) func(env []float64) {
 		return kaed4b7324686c209
 	case "cd4ac7de817d707bba78c09ef8dba07a":
 		return kcd4ac7de817d707b
-	case "d12a15d46dfdb4bfcfb219dccb99c2a5":
-		return kd12a15d46dfdb4bf
 	case "d1bda0a7030851262612fd19c5d0444c":
 		return kd1bda0a703085126
-	case "d4ba72114a1fdd2271f4ba181d6568a5":
-		return kd4ba72114a1fdd22
+	case "d4313bce868822d00302b7b4027adec2":
+		return kd4313bce868822d0
 	case "dcbc5b6c55b2be89fa634ba44cf20903":
 		return kdcbc5b6c55b2be89
 	case "de9fee29955d9cc1d149e8bbf7496dea":
@@ -5999,6 +5997,8 @@ func Lookup(fp string) func(env []float64) {
 		return kef033ecc3daa6ffd
 	case "fa3184682c22a0d235246e6cb8cf8059":
 		return kfa3184682c22a0d2
+	case "fb163ebb83ef64eda7fcf38778e285fd":
+		return kfb163ebb83ef64ed
 	}
 	return nil
 }
