@@ -14,7 +14,9 @@ import (
 )
 
 // Build returns the report page of res, a run of p.
-func Build(p *holobiont.Problem, res *holobiont.Result) *report.Page { return BuildUncertain(p, res, nil) }
+func Build(p *holobiont.Problem, res *holobiont.Result) *report.Page {
+	return BuildUncertain(p, res, nil)
+}
 
 // BuildUncertain is Build with an ensemble's uncertainty u (nil: none):
 // each host panel's line gets its 95% band, and the endpoints section a
