@@ -43,7 +43,9 @@ interventions:
 // range (stress_chronic 0-1 on the input scale, 1 = an exam-like episode all
 // year) in a cortisol responder moves face S. aureus only gradually: after a
 // year it stays below 1e-3 of the community (healthy adults rarely carry
-// > 10%) and the barrier stays intact (> 0.95); the S. epidermidis share
+// > 10%) and the barrier stays intact (> 0.9, far from the Lee 2024 damaged
+// state's 0.065; 0.947 at stress_chronic 1 with the calibrated couplings of
+// issue 14, 0.95 before them); the S. epidermidis share
 // rises with stress (emotional sweating, g_sweat) and the Cutibacterium share
 // falls monotonically. The previous model flipped the face into the Lee 2024
 // damaged state at stress_chronic ~0.2.
@@ -56,7 +58,7 @@ func TestSkinChronicStressGraded(t *testing.T) {
 		cu := last(col(t, tr, "face.rel.Cutibacterium"))
 		se := last(col(t, tr, "face.rel.S_epidermidis"))
 		t.Logf("stress_chronic %.2f: face S. aureus %.3g, barrier %.4f, Cutibacterium %.4f, S. epidermidis %.4f", s, sa, b, cu, se)
-		if sa > 1e-3 || b < 0.95 {
+		if sa > 1e-3 || b < 0.9 {
 			t.Errorf("stress_chronic %.2f: face S. aureus share %.3g, barrier %.3f: the healthy face flipped", s, sa, b)
 		}
 		if cu >= prevCu {
@@ -192,7 +194,8 @@ func TestSkinEmollientSpeedsRecovery(t *testing.T) {
 
 // TestSkinTopicalAntibiotic: a 7-day topical antibiotic on the face
 // (delta_topical_Sa = 3/day, Lee 2024 range 0-5/day) lowers the face's
-// colonising S. aureus by at least 2x while dosed (on healthy skin it is held
+// colonising S. aureus by at least 1.9x while dosed (1.99x with the calibrated
+// couplings of issue 14, 2.0x before them; on healthy skin it is held
 // near its inflow-supported level, inflow/loss, and the drug adds to the loss)
 // and leaves the other sites' S. aureus within 1% (they are linked to the face
 // only through systemic inflammation).
@@ -203,7 +206,7 @@ interventions:
   - {type: antibiotic, route: topical, sites: [face], dose: 1, start: 10, duration: 7}
 `, nil)
 	sa := col(t, tr, "face.S_aureus")
-	if m := minOn(tr, sa, 10, 17); m > 0.5*sa[0] {
+	if m := minOn(tr, sa, 10, 17); m > sa[0]/1.9 {
 		t.Errorf("topical antibiotic lowers face S. aureus only to %.3g from %.3g", m, sa[0])
 	}
 	for _, s := range []string{"scalp", "axilla", "forearm"} {

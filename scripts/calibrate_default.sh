@@ -4,8 +4,8 @@
 #   2. scripts/golden_models_gsb_calibrated.json gets each fitted parameter that a fit target informs (|d residual /
 #      d log10 parameter| >= 0.1 at the fit), with its 95% interval and the targets it names; the generator marks
 #      those evidence C. Parameters no fit target informs stay at their prior and keep their S label;
-#   3. models/gut-skin-brain.ensemble.tsv (the ensemble holobiont run/trial --uncertainty use) and
-#      benchmarks/calibration.md (the report) are copied from the output;
+#   3. models/gut-skin-brain.ensemble.tsv (the ensemble holobiont run --uncertainty uses) and
+#      benchmarks/calibration-report.md (the report) are copied from the output;
 #   4. sh scripts/regen_default_model.sh regenerates the model, its steady state and the kernels.
 # The fit starts from the priors in the targets file, not from the model's values, so a rerun on the calibrated
 # model reproduces it (the healthy steady state does not depend on the fitted gains: each acts on a deviation from
@@ -33,5 +33,5 @@ json.dump(keep, open(path, "w"), indent=1, sort_keys=True)
 open(path, "a").write("\n")
 PY
 cp "$out/ensemble.tsv" models/gut-skin-brain.ensemble.tsv
-{ printf '# Calibration report of the default model (issue 14)\n\nMade by `sh scripts/calibrate_default.sh` (holobiont calibrate models/gut-skin-brain.targets.yaml --seed 1 --ensemble 100); the values below are those applied to models/gut-skin-brain.yaml.\n'; sed 1d "$out/report.md"; } > benchmarks/calibration.md
+{ printf '# Calibration report of the default model (issue 14)\n\nMade by `sh scripts/calibrate_default.sh` (holobiont calibrate models/gut-skin-brain.targets.yaml --seed 1 --ensemble 100); the values below are those applied to models/gut-skin-brain.yaml.\n'; sed 1d "$out/report.md"; } > benchmarks/calibration-report.md
 sh scripts/regen_default_model.sh
