@@ -6,6 +6,8 @@ import (
 	"math"
 	"sort"
 	"sync"
+
+	"github.com/holobiont/holobiont/stats"
 )
 
 // RunSets runs the Problem once per parameter set: sets[i][k] is the value
@@ -101,15 +103,7 @@ func BandOf(v float64, x []float64) Interval {
 	}
 	s := append([]float64(nil), x...)
 	sort.Float64s(s)
-	q := func(pr float64) float64 {
-		h := pr * float64(len(s)-1)
-		i := int(h)
-		if i+1 >= len(s) {
-			return s[len(s)-1]
-		}
-		return s[i] + (h-float64(i))*(s[i+1]-s[i])
-	}
-	return Interval{v, math.Min(q(0.025), v), math.Max(q(0.975), v)}
+	return Interval{v, math.Min(stats.QuantileSorted(s, 0.025), v), math.Max(stats.QuantileSorted(s, 0.975), v)}
 }
 
 // Uncertainty summarises point (the run at the point estimate) and
