@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"sort"
+
+	"github.com/holobiont/holobiont/stats"
 )
 
 // ancombcParams are the initial (uncorrected) estimates of ANCOM-BC
@@ -145,7 +147,7 @@ func estimateBiasEM(beta, v []float64, tol float64, maxIter int) biasResult {
 func initBiasParams(beta []float64) (delta, l1, l2, k1, k2 float64) {
 	s := append([]float64(nil), beta...)
 	sort.Float64s(s)
-	e0, e1, e2, e3 := quantile7(s, 0.125), quantile7(s, 0.25), quantile7(s, 0.75), quantile7(s, 0.875)
+	e0, e1, e2, e3 := stats.QuantileSorted(s, 0.125), stats.QuantileSorted(s, 0.25), stats.QuantileSorted(s, 0.75), stats.QuantileSorted(s, 0.875)
 	var mid []float64
 	var lo, hi []float64
 	for _, b := range beta {
@@ -193,7 +195,7 @@ func biasVar(beta, v []float64, params [8]float64) biasResult {
 	pi1, pi2, delta, l1, l2, k1, k2 := params[1], params[2], params[3], params[4], params[5], params[6], params[7]
 	s := append([]float64(nil), beta...)
 	sort.Float64s(s)
-	q1, q2 := quantile7(s, pi1), quantile7(s, 1-pi2)
+	q1, q2 := stats.QuantileSorted(s, pi1), stats.QuantileSorted(s, 1-pi2)
 	var num, den float64
 	for i, b := range beta {
 		nu := v[i]
@@ -255,22 +257,6 @@ func minKappa(beta, v, r []float64, loc float64) float64 {
 		}
 	}
 	return (lo + hi) / 2
-}
-
-// quantile7 is R's type-7 (numpy's default linear) quantile of sorted s.
-func quantile7(s []float64, q float64) float64 {
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	h := float64(len(s)-1) * q
-	lo := int(math.Floor(h))
-	if lo >= len(s)-1 {
-		return s[len(s)-1]
-	}
-	if lo < 0 {
-		return s[0]
-	}
-	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
 }
 
 func mean(x []float64) float64 {

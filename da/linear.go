@@ -266,7 +266,7 @@ func bwNrd0(s []float64) float64 {
 		ss += (v - m) * (v - m)
 	}
 	hi := math.Sqrt(ss / (n - 1))
-	lo := math.Min(hi, (quantile7(s, 0.75)-quantile7(s, 0.25))/1.34)
+	lo := math.Min(hi, (stats.QuantileSorted(s, 0.75)-stats.QuantileSorted(s, 0.25))/1.34)
 	if lo == 0 {
 		lo = hi
 		if lo == 0 {

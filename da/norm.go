@@ -83,7 +83,7 @@ func NormFactorsTMM(dst []float64, c *Counts) []float64 {
 		}
 		s := append([]float64(nil), col...)
 		sort.Float64s(s)
-		f75[j] = quantile7(s, 0.75)
+		f75[j] = stats.QuantileSorted(s, 0.75)
 	}
 	mf := mean(f75)
 	ref := 0
