@@ -4,7 +4,7 @@
 Usage: scripts/sbml_validate.py FILE.xml [FILE.xml ...]
        scripts/sbml_validate.py --export-models [HOLOBIONT_BINARY]
 
-With --export-models, every models/*.yaml is exported with
+With --export-models, every models/*.yaml (but the *.targets.yaml calibration targets) is exported with
 `holobiont sbml export` (the binary given, or `go run ./cmd/holobiont`) into a
 temporary directory and validated. Runs libsbml's consistency checks (all
 categories except units, which holobiont's free-text units cannot satisfy);
@@ -49,6 +49,8 @@ def main(argv):
         with tempfile.TemporaryDirectory(prefix="sbml-validate-") as tmp:
             files = []
             for y in sorted(glob.glob(os.path.join(root, "models", "*.yaml"))):
+                if y.endswith(".targets.yaml"):
+                    continue  # a calibration targets file, not a model
                 out = os.path.join(tmp, os.path.basename(y)[:-5] + ".xml")
                 subprocess.run(binary + ["sbml", "export", y, "--out", out], check=True, cwd=root)
                 files.append(out)
