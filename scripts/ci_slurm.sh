@@ -12,7 +12,13 @@ chmod 755 "$W"
 cleanup() {
     [ -n "${SLURMCTLD_STARTED:-}" ] && { pkill -F "$W/slurmd.pid" 2>/dev/null || true; pkill -F "$W/slurmctld.pid" 2>/dev/null || true; }
     [ -n "${MUNGE_PID:-}" ] && { kill "$MUNGE_PID" 2>/dev/null || true; }
-    rm -rf "$W"
+    # The daemons write their state files while they shut down: wait for them (up to 10 s) before removing
+    # their spool, and retry once, so a removal racing a late write does not fail a passing check.
+    i=0
+    while [ $i -lt 100 ] && { pgrep -F "$W/slurmctld.pid" >/dev/null 2>&1 || pgrep -F "$W/slurmd.pid" >/dev/null 2>&1; }; do
+        sleep 0.1; i=$((i + 1))
+    done
+    rm -rf "$W" 2>/dev/null || { sleep 1; rm -rf "$W" || echo "ci_slurm: could not remove $W (left behind)" >&2; }
 }
 trap cleanup EXIT
 
