@@ -613,13 +613,27 @@ func (s *Store) Artefact(ctx context.Context, id, name string) (*Artefact, error
 	return &a, nil
 }
 
-// Log appends a line to run id's log.
+// Log appends a line to run id's log. Two writers appending at once (the
+// API's "queued" and a worker's "started") can pick the same sequence
+// number; the later insert then does nothing and is retried with the next
+// number, so no line is lost.
 func (s *Store) Log(ctx context.Context, id, line string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
-		_, err := s.exec(ctx, tx, `INSERT INTO run_logs (run_id, seq, at, line)
-			SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ? FROM run_logs WHERE run_id = ?`, id, ms(time.Now()), line, id)
-		return err
-	})
+	for range 20 {
+		var n int64
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			res, err := s.exec(ctx, tx, `INSERT INTO run_logs (run_id, seq, at, line)
+				SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ? FROM run_logs WHERE run_id = ?
+				ON CONFLICT (run_id, seq) DO NOTHING`, id, ms(time.Now()), line, id)
+			if err == nil {
+				n, err = res.RowsAffected()
+			}
+			return err
+		})
+		if err != nil || n == 1 {
+			return err
+		}
+	}
+	return fmt.Errorf("log of run %s: sequence number still taken after 20 tries", id)
 }
 
 // Logs returns run id's log lines after sequence number after.

@@ -219,6 +219,43 @@ func TestClaimRace(t *testing.T) {
 	})
 }
 
+// TestLogRace appends log lines to one run from several goroutines at once:
+// every line is kept, numbered 1..n (two writers picking the same sequence
+// number lost a line on PostgreSQL: TestRunLifecycle/postgres saw "queued"
+// and "succeeded" without the worker's "started").
+func TestLogRace(t *testing.T) {
+	storetest.RunBoth(t, func(t *testing.T, loc string) {
+		ctx := context.Background()
+		s := storetest.Open(t, loc)
+		if _, _, err := s.Submit(ctx, &store.Run{ID: "logs", Kind: "run", Request: req("m")}); err != nil {
+			t.Fatal(err)
+		}
+		const writers, each = 4, 15
+		var wg sync.WaitGroup
+		for w := range writers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range each {
+					if err := s.Log(ctx, "logs", fmt.Sprintf("w%d %d", w, i)); err != nil {
+						t.Error(err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		lines, err := s.Logs(ctx, "logs", 0)
+		if err != nil || len(lines) != writers*each {
+			t.Fatalf("%d lines (err %v), want %d", len(lines), err, writers*each)
+		}
+		for i, l := range lines {
+			if l.Seq != int64(i+1) {
+				t.Fatalf("line %d has sequence number %d", i, l.Seq)
+			}
+		}
+	})
+}
+
 func TestUploads(t *testing.T) {
 	storetest.RunBoth(t, func(t *testing.T, loc string) {
 		ctx := context.Background()
