@@ -18,14 +18,7 @@ type nbGolden struct {
 func nbCase(t *testing.T, id string) (*Counts, *Design, []nbGolden, []float64) {
 	t.Helper()
 	c := readCounts(t, "testdata/nb_counts.tsv")
-	md := readGolden(t, "testdata/nb_metadata.tsv")
-	cols := map[string]Column{"group": {}, "age": {Numeric: true}}
-	g, a := cols["group"], cols["age"]
-	for _, r := range md {
-		g.Values = append(g.Values, r[1])
-		a.Values = append(a.Values, r[2])
-	}
-	cols["group"], cols["age"] = g, a
+	cols := groupAgeColumns(t, "testdata/nb_metadata.tsv")
 	formula := map[string]string{"A": "~ group", "B": "~ group + age", "C": "~ group"}[id]
 	fm, err := ParseFormula(formula)
 	if err != nil {

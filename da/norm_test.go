@@ -32,7 +32,14 @@ func readGolden(t *testing.T, path string) [][]string {
 func normCounts(t *testing.T) (*Counts, map[string]Column) {
 	t.Helper()
 	c := readCounts(t, "testdata/norm_counts.tsv")
-	md := readGolden(t, "testdata/norm_metadata.tsv")
+	return c, groupAgeColumns(t, "testdata/norm_metadata.tsv")
+}
+
+// groupAgeColumns reads a golden metadata table (sample, group, age) into
+// the design columns "group" and "age" (numeric).
+func groupAgeColumns(t *testing.T, path string) map[string]Column {
+	t.Helper()
+	md := readGolden(t, path)
 	cols := map[string]Column{"group": {}, "age": {Numeric: true}}
 	g, a := cols["group"], cols["age"]
 	for _, r := range md {
@@ -40,7 +47,7 @@ func normCounts(t *testing.T) (*Counts, map[string]Column) {
 		a.Values = append(a.Values, r[2])
 	}
 	cols["group"], cols["age"] = g, a
-	return c, cols
+	return cols
 }
 
 // readCounts reads a taxon × sample count table: a header of sample names
