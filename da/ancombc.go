@@ -276,8 +276,17 @@ type ancombcFit struct {
 	sampleFractions []float64 // n
 }
 
+// ancombcSettings are the knobs of one ANCOM-BC fit (R's ancombc
+// arguments tol, max_iter, p_adj_method and conserve).
+type ancombcSettings struct {
+	tol      float64
+	maxIter  int
+	padj     string
+	conserve bool
+}
+
 // fitANCOMBC runs ANCOM-BC on y = log(counts + pseudocount).
-func fitANCOMBC(y []float64, m, n int, d *Design, tol float64, maxIter int, padj string) (*ancombcFit, error) {
+func fitANCOMBC(y []float64, m, n int, d *Design, s ancombcSettings) (*ancombcFit, error) {
 	ap, err := estimateParams(y, m, n, d)
 	if err != nil {
 		return nil, err
@@ -291,25 +300,37 @@ func fitANCOMBC(y []float64, m, n int, d *Design, tol float64, maxIter int, padj
 		for i := 0; i < m; i++ {
 			b[i], v[i] = ap.beta[i*p+a], ap.varHat[i*p+a]
 		}
-		f.bias[a] = estimateBiasEM(b, v, tol, maxIter)
+		f.bias[a] = estimateBiasEM(b, v, s.tol, s.maxIter)
 	}
 	col := make([]float64, m)
 	for a := 0; a < p; a++ {
 		for i := 0; i < m; i++ {
 			k := i*p + a
 			f.betaHat[k] = ap.beta[k] - f.bias[a].deltaEM
-			f.se[k] = math.Sqrt(ap.varHat[k])
+			f.se[k] = coefSE(ap.varHat[k], f.bias[a].varDelta, s.conserve)
 			f.w[k] = f.betaHat[k] / f.se[k]
 			f.pv[k] = normTwoSided(f.w[k])
 			col[i] = f.pv[k]
 		}
-		qa := adjust(col, padj)
+		qa := adjust(col, s.padj)
 		for i := 0; i < m; i++ {
 			f.q[i*p+a] = qa[i]
 		}
 	}
 	f.sampleFractions = sampleFractions(y, m, n, d, f.betaHat)
 	return f, nil
+}
+
+// coefSE is the standard error of a bias-corrected coefficient with
+// sandwich variance v. conserve adds the variance vd of the bias estimate
+// as R's ancombc(conserve = TRUE) does: v + vd + 2·sqrt(v·vd), that is
+// se = sqrt(v) + sqrt(vd), the conservative bound that ignores the
+// (unknown) covariance of β̂ and δ̂.
+func coefSE(v, vd float64, conserve bool) float64 {
+	if conserve {
+		v += vd + 2*math.Sqrt(v*vd)
+	}
+	return math.Sqrt(v)
 }
 
 // sampleFractions is θ̂_j: the mean over taxa of y − Xβ̂ (log sampling
@@ -376,7 +397,7 @@ func runANCOMBC(ctx context.Context, c *Counts, d *Design, opt Options) (*Result
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	f, err := fitANCOMBC(y, m, n, d, opt.Tol, opt.MaxIter, padj)
+	f, err := fitANCOMBC(y, m, n, d, ancombcSettings{tol: opt.Tol, maxIter: opt.MaxIter, padj: padj, conserve: opt.Conserve})
 	if err != nil {
 		return nil, err
 	}
@@ -389,17 +410,16 @@ func runANCOMBC(ctx context.Context, c *Counts, d *Design, opt Options) (*Result
 		res.Notes = append(res.Notes, fmt.Sprintf("bias %s: delta_em = %.6g, delta_wls = %.6g (EM iterations %d)",
 			d.Names[a], f.bias[a].deltaEM, f.bias[a].deltaWLS, f.bias[a].iter))
 	}
-	// Structural zeros of the primary factor.
-	var sz [][]bool
-	var pf *DesignTerm
-	if opt.StrucZero {
-		pf = d.PrimaryFactor()
-		if pf == nil {
-			return nil, fmt.Errorf("da: structural zeros need a categorical term in the formula")
-		}
-		sz = strucZeros(c, d.FactorGroups(pf), len(pf.Levels), opt.NegLB)
+	sz, pf, err := ancombcStrucZeros(c, d, opt)
+	if err != nil {
+		return nil, err
+	}
+	if pf != nil {
 		res.Notes = append(res.Notes, fmt.Sprintf("structural zeros of %s (ANCOM-II rule%s): a taxon absent from a level but not from the reference gets se = p = q = 0",
 			pf.Name, map[bool]string{true: ", lower confidence bound", false: ""}[opt.NegLB]))
+	}
+	if opt.Conserve {
+		res.Notes = append(res.Notes, "conserve: se includes the variance of the bias estimate (se = sqrt(var) + sqrt(var_delta), as R's ancombc(conserve = TRUE))")
 	}
 	var ss []float64
 	if opt.Sensitivity {
@@ -435,6 +455,26 @@ func runANCOMBC(ctx context.Context, c *Counts, d *Design, opt Options) (*Result
 		}
 	}
 	return res, nil
+}
+
+// ancombcStrucZeros returns the structural zeros (taxon × level) of the
+// group factor (opt.Group, else the first factor of the formula) and that
+// factor's term, or nil, nil without opt.StrucZero.
+func ancombcStrucZeros(c *Counts, d *Design, opt Options) ([][]bool, *DesignTerm, error) {
+	if !opt.StrucZero {
+		return nil, nil, nil
+	}
+	pf := d.PrimaryFactor()
+	if opt.Group != "" {
+		pf = d.FactorTerm(opt.Group)
+		if pf == nil {
+			return nil, nil, &ColumnError{Column: opt.Group, Msg: "the structural-zero group must be a categorical main term of the formula"}
+		}
+	}
+	if pf == nil {
+		return nil, nil, fmt.Errorf("da: structural zeros need a categorical term in the formula")
+	}
+	return strucZeros(c, d.FactorGroups(pf), len(pf.Levels), opt.NegLB), pf, nil
 }
 
 // sensitivity is ANCOM-BC2's pseudo-count sensitivity analysis: for each

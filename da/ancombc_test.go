@@ -106,7 +106,7 @@ func TestInitBiasParamsSkbio(t *testing.T) {
 // biases (test_estimate_bias_em) to its 1e-2.
 func TestCalcStatisticsSkbio(t *testing.T) {
 	c, d := skbioToy(t)
-	f, err := fitANCOMBC(log1pCounts(c), 7, 6, d, 1e-5, 1, "holm")
+	f, err := fitANCOMBC(log1pCounts(c), 7, 6, d, ancombcSettings{tol: 1e-5, maxIter: 1, padj: "holm"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,7 +130,7 @@ func TestCalcStatisticsSkbio(t *testing.T) {
 	for j := range sf {
 		near(t, "sample fraction", f.sampleFractions[j], sf[j], 1e-3)
 	}
-	full, err := fitANCOMBC(log1pCounts(c), 7, 6, d, 1e-5, 100, "holm")
+	full, err := fitANCOMBC(log1pCounts(c), 7, 6, d, ancombcSettings{tol: 1e-5, maxIter: 100, padj: "holm"})
 	if err != nil {
 		t.Fatal(err)
 	}

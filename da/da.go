@@ -64,7 +64,12 @@ type Options struct {
 	// ANCOM-BC as R's ancombc, BH for the others).
 	PAdjust string
 	// ANCOM-BC
-	StrucZero   bool // detect structural zeros of the primary factor (ANCOM-II rule)
+	StrucZero bool   // detect structural zeros of the group factor (ANCOM-II rule)
+	Group     string // the structural-zero factor (R's group); "": the formula's first factor
+	// Conserve adds the variance of the bias estimate to each coefficient's
+	// (R's ancombc conserve = TRUE; more conservative for small samples or
+	// many differentially abundant taxa).
+	Conserve    bool
 	NegLB       bool // use the lower confidence bound of the prevalence for structural zeros
 	Sensitivity bool // pseudo-count sensitivity score (ANCOM-BC2's pseudo_sens)
 	MaxIter     int  // EM iterations (100)

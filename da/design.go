@@ -259,6 +259,16 @@ func (d *Design) PrimaryFactor() *DesignTerm {
 	return nil
 }
 
+// FactorTerm returns the single-factor term of variable v, or nil.
+func (d *Design) FactorTerm(v string) *DesignTerm {
+	for k := range d.Terms {
+		if d.Terms[k].Factor && d.Terms[k].Var == v {
+			return &d.Terms[k]
+		}
+	}
+	return nil
+}
+
 // FactorGroups returns, for the factor term t, the level index of every
 // sample (0 = reference).
 func (d *Design) FactorGroups(t *DesignTerm) []int {

@@ -17,12 +17,12 @@ import (
 )
 
 type daFlags struct {
-	metadata, formula, random, method, out, html, padjust, taxonomy, rank, transform, norm string
-	references                                                                             []string
-	alpha, minPrevalence                                                                   float64
-	strucZero, negLB, sensitivity                                                          bool
-	mcSamples, consensusK, nullSplits, workers                                             int
-	seed                                                                                   uint64
+	metadata, formula, random, method, out, html, padjust, taxonomy, rank, transform, norm, group string
+	references                                                                                    []string
+	alpha, minPrevalence                                                                          float64
+	strucZero, negLB, sensitivity, conserve                                                       bool
+	mcSamples, consensusK, nullSplits, workers                                                    int
+	seed                                                                                          uint64
 }
 
 func newAnalyzeDACmd() *cobra.Command {
@@ -40,9 +40,13 @@ Methods (--method):
              sandwich variances, the sampling-fraction bias of each
              coefficient estimated by the three-component EM and removed;
              W = lfc/se, normal p, Holm q (as R's ancombc). --struc-zero
-             applies the ANCOM-II structural-zero rule to the first factor;
-             --sensitivity (default on) adds ANCOM-BC2's pseudo-count
-             sensitivity score ss and passed_ss.
+             applies the ANCOM-II structural-zero rule to the factor
+             --group (default: the formula's first factor); --conserve
+             adds the variance of the bias estimate to each se (R's
+             conserve = TRUE, advised for small samples or many
+             differentially abundant taxa); --sensitivity (default on)
+             adds ANCOM-BC2's pseudo-count sensitivity score ss and
+             passed_ss.
   aldex2     ALDEx2-style: --mc-samples Dirichlet instances of counts + 0.5,
              CLR; for one two-level factor Welch and Wilcoxon tests with
              expected p and expected BH (p = we.ep, q = we.eBH) and ALDEx2's
@@ -85,6 +89,7 @@ random-effect column with one level, a sample with no counts or non-integer
 counts for a count model (ancombc, aldex2, linda, nbwald, consensus) is an error
 naming the file, column and sample; nothing is written.`,
 		Example: `  holobiont analyze da table.biom --metadata md.tsv --formula "~ arm" --method ancombc --out da.tsv
+  holobiont analyze da family.tsv --metadata md.tsv --formula "~ age + nationality + bmi_group" --reference bmi_group=underweight --struc-zero --group bmi_group --conserve --out ancombc.tsv
   holobiont analyze da table.biom --metadata md.tsv --formula "~ arm + age" --method linda --random subject --out da.tsv --html da.html
   holobiont analyze da table.tsv --metadata md.tsv --formula "~ arm" --reference arm=placebo --method aldex2 --mc-samples 128 --seed 7 --out da.tsv
   holobiont analyze da table.biom --metadata md.tsv --formula "~ arm + age" --method nbwald --min-prevalence 0 --out nb.tsv
@@ -109,6 +114,8 @@ naming the file, column and sample; nothing is written.`,
 	fl.Float64Var(&f.alpha, "alpha", 0.05, "significance level for calls (q < alpha)")
 	fl.Float64Var(&f.minPrevalence, "min-prevalence", 0.1, "drop taxa present in fewer than this fraction of samples")
 	fl.BoolVar(&f.strucZero, "struc-zero", false, "ancombc: structural zeros of the first factor (ANCOM-II rule)")
+	fl.StringVar(&f.group, "group", "", "ancombc: the factor whose levels --struc-zero checks (R's group; default: the formula's first factor)")
+	fl.BoolVar(&f.conserve, "conserve", false, "ancombc: add the bias estimate's variance to each se (R's conserve = TRUE)")
 	fl.BoolVar(&f.negLB, "neg-lb", false, "ancombc: structural zeros by the lower confidence bound of prevalence")
 	fl.BoolVar(&f.sensitivity, "sensitivity", true, "ancombc: pseudo-count sensitivity score (ANCOM-BC2)")
 	fl.IntVar(&f.mcSamples, "mc-samples", 128, "aldex2: Dirichlet Monte-Carlo instances")
@@ -139,6 +146,9 @@ func runDA(cmd *cobra.Command, tablePath string, f *daFlags) error {
 	if f.minPrevalence < 0 || f.minPrevalence >= 1 {
 		return fmt.Errorf("--min-prevalence %g: want a fraction in [0, 1)", f.minPrevalence)
 	}
+	if f.group != "" && !f.strucZero {
+		return fmt.Errorf("--group %q names the factor of --struc-zero; add --struc-zero", f.group)
+	}
 	fm, err := da.ParseFormula(f.formula)
 	if err != nil {
 		return fmt.Errorf("--formula: %w", err)
@@ -163,7 +173,7 @@ func runDA(cmd *cobra.Command, tablePath string, f *daFlags) error {
 	all := s.dense()
 	c, _ := da.Filter(all, f.minPrevalence)
 	dropped := all.M() - c.M()
-	opt := da.Options{Alpha: f.alpha, PAdjust: f.padjust, StrucZero: f.strucZero, NegLB: f.negLB, Sensitivity: f.sensitivity,
+	opt := da.Options{Alpha: f.alpha, PAdjust: f.padjust, StrucZero: f.strucZero, Group: f.group, Conserve: f.conserve, NegLB: f.negLB, Sensitivity: f.sensitivity,
 		MCSamples: f.mcSamples, Seed: f.seed, Transform: f.transform, Norm: f.norm, MinMethods: f.consensusK, Workers: f.workers}
 	if m == da.NBWald && !cmd.Flags().Changed("norm") {
 		opt.Norm = "" // nbwald's own default (median of ratios, else poscounts)

@@ -98,6 +98,26 @@ func TestAnalyzeDACLI(t *testing.T) {
 			t.Errorf("%s: t1 effect %s, want positive", m, t1[2])
 		}
 	}
+	// --conserve widens every ANCOM-BC se by the bias estimate's sd.
+	se := func(extra ...string) float64 {
+		out := filepath.Join(dir, "conserve.tsv")
+		args := append([]string{"analyze", "da", tbl, "--metadata", md, "--formula", "~ arm", "--out", out, "--struc-zero", "--group", "arm"}, extra...)
+		if _, err := runStats(t, args...); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := os.ReadFile(out)
+		for _, l := range strings.Split(string(b), "\n") {
+			if c := strings.Split(l, "\t"); c[0] == "t1" {
+				v, _ := strconv.ParseFloat(c[3], 64)
+				return v
+			}
+		}
+		t.Fatalf("no t1 row in\n%s", b)
+		return 0
+	}
+	if plain, cons := se(), se("--conserve"); !(cons > plain) {
+		t.Errorf("--conserve se %g, without %g: want larger", cons, plain)
+	}
 	// Random intercept and HTML report.
 	out := filepath.Join(dir, "lmm.tsv")
 	html := filepath.Join(dir, "lmm.html")
@@ -136,6 +156,8 @@ func TestAnalyzeDABadInput(t *testing.T) {
 		{"random unsupported", tbl, []string{"--formula", "~ arm", "--random", "subject", "--method", "ancombc"}, []string{"does not fit a random intercept"}},
 		{"non-integer counts", nonInt, []string{"--formula", "~ arm", "--method", "aldex2"}, []string{`"t1"`, `"s1"`, "not an integer"}},
 		{"empty sample", zeroSample, []string{"--formula", "~ arm", "--min-prevalence", "0"}, []string{`"s1"`, "every taxon is zero"}},
+		{"struc-zero group not a factor", tbl, []string{"--formula", "~ arm + age", "--struc-zero", "--group", "age"}, []string{`"age"`, "categorical main term"}},
+		{"group without struc-zero", tbl, []string{"--formula", "~ arm", "--group", "arm"}, []string{"--group", "--struc-zero"}},
 		{"formula syntax", tbl, []string{"--formula", "~ arm +"}, []string{"--formula", "column"}},
 		{"unknown method", tbl, []string{"--formula", "~ arm", "--method", "deseq"}, []string{"unknown method"}},
 	}
