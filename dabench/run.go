@@ -105,24 +105,8 @@ func Run(ctx context.Context, s *Spec, opt Options) (*Result, error) {
 	if err := w.truth(ctx, opt.Workers); err != nil {
 		return nil, err
 	}
-	res := &Result{Spec: s, Taxa: w.taxa}
-	for ci, a := range w.compare {
-		for k, t := range w.taxa {
-			res.Truths = append(res.Truths, Truth{Comparison: w.armName(a), Taxon: t, Absolute: w.trueAbs[ci][k], Compositional: w.trueComp[ci][k]})
-		}
-	}
-	type acc struct {
-		n                      int
-		da, called, fdr, power float64
-		nPow                   int
-		bias, sq               float64
-		nBias                  int
-		seconds                float64
-		runs                   int
-	}
-	accs := map[string]*acc{}
-	key := func(m, c, t string) string { return m + "\x00" + c + "\x00" + t }
-	var order []string
+	res := &Result{Spec: s, Taxa: w.taxa, Truths: w.truths()}
+	sc := &scorer{w: w, accs: map[string]*scoreAcc{}}
 	for r := 0; r < s.Replicates; r++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -133,114 +117,180 @@ func Run(ctx context.Context, s *Spec, opt Options) (*Result, error) {
 			return nil, err
 		}
 		for ci, a := range w.compare {
-			sub, labels := subset(counts, arms, w.ctrl, a, w.armName)
-			res.Subjects = len(labels)
-			filt, kept := da.Filter(sub, s.MinPrevalence)
-			fm := &da.Formula{Terms: []da.FormulaTerm{{Vars: []string{"arm"}}}, Intercept: true}
-			d, err := da.NewDesign(fm, map[string]da.Column{"arm": {Values: labels}}, filt.Samples,
-				da.DesignOptions{Reference: map[string]string{"arm": w.armName(w.ctrl)}})
+			n, err := sc.comparison(ctx, r, counts, arms, ci, a, opt.Workers)
 			if err != nil {
-				return nil, fmt.Errorf("replicate %d, %s vs %s: %w", r+1, w.armName(a), w.armName(w.ctrl), err)
+				return nil, err
 			}
-			term := "arm[" + w.armName(a) + "]"
-			for _, ms := range s.Methods {
-				m, _ := da.ParseMethod(ms)
-				t0 := time.Now()
-				out, err := da.Run(ctx, m, filt, d, da.Options{Alpha: s.Alpha, MCSamples: s.MCSamples, Seed: s.Seed + uint64(r), Workers: opt.Workers})
-				if err != nil {
-					return nil, fmt.Errorf("replicate %d, %s vs %s, %s: %w", r+1, w.armName(a), w.armName(w.ctrl), m, err)
-				}
-				secs := time.Since(t0).Seconds()
-				q := make([]float64, len(w.taxa))
-				eff := make([]float64, len(w.taxa))
-				for k := range q {
-					q[k], eff[k] = math.NaN(), math.NaN()
-				}
-				pos := map[string]int{}
-				for j, k := range kept {
-					pos[filt.Taxa[j]] = k
-				}
-				for _, row := range out.Rows {
-					if row.Term != term {
-						continue
-					}
-					if k, ok := pos[row.Taxon]; ok {
-						q[k], eff[k] = row.Q, row.Effect
-					}
-				}
-				for _, kind := range []string{"absolute", "compositional"} {
-					truth := w.trueAbs[ci]
-					if kind == "compositional" {
-						truth = w.trueComp[ci]
-					}
-					kk := key(ms, w.armName(a), kind)
-					ac, ok := accs[kk]
-					if !ok {
-						ac = &acc{}
-						accs[kk] = ac
-						order = append(order, kk)
-					}
-					var nda, called, tp, fp float64
-					for k := range w.taxa {
-						isDA := math.Abs(truth[k]) > s.Threshold
-						call := q[k] < s.Alpha
-						if isDA {
-							nda++
-						}
-						if call {
-							called++
-							if isDA && sign(eff[k]) == sign(truth[k]) {
-								tp++
-							} else {
-								fp++
-							}
-						}
-						if isDA && logScale(m) && !math.IsInf(truth[k], 0) && !math.IsNaN(eff[k]) {
-							d := eff[k] - truth[k]
-							ac.bias += d
-							ac.sq += d * d
-							ac.nBias++
-						}
-					}
-					fdr := fp / math.Max(called, 1)
-					ac.n++
-					ac.da += nda
-					ac.called += called
-					ac.fdr += fdr
-					pw := math.NaN()
-					if nda > 0 {
-						pw = tp / nda
-						ac.power += pw
-						ac.nPow++
-					}
-					ac.seconds += secs
-					ac.runs++
-					res.Replicates = append(res.Replicates, Replicate{Method: ms, Comparison: w.armName(a), Truth: kind, Replicate: r + 1, FDR: fdr, Power: pw})
-				}
-			}
+			res.Subjects = n
 		}
 	}
-	for _, kk := range order {
-		ac := accs[kk]
-		p := strings.Split(kk, "\x00")
-		sc := Score{Method: p[0], Comparison: p[1], Truth: p[2], Replicates: ac.n, DA: ac.da / float64(ac.n),
-			Called: ac.called / float64(ac.n), FDR: ac.fdr / float64(ac.n), Power: math.NaN(), Bias: math.NaN(), RMSE: math.NaN(),
-			Seconds: ac.seconds / float64(ac.runs)}
-		if ac.nPow > 0 {
-			sc.Power = ac.power / float64(ac.nPow)
+	res.Scores, res.Replicates = sc.scores(), sc.reps
+	res.Notes = w.notes()
+	return res, nil
+}
+
+// truths lists the true effects of every comparison on every taxon.
+func (w *world) truths() []Truth {
+	var out []Truth
+	for ci, a := range w.compare {
+		for k, t := range w.taxa {
+			out = append(out, Truth{Comparison: w.armName(a), Taxon: t, Absolute: w.trueAbs[ci][k], Compositional: w.trueComp[ci][k]})
 		}
-		if ac.nBias > 0 {
-			sc.Bias = ac.bias / float64(ac.nBias)
-			sc.RMSE = math.Sqrt(ac.sq / float64(ac.nBias))
-		}
-		res.Scores = append(res.Scores, sc)
 	}
-	res.Notes = append(res.Notes,
+	return out
+}
+
+func (w *world) notes() []string {
+	s := w.s
+	return []string{
 		fmt.Sprintf("%d modelled %s taxa from the cohort engine (%s) plus %d background taxa taking %.0f%% of the baseline community", len(w.members), s.Site, s.Trial, s.Background.Taxa, 100*s.Background.Share),
 		fmt.Sprintf("a taxon is differentially abundant when |true ln fold change| > %g; a call needs q < %g and the true sign", s.Threshold, s.Alpha),
 		"FDR = mean over replicates of false calls / max(calls, 1); power = mean of true calls / differential taxa",
-		"bias and RMSE: estimated effect − true ln fold change over the differential taxa with a finite truth, for methods whose effect is a log fold change (ancombc, aldex2, linda, wilcoxon)")
-	return res, nil
+		"bias and RMSE: estimated effect − true ln fold change over the differential taxa with a finite truth, for methods whose effect is a log fold change (ancombc, aldex2, linda, wilcoxon)",
+	}
+}
+
+// scoreAcc sums one (method, comparison, truth) score over replicates.
+type scoreAcc struct {
+	n                      int
+	da, called, fdr, power float64
+	nPow                   int
+	bias, sq               float64
+	nBias                  int
+	seconds                float64
+	runs                   int
+}
+
+// scorer accumulates the scores in the order they first occur.
+type scorer struct {
+	w     *world
+	accs  map[string]*scoreAcc
+	order []string
+	reps  []Replicate
+}
+
+// comparison runs every method on replicate r's arm a against the control
+// (comparison ci) and scores it; it returns the number of subjects.
+func (sc *scorer) comparison(ctx context.Context, r int, counts *da.Counts, arms []int, ci, a, workers int) (int, error) {
+	w, s := sc.w, sc.w.s
+	sub, labels := subset(counts, arms, w.ctrl, a, w.armName)
+	filt, kept := da.Filter(sub, s.MinPrevalence)
+	fm := &da.Formula{Terms: []da.FormulaTerm{{Vars: []string{"arm"}}}, Intercept: true}
+	d, err := da.NewDesign(fm, map[string]da.Column{"arm": {Values: labels}}, filt.Samples,
+		da.DesignOptions{Reference: map[string]string{"arm": w.armName(w.ctrl)}})
+	if err != nil {
+		return 0, fmt.Errorf("replicate %d, %s vs %s: %w", r+1, w.armName(a), w.armName(w.ctrl), err)
+	}
+	term := "arm[" + w.armName(a) + "]"
+	for _, ms := range s.Methods {
+		m, _ := da.ParseMethod(ms)
+		t0 := time.Now()
+		out, err := da.Run(ctx, m, filt, d, da.Options{Alpha: s.Alpha, MCSamples: s.MCSamples, Seed: s.Seed + uint64(r), Workers: workers})
+		if err != nil {
+			return 0, fmt.Errorf("replicate %d, %s vs %s, %s: %w", r+1, w.armName(a), w.armName(w.ctrl), m, err)
+		}
+		secs := time.Since(t0).Seconds()
+		q, eff := alignRows(out, term, filt, kept, len(w.taxa))
+		for _, kind := range []string{"absolute", "compositional"} {
+			truth := w.trueAbs[ci]
+			if kind == "compositional" {
+				truth = w.trueComp[ci]
+			}
+			sc.add(ms, m, w.armName(a), kind, r, q, eff, truth, secs)
+		}
+	}
+	return len(labels), nil
+}
+
+// alignRows returns the q and effect of term for every taxon of the world
+// (NaN for taxa the prevalence filter dropped).
+func alignRows(out *da.Result, term string, filt *da.Counts, kept []int, nTaxa int) (q, eff []float64) {
+	q, eff = make([]float64, nTaxa), make([]float64, nTaxa)
+	for k := range q {
+		q[k], eff[k] = math.NaN(), math.NaN()
+	}
+	pos := map[string]int{}
+	for j, k := range kept {
+		pos[filt.Taxa[j]] = k
+	}
+	for _, row := range out.Rows {
+		if row.Term != term {
+			continue
+		}
+		if k, ok := pos[row.Taxon]; ok {
+			q[k], eff[k] = row.Q, row.Effect
+		}
+	}
+	return q, eff
+}
+
+// add scores one run of method ms on a comparison against one truth.
+func (sc *scorer) add(ms string, m da.Method, comp, kind string, r int, q, eff, truth []float64, secs float64) {
+	s := sc.w.s
+	kk := ms + "\x00" + comp + "\x00" + kind
+	ac, ok := sc.accs[kk]
+	if !ok {
+		ac = &scoreAcc{}
+		sc.accs[kk] = ac
+		sc.order = append(sc.order, kk)
+	}
+	var nda, called, tp, fp float64
+	for k := range truth {
+		isDA := math.Abs(truth[k]) > s.Threshold
+		call := q[k] < s.Alpha
+		if isDA {
+			nda++
+		}
+		if call {
+			called++
+			if isDA && sign(eff[k]) == sign(truth[k]) {
+				tp++
+			} else {
+				fp++
+			}
+		}
+		if isDA && logScale(m) && !math.IsInf(truth[k], 0) && !math.IsNaN(eff[k]) {
+			d := eff[k] - truth[k]
+			ac.bias += d
+			ac.sq += d * d
+			ac.nBias++
+		}
+	}
+	fdr := fp / math.Max(called, 1)
+	ac.n++
+	ac.da += nda
+	ac.called += called
+	ac.fdr += fdr
+	pw := math.NaN()
+	if nda > 0 {
+		pw = tp / nda
+		ac.power += pw
+		ac.nPow++
+	}
+	ac.seconds += secs
+	ac.runs++
+	sc.reps = append(sc.reps, Replicate{Method: ms, Comparison: comp, Truth: kind, Replicate: r + 1, FDR: fdr, Power: pw})
+}
+
+// scores averages the accumulated sums.
+func (sc *scorer) scores() []Score {
+	var out []Score
+	for _, kk := range sc.order {
+		ac := sc.accs[kk]
+		p := strings.Split(kk, "\x00")
+		s := Score{Method: p[0], Comparison: p[1], Truth: p[2], Replicates: ac.n, DA: ac.da / float64(ac.n),
+			Called: ac.called / float64(ac.n), FDR: ac.fdr / float64(ac.n), Power: math.NaN(), Bias: math.NaN(), RMSE: math.NaN(),
+			Seconds: ac.seconds / float64(ac.runs)}
+		if ac.nPow > 0 {
+			s.Power = ac.power / float64(ac.nPow)
+		}
+		if ac.nBias > 0 {
+			s.Bias = ac.bias / float64(ac.nBias)
+			s.RMSE = math.Sqrt(ac.sq / float64(ac.nBias))
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 func sign(x float64) float64 {
