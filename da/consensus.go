@@ -174,6 +174,7 @@ func NullSplits(ctx context.Context, m Method, c *Counts, d *Design, k int, opt 
 		}
 		o := opt
 		o.Seed = opt.Seed + uint64(s) + 1
+		o.Group = "" // the split design's one factor is the split
 		res, err := Run(ctx, m, sub, sd, o)
 		if err != nil {
 			return nil, fmt.Errorf("null split %d: %w", s+1, err)

@@ -118,6 +118,11 @@ func TestAnalyzeDACLI(t *testing.T) {
 	if plain, cons := se(), se("--conserve"); !(cons > plain) {
 		t.Errorf("--conserve se %g, without %g: want larger", cons, plain)
 	}
+	// --group names a factor of the user's formula, not of the null splits'.
+	if _, err := runStats(t, "analyze", "da", tbl, "--metadata", md, "--formula", "~ arm", "--struc-zero", "--group", "arm",
+		"--null-splits", "2", "--out", filepath.Join(dir, "null-group.tsv")); err != nil {
+		t.Errorf("--null-splits with --group: %v", err)
+	}
 	// Random intercept and HTML report.
 	out := filepath.Join(dir, "lmm.tsv")
 	html := filepath.Join(dir, "lmm.html")
