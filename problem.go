@@ -268,6 +268,24 @@ func (p *Problem) Layout() *Layout { return p.layout }
 // Overrides returns the Set options in the order given.
 func (p *Problem) Overrides() []Setting { return append([]Setting(nil), p.sets...) }
 
+// With returns a copy of p whose parameters take the values sets, after
+// p's own (as Set options given last would): an ensemble member or a
+// design point that must be run by code taking a Problem. Each copy owns
+// its compiled system (a clone; nothing is recompiled).
+func (p *Problem) With(sets ...Setting) (*Problem, error) {
+	q := *p
+	q.sys = p.sys.Clone()
+	q.sets = append(append([]Setting(nil), p.sets...), sets...)
+	q.applied = p.Applied()
+	for _, s := range sets {
+		if err := q.sys.SetParameter(s.Name, s.Value); err != nil {
+			return nil, &SetError{Name: s.Name, Err: err}
+		}
+		q.applied[s.Name] = s.Value
+	}
+	return &q, nil
+}
+
 // Applied returns every parameter value set before a run: the scenario's
 // settings, then the overrides.
 func (p *Problem) Applied() map[string]float64 {

@@ -62,7 +62,8 @@ type Plan struct {
 	perts      perturbSet // intervention windows (MDSINE perturbations)
 	ode        ode.Options
 	prov       Provenance
-	mname      string // the model as named in errors
+	mname      string      // the model as named in errors
+	shift      *paramShift // an ensemble member's scaling of the sampled parameters (nil: none)
 }
 
 // Sequencer returns the plan's sequencing-depth and count samplers (from the

@@ -115,6 +115,7 @@ func (p *Plan) Draw(i int) (params []float64, covs []string, covNums []float64) 
 func (p *Plan) Simulate(ctx context.Context, r *holobiont.Runner, i int, sched *sim.Schedule) (*Subject, error) {
 	s := &Subject{Index: i}
 	s.Params, s.Covs, s.CovNums = p.Draw(i)
+	p.shift.apply(s.Params)
 	sys, err := r.System(s.Params)
 	if err != nil {
 		return nil, err

@@ -31,12 +31,21 @@ type FinishOptions struct {
 	NoPower bool // skip the power study
 	// Progress, if set, is called with power-study subjects done and total.
 	Progress func(done, total int)
+	// Ensemble, if set, runs the trial's subjects under each of its
+	// parameter sets (RunUncertainty) and writes uncertainty.json and an
+	// uncertainty section in the report.
+	Ensemble *Ensemble
+	// EnsembleProgress, if set, is called with the ensemble members'
+	// subjects done and total.
+	EnsembleProgress func(done, total int)
 }
 
 // TrialOutcome is what Finish computed.
 type TrialOutcome struct {
 	Analyses []AnalysisResult
 	Power    []PowerPoint // nil without a power study
+	// Uncertainty is the ensemble's intervals (nil without an ensemble).
+	Uncertainty *TrialUncertainty
 }
 
 // Finish completes a trial whose subjects are in dir (a complete RunTrial,
@@ -63,11 +72,11 @@ func (tp *TrialPlan) Finish(ctx context.Context, dir string, opt FinishOptions) 
 	if out.Analyses, err = tp.Analyse(subs); err != nil {
 		return nil, err
 	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = max(1, runtime.GOMAXPROCS(0))
+	}
 	if tp.Trial.Power != nil && !opt.NoPower {
-		workers := opt.Workers
-		if workers <= 0 {
-			workers = max(1, runtime.GOMAXPROCS(0))
-		}
 		if out.Power, err = tp.PowerCurve(ctx, workers, opt.Progress); err != nil {
 			return nil, err
 		}
@@ -81,6 +90,19 @@ func (tp *TrialPlan) Finish(ctx context.Context, dir string, opt FinishOptions) 
 			name string
 			data []byte
 		}{FilePower, powerTSV(out.Power)})
+	}
+	if opt.Ensemble != nil {
+		if out.Uncertainty, err = tp.RunUncertainty(ctx, out.Analyses, opt.Ensemble, workers, opt.EnsembleProgress); err != nil {
+			return nil, err
+		}
+		ub, err := json.MarshalIndent(out.Uncertainty, "", " ")
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, struct {
+			name string
+			data []byte
+		}{FileUncertainty, append(ub, '\n')})
 	}
 	var hb bytes.Buffer
 	if err := tp.report(&man, out).WriteHTML(&hb); err != nil {
@@ -172,6 +194,9 @@ func (tp *TrialPlan) report(man *Manifest, out *TrialOutcome) *report.Page {
 	}
 	if len(out.Power) > 0 {
 		page.Sections = append(page.Sections, tp.powerSection(out.Power))
+	}
+	if out.Uncertainty != nil {
+		page.Sections = append(page.Sections, out.Uncertainty.section(tp))
 	}
 	return page
 }

@@ -14,6 +14,7 @@ import (
 type Estimate struct {
 	Effect, Low, High, P float64
 	DF                   float64
+	SE                   float64 // standard error of Effect (0: none)
 }
 
 // Welch returns the difference in means mean(b) − mean(a) with the Welch
@@ -35,7 +36,7 @@ func Welch(a, b []float64, alpha float64) (Estimate, error) {
 	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: df}
 	q := t.Quantile(1 - alpha/2)
 	p := 2 * t.CDF(-math.Abs(d/se))
-	return Estimate{Effect: d, Low: d - q*se, High: d + q*se, P: p, DF: df}, nil
+	return Estimate{Effect: d, Low: d - q*se, High: d + q*se, P: p, DF: df, SE: se}, nil
 }
 
 // ANCOVA fits y = b0 + b1·treated + b2·baseline by least squares
@@ -54,7 +55,7 @@ func ANCOVA(y, treated, baseline []float64, alpha float64) (Estimate, error) {
 	if se == 0 || math.IsNaN(se) {
 		return Estimate{Effect: b, Low: b, High: b, P: math.NaN(), DF: df}, nil
 	}
-	return Estimate{Effect: b, Low: lm.CILow[1], High: lm.CIHigh[1], P: lm.P[1], DF: df}, nil
+	return Estimate{Effect: b, Low: lm.CILow[1], High: lm.CIHigh[1], P: lm.P[1], DF: df, SE: se}, nil
 }
 
 // Proportions compares responder rates kb/nb − ka/na: Wald interval and the
@@ -70,7 +71,7 @@ func Proportions(ka, na, kb, nb int, alpha float64) Estimate {
 	if sp > 0 {
 		p = 2 * distuv.UnitNormal.CDF(-math.Abs(d/sp))
 	}
-	return Estimate{Effect: d, Low: d - z*se, High: d + z*se, P: p}
+	return Estimate{Effect: d, Low: d - z*se, High: d + z*se, P: p, SE: se}
 }
 
 // CohenD returns the standardised mean difference (mean(b) − mean(a)) / pooled sd.

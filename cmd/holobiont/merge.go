@@ -103,7 +103,7 @@ subjects, so it runs here, not in the shards).`,
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "merged %d directories -> %s\n", len(args), out)
-			return runTrial(ctx, tp, out, cohort.Shard{I: 0, N: 1}, workers, progress, noPower, cmd.ErrOrStderr(), cmd.OutOrStdout(), nil)
+			return runTrial(ctx, tp, out, cohort.Shard{I: 0, N: 1}, workers, progress, noPower, cmd.ErrOrStderr(), cmd.OutOrStdout(), nil, nil)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "output directory (required)")

@@ -271,7 +271,7 @@ func (serveEngine) Execute(ctx context.Context, job *server.Job, dir string, pro
 		case pl.cohort != nil:
 			err = cohort.Run(ctx, pl.cohort, dir, cohort.Options{Workers: job.Limits.Workers, Version: version, Progress: prog})
 		default:
-			err = runTrial(ctx, pl.trial, dir, cohort.Shard{I: 0, N: 1}, job.Limits.Workers, "never", job.NoPower, io.Discard, io.Discard, trialProgress(pl, prog))
+			err = runTrial(ctx, pl.trial, dir, cohort.Shard{I: 0, N: 1}, job.Limits.Workers, "never", job.NoPower, io.Discard, io.Discard, trialProgress(pl, prog), nil)
 		}
 		if err != nil {
 			return nil, err

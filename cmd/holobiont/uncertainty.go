@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	holobiont "github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/cohort"
 	"github.com/holobiont/holobiont/models"
 	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/targets"
@@ -159,5 +160,51 @@ func printUncertainty(w io.Writer, u *holobiont.UncertaintyRecord) {
 	fmt.Fprintf(w, "%-26s %32s %32s\n", "variable", "max", "end")
 	for _, e := range u.Endpoints {
 		fmt.Fprintf(w, "%-26s %10.4g [%9.4g, %9.4g] %10.4g [%9.4g, %9.4g]\n", e.Variable, e.Max.Value, e.Max.Lower, e.Max.Upper, e.End.Value, e.End.Lower, e.End.Upper)
+	}
+}
+
+// trialEnsemble reads the ensemble a trial runs under with --uncertainty
+// n (nil for n = 0): the first n-1 sets of the spec's model's ensemble
+// (or --ensemble FILE), without the parameters its scenario sets.
+func trialEnsemble(tp *cohort.TrialPlan, flag string, n int) (*cohort.Ensemble, error) {
+	if n == 0 {
+		if flag != "" {
+			return nil, fmt.Errorf("--ensemble %s needs --uncertainty N", flag)
+		}
+		return nil, nil
+	}
+	// the spec's model: a path (resolved against the spec) or shipped:NAME
+	src, err := ensembleSource(strings.TrimPrefix(tp.Problem.ModelSource.Name, "shipped:"), flag)
+	if err != nil {
+		return nil, err
+	}
+	params, sets, draws, err := ensembleSets(tp.Problem, src, n)
+	if err != nil {
+		return nil, err
+	}
+	return &cohort.Ensemble{Source: holobiont.InputInfo{Source: holobiont.RecordedName(src.Name), SHA256: src.SHA256()}, Params: params, Sets: sets, Draws: draws}, nil
+}
+
+// printTrialUncertainty prints each analysis method with its intervals,
+// in columns as wide as their widest cell.
+func printTrialUncertainty(w io.Writer, u *cohort.TrialUncertainty) {
+	fmt.Fprintf(w, "uncertainty: %d runs (the point estimate and %d parameter sets of %s); 95%% intervals:\n", u.N, u.N-1, u.Ensemble.Source)
+	rows := [][]string{{"analysis", "effect", "power", fmt.Sprintf("n per arm (%g%% power)", 100*u.TargetPower)}}
+	for _, m := range u.Methods {
+		rows = append(rows, []string{fmt.Sprintf("%s %s vs %s %s", m.Endpoint, m.Treatment, m.Control, m.Method),
+			cohort.FormatBand(m.Effect), cohort.FormatBand(m.Power), cohort.FormatBand(m.NPerArm)})
+	}
+	width := make([]int, len(rows[0]))
+	for _, r := range rows {
+		for j, c := range r {
+			width[j] = max(width[j], len(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for j, c := range r {
+			fmt.Fprintf(&b, "  %-*s", width[j], c)
+		}
+		fmt.Fprintln(w, strings.TrimRight(b.String(), " "))
 	}
 }
