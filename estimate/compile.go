@@ -186,7 +186,7 @@ func Compile(s *Spec, opt Options) (*Problem, error) {
 			return nil, fmt.Errorf("estimate: %s is the target of an assignment rule and cannot be estimated or changed by a condition", id)
 		}
 	}
-	p.mi = newModelInfo(dynamicModel(mi0, dyn))
+	p.mi = newModelInfo(dynamicModel(newModelInfo(robustHillRatios(mi0)), dyn))
 	p.hasEvents = len(s.Model.Events) > 0
 	if p.hasEvents && opt.Solver == "bdf" {
 		return nil, errors.New("unsupported: SBML events with the bdf solver (use the ode solver; gradients then come from finite differences)")

@@ -38,6 +38,13 @@ type LocalOptions struct {
 	// Off by default: on Boehm_JProteomeRes2014 (20 starts) a threshold of
 	// 0.3 sent starts to worse local optima, switching far from them.
 	Mismatch float64
+	// Backoffs bounds the retries of a trial point where the objective
+	// failed (an error or a non-finite value: the simulation failed), each
+	// halving the step along the same direction (default 8). Such a
+	// failure says nothing about the quadratic model's quality, so it is
+	// not treated as a rejected step: the trust radius becomes the length
+	// of the step that could be evaluated, not a quarter of it.
+	Backoffs int
 }
 
 // Hessian is the curvature model of Minimize's trust-region steps.
@@ -97,17 +104,23 @@ func (o LocalOptions) withDefaults() LocalOptions {
 	if o.SwitchAfter <= 0 {
 		o.SwitchAfter = 20
 	}
+	if o.Backoffs <= 0 {
+		o.Backoffs = 8
+	}
 	return o
 }
 
 // LocalResult is the outcome of one local optimisation.
 type LocalResult struct {
-	U      []float64 // final parameters on their scales
-	F      float64   // final objective −(llh + log prior)
-	LLH    float64
-	Iter   int // iterations
-	Evals  int // objective evaluations (value and gradient counted once each)
-	Grads  int // of which with gradient
+	U     []float64 // final parameters on their scales
+	F     float64   // final objective −(llh + log prior)
+	LLH   float64
+	Iter  int // iterations
+	Evals int // objective evaluations (value and gradient counted once each)
+	Grads int // of which with gradient
+	// Failed counts the trial points where the objective failed (each
+	// followed by a back-off along the same direction).
+	Failed int
 	Status string
 	// Switched is true when the hybrid Hessian switched to BFGS.
 	Switched bool
@@ -168,10 +181,10 @@ func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, 
 	f, g, fim, llh, err := obj(ctx, u, true)
 	res.Evals, res.Grads = 1, 1
 	res.F, res.LLH = f, llh
-	if err != nil || math.IsInf(f, 0) {
+	if failed(f, g, fim, err) {
 		res.Status = "start point failed"
 		if err == nil {
-			err = errors.New("objective not finite at the start point")
+			err = errors.New("objective or its gradient not finite at the start point")
 		}
 		return res, err
 	}
@@ -182,9 +195,7 @@ func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, 
 	}
 	h := fim // the Hessian of the quadratic model
 	dsc := make([]float64, n)
-	for i := range dsc {
-		dsc[i] = math.Max(math.Sqrt(math.Max(h[i*n+i], 0)), 1e-8)
-	}
+	updateScaling(dsc, h)
 	delta := opt.Radius * normD(u, dsc)
 	if delta == 0 {
 		delta = opt.Radius
@@ -202,17 +213,10 @@ func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, 
 			res.Status, res.Converged = "gradient below tolerance", true
 			break
 		}
-		// scaling (Moré 1978): D_i = max over iterations of sqrt(H_ii);
-		// the region is ‖D s‖ ≤ Δ
-		for i := range dsc {
-			dsc[i] = math.Max(dsc[i], math.Sqrt(math.Max(h[i*n+i], 0)))
-		}
 		boundedStep(trial, u, g, h, free, lo, hi, delta, dsc)
 		for i := range s {
 			s[i] = trial[i] - u[i]
 		}
-		pred := predictedDecrease(g, h, s)
-		sn := scaledDist(trial, u, dsc)
 		// trial points are evaluated with the gradient: the objective then
 		// always comes from the same (sensitivity) integration, whose step
 		// sequence differs from a value-only run's, and an accepted point
@@ -220,12 +224,35 @@ func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, 
 		ft, gn, fimn, llhn, err := obj(ctx, trial, true)
 		res.Evals++
 		res.Grads++
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		backedOff := false
+		for k := 0; failed(ft, gn, fimn, err) && k < opt.Backoffs; k++ {
+			if isCancel(err) {
+				break
+			}
+			// the simulation failed at the trial point: retry halfway
+			// along the same direction (the box is convex, so the point
+			// stays within the bounds)
+			res.Failed++
+			backedOff = true
+			for i := range s {
+				s[i] *= 0.5
+				trial[i] = u[i] + s[i]
+			}
+			ft, gn, fimn, llhn, err = obj(ctx, trial, true)
+			res.Evals++
+			res.Grads++
+		}
+		if isCancel(err) {
 			res.Status = "cancelled"
 			return res, err
 		}
+		if failed(ft, gn, fimn, err) {
+			res.Failed++
+		}
+		pred := predictedDecrease(g, h, s)
+		sn := scaledDist(trial, u, dsc)
 		rho := -1.0
-		if err == nil && !math.IsInf(ft, 0) && pred > 0 {
+		if !failed(ft, gn, fimn, err) && pred > 0 {
 			rho = (f - ft) / pred
 		}
 		if rho > 1e-4 {
@@ -244,6 +271,7 @@ func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, 
 			if bfgs != nil {
 				h = bfgs
 			}
+			updateScaling(dsc, h)
 			if df < opt.FTol {
 				small++
 			} else {
@@ -262,6 +290,11 @@ func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, 
 			}
 		}
 		switch {
+		case backedOff && rho >= 0.25:
+			// the step was cut short by failed simulations, not by the
+			// model: the radius is the length that could be evaluated
+			delta = sn
+			steady = 0
 		case rho < 0.25:
 			delta = 0.25 * sn
 			steady = 0
@@ -275,7 +308,7 @@ func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, 
 			switchNow()
 			h = bfgs
 		}
-		if delta < 1e-10*normD(u, dsc) {
+		if collapsed(delta, u, dsc, opt.Fixed) {
 			res.Status = "trust region below 1e-10"
 			break
 		}
@@ -284,6 +317,55 @@ func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, 
 		res.Status = "iteration limit"
 	}
 	return res, nil
+}
+
+// failed reports whether an objective evaluation failed: an error, or a
+// value, gradient or Hessian that is not finite (a point where the
+// sensitivities are NaN would end the start at its next step).
+func failed(f float64, g, h []float64, err error) bool {
+	return err != nil || math.IsInf(f, 0) || math.IsNaN(f) || !allFinite(g) || !allFinite(h)
+}
+
+func allFinite(x []float64) bool {
+	for _, v := range x {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func isCancel(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// scalingMemory bounds how far the variable scaling remembers curvature
+// that is gone: D_i never falls below sqrt(H_ii) but decays by at most
+// this factor per accepted step towards it.
+const scalingMemory = 10
+
+// updateScaling sets the variable scaling D (Moré 1978) from the model
+// Hessian h at a new iterate: D_i = max(sqrt(H_ii), D_i/scalingMemory),
+// floored at 1e-8. Moré's D_i = max over all iterates of sqrt(H_ii) never
+// forgets: a start where the objective is 1e19 (a Brannmark_JBC2010
+// start) left D_i near 1e10 for good, froze those parameters, and ended
+// the start on "trust region below 1e-10" four iterations later.
+func updateScaling(dsc, h []float64) {
+	n := len(dsc)
+	for i := range dsc {
+		dsc[i] = math.Max(math.Max(math.Sqrt(math.Max(h[i*n+i], 0)), dsc[i]/scalingMemory), 1e-8)
+	}
+}
+
+// collapsed reports whether the trust region ‖D s‖ ≤ Δ lets no free
+// parameter move by more than 1e-10 of max(1, |u_i|).
+func collapsed(delta float64, u, dsc []float64, fixed []bool) bool {
+	for i := range u {
+		if (fixed == nil || !fixed[i]) && delta/dsc[i] >= 1e-10*math.Max(1, math.Abs(u[i])) {
+			return false
+		}
+	}
+	return true
 }
 
 // freeSet marks the parameters the step may move (not fixed, and not at a

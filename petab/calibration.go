@@ -48,6 +48,8 @@ type startJSON struct {
 	Iterations int                `json:"iterations"`
 	Evals      int                `json:"evaluations"`
 	Resampled  int                `json:"resampled,omitempty"`
+	Failed     int                `json:"failed_trial_points,omitempty"`
+	Switched   bool               `json:"switched_to_bfgs,omitempty"`
 	Error      string             `json:"error,omitempty"`
 	Start      map[string]float64 `json:"start"`
 	Final      map[string]float64 `json:"final"`
@@ -148,7 +150,8 @@ func (c *Calibration) result() resultJSON {
 			r.NumConverged++
 		}
 		r.Starts = append(r.Starts, startJSON{Index: s.Index, Global: s.Global, Objective: fptr(s.F), LLH: fptr(s.LLH), Converged: conv[i],
-			Status: s.Status, Iterations: s.Iter, Evals: s.Evals, Resampled: s.Resampled, Error: s.Err,
+			Status: s.Status, Iterations: s.Iter, Evals: s.Evals, Resampled: s.Resampled,
+			Failed: s.Failed, Switched: s.Switched, Error: s.Err,
 			Start: c.byID(s.U0), Final: c.byID(s.U)})
 	}
 	if len(c.Starts) > 0 {
