@@ -16,8 +16,8 @@
 #      here: the global test does not change W). The test expects round(W[1, 3], 2) == -4.9, the age
 #      coefficient of the first family (Actinobacteria); this script stops if that does not hold.
 #      Samples with a missing covariate stay in R's variance (their outer products' missing entries
-#      are set to 0.1), which holobiont does not do (it refuses missing covariates), so U is
-#      reproduced here, not compared by the Go test.
+#      are set to 0.1), which analyze da does not do (it refuses missing covariates); the Go test
+#      TestANCOMBCRUnitTest rebuilds that rule to compare U through holobiont's EM and conserve.
 #   A  the same model on the 890 complete cases (the one EasternEurope sample dropped: a level needs
 #      two samples), Holm, struc_zero by bmi_group, conserve = TRUE.
 #   B  as A with conserve = FALSE, struc_zero = FALSE and BH.
