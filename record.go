@@ -19,6 +19,7 @@ type Record struct {
 	Scenario      InputInfo          `json:"scenario"`
 	Solver        SolverInfo         `json:"solver"`
 	Seed          uint64             `json:"seed"`
+	BurnIn        float64            `json:"burn_in,omitempty"`
 	Set           map[string]float64 `json:"set"`
 	Start         float64            `json:"start"`
 	End           float64            `json:"end"`
@@ -100,7 +101,7 @@ func (p *Problem) record(tr *sim.Trajectory, o Options, extra []Setting) *Record
 		Scenario: InputInfo{Source: RecordedName(p.ScenarioSource.Name), ID: sc.Name, SHA256: p.ScenarioSource.SHA256()},
 		Solver: SolverInfo{Method: o.Method.String(), RTol: o.RTol, ATol: o.ATol, Steps: tr.Stats.Steps, Rejected: tr.Stats.Rejected,
 			RHSEvals: tr.Stats.RHSEvals, JacEvals: tr.Stats.JacEvals, Switches: tr.Stats.Switches},
-		Seed: o.Seed, Set: p.Applied(), Start: sc.Start, End: sc.End, Outputs: len(tr.Times), Complete: tr.Complete,
+		Seed: o.Seed, BurnIn: o.BurnIn, Set: p.Applied(), Start: sc.Start, End: sc.End, Outputs: len(tr.Times), Complete: tr.Complete,
 		EndState: map[string]float64{}, Interventions: p.Interventions()}
 	for _, x := range extra {
 		s.Set[x.Name] = x.Value

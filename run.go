@@ -56,6 +56,13 @@ type Options struct {
 	// assignment-rule variable or observable id, computed from the state
 	// at each output time. nil means Problem.VariableNames().
 	Variables []string
+	// BurnIn, if positive, simulates this many days before the scenario's
+	// start, without its interventions, from the model's initial state:
+	// a run whose parameter values differ from the model's (an ensemble
+	// member) then starts near its own steady state rather than the
+	// model's. The trajectory and endpoints start at the scenario's start
+	// as without it.
+	BurnIn float64
 }
 
 func (o Options) withDefaults() Options {
@@ -80,6 +87,9 @@ func (o Options) withDefaults() Options {
 func (o Options) check() error {
 	if !(o.RTol > 0 && o.RTol < 1) || !(o.ATol > 0) || math.IsInf(o.ATol, 0) {
 		return fmt.Errorf("rtol must be in (0, 1) and atol > 0 (got rtol %g, atol %g)", o.RTol, o.ATol)
+	}
+	if !(o.BurnIn >= 0) || math.IsInf(o.BurnIn, 0) {
+		return fmt.Errorf("burn-in must be a finite number of days >= 0 (got %g)", o.BurnIn)
 	}
 	if _, err := ParseFormat(string(o.Format)); err != nil {
 		return fmt.Errorf("format: %w", err)
@@ -107,6 +117,9 @@ func (p *Problem) runID(o Options, extra []Setting) string {
 		fmt.Fprintf(h, "set %s=%s\n", s.Name, strconv.FormatFloat(s.Value, 'g', -1, 64))
 	}
 	fmt.Fprintf(h, "format %s\nsolver %s rtol %g atol %g seed %d\n", o.Format, o.Method, o.RTol, o.ATol, o.Seed)
+	if o.BurnIn > 0 {
+		fmt.Fprintf(h, "burn-in %g\n", o.BurnIn)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:12]
 }
 
@@ -188,8 +201,18 @@ func runSim(ctx context.Context, sys *system.System, sched *sim.Schedule, so sim
 }
 
 func (p *Problem) simOptions(o Options) sim.Options {
-	return sim.Options{Start: p.scenario.Start, End: p.scenario.End, OutputTimes: p.scenario.OutputTimes,
+	so := sim.Options{Start: p.scenario.Start, End: p.scenario.End, OutputTimes: p.scenario.OutputTimes,
 		ODE: ode.Options{Method: o.Method, RTol: o.RTol, ATol: o.ATol}, Progress: o.Progress}
+	if o.BurnIn > 0 {
+		so.Start -= o.BurnIn
+		if so.OutputTimes == nil { // sim's default grid, from the scenario's start
+			for t := p.scenario.Start; t < p.scenario.End; t++ {
+				so.OutputTimes = append(so.OutputTimes, t)
+			}
+			so.OutputTimes = append(so.OutputTimes, p.scenario.End)
+		}
+	}
+	return so
 }
 
 // result wraps a trajectory and run error into a Result with its record.

@@ -57,3 +57,50 @@ func TestBandOf(t *testing.T) {
 		t.Errorf("two values: %+v, want [0 (the point), 1.975]", b)
 	}
 }
+
+// TestBurnIn: a burn-in before the scenario keeps its output times and, at
+// the model's own values (its steady state), its trajectory within the
+// steady state's drift; at other values the run starts from their own
+// state, not the model's initial one. A negative burn-in is refused, and
+// the burn-in is part of the run's identity.
+func TestBurnIn(t *testing.T) {
+	p, err := Load("", ScenarioData("s.yaml", []byte("duration: 20\ninterventions:\n  - {type: stress, intensity: 1, start: 5, duration: 10}\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	vars := []string{"host.inflammation", "host.cortisol"}
+	plain, err := p.Run(ctx, Options{Variables: vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	burnt, err := p.Run(ctx, Options{Variables: vars, BurnIn: 730})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(plain.Times(), burnt.Times()) || burnt.Record.BurnIn != 730 || burnt.Record.RunID == plain.Record.RunID {
+		t.Fatalf("times %v vs %v, record burn-in %g, ids %s %s", plain.Times(), burnt.Times(), burnt.Record.BurnIn, plain.Record.RunID, burnt.Record.RunID)
+	}
+	for _, v := range vars {
+		a, b := plain.Series(v), burnt.Series(v)
+		for k := range a {
+			if math.Abs(a[k]-b[k]) > 1e-4*math.Abs(a[k]) {
+				t.Errorf("%s at %g: %g without a burn-in, %g with one", v, plain.Times()[k], a[k], b[k])
+			}
+		}
+	}
+	r, err := p.NewRunner("beta_I", "alpha_Pi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := r.Run(ctx, []float64{2.5, 3}, Options{Variables: vars, BurnIn: 730})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x0, y0 := plain.Series("host.inflammation")[0], other.Series("host.inflammation")[0]; math.Abs(y0-x0) < 0.01 {
+		t.Errorf("other values start at inflammation %g, the model's initial %g: no burn-in", y0, x0)
+	}
+	if _, err := p.Run(ctx, Options{BurnIn: -1}); err == nil {
+		t.Error("negative burn-in accepted")
+	}
+}

@@ -66,7 +66,9 @@ ensemble (models/gut-skin-brain.ensemble.tsv for the default model: sets
 consistent with its published targets, made by holobiont calibrate
 models/gut-skin-brain.targets.yaml; another model: MODEL.ensemble.tsv beside it,
 or --ensemble FILE), in the ensemble's order, so the result does not depend on
-the number of cores. Each endpoint is reported with a 95% interval (the 2.5% and
+the number of cores. Each of those runs first simulates two years without the
+scenario's interventions, so it starts from its own steady state rather than the
+point estimate's. Each endpoint is reported with a 95% interval (the 2.5% and
 97.5% quantiles of the N runs, widened to hold the point estimate), in
 uncertainty.json and in the report (a band around each host panel's line and an
 uncertainty table). N = 1 is the point estimate alone (a zero-width interval).

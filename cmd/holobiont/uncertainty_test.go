@@ -65,6 +65,13 @@ func TestRunUncertainty(t *testing.T) {
 			wide++
 		}
 	}
+	for _, e := range u.Endpoints {
+		// members start from their own steady state (ensembleBurnIn), so
+		// the baseline varies too
+		if e.Variable == "host.inflammation" && !(e.Baseline.Upper > e.Baseline.Lower) {
+			t.Errorf("host.inflammation baseline %+v: the members start from the point estimate's state", e.Baseline)
+		}
+	}
 	if len(u.Endpoints) < 10 || wide < 5 {
 		t.Errorf("%d endpoints, %d with a non-zero interval", len(u.Endpoints), wide)
 	}
