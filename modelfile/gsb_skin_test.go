@@ -3,6 +3,8 @@ package modelfile
 import (
 	"math"
 	"testing"
+
+	"github.com/holobiont/holobiont/expr"
 )
 
 // Skin claims of the default model (host-models.md §2.2, §2.6, §7.2; issue
@@ -43,12 +45,21 @@ interventions:
 // range (stress_chronic 0-1 on the input scale, 1 = an exam-like episode all
 // year) in a cortisol responder moves face S. aureus only gradually: after a
 // year it stays below 1e-3 of the community (healthy adults rarely carry
-// > 10%) and the barrier stays intact (> 0.9, far from the Lee 2024 damaged
-// state's 0.065; 0.947 at stress_chronic 1 with the calibrated couplings of
-// issue 14, 0.95 before them); the S. epidermidis share
-// rises with stress (emotional sweating, g_sweat) and the Cutibacterium share
-// falls monotonically. The previous model flipped the face into the Lee 2024
-// damaged state at stress_chronic ~0.2.
+// > 10%) and the barrier stays intact; the S. epidermidis share rises with
+// stress (emotional sweating, g_sweat) and the Cutibacterium share falls
+// monotonically. The previous model flipped the face into the Lee 2024
+// damaged state (barrier 0.065) at stress_chronic ~0.2.
+//
+// The barrier bound: in healthy adults stress slows barrier recovery after
+// tape stripping but leaves the basal barrier unchanged within measurement
+// (Garg 2001 Arch Dermatol 137:53, exams; Muizzuddin 2003 Skin Res Technol
+// 9:34, cheek: no correlation of stress with barrier strength). "Unchanged"
+// here means inside the day-to-day variation of basal TEWL in a healthy
+// person, an intra-individual CV of 15.1% (Int Arch Occup Environ Health,
+// doi:10.1007/BF00381181). With TEWL inversely proportional to the barrier
+// of intact skin, a barrier above 0.9 raises TEWL by at most 11%. (The
+// calibrated model gives 0.947 at stress_chronic 1; the former bound 0.95
+// had no source.)
 func TestSkinChronicStressGraded(t *testing.T) {
 	prevCu := 2.0
 	for _, s := range []float64{0, 0.25, 0.5, 1} {
@@ -194,20 +205,48 @@ func TestSkinEmollientSpeedsRecovery(t *testing.T) {
 
 // TestSkinTopicalAntibiotic: a 7-day topical antibiotic on the face
 // (delta_topical_Sa = 3/day, Lee 2024 range 0-5/day) lowers the face's
-// colonising S. aureus by at least 1.9x while dosed (1.99x with the calibrated
-// couplings of issue 14, 2.0x before them; on healthy skin it is held
-// near its inflow-supported level, inflow/loss, and the drug adds to the loss)
-// and leaves the other sites' S. aureus within 1% (they are linked to the face
-// only through systemic inflammation).
+// colonising S. aureus while dosed and leaves the other sites' S. aureus
+// within 1% (they are linked to the face only through systemic
+// inflammation). Topical mupirocin lowers skin S. aureus counts within two
+// weeks and they return after it (Lever 1988 Br J Dermatol 119:189, in
+// atopic dermatitis); no study gives the density ratio on healthy
+// non-lesional skin, so the size of the fall is bounded by the model's own
+// balance. On a healthy face S. aureus is held at its inflow-supported
+// level x0 = u/k (dx/dt = u - k x, u the community inflow, k the net
+// per-capita loss); the drug adds delta to the loss, so without competitive
+// release the level falls at most to u/(k + delta): a reduction of at most
+// (k + delta)/k = 2.66 (the ceiling, checked). The drug also kills the
+// face's other members (delta_topical_comm), which frees space and lowers
+// k; the floor asks that this release offsets less than a third of the
+// drug's log-reduction: at least ((k + delta)/k)^(2/3) = 1.92 (measured
+// 1.99; 2.0 before issue 14's calibration, when the fixed margin was 2x).
 func TestSkinTopicalAntibiotic(t *testing.T) {
 	tr := runScenario(t, `duration: 30
 output: {step: 0.5}
 interventions:
   - {type: antibiotic, route: topical, sites: [face], dose: 1, start: 10, duration: 7}
 `, nil)
+	m := loadGSB(t)
+	u, delta := math.NaN(), math.NaN()
+	for _, c := range m.Communities {
+		for i, id := range c.Members {
+			if c.ID == "face_community" && id == "face.S_aureus" && c.Inflow[i] != nil && c.Inflow[i].Op == expr.OpNum {
+				u = c.Inflow[i].Value
+			}
+		}
+	}
+	for _, p := range m.Parameters {
+		if p.ID == "delta_topical_Sa" {
+			delta = p.Value
+		}
+	}
 	sa := col(t, tr, "face.S_aureus")
-	if m := minOn(tr, sa, 10, 17); m > sa[0]/1.9 {
-		t.Errorf("topical antibiotic lowers face S. aureus only to %.3g from %.3g", m, sa[0])
+	k := u / sa[0]
+	ceil := (k + delta) / k
+	got := sa[0] / minOn(tr, sa, 10, 17)
+	t.Logf("face S. aureus falls %.4gx (inflow %g, net loss k = %.3g/day, ceiling %.3gx, floor %.3gx)", got, u, k, ceil, math.Pow(ceil, 2.0/3))
+	if math.IsNaN(ceil) || got > ceil*(1+1e-3) || got < math.Pow(ceil, 2.0/3) {
+		t.Errorf("topical antibiotic lowers face S. aureus %.3gx (from %.3g); want between %.3gx and the no-release ceiling %.3gx", got, sa[0], math.Pow(ceil, 2.0/3), ceil)
 	}
 	for _, s := range []string{"scalp", "axilla", "forearm"} {
 		x := col(t, tr, s+".S_aureus")
