@@ -56,12 +56,27 @@
 //     mode that lives in a component far below the others in magnitude is
 //     seen late: on the default model DOPRI5 sits at its stability limit
 //     from day 56 because of a skin species at 2e-7 relaxing at 4.5/day,
-//     and Auto switches at day 200. Weighting the norm by the error
-//     weights finds that mode at once but then tries Rodas4 during
-//     interventions, where it does not pay; measured on the default model
-//     it cost 8.7 % more instructions (5.6 % fewer when also gated on the
-//     other components' accuracy), so it was not adopted
-//     (benchmarks/run.md, issue 13 session 5).
+//     and this test alone switches at day 200. After a DOPRI5 step Auto
+//     therefore also counts a step as stiff when a second, weighted test
+//     holds (stiffWeighted): the same estimate with each component scaled
+//     by its error weight 1/(atol_i + rtol·max(|y_i|, |ŷ_i|)) is > 2.8,
+//     and the components that are not themselves at the stability limit
+//     (h·|Δk_i| ≤ 2.8·|Δy_i| in the scaled differences of the last two
+//     stages) have an RMS error ≤ 1e-5, so that their accuracy would allow
+//     a 10× longer step (error ∝ h⁵): only then can a Rodas4 step, which
+//     costs about 7 DOPRI5 steps, pay. (Weighting alone finds the default
+//     model's mode at day 56, but Rodas4's steps during the interventions,
+//     0.5–1.6 days, are accuracy-limited and do not pay: measured in
+//     session 5, 8.7 % more instructions.) On the default model the
+//     weighted test switches at day 160: 266 steps and 1,696 RHS
+//     evaluations instead of 347 and 2,176 (benchmarks/run.md, issue 13
+//     session 6). DOP853 (rtol ≤ 1e-10) keeps the unweighted test only.
+//     No Rosenbrock-W method is offered: ROS34PW2 (Rang & Angermann 2005,
+//     order 3) with W the Jacobian's diagonal took 794 steps and 3,211 RHS
+//     evaluations on the default model at rtol 1e-6, and with the full
+//     Jacobian 554 steps: at this tolerance its order, not its W, limits
+//     the steps during the interventions (0.02–0.1 day around the antibiotic
+//     course, where Rodas4 takes 0.25 and DOPRI5 0.36).
 //     Rodas4 → explicit (cost-aware, so that a mildly stiff problem does not
 //     stay on the expensive method): a Rodas4 step costs nominally
 //     c_R = 6 + 2n RHS evaluations for dimension n (7 RHS evaluations, the

@@ -98,7 +98,7 @@ func (s *Solver) d8Step(t float64, y []float64, h float64, reject bool) (bool, f
 		return false, hnew
 	}
 	if s.opt.Method == Auto {
-		s.stiffnessTest(h, k13, k12, yn, ys, d8StiffLm)
+		s.countStiff(s.stiffRatio(h, k13, k12, yn, ys) > d8StiffLm)
 	}
 	if s.anyNN && s.clipNonNeg() {
 		s.rhs(t+h, yn, k13)

@@ -83,10 +83,12 @@ func (s *Solver) dopriStep(t float64, y []float64, h float64, reject bool) (bool
 	}
 	s.rhs(t+h, yn, k7)
 	var sum float64
+	r2 := s.err2[:n]
 	for i := range y {
 		e := h * (dpE1*k1[i] + dpE3*k3[i] + dpE4*k4[i] + dpE5*k5[i] + dpE6*k6[i] + dpE7*k7[i])
 		r := e / (atol[i] + s.rtol*maxAbs(y[i], yn[i])) // s.sc, inlined
-		sum += r * r
+		r2[i] = r * r
+		sum += r2[i]
 	}
 	err := math.Sqrt(sum / float64(len(y)))
 	if math.IsNaN(err) || math.IsInf(err, 0) {
@@ -104,7 +106,7 @@ func (s *Solver) dopriStep(t float64, y []float64, h float64, reject bool) (bool
 		return false, hnew
 	}
 	if s.opt.Method == Auto {
-		s.stiffnessTest(h, k7, k6, yn, ys, stiffLimit)
+		s.countStiff(s.stiffRatio(h, k7, k6, yn, ys) > stiffLimit || s.stiffWeighted(h, y, k7, k6, yn, ys))
 	}
 	if s.anyNN && s.clipNonNeg() {
 		s.rhs(t+h, yn, k7)
@@ -181,11 +183,10 @@ func (s *Solver) control(err, h float64, reject bool, expo1, beta, facMin, facMa
 	return true, hnew
 }
 
-// stiffnessTest is Hairer's stiffness detection for the explicit methods:
-// h·‖kLast − kPrev‖/‖yn − ys‖ estimates h·|λ| of the dominant eigenvalue from
-// the last two stages evaluated at the same time; above limit the step counts
-// as stiff (s.stN), and six non-stiff steps in a row reset the count.
-func (s *Solver) stiffnessTest(h float64, kLast, kPrev, yn, ys []float64, limit float64) {
+// stiffRatio is Hairer's stiffness estimate for the explicit methods:
+// h·‖kLast − kPrev‖/‖yn − ys‖ estimates h·|λ| of the dominant eigenvalue
+// from the last two stages evaluated at the same time (0 when yn = ys).
+func (s *Solver) stiffRatio(h float64, kLast, kPrev, yn, ys []float64) float64 {
 	var stnum, stden float64
 	for i := range yn {
 		a := kLast[i] - kPrev[i]
@@ -194,9 +195,15 @@ func (s *Solver) stiffnessTest(h float64, kLast, kPrev, yn, ys []float64, limit 
 		stden += b * b
 	}
 	if stden <= 0 {
-		return
+		return 0
 	}
-	if h*math.Sqrt(stnum/stden) > limit {
+	return h * math.Sqrt(stnum/stden)
+}
+
+// countStiff counts a stiff step (s.stN); six non-stiff steps in a row
+// reset the count.
+func (s *Solver) countStiff(stiff bool) {
+	if stiff {
 		s.nonN = 0
 		s.stN++
 		return
@@ -205,4 +212,31 @@ func (s *Solver) stiffnessTest(h float64, kLast, kPrev, yn, ys []float64, limit 
 	if s.nonN == 6 {
 		s.stN = 0
 	}
+}
+
+// stiffWeighted is the second stiffness test of Auto after a DOPRI5 step
+// from y to yn (stage-6 state ys, stages k6, k7, the squared scaled
+// errors in s.err2): Hairer's estimate with each component scaled by its
+// error weight 1/(atol_i + rtol·max(|y_i|, |yn_i|)), so that a stiff mode
+// in a component far smaller than the others is seen; it counts only when
+// the components that are not themselves at the stability limit
+// (h·|Δk_i| ≤ lim·|Δy_i|) have so small an error that the step could be
+// stiffPay times longer for them (error norm ≤ stiffPay⁻⁵), i.e. when a
+// Rodas4 step is likely to pay.
+func (s *Solver) stiffWeighted(h float64, y, kLast, kPrev, yn, ys []float64) bool {
+	n := len(yn)
+	y, kLast, kPrev, ys = y[:n], kLast[:n], kPrev[:n], ys[:n]
+	atol, r2 := s.atol[:n], s.err2[:n]
+	var num, den, rest float64
+	for i := range yn {
+		w := 1 / (atol[i] + s.rtol*maxAbs(y[i], yn[i]))
+		a := (kLast[i] - kPrev[i]) * w
+		b := (yn[i] - ys[i]) * w
+		num += a * a
+		den += b * b
+		if h*math.Abs(a) <= stiffLimit*math.Abs(b) {
+			rest += r2[i]
+		}
+	}
+	return den > 0 && h*math.Sqrt(num/den) > stiffLimit && rest <= stiffPayErr2*float64(n)
 }

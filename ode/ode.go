@@ -163,6 +163,16 @@ const (
 	maxStiffNeed = 1 << 20
 )
 
+// stiffPay is how many times longer than the current step the accuracy of
+// the non-stiff components must allow before a DOPRI5 step that the
+// weighted stiffness test finds at its stability limit counts as stiff
+// (see stiffWeighted); stiffPayErr2 = stiffPay^(−2·5) bounds their
+// squared error norm (the error of the 5th-order method grows as h⁵).
+const (
+	stiffPay     = 10
+	stiffPayErr2 = 1e-10
+)
+
 // rodasCost is the nominal cost of a Rodas4 step for dimension n in RHS
 // evaluations (Auto's rule): 7 RHS evaluations, a Jacobian, an LU
 // decomposition and six solves, the linear algebra growing faster with n
@@ -202,6 +212,7 @@ type Solver struct {
 	// DOPRI5
 	k    [6][]float64 // k2..k7 in k[0..5]
 	ysti []float64    // stage-6 state (stiffness detection)
+	err2 []float64    // squared scaled errors of the last step (stiffness detection)
 	rc   [5][]float64 // dense output coefficients
 	stN  int          // stiff hits
 	nonN int          // consecutive non-stiff hits
@@ -311,7 +322,7 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 		}
 	}
 	vec := func() []float64 { return make([]float64, n) }
-	s.f0, s.yn, s.fn, s.tmp, s.ysti, s.fx, s.yold = vec(), vec(), vec(), vec(), vec(), vec(), vec()
+	s.f0, s.yn, s.fn, s.tmp, s.ysti, s.fx, s.yold, s.err2 = vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec()
 	for i := range s.k {
 		s.k[i] = vec()
 	}
