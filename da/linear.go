@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/holobiont/holobiont/stats"
@@ -102,6 +103,8 @@ func clrLog2(x []float64, m, n int) []float64 {
 	return w
 }
 
+// runLinDA is LinDA (Zhou et al. 2022): a CLR (log2) linear model per
+// taxon, each coefficient minus the mode of its estimates over taxa.
 func runLinDA(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, error) {
 	m, n := c.M(), c.N()
 	padj := opt.PAdjust
@@ -114,88 +117,21 @@ func runLinDA(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, 
 	}
 	res := &Result{Method: LinDA, EffectUnit: "bias-corrected natural-log fold change (LinDA: CLR linear model minus the mode of the coefficients)",
 		Extra: []string{"log2FoldChange", "lfcSE", "df", "baseMean"}}
-	y := append([]float64(nil), c.X...)
-	hasZero := false
-	for _, v := range y {
-		if v == 0 {
-			hasZero = true
-			break
-		}
+	y, note, err := lindaZeros(c, d, lf)
+	if err != nil {
+		return nil, err
 	}
-	if hasZero {
-		// Adaptive zero handling: impute when library size depends on the
-		// covariates (any p ≤ 0.1 for log N), otherwise add 0.5.
-		libs := make([]float64, n)
-		for i := 0; i < m; i++ {
-			for j, v := range c.Row(i) {
-				libs[j] += v
-			}
-		}
-		logN := make([]float64, n)
-		for j, v := range libs {
-			logN[j] = math.Log(v)
-		}
-		lf0, err := lf.fit(logN)
-		if err != nil {
-			return nil, err
-		}
-		impute := false
-		for a, nm := range d.Names {
-			if nm != "(Intercept)" && lf0.p[a] <= 0.1 {
-				impute = true
-			}
-		}
-		if impute {
-			res.Notes = append(res.Notes, "zeros: imputation (library size depends on the covariates, p <= 0.1): a zero becomes N_j / max N over the taxon's zero samples")
-			for i := 0; i < m; i++ {
-				row := y[i*n : i*n+n]
-				var mx float64
-				for j, v := range row {
-					if v == 0 {
-						mx = math.Max(mx, libs[j])
-					}
-				}
-				for j, v := range row {
-					if v == 0 {
-						row[j] = libs[j] / mx
-					}
-				}
-			}
-		} else {
-			res.Notes = append(res.Notes, "zeros: pseudo-count 0.5 (library size does not depend on the covariates)")
-			for k := range y {
-				y[k] += 0.5
-			}
-		}
+	if note != "" {
+		res.Notes = append(res.Notes, note)
 	}
 	w := clrLog2(y, m, n)
 	fits, err := lf.fitAll(ctx, w, m, n)
 	if err != nil {
 		return nil, err
 	}
-	sqn := math.Sqrt(float64(n))
-	coefBias := func(a int) float64 {
-		x := make([]float64, m)
-		for i := range fits {
-			x[i] = sqn * fits[i].beta[a]
-		}
-		return modeMeanShift(x) / sqn
-	}
-	// baseMean as LinDA: 2^(intercept − bias) scaled to sum to 1e6.
-	base := make([]float64, m)
-	if d.Names[0] == "(Intercept)" {
-		bi := coefBias(0)
-		var s float64
-		for i := range fits {
-			base[i] = math.Exp2(fits[i].beta[0] - bi)
-			s += base[i]
-		}
-		for i := range base {
-			base[i] *= 1e6 / s
-		}
-	}
+	base := lindaBaseMean(fits, d, n)
 	for _, a := range testedCoefs(d) {
-		bias := coefBias(a)
+		bias := lindaBias(fits, a, n)
 		res.Notes = append(res.Notes, fmt.Sprintf("bias %s: %.6g (mode of the CLR coefficients, log2)", d.Names[a], bias))
 		rows := make([]Row, m)
 		for i, f := range fits {
@@ -210,6 +146,89 @@ func runLinDA(ctx context.Context, c *Counts, d *Design, opt Options) (*Result, 
 		res.Notes = append(res.Notes, fmt.Sprintf("random intercept for %s (REML); df by nlme's between/within rule", d.RandomName))
 	}
 	return res, nil
+}
+
+// lindaZeros returns the counts with LinDA's adaptive zero handling and a
+// note saying which rule applied ("" without zeros): imputation when the
+// library size depends on the covariates (any p ≤ 0.1 for log N),
+// otherwise a pseudo-count 0.5.
+func lindaZeros(c *Counts, d *Design, lf *linearFitter) ([]float64, string, error) {
+	m, n := c.M(), c.N()
+	y := append([]float64(nil), c.X...)
+	if !slices.Contains(y, 0) {
+		return y, "", nil
+	}
+	libs := make([]float64, n)
+	for i := 0; i < m; i++ {
+		for j, v := range c.Row(i) {
+			libs[j] += v
+		}
+	}
+	logN := make([]float64, n)
+	for j, v := range libs {
+		logN[j] = math.Log(v)
+	}
+	lf0, err := lf.fit(logN)
+	if err != nil {
+		return nil, "", err
+	}
+	impute := false
+	for a, nm := range d.Names {
+		if nm != "(Intercept)" && lf0.p[a] <= 0.1 {
+			impute = true
+		}
+	}
+	if !impute {
+		for k := range y {
+			y[k] += 0.5
+		}
+		return y, "zeros: pseudo-count 0.5 (library size does not depend on the covariates)", nil
+	}
+	for i := 0; i < m; i++ {
+		row := y[i*n : i*n+n]
+		var mx float64
+		for j, v := range row {
+			if v == 0 {
+				mx = math.Max(mx, libs[j])
+			}
+		}
+		for j, v := range row {
+			if v == 0 {
+				row[j] = libs[j] / mx
+			}
+		}
+	}
+	return y, "zeros: imputation (library size depends on the covariates, p <= 0.1): a zero becomes N_j / max N over the taxon's zero samples", nil
+}
+
+// lindaBias is coefficient a's bias: the mode (mean-shift) of its
+// estimates over taxa, on the √n scale as LinDA.
+func lindaBias(fits []coefFit, a, n int) float64 {
+	sqn := math.Sqrt(float64(n))
+	x := make([]float64, len(fits))
+	for i := range fits {
+		x[i] = sqn * fits[i].beta[a]
+	}
+	return modeMeanShift(x) / sqn
+}
+
+// lindaBaseMean is LinDA's baseMean: 2^(intercept − its bias) scaled to
+// sum to 1e6 (zeros without an intercept).
+func lindaBaseMean(fits []coefFit, d *Design, n int) []float64 {
+	base := make([]float64, len(fits))
+	if d.Names[0] != "(Intercept)" {
+		return base
+	}
+	bi := lindaBias(fits, 0, n)
+	var s float64
+	for i := range fits {
+		base[i] = math.Exp2(fits[i].beta[0] - bi)
+		s += base[i]
+	}
+	for i := range base {
+		base[i] *= 1e6 / s
+	}
+	return base
 }
 
 // modeMeanShift is modeest's mlv(x, method = "meanshift") with a Gaussian
