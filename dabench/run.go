@@ -395,6 +395,42 @@ func present(x float64) float64 {
 
 // truth simulates the truth cohort and sets the true fold changes.
 func (w *world) truth(ctx context.Context, workers int) error {
+	byArm, err := w.truthCohort(ctx, workers)
+	if err != nil {
+		return err
+	}
+	nm := len(w.members)
+	one := func([]float64) float64 { return 1 }
+	for ci := range w.compare {
+		a, c := byArm[ci+1], byArm[0]
+		ab := make([]float64, len(w.taxa))
+		co := make([]float64, len(w.taxa))
+		for k := 0; k < nm; k++ {
+			ab[k] = trueLFC(a, c, k, one)
+			co[k] = trueLFC(a, c, k, w.total)
+		}
+		// Background taxa: no absolute change; their relative abundance
+		// moves with the community total.
+		var lta, ltc float64
+		for _, v := range a {
+			lta += math.Log(w.total(v)) / float64(len(a))
+		}
+		for _, v := range c {
+			ltc += math.Log(w.total(v)) / float64(len(c))
+		}
+		for k := nm; k < len(w.taxa); k++ {
+			co[k] = -(lta - ltc)
+		}
+		w.trueAbs = append(w.trueAbs, ab)
+		w.trueComp = append(w.trueComp, co)
+	}
+	return nil
+}
+
+// truthCohort simulates TruthSubjects subjects in the control arm and in
+// each compared arm and returns their absolute abundances by arm (control
+// first); it sets loadRef (the control's median load) and bgTotal.
+func (w *world) truthCohort(ctx context.Context, workers int) ([][][]float64, error) {
 	T := w.s.TruthSubjects
 	arms := append([]int{w.ctrl}, w.compare...)
 	var idx, arm []int
@@ -406,7 +442,7 @@ func (w *world) truth(ctx context.Context, workers int) error {
 	}
 	subs, err := w.tp.SimulateSubjects(ctx, idx, arm, workers, nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	byArm := make([][][]float64, len(arms))
 	var ctrlLoads []float64
@@ -427,7 +463,7 @@ func (w *world) truth(ctx context.Context, workers int) error {
 	}
 	for ai := range byArm {
 		if len(byArm[ai]) < 2 {
-			return fmt.Errorf("truth cohort: arm %s has %d usable subjects", w.armName(arms[ai]), len(byArm[ai]))
+			return nil, fmt.Errorf("truth cohort: arm %s has %d usable subjects", w.armName(arms[ai]), len(byArm[ai]))
 		}
 	}
 	sort.Float64s(ctrlLoads)
@@ -435,68 +471,49 @@ func (w *world) truth(ctx context.Context, workers int) error {
 	if sh := w.s.Background.Share; w.s.Background.Taxa > 0 {
 		w.bgTotal = w.loadRef * sh / (1 - sh)
 	}
-	nm := len(w.members)
-	lfc := func(a, c [][]float64, k int, scale func(v []float64) float64) float64 {
-		// mean of logs when present everywhere, else log ratio of means
-		geo := true
-		var la, lc, ma, mc float64
-		for _, v := range a {
-			x := v[k] / scale(v)
-			if x <= 0 {
-				geo = false
-			}
-			ma += x / float64(len(a))
-			if x > 0 {
-				la += math.Log(x) / float64(len(a))
-			}
-		}
-		for _, v := range c {
-			x := v[k] / scale(v)
-			if x <= 0 {
-				geo = false
-			}
-			mc += x / float64(len(c))
-			if x > 0 {
-				lc += math.Log(x) / float64(len(c))
-			}
-		}
-		if geo {
-			return la - lc
-		}
-		return math.Log(ma) - math.Log(mc)
+	return byArm, nil
+}
+
+// total is a subject's community total: its modelled taxa plus the
+// expected background.
+func (w *world) total(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x
 	}
-	one := func([]float64) float64 { return 1 }
-	total := func(v []float64) float64 {
-		var s float64
-		for _, x := range v {
-			s += x
+	return s + w.bgTotal
+}
+
+// trueLFC is the true ln fold change of taxon k (each subject's abundance
+// divided by scale) between arms a and c: the mean of logs when the taxon
+// is present in every subject, else the log ratio of the means.
+func trueLFC(a, c [][]float64, k int, scale func(v []float64) float64) float64 {
+	geo := true
+	var la, lc, ma, mc float64
+	for _, v := range a {
+		x := v[k] / scale(v)
+		if x <= 0 {
+			geo = false
 		}
-		return s + w.bgTotal
+		ma += x / float64(len(a))
+		if x > 0 {
+			la += math.Log(x) / float64(len(a))
+		}
 	}
-	for ci := range w.compare {
-		a, c := byArm[ci+1], byArm[0]
-		ab := make([]float64, len(w.taxa))
-		co := make([]float64, len(w.taxa))
-		for k := 0; k < nm; k++ {
-			ab[k] = lfc(a, c, k, one)
-			co[k] = lfc(a, c, k, total)
+	for _, v := range c {
+		x := v[k] / scale(v)
+		if x <= 0 {
+			geo = false
 		}
-		// Background taxa: no absolute change; their relative abundance
-		// moves with the community total.
-		var lta, ltc float64
-		for _, v := range a {
-			lta += math.Log(total(v)) / float64(len(a))
+		mc += x / float64(len(c))
+		if x > 0 {
+			lc += math.Log(x) / float64(len(c))
 		}
-		for _, v := range c {
-			ltc += math.Log(total(v)) / float64(len(c))
-		}
-		for k := nm; k < len(w.taxa); k++ {
-			co[k] = -(lta - ltc)
-		}
-		w.trueAbs = append(w.trueAbs, ab)
-		w.trueComp = append(w.trueComp, co)
 	}
-	return nil
+	if geo {
+		return la - lc
+	}
+	return math.Log(ma) - math.Log(mc)
 }
 
 // replicate simulates one study and sequences it: a taxon × sample count
