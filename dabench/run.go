@@ -488,32 +488,30 @@ func (w *world) total(v []float64) float64 {
 // divided by scale) between arms a and c: the mean of logs when the taxon
 // is present in every subject, else the log ratio of the means.
 func trueLFC(a, c [][]float64, k int, scale func(v []float64) float64) float64 {
-	geo := true
-	var la, lc, ma, mc float64
-	for _, v := range a {
-		x := v[k] / scale(v)
-		if x <= 0 {
-			geo = false
-		}
-		ma += x / float64(len(a))
-		if x > 0 {
-			la += math.Log(x) / float64(len(a))
-		}
-	}
-	for _, v := range c {
-		x := v[k] / scale(v)
-		if x <= 0 {
-			geo = false
-		}
-		mc += x / float64(len(c))
-		if x > 0 {
-			lc += math.Log(x) / float64(len(c))
-		}
-	}
-	if geo {
+	la, ma, pa := armMeans(a, k, scale)
+	lc, mc, pc := armMeans(c, k, scale)
+	if pa && pc {
 		return la - lc
 	}
 	return math.Log(ma) - math.Log(mc)
+}
+
+// armMeans returns the mean log (over positive values) and the mean of
+// taxon k's scaled abundance in an arm, and whether it is positive in
+// every subject.
+func armMeans(arm [][]float64, k int, scale func(v []float64) float64) (meanLog, mean float64, allPositive bool) {
+	allPositive = true
+	for _, v := range arm {
+		x := v[k] / scale(v)
+		if x <= 0 {
+			allPositive = false
+		}
+		mean += x / float64(len(arm))
+		if x > 0 {
+			meanLog += math.Log(x) / float64(len(arm))
+		}
+	}
+	return meanLog, mean, allPositive
 }
 
 // replicate simulates one study and sequences it: a taxon × sample count
