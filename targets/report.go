@@ -2,12 +2,13 @@ package targets
 
 import (
 	"encoding/json"
-
 	"fmt"
-	"github.com/holobiont/holobiont"
 	"io"
 	"math"
 	"strings"
+
+	"github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/internal/mdtable"
 )
 
 // Report is a calibration's outcome for writing: the fit, the ensemble
@@ -170,38 +171,49 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	fmt.Fprintf(&b, "# Calibration of %s against %s\n\n", r.ModelName, r.File.Name)
 	fmt.Fprintf(&b, "holobiont %s; targets sha256 %.12s, model sha256 %.12s. %s after %d iterations (%d evaluations); objective %.4g at the prior, %.4g at the fit. Ensemble: %d parameter sets accepted of %d draws (seed %d).\n\n",
 		r.Version, r.File.Hash, r.ModelHash, res.Status, res.Iter, res.Evals, res.FPrior, res.F, len(r.Members), r.Draws, r.Seed)
-	b.WriteString("## Parameters (log10 scale, log-normal priors)\n\n| parameter | prior | fit | 95% interval | informed by (fit targets) |\n|---|---|---|---|---|\n")
+	b.WriteString("## Parameters (log10 scale, log-normal priors)\n\n")
+	tb := mdtable.New(&b, nil, "parameter", "prior", "fit", "95% interval", "informed by (fit targets)")
 	for k, id := range res.Params {
 		inf := strings.Join(r.InformedBy(k), ", ")
 		if inf == "" {
 			inf = "none (stays at its prior)"
 		}
-		fmt.Fprintf(&b, "| %s | %s | %s | [%s, %s] | %s |\n", id, g(res.Prior[k]), g(res.Best[k]), g(res.Lo[k]), g(res.Hi[k]), inf)
+		tb.Row(id, g(res.Prior[k]), g(res.Best[k]), interval(res.Lo[k], res.Hi[k]), inf)
 	}
 	for _, sec := range []struct{ role, title string }{{RoleFit, "Fit targets"}, {RoleValidation, "Held-out (validation) targets"}, {RoleHandFit, "Targets used earlier to set values by hand (not fitted here, not held out)"}} {
-		fmt.Fprintf(&b, "\n## %s\n\n| target | published | interval | model (prior) | model (fit) | (fit − published)/σ | ensemble 95%% | fit |\n|---|---|---|---|---|---|---|---|\n", sec.title)
-		for i := range r.File.Targets {
-			t := &r.File.Targets[i]
-			if t.Role != sec.role {
-				continue
-			}
-			val := "band"
-			if t.Value != nil {
-				val = g(*t.Value)
-			}
-			if !t.Simulated() {
-				fmt.Fprintf(&b, "| %s | %s | [%s, %s] | evaluated by %s | | | | |\n", t.ID, val, g(t.Interval[0]), g(t.Interval[1]), t.EvaluatedBy)
-				continue
-			}
-			lo, hi := r.TargetBand(i)
-			fmt.Fprintf(&b, "| %s | %s | [%s, %s] | %s | %s | %+.2f | [%s, %s] | %s |\n", t.ID, val, g(t.Interval[0]), g(t.Interval[1]),
-				g(res.AtPrior[i]), g(res.AtBest[i]), (res.AtBest[i]-t.Centre())/t.Sigma(), g(lo), g(hi), miss(t, res.AtBest[i]))
-		}
+		fmt.Fprintf(&b, "\n## %s\n\n", sec.title)
+		r.targetTable(&b, sec.role)
 	}
 	b.WriteString("\nσ = interval width / (2 × 1.96); a band without a published value is centred on its midpoint. Citations and how each target is read off the model: the targets file.\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// targetTable writes the table of the targets with the given role.
+func (r *Report) targetTable(b *strings.Builder, role string) {
+	res := r.Result
+	tb := mdtable.New(b, nil, "target", "published", "interval", "model (prior)", "model (fit)", "(fit − published)/σ", "ensemble 95%", "fit")
+	for i := range r.File.Targets {
+		t := &r.File.Targets[i]
+		if t.Role != role {
+			continue
+		}
+		val := "band"
+		if t.Value != nil {
+			val = g(*t.Value)
+		}
+		published := interval(t.Interval[0], t.Interval[1])
+		if !t.Simulated() {
+			tb.Row(t.ID, val, published, "evaluated by "+t.EvaluatedBy, "", "", "", "")
+			continue
+		}
+		tb.Row(t.ID, val, published, g(res.AtPrior[i]), g(res.AtBest[i]), fmt.Sprintf("%+.2f", (res.AtBest[i]-t.Centre())/t.Sigma()),
+			interval(r.TargetBand(i)), miss(t, res.AtBest[i]))
+	}
+}
+
+// interval formats [lo, hi].
+func interval(lo, hi float64) string { return "[" + g(lo) + ", " + g(hi) + "]" }
 
 // WriteEnsembleTSV writes the ensemble as a table: draw, objective, then
 // one column per estimated parameter (linear scale). holobiont run and

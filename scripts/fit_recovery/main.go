@@ -46,6 +46,7 @@ import (
 
 	"github.com/holobiont/holobiont/cohort"
 	"github.com/holobiont/holobiont/fit"
+	"github.com/holobiont/holobiont/internal/mdtable"
 	"github.com/holobiont/holobiont/series"
 )
 
@@ -418,8 +419,7 @@ func main() {
 	w.Flush()
 	f.Close()
 	// Markdown table: medians [IQR] over replicates.
-	fmt.Println("| taxa | subjects | times | depth | method | growth rel. err | interaction rel. err | perturbation rel. err | AUC-ROC | sign accuracy | held-out rmse_rel | s per fit |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|")
+	tb := mdtable.New(os.Stdout, nil, "taxa", "subjects", "times", "depth", "method", "growth rel. err", "interaction rel. err", "perturbation rel. err", "AUC-ROC", "sign accuracy", "held-out rmse_rel", "s per fit")
 	for _, c := range configs {
 		for _, v := range methods {
 			meth := v.name
@@ -432,7 +432,7 @@ func main() {
 				sort.Float64s(v)
 				return fmt.Sprintf("%.2f [%.2f–%.2f]", fit.Median(v), q(v, 0.25), q(v, 0.75))
 			}
-			fmt.Printf("| %d | %d | %d | %g | %s | %s | %s | %s | %s | %s | %s | %s |\n", c.taxa, c.subjects, c.times, c.depth, meth,
+			tb.Row(fmt.Sprint(c.taxa), fmt.Sprint(c.subjects), fmt.Sprint(c.times), fmt.Sprint(c.depth), meth,
 				col(func(s scores) float64 { return s.growth }), col(func(s scores) float64 { return s.inter }),
 				col(func(s scores) float64 { return s.effect }), col(func(s scores) float64 { return s.auc }),
 				col(func(s scores) float64 { return s.sign }), col(func(s scores) float64 { return s.heldOut }),

@@ -25,6 +25,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/holobiont/holobiont/internal/mdtable"
 )
 
 type sample struct {
@@ -136,8 +138,8 @@ func main() {
 	}
 	fmt.Printf("%d clients for %.0f s against %s: %d requests (%.0f/s), %d runs submitted and read (%.1f/s), %d errors\n",
 		*clients, el.Seconds(), *base, len(samples), float64(len(samples))/el.Seconds(), runs, float64(runs)/el.Seconds(), nerr)
-	fmt.Println("| request | n | p50 ms | p99 ms | max ms |")
-	fmt.Println("|---|---:|---:|---:|---:|")
+	r := mdtable.Right
+	tb := mdtable.New(os.Stdout, []mdtable.Align{mdtable.Default, r, r, r, r}, "request", "n", "p50 ms", "p99 ms", "max ms")
 	var kinds []string
 	for k := range byKind {
 		kinds = append(kinds, k)
@@ -149,7 +151,7 @@ func main() {
 		q := func(p float64) float64 {
 			return float64(d[min(len(d)-1, int(p*float64(len(d))))].Microseconds()) / 1000
 		}
-		fmt.Printf("| %s | %d | %.1f | %.1f | %.1f |\n", k, len(d), q(0.5), q(0.99), q(1))
+		tb.Row(k, fmt.Sprint(len(d)), fmt.Sprintf("%.1f", q(0.5)), fmt.Sprintf("%.1f", q(0.99)), fmt.Sprintf("%.1f", q(1)))
 	}
 	for _, e := range errs {
 		fmt.Println("error:", e)
