@@ -5,6 +5,8 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/holobiont/holobiont/internal/yamlnode"
+	"github.com/holobiont/holobiont/model"
+	"github.com/holobiont/holobiont/modelfile"
 )
 
 // Kind is what an input file holds.
@@ -82,6 +84,23 @@ func DetectKind(data []byte) Kind {
 		return KindScenario
 	}
 	return KindUnknown
+}
+
+// ParseModel parses YAML model text (name is used in error messages). A
+// file that holds another kind of input (a calibration targets file, a
+// cohort or trial spec, a scenario, SBML) is refused by name with a
+// *KindError, not with the parser's complaint about its first field; the
+// kind is looked at only when the text does not parse as a model, so a
+// large model is not read twice.
+func ParseModel(name string, data []byte) (*model.Model, error) {
+	m, err := modelfile.ParseModel(name, data)
+	if err != nil {
+		if kerr := kindError(name, data, KindModel); kerr != nil {
+			return nil, kerr
+		}
+		return nil, err
+	}
+	return m, nil
 }
 
 // kindError says that the file name holds a got, not a want, and which

@@ -147,10 +147,7 @@ func Load(name string, opts ...Option) (*Problem, error) {
 // LoadData builds a Problem from YAML model text; name is used in error
 // messages and recorded as the model's source.
 func LoadData(name string, data []byte, opts ...Option) (*Problem, error) {
-	if err := kindError(name, data, KindModel); err != nil {
-		return nil, err
-	}
-	m, err := modelfile.ParseModel(name, data)
+	m, err := ParseModel(name, data)
 	if err != nil {
 		return nil, err
 	}

@@ -4,9 +4,11 @@
 Usage: scripts/sbml_validate.py FILE.xml [FILE.xml ...]
        scripts/sbml_validate.py --export-models [HOLOBIONT_BINARY]
 
-With --export-models, every models/*.yaml (but the *.targets.yaml calibration targets) is exported with
-`holobiont sbml export` (the binary given, or `go run ./cmd/holobiont`) into a
-temporary directory and validated. Runs libsbml's consistency checks (all
+With --export-models, every models/*.yaml is exported with `holobiont sbml
+export` (the binary given, or `go run ./cmd/holobiont`) into a temporary
+directory and validated; a file holobiont refuses as another kind of input
+("...: this is a targets file, not a model") is listed as skipped, any other
+export error fails. Runs libsbml's consistency checks (all
 categories except units, which holobiont's free-text units cannot satisfy);
 prints each error and exits non-zero if any file has an error (warnings are
 printed but do not fail).
@@ -49,10 +51,14 @@ def main(argv):
         with tempfile.TemporaryDirectory(prefix="sbml-validate-") as tmp:
             files = []
             for y in sorted(glob.glob(os.path.join(root, "models", "*.yaml"))):
-                if y.endswith(".targets.yaml"):
-                    continue  # a calibration targets file, not a model
                 out = os.path.join(tmp, os.path.basename(y)[:-5] + ".xml")
-                subprocess.run(binary + ["sbml", "export", y, "--out", out], check=True, cwd=root)
+                r = subprocess.run(binary + ["sbml", "export", y, "--out", out], cwd=root, capture_output=True, text=True)
+                if r.returncode != 0 and ", not a model (use holobiont " in r.stderr:
+                    print(f"skipped (not a model): {r.stderr.strip()}")
+                    continue
+                sys.stderr.write(r.stderr)
+                if r.returncode != 0:
+                    sys.exit(f"sbml_validate: holobiont sbml export {y} failed (exit {r.returncode})")
                 files.append(out)
             bad = sum(validate(f) for f in files)
     else:

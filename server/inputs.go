@@ -9,6 +9,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"github.com/holobiont/holobiont"
 	"io"
 	"path"
 	"regexp"
@@ -145,12 +146,13 @@ func IsSBML(data []byte) bool {
 	return bytes.HasPrefix(t, []byte("<"))
 }
 
-// parseModel parses a YAML or SBML model.
+// parseModel parses a YAML or SBML model (another kind of input, such as
+// a calibration targets file, is refused by name).
 func parseModel(name string, data []byte) (*model.Model, error) {
 	if IsSBML(data) {
 		return sbml.Read(name, data)
 	}
-	return modelfile.ParseModel(name, data)
+	return holobiont.ParseModel(name, data)
 }
 
 // maxDepth bounds the nesting of an uploaded document.

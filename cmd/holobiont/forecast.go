@@ -93,7 +93,7 @@ func loadFitted(path string) (*fittedModel, error) {
 	if err != nil {
 		return nil, err
 	}
-	m, err := modelfile.ParseModel(in.Name, in.Data)
+	m, err := holobiont.ParseModel(in.Name, in.Data)
 	if err != nil {
 		return nil, err
 	}

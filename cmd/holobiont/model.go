@@ -42,7 +42,7 @@ func loadModelArg(arg string) (*model.Model, holobiont.Source, error) {
 	if err != nil {
 		return nil, in, err
 	}
-	m, err := modelfile.ParseModel(in.Name, in.Data)
+	m, err := holobiont.ParseModel(in.Name, in.Data)
 	return m, in, err
 }
 

@@ -6,7 +6,6 @@ import (
 
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/model"
-	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/sbml"
 	"github.com/holobiont/holobiont/system"
 	"github.com/spf13/cobra"
@@ -39,7 +38,7 @@ Example:
 			if strings.HasSuffix(strings.ToLower(args[0]), ".xml") || strings.HasSuffix(strings.ToLower(args[0]), ".sbml") {
 				m, err = sbml.ReadFile(args[0])
 			} else {
-				m, err = modelfile.LoadModel(args[0])
+				m, _, err = loadModelArg(args[0])
 			}
 			if err != nil {
 				return err
