@@ -1,7 +1,7 @@
 // Package holobiont is the front door of holobiont: load a model and a
 // scenario, apply overrides, run, and read the results by name.
 //
-//	p, err := holobiont.Load("gut-skin-brain.yaml", holobiont.Scenario("scenarios/gut-skin-brain.yaml"), holobiont.Set("sigma_S", 0))
+//	p, err := holobiont.Load(ctx, "gut-skin-brain.yaml", holobiont.Scenario("scenarios/gut-skin-brain.yaml"), holobiont.Set("sigma_S", 0))
 //	res, err := p.Run(ctx, holobiont.Options{})   // trajectory + run record (summary.json)
 //	cortisol := res.Series("host.cortisol")
 //

@@ -13,7 +13,7 @@ import (
 // scenario (exam stress, an oral antibiotic course, a probiotic course), for
 // a person whose cortisol does not respond to stress (sigma_S = 0).
 func Example() {
-	p, err := holobiont.Load("gut-skin-brain.yaml", holobiont.Scenario("gut-skin-brain.yaml"), holobiont.Set("sigma_S", 0))
+	p, err := holobiont.Load(context.Background(), "gut-skin-brain.yaml", holobiont.Scenario("gut-skin-brain.yaml"), holobiont.Set("sigma_S", 0))
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func Example() {
 // A Runner compiles the model once and runs it with different parameter
 // values: here the stress responsiveness of the HPA axis.
 func ExampleRunner() {
-	p, err := holobiont.Load("gut-skin-brain.yaml")
+	p, err := holobiont.Load(context.Background(), "gut-skin-brain.yaml")
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -17,7 +17,7 @@ import (
 
 func mustLoad(t *testing.T, name string, opts ...Option) *Problem {
 	t.Helper()
-	p, err := Load(name, opts...)
+	p, err := Load(t.Context(), name, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,17 +72,17 @@ func TestNewFromModel(t *testing.T) {
 		t.Fatal(err)
 	}
 	scen, _ := models.Read("scenarios/stein2013.yaml")
-	p, err := New(m, ScenarioData("shipped:scenarios/stein2013.yaml", scen), ModelSource("shipped:stein2013.yaml", data))
+	p, err := New(t.Context(), m, ScenarioData("shipped:scenarios/stein2013.yaml", scen), ModelSource("shipped:stein2013.yaml", data))
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := mustRun(t, p, Options{})
 	want := mustRun(t, mustLoad(t, "stein2013.yaml"), Options{})
 	if !reflect.DeepEqual(got.Trajectory, want.Trajectory) || !reflect.DeepEqual(got.Record, want.Record) {
-		t.Errorf("New(IR) differs from Load(file)")
+		t.Errorf("New(IR) differs from Load(t.Context(), file)")
 	}
 	// Without ModelSource the record says the model was in memory.
-	p2, err := New(m)
+	p2, err := New(t.Context(), m)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,12 +92,12 @@ func TestNewFromModel(t *testing.T) {
 }
 
 func TestSetErrors(t *testing.T) {
-	_, err := Load("gut-skin-brain.yaml", Set("no_such", 1))
+	_, err := Load(t.Context(), "gut-skin-brain.yaml", Set("no_such", 1))
 	var se *SetError
 	if !errors.As(err, &se) || se.Name != "no_such" {
 		t.Errorf("unknown parameter: %v", err)
 	}
-	if _, err := Load("gut-skin-brain.yaml", Set("sigma_S", -1)); !errors.As(err, &se) {
+	if _, err := Load(t.Context(), "gut-skin-brain.yaml", Set("sigma_S", -1)); !errors.As(err, &se) {
 		t.Errorf("out-of-range value: %v", err)
 	}
 }
@@ -120,7 +120,7 @@ func TestReadScenario(t *testing.T) {
 // result with the failure, and Write keeps it as trajectory.partial.csv and
 // summary.json only.
 func TestPartialRun(t *testing.T) {
-	p, err := LoadData("blowup.yaml", []byte("id: blowup\nstates:\n  x: {initial: 1, rate: \"x^2\"}\n"),
+	p, err := LoadData(t.Context(), "blowup.yaml", []byte("id: blowup\nstates:\n  x: {initial: 1, rate: \"x^2\"}\n"),
 		ScenarioData("s.yaml", []byte("duration: 2\noutput: {step: 0.125}\n")))
 	if err != nil {
 		t.Fatal(err)
@@ -205,5 +205,22 @@ func TestRunnerSimulateReuse(t *testing.T) {
 		if !reflect.DeepEqual(gotTimes, want.Times) || !reflect.DeepEqual(gotRows, want.Values) || gotStats != want.Stats {
 			t.Errorf("%v: Simulate on reused storage differs from a fresh run (stats %+v, want %+v)", x, gotStats, want.Stats)
 		}
+	}
+}
+
+// A cancelled load returns the context's error before parsing or
+// compiling.
+func TestLoadCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := Load(ctx, "gut-skin-brain.yaml"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load: %v", err)
+	}
+	m, err := modelfile.ParseModel("x.yaml", []byte("id: x\nstates:\n  x: {initial: 1, rate: \"-x\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(ctx, m); !errors.Is(err, context.Canceled) {
+		t.Errorf("New: %v", err)
 	}
 }

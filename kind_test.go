@@ -44,11 +44,11 @@ func TestDetectKind(t *testing.T) {
 // A cohort spec given as a model, or a model as a scenario, says so.
 func TestWrongKind(t *testing.T) {
 	root := testutil.RepoRoot()
-	_, err := Load(filepath.Join(root, "examples", "cohort-tyson-carr.yaml"))
+	_, err := Load(t.Context(), filepath.Join(root, "examples", "cohort-tyson-carr.yaml"))
 	if err == nil || !strings.Contains(err.Error(), "this is a cohort spec, not a model (use holobiont cohort SPEC)") {
 		t.Errorf("cohort spec as model: %v", err)
 	}
-	_, err = Load("stein2013.yaml", Scenario(filepath.Join(root, "models", "hpa-karin2020.yaml")))
+	_, err = Load(t.Context(), "stein2013.yaml", Scenario(filepath.Join(root, "models", "hpa-karin2020.yaml")))
 	if err == nil || !strings.Contains(err.Error(), "this is a model, not a scenario") {
 		t.Errorf("model as scenario: %v", err)
 	}

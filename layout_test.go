@@ -14,7 +14,7 @@ import (
 func TestShippedLayouts(t *testing.T) {
 	found := 0
 	for _, name := range models.List() {
-		p, err := Load(name)
+		p, err := Load(t.Context(), name)
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}

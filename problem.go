@@ -1,6 +1,7 @@
 package holobiont
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -132,8 +133,10 @@ func ModelSource(name string, data []byte) Option {
 const DefaultModel = models.DefaultModel
 
 // Load reads a YAML model (a file, or the name of a shipped model; "" is
-// the default model) and builds a Problem with opts.
-func Load(name string, opts ...Option) (*Problem, error) {
+// the default model) and builds a Problem with opts. ctx is checked
+// between the steps (reading, parsing, the scenario, compiling), so a
+// cancelled load stops after the step under way.
+func Load(ctx context.Context, name string, opts ...Option) (*Problem, error) {
 	if name == "" {
 		name = DefaultModel
 	}
@@ -141,30 +144,36 @@ func Load(name string, opts ...Option) (*Problem, error) {
 	if err != nil {
 		return nil, err
 	}
-	return LoadData(src.Name, src.Data, opts...)
+	return LoadData(ctx, src.Name, src.Data, opts...)
 }
 
 // LoadData builds a Problem from YAML model text; name is used in error
 // messages and recorded as the model's source.
-func LoadData(name string, data []byte, opts ...Option) (*Problem, error) {
+func LoadData(ctx context.Context, name string, data []byte, opts ...Option) (*Problem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	m, err := ParseModel(name, data)
 	if err != nil {
 		return nil, err
 	}
-	return build(m, Source{Name: name, Data: data}, opts)
+	return build(ctx, m, Source{Name: name, Data: data}, opts)
 }
 
 // New builds a Problem from an in-memory model (an SBML import, a fitted
 // model, a model built in Go). m must not be modified afterwards. Give
 // ModelSource to record where it came from.
-func New(m *model.Model, opts ...Option) (*Problem, error) {
+func New(ctx context.Context, m *model.Model, opts ...Option) (*Problem, error) {
 	if m == nil {
 		return nil, errors.New("holobiont.New: nil model")
 	}
-	return build(m, Source{Name: "(in memory: model " + m.ID + ")"}, opts)
+	return build(ctx, m, Source{Name: "(in memory: model " + m.ID + ")"}, opts)
 }
 
-func build(m *model.Model, msrc Source, opts []Option) (*Problem, error) {
+func build(ctx context.Context, m *model.Model, msrc Source, opts []Option) (*Problem, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var c config
 	for _, o := range opts {
 		if err := o(&c); err != nil {
@@ -209,7 +218,13 @@ func build(m *model.Model, msrc Source, opts []Option) (*Problem, error) {
 	if p.schedule, err = p.scenario.Lower(m); err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if p.sys, err = system.Compile(m); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if p.layout, err = ShippedLayout(m.ID); err != nil {

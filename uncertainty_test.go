@@ -10,7 +10,7 @@ import (
 // TestRunSetsWorkers: the same parameter sets give the same results with
 // one or three workers, in set order.
 func TestRunSetsWorkers(t *testing.T) {
-	p, err := Load("", ScenarioData("s.yaml", []byte("duration: 20\ninterventions:\n  - {type: stress, intensity: 1, start: 5, duration: 10}\n")))
+	p, err := Load(t.Context(), "", ScenarioData("s.yaml", []byte("duration: 20\ninterventions:\n  - {type: stress, intensity: 1, start: 5, duration: 10}\n")))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,7 +64,7 @@ func TestBandOf(t *testing.T) {
 // state, not the model's initial one. A negative burn-in is refused, and
 // the burn-in is part of the run's identity.
 func TestBurnIn(t *testing.T) {
-	p, err := Load("", ScenarioData("s.yaml", []byte("duration: 20\ninterventions:\n  - {type: stress, intensity: 1, start: 5, duration: 10}\n")))
+	p, err := Load(t.Context(), "", ScenarioData("s.yaml", []byte("duration: 20\ninterventions:\n  - {type: stress, intensity: 1, start: 5, duration: 10}\n")))
 	if err != nil {
 		t.Fatal(err)
 	}

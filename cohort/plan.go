@@ -1,6 +1,7 @@
 package cohort
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -221,7 +222,8 @@ func load(s *Spec) (*Plan, error) {
 			return nil, s.errAt("$.scenario", "scenario: %v", err)
 		}
 	}
-	prob, err := holobiont.LoadData(mname, mdata, holobiont.ScenarioData(sname, sdata))
+	// Compile has no context yet: loading one model takes ~0.2 CPU-s.
+	prob, err := holobiont.LoadData(context.Background(), mname, mdata, holobiont.ScenarioData(sname, sdata))
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package runreport
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"sort"
@@ -13,16 +14,18 @@ import (
 	"github.com/holobiont/holobiont/sim"
 )
 
-// Build returns the report page of res, a run of p.
-func Build(p *holobiont.Problem, res *holobiont.Result) *report.Page {
-	return BuildUncertain(p, res, nil)
+// Build returns the report page of res, a run of p. ctx is checked before
+// each series is read from the trajectory (a long run's report takes
+// seconds); a cancelled build returns ctx's error and no page.
+func Build(ctx context.Context, p *holobiont.Problem, res *holobiont.Result) (*report.Page, error) {
+	return BuildUncertain(ctx, p, res, nil)
 }
 
 // BuildUncertain is Build with an ensemble's uncertainty u (nil: none):
 // each host panel's line gets its 95% band, and the endpoints section a
 // table of every endpoint statistic with its interval.
-func BuildUncertain(p *holobiont.Problem, res *holobiont.Result, u *holobiont.UncertaintyRecord) *report.Page {
-	b := &builder{m: p.Model, tr: res.Trajectory, res: res, rec: res.Record, lay: p.Layout(), unc: u}
+func BuildUncertain(ctx context.Context, p *holobiont.Problem, res *holobiont.Result, u *holobiont.UncertaintyRecord) (*report.Page, error) {
+	b := &builder{ctx: ctx, m: p.Model, tr: res.Trajectory, res: res, rec: res.Record, lay: p.Layout(), unc: u}
 	for _, iv := range b.rec.Interventions {
 		if iv.End > iv.Start {
 			b.windows = append(b.windows, report.Window{Start: iv.Start, End: iv.End, Label: iv.Name})
@@ -43,10 +46,15 @@ func BuildUncertain(p *holobiont.Problem, res *holobiont.Result, u *holobiont.Un
 	if u != nil {
 		page.Sections = append(page.Sections, b.uncertainty())
 	}
-	return page
+	if b.stop() {
+		return nil, b.err
+	}
+	return page, nil
 }
 
 type builder struct {
+	ctx     context.Context
+	err     error // ctx's error, once seen
 	unc     *holobiont.UncertaintyRecord
 	m       *model.Model
 	tr      *sim.Trajectory
@@ -56,6 +64,14 @@ type builder struct {
 	windows []report.Window
 	xl      string // x-axis label
 	tunit   string // the model's time unit
+}
+
+// stop reports whether ctx is done, keeping its error for BuildUncertain.
+func (b *builder) stop() bool {
+	if b.err == nil {
+		b.err = b.ctx.Err()
+	}
+	return b.err != nil
 }
 
 func (b *builder) display(id string) holobiont.Display { return b.lay.Display(b.m, id) }
@@ -100,6 +116,9 @@ func (b *builder) composition() []report.Section {
 	for _, c := range b.m.Communities {
 		sa := report.StackedArea{Title: c.Compartment, XLabel: b.xl, YLabel: "relative abundance", X: tr.Times, Windows: b.windows, Normalize: true}
 		for _, mem := range c.Members {
+			if b.stop() {
+				return nil
+			}
 			if y := b.res.Series(mem); y != nil {
 				sa.Series = append(sa.Series, report.Series{Name: b.memberName(c.Compartment, mem), Y: y})
 			}
@@ -121,6 +140,9 @@ func (b *builder) composition() []report.Section {
 	}
 	div := report.LineChart{Title: "Shannon diversity (natural log) per site", XLabel: b.xl, YLabel: "Shannon H (nats)", Windows: b.windows}
 	for _, c := range b.m.Communities {
+		if b.stop() {
+			return nil
+		}
 		if y := b.res.Series(c.Compartment + ".shannon"); y != nil {
 			div.Series = append(div.Series, report.Series{Name: c.Compartment, X: tr.Times, Y: y})
 		}
@@ -144,6 +166,9 @@ func (b *builder) logComposition(c *model.Community) (report.LineChart, bool) {
 	var cols [][]float64
 	var names []string
 	for _, mem := range c.Members {
+		if b.stop() {
+			return lc, false
+		}
 		if y := b.res.Series(mem); y != nil {
 			cols = append(cols, y)
 			names = append(names, b.memberName(c.Compartment, mem))
@@ -189,6 +214,9 @@ func (b *builder) host() (report.Section, bool) {
 			lc := report.LineChart{Title: p.Title, XLabel: b.xl, YLabel: p.YLabel, Windows: b.windows}
 			var units []string
 			for _, v := range p.Vars {
+				if b.stop() {
+					return host, false
+				}
 				if y := b.res.Series(v); y != nil {
 					d := b.display(v)
 					lc.Series = append(lc.Series, report.Series{Name: d.Name, X: b.tr.Times, Y: y})
@@ -218,6 +246,9 @@ func (b *builder) host() (report.Section, bool) {
 	for _, sp := range b.m.Species {
 		if inComm[sp.ID] || used[sp.ID] {
 			continue
+		}
+		if b.stop() {
+			return host, false
 		}
 		if y := b.res.Series(sp.ID); y != nil {
 			d := b.display(sp.ID)

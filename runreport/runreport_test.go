@@ -3,6 +3,7 @@ package runreport
 import (
 	"bytes"
 	"context"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ func TestLogComposition(t *testing.T) {
 		Values: [][]float64{{3, 1, 9}, {1, 1e-12, 9}, {0, 0, 9}},
 	}
 	m := &model.Model{Species: []*model.Species{{ID: "gut.a", Taxon: "Alpha"}, {ID: "gut.b"}}}
-	b := &builder{m: m, tr: tr, res: &holobiont.Result{Trajectory: tr}, xl: "day"}
+	b := &builder{ctx: t.Context(), m: m, tr: tr, res: &holobiont.Result{Trajectory: tr}, xl: "day"}
 	lc, ok := b.logComposition(&model.Community{Compartment: "gut", Members: []string{"gut.a", "gut.b"}})
 	if !ok || !lc.LogY || len(lc.Series) != 2 || lc.Series[0].Name != "Alpha" || lc.Series[1].Name != "b" {
 		t.Fatalf("chart = %+v, ok %v", lc, ok)
@@ -54,7 +55,7 @@ func TestMergeIdentical(t *testing.T) {
 // The default run's report uses display names and units, draws identical
 // site lines once with a note, and gives the endpoints a unit column.
 func TestDefaultReport(t *testing.T) {
-	p, err := holobiont.Load("")
+	p, err := holobiont.Load(t.Context(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,8 +63,12 @@ func TestDefaultReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	page, err := Build(t.Context(), p, res)
+	if err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
-	if err := Build(p, res).WriteHTML(&buf); err != nil {
+	if err := page.WriteHTML(&buf); err != nil {
 		t.Fatal(err)
 	}
 	html := buf.String()
@@ -112,5 +117,22 @@ func TestCommonUnit(t *testing.T) {
 		if got := commonUnit(c.in); got != c.want {
 			t.Errorf("commonUnit(%q) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// A cancelled build stops and returns the context's error, not a page.
+func TestBuildCancelled(t *testing.T) {
+	p, err := holobiont.Load(t.Context(), "stein2013.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Run(t.Context(), holobiont.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if page, err := Build(ctx, p, res); page != nil || !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: page %v, err %v", page != nil, err)
 	}
 }

@@ -18,7 +18,7 @@ func Example() {
 		Interventions: []scenario.Intervention{&scenario.Probiotic{
 			Base:  scenario.Base{Name: "probiotic course", Timing: scenario.Timing{Start: 10, Duration: 14}},
 			Taxon: "gut.probiotic", Dose: 3e-7, Engraftment: 0.5, Mode: "daily"}}}
-	p, err := holobiont.Load("gut-skin-brain.yaml", holobiont.WithScenario(sc))
+	p, err := holobiont.Load(context.Background(), "gut-skin-brain.yaml", holobiont.WithScenario(sc))
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -19,7 +19,7 @@ func TestDefaultModelTargets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ev, err := NewEvaluator(f)
+	ev, err := NewEvaluator(t.Context(), f)
 	if err != nil {
 		t.Fatal(err)
 	}

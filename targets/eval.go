@@ -44,8 +44,8 @@ func (f *File) ModelPath() string {
 // NewEvaluator loads f's model and compiles every simulated target's
 // scenario and control with the target's settings. Unknown parameters and
 // scenario errors name the target.
-func NewEvaluator(f *File) (*Evaluator, error) {
-	base, err := holobiont.Load(f.ModelPath())
+func NewEvaluator(ctx context.Context, f *File) (*Evaluator, error) {
+	base, err := holobiont.Load(ctx, f.ModelPath())
 	if err != nil {
 		return nil, fmt.Errorf("%s: model: %w", f.Name, err)
 	}
@@ -70,7 +70,7 @@ func NewEvaluator(f *File) (*Evaluator, error) {
 				}
 				scen, what = t.Control, "control"
 			}
-			r, err := ev.compile(i, ctl, what, scen)
+			r, err := ev.compile(ctx, i, ctl, what, scen)
 			if err != nil {
 				return nil, err
 			}
@@ -80,14 +80,14 @@ func NewEvaluator(f *File) (*Evaluator, error) {
 	return ev, nil
 }
 
-func (ev *Evaluator) compile(i int, ctl bool, what, scen string) (run, error) {
+func (ev *Evaluator) compile(ctx context.Context, i int, ctl bool, what, scen string) (run, error) {
 	f, t := ev.File, &ev.File.Targets[i]
 	name := fmt.Sprintf("%s (target %s, %s)", f.Name, t.ID, what)
 	opts := []holobiont.Option{holobiont.ModelSource(ev.Model.ModelSource.Name, ev.Model.ModelSource.Data), holobiont.ScenarioData(name, []byte(scen))}
 	for _, k := range setNames(t.Set) {
 		opts = append(opts, holobiont.Set(k, t.Set[k]))
 	}
-	p, err := holobiont.New(ev.Model.Model, opts...)
+	p, err := holobiont.New(ctx, ev.Model.Model, opts...)
 	if err != nil {
 		return run{}, fmt.Errorf("%s: %w", name, err)
 	}

@@ -43,7 +43,7 @@ func calibrateTargets(ctx context.Context, path string, o targetsOptions, stdout
 	if err != nil {
 		return err
 	}
-	ev, err := targets.NewEvaluator(f)
+	ev, err := targets.NewEvaluator(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -30,7 +30,7 @@ func runFitted(ctx context.Context, m *model.Model, x0 map[string]float64, sched
 		}
 		mc.Species[i] = &c
 	}
-	p, err := holobiont.New(&mc, holobiont.WithScenario(subjectScenario(sched, times)))
+	p, err := holobiont.New(ctx, &mc, holobiont.WithScenario(subjectScenario(sched, times)))
 	if err != nil {
 		return nil, nil, err
 	}

@@ -172,7 +172,7 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 	if o.scenario != "" {
 		opts = append(opts, holobiont.Scenario(o.scenario))
 	}
-	p, err := holobiont.Load(modelArg, opts...)
+	p, err := holobiont.Load(ctx, modelArg, opts...)
 	if err != nil {
 		var se *holobiont.SetError
 		if errors.As(err, &se) {
@@ -219,10 +219,10 @@ func runMain(ctx context.Context, modelArg string, o runOptions, stdout, stderr 
 		dir += fmt.Sprintf("-u%d", o.uncertainty)
 		files = append(files, holobiont.File{Name: "uncertainty.json", Write: writeUncertaintyJSON(unc)})
 	}
-	if err := ctx.Err(); err != nil { // the report takes no context
+	page, err := runreport.BuildUncertain(ctx, p, res, unc)
+	if err != nil {
 		return nil, err
 	}
-	page := runreport.BuildUncertain(p, res, unc)
 	html := func(w io.Writer) error { return page.WriteHTMLContext(ctx, w) }
 	files = append(files, holobiont.File{Name: "report.html", Write: html})
 	if err := res.WriteContext(ctx, dir, format, files...); err != nil {

@@ -85,7 +85,7 @@ Example:
 				return err
 			}
 			opts = append(opts, holobiont.ModelSource(args[0], data), holobiont.WithScenario(sc))
-			p, err := holobiont.New(m, opts...)
+			p, err := holobiont.New(cmd.Context(), m, opts...)
 			if err != nil {
 				return model.InFile(args[0], err)
 			}

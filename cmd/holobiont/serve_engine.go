@@ -32,7 +32,7 @@ type serveEngine struct{}
 // problemFor loads a server job's run as `holobiont run` would load the same
 // files and flags: shipped files are named "shipped:NAME", so the run id and
 // summary.json are the CLI's.
-func problemFor(job *server.Job) (*holobiont.Problem, holobiont.Options, error) {
+func problemFor(ctx context.Context, job *server.Job) (*holobiont.Problem, holobiont.Options, error) {
 	var opts []holobiont.Option
 	names := make([]string, 0, len(job.Set))
 	for k := range job.Set {
@@ -54,14 +54,14 @@ func problemFor(job *server.Job) (*holobiont.Problem, holobiont.Options, error) 
 	var p *holobiont.Problem
 	switch f := job.Model; {
 	case f == nil:
-		p, err = holobiont.Load("", opts...)
+		p, err = holobiont.Load(ctx, "", opts...)
 	case server.IsSBML(f.Data):
 		var m *model.Model
 		if m, err = sbml.Read(f.Name, f.Data); err == nil {
-			p, err = holobiont.New(m, append(opts, holobiont.ModelSource(sourceName(f, ""), f.Data))...)
+			p, err = holobiont.New(ctx, m, append(opts, holobiont.ModelSource(sourceName(f, ""), f.Data))...)
 		}
 	default:
-		p, err = holobiont.LoadData(sourceName(f, ""), f.Data, opts...)
+		p, err = holobiont.LoadData(ctx, sourceName(f, ""), f.Data, opts...)
 	}
 	var se *holobiont.SetError
 	if errors.As(err, &se) {
@@ -81,7 +81,7 @@ func sourceName(f *server.File, shippedDir string) string {
 func (serveEngine) Prepare(ctx context.Context, job *server.Job) (*server.Plan, error) {
 	switch job.Kind {
 	case "run":
-		p, opt, err := problemFor(job)
+		p, opt, err := problemFor(ctx, job)
 		if err != nil {
 			return nil, err
 		}
@@ -229,7 +229,7 @@ func sha256Hex(b []byte) string {
 func (serveEngine) Execute(ctx context.Context, job *server.Job, dir string, progress func(done, total int64)) (json.RawMessage, error) {
 	switch job.Kind {
 	case "run":
-		p, opt, err := problemFor(job)
+		p, opt, err := problemFor(ctx, job)
 		if err != nil {
 			return nil, err
 		}
@@ -251,7 +251,10 @@ func (serveEngine) Execute(ctx context.Context, job *server.Job, dir string, pro
 			return sum, runErr
 		}
 		// The CLI's files (trajectory.csv, summary.json, report.html) plus the trajectory as Parquet.
-		page := runreport.Build(p, res)
+		page, err := runreport.Build(ctx, p, res)
+		if err != nil {
+			return nil, err
+		}
 		parquet := holobiont.File{Name: "trajectory.parquet", Write: func(w io.Writer) error {
 			return holobiont.WriteTrajectory(w, res.Trajectory, holobiont.Parquet)
 		}}

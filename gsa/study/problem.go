@@ -40,7 +40,8 @@ func loadProblem(s *Spec) (*problem, error) {
 			return nil, s.errAt("$.scenario", "scenario: %v", err)
 		}
 	}
-	hp, err := holobiont.LoadData(mname, mdata, holobiont.ScenarioData(sname, sdata))
+	// Compile has no context yet: loading one model takes ~0.2 CPU-s.
+	hp, err := holobiont.LoadData(context.Background(), mname, mdata, holobiont.ScenarioData(sname, sdata))
 	if err != nil {
 		return nil, err
 	}
