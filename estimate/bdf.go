@@ -563,191 +563,230 @@ func (b *bdfInteg) luSolve(x []float64, st, col int) {
 
 // step takes one accepted step towards at most tBound.
 func (b *bdfInteg) step(tBound float64) error {
-	nz, nc := b.nz, b.ncol
 	minStep := 10 * math.Abs(math.Nextafter(b.t, math.Inf(1))-b.t)
 	if b.h < minStep {
 		b.changeD(minStep / b.h)
 		b.h = minStep
 	}
-	order := b.order
 	jacFails := 0
 	for {
 		if b.h < minStep {
 			return fmt.Errorf("step size %g too small at t=%g", b.h, b.t)
 		}
-		order = b.order
-		h := b.h
-		tNew := b.t + h
-		if tNew > tBound || tBound-tNew < 1e-3*h {
-			// land on tBound (stretching by a negligible amount rather
-			// than leaving a remainder below the time resolution)
-			tNew = tBound
-			b.changeD((tNew - b.t) / h)
-			b.luOK = false
-		}
-		h = tNew - b.t
-		b.h = h
-		// on tBound (a breakpoint or a period's end) evaluate the model
-		// just before it: its left limit, not the next segment's value
-		tEval := tNew
-		if tNew == tBound {
-			tEval = math.Nextafter(tNew, math.Inf(-1))
-		}
-		// predictor
-		for k := 0; k < nz; k++ {
-			s := 0.0
-			for i := 0; i <= order; i++ {
-				s += b.d[i][k]
-			}
-			b.ypred[k] = s
-			b.sc[k] = b.opt.ATol + b.opt.RTol*math.Abs(s)
-			ps := 0.0
-			for i := 1; i <= order; i++ {
-				ps += b.d[i][k] * bdfGamma[i]
-			}
-			b.psi[k] = ps / bdfAlpha[order]
-		}
-		c := h / bdfAlpha[order]
-		converged := false
-		var nIter int
-		currentJac := false
-		for !converged {
-			if !b.jOK {
-				b.jac(tEval, b.ypred)
-				currentJac = true
-			}
-			if !b.luOK || b.luC != c {
-				if err := b.luFactor(c); err != nil {
-					break
-				}
-			}
-			converged, nIter = b.newton(tEval, c)
-			if !converged {
-				if currentJac {
-					break
-				}
-				b.jOK, b.luOK = false, false
-			}
-		}
+		order := b.order
+		tNew, tEval := b.stepEnd(tBound)
+		b.predict(order)
+		c := b.h / bdfAlpha[order]
+		converged, nIter := b.correct(tEval, c)
 		if !converged {
 			jacFails++
 			if jacFails > bdfMaxJacFailed {
 				return fmt.Errorf("Newton iteration does not converge at t=%g", b.t)
 			}
-			b.h *= 0.5
-			b.changeD(0.5)
-			b.luOK = false
+			b.rescale(0.5)
 			continue
 		}
 		safety := 0.9 * float64(2*bdfNewtonMaxIt+1) / float64(2*bdfNewtonMaxIt+nIter)
-		for k := range b.sc {
-			b.sc[k] = b.opt.ATol + b.opt.RTol*math.Abs(b.dy[k])
-		}
-		for k := range b.dd {
-			b.fz[k] = bdfErrC[order] * b.dd[k]
-		}
-		errNorm := rmsNorm(b.fz, b.sc)
-		if b.ns > 0 && errNorm <= 1 {
-			// sensitivities at the new point (b.dy holds y_new)
-			b.jac(tEval, b.dy)
-			if err := b.luFactor(c); err != nil {
-				return err
-			}
-			b.sensCorrector(order, c)
-			for k := range b.dS {
-				b.rhsS[k] = bdfErrC[order] * b.dS[k]
-			}
-			if e := b.sensNorm(b.rhsS, b.spred, b.dy); e > errNorm {
-				errNorm = e
-			}
-		}
-		if math.IsNaN(errNorm) {
-			errNorm = math.Inf(1)
+		errNorm, err := b.errorNorm(order, c, tEval)
+		if err != nil {
+			return err
 		}
 		if errNorm > 1 {
 			b.stats.Rejected++
-			factor := math.Max(bdfMinFactor, safety*math.Pow(errNorm, -1/float64(order+1)))
-			b.h *= factor
-			b.changeD(factor)
-			b.luOK = false
+			b.rescale(math.Max(bdfMinFactor, safety*math.Pow(errNorm, -1/float64(order+1))))
 			continue
 		}
-		// accepted
-		b.steps++
-		b.stats.Steps++
-		if b.steps > b.opt.MaxSteps {
-			return fmt.Errorf("more than %d steps", b.opt.MaxSteps)
-		}
-		b.nEqual++
-		b.t = tNew
-		for k, i := range b.zi {
-			b.y[i] = b.dy[k]
-		}
-		upd := func(d [][]float64, dd []float64) {
-			for x := range dd {
-				d[order+2][x] = dd[x] - d[order+1][x]
-				d[order+1][x] = dd[x]
-			}
-			for i := order; i >= 0; i-- {
-				for x := range dd {
-					d[i][x] += d[i+1][x]
-				}
-			}
-		}
-		upd(b.d, b.dd)
-		if b.ns > 0 {
-			upd(b.ds, b.dS)
-			for a, i := range b.zi {
-				copy(b.s[i*nc:i*nc+b.ns], b.ds[0][a*nc:a*nc+b.ns])
-			}
-		}
-		if b.nEqual < order+1 {
-			return nil
-		}
-		// order selection
-		errM, errP := math.Inf(1), math.Inf(1)
-		if order > 1 {
-			for k := range b.fz {
-				b.fz[k] = bdfErrC[order-1] * b.d[order][k]
-			}
-			errM = rmsNorm(b.fz, b.sc)
-			if b.ns > 0 {
-				for k := range b.rhsS {
-					b.rhsS[k] = bdfErrC[order-1] * b.ds[order][k]
-				}
-				errM = math.Max(errM, b.sensNorm(b.rhsS, b.ds[0], b.d[0]))
-			}
-		}
-		if order < bdfMaxOrder {
-			for k := range b.fz {
-				b.fz[k] = bdfErrC[order+1] * b.d[order+2][k]
-			}
-			errP = rmsNorm(b.fz, b.sc)
-			if b.ns > 0 {
-				for k := range b.rhsS {
-					b.rhsS[k] = bdfErrC[order+1] * b.ds[order+2][k]
-				}
-				errP = math.Max(errP, b.sensNorm(b.rhsS, b.ds[0], b.d[0]))
-			}
-		}
-		norms := [3]float64{errM, errNorm, errP}
-		best, bi := -1.0, 1
-		for i, e := range norms {
-			f := math.Pow(e, -1/float64(order+i))
-			if e == 0 {
-				f = math.Inf(1)
-			}
-			if f > best {
-				best, bi = f, i
-			}
-		}
-		b.order = order + bi - 1
-		factor := math.Min(bdfMaxFactor, safety*best)
-		b.h *= factor
-		b.changeD(factor)
+		return b.accept(tNew, order, errNorm, safety)
+	}
+}
+
+// rescale multiplies the step size by factor.
+func (b *bdfInteg) rescale(factor float64) {
+	b.h *= factor
+	b.changeD(factor)
+	b.luOK = false
+}
+
+// stepEnd returns the end of the next step, tNew = t + h, landing on
+// tBound when the step would pass it or stop short of it by less than
+// 1e-3·h (stretching by a negligible amount rather than leaving a
+// remainder below the time resolution), and sets h = tNew − t. On tBound
+// (a breakpoint or a period's end) the model is evaluated just before it,
+// at tEval: its left limit, not the next segment's value.
+func (b *bdfInteg) stepEnd(tBound float64) (tNew, tEval float64) {
+	h := b.h
+	tNew = b.t + h
+	if tNew > tBound || tBound-tNew < 1e-3*h {
+		tNew = tBound
+		b.changeD((tNew - b.t) / h)
 		b.luOK = false
+	}
+	b.h = tNew - b.t
+	tEval = tNew
+	if tNew == tBound {
+		tEval = math.Nextafter(tNew, math.Inf(-1))
+	}
+	return tNew, tEval
+}
+
+// predict sets the predictor y_pred = Σ_{i≤order} D_i, the error weights
+// at it and ψ = Σ_{1≤i≤order} γ_i D_i / α_order.
+func (b *bdfInteg) predict(order int) {
+	for k := 0; k < b.nz; k++ {
+		s := 0.0
+		for i := 0; i <= order; i++ {
+			s += b.d[i][k]
+		}
+		b.ypred[k] = s
+		b.sc[k] = b.opt.ATol + b.opt.RTol*math.Abs(s)
+		ps := 0.0
+		for i := 1; i <= order; i++ {
+			ps += b.d[i][k] * bdfGamma[i]
+		}
+		b.psi[k] = ps / bdfAlpha[order]
+	}
+}
+
+// correct solves the state's corrector equation by simplified Newton
+// iterations, refreshing the Jacobian once when they fail with an old one.
+// It reports whether they converged, and in how many iterations.
+func (b *bdfInteg) correct(tEval, c float64) (converged bool, nIter int) {
+	currentJac := false
+	for !converged {
+		if !b.jOK {
+			b.jac(tEval, b.ypred)
+			currentJac = true
+		}
+		if !b.luOK || b.luC != c {
+			if err := b.luFactor(c); err != nil {
+				return false, nIter
+			}
+		}
+		converged, nIter = b.newton(tEval, c)
+		if !converged {
+			if currentJac {
+				return false, nIter
+			}
+			b.jOK, b.luOK = false, false
+		}
+	}
+	return true, nIter
+}
+
+// errorNorm returns the step's local error norm: the state's, or with
+// sensitivities the larger of it and theirs (their corrector is solved
+// here, with the Jacobian at the new point, when the state's error passes).
+// NaN counts as +Inf.
+func (b *bdfInteg) errorNorm(order int, c, tEval float64) (float64, error) {
+	for k := range b.sc {
+		b.sc[k] = b.opt.ATol + b.opt.RTol*math.Abs(b.dy[k])
+	}
+	for k := range b.dd {
+		b.fz[k] = bdfErrC[order] * b.dd[k]
+	}
+	errNorm := rmsNorm(b.fz, b.sc)
+	if b.ns > 0 && errNorm <= 1 {
+		// sensitivities at the new point (b.dy holds y_new)
+		b.jac(tEval, b.dy)
+		if err := b.luFactor(c); err != nil {
+			return 0, err
+		}
+		b.sensCorrector(order, c)
+		for k := range b.dS {
+			b.rhsS[k] = bdfErrC[order] * b.dS[k]
+		}
+		if e := b.sensNorm(b.rhsS, b.spred, b.dy); e > errNorm {
+			errNorm = e
+		}
+	}
+	if math.IsNaN(errNorm) {
+		errNorm = math.Inf(1)
+	}
+	return errNorm, nil
+}
+
+// accept takes the converged step to tNew: the state, the difference
+// history (and the sensitivities'), then the order and step size for the
+// next step.
+func (b *bdfInteg) accept(tNew float64, order int, errNorm, safety float64) error {
+	b.steps++
+	b.stats.Steps++
+	if b.steps > b.opt.MaxSteps {
+		return fmt.Errorf("more than %d steps", b.opt.MaxSteps)
+	}
+	b.nEqual++
+	b.t = tNew
+	for k, i := range b.zi {
+		b.y[i] = b.dy[k]
+	}
+	updateDifferences(b.d, b.dd, order)
+	if b.ns > 0 {
+		nc := b.ncol
+		updateDifferences(b.ds, b.dS, order)
+		for a, i := range b.zi {
+			copy(b.s[i*nc:i*nc+b.ns], b.ds[0][a*nc:a*nc+b.ns])
+		}
+	}
+	if b.nEqual < order+1 {
 		return nil
 	}
+	b.selectOrder(order, errNorm, safety)
+	return nil
+}
+
+// updateDifferences adds the step's correction dd to the backward
+// differences d of a formula of the given order.
+func updateDifferences(d [][]float64, dd []float64, order int) {
+	for x := range dd {
+		d[order+2][x] = dd[x] - d[order+1][x]
+		d[order+1][x] = dd[x]
+	}
+	for i := order; i >= 0; i-- {
+		for x := range dd {
+			d[i][x] += d[i+1][x]
+		}
+	}
+}
+
+// selectOrder picks the order (order−1, order or order+1) whose error
+// estimate allows the largest next step, and scales the step size to it.
+func (b *bdfInteg) selectOrder(order int, errNorm, safety float64) {
+	errM, errP := math.Inf(1), math.Inf(1)
+	if order > 1 {
+		errM = b.diffNorm(bdfErrC[order-1], order)
+	}
+	if order < bdfMaxOrder {
+		errP = b.diffNorm(bdfErrC[order+1], order+2)
+	}
+	norms := [3]float64{errM, errNorm, errP}
+	best, bi := -1.0, 1
+	for i, e := range norms {
+		f := math.Pow(e, -1/float64(order+i))
+		if e == 0 {
+			f = math.Inf(1)
+		}
+		if f > best {
+			best, bi = f, i
+		}
+	}
+	b.order = order + bi - 1
+	b.rescale(math.Min(bdfMaxFactor, safety*best))
+}
+
+// diffNorm is the error norm of errC·D_i, the larger of the state's and
+// (with sensitivities) theirs.
+func (b *bdfInteg) diffNorm(errC float64, i int) float64 {
+	for k := range b.fz {
+		b.fz[k] = errC * b.d[i][k]
+	}
+	e := rmsNorm(b.fz, b.sc)
+	if b.ns > 0 {
+		for k := range b.rhsS {
+			b.rhsS[k] = errC * b.ds[i][k]
+		}
+		e = math.Max(e, b.sensNorm(b.rhsS, b.ds[0], b.d[0]))
+	}
+	return e
 }
 
 // newton solves the corrector equation for the state; on success b.dy is
