@@ -27,6 +27,32 @@ func loadPlan(t *testing.T, path string) *Plan {
 	return p
 }
 
+// editedPlan compiles the spec at path with each old → new replacement
+// (pairs of strings) applied to its text; a replacement that does not
+// match fails the test.
+func editedPlan(t *testing.T, path string, oldNew ...string) *Plan {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k+1 < len(oldNew); k += 2 {
+		if !bytes.Contains(data, []byte(oldNew[k])) {
+			t.Fatalf("%s has no %q to replace", path, oldNew[k])
+		}
+		data = bytes.Replace(data, []byte(oldNew[k]), []byte(oldNew[k+1]), 1)
+	}
+	s, err := ParseSpec(path, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Compile(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
 var outputFiles = []string{FileSubjects, FileSubjectsParquet, FileSamples, FileSamplesParquet, FileMeasurements,
 	FileMetadata, FileBIOM, FileBIOMJSON, FileTruthAbundance, FileTruth, FileManifest}
 
@@ -81,16 +107,7 @@ func TestDeterminism(t *testing.T) {
 
 	// Different spec: refuse to merge.
 	other := t.TempDir()
-	data, _ := os.ReadFile("testdata/small.yaml")
-	data = bytes.Replace(data, []byte("seed: 42"), []byte("seed: 43"), 1)
-	s2, err := ParseSpec("testdata/small.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p2, err := Compile(s2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p2 := editedPlan(t, "testdata/small.yaml", "seed: 42", "seed: 43")
 	if err := Run(ctx, p2, other, Options{Shard: Shard{I: 0, N: 3}}); err != nil {
 		t.Fatal(err)
 	}
@@ -104,19 +121,7 @@ func TestDeterminism(t *testing.T) {
 // subjects, and the merge is byte-identical to the unsharded run.
 func TestShardsShareWork(t *testing.T) {
 	ctx := context.Background()
-	data, _ := os.ReadFile("testdata/small.yaml")
-	data = bytes.Replace(data, []byte("chunk: 4"), []byte("chunk: 64"), 1)
-	plan := func() *Plan {
-		s, err := ParseSpec("testdata/small.yaml", data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		p, err := Compile(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	plan := func() *Plan { return editedPlan(t, "testdata/small.yaml", "chunk: 4", "chunk: 64") }
 	ref := t.TempDir()
 	if err := Run(ctx, plan(), ref, Options{}); err != nil {
 		t.Fatal(err)
@@ -185,13 +190,7 @@ func TestResume(t *testing.T) {
 // subject 5 of a 6-subject cohort with the same seed.
 func TestSubjectDependsOnlyOnIndex(t *testing.T) {
 	p := loadPlan(t, "testdata/small.yaml")
-	data, _ := os.ReadFile("testdata/small.yaml")
-	s2, _ := ParseSpec("x.yaml", bytes.Replace(data, []byte("n: 10"), []byte("n: 6"), 1))
-	s2.File = "testdata/small.yaml"
-	p2, err := Compile(s2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p2 := editedPlan(t, "testdata/small.yaml", "n: 10", "n: 6")
 	r, err := p.NewRunner()
 	if err != nil {
 		t.Fatal(err)

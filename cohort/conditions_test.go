@@ -1,7 +1,6 @@
 package cohort
 
 import (
-	"bytes"
 	"context"
 	"encoding/csv"
 	"os"
@@ -19,20 +18,9 @@ import (
 // gives some subjects eczema, so both states are exercised. A spec endpoint
 // named like a condition column keeps the spec's definition.
 func TestConditionColumns(t *testing.T) {
-	data, err := os.ReadFile("testdata/small.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data = bytes.Replace(data, []byte("parameters:\n"), []byte("parameters:\n  gamma_AB: {dist: lognormal, median: 20, sdlog: 1}\n"), 1)
-	data = bytes.Replace(data, []byte("endpoints:\n"), []byte("endpoints:\n  - {name: phq9, variable: host.phq9, time: 10}\n"), 1)
-	s, err := ParseSpec("testdata/small.yaml", data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := editedPlan(t, "testdata/small.yaml",
+		"parameters:\n", "parameters:\n  gamma_AB: {dist: lognormal, median: 20, sdlog: 1}\n",
+		"endpoints:\n", "endpoints:\n  - {name: phq9, variable: host.phq9, time: 10}\n")
 	dir := t.TempDir()
 	if err := Run(context.Background(), p, dir, Options{Workers: 2}); err != nil {
 		t.Fatal(err)
