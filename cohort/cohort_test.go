@@ -16,15 +16,7 @@ import (
 
 func loadPlan(t *testing.T, path string) *Plan {
 	t.Helper()
-	s, err := LoadSpec(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := Compile(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return editedPlan(t, path)
 }
 
 // editedPlan compiles the spec at path with each old → new replacement

@@ -52,17 +52,24 @@ func TestMergeIdentical(t *testing.T) {
 	}
 }
 
+// run loads the model (and its scenario) and runs it.
+func run(t *testing.T, model string) (*holobiont.Problem, *holobiont.Result) {
+	t.Helper()
+	p, err := holobiont.Load(t.Context(), model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Run(t.Context(), holobiont.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, res
+}
+
 // The default run's report uses display names and units, draws identical
 // site lines once with a note, and gives the endpoints a unit column.
 func TestDefaultReport(t *testing.T) {
-	p, err := holobiont.Load(t.Context(), "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := p.Run(context.Background(), holobiont.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, res := run(t, "")
 	page, err := Build(t.Context(), p, res)
 	if err != nil {
 		t.Fatal(err)
@@ -122,14 +129,7 @@ func TestCommonUnit(t *testing.T) {
 
 // A cancelled build stops and returns the context's error, not a page.
 func TestBuildCancelled(t *testing.T) {
-	p, err := holobiont.Load(t.Context(), "stein2013.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := p.Run(t.Context(), holobiont.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, res := run(t, "stein2013.yaml")
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
 	if page, err := Build(ctx, p, res); page != nil || !errors.Is(err, context.Canceled) {
