@@ -320,9 +320,9 @@ func (g *goGen) special(in *instr, ops []string) (string, error) {
 	case opPowI:
 		return fmt.Sprintf("fmath.PowI(%s, %d)", ops[0], in.c), nil
 	case opPowX:
-		return fmt.Sprintf("math.Pow(%s, %s)", ops[0], ops[1]), nil
+		return fmt.Sprintf("fmath.HillPower(%s, %s)", ops[0], ops[1]), nil
 	case opHillK:
-		return fmt.Sprintf("fmath.HillK(%s, %s, %s)", ops[0], ops[1], ops[2]), nil
+		return fmt.Sprintf("fmath.HillGiven(%s, %s, %s)", ops[0], ops[1], ops[2]), nil
 	case opHillI, opHillIK:
 		f := "HillI"
 		if in.op == opHillIK {

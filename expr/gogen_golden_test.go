@@ -543,8 +543,8 @@ func goFunc90(env []float64) {
 	env[7] = v3
 	env[5] = fmath.PowI(env[1], 3)
 	env[6] = fmath.HillIK(env[0], v3, 3)
-	env[5] = math.Pow(env[1], env[2])
-	env[7] = fmath.HillK(env[0], v3, env[2])
+	env[5] = fmath.HillPower(env[1], env[2])
+	env[7] = fmath.HillGiven(env[0], v3, env[2])
 }
 
 func goFunc91(env []float64) {

@@ -118,8 +118,8 @@ const (
 	opG2DivR
 
 	// The parts of hill(x, K, n) split by HillPower and HillGiven.
-	opPowX   // dst = math.Pow(a, b) (no small-integer fast path: bit for bit the K^n of opHill)
-	opHillK  // dst = a^c / (b + a^c) with a^c = math.Pow(a, c), b = K^c precomputed
+	opPowX   // dst = fmath.HillPower(a, b): bit for bit the K^n of opHill
+	opHillK  // dst = a^c / (b + a^c) with a^c = fmath.HillPower(a, c), b = K^c precomputed
 	opHillIK // dst = a^c / (b + a^c), c a small integer constant, b = K^c precomputed
 )
 

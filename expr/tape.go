@@ -312,9 +312,9 @@ func (t *Tape) exec(r []float64) {
 				st(rp, in.dst, fmath.HillI(x, k, in.c))
 			}
 		case opPowX:
-			st(rp, in.dst, math.Pow(ld(rp, in.a), ld(rp, in.b)))
+			st(rp, in.dst, fmath.HillPower(ld(rp, in.a), ld(rp, in.b)))
 		case opHillK:
-			st(rp, in.dst, fmath.HillK(ld(rp, in.a), ld(rp, in.b), ld(rp, in.c)))
+			st(rp, in.dst, fmath.HillGiven(ld(rp, in.a), ld(rp, in.b), ld(rp, in.c)))
 		case opHillIK:
 			x, kn := ld(rp, in.a), ld(rp, in.b)
 			switch in.c {

@@ -54,3 +54,34 @@ func TestEntropy(t *testing.T) {
 		t.Errorf("ShannonIdx = %v", got)
 	}
 }
+
+// TestHillPowerMatchesPow checks that HillPower, which hill uses for its
+// powers, equals math.Pow bit for bit for small integer exponents wherever
+// no intermediate power leaves the normal range (|n·log2 x| < 1000), and
+// for non-integer ones (where it calls math.Pow); and that Hill and
+// HillGiven agree.
+func TestHillPowerMatchesPow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 13))
+	for i := 0; i < 1_000_000; i++ {
+		n := float64(rng.IntN(33) - 16)
+		if i%4 == 0 {
+			n += rng.Float64()
+		}
+		if n == 0 {
+			continue
+		}
+		x := math.Exp2((rng.Float64()*2 - 1) * 999 / math.Max(math.Abs(n), 1))
+		if rng.IntN(2) == 0 && n == math.Trunc(n) {
+			x = -x
+		}
+		if got, want := HillPower(x, n), math.Pow(x, n); got != want {
+			t.Fatalf("HillPower(%v, %v) = %v, math.Pow %v", x, n, got, want)
+		}
+		if x > 0 {
+			k := math.Exp2(rng.Float64()*8 - 4)
+			if h, g := Hill(x, k, n), HillGiven(x, HillPower(k, n), n); h != g {
+				t.Fatalf("Hill(%v, %v, %v) = %v, HillGiven %v", x, k, n, h, g)
+			}
+		}
+	}
+}
