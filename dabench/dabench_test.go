@@ -17,7 +17,8 @@ func TestRunSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The probiotic is absent without dosing: an infinite true fold change;
+	// The probiotic is absent without dosing (exactly zero: no threshold, the
+	// solver keeps an undosed strain at 0): an infinite true fold change;
 	// background taxa have no absolute change.
 	for _, tr := range r1.Truths {
 		if tr.Comparison == "probiotic" && tr.Taxon == "probiotic" && !math.IsInf(tr.Absolute, 1) {

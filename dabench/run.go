@@ -374,23 +374,9 @@ func (w *world) abs(s *cohort.Subject) []float64 {
 		if math.IsNaN(r) || math.IsNaN(sm.Load) {
 			return nil
 		}
-		out[k] = present(r) * sm.Load
+		out[k] = r * sm.Load
 	}
 	return out
-}
-
-// absentBelow is the relative abundance below which a taxon counts as
-// absent in the truth: the ODE solvers can leave numerical dust (~1e-28 of
-// the community) in a member that starts at zero and is never dosed, which
-// no sequencing run could detect and which would make the true fold change
-// of an undosed strain finite instead of infinite.
-const absentBelow = 1e-20
-
-func present(x float64) float64 {
-	if x < absentBelow {
-		return 0
-	}
-	return x
 }
 
 // truth simulates the truth cohort and sets the true fold changes.

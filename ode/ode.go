@@ -230,6 +230,8 @@ type Solver struct {
 	g      [6][]float64
 	fx     []float64
 	jacOK  bool
+	dec    []int     // rows of jac with no off-diagonal entry (see decoupledRows)
+	decB   []float64 // right-hand sides of those rows during a solve
 	rho    float64   // Auto: spectral radius estimate of the last Jacobian
 	pv, pw []float64 // Auto: power-iteration vectors
 
@@ -351,6 +353,7 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 		s.jac = make([]float64, n*n)
 		s.lu = make([]float64, n*n)
 		s.piv = make([]int, n)
+		s.dec, s.decB = make([]int, 0, n), make([]float64, 0, n)
 	}
 	s.cur = s.exp
 	if opt.Method == Rodas4 {
@@ -850,6 +853,7 @@ func (s *Solver) toRodas() {
 		s.jac = make([]float64, s.n*s.n)
 		s.lu = make([]float64, s.n*s.n)
 		s.piv = make([]int, s.n)
+		s.dec, s.decB = make([]int, 0, s.n), make([]float64, 0, s.n)
 	}
 }
 

@@ -83,7 +83,47 @@ func (s *Solver) jacobian(t float64, y []float64) {
 	if s.opt.Method == Auto {
 		s.rho = s.spectralRadius()
 	}
+	s.decoupledRows()
 	s.jacOK = true
+}
+
+// decoupledRows records in s.dec the rows of s.jac with no off-diagonal
+// entry: components whose rate depends on no other component at (t, y),
+// such as a population at exactly zero (x·g(y) has ∂/∂y_j = x·∂g/∂y_j = 0).
+// The Rosenbrock system (I/(hγ) − J)·g = b gives such a component
+// g_i = b_i/(1/(hγ) − J_ii) exactly, but partial pivoting can swap its row
+// with another and leave roundoff (~1e-24 relative) in g_i: an absent,
+// undosed taxon would then appear from nothing. solve restores g_i.
+func (s *Solver) decoupledRows() {
+	n := s.n
+	s.dec = s.dec[:0]
+	for i := 0; i < n; i++ {
+		row := s.jac[i*n : (i+1)*n]
+		alone := true
+		for j, v := range row {
+			if v != 0 && j != i {
+				alone = false
+				break
+			}
+		}
+		if alone {
+			s.dec = append(s.dec, i)
+		}
+	}
+}
+
+// solve solves (I/(hγ) − J)·g = b in place with the factors in s.lu and
+// s.piv (fac = 1/(hγ)). The decoupled rows (s.dec) take their exact
+// solution b_i/(fac − J_ii).
+func (s *Solver) solve(b []float64, fac float64) {
+	s.decB = s.decB[:0]
+	for _, i := range s.dec {
+		s.decB = append(s.decB, b[i])
+	}
+	luSolve(s.lu, s.piv, s.n, b)
+	for k, i := range s.dec {
+		b[i] = s.decB[k] / (fac - s.jac[i*s.n+i])
+	}
 }
 
 // spectralRadius estimates the spectral radius of s.jac by powerIters
@@ -185,7 +225,7 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 	for i := range y {
 		g1[i] = f0[i] + h*roD1*fx[i]
 	}
-	luSolve(s.lu, s.piv, n, g1)
+	s.solve(g1, fac)
 	for i := range y {
 		yt[i] = y[i] + roA21*g1[i]
 	}
@@ -193,7 +233,7 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 	for i := range y {
 		g2[i] = fn[i] + h*roD2*fx[i] + ih*roC21*g1[i]
 	}
-	luSolve(s.lu, s.piv, n, g2)
+	s.solve(g2, fac)
 	for i := range y {
 		yt[i] = y[i] + roA31*g1[i] + roA32*g2[i]
 	}
@@ -201,7 +241,7 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 	for i := range y {
 		g3[i] = fn[i] + h*roD3*fx[i] + ih*(roC31*g1[i]+roC32*g2[i])
 	}
-	luSolve(s.lu, s.piv, n, g3)
+	s.solve(g3, fac)
 	for i := range y {
 		yt[i] = y[i] + roA41*g1[i] + roA42*g2[i] + roA43*g3[i]
 	}
@@ -209,7 +249,7 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 	for i := range y {
 		g4[i] = fn[i] + h*roD4*fx[i] + ih*(roC41*g1[i]+roC42*g2[i]+roC43*g3[i])
 	}
-	luSolve(s.lu, s.piv, n, g4)
+	s.solve(g4, fac)
 	for i := range y {
 		yt[i] = y[i] + roA51*g1[i] + roA52*g2[i] + roA53*g3[i] + roA54*g4[i]
 	}
@@ -217,7 +257,7 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 	for i := range y {
 		g5[i] = fn[i] + ih*(roC51*g1[i]+roC52*g2[i]+roC53*g3[i]+roC54*g4[i])
 	}
-	luSolve(s.lu, s.piv, n, g5)
+	s.solve(g5, fac)
 	for i := range y {
 		yt[i] += g5[i]
 	}
@@ -225,7 +265,7 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 	for i := range y {
 		g6[i] = fn[i] + ih*(roC61*g1[i]+roC62*g2[i]+roC63*g3[i]+roC64*g4[i]+roC65*g5[i])
 	}
-	luSolve(s.lu, s.piv, n, g6)
+	s.solve(g6, fac)
 	yn := s.yn[:n]
 	var sum float64
 	for i := range y {
