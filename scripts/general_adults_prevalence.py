@@ -8,14 +8,15 @@ import csv
 import math
 import sys
 
-# condition: (published prevalence, source, published severity split of cases or None, split source)
+# condition: (published prevalence, source, published severity split of cases or None, split source,
+# published moderate-or-severe share or None)
 PUBLISHED = {
-    "eczema": (0.073, "Chiesa Fuxench 2019 (US adults)", (0.601, 0.289, 0.110), "Chiesa Fuxench 2019: mild/moderate/severe"),
-    "psoriasis": (0.030, "Armstrong 2021 (US adults)", None, "Kurd 2009: ~17% moderate-to-severe"),
-    "acne": (0.075, "Goulden 1999 (clinical facial acne > 25 y, 3% men / 12% women)", None, ""),
-    "rosacea": (0.0546, "Gether 2018 (meta-analysis)", None, ""),
-    "depression": (0.081, "Brody 2018 (NHANES PHQ-9 >= 10)", None, ""),
-    "anxiety": (0.05, "Loewe 2008 (GAD-7 >= 10, general population)", None, ""),
+    "eczema": (0.073, "Chiesa Fuxench 2019 (US adults)", (0.601, 0.289, 0.110), "Chiesa Fuxench 2019: mild/moderate/severe", 0.399),
+    "psoriasis": (0.030, "Armstrong 2021 (US adults)", None, "", 0.17),  # Kurd 2009: ~17% moderate-to-severe
+    "acne": (0.075, "Goulden 1999 (clinical facial acne > 25 y, 3% men / 12% women)", None, "", None),
+    "rosacea": (0.0546, "Gether 2018 (meta-analysis)", None, "", None),
+    "depression": (0.081, "Brody 2018 (NHANES PHQ-9 >= 10)", None, "", None),
+    "anxiety": (0.05, "Loewe 2008 (GAD-7 >= 10, general population)", None, "", None),
 }
 
 
@@ -34,9 +35,9 @@ def main(path):
         rows = [r for r in csv.DictReader(f) if r.get("status", "ok") == "ok"]
     n = len(rows)
     print("%d subjects (%s)\n" % (n, path))
-    print("| condition | simulated prevalence [95% CI] | published | cases mild / moderate / severe | published split |")
-    print("|---|---|---|---|---|")
-    for c, (pub, src, split, ssrc) in PUBLISHED.items():
+    print("| condition | simulated prevalence [95% CI] | published | cases mild / moderate / severe | published split | moderate or severe: simulated / published |")
+    print("|---|---|---|---|---|---|")
+    for c, (pub, src, split, ssrc, pms) in PUBLISHED.items():
         cases = [r for r in rows if float(r[c]) == 1]
         k = len(cases)
         lo, hi = wilson(k, n)
@@ -45,7 +46,9 @@ def main(path):
         ps = " / ".join("%.0f%%" % (100 * x) for x in split) if split else "-"
         if ssrc:
             ps += " (" + ssrc + ")"
-        print("| %s | %.2f%% [%.2f, %.2f] (%d) | %.1f%% (%s) | %s | %s |" % (c, 100 * k / n, 100 * lo, 100 * hi, k, 100 * pub, src, gs, ps))
+        ms = "%.0f%%" % (100 * (g[1] + g[2]) / k) if k else "-"
+        ms += " / %.0f%%" % (100 * pms) if pms is not None else " / -"
+        print("| %s | %.2f%% [%.2f, %.2f] (%d) | %.1f%% (%s) | %s | %s | %s |" % (c, 100 * k / n, 100 * lo, 100 * hi, k, 100 * pub, src, gs, ps, ms))
     # co-occurrence: depression and anxiety among people with and without a visible skin condition
     skin = [r for r in rows if any(float(r[c]) == 1 for c in ("eczema", "psoriasis", "acne", "rosacea"))]
     clear = [r for r in rows if r not in skin]

@@ -6,7 +6,10 @@
 // of another observable) and the published value with its interval, a
 // citation and a role: "fit" targets enter the objective, "validation"
 // targets are held out and only reported, "hand-fit" targets were used to set
-// a value by hand earlier (neither fitted here nor held out). Targets that
+// a value by hand earlier (neither fitted here nor held out), "cohort-fit"
+// targets were fitted by the script named in evaluated_by (a virtual
+// population's parameter distribution; neither fitted here nor held out).
+// Targets that
 // need a virtual cohort (a between-subject effect size, a proportion of
 // subjects) name the test that evaluates them and are listed, not
 // simulated.

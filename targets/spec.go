@@ -55,6 +55,10 @@ const (
 	RoleFit        = "fit"        // in the objective
 	RoleValidation = "validation" // held out: reported, never fitted
 	RoleHandFit    = "hand-fit"   // used earlier to set a value by hand: neither fitted here nor held out
+	// RoleCohortFit targets were fitted outside holobiont calibrate by the
+	// script named in evaluated_by (a virtual population's parameter
+	// distribution): not fitted here, not held out.
+	RoleCohortFit = "cohort-fit"
 )
 
 // Target is one published effect size and how to read it off the model.
@@ -225,8 +229,8 @@ func (f *File) validateTarget(i int, ids map[string]bool) error {
 		return f.errAt(at+".id", "target %s listed twice", t.ID)
 	case t.Citation == "":
 		return f.errAt(at, "target %s: citation required", t.ID)
-	case t.Role != RoleFit && t.Role != RoleValidation && t.Role != RoleHandFit:
-		return f.errAt(at+".role", "target %s: role %q: want fit, validation or hand-fit", t.ID, t.Role)
+	case t.Role != RoleFit && t.Role != RoleValidation && t.Role != RoleHandFit && t.Role != RoleCohortFit:
+		return f.errAt(at+".role", "target %s: role %q: want fit, validation, hand-fit or cohort-fit", t.ID, t.Role)
 	case len(t.Interval) != 2 || !finite(t.Interval...) || !(t.Interval[1] > t.Interval[0]):
 		return f.errAt(at+".interval", "target %s: interval: want [low, high] with low < high", t.ID)
 	case t.Value != nil && (!finite(*t.Value) || !t.Met(*t.Value)):
@@ -241,6 +245,9 @@ func (f *File) validateTarget(i int, ids map[string]bool) error {
 			return f.errAt(at+".role", "target %s: a fit target must be simulated here (it has no scenario)", t.ID)
 		}
 		return nil
+	}
+	if t.Role == RoleCohortFit {
+		return f.errAt(at+".role", "target %s: a cohort-fit target is evaluated by the script or test in evaluated_by, not simulated here (remove its scenario)", t.ID)
 	}
 	if t.Observable == "" {
 		return f.errAt(at, "target %s: observable required", t.ID)
@@ -281,6 +288,16 @@ func (f *File) validateTarget(i int, ids map[string]bool) error {
 		return f.errAt(at+".multiply", "target %s: multiply must be a finite number", t.ID)
 	}
 	return nil
+}
+
+// hasRole reports whether any target has role r.
+func (f *File) hasRole(r string) bool {
+	for i := range f.Targets {
+		if f.Targets[i].Role == r {
+			return true
+		}
+	}
+	return false
 }
 
 // Roles returns the indices of the simulated targets of role r, in file

@@ -28,7 +28,7 @@ func TestParseErrors(t *testing.T) {
 		t.Fatalf("good file refused: %v", err)
 	}
 	for _, c := range []struct{ edit, want string }{
-		{"role: fit|role: fitted", `ok.yaml:6:11: target t: role "fitted": want fit, validation or hand-fit`},
+		{"role: fit|role: fitted", `ok.yaml:6:11: target t: role "fitted": want fit, validation, hand-fit or cohort-fit`},
 		{"interval: [0, 2]|interval: [2, 0]", "ok.yaml:9:15: target t: interval: want [low, high]"},
 		{"value: 1|value: 5", "ok.yaml:8:12: target t: value 5 outside its interval"},
 		{"stat: at|stat: median", `ok.yaml:12:11: target t: stat "median"`},
@@ -38,6 +38,7 @@ func TestParseErrors(t *testing.T) {
 		{"citation: someone|citation: \"\"", "ok.yaml:5:7: target t: citation required"},
 		{"model: m.yaml|modell: m.yaml", `ok.yaml:1:1: unknown field "modell"`},
 		{"role: fit|role: validation", "ok.yaml:5:3: targets: no target has role fit"},
+		{"role: fit|role: cohort-fit", "ok.yaml:6:11: target t: a cohort-fit target is evaluated by the script or test in evaluated_by"},
 		{"stat: at|stat: at\n    vs_baseline: ratio", "ok.yaml:13:18: target t: vs_baseline needs baseline"},
 		{"interval: [0, 2]|interval: 3", "ok.yaml:9:15: int was used where sequence is expected"},
 	} {

@@ -44,7 +44,8 @@ func newCalibrateCmd() *cobra.Command {
 		Long: `A targets file (a top-level targets: list, e.g. models/gut-skin-brain.targets.yaml)
 calibrates a holobiont model against published effect sizes: each target names
 a scenario (and a control), an observable and a statistic, the published value
-and its interval, a citation and a role (fit, validation = held out, hand-fit);
+and its interval, a citation and a role (fit, validation = held out, hand-fit,
+cohort-fit = fitted by the script it names);
 cohort-level targets name the test that evaluates them. The estimated
 parameters (log10 scale, log-normal priors) are fitted from their priors by the
 trust-region method below with the Gauss-Newton (Fisher) Hessian, whatever
