@@ -35,15 +35,15 @@ type severityCase struct {
 // binomial SE of these n subjects and the fit's own Monte Carlo SE (its
 // effective sample size, ~450 eczema and ~400 psoriasis cases) in
 // quadrature; the published intervals are checked, widened by the same
-// amount, where the fit meets them (eczema's moderate share, 18.6% against
+// amount, where the fit meets them (eczema's moderate share, 18.7% against
 // 28.9%, is the known miss). The spreads set by hand before the fit (80% /
 // 14% / 6% eczema, 2% moderate-to-severe psoriasis on this model) fail it.
 func TestGeneralAdultsSeverity(t *testing.T) {
 	const path = "../examples/cohort-general-adults.yaml"
 	cases := []severityCase{
 		{cond: "eczema", param: "gamma_AB", other: "ps_D0", bound: "upper: 60", n: 1500,
-			fit: map[string][2]float64{"prevalence": {0.075, 0.003}, "mild": {0.689, 0.022},
-				"moderate": {0.186, 0.018}, "severe": {0.125, 0.016}},
+			fit: map[string][2]float64{"prevalence": {0.075, 0.003}, "mild": {0.688, 0.022},
+				"moderate": {0.187, 0.018}, "severe": {0.125, 0.016}},
 			published: map[string][2]float64{"prevalence": {0.059, 0.088}, "severe": {0.086, 0.137}}},
 		{cond: "psoriasis", param: "ps_D0", other: "gamma_AB", bound: "lower: 0.3", n: 800,
 			fit:       map[string][2]float64{"prevalence": {0.030, 0.002}, "moderate-severe": {0.170, 0.019}},

@@ -2,7 +2,7 @@
 """Population calibration of the eczema and psoriasis susceptibility distributions of the general-adult virtual
 population (examples/cohort-general-adults.yaml) to published prevalence AND severity split (issue 14).
 
-    /usr/bin/python3 scripts/fit_skin_severity.py --bin ./holobiont [--n 2000] [--work DIR]
+    /usr/bin/python3 scripts/fit_skin_severity.py --bin ./holobiont [--n 2000] [--work DIR] [--only rosacea]
 
 Each condition's between-person susceptibility is log-normal (eczema: gamma_AB, the barrier inhibition of
 S. aureus at a person's median skin patch, lower = more eczema; psoriasis: ps_D0, the pro-psoriatic drive, higher =
@@ -20,6 +20,8 @@ Method (importance sampling on one proposal cohort per condition, seed fixed):
      ln(parameter); the weighted case and grade fractions (plus the analytic tail mass beyond the proposal range)
      are the population's prevalence and split;
   3. chi-square against the targets (sigma = 95% interval width / 3.92), minimised on a grid then refined.
+Rosacea (rosacea_s0) has no published split: only its median is fitted, to prevalence, its spread kept, after the
+eczema and psoriasis lines of the spec hold their fitted values (its drive rises with systemic inflammation).
 The fitted values go into examples/cohort-general-adults.yaml by hand (the script prints the lines); the split is
 then a FIT target (benchmarks/prevalence.md), not validation. Standard library only."""
 import argparse
@@ -50,6 +52,15 @@ CONDITIONS = {
             ("moderate_severe", 0.17, (0.12, 0.22), "Kurd 2009 J Am Acad Dermatol 60:218 (about 17% of cases moderate to severe by BSA; no CI given, +-5 points; Helmick 2014 Am J Prev Med 47:37: ~18%)"),
         ],
     },
+    # prevalence only: the median is fitted, the spread kept as the spec has it (no published split); the other
+    # conditions as the spec has them (rosacea's drive rises with systemic inflammation, so eczema and psoriasis
+    # matter), hence fitted after them
+    "rosacea": {
+        "param": "rosacea_s0", "other": None, "proposal": (0.1, 0.6), "worse": "high", "seed": 1403, "median_only": True,
+        "targets": [
+            ("prevalence", 0.0546, (0.0491, 0.0604), "Gether 2018 Br J Dermatol 179:282 (pooled general-population prevalence, 41 populations)"),
+        ],
+    },
 }
 
 
@@ -67,7 +78,7 @@ def proposal_spec(cond, n):
             line = "name: general-adults-%s-proposal\n" % cond
         elif s.startswith(c["param"] + ":"):
             line = "  %s: {dist: loguniform, lower: %g, upper: %g}\n" % (c["param"], lo, hi)
-        elif s.startswith(c["other"] + ":"):
+        elif c["other"] and s.startswith(c["other"] + ":"):
             continue  # the model default: no disease
         out.append(line)
     return "".join(out)
@@ -123,28 +134,38 @@ def check_ends(rows, cond):
     k = max(1, len(rows) // 10)
     low, high = rows[:k], rows[-k:]
     worse, better = (low, high) if CONDITIONS[cond]["worse"] == "low" else (high, low)
-    nw = sum(1 for _, c, g in worse if c and g == 3)
+    # a prevalence-only fit needs the worse end to be cases, of any grade
+    worst = 1 if CONDITIONS[cond].get("median_only") else 3
+    nw = sum(1 for _, c, g in worse if c and g >= worst)
     nb = sum(1 for _, c, _ in better if c)
-    print("  proposal ends: worse tenth %d/%d worst-grade cases; other tenth %d/%d cases" % (nw, k, nb, k))
+    print("  proposal ends: worse tenth %d/%d cases of grade >= %d; other tenth %d/%d cases" % (nw, k, worst, nb, k))
     if nw != k or nb != 0:
         sys.exit("%s: widen the proposal range %s" % (cond, CONDITIONS[cond]["proposal"]))
 
 
+def spec_sdlog(param):
+    for line in open(SPEC):
+        if line.strip().startswith(param + ":"):
+            return float(line.split("sdlog:")[1].split("}")[0].split(",")[0])
+    sys.exit("%s: no %s line" % (SPEC, param))
+
+
 def fit(rows, cond):
     best = None
+    fixed = spec_sdlog(CONDITIONS[cond]["param"]) if CONDITIONS[cond].get("median_only") else None
     for i in range(-20, 141):
         mu = i * 0.1 - 4
-        for j in range(1, 81):
-            s = j * 0.05
+        for j in ([0] if fixed else range(1, 81)):
+            s = fixed or j * 0.05
             v = chi2(rows, cond, mu, s)
             if best is None or v < best[0]:
                 best = (v, mu, s)
     _, mu, s = best
-    step = (0.05, 0.025)
+    step = (0.05, 0.0 if fixed else 0.025)
     while step[0] > 1e-4:  # compass search around the grid optimum
         moved = False
         for dm, ds in ((step[0], 0), (-step[0], 0), (0, step[1]), (0, -step[1])):
-            if s + ds > 0:
+            if s + ds > 0 and (dm or ds):
                 v = chi2(rows, cond, mu + dm, s + ds)
                 if v < best[0]:
                     best, mu, s, moved = (v, mu + dm, s + ds), mu + dm, s + ds, True
@@ -163,10 +184,13 @@ def main():
     ap.add_argument("--bin", default="holobiont")
     ap.add_argument("--n", type=int, default=2000, help="subjects per proposal cohort")
     ap.add_argument("--work", default="", help="directory for the proposal cohorts (default: a temporary one)")
+    ap.add_argument("--only", default="", help="comma-separated conditions to fit (default: all, in order)")
     a = ap.parse_args()
     work = a.work or tempfile.mkdtemp(prefix="fit-skin-severity-")
     os.makedirs(work, exist_ok=True)
     for cond, c in CONDITIONS.items():
+        if a.only and cond not in a.only.split(","):
+            continue
         rows = run_proposal(a.bin, cond, a.n, work)
         print("%s: %d proposal subjects, %s log-uniform on %s (seed %d)" % (cond, len(rows), c["param"], c["proposal"], c["seed"]))
         check_ends(rows, cond)
