@@ -16,7 +16,7 @@ type builtin struct {
 
 // builtins is the table of canonical builtin names. It is never modified.
 var builtins = map[string]builtin{
-	"exp":       {min: 1, max: 1, f1: math.Exp},
+	"exp":       {min: 1, max: 1, f1: fmath.Exp},
 	"ln":        {min: 1, max: 1, f1: math.Log},
 	"log10":     {min: 1, max: 1, f1: math.Log10},
 	"log":       {min: 2, max: 2, f2: fmath.LogBase},

@@ -14,11 +14,13 @@ import (
 // fn1Names are the fmath functions of fn1, in fn1's order (for GoFunc).
 var fn1Names = [len(fn1)]string{"Sec", "Csc", "Cot", "Sech", "Csch", "Coth", "Arcsec", "Arccsc", "Arccot", "Arcsech", "Arccsch", "Arccoth", "Factorial"}
 
-// unaryMath are the math package functions of the unary opcodes.
+// unaryMath are the Go functions of the unary opcodes (package math's,
+// except exp: fmath.Exp, which the interpreter also calls).
 var unaryMath = map[opcode]string{
-	opExp: "Exp", opLn: "Log", opLog10: "Log10", opSqrt: "Sqrt", opAbs: "Abs", opFloor: "Floor", opCeil: "Ceil",
-	opSin: "Sin", opCos: "Cos", opTan: "Tan", opAsin: "Asin", opAcos: "Acos", opAtan: "Atan", opSinh: "Sinh",
-	opCosh: "Cosh", opTanh: "Tanh", opAsinh: "Asinh", opAcosh: "Acosh", opAtanh: "Atanh",
+	opExp: "fmath.Exp", opLn: "math.Log", opLog10: "math.Log10", opSqrt: "math.Sqrt", opAbs: "math.Abs",
+	opFloor: "math.Floor", opCeil: "math.Ceil", opSin: "math.Sin", opCos: "math.Cos", opTan: "math.Tan",
+	opAsin: "math.Asin", opAcos: "math.Acos", opAtan: "math.Atan", opSinh: "math.Sinh", opCosh: "math.Cosh",
+	opTanh: "math.Tanh", opAsinh: "math.Asinh", opAcosh: "math.Acosh", opAtanh: "math.Atanh",
 }
 
 var arithSym = [...]string{"+", "-", "*", "/"} // opAdd, opSub, opMul, opDiv
@@ -242,7 +244,7 @@ func (g *goGen) expr(in *instr) (string, error) {
 		return fmt.Sprintf("float64(%s %s %s)", ops[0], arithSym[op-opAdd], ops[1]), nil
 	}
 	if f, ok := unaryMath[op]; ok {
-		return fmt.Sprintf("math.%s(%s)", f, ops[0]), nil
+		return fmt.Sprintf("%s(%s)", f, ops[0]), nil
 	}
 	if r, ok := relSym[op]; ok {
 		return fmt.Sprintf("fmath.B2F(%s %s %s)", ops[0], r, ops[1]), nil

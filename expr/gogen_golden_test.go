@@ -246,7 +246,7 @@ func goFunc45(env []float64) {
 
 func goFunc46(env []float64) {
 	_ = env[5]
-	v0 := math.Exp(env[0])
+	v0 := fmath.Exp(env[0])
 	v1 := math.Log(env[1])
 	v2 := float64(v0 + v1)
 	v3 := math.Log10(env[2])
@@ -584,7 +584,7 @@ func goFunc92(env []float64) {
 	v2 := fmath.Max(v0, v1)
 	v3 := -v2
 	v4 := fmath.Min(env[1], env[4])
-	v5 := math.Exp(v4)
+	v5 := fmath.Exp(v4)
 	v6 := fmath.B2F(v5 == 0)
 	env[5] = float64(v3 - v6)
 }
@@ -1122,7 +1122,7 @@ func goFunc108(env []float64) {
 	v6 := fmath.FastPow(k3, env[1])
 	v7 := -v6
 	v8 := fmath.And(v5, v7)
-	env[7] = math.Exp(v8)
+	env[7] = fmath.Exp(v8)
 }
 
 func goFunc109(env []float64) {
@@ -1651,7 +1651,7 @@ func goFunc123(env []float64) {
 	k9 := math.Copysign(0, -1)
 	k10 := float64(-2.375)
 	k11 := float64(-2.5)
-	v0 := math.Exp(env[1])
+	v0 := fmath.Exp(env[1])
 	v1 := float64(env[1] + k0)
 	v2 := math.Mod(v0, v1)
 	v3 := float64(env[4] * env[4])

@@ -205,7 +205,7 @@ func (t *Tape) exec(r []float64) {
 			x := ld(rp, in.a)
 			st(rp, in.dst, x*x)
 		case opExp:
-			st(rp, in.dst, math.Exp(ld(rp, in.a)))
+			st(rp, in.dst, fmath.Exp(ld(rp, in.a)))
 		case opLn:
 			st(rp, in.dst, math.Log(ld(rp, in.a)))
 		case opLog10:

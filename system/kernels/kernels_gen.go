@@ -189,7 +189,7 @@ func kedaf2b390659bd43(env []float64) {
 	env[673] = k1
 	v86 := float64(float64(v14-env[215]) / env[216])
 	v87 := float64(float64(v86*v86) * k2)
-	v88 := math.Exp(v87)
+	v88 := fmath.Exp(v87)
 	v89 := float64(float64(float64(env[558]*v88)+env[217]) * env[135])
 	env[674] = float64(float64(env[559]*env[587]) + v89)
 	env[675] = k1
@@ -228,7 +228,7 @@ func kedaf2b390659bd43(env []float64) {
 	env[699] = k1
 	v125 := float64(float64(v33-env[215]) / env[216])
 	v126 := float64(float64(v125*v125) * k2)
-	v127 := math.Exp(v126)
+	v127 := fmath.Exp(v126)
 	v128 := float64(float64(float64(env[558]*v127)+env[217]) * env[135])
 	env[700] = float64(float64(env[559]*env[593]) + v128)
 	env[701] = k1
@@ -532,7 +532,7 @@ func k0b01de1a30d158cf(env []float64) {
 	v198 := fmath.Sel(v185, k6, v197)
 	env[442] = v198
 	v199 := float64(float64(env[543]-env[9]) * env[164])
-	v200 := math.Exp(v199)
+	v200 := fmath.Exp(v199)
 	v201 := float64(k0 / float64(k0+v200))
 	env[443] = v201
 	v202 := fmath.Max(v170, k6)
@@ -541,7 +541,7 @@ func k0b01de1a30d158cf(env []float64) {
 	env[444] = v204
 	v205 := fmath.Max(v165, k7)
 	v206 := fmath.Min(v204, k8)
-	v207 := math.Exp(v206)
+	v207 := fmath.Exp(v206)
 	v208 := float64(float64(v207-k0) * v205)
 	v209 := fmath.Min(v208, v166)
 	env[445] = v209
@@ -550,7 +550,7 @@ func k0b01de1a30d158cf(env []float64) {
 	v212 := float64(v210 / float64(k9+v211))
 	v213 := math.Log(v212)
 	v214 := float64(v213 / env[164])
-	v215 := math.Exp(v214)
+	v215 := fmath.Exp(v214)
 	v216 := float64(env[140] * v215)
 	env[446] = v216
 	v217 := float64(float64(env[55]*v130) * env[1254])
@@ -633,7 +633,7 @@ func k0b01de1a30d158cf(env []float64) {
 	v276 := fmath.Sel(v263, k6, v275)
 	env[466] = v276
 	v277 := float64(float64(env[543]-env[11]) * env[164])
-	v278 := math.Exp(v277)
+	v278 := fmath.Exp(v277)
 	v279 := float64(k0 / float64(k0+v278))
 	env[467] = v279
 	v280 := fmath.Max(v248, k6)
@@ -642,7 +642,7 @@ func k0b01de1a30d158cf(env []float64) {
 	env[468] = v282
 	v283 := fmath.Max(v243, k7)
 	v284 := fmath.Min(v282, k8)
-	v285 := math.Exp(v284)
+	v285 := fmath.Exp(v284)
 	v286 := float64(float64(v285-k0) * v283)
 	v287 := fmath.Min(v286, v244)
 	env[469] = v287
@@ -651,7 +651,7 @@ func k0b01de1a30d158cf(env []float64) {
 	v290 := float64(v288 / float64(k9+v289))
 	v291 := math.Log(v290)
 	v292 := float64(v291 / env[164])
-	v293 := math.Exp(v292)
+	v293 := fmath.Exp(v292)
 	v294 := float64(env[140] * v293)
 	env[470] = v294
 	v295 := float64(float64(env[59]*v130) * env[1261])
@@ -737,7 +737,7 @@ func k0b01de1a30d158cf(env []float64) {
 	v356 := fmath.Sel(v343, k6, v355)
 	env[490] = v356
 	v357 := float64(float64(env[543]-env[13]) * env[164])
-	v358 := math.Exp(v357)
+	v358 := fmath.Exp(v357)
 	v359 := float64(k0 / float64(k0+v358))
 	env[491] = v359
 	v360 := fmath.Max(v328, k6)
@@ -746,7 +746,7 @@ func k0b01de1a30d158cf(env []float64) {
 	env[492] = v362
 	v363 := fmath.Max(v323, k7)
 	v364 := fmath.Min(v362, k8)
-	v365 := math.Exp(v364)
+	v365 := fmath.Exp(v364)
 	v366 := float64(float64(v365-k0) * v363)
 	v367 := fmath.Min(v366, v324)
 	env[493] = v367
@@ -755,7 +755,7 @@ func k0b01de1a30d158cf(env []float64) {
 	v370 := float64(v368 / float64(k9+v369))
 	v371 := math.Log(v370)
 	v372 := float64(v371 / env[164])
-	v373 := math.Exp(v372)
+	v373 := fmath.Exp(v372)
 	v374 := float64(env[140] * v373)
 	env[494] = v374
 	v375 := float64(float64(env[63]*v130) * env[1268])
@@ -838,7 +838,7 @@ func k0b01de1a30d158cf(env []float64) {
 	v434 := fmath.Sel(v421, k6, v433)
 	env[514] = v434
 	v435 := float64(float64(env[543]-env[15]) * env[164])
-	v436 := math.Exp(v435)
+	v436 := fmath.Exp(v435)
 	v437 := float64(k0 / float64(k0+v436))
 	env[515] = v437
 	v438 := fmath.Max(v406, k6)
@@ -847,7 +847,7 @@ func k0b01de1a30d158cf(env []float64) {
 	env[516] = v440
 	v441 := fmath.Max(v401, k7)
 	v442 := fmath.Min(v440, k8)
-	v443 := math.Exp(v442)
+	v443 := fmath.Exp(v442)
 	v444 := float64(float64(v443-k0) * v441)
 	v445 := fmath.Min(v444, v402)
 	env[517] = v445
@@ -856,7 +856,7 @@ func k0b01de1a30d158cf(env []float64) {
 	v448 := float64(v446 / float64(k9+v447))
 	v449 := math.Log(v448)
 	v450 := float64(v449 / env[164])
-	v451 := math.Exp(v450)
+	v451 := fmath.Exp(v450)
 	v452 := float64(env[140] * v451)
 	env[518] = v452
 	v453 := float64(v211 * v162)
@@ -877,19 +877,19 @@ func k0b01de1a30d158cf(env []float64) {
 	v466 := float64(float64(float64(env[173]*v4)+k0) * v465)
 	env[521] = v466
 	v467 := float64(float64(env[545]-env[16]) * env[172])
-	v468 := math.Exp(v467)
+	v468 := fmath.Exp(v467)
 	v469 := float64(k0 / float64(k0+v468))
 	env[522] = v469
 	v470 := float64(float64(env[546]-env[16]) * env[172])
-	v471 := math.Exp(v470)
+	v471 := fmath.Exp(v470)
 	v472 := float64(k0 / float64(k0+v471))
 	env[523] = v472
 	v473 := float64(float64(env[547]-env[16]) * env[172])
-	v474 := math.Exp(v473)
+	v474 := fmath.Exp(v473)
 	v475 := float64(k0 / float64(k0+v474))
 	env[524] = v475
 	v476 := float64(float64(env[548]-env[16]) * env[172])
-	v477 := math.Exp(v476)
+	v477 := fmath.Exp(v476)
 	v478 := float64(k0 / float64(k0+v477))
 	env[525] = v478
 	v479 := float64(k15 * v469)
@@ -1024,7 +1024,7 @@ func k0b01de1a30d158cf(env []float64) {
 	env[659] = float64(float64(v603-env[1286]) + v602)
 	v605 := float64(float64(v133-env[215]) / env[216])
 	v606 := float64(float64(v605*v605) * k3)
-	v607 := math.Exp(v606)
+	v607 := fmath.Exp(v606)
 	v608 := float64(float64(float64(env[558]*v607)+env[217]) * env[135])
 	env[661] = float64(v608 + env[1287])
 	v610 := float64(float64(v216*env[8]) + k0)
@@ -1060,7 +1060,7 @@ func k0b01de1a30d158cf(env []float64) {
 	env[685] = float64(float64(v603-env[1301]) + v639)
 	v641 := float64(float64(v297-env[215]) / env[216])
 	v642 := float64(float64(v641*v641) * k3)
-	v643 := math.Exp(v642)
+	v643 := fmath.Exp(v642)
 	v644 := float64(float64(float64(env[558]*v643)+env[217]) * env[135])
 	env[687] = float64(float64(float64(env[163]*v4)+env[1302]) + v644)
 	v646 := float64(float64(v374*env[12]) + k0)
@@ -1384,7 +1384,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	v208 := fmath.Sel(v195, k7, v207)
 	env[442] = v208
 	v209 := float64(float64(env[543]-env[9]) * env[164])
-	v210 := math.Exp(v209)
+	v210 := fmath.Exp(v209)
 	v211 := float64(k0 / float64(k0+v210))
 	env[443] = v211
 	v212 := fmath.Max(v180, k7)
@@ -1393,7 +1393,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	env[444] = v214
 	v215 := fmath.Max(v175, k8)
 	v216 := fmath.Min(v214, k9)
-	v217 := math.Exp(v216)
+	v217 := fmath.Exp(v216)
 	v218 := float64(float64(v217-k0) * v215)
 	v219 := fmath.Min(v218, v176)
 	env[445] = v219
@@ -1402,7 +1402,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	v222 := float64(v220 / float64(k10+v221))
 	v223 := math.Log(v222)
 	v224 := float64(v223 / env[164])
-	v225 := math.Exp(v224)
+	v225 := fmath.Exp(v224)
 	v226 := float64(env[140] * v225)
 	env[446] = v226
 	v227 := float64(float64(env[55]*v140) * env[1254])
@@ -1485,7 +1485,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	v286 := fmath.Sel(v273, k7, v285)
 	env[466] = v286
 	v287 := float64(float64(env[543]-env[11]) * env[164])
-	v288 := math.Exp(v287)
+	v288 := fmath.Exp(v287)
 	v289 := float64(k0 / float64(k0+v288))
 	env[467] = v289
 	v290 := fmath.Max(v258, k7)
@@ -1494,7 +1494,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	env[468] = v292
 	v293 := fmath.Max(v253, k8)
 	v294 := fmath.Min(v292, k9)
-	v295 := math.Exp(v294)
+	v295 := fmath.Exp(v294)
 	v296 := float64(float64(v295-k0) * v293)
 	v297 := fmath.Min(v296, v254)
 	env[469] = v297
@@ -1503,7 +1503,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	v300 := float64(v298 / float64(k10+v299))
 	v301 := math.Log(v300)
 	v302 := float64(v301 / env[164])
-	v303 := math.Exp(v302)
+	v303 := fmath.Exp(v302)
 	v304 := float64(env[140] * v303)
 	env[470] = v304
 	v305 := float64(float64(env[59]*v140) * env[1261])
@@ -1589,7 +1589,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	v366 := fmath.Sel(v353, k7, v365)
 	env[490] = v366
 	v367 := float64(float64(env[543]-env[13]) * env[164])
-	v368 := math.Exp(v367)
+	v368 := fmath.Exp(v367)
 	v369 := float64(k0 / float64(k0+v368))
 	env[491] = v369
 	v370 := fmath.Max(v338, k7)
@@ -1598,7 +1598,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	env[492] = v372
 	v373 := fmath.Max(v333, k8)
 	v374 := fmath.Min(v372, k9)
-	v375 := math.Exp(v374)
+	v375 := fmath.Exp(v374)
 	v376 := float64(float64(v375-k0) * v373)
 	v377 := fmath.Min(v376, v334)
 	env[493] = v377
@@ -1607,7 +1607,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	v380 := float64(v378 / float64(k10+v379))
 	v381 := math.Log(v380)
 	v382 := float64(v381 / env[164])
-	v383 := math.Exp(v382)
+	v383 := fmath.Exp(v382)
 	v384 := float64(env[140] * v383)
 	env[494] = v384
 	v385 := float64(float64(env[63]*v140) * env[1268])
@@ -1690,7 +1690,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	v444 := fmath.Sel(v431, k7, v443)
 	env[514] = v444
 	v445 := float64(float64(env[543]-env[15]) * env[164])
-	v446 := math.Exp(v445)
+	v446 := fmath.Exp(v445)
 	v447 := float64(k0 / float64(k0+v446))
 	env[515] = v447
 	v448 := fmath.Max(v416, k7)
@@ -1699,7 +1699,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	env[516] = v450
 	v451 := fmath.Max(v411, k8)
 	v452 := fmath.Min(v450, k9)
-	v453 := math.Exp(v452)
+	v453 := fmath.Exp(v452)
 	v454 := float64(float64(v453-k0) * v451)
 	v455 := fmath.Min(v454, v412)
 	env[517] = v455
@@ -1708,7 +1708,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	v458 := float64(v456 / float64(k10+v457))
 	v459 := math.Log(v458)
 	v460 := float64(v459 / env[164])
-	v461 := math.Exp(v460)
+	v461 := fmath.Exp(v460)
 	v462 := float64(env[140] * v461)
 	env[518] = v462
 	v463 := float64(v221 * v172)
@@ -1729,19 +1729,19 @@ func kfb163ebb83ef64ed(env []float64) {
 	v476 := float64(float64(float64(env[173]*v4)+k0) * v475)
 	env[521] = v476
 	v477 := float64(float64(env[545]-env[16]) * env[172])
-	v478 := math.Exp(v477)
+	v478 := fmath.Exp(v477)
 	v479 := float64(k0 / float64(k0+v478))
 	env[522] = v479
 	v480 := float64(float64(env[546]-env[16]) * env[172])
-	v481 := math.Exp(v480)
+	v481 := fmath.Exp(v480)
 	v482 := float64(k0 / float64(k0+v481))
 	env[523] = v482
 	v483 := float64(float64(env[547]-env[16]) * env[172])
-	v484 := math.Exp(v483)
+	v484 := fmath.Exp(v483)
 	v485 := float64(k0 / float64(k0+v484))
 	env[524] = v485
 	v486 := float64(float64(env[548]-env[16]) * env[172])
-	v487 := math.Exp(v486)
+	v487 := fmath.Exp(v486)
 	v488 := float64(k0 / float64(k0+v487))
 	env[525] = v488
 	v489 := float64(k16 * v479)
@@ -1876,7 +1876,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	env[659] = float64(float64(v613-env[1286]) + v612)
 	v615 := float64(float64(v143-env[215]) / env[216])
 	v616 := float64(float64(v615*v615) * k4)
-	v617 := math.Exp(v616)
+	v617 := fmath.Exp(v616)
 	v618 := float64(float64(float64(env[558]*v617)+env[217]) * env[135])
 	env[661] = float64(v618 + env[1287])
 	v620 := float64(float64(v226*env[8]) + k0)
@@ -1912,7 +1912,7 @@ func kfb163ebb83ef64ed(env []float64) {
 	env[685] = float64(float64(v613-env[1301]) + v649)
 	v651 := float64(float64(v307-env[215]) / env[216])
 	v652 := float64(float64(v651*v651) * k4)
-	v653 := math.Exp(v652)
+	v653 := fmath.Exp(v652)
 	v654 := float64(float64(float64(env[558]*v653)+env[217]) * env[135])
 	env[687] = float64(float64(float64(env[163]*v4)+env[1302]) + v654)
 	v656 := float64(float64(v384*env[12]) + k0)
@@ -2246,7 +2246,7 @@ func kd4313bce868822d0(env []float64) {
 	v206 := fmath.Sel(v202, v199, v205)
 	env[442] = fmath.Sel(v194, k7, v206)
 	v208 := float64(float64(env[543]-env[9]) * env[164])
-	v209 := math.Exp(v208)
+	v209 := fmath.Exp(v208)
 	v210 := float64(k0 / float64(k0+v209))
 	env[443] = v210
 	v211 := fmath.Max(v178, k7)
@@ -2255,7 +2255,7 @@ func kd4313bce868822d0(env []float64) {
 	env[444] = v213
 	v214 := fmath.Max(v173, k8)
 	v215 := fmath.Min(v213, k9)
-	v216 := math.Exp(v215)
+	v216 := fmath.Exp(v215)
 	v217 := float64(float64(v216-k0) * v214)
 	env[445] = fmath.Min(v217, v174)
 	v219 := float64(k0 + v210)
@@ -2263,7 +2263,7 @@ func kd4313bce868822d0(env []float64) {
 	v221 := float64(v219 / float64(k10+v220))
 	v222 := math.Log(v221)
 	v223 := float64(v222 / env[164])
-	v224 := math.Exp(v223)
+	v224 := fmath.Exp(v223)
 	env[446] = float64(env[140] * v224)
 	env[447] = float64(float64(env[55]*v139) * env[1254])
 	v227 := float64(env[133] * env[33])
@@ -2342,7 +2342,7 @@ func kd4313bce868822d0(env []float64) {
 	v285 := fmath.Sel(v281, v278, v284)
 	env[466] = fmath.Sel(v273, k7, v285)
 	v287 := float64(float64(env[543]-env[11]) * env[164])
-	v288 := math.Exp(v287)
+	v288 := fmath.Exp(v287)
 	v289 := float64(k0 / float64(k0+v288))
 	env[467] = v289
 	v290 := fmath.Max(v257, k7)
@@ -2351,7 +2351,7 @@ func kd4313bce868822d0(env []float64) {
 	env[468] = v292
 	v293 := fmath.Max(v252, k8)
 	v294 := fmath.Min(v292, k9)
-	v295 := math.Exp(v294)
+	v295 := fmath.Exp(v294)
 	v296 := float64(float64(v295-k0) * v293)
 	env[469] = fmath.Min(v296, v253)
 	v298 := float64(k0 + v289)
@@ -2359,7 +2359,7 @@ func kd4313bce868822d0(env []float64) {
 	v300 := float64(v298 / float64(k10+v299))
 	v301 := math.Log(v300)
 	v302 := float64(v301 / env[164])
-	v303 := math.Exp(v302)
+	v303 := fmath.Exp(v302)
 	env[470] = float64(env[140] * v303)
 	env[471] = float64(float64(env[59]*v139) * env[1261])
 	v306 := float64(float64(env[544]*v4) + env[60])
@@ -2440,7 +2440,7 @@ func kd4313bce868822d0(env []float64) {
 	v366 := fmath.Sel(v362, v359, v365)
 	env[490] = fmath.Sel(v354, k7, v366)
 	v368 := float64(float64(env[543]-env[13]) * env[164])
-	v369 := math.Exp(v368)
+	v369 := fmath.Exp(v368)
 	v370 := float64(k0 / float64(k0+v369))
 	env[491] = v370
 	v371 := fmath.Max(v338, k7)
@@ -2449,7 +2449,7 @@ func kd4313bce868822d0(env []float64) {
 	env[492] = v373
 	v374 := fmath.Max(v333, k8)
 	v375 := fmath.Min(v373, k9)
-	v376 := math.Exp(v375)
+	v376 := fmath.Exp(v375)
 	v377 := float64(float64(v376-k0) * v374)
 	env[493] = fmath.Min(v377, v334)
 	v379 := float64(k0 + v370)
@@ -2457,7 +2457,7 @@ func kd4313bce868822d0(env []float64) {
 	v381 := float64(v379 / float64(k10+v380))
 	v382 := math.Log(v381)
 	v383 := float64(v382 / env[164])
-	v384 := math.Exp(v383)
+	v384 := fmath.Exp(v383)
 	env[494] = float64(env[140] * v384)
 	env[495] = float64(float64(env[63]*v139) * env[1268])
 	v387 := float64(env[133] * env[45])
@@ -2536,7 +2536,7 @@ func kd4313bce868822d0(env []float64) {
 	v445 := fmath.Sel(v441, v438, v444)
 	env[514] = fmath.Sel(v433, k7, v445)
 	v447 := float64(float64(env[543]-env[15]) * env[164])
-	v448 := math.Exp(v447)
+	v448 := fmath.Exp(v447)
 	v449 := float64(k0 / float64(k0+v448))
 	env[515] = v449
 	v450 := fmath.Max(v417, k7)
@@ -2545,7 +2545,7 @@ func kd4313bce868822d0(env []float64) {
 	env[516] = v452
 	v453 := fmath.Max(v412, k8)
 	v454 := fmath.Min(v452, k9)
-	v455 := math.Exp(v454)
+	v455 := fmath.Exp(v454)
 	v456 := float64(float64(v455-k0) * v453)
 	env[517] = fmath.Min(v456, v413)
 	v458 := float64(k0 + v449)
@@ -2553,7 +2553,7 @@ func kd4313bce868822d0(env []float64) {
 	v460 := float64(v458 / float64(k10+v459))
 	v461 := math.Log(v460)
 	v462 := float64(v461 / env[164])
-	v463 := math.Exp(v462)
+	v463 := fmath.Exp(v462)
 	env[518] = float64(env[140] * v463)
 	v465 := float64(v220 * v170)
 	v466 := float64(float64(v210*v183) + v465)
@@ -2571,19 +2571,19 @@ func kd4313bce868822d0(env []float64) {
 	v477 := float64(env[171] * v119)
 	env[521] = float64(float64(float64(env[173]*v4)+k0) * v477)
 	v479 := float64(float64(env[545]-env[16]) * env[172])
-	v480 := math.Exp(v479)
+	v480 := fmath.Exp(v479)
 	v481 := float64(k0 / float64(k0+v480))
 	env[522] = v481
 	v482 := float64(float64(env[546]-env[16]) * env[172])
-	v483 := math.Exp(v482)
+	v483 := fmath.Exp(v482)
 	v484 := float64(k0 / float64(k0+v483))
 	env[523] = v484
 	v485 := float64(float64(env[547]-env[16]) * env[172])
-	v486 := math.Exp(v485)
+	v486 := fmath.Exp(v485)
 	v487 := float64(k0 / float64(k0+v486))
 	env[524] = v487
 	v488 := float64(float64(env[548]-env[16]) * env[172])
-	v489 := math.Exp(v488)
+	v489 := fmath.Exp(v488)
 	v490 := float64(k0 / float64(k0+v489))
 	env[525] = v490
 	v491 := float64(k16 * v481)
@@ -2667,7 +2667,7 @@ func kd4313bce868822d0(env []float64) {
 	v563 := float64(k21 - v210)
 	v564 := math.Log(v563)
 	v565 := float64(float64(v562-v564) / env[164])
-	v566 := math.Exp(v565)
+	v566 := fmath.Exp(v565)
 	v567 := float64(env[140] * v566)
 	env[757] = v567
 	v568 := float64(v200 - v201)
@@ -2692,7 +2692,7 @@ func kd4313bce868822d0(env []float64) {
 	v584 := float64(k21 - v289)
 	v585 := math.Log(v584)
 	v586 := float64(float64(v583-v585) / env[164])
-	v587 := math.Exp(v586)
+	v587 := fmath.Exp(v586)
 	v588 := float64(env[140] * v587)
 	env[761] = v588
 	v589 := float64(v279 - v280)
@@ -2717,7 +2717,7 @@ func kd4313bce868822d0(env []float64) {
 	v605 := float64(k21 - v370)
 	v606 := math.Log(v605)
 	v607 := float64(float64(v604-v606) / env[164])
-	v608 := math.Exp(v607)
+	v608 := fmath.Exp(v607)
 	v609 := float64(env[140] * v608)
 	env[765] = v609
 	v610 := float64(v360 - v361)
@@ -2742,7 +2742,7 @@ func kd4313bce868822d0(env []float64) {
 	v626 := float64(k21 - v449)
 	v627 := math.Log(v626)
 	v628 := float64(float64(v625-v627) / env[164])
-	v629 := math.Exp(v628)
+	v629 := fmath.Exp(v628)
 	v630 := float64(env[140] * v629)
 	env[769] = v630
 	v631 := float64(v439 - v440)
@@ -3590,7 +3590,7 @@ func k03a61991c9461b75(env []float64) {
 	v555 := fmath.Sel(v527, v553, v554)
 	env[931] = fmath.Sel(v519, k0, v555)
 	v557 := float64(float64(env[543]-env[9]) * env[164])
-	v558 := math.Exp(v557)
+	v558 := fmath.Exp(v557)
 	v559 := float64(v558 * env[164])
 	v560 := float64(v558 + k1)
 	env[932] = float64(v559 / float64(v560*v560))
@@ -3604,7 +3604,7 @@ func k03a61991c9461b75(env []float64) {
 	v569 := fmath.Sel(v568, k1, k0)
 	env[934] = float64(float64(v566*v569) / v562)
 	v571 := fmath.Min(env[444], k12)
-	v572 := math.Exp(v571)
+	v572 := fmath.Exp(v571)
 	v573 := fmath.B2F(env[444] <= k12)
 	v574 := fmath.Sel(v573, k1, k0)
 	v575 := float64(v572 * v574)
@@ -3624,7 +3624,7 @@ func k03a61991c9461b75(env []float64) {
 	v589 := float64(v587 / v588)
 	v590 := math.Log(v589)
 	v591 := float64(v590 / env[164])
-	v592 := math.Exp(v591)
+	v592 := fmath.Exp(v591)
 	v593 := float64(v592 * v588)
 	v594 := float64(k1 / v588)
 	v595 := float64(v587 / float64(v588*v588))
@@ -3796,7 +3796,7 @@ func k03a61991c9461b75(env []float64) {
 	v761 := fmath.Sel(v733, v759, v760)
 	env[982] = fmath.Sel(v725, k0, v761)
 	v763 := float64(float64(env[543]-env[11]) * env[164])
-	v764 := math.Exp(v763)
+	v764 := fmath.Exp(v763)
 	v765 := float64(v764 * env[164])
 	v766 := float64(v764 + k1)
 	env[983] = float64(v765 / float64(v766*v766))
@@ -3810,7 +3810,7 @@ func k03a61991c9461b75(env []float64) {
 	v775 := fmath.Sel(v774, k1, k0)
 	env[985] = float64(float64(v772*v775) / v768)
 	v777 := fmath.Min(env[468], k12)
-	v778 := math.Exp(v777)
+	v778 := fmath.Exp(v777)
 	v779 := fmath.B2F(env[468] <= k12)
 	v780 := fmath.Sel(v779, k1, k0)
 	v781 := float64(v778 * v780)
@@ -3830,7 +3830,7 @@ func k03a61991c9461b75(env []float64) {
 	v795 := float64(v793 / v794)
 	v796 := math.Log(v795)
 	v797 := float64(v796 / env[164])
-	v798 := math.Exp(v797)
+	v798 := fmath.Exp(v797)
 	v799 := float64(v798 * v794)
 	v800 := float64(k1 / v794)
 	v801 := float64(v793 / float64(v794*v794))
@@ -4005,7 +4005,7 @@ func k03a61991c9461b75(env []float64) {
 	v970 := fmath.Sel(v942, v968, v969)
 	env[1034] = fmath.Sel(v934, k0, v970)
 	v972 := float64(float64(env[543]-env[13]) * env[164])
-	v973 := math.Exp(v972)
+	v973 := fmath.Exp(v972)
 	v974 := float64(v973 * env[164])
 	v975 := float64(v973 + k1)
 	env[1035] = float64(v974 / float64(v975*v975))
@@ -4019,7 +4019,7 @@ func k03a61991c9461b75(env []float64) {
 	v984 := fmath.Sel(v983, k1, k0)
 	env[1037] = float64(float64(v981*v984) / v977)
 	v986 := fmath.Min(env[492], k12)
-	v987 := math.Exp(v986)
+	v987 := fmath.Exp(v986)
 	v988 := fmath.B2F(env[492] <= k12)
 	v989 := fmath.Sel(v988, k1, k0)
 	v990 := float64(v987 * v989)
@@ -4039,7 +4039,7 @@ func k03a61991c9461b75(env []float64) {
 	v1004 := float64(v1002 / v1003)
 	v1005 := math.Log(v1004)
 	v1006 := float64(v1005 / env[164])
-	v1007 := math.Exp(v1006)
+	v1007 := fmath.Exp(v1006)
 	v1008 := float64(v1007 * v1003)
 	v1009 := float64(k1 / v1003)
 	v1010 := float64(v1002 / float64(v1003*v1003))
@@ -4211,7 +4211,7 @@ func k03a61991c9461b75(env []float64) {
 	v1176 := fmath.Sel(v1148, v1174, v1175)
 	env[1085] = fmath.Sel(v1140, k0, v1176)
 	v1178 := float64(float64(env[543]-env[15]) * env[164])
-	v1179 := math.Exp(v1178)
+	v1179 := fmath.Exp(v1178)
 	v1180 := float64(v1179 * env[164])
 	v1181 := float64(v1179 + k1)
 	env[1086] = float64(v1180 / float64(v1181*v1181))
@@ -4225,7 +4225,7 @@ func k03a61991c9461b75(env []float64) {
 	v1190 := fmath.Sel(v1189, k1, k0)
 	env[1088] = float64(float64(v1187*v1190) / v1183)
 	v1192 := fmath.Min(env[516], k12)
-	v1193 := math.Exp(v1192)
+	v1193 := fmath.Exp(v1192)
 	v1194 := fmath.B2F(env[516] <= k12)
 	v1195 := fmath.Sel(v1194, k1, k0)
 	v1196 := float64(v1193 * v1195)
@@ -4245,7 +4245,7 @@ func k03a61991c9461b75(env []float64) {
 	v1210 := float64(v1208 / v1209)
 	v1211 := math.Log(v1210)
 	v1212 := float64(v1211 / env[164])
-	v1213 := math.Exp(v1212)
+	v1213 := fmath.Exp(v1212)
 	v1214 := float64(v1213 * v1209)
 	v1215 := float64(k1 / v1209)
 	v1216 := float64(v1208 / float64(v1209*v1209))
@@ -4275,22 +4275,22 @@ func k03a61991c9461b75(env []float64) {
 	env[1109] = float64(float64(float64(env[173]*env[385])+k1) * env[171])
 	env[1110] = float64(float64(env[173]*env[171]) * env[416])
 	v1242 := float64(float64(env[545]-env[16]) * env[172])
-	v1243 := math.Exp(v1242)
+	v1243 := fmath.Exp(v1242)
 	v1244 := float64(v1243 * env[172])
 	v1245 := float64(v1243 + k1)
 	env[1111] = float64(v1244 / float64(v1245*v1245))
 	v1247 := float64(float64(env[546]-env[16]) * env[172])
-	v1248 := math.Exp(v1247)
+	v1248 := fmath.Exp(v1247)
 	v1249 := float64(v1248 * env[172])
 	v1250 := float64(v1248 + k1)
 	env[1112] = float64(v1249 / float64(v1250*v1250))
 	v1252 := float64(float64(env[547]-env[16]) * env[172])
-	v1253 := math.Exp(v1252)
+	v1253 := fmath.Exp(v1252)
 	v1254 := float64(v1253 * env[172])
 	v1255 := float64(v1253 + k1)
 	env[1113] = float64(v1254 / float64(v1255*v1255))
 	v1257 := float64(float64(env[548]-env[16]) * env[172])
-	v1258 := math.Exp(v1257)
+	v1258 := fmath.Exp(v1257)
 	v1259 := float64(v1258 * env[172])
 	v1260 := float64(v1258 + k1)
 	env[1114] = float64(v1259 / float64(v1260*v1260))
@@ -4586,7 +4586,7 @@ func k03a61991c9461b75(env []float64) {
 	v1551 := float64(v1550 / env[216])
 	v1552 := float64(float64(v1551*v1551) * k2)
 	v1553 := -v1552
-	v1554 := math.Exp(v1553)
+	v1554 := fmath.Exp(v1553)
 	v1555 := float64(float64(v1554*v1550) * env[558])
 	v1556 := float64(v1555 * env[135])
 	v1557 := float64(env[216] * env[216])
@@ -4648,7 +4648,7 @@ func k03a61991c9461b75(env []float64) {
 	v1613 := float64(v1612 / env[216])
 	v1614 := float64(float64(v1613*v1613) * k2)
 	v1615 := -v1614
-	v1616 := math.Exp(v1615)
+	v1616 := fmath.Exp(v1615)
 	v1617 := float64(float64(v1616*v1612) * env[558])
 	v1618 := float64(float64(v1617*env[135]) / v1557)
 	env[1214] = -v1618
@@ -4702,7 +4702,7 @@ func k03a61991c9461b75(env []float64) {
 	v1667 := float64(v1666 / env[216])
 	v1668 := float64(float64(v1667*v1667) * k2)
 	v1669 := -v1668
-	v1670 := math.Exp(v1669)
+	v1670 := fmath.Exp(v1669)
 	v1671 := float64(float64(v1670*v1666) * env[558])
 	v1672 := float64(float64(v1671*env[135]) / v1557)
 	env[1225] = -v1672
@@ -4758,7 +4758,7 @@ func k03a61991c9461b75(env []float64) {
 	v1723 := float64(v1722 / env[216])
 	v1724 := float64(float64(v1723*v1723) * k2)
 	v1725 := -v1724
-	v1726 := math.Exp(v1725)
+	v1726 := fmath.Exp(v1725)
 	v1727 := float64(float64(v1726*v1722) * env[558])
 	v1728 := float64(float64(v1727*env[135]) / v1557)
 	env[1238] = -v1728
