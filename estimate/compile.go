@@ -22,7 +22,8 @@ type Options struct {
 	// SteadyRTol is raised to 10·RTol when smaller, since the integrator's
 	// own error keeps dx/dt from falling much below RTol·‖J‖·|x|).
 	SteadyRTol, SteadyATol float64
-	// MaxSteps bounds the steps of one integration (default 200000).
+	// MaxSteps bounds the steps of one integration: one period of an
+	// experiment, or a pre-equilibration (default 200000).
 	MaxSteps int
 	// Solver is "bdf" (holobiont's BDF with forward sensitivities; models
 	// without SBML events) or "ode" (package ode's automatic solver with

@@ -164,6 +164,10 @@ func (ev *Evaluator) Minimize(ctx context.Context, u0, lo, hi []float64, opt Loc
 	return MinimizeFunc(ctx, ev.objective, u0, lo, hi, opt)
 }
 
+// Objective returns the objective that Minimize minimises, for callers
+// that wrap it (to trace or time the evaluations) before MinimizeFunc.
+func (ev *Evaluator) Objective() ObjectiveFunc { return ev.objective }
+
 // ObjectiveFunc is an objective for MinimizeFunc: F(u) and, with grad, its
 // gradient g and a positive semi-definite Hessian approximation h (n×n,
 // row-major; for a least-squares F = ½Σr², the Gauss–Newton JᵀJ). llh is

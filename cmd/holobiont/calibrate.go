@@ -169,12 +169,12 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 	local := estimate.LocalOptions{MaxIter: cf.maxIter, Hessian: hess}
 	rs, err := prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: cf.starts, Seed: cf.seed, Workers: cf.workers, Local: local,
 		Progress: func(done, total int, r estimate.StartResult) {
-			fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %s (%.1fs)\n", done, total, r.Index, r.LLH, r.Iter, r.Status, r.Seconds)
+			fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %d failed trial points, %s (%.1fs)\n", done, total, r.Index, r.LLH, r.Iter, r.Failed, r.Status, r.Seconds)
 		}})
 	if err != nil {
 		return err
 	}
-	settings := map[string]any{"starts": cf.starts, "rtol": cf.sf.rtol, "atol": cf.sf.atol, "solver": solverName(cf.sf.solver, prob),
+	settings := map[string]any{"starts": cf.starts, "rtol": cf.sf.rtol, "atol": cf.sf.atol, "max_steps": cf.sf.maxSteps, "solver": solverName(cf.sf.solver, prob),
 		"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": hess.String(),
 		"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
 	cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: path, ProblemHash: hash, Version: version, Seed: cf.seed, Settings: settings, Starts: rs, ConvergedTol: cf.convTolF}

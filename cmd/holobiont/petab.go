@@ -40,16 +40,18 @@ To fit a problem, see holobiont calibrate.`,
 type solverFlags struct {
 	rtol, atol float64
 	solver     string
+	maxSteps   int
 }
 
 func (f *solverFlags) add(cmd *cobra.Command) {
 	cmd.Flags().Float64Var(&f.rtol, "rtol", 1e-8, "relative integration tolerance")
 	cmd.Flags().Float64Var(&f.atol, "atol", 1e-12, "absolute integration tolerance")
+	cmd.Flags().IntVar(&f.maxSteps, "max-steps", 200000, "integration steps allowed in one period of an experiment; a simulation that needs more fails: calibrate then redraws a start point and backs off from a trial point")
 	cmd.Flags().StringVar(&f.solver, "solver", "", `integrator: "bdf" (holobiont's BDF with forward sensitivities; no SBML events) or "ode" (automatic explicit/Rosenbrock with SBML events); default: bdf unless the model has events`)
 }
 
 func (f *solverFlags) options() estimate.Options {
-	return estimate.Options{RTol: f.rtol, ATol: f.atol, Solver: f.solver}
+	return estimate.Options{RTol: f.rtol, ATol: f.atol, Solver: f.solver, MaxSteps: f.maxSteps}
 }
 
 // loadPetab reads and compiles a PEtab problem; parameters, if not empty,

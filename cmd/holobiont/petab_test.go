@@ -49,6 +49,16 @@ func TestPetabLLHJSON(t *testing.T) {
 	}
 }
 
+// TestPetabMaxSteps: --max-steps reaches the integrator; the decay problem
+// needs more than 3 BDF steps to reach its last measurement (t = 9), so
+// with 3 allowed the simulation fails and says why.
+func TestPetabMaxSteps(t *testing.T) {
+	out, err := runCLI(t, "petab", "llh", decayProblem, "--max-steps", "3")
+	if err == nil || !strings.Contains(err.Error()+out, "more than 3 steps") {
+		t.Fatalf("petab llh --max-steps 3: err %v, output:\n%s", err, out)
+	}
+}
+
 // TestPetabCommands runs check, simulate and the test suite command.
 func TestPetabCommands(t *testing.T) {
 	out, err := runCLI(t, "petab", "check", decayProblem)
