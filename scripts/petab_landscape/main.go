@@ -2,7 +2,7 @@
 // begin on a PEtab problem and how wide the basin of a reference point is:
 //
 //	go build -o petab_landscape ./scripts/petab_landscape
-//	./petab_landscape [-max-steps M] PROBLEM.yaml box N SEED
+//	./petab_landscape [-max-steps M] [-solver ode] PROBLEM.yaml box N SEED
 //	./petab_landscape [-max-steps M] [-from P.tsv] PROBLEM.yaml basin K SEED SIGMA...
 //	./petab_landscape [-max-steps M] PROBLEM.yaml start N SEED I
 //
@@ -53,6 +53,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("petab_landscape", flag.ContinueOnError)
 	from := fs.String("from", "", "basin: a parameter table whose values replace the nominal ones")
 	maxSteps := fs.Int("max-steps", 0, "integration steps allowed in one period (default: estimate's)")
+	solver := fs.String("solver", "", "integrator: bdf or ode (default: estimate's choice)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,7 +65,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := estimate.Compile(spec, estimate.Options{MaxSteps: *maxSteps})
+	p, err := estimate.Compile(spec, estimate.Options{MaxSteps: *maxSteps, Solver: *solver})
 	if err != nil {
 		return err
 	}
