@@ -465,8 +465,15 @@ func (tp *TrialPlan) SimulateSubjects(ctx context.Context, idx, arms []int, work
 			}
 		}
 	}
+	// A worker sends its last done before its nil on errc, but select may
+	// take the errc first: count what is still buffered, so the last
+	// progress call says total.
 	for len(done) > 0 {
 		<-done
+		count++
+		if progress != nil {
+			progress(count, total)
+		}
 	}
 	if firstErr != nil {
 		return nil, firstErr

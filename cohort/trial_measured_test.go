@@ -199,3 +199,31 @@ func TestTrialMeasuredDeterminism(t *testing.T) {
 		t.Errorf("subjects.csv header lacks measured or latent columns: %s", head)
 	}
 }
+
+// TestSimulateSubjectsProgress: progress counts every subject once, in
+// order, and its last call says total. A worker's last "done" and its exit
+// reach the collector together; before the fix the collector could take the
+// exit first and drop the count (the CLI's bar ended at 31/31 of 32).
+func TestSimulateSubjectsProgress(t *testing.T) {
+	tp := compileTrialText(t, trialSpecMeasured)
+	n := 8
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	for rep := 0; rep < 20; rep++ {
+		var calls []int
+		progress := func(done, total int) {
+			if total != n {
+				t.Fatalf("progress total %d, want %d", total, n)
+			}
+			calls = append(calls, done)
+		}
+		if _, err := tp.SimulateSubjects(context.Background(), idx, tp.Allocate(0, n), 2, progress); err != nil {
+			t.Fatal(err)
+		}
+		if len(calls) != n || calls[n-1] != n {
+			t.Fatalf("rep %d: progress calls %v, want 1..%d", rep, calls, n)
+		}
+	}
+}
