@@ -71,13 +71,17 @@ func init() {
 }
 
 type bdfInteg struct {
-	sys        *system.System
-	opt        Options
-	n, nz, nq  int
-	ns         int // sensitivity columns in use (0: none)
-	ncol       int // sensitivity columns allocated
-	zi, qi     []int
-	t          float64
+	sys       *system.System
+	opt       Options
+	n, nz, nq int
+	ns        int // sensitivity columns in use (0: none)
+	ncol      int // sensitivity columns allocated
+	zi, qi    []int
+	t         float64
+	// t0 and tau: the method steps in tau, the time since its last
+	// (re)start t0 (b.t = t0 + tau, rounded), so that the first steps
+	// after a restart at a large t may be shorter than t's resolution
+	t0, tau    float64
 	y          []float64 // full state
 	yw         []float64 // full state scratch for RHS and Jacobian calls
 	s          []float64 // full sensitivities n×ncol
@@ -260,6 +264,7 @@ func (b *bdfInteg) sensNorm(x, ref, y []float64) float64 {
 // initHistory starts the method at b.t: order 1, D[0] = y, D[1] = h·f.
 func (b *bdfInteg) initHistory(tEnd float64) {
 	nz := b.nz
+	b.t0, b.tau = b.t, 0
 	for k, i := range b.zi {
 		b.yz[k] = b.y[i]
 	}
@@ -563,7 +568,7 @@ func (b *bdfInteg) luSolve(x []float64, st, col int) {
 
 // step takes one accepted step towards at most tBound.
 func (b *bdfInteg) step(tBound float64) error {
-	minStep := 10 * math.Abs(math.Nextafter(b.t, math.Inf(1))-b.t)
+	minStep := 10 * math.Abs(math.Nextafter(b.tau, math.Inf(1))-b.tau)
 	if b.h < minStep {
 		b.changeD(minStep / b.h)
 		b.h = minStep
@@ -574,7 +579,7 @@ func (b *bdfInteg) step(tBound float64) error {
 			return fmt.Errorf("step size %g too small at t=%g", b.h, b.t)
 		}
 		order := b.order
-		tNew, tEval := b.stepEnd(tBound)
+		tauNew, tNew, tEval := b.stepEnd(tBound)
 		b.predict(order)
 		c := b.h / bdfAlpha[order]
 		converged, nIter := b.correct(tEval, c)
@@ -596,7 +601,7 @@ func (b *bdfInteg) step(tBound float64) error {
 			b.rescale(math.Max(bdfMinFactor, safety*math.Pow(errNorm, -1/float64(order+1))))
 			continue
 		}
-		return b.accept(tNew, order, errNorm, safety)
+		return b.accept(tauNew, tNew, order, errNorm, safety)
 	}
 }
 
@@ -607,26 +612,34 @@ func (b *bdfInteg) rescale(factor float64) {
 	b.luOK = false
 }
 
-// stepEnd returns the end of the next step, tNew = t + h, landing on
-// tBound when the step would pass it or stop short of it by less than
-// 1e-3·h (stretching by a negligible amount rather than leaving a
-// remainder below the time resolution), and sets h = tNew − t. On tBound
-// (a breakpoint or a period's end) the model is evaluated just before it,
-// at tEval: its left limit, not the next segment's value.
-func (b *bdfInteg) stepEnd(tBound float64) (tNew, tEval float64) {
+// stepEnd returns the end of the next step, tauNew = tau + h since the
+// restart and tNew = t0 + tauNew, landing on tBound when the step would
+// pass it or stop short of it by less than 1e-3·h (stretching by a
+// negligible amount rather than leaving a remainder below the time
+// resolution), and sets h = tauNew − tau. Where the step ends on tBound
+// (a breakpoint or a period's end) or t0 + tauNew rounds to it, the model
+// is evaluated just before it, at tEval: its left limit, not the next
+// segment's value.
+func (b *bdfInteg) stepEnd(tBound float64) (tauNew, tNew, tEval float64) {
 	h := b.h
-	tNew = b.t + h
-	if tNew > tBound || tBound-tNew < 1e-3*h {
-		tNew = tBound
-		b.changeD((tNew - b.t) / h)
+	tauBound := tBound - b.t0
+	tauNew = b.tau + h
+	onBound := tauNew > tauBound || tauBound-tauNew < 1e-3*h
+	if onBound {
+		tauNew = tauBound
+		b.changeD((tauNew - b.tau) / h)
 		b.luOK = false
 	}
-	b.h = tNew - b.t
-	tEval = tNew
-	if tNew == tBound {
-		tEval = math.Nextafter(tNew, math.Inf(-1))
+	b.h = tauNew - b.tau
+	tNew = b.t0 + tauNew
+	if onBound {
+		tNew = tBound
 	}
-	return tNew, tEval
+	tEval = tNew
+	if tNew >= tBound {
+		tEval = math.Nextafter(tBound, math.Inf(-1))
+	}
+	return tauNew, tNew, tEval
 }
 
 // predict sets the predictor y_pred = Σ_{i≤order} D_i, the error weights
@@ -708,14 +721,14 @@ func (b *bdfInteg) errorNorm(order int, c, tEval float64) (float64, error) {
 // accept takes the converged step to tNew: the state, the difference
 // history (and the sensitivities'), then the order and step size for the
 // next step.
-func (b *bdfInteg) accept(tNew float64, order int, errNorm, safety float64) error {
+func (b *bdfInteg) accept(tauNew, tNew float64, order int, errNorm, safety float64) error {
 	b.steps++
 	b.stats.Steps++
 	if b.steps > b.opt.MaxSteps {
 		return fmt.Errorf("more than %d steps", b.opt.MaxSteps)
 	}
 	b.nEqual++
-	b.t = tNew
+	b.t, b.tau = tNew, tauNew
 	for k, i := range b.zi {
 		b.y[i] = b.dy[k]
 	}
@@ -901,8 +914,8 @@ func (b *bdfInteg) dense(t float64, y, s []float64) {
 	var p [bdfMaxOrder + 1]float64
 	acc := 1.0
 	for j := 0; j < order; j++ {
-		shift := b.t - b.h*float64(j)
-		acc *= (t - shift) / (b.h * float64(j+1))
+		shift := b.tau - b.h*float64(j)
+		acc *= (t - b.t0 - shift) / (b.h * float64(j+1))
 		p[j] = acc
 	}
 	copy(y, b.y)
@@ -969,7 +982,7 @@ func (b *bdfInteg) advance(ctx context.Context, tEnd float64, outs []float64, re
 		for b.t < stop {
 			tOld := b.t
 			if stop-b.t < 100*math.Abs(math.Nextafter(stop, math.Inf(1))-stop) {
-				b.t = stop // a remainder below the time resolution
+				b.t, b.tau = stop, stop-b.t0 // a remainder below the time resolution
 				break
 			}
 			if err := b.step(stop); err != nil {
