@@ -4,7 +4,7 @@
 //	go build -o petab_landscape ./scripts/petab_landscape
 //	./petab_landscape [-max-steps M] [-solver ode] PROBLEM.yaml box N SEED
 //	./petab_landscape [-max-steps M] [-from P.tsv] PROBLEM.yaml basin K SEED SIGMA...
-//	./petab_landscape [-max-steps M] PROBLEM.yaml start N SEED I
+//	./petab_landscape [-max-steps M] [-max-iter K] PROBLEM.yaml start N SEED I
 //
 // "box" draws the same N Latin-hypercube points as holobiont calibrate
 // --starts N --seed SEED and, at each, simulates without sensitivities:
@@ -53,6 +53,7 @@ func run(args []string) error {
 	fs := flag.NewFlagSet("petab_landscape", flag.ContinueOnError)
 	from := fs.String("from", "", "basin: a parameter table whose values replace the nominal ones")
 	maxSteps := fs.Int("max-steps", 0, "integration steps allowed in one period (default: estimate's)")
+	maxIter := fs.Int("max-iter", 0, "start, basin: iteration limit of the local method (default: estimate's, 1000)")
 	solver := fs.String("solver", "", "integrator: bdf or ode (default: estimate's choice)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -92,7 +93,7 @@ func run(args []string) error {
 		if err != nil || i < 0 || i >= n {
 			return fmt.Errorf("I %q: want 0 <= I < N", args[4])
 		}
-		return trace(ev, spec, n, seed, i)
+		return trace(ev, spec, n, seed, i, estimate.LocalOptions{MaxIter: *maxIter})
 	case "basin":
 		u0 := spec.Nominal()
 		if *from != "" {
@@ -108,7 +109,7 @@ func run(args []string) error {
 			}
 			sigmas = append(sigmas, s)
 		}
-		return basin(ev, spec, u0, n, seed, sigmas)
+		return basin(ev, spec, u0, n, seed, sigmas, estimate.LocalOptions{MaxIter: *maxIter})
 	}
 	return fmt.Errorf("mode %q: want box or basin", args[1])
 }
@@ -191,7 +192,7 @@ func reason(err error) string {
 }
 
 // trace reruns one calibrate start and prints each evaluation.
-func trace(ev *estimate.Evaluator, spec *estimate.Spec, n int, seed uint64, i int) error {
+func trace(ev *estimate.Evaluator, spec *estimate.Spec, n int, seed uint64, i int, opt estimate.LocalOptions) error {
 	lo, hi := spec.Bounds()
 	u0 := estimate.LatinHypercube(n, lo, hi, rand.New(rand.NewPCG(seed, 0x5eed1a7)))[i]
 	obj := ev.Objective()
@@ -207,7 +208,7 @@ func trace(ev *estimate.Evaluator, spec *estimate.Spec, n int, seed uint64, i in
 		fmt.Printf("eval %d: llh %.6g, %d steps, %.3fs %s\n", k, llh, ev.Stats().Steps-before, time.Since(t0).Seconds(), msg)
 		return f, g, h, llh, err
 	}
-	r, err := estimate.MinimizeFunc(context.Background(), traced, u0, lo, hi, estimate.LocalOptions{})
+	r, err := estimate.MinimizeFunc(context.Background(), traced, u0, lo, hi, opt)
 	fmt.Printf("start %d: llh %.6g, %d iterations, %d failed trial points, %s\n", i, r.LLH, r.Iter, r.Failed, r.Status)
 	return err
 }
@@ -263,9 +264,9 @@ func shape(sim []float64, order []int, minSwing float64) (turns int, spread floa
 }
 
 // basin runs the local method from perturbations of u0.
-func basin(ev *estimate.Evaluator, spec *estimate.Spec, u0 []float64, k int, seed uint64, sigmas []float64) error {
+func basin(ev *estimate.Evaluator, spec *estimate.Spec, u0 []float64, k int, seed uint64, sigmas []float64, opt estimate.LocalOptions) error {
 	lo, hi := spec.Bounds()
-	ref, err := ev.Minimize(context.Background(), u0, lo, hi, estimate.LocalOptions{})
+	ref, err := ev.Minimize(context.Background(), u0, lo, hi, opt)
 	if err != nil {
 		return fmt.Errorf("from the reference point: %w", err)
 	}
@@ -279,7 +280,7 @@ func basin(ev *estimate.Evaluator, spec *estimate.Spec, u0 []float64, k int, see
 			for i := range u {
 				u[i] = math.Min(hi[i], math.Max(lo[i], u0[i]+sigma*rng.NormFloat64()))
 			}
-			r, err := ev.Minimize(context.Background(), u, lo, hi, estimate.LocalOptions{})
+			r, err := ev.Minimize(context.Background(), u, lo, hi, opt)
 			if err != nil {
 				failed++
 				continue
