@@ -1,29 +1,33 @@
 #!/usr/bin/env python3
-"""Population calibration of the eczema and psoriasis susceptibility distributions of the general-adult virtual
-population (examples/cohort-general-adults.yaml) to published prevalence AND severity split (issue 14).
+"""Population calibration of the susceptibility distributions of the general-adult virtual population
+(examples/cohort-general-adults.yaml) to published prevalence, and for eczema and psoriasis severity split (issue 14).
 
-    /usr/bin/python3 scripts/fit_skin_severity.py --bin ./holobiont [--n 2000] [--work DIR] [--only rosacea]
+    /usr/bin/python3 scripts/fit_skin_severity.py --bin ./holobiont [--write --rounds 4] [--only acne,depression]
 
 Each condition's between-person susceptibility is log-normal (eczema: gamma_AB, the barrier inhibition of
 S. aureus at a person's median skin patch, lower = more eczema; psoriasis: ps_D0, the pro-psoriatic drive, higher =
-more psoriasis). Its location (median) and spread (sdlog) are fitted together to the targets below; one spread
-alone cannot: it sets prevalence and split at once, and the hand-set spreads put 77% (eczema) and 99% (psoriasis)
-of cases in the mildest grade.
+more psoriasis; rosacea_s0, acne_s0; depression and anxiety: D0 and A0, the baseline PHQ-9 and GAD-7 loads).
+Eczema and psoriasis: location (median) and spread (sdlog) fitted together to prevalence and severity split; one
+spread alone cannot: it sets prevalence and split at once, and the hand-set spreads put 77% (eczema) and 99%
+(psoriasis) of cases in the mildest grade. Rosacea, acne, depression, anxiety: no split is fitted, only the median,
+to prevalence, the spread kept as the spec has it (set by hand earlier).
 
 Method (importance sampling on one proposal cohort per condition, seed fixed):
   1. a cohort of the general-adult spec in which the fitted parameter is drawn log-uniformly over a range wide
-     enough that every subject below it (eczema) or above it (psoriasis) is a case of the worst grade and every
-     subject beyond the other end is healthy (both checked and printed), the other skin condition's parameter at
-     the model default (no disease), everything else (stress, cortisol responders, mood, acne, rosacea) as in the
-     spec;
+     enough that every subject below it (eczema) or above it (psoriasis and the rest) is a case (of the worst
+     grade when the split is fitted) and every subject beyond the other end is healthy (both checked and printed;
+     prevalence-only fits allow cases at the other end, people ill through other routes, and count the tail beyond
+     it at their rate); eczema's and psoriasis' proposals set the other skin condition's parameter to the model
+     default (no disease), every other proposal keeps the rest of the spec as it is;
   2. for a candidate (median, sdlog), each subject's weight is the log-normal density over the proposal density in
      ln(parameter); the weighted case and grade fractions (plus the analytic tail mass beyond the proposal range)
-     are the population's prevalence and split;
+     are the population's prevalence and split; the Monte Carlo SE of the prevalence is printed;
   3. chi-square against the targets (sigma = 95% interval width / 3.92), minimised on a grid then refined.
-Rosacea (rosacea_s0) has no published split: only its median is fitted, to prevalence, its spread kept, after the
-eczema and psoriasis lines of the spec hold their fitted values (its drive rises with systemic inflammation).
-The fitted values go into examples/cohort-general-adults.yaml by hand (the script prints the lines); the split is
-then a FIT target (benchmarks/prevalence.md), not validation. Standard library only."""
+All conditions interact (through systemic inflammation, skin burden -> mood, mood -> stress), so each fit depends
+on the others' lines of the spec: --write writes each fitted line into the spec before the next fit, and --rounds N
+repeats the whole pass until no fitted value moves by more than --tol (relative): the fixed point. Held-out
+comparisons (depression's and anxiety's severe shares) are printed, never fitted. The targets are those of role
+cohort-fit in models/gut-skin-brain.targets.yaml; benchmarks/prevalence.md. Standard library only."""
 import argparse
 import csv
 import math
@@ -60,6 +64,30 @@ CONDITIONS = {
         "targets": [
             ("prevalence", 0.0546, (0.0491, 0.0604), "Gether 2018 Br J Dermatol 179:282 (pooled general-population prevalence, 41 populations)"),
         ],
+    },
+    # acne, depression and anxiety: prevalence only, as rosacea (no split fitted); every other line of the spec kept
+    "acne": {
+        "param": "acne_s0", "n": 4000, "other": None, "proposal": (0.03, 0.4), "worse": "high", "seed": 1404, "median_only": True,
+        "targets": [
+            ("prevalence", 0.075, (0.0575, 0.0925), "Goulden 1999 J Am Acad Dermatol 41:577 (clinical facial acne in 749 adults over 25: men 3% [1.2, 4.8], women 12% [9, 15]; fitted: their mean for the spec's 50/50 sex mix, the model having no sex effect on acne; interval from the two CIs, independent)"),
+        ],
+    },
+    "depression": {
+        "param": "D0", "n": 4000, "other": None, "proposal": (0.05, 30.0), "worse": "high", "seed": 1405, "median_only": True,
+        "targets": [
+            ("prevalence", 0.081, (0.073, 0.089), "Brody 2018 NCHS Data Brief 303 (PHQ-9 >= 10 in 8.1% of US adults, NHANES 2013-2016; no CI in the text: +-0.8 points assumed, ~2 design-based SE)"),
+        ],
+        # held out (never in the objective): share of cases with PHQ-9 >= 15 (model grades 2-3), MMWR 2018 67:287
+        # QuickStats from the same NHANES data: 5.1% score 10-14, 2.9% >= 15
+        "validation": [("moderate_severe", 2.9 / 8.0, "MMWR 2018 67:287 (PHQ-9 >= 15 in 2.9% of 8.0% >= 10)")],
+    },
+    "anxiety": {
+        "param": "A0", "n": 4000, "other": None, "proposal": (0.05, 30.0), "worse": "high", "seed": 1406, "median_only": True,
+        "targets": [
+            ("prevalence", 0.050, (0.044, 0.056), "Loewe 2008 Med Care 46:266 (GAD-7 >= 10 in ~5% of 5,030 German adults; interval: the binomial 95% CI of 5% of 5,030)"),
+        ],
+        # held out: share of cases with GAD-7 >= 15 (model grade 3): ~1% of ~5% (Loewe 2008)
+        "validation": [("severe", 0.01 / 0.05, "Loewe 2008 (GAD-7 >= 15 in ~1%, >= 10 in ~5%)")],
     },
 }
 
@@ -115,6 +143,11 @@ def predict(rows, cond, mu, s):
             g[grade] += L * math.exp(-0.5 * z * z) / (s * math.sqrt(2 * math.pi)) / n
     # the tail beyond the proposal on the worse side: all cases of the worst grade (checked in check_ends)
     g[3] += ncdf((lo - mu) / s) if CONDITIONS[cond]["worse"] == "low" else 1 - ncdf((hi - mu) / s)
+    # the tail beyond the other side (prevalence-only fits): cases there at the rate of the proposal's tenth on
+    # that side (people ill through other routes: skin burden, the HPA switch), counted mild
+    fb = CONDITIONS[cond].get("better_rate", 0.0)
+    if fb:
+        g[1] += fb * (1 - ncdf((hi - mu) / s) if CONDITIONS[cond]["worse"] == "low" else ncdf((lo - mu) / s))
     prev = g[1] + g[2] + g[3]
     if prev <= 0:
         return {"prevalence": 0, "mild": 0, "moderate": 0, "severe": 0, "moderate_severe": 0}
@@ -129,7 +162,9 @@ def chi2(rows, cond, mu, s):
 
 def check_ends(rows, cond):
     """The tenth of the proposal on the worse side must be all worst-grade cases, the tenth on the other side
-    all healthy: the tail outside the proposal is then accounted for (worse side) or contributes no cases."""
+    all healthy: the tail outside the proposal is then accounted for (worse side) or contributes no cases. A
+    prevalence-only fit may have cases at the other end (ill through other routes): they are counted in the tail
+    beyond it at the same rate (predict), so the range must reach where the fitted distribution has little mass."""
     rows = sorted(rows)
     k = max(1, len(rows) // 10)
     low, high = rows[:k], rows[-k:]
@@ -139,6 +174,9 @@ def check_ends(rows, cond):
     nw = sum(1 for _, c, g in worse if c and g >= worst)
     nb = sum(1 for _, c, _ in better if c)
     print("  proposal ends: worse tenth %d/%d cases of grade >= %d; other tenth %d/%d cases" % (nw, k, worst, nb, k))
+    if CONDITIONS[cond].get("median_only"):
+        CONDITIONS[cond]["better_rate"] = nb / k
+        nb = 0
     if nw != k or nb != 0:
         sys.exit("%s: widen the proposal range %s" % (cond, CONDITIONS[cond]["proposal"]))
 
@@ -174,33 +212,86 @@ def fit(rows, cond):
     return best
 
 
+def prevalence_se(rows, cond, mu, s):
+    """Monte Carlo standard error of the importance-sampling prevalence: the SD of the per-subject weighted case
+    indicators over sqrt(n)."""
+    lo, hi = (math.log(v) for v in CONDITIONS[cond]["proposal"])
+    x = [(hi - lo) * math.exp(-0.5 * ((u - mu) / s) ** 2) / (s * math.sqrt(2 * math.pi)) if c else 0.0 for u, c, _ in rows]
+    m = sum(x) / len(x)
+    return math.sqrt(sum((v - m) ** 2 for v in x) / (len(x) - 1) / len(x))
+
+
 def ess(rows, cond, mu, s):
     w = [math.exp(-0.5 * ((u - mu) / s) ** 2) for u, c, _ in rows if c]
     return sum(w) ** 2 / sum(x * x for x in w) if w else 0
 
 
+def write_spec(param, median, sdlog):
+    """Rewrites the spec's line of param with the fitted median and sdlog, keeping its comment."""
+    lines = open(SPEC).read().split("\n")
+    for k, line in enumerate(lines):
+        if line.strip().startswith(param + ":"):
+            comment = line[line.index("#"):] if "#" in line else "# fitted: scripts/fit_skin_severity.py"
+            body = "  %s: {dist: lognormal, median: %.4g, sdlog: %.4g}" % (param, median, sdlog)
+            lines[k] = "%s %s" % (body.ljust(62), comment)
+            break
+    else:
+        sys.exit("%s: no %s line" % (SPEC, param))
+    with open(SPEC, "w") as f:
+        f.write("\n".join(lines))
+
+
+def fit_one(binary, cond, n, work):
+    """Fits cond on its proposal cohort; prints the fit and returns (median, sdlog)."""
+    c = CONDITIONS[cond]
+    os.makedirs(work, exist_ok=True)
+    rows = run_proposal(binary, cond, n, work)
+    print("%s: %d proposal subjects, %s log-uniform on %s (seed %d)" % (cond, len(rows), c["param"], c["proposal"], c["seed"]))
+    check_ends(rows, cond)
+    v, mu, s = fit(rows, cond)
+    p = predict(rows, cond, mu, s)
+    print("  fit: %s median %.4g, sdlog %.3f (chi-square %.3f over %d targets; ESS of the cases %.0f)" % (c["param"], math.exp(mu), s, v, len(c["targets"]), ess(rows, cond, mu, s)))
+    print("    Monte Carlo SE of the prevalence at the fit %.4f" % prevalence_se(rows, cond, mu, s))
+    for name, val, ci, src in c["targets"]:
+        print("    %-16s model %.3f  target %.3f [%.3f, %.3f]  %s" % (name, p[name], val, ci[0], ci[1], src))
+    for name, val, src in c.get("validation", []):
+        print("    %-16s model %.3f  published %.3f (held out, not fitted)  %s" % (name, p[name], val, src))
+    print("    shares mild / moderate / severe: %.3f / %.3f / %.3f" % (p["mild"], p["moderate"], p["severe"]))
+    print("  spec line:  %s: {dist: lognormal, median: %.4g, sdlog: %.4g}" % (c["param"], math.exp(mu), s))
+    return math.exp(mu), s
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default="holobiont")
-    ap.add_argument("--n", type=int, default=2000, help="subjects per proposal cohort")
+    ap.add_argument("--n", type=int, default=0, help="subjects per proposal cohort (default: 2,000, 4,000 for acne, depression and anxiety)")
     ap.add_argument("--work", default="", help="directory for the proposal cohorts (default: a temporary one)")
     ap.add_argument("--only", default="", help="comma-separated conditions to fit (default: all, in order)")
+    ap.add_argument("--write", action="store_true", help="write each fitted line into the spec before the next fit")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="with --write: repeat the pass until no fitted value moves by more than --tol (at most this many passes)")
+    ap.add_argument("--tol", type=float, default=0.005, help="relative change that ends the rounds")
     a = ap.parse_args()
+    if a.rounds > 1 and not a.write:
+        sys.exit("--rounds needs --write (each pass fits on the spec the previous one wrote)")
     work = a.work or tempfile.mkdtemp(prefix="fit-skin-severity-")
     os.makedirs(work, exist_ok=True)
-    for cond, c in CONDITIONS.items():
-        if a.only and cond not in a.only.split(","):
-            continue
-        rows = run_proposal(a.bin, cond, a.n, work)
-        print("%s: %d proposal subjects, %s log-uniform on %s (seed %d)" % (cond, len(rows), c["param"], c["proposal"], c["seed"]))
-        check_ends(rows, cond)
-        v, mu, s = fit(rows, cond)
-        p = predict(rows, cond, mu, s)
-        print("  fit: %s median %.4g, sdlog %.3f (chi-square %.3f over %d targets; ESS of the cases %.0f)" % (c["param"], math.exp(mu), s, v, len(c["targets"]), ess(rows, cond, mu, s)))
-        for name, val, ci, src in c["targets"]:
-            print("    %-16s model %.3f  target %.3f [%.3f, %.3f]  %s" % (name, p[name], val, ci[0], ci[1], src))
-        print("    shares mild / moderate / severe: %.3f / %.3f / %.3f" % (p["mild"], p["moderate"], p["severe"]))
-        print("  spec line:  %s: {dist: lognormal, median: %.4g, sdlog: %.3f}" % (c["param"], math.exp(mu), s))
+    conds = [c for c in CONDITIONS if not a.only or c in a.only.split(",")]
+    prev = {}
+    for r in range(a.rounds):
+        print("== pass %d" % (r + 1))
+        cur = {}
+        for cond in conds:
+            cur[cond] = fit_one(a.bin, cond, a.n or CONDITIONS[cond].get("n", 2000), os.path.join(work, "pass-%d" % (r + 1)))
+            if a.write:
+                write_spec(CONDITIONS[cond]["param"], *cur[cond])
+        if prev:
+            moved = max(abs(cur[k][i] / prev[k][i] - 1) for k in cur for i in (0, 1))
+            print("== pass %d: largest relative change of a fitted value since the last pass %.4f" % (r + 1, moved))
+            if moved <= a.tol:
+                print("== fixed point (tolerance %g)" % a.tol)
+                break
+        prev = cur
 
 
 if __name__ == "__main__":

@@ -13,10 +13,12 @@ import sys
 PUBLISHED = {
     "eczema": (0.073, "Chiesa Fuxench 2019 (US adults)", (0.601, 0.289, 0.110), "Chiesa Fuxench 2019: mild/moderate/severe", 0.399),
     "psoriasis": (0.030, "Armstrong 2021 (US adults)", None, "", 0.17),  # Kurd 2009: ~17% moderate-to-severe
-    "acne": (0.075, "Goulden 1999 (clinical facial acne > 25 y, 3% men / 12% women)", None, "", None),
+    "acne": (0.075, "Goulden 1999 (clinical facial acne > 25 y, mean of 3% men / 12% women)", None, "", None),
     "rosacea": (0.0546, "Gether 2018 (meta-analysis)", None, "", None),
-    "depression": (0.081, "Brody 2018 (NHANES PHQ-9 >= 10)", None, "", None),
-    "anxiety": (0.05, "Loewe 2008 (GAD-7 >= 10, general population)", None, "", None),
+    # depression grades: 1 PHQ-9 10-14, 2 15-19, 3 >= 20; MMWR 2018 67:287 (same NHANES data): 2.9% of 8.0% >= 15
+    "depression": (0.081, "Brody 2018 (NHANES PHQ-9 >= 10)", None, "", 2.9 / 8.0),
+    # anxiety grades: 2 GAD-7 10-14, 3 >= 15; Loewe 2008: ~1% >= 15 of ~5% >= 10
+    "anxiety": (0.05, "Loewe 2008 (GAD-7 >= 10, general population)", (0.0, 0.8, 0.2), "Loewe 2008: ~4% 10-14, ~1% >= 15", None),
 }
 
 

@@ -97,6 +97,27 @@ def init(id, default):
     return INITIAL.get(id, default)
 
 
+POP_SPEC = "examples/cohort-general-adults.yaml"
+
+
+def pop_fit(id, default, prone, cond, targets):
+    """Note text: the general-adult population's log-normal of id as POP_SPEC holds it (fitted by
+    scripts/fit_skin_severity.py to targets), and where the default person (the model's value) sits in it.
+    prone is "low" when a lower value means more of cond, "high" otherwise."""
+    med = sd = None
+    for line in open(__file__.replace("scripts/golden_models_gsb.py", POP_SPEC)):
+        if line.strip().startswith(id + ":"):
+            med = float(line.split("median:")[1].split(",")[0])
+            sd = float(line.split("sdlog:")[1].split("}")[0])
+    if med is None:
+        sys.exit("%s: no log-normal line for %s" % (POP_SPEC, id))
+    below = 0.5 * math.erfc(-(math.log(default) - math.log(med)) / (sd * math.sqrt(2)))  # share of people below
+    less = 1 - below if prone == "low" else below
+    return ("; varies between people: in the general-adult population (%s) log-normal, median %.4g, sdlog %.4g, fitted by scripts/fit_skin_severity.py to %s "
+            "(targets of role cohort-fit); this default person is more %s-prone than %.0f%% of that population"
+            % (POP_SPEC, med, sd, targets, cond, 100 * less))
+
+
 params = []  # (id, value, unit, citation, evidence, note, min, max)
 
 
@@ -223,7 +244,8 @@ P("r_Co", 1.0, "1/day", GRICE, "S", "Corynebacterium growth (moist sites)")
 P("r_Ma", 0.6, "1/day", FINDLEY, "S", "Malassezia growth (lipid-dependent)")
 P("r_Dm", 0.8, "1/day", GRICE, "S", "dry-site mix (beta-Proteobacteria, Flavobacteriales) growth")
 P("gamma_AB", 587.0, "dimensionless", LEE, "Q",
-  "barrier inhibition of S. aureus growth at the person's median skin patch (log-midpoint of 58.7-5870); patches spread around it log-logistically (n_patch)")
+  "barrier inhibition of S. aureus growth at the person's median skin patch (log-midpoint of 58.7-5870); patches spread around it log-logistically (n_patch)"
+  + pop_fit("gamma_AB", 587.0, "low", "eczema", "eczema prevalence 7.3% and moderate and severe shares 28.9% and 11.0% of cases (Chiesa Fuxench 2019; the moderate share is missed)"))
 P("delta_AE", 4.78, "1/day", LEE, "Q",
   "S. epidermidis kills S. aureus: the low end of Lee 2024's range (4.78-478/day) (was 0.478, 10x below the range)")
 P("E_pth", 0.1, "dimensionless", LEE, "Q", "S. epidermidis presence half-saturation (A_th/A_max ~ 0.1)")
@@ -284,9 +306,9 @@ P("sig_scorad", 2.0, "dimensionless", KUNZ, "S",
 P("ps_theta", 27.0, "dimensionless", SHMAROV + " (saddle-node of the healthy state at dc_act 1907.0 vs 1880: models/shmarov2022.yaml)", "Q",
   "extra dendritic-cell influx at which a patch's healthy state vanishes; the psoriatic state persists down to dc_act 1036.9, i.e. for any extra "
   "influx >= 0, so a plaque stays until treated (no remission without therapy in Shmarov's model)")
-PC("ps_D0", 0.3, "dimensionless", SHMAROV + "; " + ABDI,
-   "a person's pro-psoriatic drive at baseline Th17 tone (extra dendritic-cell influx at the median patch); genetics and environment. Varies between people",
-   "psoriasis prevalence 3.0% (Armstrong 2021)")
+P("ps_D0", 0.3, "dimensionless", SHMAROV + "; " + ABDI, "S",
+  "a person's pro-psoriatic drive at baseline Th17 tone (extra dendritic-cell influx at the median patch); genetics and environment"
+  + pop_fit("ps_D0", 0.3, "high", "psoriasis", "psoriasis prevalence 3.0% (Armstrong 2021) and ~17% of cases moderate to severe (Kurd 2009)"))
 P("n_ps", 2.0, "dimensionless", SHMAROV + " (per-patient parameters differ)", "S", "shape of the log-logistic spread of patch sensitivity to the drive")
 P("g_S_ps", 0.3, "dimensionless", "Snast 2018 Dermatology 234:160 (stress precedes psoriasis flares); Rousset 2020 Eur J Dermatol 30:47", "S", "perceived stress raises the pro-psoriatic drive (neurogenic inflammation)")
 P("k_on_ps", 0.05, "1/day", SHMAROV + " (a plaque develops over weeks: models/scenarios/shmarov2022.yaml)", "S",
@@ -299,8 +321,9 @@ for r, w, bsa, c in [("head", 0.1, 0.09, 1.5), ("upper", 0.2, 0.18, 1.2), ("trun
     P("ps_c_" + r, c, "dimensionless", "Augustin 2010 Acta Derm Venereol 90:147 (scalp and extensor limbs most often involved)", "S",
       "relative psoriasis susceptibility of the %s region (scalp and extensor surfaces most affected)" % r)
 # ---- acne ----
-PC("acne_s0", 0.07, "dimensionless", LEHMANN + "; " + ISOTRET,
-   "a person's follicular susceptibility (hyperkeratinisation, androgens) at the median follicle; varies between people", "adult acne prevalence (Collier 2008)")
+P("acne_s0", 0.07, "dimensionless", LEHMANN + "; " + ISOTRET, "S",
+  "a person's follicular susceptibility (hyperkeratinisation, androgens) at the median follicle"
+  + pop_fit("acne_s0", 0.07, "high", "acne", "clinical facial acne in adults over 25, 7.5% (Goulden 1999: the mean of 3% of men and 12% of women; median only, sdlog set by hand)"))
 P("n_acne", 2.0, "dimensionless", LEHMANN, "S", "shape of the log-logistic spread of follicle susceptibility")
 P("g_I_acne", 0.5, "dimensionless", "Kistowska 2014 J Invest Dermatol 134:2015 (C. acnes activates the inflammasome)", "S", "systemic inflammation -> acne drive (signed)")
 P("tau_acne", 10.0, "day", "Do 2008 J Am Acad Dermatol 58:603 (inflammatory lesions last ~1-2 weeks)", "S", "lifetime of an inflamed follicle")
@@ -308,7 +331,8 @@ P("N_fol", 400.0, "dimensionless", LEHMANN, "S", "acne-prone facial follicles: i
 # ---- rosacea (sign-level, every gain S) ----
 P("r_dem", 0.05, "1/day", ROSACEA + " (Demodex life cycle ~14 days)", "S", "Demodex population growth on sebum")
 P("demodex_load", 1.0, "dimensionless", ROSACEA, "S", "a person's Demodex carrying capacity relative to the population median (higher with age); varies between people")
-PC("rosacea_s0", 0.2, "dimensionless", ROSACEA, "a person's neurovascular/innate susceptibility (TLR2, cathelicidin); varies between people", "rosacea prevalence 5.46% (Gether 2018)")
+P("rosacea_s0", 0.2, "dimensionless", ROSACEA, "S", "a person's neurovascular/innate susceptibility (TLR2, cathelicidin)"
+  + pop_fit("rosacea_s0", 0.2, "high", "rosacea", "rosacea prevalence 5.46% (Gether 2018; median only, sdlog set by hand)"))
 P("n_ros", 3.0, "dimensionless", ROSACEA, "S", "shape of the spread of facial-unit susceptibility")
 P("g_I_ros", 0.5, "dimensionless", ROSACEA, "S", "systemic inflammation -> rosacea drive (signed)")
 P("g_S_ros", 0.5, "dimensionless", ROSACEA + "; Gallo 2018 (stress is a flushing trigger)", "S", "perceived stress -> rosacea drive")
@@ -316,8 +340,10 @@ P("g_trig", 1.0, "dimensionless", ROSACEA, "S", "rosacea triggers (heat, alcohol
 P("tau_ros", 14.0, "day", ROSACEA, "S", "relaxation of rosacea activity (flares over days to weeks)")
 # ---- mood: depression and anxiety ----
 P("D0", 2.0, "score", PHQ9 + "; Brody 2018 NCHS Data Brief 303 (76% of US adults score 0-4)", "S",
-  "a person's baseline depressive symptom load on the PHQ-9 scale; varies between people (the cohort spec's distribution is calibrated to NHANES)")
-P("A0", 2.0, "score", GAD7 + " (general population mean ~3, 5% >= 10)", "S", "a person's baseline anxiety symptom load on the GAD-7 scale; varies between people")
+  "a person's baseline depressive symptom load on the PHQ-9 scale"
+  + pop_fit("D0", 2.0, "high", "depression", "PHQ-9 >= 10 in 8.1% of US adults (Brody 2018, NHANES; median only, sdlog set by hand)"))
+P("A0", 2.0, "score", GAD7 + " (general population mean ~3, 5% >= 10)", "S", "a person's baseline anxiety symptom load on the GAD-7 scale"
+  + pop_fit("A0", 2.0, "high", "anxiety", "GAD-7 >= 10 in ~5% of adults (Loewe 2008; median only, sdlog set by hand)"))
 P("tau_D", 14.0, "day", PHQ9 + " (a two-week symptom window); Kendler 2010 (episodes build over weeks)", "S", "relaxation time of the depressive symptom load")
 P("tau_A", 7.0, "day", GAD7 + " (a two-week window)", "S", "relaxation time of the anxiety symptom load")
 PC("a_ID", 0.5, "score", REICH, "depressive symptoms (PHQ-9 points) per unit of inflammatory tone above baseline, acute (sickness behaviour); signed",
