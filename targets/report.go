@@ -182,8 +182,8 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	}
 	for _, sec := range []struct{ role, title string }{{RoleFit, "Fit targets"}, {RoleValidation, "Held-out (validation) targets"}, {RoleHandFit, "Targets used earlier to set values by hand (not fitted here, not held out)"},
 		{RoleCohortFit, "Targets fitted outside this calibration: virtual-population distributions (not fitted here, not held out)"}} {
-		if sec.role == RoleCohortFit && !r.File.hasRole(sec.role) {
-			continue // a section added later: files without it keep their report
+		if (sec.role == RoleHandFit || sec.role == RoleCohortFit) && !r.File.hasRole(sec.role) {
+			continue // no such targets (cohort-fit: a section added later, files without it keep their report)
 		}
 		fmt.Fprintf(&b, "\n## %s\n\n", sec.title)
 		r.targetTable(&b, sec.role)
