@@ -16,14 +16,7 @@ func benchProblem(b *testing.B, name string, grad bool) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := estimate.Compile(spec, estimate.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	ev, err := p.NewEvaluator()
-	if err != nil {
-		b.Fatal(err)
-	}
+	ev := evaluator(b, spec, estimate.Options{})
 	u := spec.Nominal()
 	ctx := context.Background()
 	b.ResetTimer()

@@ -30,14 +30,7 @@ func gradCheck(t *testing.T, yamlPath string, tol float64) {
 	}
 	// the finite-difference reference: simulations at tighter tolerances,
 	// so that their integration noise stays below the difference step
-	pr, err := estimate.Compile(spec, estimate.Options{RTol: 1e-11, ATol: 1e-15})
-	if err != nil {
-		t.Fatal(err)
-	}
-	evr, err := pr.NewEvaluator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	evr := evaluator(t, spec, estimate.Options{RTol: 1e-11, ATol: 1e-15})
 	ctx := context.Background()
 	u := spec.Nominal()
 	r, err := ev.Evaluate(ctx, u, true)
@@ -113,14 +106,7 @@ func TestSolversAgree(t *testing.T) {
 			}
 			var llh [2]float64
 			for i, solver := range []string{"bdf", "ode"} {
-				p, err := estimate.Compile(spec, estimate.Options{Solver: solver, RTol: 1e-10, ATol: 1e-14})
-				if err != nil {
-					t.Fatal(err)
-				}
-				ev, err := p.NewEvaluator()
-				if err != nil {
-					t.Fatal(err)
-				}
+				ev := evaluator(t, spec, estimate.Options{Solver: solver, RTol: 1e-10, ATol: 1e-14})
 				r, err := ev.Evaluate(context.Background(), spec.Nominal(), false)
 				if err != nil {
 					t.Fatal(err)

@@ -33,14 +33,7 @@ func TestHybridHessianLargeResiduals(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := estimate.Compile(spec, estimate.Options{RTol: 1e-10, ATol: 1e-12})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := p.NewEvaluator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := evaluator(t, spec, estimate.Options{RTol: 1e-10, ATol: 1e-12})
 	lo, hi := spec.Bounds()
 	wantU := []float64{want["log10_A"], want["log10_k"]}
 	ctx := context.Background()

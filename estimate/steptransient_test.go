@@ -21,14 +21,7 @@ func TestTransientShorterThanTimeResolution(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := estimate.Compile(spec, estimate.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ev, err := p.NewEvaluator()
-	if err != nil {
-		t.Fatal(err)
-	}
+	ev := evaluator(t, spec, estimate.Options{})
 	for _, grad := range []bool{false, true} {
 		r, err := ev.Evaluate(context.Background(), spec.Nominal(), grad)
 		if err != nil {
