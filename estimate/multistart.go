@@ -2,6 +2,7 @@ package estimate
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -53,10 +54,14 @@ type MultiStartOptions struct {
 	// Progress, if set, is called after each start completes (from the
 	// worker goroutines, serialised).
 	Progress func(done, total int, r StartResult)
+	// Points, if set, are the Starts start points (ScreenStarts's) in
+	// place of the Latin hypercube.
+	Points [][]float64
 }
 
 // MultiStart runs local optimisations (Minimize) from Latin-hypercube
-// points within the bounds of the estimated parameters (on their scales).
+// points within the bounds of the estimated parameters (on their scales),
+// or from opt.Points.
 // Start i depends only on (Seed, i), so the results do not depend on the
 // number of workers. Results are sorted by their final objective, best
 // first (failed starts last).
@@ -67,13 +72,16 @@ func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]Star
 	if opt.Resample <= 0 {
 		opt.Resample = 20
 	}
-	lo, hi := p.Spec.Bounds()
-	for i := range lo {
-		if math.IsInf(lo[i], 0) || math.IsInf(hi[i], 0) {
-			return nil, errAt(p.Spec.Params[p.Free[i]].Src, p.Spec.Params[p.Free[i]].ID, "multi-start needs finite bounds on the estimation scale, got [%v, %v]", lo[i], hi[i])
-		}
+	lo, hi, err := p.finiteBounds()
+	if err != nil {
+		return nil, err
 	}
-	pts := LatinHypercube(opt.Starts, lo, hi, rand.New(rand.NewPCG(opt.Seed, 0x5eed1a7)))
+	pts := opt.Points
+	if pts == nil {
+		pts = LatinHypercube(opt.Starts, lo, hi, lhsStream(opt.Seed))
+	} else if len(pts) != opt.Starts {
+		return nil, fmt.Errorf("multi-start: %d start points for %d starts", len(pts), opt.Starts)
+	}
 	evs, err := p.newEvaluators(opt.Workers)
 	if err != nil {
 		return nil, err

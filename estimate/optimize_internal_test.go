@@ -44,3 +44,16 @@ func TestTrustStepTinyEntries(t *testing.T) {
 	}
 	t.Logf("‖Dp‖ = %.4g of %.4g, predicted decrease %.4g", pn, v.Delta, pred)
 }
+
+// TestRankCandidates: candidates rank by objective, ties by index, and a
+// failed one (NaN, +Inf or −Inf) after every finite one.
+func TestRankCandidates(t *testing.T) {
+	f := []float64{3, math.NaN(), 1, math.Inf(1), 1, math.Inf(-1), -2}
+	got := rankCandidates(f)
+	want := []int{6, 2, 4, 0, 1, 3, 5}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("rank of %v: %v, want %v", f, got, want)
+		}
+	}
+}

@@ -33,6 +33,9 @@ type Calibration struct {
 	Global   *estimate.DEResult     // nil without --global
 	Profiles []estimate.Profile     // nil without --profile
 	Best     *estimate.Result       // the objective at the best start
+	// Screening, if the start points were screened (--start-candidates):
+	// start i began at candidate Screening.Chosen[i].
+	Screening *estimate.Screening
 	// ConvergedTol: a start converged when its final objective is within
 	// this of the best (pyPESTO's criterion; default 0.1).
 	ConvergedTol float64
@@ -48,6 +51,8 @@ type startJSON struct {
 	Iterations int                `json:"iterations"`
 	Evals      int                `json:"evaluations"`
 	Resampled  int                `json:"resampled,omitempty"`
+	Candidate  *int               `json:"candidate,omitempty"`
+	StartObj   *float64           `json:"start_objective,omitempty"`
 	Failed     int                `json:"failed_trial_points,omitempty"`
 	Switched   bool               `json:"switched_to_bfgs,omitempty"`
 	Error      string             `json:"error,omitempty"`
@@ -91,6 +96,55 @@ type resultJSON struct {
 	Uncertainty     string             `json:"uncertainty_method,omitempty"`
 	Level           float64            `json:"confidence_level,omitempty"`
 	Profiles        []profileJSON      `json:"profiles,omitempty"`
+	Screening       *screeningJSON     `json:"screening,omitempty"`
+}
+
+// screeningJSON summarises the screening of start points; every
+// candidate's objective is in candidates.tsv.
+type screeningJSON struct {
+	Method     string   `json:"method"`
+	Candidates int      `json:"candidates"`
+	Evals      int      `json:"objective_evaluations"`
+	Finite     int      `json:"finite"`
+	Failed     int      `json:"failed"`
+	Best       *float64 `json:"best_candidate_objective"`
+	LastChosen *float64 `json:"worst_chosen_objective"`
+	Median     *float64 `json:"median_finite_objective"`
+	Chosen     []int    `json:"chosen"`
+}
+
+// screening summarises c.Screening (nil without one).
+func (c *Calibration) screening() *screeningJSON {
+	s := c.Screening
+	if s == nil {
+		return nil
+	}
+	var fin []float64
+	for _, f := range s.F {
+		if !math.IsInf(f, 1) {
+			fin = append(fin, f)
+		}
+	}
+	sort.Float64s(fin)
+	j := &screeningJSON{Method: "objective at Latin-hypercube candidates within the bounds, no gradient; the starts begin at the best, failed simulations last",
+		Candidates: len(s.F), Evals: len(s.F), Finite: len(fin), Failed: s.Failed, Chosen: s.Chosen}
+	if len(fin) > 0 {
+		j.Best, j.Median = fptr(fin[0]), fptr(fin[len(fin)/2])
+	}
+	if len(s.Chosen) > 0 {
+		j.LastChosen = fptr(s.F[s.Chosen[len(s.Chosen)-1]])
+	}
+	return j
+}
+
+// startCandidate returns the screening candidate start s began at and its
+// objective there (nil, nil without screening, or for the global start).
+func (c *Calibration) startCandidate(s estimate.StartResult) (*int, *float64) {
+	if c.Screening == nil || s.Global || s.Resampled > 0 || s.Index >= len(c.Screening.Chosen) {
+		return nil, nil
+	}
+	k := c.Screening.Chosen[s.Index]
+	return &k, fptr(c.Screening.F[k])
 }
 
 func fptr(v float64) *float64 {
@@ -149,8 +203,9 @@ func (c *Calibration) result() resultJSON {
 		if conv[i] {
 			r.NumConverged++
 		}
+		cand, cf := c.startCandidate(s)
 		r.Starts = append(r.Starts, startJSON{Index: s.Index, Global: s.Global, Objective: fptr(s.F), LLH: fptr(s.LLH), Converged: conv[i],
-			Status: s.Status, Iterations: s.Iter, Evals: s.Evals, Resampled: s.Resampled,
+			Status: s.Status, Iterations: s.Iter, Evals: s.Evals, Resampled: s.Resampled, Candidate: cand, StartObj: cf,
 			Failed: s.Failed, Switched: s.Switched, Error: s.Err,
 			Start: c.byID(s.U0), Final: c.byID(s.U)})
 	}
@@ -171,6 +226,7 @@ func (c *Calibration) result() resultJSON {
 			r.BestLLH = fptr(b.LLH)
 		}
 	}
+	r.Screening = c.screening()
 	if c.Global != nil {
 		r.GlobalMethod, r.GlobalObjective, r.GlobalEvals = "differential evolution (DE/rand/1/bin, dither), best point polished by the local optimiser", fptr(c.Global.F), c.Global.Evals
 	}
@@ -237,6 +293,11 @@ func (c *Calibration) Write(dir string, sim []float64) error {
 			return err
 		}
 	}
+	if c.Screening != nil {
+		if err := write("candidates.tsv", c.writeCandidates); err != nil {
+			return err
+		}
+	}
 	page := c.Report(sim)
 	return page.WriteFile(filepath.Join(dir, "report.html"))
 }
@@ -280,6 +341,25 @@ func (c *Calibration) writeStarts(w io.Writer) error {
 	return nil
 }
 
+// writeCandidates writes every screening candidate's objective (empty
+// where the simulation failed) and the start it became, if any.
+func (c *Calibration) writeCandidates(w io.Writer) error {
+	s := c.Screening
+	start := make([]string, len(s.F))
+	for i, k := range s.Chosen {
+		start[k] = strconv.Itoa(i)
+	}
+	fmt.Fprintln(w, "candidate\tobjective\tstart")
+	for k, f := range s.F {
+		v := ""
+		if !math.IsInf(f, 1) {
+			v = num(f)
+		}
+		fmt.Fprintf(w, "%d\t%s\t%s\n", k, v, start[k])
+	}
+	return nil
+}
+
 func (c *Calibration) writeProfiles(w io.Writer) error {
 	fmt.Fprintln(w, "parameter\tscale\tvalue\tobjective\tllh_plus_log_prior")
 	for _, pr := range c.Profiles {
@@ -313,6 +393,10 @@ func (c *Calibration) Report(sim []float64) *report.Page {
 	if b != nil {
 		summary = fmt.Sprintf("Best log-likelihood %.6g (objective −(llh + log prior) = %.6g). %d of %d starts (%.0f%%) reached an objective within %.2g of the best.",
 			derefOr(res.BestLLH), b.F, res.NumConverged, res.NumStarts, 100*res.FracConverged, c.tol())
+	}
+	if sc := res.Screening; sc != nil {
+		summary += fmt.Sprintf(" Start points screened: the starts began at the best %d of %d Latin-hypercube candidates by objective (%d failed to simulate; %d extra objective evaluations, no gradient).",
+			len(sc.Chosen), sc.Candidates, sc.Failed, sc.Evals)
 	}
 	page.Sections = append(page.Sections, report.Section{Heading: "Summary", Text: summary}, c.waterfall())
 	page.Sections = append(page.Sections, c.paramSection(b))

@@ -22,6 +22,7 @@ import (
 type calibrateFlags struct {
 	sf       solverFlags
 	starts   int
+	cands    int // --start-candidates: screened Latin-hypercube candidates (0: none)
 	seed     uint64
 	out      string
 	profile  bool
@@ -76,6 +77,21 @@ starts begins at a point of a Latin hypercube within the bounds (seeded by S; a
 start point where the simulation fails is redrawn). Start i depends only on
 (S, i), so results do not depend on --workers.
 
+--start-candidates M (M >= N) screens the start points: it draws M
+Latin-hypercube candidates within the bounds (seeded by S), evaluates the
+objective at each (the simulation only, no gradient; a candidate whose
+simulation fails ranks last) and starts the local method from the best N, best
+first. This is MATLAB GlobalSearch's stage one (trial points scored before any
+local run) and Rsolnp's startpars (n.sim candidates, the best bestN); pyPESTO's
+check_fval only redraws points whose objective is not finite, and D2D's
+arChi2LHS evaluates the candidates without choosing. The M evaluations are extra
+objective evaluations: result.json's "screening" counts them, the failed and
+finite ones, and which candidate each start began at; candidates.tsv has every
+candidate's objective; timing.json their wall and CPU seconds. Screened or not,
+the number of local starts is N. Worked example, Elowitz_Nature2000:
+  holobiont calibrate Elowitz_Nature2000.yaml --starts 100 --start-candidates 5000 --seed 1 --out fit
+evaluates 5,000 candidates, then runs 100 local optimisations from the best 100.
+
 --global de also runs differential evolution (DE/rand/1/bin with dither, Storn
 and Price 1997) over the bounds and polishes its best point with the local
 method; it is reported as one more start ("global").
@@ -97,7 +113,8 @@ between identical runs).`,
   holobiont calibrate models/gut-skin-brain.targets.yaml --ensemble 200 --seed 3 --out calibration
   holobiont calibrate ../shared/petab-benchmark/Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml --starts 20 --seed 1 --out boehm
   holobiont calibrate problem.yaml --starts 50 --seed 7 --out fit --profile
-  holobiont calibrate problem.yaml --starts 10 --seed 1 --global de --out fit-de`,
+  holobiont calibrate problem.yaml --starts 10 --seed 1 --global de --out fit-de
+  holobiont calibrate problem.yaml --starts 100 --start-candidates 5000 --seed 1 --out fit-screened`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			hess, err := cf.validate()
@@ -117,6 +134,7 @@ between identical runs).`,
 	cf.sf.add(cmd)
 	fl := cmd.Flags()
 	fl.IntVar(&cf.starts, "starts", 20, "number of local optimisations from Latin-hypercube start points")
+	fl.IntVar(&cf.cands, "start-candidates", 0, "screen M >= --starts Latin-hypercube candidates by their objective and start from the best (0: no screening)")
 	fl.Uint64Var(&cf.seed, "seed", 1, "seed of the start points (and of differential evolution)")
 	fl.StringVar(&cf.out, "out", "", "output directory (created if needed)")
 	fl.BoolVar(&cf.profile, "profile", false, "compute profile likelihoods and 95% confidence intervals of every estimated parameter")
@@ -139,6 +157,9 @@ func (cf *calibrateFlags) validate() (estimate.Hessian, error) {
 	}
 	if cf.starts < 1 {
 		return 0, fmt.Errorf("--starts %d: want at least 1", cf.starts)
+	}
+	if cf.cands != 0 && cf.cands < cf.starts {
+		return 0, fmt.Errorf("--start-candidates %d: want at least --starts (%d) candidates, or 0 for no screening", cf.cands, cf.starts)
 	}
 	if cf.global != "" && cf.global != "de" {
 		return 0, fmt.Errorf("--global %q: want de (or leave it out)", cf.global)
@@ -166,8 +187,13 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 		return err
 	}
 	fmt.Fprintf(logw, "calibrate: %d estimated parameters, %d measurements, %d starts on %d workers\n", len(prob.Free), len(spec.Measurements), cf.starts, cf.workers)
+	var ph phaseTimes
+	pts, scr, err := cf.screen(ctx, prob, &ph, logw)
+	if err != nil {
+		return err
+	}
 	local := estimate.LocalOptions{MaxIter: cf.maxIter, Hessian: hess}
-	rs, err := prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: cf.starts, Seed: cf.seed, Workers: cf.workers, Local: local,
+	rs, err := prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: cf.starts, Seed: cf.seed, Workers: cf.workers, Local: local, Points: pts,
 		Progress: func(done, total int, r estimate.StartResult) {
 			fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %d failed trial points, %s (%.1fs)\n", done, total, r.Index, r.LLH, r.Iter, r.Failed, r.Status, r.Seconds)
 		}})
@@ -177,15 +203,18 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 	settings := map[string]any{"starts": cf.starts, "rtol": cf.sf.rtol, "atol": cf.sf.atol, "max_steps": cf.sf.maxSteps, "solver": solverName(cf.sf.solver, prob),
 		"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": hess.String(),
 		"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
-	cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: path, ProblemHash: hash, Version: version, Seed: cf.seed, Settings: settings, Starts: rs, ConvergedTol: cf.convTolF}
-	var deTime, profTime float64
+	if scr != nil {
+		settings["start_points"] = fmt.Sprintf("the best %d of %d Latin-hypercube candidates within the bounds on the PEtab scales, by objective", cf.starts, cf.cands)
+		settings["start_candidates"] = cf.cands
+	}
+	cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: path, ProblemHash: hash, Version: version, Seed: cf.seed, Settings: settings, Starts: rs, ConvergedTol: cf.convTolF, Screening: scr}
 	if cf.global == "de" {
 		td := time.Now()
 		if err := cf.globalStart(ctx, cal, local, logw); err != nil {
 			return err
 		}
 		settings["global"] = "de"
-		deTime = time.Since(td).Seconds()
+		ph.de = time.Since(td).Seconds()
 	}
 	var sim []float64
 	if b := cal.Starts[0]; b.Err == "" {
@@ -202,17 +231,41 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 			if cal.Profiles, err = profiles(ctx, prob, b.U, b.F, cf.workers, logw); err != nil {
 				return err
 			}
-			profTime = time.Since(tp).Seconds()
+			ph.prof = time.Since(tp).Seconds()
 		}
 	}
 	if err := cal.Write(cf.out, sim); err != nil {
 		return err
 	}
-	if err := writeTiming(filepath.Join(cf.out, "timing.json"), cal, time.Since(t0).Seconds(), cpuSeconds()-cpu0, deTime, profTime); err != nil {
+	if err := writeTiming(filepath.Join(cf.out, "timing.json"), cal, time.Since(t0).Seconds(), cpuSeconds()-cpu0, ph); err != nil {
 		return err
 	}
 	cf.summary(w, cal)
 	return nil
+}
+
+// phaseTimes are the seconds of the optional phases of a calibration.
+type phaseTimes struct {
+	screen, screenCPU, de, prof float64
+}
+
+// screen screens --start-candidates candidates and returns the start
+// points of the starts (nil, nil without screening), recording its wall
+// and CPU seconds in ph.
+func (cf *calibrateFlags) screen(ctx context.Context, prob *estimate.Problem, ph *phaseTimes, logw io.Writer) ([][]float64, *estimate.Screening, error) {
+	if cf.cands == 0 {
+		return nil, nil, nil
+	}
+	t0, cpu0 := time.Now(), cpuSeconds()
+	pts, s, err := prob.ScreenStarts(ctx, cf.starts, cf.cands, cf.seed, cf.workers)
+	if err != nil {
+		return nil, nil, err
+	}
+	ph.screen, ph.screenCPU = time.Since(t0).Seconds(), cpuSeconds()-cpu0
+	last := s.F[s.Chosen[len(s.Chosen)-1]]
+	fmt.Fprintf(logw, "screening: %d candidates, %d failed to simulate; the starts' objectives %.6g (best) to %.6g (%.1fs, %.1f CPU-s)\n",
+		cf.cands, s.Failed, s.F[s.Chosen[0]], last, ph.screen, ph.screenCPU)
+	return pts, &s, nil
 }
 
 // globalStart runs differential evolution, polishes its best point with the
@@ -285,7 +338,7 @@ func profiles(ctx context.Context, p *estimate.Problem, u []float64, f float64, 
 	}})
 }
 
-func writeTiming(path string, c *petab.Calibration, wall, cpu, de, prof float64) error {
+func writeTiming(path string, c *petab.Calibration, wall, cpu float64, ph phaseTimes) error {
 	conv := c.Converged()
 	var startSec float64
 	nc := 0
@@ -298,7 +351,10 @@ func writeTiming(path string, c *petab.Calibration, wall, cpu, de, prof float64)
 		}
 	}
 	t := map[string]any{"wall_seconds": wall, "cpu_seconds": cpu, "starts_wall_seconds_sum": startSec,
-		"global_seconds": de, "profile_seconds": prof, "start_seconds": per, "gomaxprocs": runtime.GOMAXPROCS(0)}
+		"global_seconds": ph.de, "profile_seconds": ph.prof, "start_seconds": per, "gomaxprocs": runtime.GOMAXPROCS(0)}
+	if c.Screening != nil {
+		t["screening_seconds"], t["screening_cpu_seconds"], t["screening_evaluations"] = ph.screen, ph.screenCPU, len(c.Screening.F)
+	}
 	if nc > 0 {
 		t["seconds_per_converged_start"] = startSec / float64(nc)
 	} else {

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -163,4 +164,63 @@ func atof(t *testing.T, s string) float64 {
 		t.Fatal(err)
 	}
 	return v
+}
+
+// TestCalibrateStartCandidates: --start-candidates 40 --starts 3 on the
+// decay problem screens 40 candidates and starts from the best 3.
+// result.json records the screening (40 evaluations, all finite) and each
+// start's candidate, whose start_objective must be the 3 smallest values
+// of candidates.tsv in order; every file but timing.json is the same with
+// 1 and 2 workers; fewer candidates than starts is refused before any
+// compute.
+func TestCalibrateStartCandidates(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, w := range []string{"1", "2"} {
+		if out, err := runCLI(t, "calibrate", decayProblem, "--starts", "3", "--start-candidates", "40", "--seed", "5", "--out", dirs[i], "--quiet", "--workers", w); err != nil {
+			t.Fatal(err, out)
+		}
+	}
+	for _, f := range []string{"result.json", "candidates.tsv", "starts.tsv", "report.html", "parameters_best.tsv"} {
+		a, err := os.ReadFile(filepath.Join(dirs[0], f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, _ := os.ReadFile(filepath.Join(dirs[1], f)); !bytes.Equal(a, b) {
+			t.Errorf("%s differs between 1 and 2 workers", f)
+		}
+	}
+	b, _ := os.ReadFile(filepath.Join(dirs[0], "result.json"))
+	var r struct {
+		Starts []struct {
+			Index     int     `json:"index"`
+			Candidate *int    `json:"candidate"`
+			StartObj  float64 `json:"start_objective"`
+		} `json:"starts"`
+		Screening struct {
+			Candidates, Evals, Finite, Failed int
+			Chosen                            []int
+		} `json:"screening"`
+	}
+	if err := json.Unmarshal(bytes.ReplaceAll(b, []byte(`"objective_evaluations"`), []byte(`"evals"`)), &r); err != nil {
+		t.Fatal(err)
+	}
+	sc := r.Screening
+	if sc.Candidates != 40 || sc.Evals != 40 || sc.Finite != 40 || sc.Failed != 0 || len(sc.Chosen) != 3 || len(r.Starts) != 3 {
+		t.Fatalf("screening %+v with %d starts: want 40 candidates, all finite, 3 chosen and started", sc, len(r.Starts))
+	}
+	tsv, _ := os.ReadFile(filepath.Join(dirs[0], "candidates.tsv"))
+	var fs []float64
+	for _, line := range strings.Split(strings.TrimSpace(string(tsv)), "\n")[1:] {
+		fs = append(fs, atof(t, strings.Split(line, "\t")[1]))
+	}
+	sorted := append([]float64(nil), fs...)
+	sort.Float64s(sorted)
+	for _, s := range r.Starts {
+		if s.Candidate == nil || *s.Candidate != sc.Chosen[s.Index] || s.StartObj != fs[*s.Candidate] || s.StartObj != sorted[s.Index] {
+			t.Errorf("start %d: candidate %v, start objective %v; want candidate %d with the %d-th smallest objective %v", s.Index, s.Candidate, s.StartObj, sc.Chosen[s.Index], s.Index+1, sorted[s.Index])
+		}
+	}
+	if _, err := runCLI(t, "calibrate", decayProblem, "--starts", "3", "--start-candidates", "2", "--out", t.TempDir()); err == nil || !strings.Contains(err.Error(), "--start-candidates 2") {
+		t.Errorf("2 candidates for 3 starts: %v", err)
+	}
 }
