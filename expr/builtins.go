@@ -17,7 +17,7 @@ type builtin struct {
 // builtins is the table of canonical builtin names. It is never modified.
 var builtins = map[string]builtin{
 	"exp":       {min: 1, max: 1, f1: fmath.Exp},
-	"ln":        {min: 1, max: 1, f1: math.Log},
+	"ln":        {min: 1, max: 1, f1: fmath.Log},
 	"log10":     {min: 1, max: 1, f1: math.Log10},
 	"log":       {min: 2, max: 2, f2: fmath.LogBase},
 	"sqrt":      {min: 1, max: 1, f1: math.Sqrt},

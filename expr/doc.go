@@ -87,7 +87,8 @@
 // a tape's code so that generated functions can be matched to tapes
 // (package system/kernels). The numeric helpers both call live in
 // internal/fmath; exp is fmath.Exp (table-driven, within 1.3 ulp, about
-// half the cost of math.Exp), hill's powers are fmath.HillPower
+// half the cost of math.Exp) and ln is fmath.Log (table-driven, within
+// 0.6 ulp, about half the cost of math.Log), hill's powers are fmath.HillPower
 // (multiplication for a small integer coefficient, constant or not).
 //
 // HillPower and HillGiven split hill(x, K, n) into K^n and the rest, so

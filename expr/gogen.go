@@ -15,9 +15,10 @@ import (
 var fn1Names = [len(fn1)]string{"Sec", "Csc", "Cot", "Sech", "Csch", "Coth", "Arcsec", "Arccsc", "Arccot", "Arcsech", "Arccsch", "Arccoth", "Factorial"}
 
 // unaryMath are the Go functions of the unary opcodes (package math's,
-// except exp: fmath.Exp, which the interpreter also calls).
+// except exp and ln: fmath.Exp and fmath.Log, which the interpreter also
+// calls).
 var unaryMath = map[opcode]string{
-	opExp: "fmath.Exp", opLn: "math.Log", opLog10: "math.Log10", opSqrt: "math.Sqrt", opAbs: "math.Abs",
+	opExp: "fmath.Exp", opLn: "fmath.Log", opLog10: "math.Log10", opSqrt: "math.Sqrt", opAbs: "math.Abs",
 	opFloor: "math.Floor", opCeil: "math.Ceil", opSin: "math.Sin", opCos: "math.Cos", opTan: "math.Tan",
 	opAsin: "math.Asin", opAcos: "math.Acos", opAtan: "math.Atan", opSinh: "math.Sinh", opCosh: "math.Cosh",
 	opTanh: "math.Tanh", opAsinh: "math.Asinh", opAcosh: "math.Acosh", opAtanh: "math.Atanh",

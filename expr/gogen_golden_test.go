@@ -247,7 +247,7 @@ func goFunc45(env []float64) {
 func goFunc46(env []float64) {
 	_ = env[5]
 	v0 := fmath.Exp(env[0])
-	v1 := math.Log(env[1])
+	v1 := fmath.Log(env[1])
 	v2 := float64(v0 + v1)
 	v3 := math.Log10(env[2])
 	v4 := float64(v2 + v3)
@@ -1809,7 +1809,7 @@ func goFunc128(env []float64) {
 	v15 := fmath.Sel(v13, v12, v14)
 	v16 := fmath.Sel(env[0], env[1], v15)
 	v17 := fmath.Hill(k3, k4, env[5])
-	v18 := math.Log(v17)
+	v18 := fmath.Log(v17)
 	v19 := math.Mod(v16, v18)
 	v20 := fmath.Simpson([]float64{v19})
 	env[5] = v20

@@ -207,7 +207,7 @@ func (t *Tape) exec(r []float64) {
 		case opExp:
 			st(rp, in.dst, fmath.Exp(ld(rp, in.a)))
 		case opLn:
-			st(rp, in.dst, math.Log(ld(rp, in.a)))
+			st(rp, in.dst, fmath.Log(ld(rp, in.a)))
 		case opLog10:
 			st(rp, in.dst, math.Log10(ld(rp, in.a)))
 		case opSqrt:

@@ -1,9 +1,7 @@
 package fmath
 
-import "math"
-
 // Entropy is holobiont's one implementation of the Shannon index: it
-// returns H = −Σ pᵢ ln pᵢ (nats) of the relative abundances pᵢ = xᵢ / Σx
+// returns H = −Σ pᵢ ln pᵢ (nats, ln by Log) of the relative abundances pᵢ = xᵢ / Σx
 // (zero values contribute nothing), and ok = false for an empty sample
 // (Σx = 0), whose index is undefined. Callers state what an empty sample
 // means to them: a table's sample (package diversity, a trial's sequenced
@@ -20,7 +18,7 @@ func Entropy[T float64 | int32](x []T) (h float64, ok bool) {
 	for _, v := range x {
 		if v != 0 {
 			p := float64(v) / s
-			h -= p * math.Log(p)
+			h -= p * Log(p)
 		}
 	}
 	return h, true
