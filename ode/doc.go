@@ -118,7 +118,10 @@
 //
 // The local error is measured in the RMS norm
 // sqrt(Σ (e_i / sc_i)² / n) with sc_i = atol_i + rtol·max(|y_i|, |ŷ_i|);
-// a step is accepted when the norm is ≤ 1.
+// a step is accepted when the norm is ≤ 1. The explicit methods' PI
+// controller forms err^α/errold^β as exp(α·ln err − β·ln errold) with the
+// table-driven fmath.Log and fmath.Exp (the next step size waits on them:
+// with math.Log and math.Exp, Stein 2013 took 13 % more CPU time).
 //
 // # Non-negative components
 //

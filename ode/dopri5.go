@@ -1,6 +1,10 @@
 package ode
 
-import "math"
+import (
+	"math"
+
+	"github.com/holobiont/holobiont/internal/fmath"
+)
 
 // Dormand–Prince 5(4) coefficients (Hairer, Nørsett & Wanner, Table 5.2).
 const (
@@ -168,12 +172,12 @@ func (s *Solver) noteNaN(vs ...[]float64) {
 // [1/facMax, 1/facMin] and remembers err; for a rejected step it returns the
 // shrunken retry step. errold is kept as a logarithm in s.fold.
 func (s *Solver) control(err, h float64, reject bool, expo1, beta, facMin, facMax float64) (accept bool, hnew float64) {
-	lerr := math.Log(math.Max(err, 1e-300))
+	lerr := fmath.Log(math.Max(err, 1e-300))
 	if err > 1 {
-		fac11 := math.Exp(expo1 * lerr)
+		fac11 := fmath.Exp(expo1 * lerr)
 		return false, h / math.Min(1/facMin, fac11/safety)
 	}
-	fac := math.Exp(expo1*lerr - beta*s.fold)
+	fac := fmath.Exp(expo1*lerr - beta*s.fold)
 	fac = math.Max(1/facMax, math.Min(1/facMin, fac/safety))
 	hnew = h / fac
 	s.fold = math.Max(lerr, logErrMin)
