@@ -172,17 +172,17 @@ func (s *Solver) noteNaN(vs ...[]float64) {
 // [1/facMax, 1/facMin] and remembers err; for a rejected step it returns the
 // shrunken retry step. errold is kept as a logarithm in s.fold.
 func (s *Solver) control(err, h float64, reject bool, expo1, beta, facMin, facMax float64) (accept bool, hnew float64) {
-	lerr := fmath.Log(math.Max(err, 1e-300))
+	lerr := fmath.Log(fmath.Max(err, 1e-300))
 	if err > 1 {
 		fac11 := fmath.Exp(expo1 * lerr)
-		return false, h / math.Min(1/facMin, fac11/safety)
+		return false, h / fmath.Min(1/facMin, fac11/safety)
 	}
 	fac := fmath.Exp(expo1*lerr - beta*s.fold)
-	fac = math.Max(1/facMax, math.Min(1/facMin, fac/safety))
+	fac = fmath.Max(1/facMax, fmath.Min(1/facMin, fac/safety))
 	hnew = h / fac
-	s.fold = math.Max(lerr, logErrMin)
+	s.fold = fmath.Max(lerr, logErrMin)
 	if reject {
-		hnew = math.Min(hnew, h)
+		hnew = fmath.Min(hnew, h)
 	}
 	return true, hnew
 }

@@ -1,6 +1,10 @@
 package ode
 
-import "math"
+import (
+	"math"
+
+	"github.com/holobiont/holobiont/internal/fmath"
+)
 
 const sqrtEps = 1.4901161193847656e-08
 
@@ -283,19 +287,19 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 			err = e
 		}
 	}
-	f := math.Max(1/rosFacMax, math.Min(1/rosFacMin, math.Pow(err, 0.25)/safety))
+	f := fmath.Max(1/rosFacMax, fmath.Min(1/rosFacMin, math.Pow(err, 0.25)/safety))
 	hnew := h / f
 	if err <= 1 {
 		if s.hacc > 0 { // Gustafsson's predictive controller
 			fg := (s.hacc / h) * math.Pow(err*err/s.erracc, 0.25) / safety
-			fg = math.Max(1/rosFacMax, math.Min(1/rosFacMin, fg))
-			f = math.Max(f, fg)
+			fg = fmath.Max(1/rosFacMax, fmath.Min(1/rosFacMin, fg))
+			f = fmath.Max(f, fg)
 			hnew = h / f
 		}
 		s.hacc = h
-		s.erracc = math.Max(1e-2, err)
+		s.erracc = fmath.Max(1e-2, err)
 		if reject {
-			hnew = math.Min(hnew, h)
+			hnew = fmath.Min(hnew, h)
 		}
 		if s.anyNN {
 			s.clipNonNeg()
