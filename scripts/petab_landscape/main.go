@@ -2,7 +2,7 @@
 // begin on a PEtab problem and how wide the basin of a reference point is:
 //
 //	go build -o petab_landscape ./scripts/petab_landscape
-//	./petab_landscape [-max-steps M] [-solver ode] PROBLEM.yaml box N SEED
+//	./petab_landscape [-max-steps M] [-solver ode] [-screen M] PROBLEM.yaml box N SEED
 //	./petab_landscape [-max-steps M] [-from P.tsv] PROBLEM.yaml basin K SEED SIGMA...
 //	./petab_landscape [-max-steps M] [-max-iter K] PROBLEM.yaml start N SEED I
 //
@@ -12,7 +12,9 @@
 // log-likelihood, and how many points give an output that varies in time
 // (turning points of the simulated values, in measurement order, whose
 // rise or fall exceeds 5% of the data's range) or is flat (spread below
-// 1e-3 of the data's range).
+// 1e-3 of the data's range). With -screen M they are instead the start
+// points of holobiont calibrate --starts N --start-candidates M --seed
+// SEED: the best N of M Latin-hypercube candidates by objective.
 //
 // "start" reruns start I of holobiont calibrate --starts N --seed SEED
 // (its Latin-hypercube point; not a resampled one) and prints every
@@ -55,6 +57,7 @@ func run(args []string) error {
 	maxSteps := fs.Int("max-steps", 0, "integration steps allowed in one period (default: estimate's)")
 	maxIter := fs.Int("max-iter", 0, "start, basin: iteration limit of the local method (default: estimate's, 1000)")
 	solver := fs.String("solver", "", "integrator: bdf or ode (default: estimate's choice)")
+	screen := fs.Int("screen", 0, "box: the best N of this many screened candidates (calibrate --start-candidates)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,7 +87,14 @@ func run(args []string) error {
 	}
 	switch args[1] {
 	case "box":
-		return box(ev, spec, n, seed)
+		lo, hi := spec.Bounds()
+		pts := estimate.LatinHypercube(n, lo, hi, rand.New(rand.NewPCG(seed, 0x5eed1a7)))
+		if *screen > 0 {
+			if pts, _, err = p.ScreenStarts(context.Background(), n, *screen, seed, 0); err != nil {
+				return err
+			}
+		}
+		return box(ev, spec, pts)
 	case "start":
 		if len(args) < 5 {
 			return fmt.Errorf("start needs N SEED I")
@@ -114,10 +124,10 @@ func run(args []string) error {
 	return fmt.Errorf("mode %q: want box or basin", args[1])
 }
 
-// box evaluates the calibrate run's Latin-hypercube start points.
-func box(ev *estimate.Evaluator, spec *estimate.Spec, n int, seed uint64) error {
+// box evaluates the calibrate run's start points.
+func box(ev *estimate.Evaluator, spec *estimate.Spec, pts [][]float64) error {
 	lo, hi := spec.Bounds()
-	pts := estimate.LatinHypercube(n, lo, hi, rand.New(rand.NewPCG(seed, 0x5eed1a7)))
+	n := len(pts)
 	order, dataRange := measurementOrder(spec)
 	meas := make([]float64, len(spec.Measurements))
 	for i, m := range spec.Measurements {
