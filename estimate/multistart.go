@@ -57,6 +57,10 @@ type MultiStartOptions struct {
 	// Points, if set, are the Starts start points (ScreenStarts's) in
 	// place of the Latin hypercube.
 	Points [][]float64
+	// Done holds starts finished earlier (by index, e.g. read back from a
+	// calibration's starts.jsonl): they are not run again, and they count
+	// towards Progress's done.
+	Done map[int]StartResult
 }
 
 // MultiStart runs local optimisations (Minimize) from Latin-hypercube
@@ -87,9 +91,18 @@ func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]Star
 		return nil, err
 	}
 	results := make([]StartResult, opt.Starts)
+	var todo []int
+	for i := range results {
+		if r, ok := opt.Done[i]; ok {
+			results[i] = r
+		} else {
+			todo = append(todo, i)
+		}
+	}
 	var mu sync.Mutex
-	done := 0
-	err = forEach(ctx, evs, opt.Starts, func(ev *Evaluator, i int) {
+	done := opt.Starts - len(todo)
+	err = forEach(ctx, evs, len(todo), func(ev *Evaluator, k int) {
+		i := todo[k]
 		r := ev.runStart(ctx, i, pts[i], lo, hi, opt)
 		mu.Lock()
 		defer mu.Unlock()

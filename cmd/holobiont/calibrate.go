@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
+	"os"
 	"path/filepath"
 	"runtime"
 	"syscall"
@@ -32,6 +35,7 @@ type calibrateFlags struct {
 	deGens   int
 	dePop    int
 	quiet    bool
+	resume   bool // --resume: keep the finished starts of DIR/starts.jsonl
 	convTolF float64
 	hessian  string
 	ensemble int // targets file: ensemble size
@@ -108,13 +112,24 @@ parameter table whose nominal values are the best fit: use it with holobiont
 petab llh --parameters), starts.tsv, simulations_best.tsv, profiles.tsv,
 report.html (waterfall of the starts, fitted against measured per observable,
 profiles) and timing.json (wall and CPU seconds; the only file that varies
-between identical runs).`,
+between identical runs).
+
+Each start is appended to DIR/starts.jsonl as it finishes (one line, synced;
+the first line names the problem's SHA-256, version, seed and settings), and
+result.json is removed when a run begins and written only when every start has
+finished. An interrupted run (SIGINT, SIGTERM) keeps its finished starts there;
+the same command with --resume runs only the others (the screening is repeated:
+it is deterministic) and writes the same result.json as an uninterrupted run. A
+starts.jsonl of another problem, version, seed or settings is refused, naming
+what differs. starts.jsonl is a journal: its line order and seconds vary between
+runs.`,
 		Example: `  holobiont calibrate models/gut-skin-brain.targets.yaml --out calibration
   holobiont calibrate models/gut-skin-brain.targets.yaml --ensemble 200 --seed 3 --out calibration
   holobiont calibrate ../shared/petab-benchmark/Boehm_JProteomeRes2014/Boehm_JProteomeRes2014.yaml --starts 20 --seed 1 --out boehm
   holobiont calibrate problem.yaml --starts 50 --seed 7 --out fit --profile
   holobiont calibrate problem.yaml --starts 10 --seed 1 --global de --out fit-de
-  holobiont calibrate problem.yaml --starts 100 --start-candidates 5000 --seed 1 --out fit-screened`,
+  holobiont calibrate problem.yaml --starts 100 --start-candidates 5000 --seed 1 --out fit-screened
+  holobiont calibrate problem.yaml --starts 100 --seed 1 --out fit --resume   # after an interrupt`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			hess, err := cf.validate()
@@ -143,6 +158,7 @@ between identical runs).`,
 	fl.IntVar(&cf.maxIter, "max-iter", 1000, "iteration limit of each local optimisation")
 	fl.IntVar(&cf.deGens, "de-generations", 200, "generations of differential evolution")
 	fl.IntVar(&cf.dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
+	fl.BoolVar(&cf.resume, "resume", false, "skip the starts already finished in DIR/starts.jsonl (same problem, version, seed and settings)")
 	fl.BoolVar(&cf.quiet, "quiet", false, "no progress lines on stderr")
 	fl.StringVar(&cf.hessian, "hessian", "hybrid", `curvature of the local steps: "hybrid" (Fisher information, then BFGS once the Fisher steps stall) or "fisher"`)
 	fl.IntVar(&cf.ensemble, "ensemble", 100, "targets file: parameter sets to accept into the ensemble")
@@ -186,34 +202,81 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 	if err != nil {
 		return err
 	}
+	local := estimate.LocalOptions{MaxIter: cf.maxIter, Hessian: hess}
+	cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: path, ProblemHash: hash, Version: version, Seed: cf.seed,
+		Settings: cf.settings(prob, local), ConvergedTol: cf.convTolF}
+	slog, done, err := cf.openStartLog(cal)
+	if err != nil {
+		return err
+	}
+	defer slog.Close()
 	fmt.Fprintf(logw, "calibrate: %d estimated parameters, %d measurements, %d starts on %d workers\n", len(prob.Free), len(spec.Measurements), cf.starts, cf.workers)
+	if len(done) > 0 {
+		fmt.Fprintf(logw, "resuming: %d of %d starts finished in %s\n", len(done), cf.starts, filepath.Join(cf.out, "starts.jsonl"))
+	}
 	var ph phaseTimes
 	pts, scr, err := cf.screen(ctx, prob, &ph, logw)
 	if err != nil {
 		return err
 	}
-	local := estimate.LocalOptions{MaxIter: cf.maxIter, Hessian: hess}
-	rs, err := prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: cf.starts, Seed: cf.seed, Workers: cf.workers, Local: local, Points: pts,
-		Progress: func(done, total int, r estimate.StartResult) {
-			fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %d failed trial points, %s (%.1fs)\n", done, total, r.Index, r.LLH, r.Iter, r.Failed, r.Status, r.Seconds)
+	cal.Screening = scr
+	var logErr error
+	cal.Starts, err = prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: cf.starts, Seed: cf.seed, Workers: cf.workers, Local: local, Points: pts, Done: done,
+		Progress: func(n, total int, r estimate.StartResult) {
+			fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %d failed trial points, %s (%.1fs)\n", n, total, r.Index, r.LLH, r.Iter, r.Failed, r.Status, r.Seconds)
+			if ctx.Err() == nil && logErr == nil { // a start that ends after an interrupt may have been cut short: not kept
+				logErr = slog.Append(r)
+			}
 		}})
 	if err != nil {
+		if ctx.Err() != nil {
+			fmt.Fprintf(logw, "calibrate: stopped; the finished starts are in %s: the same command with --resume runs the others\n", filepath.Join(cf.out, "starts.jsonl"))
+		}
 		return err
 	}
-	settings := map[string]any{"starts": cf.starts, "rtol": cf.sf.rtol, "atol": cf.sf.atol, "max_steps": cf.sf.maxSteps, "solver": solverName(cf.sf.solver, prob),
-		"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": hess.String(),
-		"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
-	if scr != nil {
-		settings["start_points"] = fmt.Sprintf("the best %d of %d Latin-hypercube candidates within the bounds on the PEtab scales, by objective", cf.starts, cf.cands)
-		settings["start_candidates"] = cf.cands
+	if logErr != nil {
+		return logErr
 	}
-	cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: path, ProblemHash: hash, Version: version, Seed: cf.seed, Settings: settings, Starts: rs, ConvergedTol: cf.convTolF, Screening: scr}
+	return cf.finish(ctx, cal, local, &ph, logw, w, t0, cpu0)
+}
+
+// settings are the run's settings as result.json and starts.jsonl record
+// them.
+func (cf *calibrateFlags) settings(prob *estimate.Problem, local estimate.LocalOptions) map[string]any {
+	s := map[string]any{"starts": cf.starts, "rtol": cf.sf.rtol, "atol": cf.sf.atol, "max_steps": cf.sf.maxSteps, "solver": solverName(cf.sf.solver, prob),
+		"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": local.Hessian.String(),
+		"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
+	if cf.cands > 0 {
+		s["start_points"] = fmt.Sprintf("the best %d of %d Latin-hypercube candidates within the bounds on the PEtab scales, by objective", cf.starts, cf.cands)
+		s["start_candidates"] = cf.cands
+	}
+	return s
+}
+
+// openStartLog removes a result.json of an earlier run from the output
+// directory (result.json exists only for a finished run) and opens
+// starts.jsonl, returning the starts it holds with --resume.
+func (cf *calibrateFlags) openStartLog(cal *petab.Calibration) (*petab.StartLog, map[int]estimate.StartResult, error) {
+	if err := os.MkdirAll(cf.out, 0o755); err != nil {
+		return nil, nil, err
+	}
+	if err := os.Remove(filepath.Join(cf.out, "result.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, err
+	}
+	h := petab.StartLogHeader{ProblemSHA256: cal.ProblemHash, Version: cal.Version, Seed: cal.Seed, Settings: cal.Settings}
+	return petab.OpenStartLog(filepath.Join(cf.out, "starts.jsonl"), h, cf.resume)
+}
+
+// finish runs the global method (--global), evaluates the best start and
+// its profiles (--profile) and writes the outputs.
+func (cf *calibrateFlags) finish(ctx context.Context, cal *petab.Calibration, local estimate.LocalOptions, ph *phaseTimes, logw, w io.Writer, t0 time.Time, cpu0 float64) error {
+	prob := cal.Problem
 	if cf.global == "de" {
 		td := time.Now()
 		if err := cf.globalStart(ctx, cal, local, logw); err != nil {
 			return err
 		}
-		settings["global"] = "de"
+		cal.Settings["global"] = "de"
 		ph.de = time.Since(td).Seconds()
 	}
 	var sim []float64
@@ -237,7 +300,7 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 	if err := cal.Write(cf.out, sim); err != nil {
 		return err
 	}
-	if err := writeTiming(filepath.Join(cf.out, "timing.json"), cal, time.Since(t0).Seconds(), cpuSeconds()-cpu0, ph); err != nil {
+	if err := writeTiming(filepath.Join(cf.out, "timing.json"), cal, time.Since(t0).Seconds(), cpuSeconds()-cpu0, *ph); err != nil {
 		return err
 	}
 	cf.summary(w, cal)

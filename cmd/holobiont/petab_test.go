@@ -2,7 +2,9 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -222,5 +224,72 @@ func TestCalibrateStartCandidates(t *testing.T) {
 	}
 	if _, err := runCLI(t, "calibrate", decayProblem, "--starts", "3", "--start-candidates", "2", "--out", t.TempDir()); err == nil || !strings.Contains(err.Error(), "--start-candidates 2") {
 		t.Errorf("2 candidates for 3 starts: %v", err)
+	}
+}
+
+// cancelAfter is a progress writer that cancels the run once it has
+// printed n "start " lines.
+type cancelAfter struct {
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAfter) Write(p []byte) (int, error) {
+	if bytes.HasPrefix(p, []byte("start ")) {
+		if c.n--; c.n == 0 {
+			c.cancel()
+		}
+	}
+	return len(p), nil
+}
+
+// TestCalibrateResume interrupts a 6-start calibration of the decay
+// problem while the third start's progress line is printed (before that
+// start is logged, so it is dropped like one cut short): result.json is
+// not written, and starts.jsonl keeps the two starts finished before. --resume then runs only the
+// others (its progress counts from 3 or more), and its result.json equals,
+// byte for byte, that of an uninterrupted run. A log written with another
+// seed is refused, naming the seed.
+func TestCalibrateResume(t *testing.T) {
+	dir, ref := t.TempDir(), t.TempDir()
+	args := []string{"calibrate", decayProblem, "--starts", "6", "--start-candidates", "30", "--seed", "4", "--workers", "1"}
+	if out, err := runCLI(t, append(args, "--out", ref, "--quiet")...); err != nil {
+		t.Fatal(err, out)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	root := newRootCmd()
+	root.SetOut(io.Discard)
+	root.SetErr(&cancelAfter{n: 3, cancel: cancel})
+	root.SetArgs(append(args, "--out", dir))
+	if err := root.ExecuteContext(ctx); err == nil {
+		t.Fatal("interrupted run: no error")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "result.json")); err == nil {
+		t.Error("interrupted run wrote result.json")
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "starts.jsonl"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(lines) != 3 { // header + the two starts finished before the interrupt
+		t.Fatalf("starts.jsonl after the interrupt has %d lines, want 3:\n%s", len(lines), b)
+	}
+	out, err := runCLI(t, append(args, "--out", dir, "--resume")...)
+	if err != nil {
+		t.Fatal(err, out)
+	}
+	if !strings.Contains(out, "resuming: 2 of 6 starts") || strings.Contains(out, "start 1/6") || !strings.Contains(out, "start 3/6") {
+		t.Errorf("resumed run's progress:\n%s", out)
+	}
+	want, _ := os.ReadFile(filepath.Join(ref, "result.json"))
+	got, _ := os.ReadFile(filepath.Join(dir, "result.json"))
+	if !bytes.Equal(got, want) {
+		t.Error("result.json of the resumed run differs from the uninterrupted run's")
+	}
+	args[7] = "5"
+	if _, err := runCLI(t, append(args, "--out", dir, "--resume")...); err == nil || !strings.Contains(err.Error(), "seed 4, now 5") {
+		t.Errorf("resume with another seed: %v", err)
 	}
 }
