@@ -95,7 +95,7 @@ interventions:
 			t.Errorf("%s reaches %.3g in a healthy adult after a 7-day antibiotic course", v, m)
 		}
 	}
-	t.Logf("inflammation peak %.2f; lesional body surface %.4f%% -> %.4f%% (visible threshold f_vis = 0.5%% of a region)",
+	t.Logf("inflammation peak %.2f; lesional body surface %.4f%% -> %.4f%% (visible threshold f_vis = 1%% of a region)",
 		maxOn(tr, col(t, tr, "host.inflammation"), 0, 120), col(t, tr, "host.eczema_extent")[0], maxOn(tr, col(t, tr, "host.eczema_extent"), 0, 120))
 }
 

@@ -42,7 +42,7 @@ SPEC = os.path.join(ROOT, "examples", "cohort-general-adults.yaml")
 # Targets: (name, value, 95% interval, citation). Shares are of cases.
 CONDITIONS = {
     "eczema": {
-        "param": "gamma_AB", "other": "ps_D0", "proposal": (0.05, 1000.0), "worse": "low", "seed": 1401,
+        "param": "gamma_AB", "n": 6000, "other": "ps_D0", "proposal": (0.05, 1000.0), "worse": "low", "seed": 1401,
         "targets": [
             ("prevalence", 0.073, (0.059, 0.088), "Chiesa Fuxench 2019 J Invest Dermatol 139:583 (US adults, n = 1,278)"),
             ("moderate", 0.289, (0.253, 0.327), "Chiesa Fuxench 2019 (share of AD cases, moderate)"),
@@ -264,7 +264,7 @@ def fit_one(binary, cond, n, work):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", default="holobiont")
-    ap.add_argument("--n", type=int, default=0, help="subjects per proposal cohort (default: 2,000, 4,000 for acne, depression and anxiety)")
+    ap.add_argument("--n", type=int, default=0, help="subjects per proposal cohort (default: 2,000 for psoriasis and rosacea, 4,000 for acne, depression and anxiety, 6,000 for eczema)")
     ap.add_argument("--work", default="", help="directory for the proposal cohorts (default: a temporary one)")
     ap.add_argument("--only", default="", help="comma-separated conditions to fit (default: all, in order)")
     ap.add_argument("--write", action="store_true", help="write each fitted line into the spec before the next fit")
