@@ -20,14 +20,16 @@ Method (importance sampling on one proposal cohort per condition, seed fixed):
      it at their rate); eczema's and psoriasis' proposals set the other skin condition's parameter to the model
      default (no disease), every other proposal keeps the rest of the spec as it is;
   2. for a candidate (median, sdlog), each subject's weight is the log-normal density over the proposal density in
-     ln(parameter); the weighted case and grade fractions (plus the analytic tail mass beyond the proposal range)
+     ln(parameter), at the value the cohort drew for it (subjects.csv's param.<id> column: nothing is redrawn here); the weighted case and grade fractions (plus the analytic tail mass beyond the proposal range)
      are the population's prevalence and split; the Monte Carlo SE of the prevalence is printed;
   3. chi-square against the targets (sigma = 95% interval width / 3.92), minimised on a grid then refined.
 All conditions interact (through systemic inflammation, skin burden -> mood, mood -> stress), so each fit depends
 on the others' lines of the spec: --write writes each fitted line into the spec before the next fit, and --rounds N
 repeats the whole pass until no fitted value moves by more than --tol (relative): the fixed point. Held-out
 comparisons (depression's and anxiety's severe shares) are printed, never fitted. The targets are those of role
-cohort-fit in models/gut-skin-brain.targets.yaml; benchmarks/prevalence.md. Standard library only."""
+cohort-fit in models/gut-skin-brain.targets.yaml; benchmarks/prevalence.md. The spec's log-normal lines are read
+and written by scripts/popspec.py, which the model generator (its parameter notes) reads them with too. Standard
+library only."""
 import argparse
 import csv
 import math
@@ -36,8 +38,7 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SPEC = os.path.join(ROOT, "examples", "cohort-general-adults.yaml")
+from popspec import SPEC, lognormal, ncdf, write_lognormal
 
 # Targets: (name, value, 95% interval, citation). Shares are of cases.
 CONDITIONS = {
@@ -127,10 +128,6 @@ def run_proposal(binary, cond, n, work):
     return rows
 
 
-def ncdf(z):
-    return 0.5 * math.erfc(-z / math.sqrt(2))
-
-
 def predict(rows, cond, mu, s):
     """Prevalence and grade shares of cases under ln(param) ~ N(mu, s^2)."""
     lo, hi = (math.log(v) for v in CONDITIONS[cond]["proposal"])
@@ -181,16 +178,9 @@ def check_ends(rows, cond):
         sys.exit("%s: widen the proposal range %s" % (cond, CONDITIONS[cond]["proposal"]))
 
 
-def spec_sdlog(param):
-    for line in open(SPEC):
-        if line.strip().startswith(param + ":"):
-            return float(line.split("sdlog:")[1].split("}")[0].split(",")[0])
-    sys.exit("%s: no %s line" % (SPEC, param))
-
-
 def fit(rows, cond):
     best = None
-    fixed = spec_sdlog(CONDITIONS[cond]["param"]) if CONDITIONS[cond].get("median_only") else None
+    fixed = lognormal(CONDITIONS[cond]["param"])[1] if CONDITIONS[cond].get("median_only") else None
     for i in range(-20, 141):
         mu = i * 0.1 - 4
         for j in ([0] if fixed else range(1, 81)):
@@ -224,21 +214,6 @@ def prevalence_se(rows, cond, mu, s):
 def ess(rows, cond, mu, s):
     w = [math.exp(-0.5 * ((u - mu) / s) ** 2) for u, c, _ in rows if c]
     return sum(w) ** 2 / sum(x * x for x in w) if w else 0
-
-
-def write_spec(param, median, sdlog):
-    """Rewrites the spec's line of param with the fitted median and sdlog, keeping its comment."""
-    lines = open(SPEC).read().split("\n")
-    for k, line in enumerate(lines):
-        if line.strip().startswith(param + ":"):
-            comment = line[line.index("#"):] if "#" in line else "# fitted: scripts/fit_skin_severity.py"
-            body = "  %s: {dist: lognormal, median: %.4g, sdlog: %.4g}" % (param, median, sdlog)
-            lines[k] = "%s %s" % (body.ljust(62), comment)
-            break
-    else:
-        sys.exit("%s: no %s line" % (SPEC, param))
-    with open(SPEC, "w") as f:
-        f.write("\n".join(lines))
 
 
 def fit_one(binary, cond, n, work):
@@ -284,7 +259,7 @@ def main():
         for cond in conds:
             cur[cond] = fit_one(a.bin, cond, a.n or CONDITIONS[cond].get("n", 2000), os.path.join(work, "pass-%d" % (r + 1)))
             if a.write:
-                write_spec(CONDITIONS[cond]["param"], *cur[cond])
+                write_lognormal(CONDITIONS[cond]["param"], *cur[cond])
         if prev:
             moved = max(abs(cur[k][i] / prev[k][i] - 1) for k in cur for i in (0, 1))
             print("== pass %d: largest relative change of a fitted value since the last pass %.4f" % (r + 1, moved))

@@ -35,8 +35,9 @@ Structure (what each block is, in one line each; details in the parameter notes)
             the GR switch, skin disease, stress and gut butyrate; they feed back on perceived stress and diet.
 """
 import json
-import math
 import sys
+
+import popspec
 
 KARIN = "Karin 2020 Mol Syst Biol 16:e9510"
 GUPTA = "Gupta 2007 Theor Biol Med Model 4:8"
@@ -97,25 +98,16 @@ def init(id, default):
     return INITIAL.get(id, default)
 
 
-POP_SPEC = "examples/cohort-general-adults.yaml"
-
-
 def pop_fit(id, default, prone, cond, targets):
-    """Note text: the general-adult population's log-normal of id as POP_SPEC holds it (fitted by
+    """Note text: the general-adult population's log-normal of id as popspec.SPEC holds it (fitted by
     scripts/fit_skin_severity.py to targets), and where the default person (the model's value) sits in it.
     prone is "low" when a lower value means more of cond, "high" otherwise."""
-    med = sd = None
-    for line in open(__file__.replace("scripts/golden_models_gsb.py", POP_SPEC)):
-        if line.strip().startswith(id + ":"):
-            med = float(line.split("median:")[1].split(",")[0])
-            sd = float(line.split("sdlog:")[1].split("}")[0])
-    if med is None:
-        sys.exit("%s: no log-normal line for %s" % (POP_SPEC, id))
-    below = 0.5 * math.erfc(-(math.log(default) - math.log(med)) / (sd * math.sqrt(2)))  # share of people below
+    med, sd = popspec.lognormal(id)
+    below = popspec.share_below(default, med, sd)
     less = 1 - below if prone == "low" else below
     return ("; varies between people: in the general-adult population (%s) log-normal, median %.4g, sdlog %.4g, fitted by scripts/fit_skin_severity.py to %s "
             "(targets of role cohort-fit); this default person is more %s-prone than %.0f%% of that population"
-            % (POP_SPEC, med, sd, targets, cond, 100 * less))
+            % (popspec.SPEC_NAME, med, sd, targets, cond, 100 * less))
 
 
 params = []  # (id, value, unit, citation, evidence, note, min, max)
