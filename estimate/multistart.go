@@ -86,6 +86,9 @@ func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]Star
 	} else if len(pts) != opt.Starts {
 		return nil, fmt.Errorf("multi-start: %d start points for %d starts", len(pts), opt.Starts)
 	}
+	if err := checkDone(opt.Done, opt.Starts, len(lo)); err != nil {
+		return nil, err
+	}
 	evs, err := p.newEvaluators(opt.Workers)
 	if err != nil {
 		return nil, err
@@ -162,4 +165,20 @@ func SortStarts(rs []StartResult) {
 		}
 		return rs[a].Index < rs[b].Index
 	})
+}
+
+// checkDone refuses earlier starts that cannot belong to this run: an index
+// outside [0, starts) or a start or final point of another dimension.
+func checkDone(done map[int]StartResult, starts, dim int) error {
+	for i, r := range done {
+		switch {
+		case i < 0 || i >= starts:
+			return fmt.Errorf("multi-start: finished start %d is outside 0..%d", i, starts-1)
+		case r.Index != i:
+			return fmt.Errorf("multi-start: finished start %d records index %d", i, r.Index)
+		case len(r.U0) != dim || len(r.U) != dim:
+			return fmt.Errorf("multi-start: finished start %d has %d start and %d final values for %d parameters", i, len(r.U0), len(r.U), dim)
+		}
+	}
+	return nil
 }

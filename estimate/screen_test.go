@@ -90,3 +90,44 @@ func TestScreenStartsKnownAnswer(t *testing.T) {
 		t.Error("fewer candidates than starts: no error")
 	}
 }
+
+// TestMultiStartRefusesForeignDone: starts finished earlier (read back by
+// calibrate --resume) must belong to this run: an index outside the run, a
+// key that is not the start's index, or points of another dimension are
+// refused by name; a start that fits is kept as given and not run again.
+func TestMultiStartRefusesForeignDone(t *testing.T) {
+	spec, err := petab.Load(filepath.Join("testdata", "linear", "problem.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := estimate.Compile(spec, estimate.Options{RTol: 1e-10, ATol: 1e-12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	fit := func(i int) estimate.StartResult {
+		return estimate.StartResult{Index: i, U0: []float64{0, 0}, LocalResult: estimate.LocalResult{U: []float64{1, 2}, F: -1e9, Status: "kept"}}
+	}
+	short := fit(1)
+	short.U = short.U[:1]
+	for _, c := range []struct {
+		done map[int]estimate.StartResult
+		want string
+	}{
+		{map[int]estimate.StartResult{3: fit(3)}, "finished start 3 is outside 0..2"},
+		{map[int]estimate.StartResult{1: fit(2)}, "finished start 1 records index 2"},
+		{map[int]estimate.StartResult{1: short}, "finished start 1 has 2 start and 1 final values for 2 parameters"},
+	} {
+		_, err := p.MultiStart(ctx, estimate.MultiStartOptions{Starts: 3, Seed: 1, Workers: 1, Done: c.done})
+		if err == nil || err.Error() != "multi-start: "+c.want {
+			t.Errorf("Done %v: error %v, want %q", c.done, err, c.want)
+		}
+	}
+	rs, err := p.MultiStart(ctx, estimate.MultiStartOptions{Starts: 3, Seed: 1, Workers: 1, Done: map[int]estimate.StartResult{1: fit(1)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs[0].Status != "kept" || rs[0].Index != 1 {
+		t.Errorf("best start %+v: want the kept start 1 (objective -1e9) as given", rs[0])
+	}
+}

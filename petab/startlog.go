@@ -125,6 +125,7 @@ func OpenStartLog(path string, h StartLogHeader, resume bool) (*StartLog, map[in
 			if err := os.Truncate(path, int64(keep)); err != nil { // drop a torn last line before appending
 				return nil, nil, err
 			}
+			resume = keep > 0
 		}
 	}
 	flag := os.O_WRONLY | os.O_CREATE | os.O_APPEND
@@ -146,13 +147,17 @@ func OpenStartLog(path string, h StartLogHeader, resume bool) (*StartLog, map[in
 }
 
 // readStartLog parses a log whose header must be head, and returns its
-// starts and the length of its whole lines (a torn last line excluded).
+// starts and the length of its whole lines (a torn last line excluded; 0
+// when the header line itself is torn).
 func readStartLog(path string, b, head []byte) (map[int]estimate.StartResult, int, error) {
 	lines := bytes.SplitAfter(b, []byte("\n"))
 	if !bytes.Equal(bytes.TrimSuffix(lines[0], []byte("\n")), head) {
 		return nil, 0, fmt.Errorf("%s:1: written for another run (%s); --resume needs the same problem, version, seed and settings", path, headerDiff(lines[0], head))
 	}
 	done := map[int]estimate.StartResult{}
+	if !bytes.HasSuffix(lines[0], []byte("\n")) {
+		return done, 0, nil // the header itself was cut short: start the log again
+	}
 	keep := len(lines[0])
 	for i, ln := range lines[1:] {
 		if len(ln) == 0 {
