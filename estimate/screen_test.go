@@ -21,14 +21,7 @@ import (
 // result must be the same on 1 and 2 workers, and the local method from
 // the best chosen point must reach the least-squares line.
 func TestScreenStartsKnownAnswer(t *testing.T) {
-	spec, err := petab.Load(filepath.Join("testdata", "linear", "problem.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := estimate.Compile(spec, estimate.Options{RTol: 1e-10, ATol: 1e-12})
-	if err != nil {
-		t.Fatal(err)
-	}
+	spec, p := linearProblem(t)
 	const sigma, n, m = 0.5, 5, 200
 	closed := func(u []float64) float64 { // u = (a, b): both lin, in this order
 		f := 0.0
@@ -96,14 +89,7 @@ func TestScreenStartsKnownAnswer(t *testing.T) {
 // key that is not the start's index, or points of another dimension are
 // refused by name; a start that fits is kept as given and not run again.
 func TestMultiStartRefusesForeignDone(t *testing.T) {
-	spec, err := petab.Load(filepath.Join("testdata", "linear", "problem.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, err := estimate.Compile(spec, estimate.Options{RTol: 1e-10, ATol: 1e-12})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, p := linearProblem(t)
 	ctx := context.Background()
 	fit := func(i int) estimate.StartResult {
 		return estimate.StartResult{Index: i, U0: []float64{0, 0}, LocalResult: estimate.LocalResult{U: []float64{1, 2}, F: -1e9, Status: "kept"}}
@@ -130,4 +116,19 @@ func TestMultiStartRefusesForeignDone(t *testing.T) {
 	if rs[0].Status != "kept" || rs[0].Index != 1 {
 		t.Errorf("best start %+v: want the kept start 1 (objective -1e9) as given", rs[0])
 	}
+}
+
+// linearProblem compiles the line problem (x = a + b·t, σ = 0.5) with the
+// BDF at rtol 1e-10, which is exact to rounding on a linear trajectory.
+func linearProblem(t *testing.T) (*estimate.Spec, *estimate.Problem) {
+	t.Helper()
+	spec, err := petab.Load(filepath.Join("testdata", "linear", "problem.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := estimate.Compile(spec, estimate.Options{RTol: 1e-10, ATol: 1e-12})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return spec, p
 }
