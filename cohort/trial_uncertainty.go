@@ -2,7 +2,6 @@ package cohort
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -10,6 +9,7 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 
 	holobiont "github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/internal/jsonnum"
 	"github.com/holobiont/holobiont/report"
 )
 
@@ -122,25 +122,8 @@ func (tp *TrialPlan) Counterfactual(ctx context.Context, workers int, progress f
 }
 
 // Num is a number that encodes as JSON null when it is not finite (an
-// infinite sample size, an undefined p).
-type Num float64
-
-// MarshalJSON writes null for NaN and ±Inf.
-func (x Num) MarshalJSON() ([]byte, error) {
-	if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-		return []byte("null"), nil
-	}
-	return json.Marshal(float64(x))
-}
-
-// UnmarshalJSON reads null as NaN.
-func (x *Num) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*x = Num(math.NaN())
-		return nil
-	}
-	return json.Unmarshal(b, (*float64)(x))
-}
+// infinite sample size, an undefined p) and reads null back as NaN.
+type Num = jsonnum.Float
 
 // Band is a value at the point estimate with its ensemble interval
 // (holobiont.BandOf: the 2.5–97.5% quantiles over the members, widened to

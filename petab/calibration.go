@@ -12,6 +12,7 @@ import (
 	"strconv"
 
 	"github.com/holobiont/holobiont/estimate"
+	"github.com/holobiont/holobiont/internal/jsonnum"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/report"
 )
@@ -129,10 +130,10 @@ func (c *Calibration) screening() *screeningJSON {
 	j := &screeningJSON{Method: "objective at Latin-hypercube candidates within the bounds, no gradient; the starts begin at the best, failed simulations last",
 		Candidates: len(s.F), Evals: len(s.F), Finite: len(fin), Failed: s.Failed, Chosen: s.Chosen}
 	if len(fin) > 0 {
-		j.Best, j.Median = fptr(fin[0]), fptr(fin[len(fin)/2])
+		j.Best, j.Median = jsonnum.Ptr(fin[0]), jsonnum.Ptr(fin[len(fin)/2])
 	}
 	if len(s.Chosen) > 0 {
-		j.LastChosen = fptr(s.F[s.Chosen[len(s.Chosen)-1]])
+		j.LastChosen = jsonnum.Ptr(s.F[s.Chosen[len(s.Chosen)-1]])
 	}
 	return j
 }
@@ -144,14 +145,7 @@ func (c *Calibration) startCandidate(s estimate.StartResult) (*int, *float64) {
 		return nil, nil
 	}
 	k := c.Screening.Chosen[s.Index]
-	return &k, fptr(c.Screening.F[k])
-}
-
-func fptr(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return &v
+	return &k, jsonnum.Ptr(c.Screening.F[k])
 }
 
 // best returns the best successful start.
@@ -204,7 +198,7 @@ func (c *Calibration) result() resultJSON {
 			r.NumConverged++
 		}
 		cand, cf := c.startCandidate(s)
-		r.Starts = append(r.Starts, startJSON{Index: s.Index, Global: s.Global, Objective: fptr(s.F), LLH: fptr(s.LLH), Converged: conv[i],
+		r.Starts = append(r.Starts, startJSON{Index: s.Index, Global: s.Global, Objective: jsonnum.Ptr(s.F), LLH: jsonnum.Ptr(s.LLH), Converged: conv[i],
 			Status: s.Status, Iterations: s.Iter, Evals: s.Evals, Resampled: s.Resampled, Candidate: cand, StartObj: cf,
 			Failed: s.Failed, Switched: s.Switched, Error: s.Err,
 			Start: c.byID(s.U0), Final: c.byID(s.U)})
@@ -219,16 +213,16 @@ func (c *Calibration) result() resultJSON {
 			p := c.Spec.Params[j]
 			r.BestLinear[p.ID] = p.Scale.From(b.U[k])
 		}
-		r.BestObjective = fptr(b.F)
+		r.BestObjective = jsonnum.Ptr(b.F)
 		if c.Best != nil {
-			r.BestLLH, r.BestLogPrior, r.BestChi2 = fptr(c.Best.LLH), c.Best.LogPrior, fptr(c.Best.Chi2)
+			r.BestLLH, r.BestLogPrior, r.BestChi2 = jsonnum.Ptr(c.Best.LLH), c.Best.LogPrior, jsonnum.Ptr(c.Best.Chi2)
 		} else {
-			r.BestLLH = fptr(b.LLH)
+			r.BestLLH = jsonnum.Ptr(b.LLH)
 		}
 	}
 	r.Screening = c.screening()
 	if c.Global != nil {
-		r.GlobalMethod, r.GlobalObjective, r.GlobalEvals = "differential evolution (DE/rand/1/bin, dither), best point polished by the local optimiser", fptr(c.Global.F), c.Global.Evals
+		r.GlobalMethod, r.GlobalObjective, r.GlobalEvals = "differential evolution (DE/rand/1/bin, dither), best point polished by the local optimiser", jsonnum.Ptr(c.Global.F), c.Global.Evals
 	}
 	if c.Profiles != nil {
 		r.Uncertainty, r.Level = "profile likelihood (likelihood-ratio intervals: objective within chi2_1(level)/2 of the optimum)", 0.95

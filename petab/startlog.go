@@ -7,12 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"math"
 	"os"
 	"sort"
-	"strconv"
 
 	"github.com/holobiont/holobiont/estimate"
+	"github.com/holobiont/holobiont/internal/jsonnum"
 )
 
 // StartLog is a calibration's starts.jsonl: a header line naming the
@@ -33,59 +32,34 @@ type StartLogHeader struct {
 	Settings      map[string]any `json:"settings"`
 }
 
-// jfloat is a float64 that also encodes ±Inf and NaN (as strings), so
-// that a start read back is the start written, bit for bit.
-type jfloat float64
-
-func (v jfloat) MarshalJSON() ([]byte, error) {
-	f := float64(v)
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return json.Marshal(strconv.FormatFloat(f, 'g', -1, 64))
-	}
-	return json.Marshal(f)
-}
-
-func (v *jfloat) UnmarshalJSON(b []byte) error {
-	var s string
-	if json.Unmarshal(b, &s) == nil {
-		f, err := strconv.ParseFloat(s, 64)
-		*v = jfloat(f)
-		return err
-	}
-	var f float64
-	err := json.Unmarshal(b, &f)
-	*v = jfloat(f)
-	return err
-}
-
 // logStart is one start as a line of starts.jsonl.
 type logStart struct {
-	Index     int      `json:"index"`
-	U0        []jfloat `json:"start"`
-	U         []jfloat `json:"final"`
-	F         jfloat   `json:"objective"`
-	LLH       jfloat   `json:"llh"`
-	Iter      int      `json:"iterations"`
-	Evals     int      `json:"evaluations"`
-	Grads     int      `json:"gradients"`
-	Failed    int      `json:"failed_trial_points"`
-	Status    string   `json:"status"`
-	Switched  bool     `json:"switched_to_bfgs"`
-	Converged bool     `json:"converged"`
-	Resampled int      `json:"resampled"`
-	Seconds   float64  `json:"seconds"`
-	Err       string   `json:"error"`
+	Index     int             `json:"index"`
+	U0        []jsonnum.Exact `json:"start"`
+	U         []jsonnum.Exact `json:"final"`
+	F         jsonnum.Exact   `json:"objective"`
+	LLH       jsonnum.Exact   `json:"llh"`
+	Iter      int             `json:"iterations"`
+	Evals     int             `json:"evaluations"`
+	Grads     int             `json:"gradients"`
+	Failed    int             `json:"failed_trial_points"`
+	Status    string          `json:"status"`
+	Switched  bool            `json:"switched_to_bfgs"`
+	Converged bool            `json:"converged"`
+	Resampled int             `json:"resampled"`
+	Seconds   float64         `json:"seconds"`
+	Err       string          `json:"error"`
 }
 
-func toJ(u []float64) []jfloat {
-	out := make([]jfloat, len(u))
+func toJ(u []float64) []jsonnum.Exact {
+	out := make([]jsonnum.Exact, len(u))
 	for i, v := range u {
-		out[i] = jfloat(v)
+		out[i] = jsonnum.Exact(v)
 	}
 	return out
 }
 
-func fromJ(u []jfloat) []float64 {
+func fromJ(u []jsonnum.Exact) []float64 {
 	out := make([]float64, len(u))
 	for i, v := range u {
 		out[i] = float64(v)
@@ -216,7 +190,7 @@ func headerDiff(old, cur []byte) string {
 
 // Append records a finished start: one write of one line, then fsync.
 func (l *StartLog) Append(r estimate.StartResult) error {
-	b, err := json.Marshal(logStart{Index: r.Index, U0: toJ(r.U0), U: toJ(r.U), F: jfloat(r.F), LLH: jfloat(r.LLH), Iter: r.Iter,
+	b, err := json.Marshal(logStart{Index: r.Index, U0: toJ(r.U0), U: toJ(r.U), F: jsonnum.Exact(r.F), LLH: jsonnum.Exact(r.LLH), Iter: r.Iter,
 		Evals: r.Evals, Grads: r.Grads, Failed: r.Failed, Status: r.Status, Switched: r.Switched, Converged: r.Converged,
 		Resampled: r.Resampled, Seconds: r.Seconds, Err: r.Err})
 	if err != nil {

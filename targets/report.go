@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/holobiont/holobiont"
+	"github.com/holobiont/holobiont/internal/jsonnum"
 	"github.com/holobiont/holobiont/internal/mdtable"
 )
 
@@ -78,13 +79,6 @@ type jsonTarget struct {
 	MetBest      *bool     `json:"met_fit,omitempty"`
 }
 
-func num(v float64) *float64 {
-	if math.IsNaN(v) {
-		return nil
-	}
-	return &v
-}
-
 func met(t *Target, v float64) *bool {
 	if math.IsNaN(v) {
 		return nil
@@ -131,7 +125,7 @@ func (r *Report) JSON() ([]byte, error) {
 	for i := range r.File.Targets {
 		t := &r.File.Targets[i]
 		jt := jsonTarget{ID: t.ID, Role: t.Role, Citation: t.Citation, Value: t.Value, Interval: t.Interval, IntervalKind: t.IntervalKind,
-			EvaluatedBy: t.EvaluatedBy, AtPrior: num(res.AtPrior[i]), AtBest: num(res.AtBest[i]), MetPrior: met(t, res.AtPrior[i]), MetBest: met(t, res.AtBest[i])}
+			EvaluatedBy: t.EvaluatedBy, AtPrior: jsonnum.Ptr(res.AtPrior[i]), AtBest: jsonnum.Ptr(res.AtBest[i]), MetPrior: met(t, res.AtPrior[i]), MetBest: met(t, res.AtBest[i])}
 		if lo, hi := r.TargetBand(i); !math.IsNaN(lo) {
 			jt.Band = []float64{lo, hi}
 		}

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/holobiont/holobiont/distmat"
+	"github.com/holobiont/holobiont/internal/jsonnum"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/stats"
 	"github.com/holobiont/holobiont/table"
@@ -232,13 +232,6 @@ type statsPairJSON struct {
 	QValue *float64 `json:"q_value"`
 }
 
-func fptr(v float64) *float64 {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return &v
-}
-
 func writeStatsJSON(path string, cmd *cobra.Command, v *statsJSON) error {
 	v.Version = version
 	b, err := json.MarshalIndent(v, "", "  ")
@@ -261,7 +254,7 @@ func (f *statsFlags) baseJSON(dmPath string) *statsJSON {
 
 func fromResult(r *stats.Result, f *statsFlags, dmPath string) *statsJSON {
 	j := f.baseJSON(dmPath)
-	j.Method, j.TestStatisticName, j.Statistic, j.PValue = r.Method, r.StatName, r.Statistic, fptr(r.PValue)
+	j.Method, j.TestStatisticName, j.Statistic, j.PValue = r.Method, r.StatName, r.Statistic, jsonnum.Ptr(r.PValue)
 	j.Permutations, j.SampleSize, j.NumberOfGroups = r.Permutations, r.N, r.Groups
 	return j
 }
@@ -320,7 +313,7 @@ single group are errors; extra metadata rows are ignored.`,
 					return err
 				}
 				j := fromResult(r, &f, args[0])
-				j.R2 = fptr(r.R2)
+				j.R2 = jsonnum.Ptr(r.R2)
 				if pairwise {
 					vals, _ := in.column(f.column, f.metadata)
 					po := f.permOptions()
@@ -332,7 +325,7 @@ single group are errors; extra metadata rows are ignored.`,
 					}
 					for _, pr := range prs {
 						j.Pairwise = append(j.Pairwise, statsPairJSON{Group1: pr.Group1, Group2: pr.Group2, N: pr.N, F: pr.F, R2: pr.R2,
-							PValue: fptr(pr.P), QValue: fptr(pr.Q)})
+							PValue: jsonnum.Ptr(pr.P), QValue: jsonnum.Ptr(pr.Q)})
 					}
 				}
 				return writeStatsJSON(f.out, cmd, j)
@@ -367,10 +360,10 @@ single group are errors; extra metadata rows are ignored.`,
 			}
 			j := f.baseJSON(args[0])
 			j.Method, j.TestStatisticName = "PERMANOVA (sequential terms, adonis2 by = \"terms\")", "pseudo-F"
-			j.Statistic, j.PValue, j.R2 = r.Terms[0].F, fptr(r.Terms[0].PValue), fptr(r.Terms[0].R2)
+			j.Statistic, j.PValue, j.R2 = r.Terms[0].F, jsonnum.Ptr(r.Terms[0].PValue), jsonnum.Ptr(r.Terms[0].R2)
 			j.Permutations, j.SampleSize = r.Permutations, r.N
 			for _, t := range r.Terms {
-				j.Terms = append(j.Terms, statsTermJSON{Term: t.Name, Df: t.Df, SS: t.SS, R2: t.R2, F: fptr(t.F), PValue: fptr(t.PValue)})
+				j.Terms = append(j.Terms, statsTermJSON{Term: t.Name, Df: t.Df, SS: t.SS, R2: t.R2, F: jsonnum.Ptr(t.F), PValue: jsonnum.Ptr(t.PValue)})
 			}
 			j.Terms = append(j.Terms, statsTermJSON{Term: "Residual", Df: r.ResidualDf, SS: r.ResidualSS, R2: r.ResidualSS / r.TotalSS},
 				statsTermJSON{Term: "Total", Df: r.N - 1, SS: r.TotalSS, R2: 1})
@@ -542,7 +535,7 @@ scikit-bio's mantel. --alternative two-sided (scikit-bio's default) counts
 				return err
 			}
 			j := &statsJSON{Method: "Mantel", TestStatisticName: m.String() + " r", Statistic: r.Statistic,
-				PValue: fptr(r.PValue), Permutations: f.permutations, SampleSize: r.N, Seed: f.seed,
+				PValue: jsonnum.Ptr(r.PValue), Permutations: f.permutations, SampleSize: r.N, Seed: f.seed,
 				Details: map[string]any{"method": method, "alternative": alt},
 				Inputs:  map[string]string{"distance_matrix_1": args[0], "distance_matrix_2": args[1]}}
 			return writeStatsJSON(f.out, cmd, j)

@@ -20,6 +20,7 @@ import (
 
 	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/fit"
+	"github.com/holobiont/holobiont/internal/jsonnum"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/series"
 )
@@ -393,7 +394,7 @@ type fitRecord struct {
 	InnerFolds   int                  `json:"inner_folds,omitempty"`
 	DtWeight     float64              `json:"dt_weight"`
 	DtWeights    []float64            `json:"dt_weights_tried,omitempty"`
-	InnerRMSE    float64              `json:"inner_cv_rmse_rel,omitempty"`
+	InnerRMSE    *float64             `json:"inner_cv_rmse_rel,omitempty"`
 	Bootstrap    int                  `json:"bootstrap"`
 	Seed         uint64               `json:"seed"`
 	PseudoCount  float64              `json:"pseudo_count"`
@@ -406,10 +407,10 @@ type fitRecord struct {
 }
 
 type cvRecord struct {
-	Scheme        string  `json:"scheme"`
-	Subjects      int     `json:"held_out_subjects"`
-	MedianRMSE    float64 `json:"median_rmse_rel"`
-	MedianLogRMSE float64 `json:"median_logrmse_rel"`
+	Scheme        string        `json:"scheme"`
+	Subjects      int           `json:"held_out_subjects"`
+	MedianRMSE    jsonnum.Float `json:"median_rmse_rel"`
+	MedianLogRMSE jsonnum.Float `json:"median_logrmse_rel"`
 }
 
 // writeFit writes every output file; each appears whole or not at all.
@@ -485,11 +486,11 @@ func writeFit(ctx context.Context, o fitOptions, dataPath string, d *series.Data
 		Subjects: len(d.Subjects), Samples: d.NumSamples(), Taxa: len(d.Taxa),
 		Seconds: map[string]float64{"fit": fitSecs, "total": total}}
 	if m.Selection != nil {
-		rec.InnerFolds, rec.InnerRMSE = m.Selection.Folds, m.Selection.RMSE()
+		rec.InnerFolds, rec.InnerRMSE = m.Selection.Folds, jsonnum.Ptr(m.Selection.RMSE())
 	}
 	if res.CV != nil {
 		cv := res.CV
-		rec.CV = &cvRecord{Scheme: "leave-one-subject-out", Subjects: len(cv.Folds), MedianRMSE: cv.MedianRMSE(), MedianLogRMSE: cv.MedianLogRMSE()}
+		rec.CV = &cvRecord{Scheme: "leave-one-subject-out", Subjects: len(cv.Folds), MedianRMSE: jsonnum.Float(cv.MedianRMSE()), MedianLogRMSE: jsonnum.Float(cv.MedianLogRMSE())}
 		rec.Seconds["cv"] = cvSecs
 		files["predictions.tsv"] = func(w *bufio.Writer) error { return writePredictions(w, d, cv) }
 		files["cv.tsv"] = func(w *bufio.Writer) error {
@@ -513,7 +514,7 @@ func writeFit(ctx context.Context, o fitOptions, dataPath string, d *series.Data
 	files["fit.json"] = func(w *bufio.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(jsonSafe(rec))
+		return enc.Encode(rec)
 	}
 	order := []string{"parameters.tsv", "bootstrap.tsv", "penalties.tsv", "predictions.tsv", "cv.tsv", "cv-taxa.tsv", "model.yaml", "fit.json"}
 	for _, name := range order {
@@ -540,23 +541,6 @@ func fitNum(v float64) string {
 		return "Inf"
 	}
 	return strconv.FormatFloat(v, 'g', 10, 64)
-}
-
-// jsonSafe replaces non-finite floats (which JSON cannot hold) by null via
-// a round trip through a map.
-func jsonSafe(rec fitRecord) fitRecord {
-	if rec.CV != nil {
-		if math.IsInf(rec.CV.MedianRMSE, 0) || math.IsNaN(rec.CV.MedianRMSE) {
-			rec.CV.MedianRMSE = -1
-		}
-		if math.IsInf(rec.CV.MedianLogRMSE, 0) || math.IsNaN(rec.CV.MedianLogRMSE) {
-			rec.CV.MedianLogRMSE = -1
-		}
-	}
-	if math.IsNaN(rec.InnerRMSE) || math.IsInf(rec.InnerRMSE, 0) {
-		rec.InnerRMSE = 0
-	}
-	return rec
 }
 
 // writePredictions writes predictions.tsv.

@@ -4,9 +4,10 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
-	"math"
 
 	"github.com/spf13/cobra"
+
+	"github.com/holobiont/holobiont/internal/jsonnum"
 )
 
 func newPetabLLHCmd() *cobra.Command {
@@ -55,14 +56,14 @@ gradient with --gradient).`,
 			defer w.Flush()
 			if format == "json" {
 				obj := map[string]any{
-					"llh": finiteOrNil(r.LLH), "chi2": finiteOrNil(r.Chi2), "log_prior": finiteOrNil(r.LogPrior),
-					"log_posterior": finiteOrNil(r.LLH + r.LogPrior), "measurements": len(r.Sim),
-					"simulations": floatsOrNil(r.Sim), "residuals": floatsOrNil(r.Residual),
+					"llh": jsonnum.Float(r.LLH), "chi2": jsonnum.Float(r.Chi2), "log_prior": jsonnum.Float(r.LogPrior),
+					"log_posterior": jsonnum.Float(r.LLH + r.LogPrior), "measurements": len(r.Sim),
+					"simulations": jsonnum.Floats(r.Sim), "residuals": jsonnum.Floats(r.Residual),
 				}
 				if grad {
 					g := map[string]any{}
 					for k, j := range prob.Free {
-						g[spec.Params[j].ID] = finiteOrNil(r.Grad[k])
+						g[spec.Params[j].ID] = jsonnum.Float(r.Grad[k])
 					}
 					obj["gradient"] = g
 				}
@@ -92,20 +93,4 @@ gradient with --gradient).`,
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or json")
 	cmd.Flags().BoolVar(&grad, "gradient", false, "also print the gradient with respect to the estimated parameters (on their scales)")
 	return cmd
-}
-
-// finiteOrNil maps NaN and ±Inf to JSON null.
-func finiteOrNil(v float64) any {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return nil
-	}
-	return v
-}
-
-func floatsOrNil(v []float64) []any {
-	out := make([]any, len(v))
-	for i, x := range v {
-		out[i] = finiteOrNil(x)
-	}
-	return out
 }

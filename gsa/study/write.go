@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/holobiont/holobiont/internal/chunks"
+	"github.com/holobiont/holobiont/internal/jsonnum"
 	"github.com/holobiont/holobiont/internal/safefile"
 )
 
@@ -272,23 +273,9 @@ func writeS2(w *bufio.Writer, a *Analysis) {
 }
 
 // num is a float64 that encodes NaN and ±Inf as JSON null.
-type num float64
+type num = jsonnum.Float
 
-func (x num) MarshalJSON() ([]byte, error) {
-	f := float64(x)
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, f, 'g', -1, 64), nil
-}
-
-func nums(x []float64) []num {
-	out := make([]num, len(x))
-	for i, v := range x {
-		out[i] = num(v)
-	}
-	return out
-}
+func nums(x []float64) []num { return jsonnum.Floats(x) }
 
 type jsonIndices struct {
 	Output string `json:"output"`
