@@ -1,5 +1,3 @@
-// Package suggest finds the known name closest to a misspelled one, for
-// "did you mean" hints in error messages.
 package suggest
 
 import "strings"
