@@ -3,7 +3,6 @@ package holobiont
 import (
 	"bytes"
 
-	"github.com/goccy/go-yaml"
 	"github.com/holobiont/holobiont/internal/yamlnode"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/modelfile"
@@ -57,10 +56,7 @@ func DetectKind(data []byte) Kind {
 		return KindUnknown
 	}
 	var top map[string]any
-	if yamlnode.CheckNesting("", data) != nil {
-		return KindUnknown
-	}
-	if err := yaml.Unmarshal(data, &top); err != nil || top == nil {
+	if err := yamlnode.Decode("", data, &top); err != nil || top == nil {
 		return KindUnknown
 	}
 	has := func(keys ...string) bool {

@@ -3,6 +3,7 @@ package petab
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/holobiont/holobiont/estimate"
@@ -65,6 +66,35 @@ func FuzzTables(f *testing.F) {
 			check(r.readExperimentsTable(tb))
 			check(r.readMeasurementsTable(tb, s))
 			check(r.readMappingTable(tb))
+		}
+	})
+}
+
+// FuzzParseYAML: the problem-file reader never panics, every error names
+// the file, and a problem it accepts lists the tables PEtab requires.
+func FuzzParseYAML(f *testing.F) {
+	b, err := os.ReadFile(filepath.Join("testdata", "problem", "problem.yaml"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(b)
+	f.Add([]byte("format_version: 2.0.0\nparameter_files: [p.tsv]\nmodel_files: {m: {location: m.xml, language: sbml}}\nobservable_files: [o.tsv]\nmeasurement_files: [m.tsv]\n"))
+	f.Add([]byte("format_version: 2\nextensions: {x: {required: true}}\n"))
+	f.Add([]byte("format_version: 1\nproblems: [{}, {}]\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		const path = "dir/fuzz.yaml"
+		fl, err := parseYAML(path, data)
+		if err != nil {
+			if !strings.Contains(err.Error(), "fuzz.yaml") {
+				t.Fatalf("error %q does not name the file", err)
+			}
+			return
+		}
+		if fl.model == "" || len(fl.params) == 0 || len(fl.obs) == 0 || len(fl.meas) == 0 {
+			t.Fatalf("accepted a problem without model, parameter, observable or measurement table: %+v", fl)
+		}
+		if fl.version != 1 && fl.version != 2 {
+			t.Fatalf("version %d", fl.version)
 		}
 	})
 }

@@ -3,6 +3,7 @@ package petab
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -11,8 +12,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-
-	"github.com/goccy/go-yaml"
 
 	"github.com/holobiont/holobiont/estimate"
 	"github.com/holobiont/holobiont/expr"
@@ -114,10 +113,13 @@ func Load(path string) (*estimate.Spec, error) {
 
 func parseYAML(path string, data []byte) (*files, error) {
 	var y yamlFile
-	if err := yamlnode.CheckNesting(path, data); err != nil {
-		return nil, err
-	}
-	if err := yaml.Unmarshal(data, &y); err != nil {
+	if err := yamlnode.Decode(path, data, &y); err != nil {
+		var ye *yamlnode.Error
+		if errors.As(err, &ye) {
+			e := *ye
+			e.Msg = "not a PEtab problem YAML file: " + e.Msg
+			return nil, &e
+		}
 		return nil, &Error{File: path, Msg: "not a PEtab problem YAML file", Err: err}
 	}
 	dir := filepath.Dir(path)

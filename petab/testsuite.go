@@ -11,9 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/holobiont/holobiont/estimate"
+	"github.com/holobiont/holobiont/internal/yamlnode"
 )
 
 // CaseResult is the outcome of one PEtab test-suite case.
@@ -60,12 +59,13 @@ func RunCase(ctx context.Context, dir string, opt estimate.Options) CaseResult {
 		return r
 	}
 	var sol solutionFile
-	data, err := os.ReadFile(filepath.Join(dir, "_"+id+"_solution.yaml"))
+	solPath := filepath.Join(dir, "_"+id+"_solution.yaml")
+	data, err := os.ReadFile(solPath)
 	if err != nil {
 		return fail("error", err)
 	}
-	if err := yaml.Unmarshal(data, &sol); err != nil {
-		return fail("error", fmt.Errorf("solution file: %w", err))
+	if err := yamlnode.Decode(solPath, data, &sol); err != nil {
+		return fail("error", err)
 	}
 	r.WantLLH, r.WantChi2 = sol.LLH, sol.Chi2
 	spec, err := Load(filepath.Join(dir, "_"+id+".yaml"))

@@ -274,10 +274,7 @@ func (s *Server) describe(f *File, source string) (*modelInfo, error) {
 // timeline editor.
 func scenarioJSON(data []byte) (map[string]any, error) {
 	var v map[string]any
-	if err := yamlnode.CheckNesting("scenario", data); err != nil {
-		return nil, err
-	}
-	if err := yaml.Unmarshal(bom.Trim(data), &v); err != nil {
+	if err := yamlnode.Decode("scenario", bom.Trim(data), &v); err != nil {
 		return nil, err
 	}
 	return v, nil

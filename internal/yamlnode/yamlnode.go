@@ -88,7 +88,16 @@ func ErrAt(name string, f *ast.File, path, format string, args ...any) *Error {
 // being errors located as file:line:col. The YAML library can panic on
 // some malformed input (a tagged scalar where a list belongs, found by
 // fuzzing); that is reported as an error too.
-func DecodeStrict(name string, data []byte, v any) (err error) {
+func DecodeStrict(name string, data []byte, v any) error {
+	return decode(name, data, v, yaml.Strict())
+}
+
+// Decode is DecodeStrict without the unknown-field check, for formats that
+// allow keys holobiont does not read (PEtab's problem files) and for
+// decoding into generic maps.
+func Decode(name string, data []byte, v any) error { return decode(name, data, v) }
+
+func decode(name string, data []byte, v any, opts ...yaml.DecodeOption) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = &Error{File: name, Msg: fmt.Sprintf("cannot decode the YAML (a tag or value of the wrong kind?): %v", r)}
@@ -97,7 +106,7 @@ func DecodeStrict(name string, data []byte, v any) (err error) {
 	if err := CheckNesting(name, data); err != nil {
 		return err
 	}
-	if err := yaml.UnmarshalWithOptions(data, v, yaml.Strict()); err != nil {
+	if err := yaml.UnmarshalWithOptions(data, v, opts...); err != nil {
 		return SyntaxError(name, "", err)
 	}
 	return nil
