@@ -5,8 +5,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/goccy/go-yaml"
-
 	"github.com/holobiont/holobiont/da"
 	"github.com/holobiont/holobiont/internal/bom"
 	"github.com/holobiont/holobiont/internal/yamlnode"
@@ -69,19 +67,10 @@ func LoadSpec(path string) (*Spec, error) {
 
 // ParseSpec parses spec YAML; unknown keys and bad values are errors
 // naming the file (and line:col for YAML errors).
-func ParseSpec(name string, data []byte) (s *Spec, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			s, err = nil, fmt.Errorf("%s: cannot decode the YAML: %v", name, r)
-		}
-	}()
-	s = &Spec{File: name}
-	data = bom.Trim(data)
-	if err := yamlnode.CheckNesting(name, data); err != nil {
+func ParseSpec(name string, data []byte) (*Spec, error) {
+	s := &Spec{File: name}
+	if err := yamlnode.DecodeStrict(name, bom.Trim(data), s); err != nil {
 		return nil, err
-	}
-	if err := yaml.UnmarshalWithOptions(data, s, yaml.Strict()); err != nil {
-		return nil, yamlnode.SyntaxError(name, "", err)
 	}
 	if err := s.defaults(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
