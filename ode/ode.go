@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // System is a first-order ODE system y' = f(t, y) of fixed dimension.
@@ -429,7 +431,11 @@ func maxAbs(a, b float64) float64 {
 	return math.NaN()
 }
 
+// firstNonFinite returns the index of the first NaN or ±Inf in v, or −1.
 func firstNonFinite(v []float64) int {
+	if fmath.AllFinite(v) {
+		return -1
+	}
 	for i, x := range v {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return i

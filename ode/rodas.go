@@ -149,13 +149,7 @@ func (s *Solver) spectralRadius() float64 {
 	var rho float64
 	restarted := false
 	for it := 0; it < powerIters; it++ {
-		for i := 0; i < n; i++ {
-			var r float64
-			for j, x := range s.jac[i*n : (i+1)*n][:len(v)] {
-				r += x * v[j]
-			}
-			w[i] = r
-		}
+		matVec(w, s.jac, v)
 		wn := norm2(w)
 		if math.IsInf(wn, 0) || math.IsNaN(wn) {
 			clear(v)
@@ -178,6 +172,37 @@ func (s *Solver) spectralRadius() float64 {
 		vn = 1
 	}
 	return rho
+}
+
+// matVec sets w = A·v for the row-major n×n matrix a (n = len(v)). Four
+// rows at a time: each row's sum is formed in the same order as a plain
+// dot product (so the result is bit for bit the same), but the four
+// chains of dependent additions overlap.
+func matVec(w, a, v []float64) {
+	n := len(v)
+	w = w[:n]
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		a0 := a[i*n : (i+1)*n][:n]
+		a1 := a[(i+1)*n : (i+2)*n][:n]
+		a2 := a[(i+2)*n : (i+3)*n][:n]
+		a3 := a[(i+3)*n : (i+4)*n][:n]
+		var r0, r1, r2, r3 float64
+		for j, x := range v {
+			r0 += a0[j] * x
+			r1 += a1[j] * x
+			r2 += a2[j] * x
+			r3 += a3[j] * x
+		}
+		w[i], w[i+1], w[i+2], w[i+3] = r0, r1, r2, r3
+	}
+	for ; i < n; i++ {
+		var r float64
+		for j, x := range a[i*n : (i+1)*n][:n] {
+			r += x * v[j]
+		}
+		w[i] = r
+	}
 }
 
 // startVector fills v with a fixed start vector for the power iteration:
@@ -326,40 +351,107 @@ func (s *Solver) rodasDense() {
 
 // luFactor factorises the row-major n×n matrix a in place (PA = LU, unit
 // lower L) with partial pivoting. It reports false for a singular matrix.
+// It eliminates two columns per pass over the trailing rows (luPair): the
+// same operations in the same order as one column at a time
+// (luFactorColumns in the tests, bit for bit), with half the loads and
+// stores of the trailing submatrix.
 func luFactor(a []float64, piv []int, n int) bool {
-	for k := 0; k < n; k++ {
-		p := k
-		m := math.Abs(a[k*n+k])
-		for i := k + 1; i < n; i++ {
-			if v := math.Abs(a[i*n+k]); v > m {
-				m, p = v, i
-			}
-		}
-		piv[k] = p
-		if m == 0 || math.IsNaN(m) {
+	k := 0
+	for ; k+1 < n; k += 2 {
+		if !luPair(a, piv, n, k) {
 			return false
 		}
-		if p != k {
-			rk, rp := a[k*n:(k+1)*n], a[p*n:(p+1)*n]
-			for j := range rk {
-				rk[j], rp[j] = rp[j], rk[j]
-			}
-		}
-		inv := 1 / a[k*n+k]
-		rk := a[k*n+k+1 : (k+1)*n]
-		for i := k + 1; i < n; i++ {
-			l := a[i*n+k] * inv
-			a[i*n+k] = l
-			if l == 0 {
-				continue
-			}
-			ri := a[i*n+k+1 : (i+1)*n][:len(rk)]
-			for j, v := range rk {
-				ri[j] -= l * v
-			}
+	}
+	if k < n { // the last column: nothing below it
+		piv[k] = k
+		if m := math.Abs(a[k*n+k]); m == 0 || math.IsNaN(m) {
+			return false
 		}
 	}
 	return true
+}
+
+// luPivot finds the pivot of column k (rows k..n−1), records it in piv[k]
+// and swaps the rows. It reports false for a zero or NaN pivot.
+func luPivot(a []float64, piv []int, n, k int) bool {
+	p := k
+	m := math.Abs(a[k*n+k])
+	for i := k + 1; i < n; i++ {
+		if v := math.Abs(a[i*n+k]); v > m {
+			m, p = v, i
+		}
+	}
+	piv[k] = p
+	if m == 0 || math.IsNaN(m) {
+		return false
+	}
+	if p != k {
+		rk, rp := a[k*n:(k+1)*n], a[p*n:(p+1)*n]
+		for j := range rk {
+			rk[j], rp[j] = rp[j], rk[j]
+		}
+	}
+	return true
+}
+
+// luScale replaces column k below the pivot by the multipliers
+// l_i = a_ik / a_kk.
+func luScale(a []float64, n, k int) {
+	inv := 1 / a[k*n+k]
+	for i := k + 1; i < n; i++ {
+		a[i*n+k] *= inv
+	}
+}
+
+// luPair eliminates columns k and k+1. Column k+1 is updated by column k
+// first (so that its pivot can be chosen and its rows swapped); then each
+// trailing row i > k+1 gets a_ij − l_ik·a_kj − l_i,k+1·a_k+1,j for
+// j > k+1 in one pass. A zero multiplier skips its update, as the
+// one-column elimination does (x − 0·v is not always x: the sign of a
+// zero, or v infinite).
+func luPair(a []float64, piv []int, n, k int) bool {
+	if !luPivot(a, piv, n, k) {
+		return false
+	}
+	luScale(a, n, k)
+	akk1 := a[k*n+k+1]
+	for i := k + 1; i < n; i++ {
+		if l := a[i*n+k]; l != 0 {
+			a[i*n+k+1] -= l * akk1
+		}
+	}
+	if !luPivot(a, piv, n, k+1) {
+		return false
+	}
+	rk := a[k*n+k+2 : (k+1)*n]
+	rk1 := a[(k+1)*n+k+2 : (k+2)*n][:len(rk)]
+	if l := a[(k+1)*n+k]; l != 0 {
+		subScaled(rk1, rk, l)
+	}
+	luScale(a, n, k+1)
+	for i := k + 2; i < n; i++ {
+		l0, l1 := a[i*n+k], a[i*n+k+1]
+		ri := a[i*n+k+2 : (i+1)*n][:len(rk)]
+		switch {
+		case l0 != 0 && l1 != 0:
+			for j, v := range rk {
+				ri[j] = ri[j] - l0*v - l1*rk1[j]
+			}
+		case l0 != 0:
+			subScaled(ri, rk, l0)
+		case l1 != 0:
+			subScaled(ri, rk1, l1)
+		}
+	}
+	return true
+}
+
+// subScaled sets x[j] −= l·v[j].
+func subScaled(x, v []float64, l float64) {
+	v = v[:len(x)]
+	for j, w := range v {
+		x[j] -= l * w
+	}
 }
 
 // luSolve solves A x = b in place (b becomes x) using the factors from
@@ -375,12 +467,52 @@ func luSolve(a []float64, piv []int, n int, b []float64) {
 			b[k], b[p] = b[p], b[k]
 		}
 	}
-	for k := 0; k < n-1; k++ {
+	// Two columns per pass (axpy2Col): the same operations in the same
+	// order as one column at a time, with half the loads and stores of b.
+	k := 0
+	for ; k+2 < n; k += 2 {
+		c0 := -b[k]
+		b[k+1] += a[(k+1)*n+k] * c0
+		axpy2Col(b[k+2:], a[(k+2)*n+k:], n, c0, -b[k+1])
+	}
+	if k+1 < n {
 		axpyCol(b[k+1:], a[(k+1)*n+k:], n, -b[k])
 	}
-	for k := n - 1; k >= 0; k-- {
+	k = n - 1
+	for ; k >= 1; k -= 2 {
 		b[k] /= a[k*n+k]
-		axpyCol(b[:k], a[k:], n, -b[k])
+		c0 := -b[k]
+		b[k-1] += a[(k-1)*n+k] * c0
+		b[k-1] /= a[(k-1)*n+k-1]
+		axpy2ColRev(b[:k-1], a[k-1:], n, c0, -b[k-1])
+	}
+	if k == 0 {
+		b[0] /= a[0]
+	}
+}
+
+// axpy2Col adds c0·col[i·stride] and then c1·col[i·stride+1] to x[i] for
+// every i: two adjacent columns of a row-major matrix, the left one first
+// (forward substitution).
+func axpy2Col(x, col []float64, stride int, c0, c1 float64) {
+	if len(x) == 0 {
+		return
+	}
+	col = col[:(len(x)-1)*stride+2]
+	for i := range x {
+		x[i] = x[i] + col[i*stride]*c0 + col[i*stride+1]*c1
+	}
+}
+
+// axpy2ColRev is axpy2Col with the right column first: x[i] gets
+// c0·col[i·stride+1] and then c1·col[i·stride] (back substitution).
+func axpy2ColRev(x, col []float64, stride int, c0, c1 float64) {
+	if len(x) == 0 {
+		return
+	}
+	col = col[:(len(x)-1)*stride+2]
+	for i := range x {
+		x[i] = x[i] + col[i*stride+1]*c0 + col[i*stride]*c1
 	}
 }
 

@@ -4,6 +4,8 @@ import (
 	"math"
 	"sort"
 
+	"github.com/holobiont/holobiont/internal/fmath"
+
 	"github.com/holobiont/holobiont/expr"
 )
 
@@ -31,6 +33,10 @@ type jacobian struct {
 
 	// rowCols: the structure of each sensitivity row (sparse only)
 	rowCols [][]int
+
+	// partialSlots: the env slots of every term's partial derivative, in
+	// node order (sparseSens checks them all before propagating)
+	partialSlots []int
 
 	// rows looked up once (rowOf at build time; -1: none)
 	derivRow []int   // per state: row of its rate-rule derivative
@@ -148,6 +154,11 @@ func (c *compiler) buildJacobian() *jacobian {
 		}
 		j.commRow = append(j.commRow, rows)
 	}
+	for _, nd := range j.nodes {
+		for _, tm := range nd.terms {
+			j.partialSlots = append(j.partialSlots, tm.partial)
+		}
+	}
 	c.deferInPlace(pb, &j.partials)
 	j.nsens = rows * n // allocated at the first Jacobian (model check never needs it)
 	// the new partial slots extend the environment
@@ -199,12 +210,8 @@ func (j *jacobian) structure(n, rows int) {
 // same order plus such ±0 terms, which leave a sum that starts at +0
 // unchanged (round to nearest gives −0 only for −0 + −0).
 func (j *jacobian) sparseSens(env []float64, n int) bool {
-	for k := range j.nodes {
-		for _, tm := range j.nodes[k].terms {
-			if p := env[tm.partial]; math.IsInf(p, 0) || p != p {
-				return false
-			}
-		}
+	if !fmath.AllFiniteAt(env, j.partialSlots) {
+		return false
 	}
 	sens := j.sens
 	if j.dirty {
@@ -220,7 +227,8 @@ func (j *jacobian) sparseSens(env []float64, n int) bool {
 		for _, c := range nd.cols {
 			row[c] = 0
 		}
-		for _, tm := range nd.terms {
+		for ti := range nd.terms {
+			tm := &nd.terms[ti] // not a copy of the term (five words)
 			p := env[tm.partial]
 			if p == 0 {
 				continue
@@ -316,6 +324,9 @@ func (s *System) assembleJacobian(t float64, y []float64, dfdy []float64) {
 	}
 	for ci := range s.comms {
 		s.comms[ci].jacobianRows(env, y, sens, j.commRow[ci], cols, n, dfdy)
+	}
+	if fmath.AllFinite(dfdy[:n*n]) {
+		return
 	}
 	for k := range dfdy[:n*n] {
 		if math.IsNaN(dfdy[k]) {

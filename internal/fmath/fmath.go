@@ -161,3 +161,43 @@ func Sel(c, a, b float64) float64 {
 func And(a, b float64) float64 { return B2F(a != 0 && b != 0) }
 func Or(a, b float64) float64  { return B2F(a != 0 || b != 0) }
 func Xor(a, b float64) float64 { return B2F((a != 0) != (b != 0)) }
+
+// AllFinite reports whether no entry of v is NaN or ±Inf. x·0 is ±0 for
+// finite x and NaN otherwise, so four running sums of x·0 stay ±0 unless
+// an entry is non-finite; the four sums do not wait on each other, where a
+// loop testing each entry with a branch runs at a fraction of the speed
+// (a Jacobian of 2,500 entries is checked at every Rodas4 step).
+func AllFinite(v []float64) bool {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(v); i += 4 {
+		w := v[i : i+4 : i+4]
+		s0 += w[0] * 0
+		s1 += w[1] * 0
+		s2 += w[2] * 0
+		s3 += w[3] * 0
+	}
+	for ; i < len(v); i++ {
+		s0 += v[i] * 0
+	}
+	return s0+s1+s2+s3 == 0
+}
+
+// AllFiniteAt reports whether v[k] is finite for every k in idx: AllFinite
+// for scattered entries (the partial derivatives of a Jacobian, read from
+// an environment), without a branch per entry.
+func AllFiniteAt(v []float64, idx []int) bool {
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(idx); i += 4 {
+		w := idx[i : i+4 : i+4]
+		s0 += v[w[0]] * 0
+		s1 += v[w[1]] * 0
+		s2 += v[w[2]] * 0
+		s3 += v[w[3]] * 0
+	}
+	for ; i < len(idx); i++ {
+		s0 += v[idx[i]] * 0
+	}
+	return s0+s1+s2+s3 == 0
+}

@@ -161,3 +161,34 @@ func TestExpAccuracy(t *testing.T) {
 		}
 	}
 }
+
+// TestAllFinite: AllFinite and AllFiniteAt agree with a test of every
+// entry, for lengths 0..40 with a NaN, +Inf or −Inf put at every position
+// (and none), among entries that include ±0, subnormals and ±MaxFloat64.
+func TestAllFinite(t *testing.T) {
+	vals := []float64{0, math.Copysign(0, -1), 5e-324, -1.5, 2, math.MaxFloat64, -math.MaxFloat64, 1e-300}
+	for n := 0; n <= 40; n++ {
+		v := make([]float64, n)
+		idx := make([]int, n)
+		for i := range v {
+			v[i] = vals[(i*5)%len(vals)]
+			idx[i] = n - 1 - i
+		}
+		if !AllFinite(v) || !AllFiniteAt(v, idx) {
+			t.Fatalf("n=%d: finite entries reported non-finite", n)
+		}
+		for k := 0; k < n; k++ {
+			for _, bad := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+				keep := v[k]
+				v[k] = bad
+				if AllFinite(v) || AllFiniteAt(v, idx) {
+					t.Fatalf("n=%d: %v at %d not seen", n, bad, k)
+				}
+				if !AllFiniteAt(v, idx[:0]) {
+					t.Fatalf("n=%d: no index: want true", n)
+				}
+				v[k] = keep
+			}
+		}
+	}
+}
