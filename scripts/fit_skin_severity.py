@@ -9,8 +9,11 @@ S. aureus at a person's median skin patch, lower = more eczema; psoriasis: ps_D0
 more psoriasis; rosacea_s0, acne_s0; depression and anxiety: D0 and A0, the baseline PHQ-9 and GAD-7 loads).
 Eczema and psoriasis: location (median) and spread (sdlog) fitted together to prevalence and severity split; one
 spread alone cannot: it sets prevalence and split at once, and the hand-set spreads put 77% (eczema) and 99%
-(psoriasis) of cases in the mildest grade. Rosacea, acne, depression, anxiety: no split is fitted, only the median,
-to prevalence, the spread kept as the spec has it (set by hand earlier).
+(psoriasis) of cases in the mildest grade. Depression and anxiety (session 9): median and sdlog together to two
+points of the population's score distribution below the severe cut-off (PHQ-9 >= 10 and 0-4, NHANES; GAD-7 >= 10
+and the mean GAD-7, Loewe 2008), read off subjects.csv's phq9 and gad7 columns; the share of cases at >= 15 stays
+held out. Rosacea, acne: no split is fitted, only the median, to prevalence, the spread kept as the spec has it
+(set by hand earlier).
 
 Method (importance sampling on one proposal cohort per condition, seed fixed):
   1. a cohort of the general-adult spec in which the fitted parameter is drawn log-uniformly over a range wide
@@ -21,12 +24,13 @@ Method (importance sampling on one proposal cohort per condition, seed fixed):
      default (no disease), every other proposal keeps the rest of the spec as it is;
   2. for a candidate (median, sdlog), each subject's weight is the log-normal density over the proposal density in
      ln(parameter), at the value the cohort drew for it (subjects.csv's param.<id> column: nothing is redrawn here); the weighted case and grade fractions (plus the analytic tail mass beyond the proposal range)
-     are the population's prevalence and split; the Monte Carlo SE of the prevalence is printed;
+     are the population's prevalence and split, the weighted score the share below 5 and the mean; the Monte
+     Carlo SE of each fitted quantity is printed;
   3. chi-square against the targets (sigma = 95% interval width / 3.92), minimised on a grid then refined.
 All conditions interact (through systemic inflammation, skin burden -> mood, mood -> stress), so each fit depends
 on the others' lines of the spec: --write writes each fitted line into the spec before the next fit, and --rounds N
 repeats the whole pass until no fitted value moves by more than --tol (relative): the fixed point. Held-out
-comparisons (depression's and anxiety's severe shares) are printed, never fitted. The targets are those of role
+comparisons (depression's and anxiety's shares of cases at >= 15) are printed, never fitted. The targets are those of role
 cohort-fit in models/gut-skin-brain.targets.yaml; benchmarks/prevalence.md. The spec's log-normal lines are read
 and written by scripts/popspec.py, which the model generator (its parameter notes) reads them with too. Standard
 library only."""
@@ -73,21 +77,32 @@ CONDITIONS = {
             ("prevalence", 0.075, (0.0575, 0.0925), "Goulden 1999 J Am Acad Dermatol 41:577 (clinical facial acne in 749 adults over 25: men 3% [1.2, 4.8], women 12% [9, 15]; fitted: their mean for the spec's 50/50 sex mix, the model having no sex effect on acne; interval from the two CIs, independent)"),
         ],
     },
+    # depression and anxiety: median AND sdlog, each to two points of the population's score distribution below
+    # the severe cut-off (session 9); the share of cases at >= 15 stays held out. "score" names the subjects.csv
+    # column the extra targets read; "ends": the proposal's worse tenth must be cases of any grade (not all of the
+    # worst one: PHQ-9 20+ needs D0 near 20), the tail beyond it is scored at the instrument's cap (D0 or A0 > 30 is
+    # PHQ-9 27, GAD-7 21: grade 3, checked by check_ends on the worse tenth's scores), the tail below the other end
+    # at that tenth's rates
     "depression": {
-        "param": "D0", "n": 4000, "other": None, "proposal": (0.05, 30.0), "worse": "high", "seed": 1405, "median_only": True,
+        "param": "D0", "n": 12000, "other": None, "proposal": (0.05, 30.0), "worse": "high", "seed": 1405,
+        "score": "phq9", "cap": 27.0, "ends": "any",
         "targets": [
             ("prevalence", 0.081, (0.073, 0.089), "Brody 2018 NCHS Data Brief 303 (PHQ-9 >= 10 in 8.1% of US adults, NHANES 2013-2016; no CI in the text: +-0.8 points assumed, ~2 design-based SE)"),
+            ("below5", 0.763, (0.749, 0.777), "MMWR 2018 67:287 QuickStats (Brody 2018's NHANES 2013-2016 data: 76.3% of adults score PHQ-9 0-4; CI only drawn: +-1.4 points assumed, ~2 design-based SE)"),
         ],
         # held out (never in the objective): share of cases with PHQ-9 >= 15 (model grades 2-3), MMWR 2018 67:287
         # QuickStats from the same NHANES data: 5.1% score 10-14, 2.9% >= 15
         "validation": [("moderate_severe", 2.9 / 8.0, "MMWR 2018 67:287 (PHQ-9 >= 15 in 2.9% of 8.0% >= 10)")],
     },
     "anxiety": {
-        "param": "A0", "n": 4000, "other": None, "proposal": (0.05, 30.0), "worse": "high", "seed": 1406, "median_only": True,
+        "param": "A0", "n": 12000, "other": None, "proposal": (0.05, 30.0), "worse": "high", "seed": 1406,
+        "score": "gad7", "cap": 21.0, "ends": "any",
         "targets": [
             ("prevalence", 0.050, (0.044, 0.056), "Loewe 2008 Med Care 46:266 (GAD-7 >= 10 in ~5% of 5,030 German adults; interval: the binomial 95% CI of 5% of 5,030)"),
+            ("mean", 2.95, (2.85, 3.05), "Loewe 2008 (mean GAD-7 3.2 in women, 2.7 in men: 2.95 for the spec's 50/50 sex mix; interval: +-1.96 x SD 3.4 / sqrt(5,030) = +-0.09 and the rounding to 0.1, ~+-0.1)"),
         ],
-        # held out: share of cases with GAD-7 >= 15 (model grade 3): ~1% of ~5% (Loewe 2008)
+        # held out: share of cases with GAD-7 >= 15 (model grade 3): ~1% of ~5% (Loewe 2008). The fit's mean is
+        # of the same paper and includes that 1% (at most ~0.2 of its 2.95 points); the share itself is never fitted
         "validation": [("severe", 0.01 / 0.05, "Loewe 2008 (GAD-7 >= 15 in ~1%, >= 10 in ~5%)")],
     },
 }
@@ -114,6 +129,9 @@ def proposal_spec(cond, n):
 
 
 def run_proposal(binary, cond, n, work):
+    """Simulates cond's proposal cohort; one row per subject: (ln param, case, grade, score), score the column
+    CONDITIONS[cond]["score"] names (0 when it names none)."""
+    c = CONDITIONS[cond]
     spec = os.path.join(work, "proposal-%s.yaml" % cond)
     with open(spec, "w") as f:
         f.write(proposal_spec(cond, n))
@@ -124,32 +142,55 @@ def run_proposal(binary, cond, n, work):
         for r in csv.DictReader(f):
             if r.get("status", "ok") != "ok":
                 sys.exit("%s: subject %s failed (%s)" % (out, r["subject"], r["status"]))
-            rows.append((math.log(float(r["param." + CONDITIONS[cond]["param"]])), int(float(r[cond])), int(float(r[cond + "_severity"]))))
+            score = float(r[c["score"]]) if "score" in c else 0.0
+            rows.append((math.log(float(r["param." + c["param"]])), int(float(r[cond])), int(float(r[cond + "_severity"])), score))
     return rows
 
 
-def predict(rows, cond, mu, s):
-    """Prevalence and grade shares of cases under ln(param) ~ N(mu, s^2)."""
+def tails(cond, mu, s):
+    """Mass of ln(param) ~ N(mu, s^2) beyond the proposal range on the worse side and on the other side."""
     lo, hi = (math.log(v) for v in CONDITIONS[cond]["proposal"])
-    L = hi - lo
-    n = len(rows)
+    below, above = ncdf((lo - mu) / s), 1 - ncdf((hi - mu) / s)
+    return (below, above) if CONDITIONS[cond]["worse"] == "low" else (above, below)
+
+
+def predict(rows, cond, mu, s):
+    """Prevalence and grade shares of cases under ln(param) ~ N(mu, s^2); with a score column also the share
+    of the population scoring below 5 and the population's mean score."""
+    c = CONDITIONS[cond]
+    lo, hi = (math.log(v) for v in c["proposal"])
+    k = (hi - lo) / (s * math.sqrt(2 * math.pi)) / len(rows)
     g = [0.0, 0.0, 0.0, 0.0]
-    for u, case, grade in rows:
-        if case:
+    below5 = mean = 0.0
+    scored = "score" in c
+    for u, case, grade, score in rows:
+        if case or scored:
             z = (u - mu) / s
-            g[grade] += L * math.exp(-0.5 * z * z) / (s * math.sqrt(2 * math.pi)) / n
-    # the tail beyond the proposal on the worse side: all cases of the worst grade (checked in check_ends)
-    g[3] += ncdf((lo - mu) / s) if CONDITIONS[cond]["worse"] == "low" else 1 - ncdf((hi - mu) / s)
-    # the tail beyond the other side (prevalence-only fits): cases there at the rate of the proposal's tenth on
-    # that side (people ill through other routes: skin burden, the HPA switch), counted mild
-    fb = CONDITIONS[cond].get("better_rate", 0.0)
-    if fb:
-        g[1] += fb * (1 - ncdf((hi - mu) / s) if CONDITIONS[cond]["worse"] == "low" else ncdf((lo - mu) / s))
+            w = k * math.exp(-0.5 * z * z)
+            if case:
+                g[grade] += w
+            if scored:
+                mean += w * score
+                if score < 5:
+                    below5 += w
+    # the tail beyond the proposal on the worse side: all cases of the worst grade (checked in check_ends), a
+    # scored condition at the instrument's cap; the tail beyond the other side (prevalence-only fits and the
+    # mood fits): cases there at the rate of the proposal's tenth on that side (people ill through other routes:
+    # skin burden, the HPA switch), counted mild, and scores at that tenth's rates
+    tw, tb = tails(cond, mu, s)
+    g[3] += tw
+    g[1] += c.get("better_rate", 0.0) * tb
+    if scored:
+        mean += tw * c["cap"] + tb * c["better_mean"]
+        below5 += tb * c["better_below5"]
     prev = g[1] + g[2] + g[3]
+    out = {"below5": below5, "mean": mean}
     if prev <= 0:
-        return {"prevalence": 0, "mild": 0, "moderate": 0, "severe": 0, "moderate_severe": 0}
-    return {"prevalence": prev, "mild": g[1] / prev, "moderate": g[2] / prev, "severe": g[3] / prev,
-            "moderate_severe": (g[2] + g[3]) / prev}
+        out.update({"prevalence": 0, "mild": 0, "moderate": 0, "severe": 0, "moderate_severe": 0})
+        return out
+    out.update({"prevalence": prev, "mild": g[1] / prev, "moderate": g[2] / prev, "severe": g[3] / prev,
+                "moderate_severe": (g[2] + g[3]) / prev})
+    return out
 
 
 def chi2(rows, cond, mu, s):
@@ -157,25 +198,41 @@ def chi2(rows, cond, mu, s):
     return sum(((p[name] - v) / ((ci[1] - ci[0]) / 3.92)) ** 2 for name, v, ci, _ in CONDITIONS[cond]["targets"])
 
 
+def any_grade_ends(cond):
+    """True when the proposal's worse end need only be cases (of any grade) and its other end may have some."""
+    return CONDITIONS[cond].get("median_only") or CONDITIONS[cond].get("ends") == "any"
+
+
 def check_ends(rows, cond):
     """The tenth of the proposal on the worse side must be all worst-grade cases, the tenth on the other side
     all healthy: the tail outside the proposal is then accounted for (worse side) or contributes no cases. A
-    prevalence-only fit may have cases at the other end (ill through other routes): they are counted in the tail
-    beyond it at the same rate (predict), so the range must reach where the fitted distribution has little mass."""
+    prevalence-only fit (and the mood fits) may have cases at the other end (ill through other routes): they are
+    counted in the tail beyond it at the same rate (predict), so the range must reach where the fitted
+    distribution has little mass. A scored condition's worse tenth must score >= 15 (the tail beyond it is
+    counted at the cap); its other tenth's share below 5 and mean score are those of the tail beyond it."""
+    c = CONDITIONS[cond]
     rows = sorted(rows)
     k = max(1, len(rows) // 10)
     low, high = rows[:k], rows[-k:]
-    worse, better = (low, high) if CONDITIONS[cond]["worse"] == "low" else (high, low)
+    worse, better = (low, high) if c["worse"] == "low" else (high, low)
     # a prevalence-only fit needs the worse end to be cases, of any grade
-    worst = 1 if CONDITIONS[cond].get("median_only") else 3
-    nw = sum(1 for _, c, g in worse if c and g >= worst)
-    nb = sum(1 for _, c, _ in better if c)
+    worst = 1 if any_grade_ends(cond) else 3
+    nw = sum(1 for _, cs, g, _ in worse if cs and g >= worst)
+    nb = sum(1 for _, cs, _, _ in better if cs)
     print("  proposal ends: worse tenth %d/%d cases of grade >= %d; other tenth %d/%d cases" % (nw, k, worst, nb, k))
-    if CONDITIONS[cond].get("median_only"):
-        CONDITIONS[cond]["better_rate"] = nb / k
+    if any_grade_ends(cond):
+        c["better_rate"] = nb / k
         nb = 0
+    if "score" in c:
+        c["better_mean"] = sum(r[3] for r in better) / k
+        c["better_below5"] = sum(1 for r in better if r[3] < 5) / k
+        lowest = min(r[3] for r in worse)
+        print("  %s: worse tenth min %.1f, mean %.1f (cap %g); other tenth mean %.2f, %.1f%% below 5"
+              % (c["score"], lowest, sum(r[3] for r in worse) / k, c["cap"], c["better_mean"], 100 * c["better_below5"]))
+        if lowest < 15:
+            nw = -1
     if nw != k or nb != 0:
-        sys.exit("%s: widen the proposal range %s" % (cond, CONDITIONS[cond]["proposal"]))
+        sys.exit("%s: widen the proposal range %s" % (cond, c["proposal"]))
 
 
 def fit(rows, cond):
@@ -202,17 +259,17 @@ def fit(rows, cond):
     return best
 
 
-def prevalence_se(rows, cond, mu, s):
-    """Monte Carlo standard error of the importance-sampling prevalence: the SD of the per-subject weighted case
-    indicators over sqrt(n)."""
+def is_se(rows, cond, mu, s, f):
+    """Monte Carlo standard error of the importance-sampling estimate of the population mean of f(row): the SD of
+    the per-subject weighted values over sqrt(n). f = case indicator gives the prevalence's SE."""
     lo, hi = (math.log(v) for v in CONDITIONS[cond]["proposal"])
-    x = [(hi - lo) * math.exp(-0.5 * ((u - mu) / s) ** 2) / (s * math.sqrt(2 * math.pi)) if c else 0.0 for u, c, _ in rows]
+    x = [(hi - lo) * math.exp(-0.5 * ((r[0] - mu) / s) ** 2) / (s * math.sqrt(2 * math.pi)) * f(r) for r in rows]
     m = sum(x) / len(x)
     return math.sqrt(sum((v - m) ** 2 for v in x) / (len(x) - 1) / len(x))
 
 
 def ess(rows, cond, mu, s):
-    w = [math.exp(-0.5 * ((u - mu) / s) ** 2) for u, c, _ in rows if c]
+    w = [math.exp(-0.5 * ((u - mu) / s) ** 2) for u, c, _, _ in rows if c]
     return sum(w) ** 2 / sum(x * x for x in w) if w else 0
 
 
@@ -226,9 +283,12 @@ def fit_one(binary, cond, n, work):
     v, mu, s = fit(rows, cond)
     p = predict(rows, cond, mu, s)
     print("  fit: %s median %.4g, sdlog %.3f (chi-square %.3f over %d targets; ESS of the cases %.0f)" % (c["param"], math.exp(mu), s, v, len(c["targets"]), ess(rows, cond, mu, s)))
-    print("    Monte Carlo SE of the prevalence at the fit %.4f" % prevalence_se(rows, cond, mu, s))
+    print("    Monte Carlo SE of the prevalence at the fit %.4f" % is_se(rows, cond, mu, s, lambda r: 1.0 if r[1] else 0.0))
+    if "score" in c:
+        print("    Monte Carlo SE at the fit: share below 5 %.4f, mean %s %.4f" % (
+            is_se(rows, cond, mu, s, lambda r: 1.0 if r[3] < 5 else 0.0), c["score"], is_se(rows, cond, mu, s, lambda r: r[3])))
     for name, val, ci, src in c["targets"]:
-        print("    %-16s model %.3f  target %.3f [%.3f, %.3f]  %s" % (name, p[name], val, ci[0], ci[1], src))
+        print("    %-16s model %.4g  target %.4g [%.4g, %.4g]  %s" % (name, p[name], val, ci[0], ci[1], src))
     for name, val, src in c.get("validation", []):
         print("    %-16s model %.3f  published %.3f (held out, not fitted)  %s" % (name, p[name], val, src))
     print("    shares mild / moderate / severe: %.3f / %.3f / %.3f" % (p["mild"], p["moderate"], p["severe"]))

@@ -51,6 +51,7 @@ def main(path):
         ms = "%.0f%%" % (100 * (g[1] + g[2]) / k) if k else "-"
         ms += " / %.0f%%" % (100 * pms) if pms is not None else " / -"
         print("| %s | %.2f%% [%.2f, %.2f] (%d) | %.1f%% (%s) | %s | %s | %s |" % (c, 100 * k / n, 100 * lo, 100 * hi, k, 100 * pub, src, gs, ps, ms))
+    mood_scores(rows)
     # co-occurrence: depression and anxiety among people with and without a visible skin condition
     skin = [r for r in rows if any(float(r[c]) == 1 for c in ("eczema", "psoriasis", "acne", "rosacea"))]
     clear = [r for r in rows if r not in skin]
@@ -62,6 +63,29 @@ def main(path):
             d = sum(float(r["depression"]) for r in grp) / m
             a = sum(float(r["anxiety"]) for r in grp) / m
             print("| %s | %d | %.1f%% | %.1f%% |" % (name, m, 100 * d, 100 * a))
+
+
+# the mood score distribution: fit points (F) and held-out ones (H) of scripts/fit_skin_severity.py
+MOOD_BANDS = {
+    "phq9": ("PHQ-9", "MMWR 2018 67:287 (NHANES 2013-2016)", [(0, 5, 0.763, "F"), (5, 10, 0.156, ""), (10, 15, 0.051, ""), (15, 99, 0.029, "H")], None),
+    "gad7": ("GAD-7", "Loewe 2008 (German adults)", [(10, 99, 0.05, "F"), (15, 99, 0.01, "H")], 2.95),
+}
+
+
+def mood_scores(rows):
+    """Share of the population in each published score band, and the mean score, against the published ones."""
+    n = len(rows)
+    print("\n| score | band | simulated | published | role in the fit |")
+    print("|---|---|---|---|---|")
+    for col, (name, src, bands, mean) in MOOD_BANDS.items():
+        x = [float(r[col]) for r in rows]
+        for lo, hi, pub, role in bands:
+            k = sum(1 for v in x if lo <= v < hi)
+            band = "%d-%d" % (lo, hi - 1) if hi < 99 else ">= %d" % lo
+            print("| %s | %s | %.1f%% | %.1f%% (%s) | %s |" % (name, band, 100 * k / n, 100 * pub, src,
+                                                        {"F": "fitted", "H": "held out"}.get(role, "-")))
+        if mean is not None:
+            print("| %s | mean | %.2f | %.2f (%s) | fitted |" % (name, sum(x) / n, mean, src))
 
 
 if __name__ == "__main__":

@@ -334,11 +334,11 @@ P("g_S_ros", 0.5, "dimensionless", ROSACEA + "; Gallo 2018 (stress is a flushing
 P("g_trig", 1.0, "dimensionless", ROSACEA, "S", "rosacea triggers (heat, alcohol, spicy food, UV; input rosacea_trigger, 1 = a typical trigger day) -> rosacea drive")
 P("tau_ros", 14.0, "day", ROSACEA, "S", "relaxation of rosacea activity (flares over days to weeks)")
 # ---- mood: depression and anxiety ----
-P("D0", 2.0, "score", PHQ9 + "; Brody 2018 NCHS Data Brief 303 (76% of US adults score 0-4)", "S",
+P("D0", 2.0, "score", PHQ9 + "; Brody 2018 NCHS Data Brief 303 and MMWR 2018 67:287 (NHANES 2013-2016: 76.3% of US adults score 0-4, 8.1% >= 10)", "S",
   "a person's baseline depressive symptom load on the PHQ-9 scale"
-  + pop_fit("D0", 2.0, "high", "depression", "PHQ-9 >= 10 in 8.1% of US adults (Brody 2018, NHANES; median only, sdlog set by hand)"))
+  + pop_fit("D0", 2.0, "high", "depression", "PHQ-9 >= 10 in 8.1% and 0-4 in 76.3% of US adults (Brody 2018 and MMWR 2018, NHANES; median and sdlog; the >= 15 share held out)"))
 P("A0", 2.0, "score", GAD7 + " (general population mean ~3, 5% >= 10)", "S", "a person's baseline anxiety symptom load on the GAD-7 scale"
-  + pop_fit("A0", 2.0, "high", "anxiety", "GAD-7 >= 10 in ~5% of adults (Loewe 2008; median only, sdlog set by hand)"))
+  + pop_fit("A0", 2.0, "high", "anxiety", "GAD-7 >= 10 in ~5% of adults and their mean GAD-7 2.95 (Loewe 2008; median and sdlog; the >= 15 share held out)"))
 P("tau_D", 14.0, "day", PHQ9 + " (a two-week symptom window); Kendler 2010 (episodes build over weeks)", "S", "relaxation time of the depressive symptom load")
 P("tau_A", 7.0, "day", GAD7 + " (a two-week window)", "S", "relaxation time of the anxiety symptom load")
 PC("a_ID", 0.5, "score", REICH, "depressive symptoms (PHQ-9 points) per unit of inflammatory tone above baseline, acute (sickness behaviour); signed",
