@@ -28,8 +28,24 @@
 //     controller. The Jacobian is analytic when the system implements
 //     [Jacobian]; otherwise it is approximated column by column by forward
 //     differences with increments √ε·max(|y_j|, atol_j + rtol·|y_j|). ∂f/∂t is always a
-//     forward difference. W = I/(hγ) − J is factorised by an in-place dense LU
-//     with partial pivoting; no allocation happens per step.
+//     forward difference. W = I/(hγ) − J is factorised on the pattern of
+//     J's nonzero values when that pattern is sparse (sparseLU): the pattern
+//     (exact zeros left out: a pos() coupling below its threshold, an absent
+//     taxon) is ordered by minimum degree and its elimination structure,
+//     fill-in included, computed again only when the pattern changes; the
+//     elimination takes the diagonal pivots in that order, and is used when
+//     it needs at most a quarter of the dense n³/3 multiply-adds and its
+//     factors pass a growth test, ‖|L|·|U|‖∞ ≤ 1e3·‖W‖∞ (the solves'
+//     backward error is bounded by a small multiple of n·ε·‖|L|·|U|‖∞).
+//     Otherwise, and whenever the test fails, W is factorised by an
+//     in-place dense LU with partial pivoting (two columns per pass). The
+//     factors depend on the matrix's values only, not on what was factorised
+//     before. On the default model (n = 50) J has 300–428 nonzeros of
+//     2,500 at every Rodas4 step of the year, 361 after day ~150, where the
+//     factors have 388 entries (579 multiply-adds against the dense
+//     41,667); ‖|L|·|U|‖∞/‖W‖∞ read 1 at every step, so the dense path is
+//     not taken there. No allocation happens per step (the analysis reuses
+//     its buffers).
 //   - [Auto] (the default): starts with an explicit method and switches by
 //     this rule. The explicit method is DOP853 when rtol <= 1e-10 and DOPRI5
 //     otherwise. (Measured on the Stein 2013 benchmark, benchmarks/ode.md: at

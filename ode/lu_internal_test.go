@@ -326,3 +326,116 @@ func TestLUFactorPairs(t *testing.T) {
 		}
 	}
 }
+
+// sparseTestJacobian returns a random n×n Jacobian with about density·n²
+// nonzero off-diagonal entries over five orders of magnitude (1e-3 to
+// 10), negative diagonal entries of 10–40 (one in eight exactly zero) and
+// a dense row and column, as a coupling hub gives.
+func sparseTestJacobian(rng *rand.Rand, n int, density float64) []float64 {
+	j := make([]float64, n*n)
+	for i := range j {
+		if rng.Float64() < density {
+			j[i] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(5)-3))
+		}
+	}
+	hub := rng.IntN(n)
+	for k := 0; k < n; k++ {
+		j[hub*n+k] = rng.NormFloat64()
+		j[k*n+hub] = rng.NormFloat64()
+	}
+	for i := 0; i < n; i++ {
+		j[i*n+i] = -10 * (1 + math.Abs(rng.NormFloat64()))
+		if rng.IntN(8) == 0 {
+			j[i*n+i] = 0
+		}
+	}
+	return j
+}
+
+// TestSparseLU: on random sparse Jacobians (n = 5..130, one and three
+// words of pattern) the sparse factors solve W·x = b for W = fac·I − J to
+// within 1e-12 of the dense partial-pivoting solution (relative to
+// ‖x‖∞), and the solution does not depend on what the sparseLU factorised
+// before (the same bits from a fresh one and from one that analysed
+// another pattern first); a pattern too dense for the sparse path is
+// declined; a W whose diagonal pivot would need a row interchange (a
+// zero pivot, or growth beyond luGrowth) is declined by factor.
+func TestSparseLU(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	used := 0
+	for _, n := range []int{5, 20, 50, 64, 65, 130} {
+		for trial := 0; trial < 10; trial++ {
+			jac := sparseTestJacobian(rng, n, 0.05)
+			fac := math.Pow(10, rng.Float64()*4-2)
+			var fresh, warm sparseLU
+			warm.analyse(sparseTestJacobian(rng, n, 0.1), n)
+			if fresh.analyse(jac, n) != warm.analyse(jac, n) {
+				t.Fatalf("n=%d: analyse depends on the previous pattern", n)
+			}
+			if !fresh.use || !fresh.factor(jac, fac) {
+				continue
+			}
+			used++
+			if !warm.factor(jac, fac) {
+				t.Fatalf("n=%d trial %d: the warm analysis declines what the fresh one takes", n, trial)
+			}
+			b := make([]float64, n)
+			for i := range b {
+				b[i] = rng.NormFloat64()
+			}
+			x, xw, xd := append([]float64(nil), b...), append([]float64(nil), b...), append([]float64(nil), b...)
+			fresh.solve(x)
+			warm.solve(xw)
+			lu := make([]float64, n*n)
+			for i, v := range jac {
+				lu[i] = -v
+			}
+			for i := 0; i < n; i++ {
+				lu[i*n+i] += fac
+			}
+			piv := make([]int, n)
+			if !luFactor(lu, piv, n) {
+				t.Fatalf("n=%d trial %d: dense W singular", n, trial)
+			}
+			luSolve(lu, piv, n, xd)
+			var xmax, dmax float64
+			for i := range x {
+				if math.Float64bits(x[i]) != math.Float64bits(xw[i]) {
+					t.Fatalf("n=%d trial %d: x[%d] %v after another pattern, %v fresh", n, trial, i, xw[i], x[i])
+				}
+				xmax = math.Max(xmax, math.Abs(xd[i]))
+				dmax = math.Max(dmax, math.Abs(x[i]-xd[i]))
+			}
+			if dmax > 1e-12*xmax {
+				t.Fatalf("n=%d trial %d: max |x_sparse − x_dense| = %.3g, ‖x‖ %.3g", n, trial, dmax, xmax)
+			}
+		}
+	}
+	if used < 30 {
+		t.Fatalf("the sparse path took only %d of 60 systems", used)
+	}
+	// dense: declined
+	var f sparseLU
+	if f.analyse(rodasKernelsMatrix(50), 50) {
+		t.Error("a full 50×50 pattern took the sparse path")
+	}
+	// a W that needs a row interchange: components 0 and 1 coupled by
+	// ±1 with W_00 = 1e-12 (J_00 = fac − 1e-12) and W_11 = 1; the other
+	// 38 components decoupled
+	n, fac := 40, 2.0
+	jac := make([]float64, n*n)
+	for i := 0; i < n; i++ {
+		jac[i*n+i] = -1
+	}
+	jac[0], jac[1], jac[n] = fac-1e-12, 1, 1
+	if !f.analyse(jac, n) {
+		t.Fatal("the 40×40 pattern with 42 nonzeros was declined")
+	}
+	if f.factor(jac, fac) {
+		t.Error("factor took a pivot of 1e-12 under entries of 1 (growth 1e12)")
+	}
+	jac[0] = fac
+	if f.factor(jac, fac) {
+		t.Error("factor took a zero pivot")
+	}
+}

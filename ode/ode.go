@@ -226,16 +226,20 @@ type Solver struct {
 	d8yt []float64     // stage state of the dense-output stages
 
 	// Rodas4
-	jac    []float64
-	lu     []float64
-	piv    []int
-	g      [6][]float64
-	fx     []float64
-	jacOK  bool
-	dec    []int     // rows of jac with no off-diagonal entry (see decoupledRows)
-	decB   []float64 // right-hand sides of those rows during a solve
-	rho    float64   // Auto: spectral radius estimate of the last Jacobian
-	pv, pw []float64 // Auto: power-iteration vectors
+	jac   []float64
+	lu    []float64
+	piv   []int
+	g     [6][]float64
+	fx    []float64
+	jacOK bool
+	dec   []int    // rows of jac with no off-diagonal entry (see decoupledRows)
+	slu   sparseLU // W factorised on the pattern of jac (see sparseLU)
+	// useSparse: the last Jacobian's pattern suits slu; sparseOn: the
+	// current step's W was factorised by slu (else densely in lu, piv)
+	useSparse, sparseOn bool
+	decB                []float64 // right-hand sides of those rows during a solve
+	rho                 float64   // Auto: spectral radius estimate of the last Jacobian
+	pv, pw              []float64 // Auto: power-iteration vectors
 
 	// Auto's switching state (see maybeSwitch)
 	costRatio  float64 // rodasCost(n) / explicitCost(exp)

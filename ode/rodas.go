@@ -120,6 +120,12 @@ func (s *Solver) decoupledRows() {
 // s.piv (fac = 1/(hγ)). The decoupled rows (s.dec) take their exact
 // solution b_i/(fac − J_ii).
 func (s *Solver) solve(b []float64, fac float64) {
+	if s.sparseOn {
+		// a decoupled row has only its diagonal in both factors: its
+		// solution is already b_i/(fac − J_ii)
+		s.slu.solve(b)
+		return
+	}
 	s.decB = s.decB[:0]
 	for _, i := range s.dec {
 		s.decB = append(s.decB, b[i])
@@ -233,17 +239,21 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 			s.jacOK = false
 			return false, 0.25 * h
 		}
+		s.useSparse = s.slu.analyse(s.jac, n)
 	}
 	fac := 1 / (h * roGamma)
-	for i, v := range s.jac {
-		s.lu[i] = -v
-	}
-	for i := 0; i < n; i++ {
-		s.lu[i*n+i] += fac
-	}
 	s.stats.LUDecomps++
-	if !luFactor(s.lu, s.piv, n) {
-		return false, 0.5 * h
+	s.sparseOn = s.useSparse && s.slu.factor(s.jac, fac)
+	if !s.sparseOn {
+		for i, v := range s.jac {
+			s.lu[i] = -v
+		}
+		for i := 0; i < n; i++ {
+			s.lu[i*n+i] += fac
+		}
+		if !luFactor(s.lu, s.piv, n) {
+			return false, 0.5 * h
+		}
 	}
 	// work vectors resliced to len(y): the loops run without bounds checks
 	y = y[:n]
