@@ -184,7 +184,10 @@ func rodasKernelsMatrix(n int) []float64 {
 // every Jacobian; three matVecs) and the non-finite check of the Jacobian,
 // each beside the form it replaced (".../columns": one column per pass;
 // "matVec/rows": one row at a time; ".../branches": a test per entry),
-// which gives the same bits. It reports process CPU nanoseconds per op
+// which gives the same bits, and the sparse path (sparseLU) on the default
+// model's pattern (defaultPattern) with random values: the factorisation,
+// one solve, and the analysis of an unchanged pattern (the scan every
+// Jacobian costs). It reports process CPU nanoseconds per op
 // beside the wall time (the machine is shared).
 func BenchmarkRodasKernels(b *testing.B) {
 	const n = 50
@@ -194,6 +197,24 @@ func BenchmarkRodasKernels(b *testing.B) {
 	x := make([]float64, n)
 	s, _ := NewSolver(n, Options{Method: Auto})
 	copy(s.jac, a)
+	// the default model's pattern at day 199 (361 nonzeros) with random
+	// values: −10…−40 on the diagonal, 1e-3…10 off it
+	rng := rand.New(rand.NewPCG(13, 14))
+	spJac := make([]float64, n*n)
+	for i, row := range defaultPattern {
+		for j, c := range row {
+			switch {
+			case i == j:
+				spJac[i*n+j] = -10 * (1 + math.Abs(rng.NormFloat64()))
+			case c == 'x':
+				spJac[i*n+j] = rng.NormFloat64() * math.Pow(10, float64(rng.IntN(5)-3))
+			}
+		}
+	}
+	var sp sparseLU
+	if !sp.analyse(spJac, n) || !sp.factor(spJac, 3) {
+		b.Fatal("the sparse test Jacobian does not take the sparse path")
+	}
 	for _, k := range []struct {
 		name string
 		f    func()
@@ -225,6 +246,14 @@ func BenchmarkRodasKernels(b *testing.B) {
 				b.Fatal("non-finite")
 			}
 		}},
+		{"sparseFactor", func() { sp.factor(spJac, 3) }},
+		{"sparseSolve", func() {
+			for i := range x {
+				x[i] = 1
+			}
+			sp.solve(x)
+		}},
+		{"sparseAnalyse", func() { sp.analyse(spJac, n) }},
 	} {
 		copy(lu, a)
 		luFactor(lu, piv, n)
@@ -438,4 +467,60 @@ func TestSparseLU(t *testing.T) {
 	if f.factor(jac, fac) {
 		t.Error("factor took a zero pivot")
 	}
+}
+
+// defaultPattern is the nonzero pattern of the default model's Jacobian
+// at day 199 of the 365-day default run (a Rodas4 step; x: nonzero), for
+// BenchmarkRodasKernels.
+var defaultPattern = [...]string{
+	"xxxx.xx...........................................",
+	"xxxx.xx...........................................",
+	"..xx.xx...........................................",
+	"xxxxxxx.x.x.x.xx...x....x.xxxxxxxxxxxxxxxxxxxxxxxx",
+	"....xx.............x....xx........................",
+	"..x..x..x.x.x.xxx.xx....x.........................",
+	"..x..xx.x.x.x.xxx.xx....x.........................",
+	"xxxx.xxx...........x....x..xx.....................",
+	"..................................................",
+	"xxxx.xx..x.........x....x........xx...............",
+	"..................................................",
+	"xxxx.xx....x.......x....x..............xx.........",
+	"..................................................",
+	"xxxx.xx......x.....x....x....................xx...",
+	"..................................................",
+	"..................................................",
+	"...x............x.........x.......................",
+	".................x................................",
+	"...x.xx..........xx...............................",
+	".....x.............xxxxxxx........................",
+	"...................xxxxxx.........................",
+	".....x.............xxxxxxx........................",
+	"xxxx.xx............xxxxxx.........................",
+	"...................xxxxxx.........................",
+	"........................x.........................",
+	".........................x........................",
+	"..........................xxxxxx..................",
+	".....xx...................xxxxxx..................",
+	"xxxx.xxxx.................xxxxxx..................",
+	".....xx...................xxxxxx..................",
+	"..........................xxxxxx..................",
+	"..........................xxxxxx..................",
+	"................................xxxxxx............",
+	"................................xxxxxx............",
+	"xxxx.xx..xx.....................xxxxxx............",
+	"................................xxxxxx............",
+	"................................xxxxxx............",
+	"................................xxxxxx............",
+	"......................................xxxxxx......",
+	".....xx...............................xxxxxx......",
+	"xxxx.xx....xx.........................xxxxxx......",
+	".....xx...............................xxxxxx......",
+	"......................................xxxxxx......",
+	"......................................xxxxxx......",
+	"............................................xxxxxx",
+	"............................................xxxxxx",
+	"xxxx.xx......xx.............................xxxxxx",
+	"............................................xxxxxx",
+	"............................................xxxxxx",
+	"............................................xxxxxx",
 }
