@@ -207,7 +207,7 @@ func (f *sparseLU) structure() int {
 // pivoting instead, when a pivot is zero or the factors are not finite, or
 // when ‖|L|·|U|‖∞ > luGrowth·‖W‖∞: the backward error of the solves is
 // bounded by a small multiple of n·ε·‖|L|·|U|‖∞ (Higham, Accuracy and
-// Stability of Numerical Algorithms, 2nd ed., Thm. 9.3), so the test
+// Stability of Numerical Algorithms, 2nd ed., Thms. 9.3–9.4), so the test
 // admits the factors only when that bound is within luGrowth of the
 // ‖W‖∞ scale of partial pivoting's usual bound. (A threshold test on each
 // pivot against its column, as threshold partial pivoting does, rejects
