@@ -3,6 +3,7 @@
 (examples/cohort-general-adults.yaml) to published prevalence, and for eczema and psoriasis severity split (issue 14).
 
     /usr/bin/python3 scripts/fit_skin_severity.py --bin ./holobiont [--write --rounds 4] [--only acne,depression]
+    /usr/bin/python3 scripts/fit_skin_severity.py --bin ./holobiont --only depression,anxiety --gamma-check
 
 Each condition's between-person susceptibility is log-normal (eczema: gamma_AB, the barrier inhibition of
 S. aureus at a person's median skin patch, lower = more eczema; psoriasis: ps_D0, the pro-psoriatic drive, higher =
@@ -12,7 +13,8 @@ spread alone cannot: it sets prevalence and split at once, and the hand-set spre
 (psoriasis) of cases in the mildest grade. Depression and anxiety (session 9): median and sdlog together to two
 points of the population's score distribution below the severe cut-off (PHQ-9 >= 10 and 0-4, NHANES; GAD-7 >= 10
 and the mean GAD-7, Loewe 2008), read off subjects.csv's phq9 and gad7 columns; the share of cases at >= 15 stays
-held out. Rosacea, acne: no split is fitted, only the median, to prevalence, the spread kept as the spec has it
+held out (--gamma-check also fits a gamma distribution to the same points and prints its held-out shares: a
+diagnostic, never written). Rosacea, acne: no split is fitted, only the median, to prevalence, the spread kept as the spec has it
 (set by hand earlier).
 
 Method (importance sampling on one proposal cohort per condition, seed fixed):
@@ -147,26 +149,55 @@ def run_proposal(binary, cond, n, work):
     return rows
 
 
-def tails(cond, mu, s):
-    """Mass of ln(param) ~ N(mu, s^2) beyond the proposal range on the worse side and on the other side."""
-    lo, hi = (math.log(v) for v in CONDITIONS[cond]["proposal"])
-    below, above = ncdf((lo - mu) / s), 1 - ncdf((hi - mu) / s)
+def gamma_cdf(x, k, theta):
+    """Regularised lower incomplete gamma P(k, x / theta) by its power series."""
+    z = x / theta
+    if z > k + 40 * math.sqrt(k) + 40:
+        return 1.0
+    term = total = 1.0 / k
+    n = 0
+    while term > 1e-16 * total and n < 10000:
+        n += 1
+        term *= z / (k + n)
+        total += term
+    return min(1.0, math.exp(k * math.log(z) - z - math.lgamma(k)) * total)
+
+
+def density_u(shape, a, b, u):
+    """Density of u = ln(param): shape "lognormal" with (a, b) = (mu, sdlog), or "gamma" (the diagnostic of
+    --gamma-check) with (a, b) = (ln shape, ln scale)."""
+    if shape == "gamma":
+        k, theta = math.exp(a), math.exp(b)
+        return math.exp(k * (u - b) - math.exp(u) / theta - math.lgamma(k))
+    z = (u - a) / b
+    return math.exp(-0.5 * z * z) / (b * math.sqrt(2 * math.pi))
+
+
+def cdf(shape, a, b, x):
+    if shape == "gamma":
+        return gamma_cdf(x, math.exp(a), math.exp(b))
+    return ncdf((math.log(x) - a) / b)
+
+
+def tails(cond, mu, s, shape="lognormal"):
+    """Mass of the parameter's distribution beyond the proposal range on the worse side and on the other side."""
+    lo, hi = CONDITIONS[cond]["proposal"]
+    below, above = cdf(shape, mu, s, lo), 1 - cdf(shape, mu, s, hi)
     return (below, above) if CONDITIONS[cond]["worse"] == "low" else (above, below)
 
 
-def predict(rows, cond, mu, s):
-    """Prevalence and grade shares of cases under ln(param) ~ N(mu, s^2); with a score column also the share
-    of the population scoring below 5 and the population's mean score."""
+def predict(rows, cond, mu, s, shape="lognormal"):
+    """Prevalence and grade shares of cases under ln(param) ~ N(mu, s^2) (or the shape density_u names); with
+    a score column also the share of the population scoring below 5 and the population's mean score."""
     c = CONDITIONS[cond]
     lo, hi = (math.log(v) for v in c["proposal"])
-    k = (hi - lo) / (s * math.sqrt(2 * math.pi)) / len(rows)
+    k = (hi - lo) / len(rows)
     g = [0.0, 0.0, 0.0, 0.0]
     below5 = mean = 0.0
     scored = "score" in c
     for u, case, grade, score in rows:
         if case or scored:
-            z = (u - mu) / s
-            w = k * math.exp(-0.5 * z * z)
+            w = k * density_u(shape, mu, s, u)
             if case:
                 g[grade] += w
             if scored:
@@ -177,7 +208,7 @@ def predict(rows, cond, mu, s):
     # scored condition at the instrument's cap; the tail beyond the other side (prevalence-only fits and the
     # mood fits): cases there at the rate of the proposal's tenth on that side (people ill through other routes:
     # skin burden, the HPA switch), counted mild, and scores at that tenth's rates
-    tw, tb = tails(cond, mu, s)
+    tw, tb = tails(cond, mu, s, shape)
     g[3] += tw
     g[1] += c.get("better_rate", 0.0) * tb
     if scored:
@@ -193,8 +224,8 @@ def predict(rows, cond, mu, s):
     return out
 
 
-def chi2(rows, cond, mu, s):
-    p = predict(rows, cond, mu, s)
+def chi2(rows, cond, mu, s, shape="lognormal"):
+    p = predict(rows, cond, mu, s, shape)
     return sum(((p[name] - v) / ((ci[1] - ci[0]) / 3.92)) ** 2 for name, v, ci, _ in CONDITIONS[cond]["targets"])
 
 
@@ -235,23 +266,22 @@ def check_ends(rows, cond):
         sys.exit("%s: widen the proposal range %s" % (cond, c["proposal"]))
 
 
-def fit(rows, cond):
-    best = None
+def fit(rows, cond, shape="lognormal"):
+    """Minimises chi2 over (mu, sdlog) (the median only for median_only conditions) on a grid, then by compass
+    search; shape "gamma" (the --gamma-check diagnostic) over (ln shape, ln scale)."""
     fixed = lognormal(CONDITIONS[cond]["param"])[1] if CONDITIONS[cond].get("median_only") else None
-    for i in range(-20, 141):
-        mu = i * 0.1 - 4
-        for j in ([0] if fixed else range(1, 81)):
-            s = fixed or j * 0.05
-            v = chi2(rows, cond, mu, s)
-            if best is None or v < best[0]:
-                best = (v, mu, s)
+    if shape == "gamma":
+        grid = [(i * 0.1 - 3, j * 0.1 - 3) for i in range(51) for j in range(71)]
+    else:
+        grid = [(i * 0.1 - 4, fixed or j * 0.05) for i in range(-20, 141) for j in ([0] if fixed else range(1, 81))]
+    best = min((chi2(rows, cond, mu, s, shape), mu, s) for mu, s in grid)
     _, mu, s = best
-    step = (0.05, 0.0 if fixed else 0.025)
+    step = (0.05, 0.0 if fixed else (0.05 if shape == "gamma" else 0.025))
     while step[0] > 1e-4:  # compass search around the grid optimum
         moved = False
         for dm, ds in ((step[0], 0), (-step[0], 0), (0, step[1]), (0, -step[1])):
-            if s + ds > 0 and (dm or ds):
-                v = chi2(rows, cond, mu + dm, s + ds)
+            if (s + ds > 0 or shape == "gamma") and (dm or ds):
+                v = chi2(rows, cond, mu + dm, s + ds, shape)
                 if v < best[0]:
                     best, mu, s, moved = (v, mu + dm, s + ds), mu + dm, s + ds, True
         if not moved:
@@ -263,7 +293,7 @@ def is_se(rows, cond, mu, s, f):
     """Monte Carlo standard error of the importance-sampling estimate of the population mean of f(row): the SD of
     the per-subject weighted values over sqrt(n). f = case indicator gives the prevalence's SE."""
     lo, hi = (math.log(v) for v in CONDITIONS[cond]["proposal"])
-    x = [(hi - lo) * math.exp(-0.5 * ((r[0] - mu) / s) ** 2) / (s * math.sqrt(2 * math.pi)) * f(r) for r in rows]
+    x = [(hi - lo) * density_u("lognormal", mu, s, r[0]) * f(r) for r in rows]
     m = sum(x) / len(x)
     return math.sqrt(sum((v - m) ** 2 for v in x) / (len(x) - 1) / len(x))
 
@@ -273,7 +303,20 @@ def ess(rows, cond, mu, s):
     return sum(w) ** 2 / sum(x * x for x in w) if w else 0
 
 
-def fit_one(binary, cond, n, work):
+def gamma_check(rows, cond):
+    """Diagnostic, never written: the same targets fitted with a gamma distribution of the parameter instead
+    of the log-normal, and the held-out comparisons under it (a lighter upper tail)."""
+    c = CONDITIONS[cond]
+    v, a, b = fit(rows, cond, "gamma")
+    p = predict(rows, cond, a, b, "gamma")
+    print("  gamma check (not written): shape %.3f, scale %.3f (chi-square %.3f over %d targets)" % (math.exp(a), math.exp(b), v, len(c["targets"])))
+    for name, val, _, _ in c["targets"]:
+        print("    %-16s model %.4g  target %.4g" % (name, p[name], val))
+    for name, val, _ in c.get("validation", []):
+        print("    %-16s model %.3f  published %.3f (held out, not fitted)" % (name, p[name], val))
+
+
+def fit_one(binary, cond, n, work, check_gamma=False):
     """Fits cond on its proposal cohort; prints the fit and returns (median, sdlog)."""
     c = CONDITIONS[cond]
     os.makedirs(work, exist_ok=True)
@@ -293,6 +336,8 @@ def fit_one(binary, cond, n, work):
         print("    %-16s model %.3f  published %.3f (held out, not fitted)  %s" % (name, p[name], val, src))
     print("    shares mild / moderate / severe: %.3f / %.3f / %.3f" % (p["mild"], p["moderate"], p["severe"]))
     print("  spec line:  %s: {dist: lognormal, median: %.4g, sdlog: %.4g}" % (c["param"], math.exp(mu), s))
+    if check_gamma and "score" in c:
+        gamma_check(rows, cond)
     return math.exp(mu), s
 
 
@@ -306,6 +351,8 @@ def main():
     ap.add_argument("--rounds", type=int, default=1,
                     help="with --write: repeat the pass until no fitted value moves by more than --tol (at most this many passes)")
     ap.add_argument("--tol", type=float, default=0.005, help="relative change that ends the rounds")
+    ap.add_argument("--gamma-check", action="store_true",
+                    help="for depression and anxiety also fit a gamma distribution to the same targets and print its held-out shares (a diagnostic: never written)")
     a = ap.parse_args()
     if a.rounds > 1 and not a.write:
         sys.exit("--rounds needs --write (each pass fits on the spec the previous one wrote)")
@@ -317,7 +364,7 @@ def main():
         print("== pass %d" % (r + 1))
         cur = {}
         for cond in conds:
-            cur[cond] = fit_one(a.bin, cond, a.n or CONDITIONS[cond].get("n", 2000), os.path.join(work, "pass-%d" % (r + 1)))
+            cur[cond] = fit_one(a.bin, cond, a.n or CONDITIONS[cond].get("n", 2000), os.path.join(work, "pass-%d" % (r + 1)), a.gamma_check)
             if a.write:
                 write_lognormal(CONDITIONS[cond]["param"], *cur[cond])
         if prev:
