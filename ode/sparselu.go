@@ -9,16 +9,15 @@ import (
 // Jacobian J: the pattern of the values (exact zeros, such as the
 // couplings of a pos() term below its threshold or of an absent taxon,
 // are left out), symmetrically permuted by a minimum-degree ordering, and
-// eliminated with diagonal pivots under a threshold test (a pivot must be
-// at least luThreshold times the largest entry below it in its column;
-// otherwise Rodas4 factorises the dense W with partial pivoting for that
-// step). The ordering and the structure of the factors (fill-in included)
+// eliminated with diagonal pivots, the factors admitted by a growth test
+// (see factor; otherwise Rodas4 factorises the dense W with partial
+// pivoting for that step). The ordering and the structure of the factors (fill-in included)
 // are a function of the pattern alone and are recomputed only when the
 // pattern changes, so the factors are a function of the matrix's values
 // whatever was factorised before.
 type sparseLU struct {
 	n, words int
-	pat      []uint64 // pattern of the analysed J (n rows of words), nil before the first analysis
+	pat      []uint64 // pattern of the analysed J (n rows of words), all zero before the first analysis
 	use      bool     // the pattern is sparse enough for this path (see analyse)
 
 	perm []int // perm[k]: the component eliminated k-th
