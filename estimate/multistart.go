@@ -38,6 +38,7 @@ type StartResult struct {
 	U0        []float64 // start point on the parameters' scales
 	Resampled int       // start points drawn again because the simulation failed there
 	LocalResult
+	Stages  []Stage // with horizon continuation: each stage's outcome (the last is LocalResult's)
 	Seconds float64 // wall time of this start
 	Err     string  // why the start failed, if it did
 }
@@ -57,6 +58,9 @@ type MultiStartOptions struct {
 	// Points, if set, are the Starts start points (ScreenStarts's) in
 	// place of the Latin hypercube.
 	Points [][]float64
+	// Horizons, if set, are the intermediate horizons of time-horizon
+	// continuation (HorizonStages): each start runs MinimizeStaged.
+	Horizons []float64
 	// Done holds starts finished earlier (by index, e.g. read back from a
 	// calibration's starts.jsonl): they are not run again, and they count
 	// towards Progress's done.
@@ -129,8 +133,8 @@ func (ev *Evaluator) runStart(ctx context.Context, i int, u0, lo, hi []float64, 
 	r := StartResult{Index: i, U0: append([]float64(nil), u0...)}
 	rng := rand.New(rand.NewPCG(opt.Seed^0x7e5a3b1e, uint64(i)))
 	for {
-		lr, err := ev.Minimize(ctx, r.U0, lo, hi, opt.Local)
-		r.LocalResult = lr
+		lr, st, err := ev.MinimizeStaged(ctx, r.U0, lo, hi, opt.Local, opt.Horizons)
+		r.LocalResult, r.Stages = lr, st
 		if err == nil || lr.Status != "start point failed" || r.Resampled >= opt.Resample || ctx.Err() != nil {
 			if err != nil {
 				r.Err = err.Error()

@@ -59,6 +59,10 @@ func (ev *Evaluator) Evaluate(ctx context.Context, u []float64, grad bool) (*Res
 	dty := make([]float64, nf)
 	for mi := range p.Spec.Measurements {
 		m := &p.Spec.Measurements[mi]
+		if m.Time > ev.horizon {
+			res.Sim[mi], res.Sigma[mi] = math.NaN(), math.NaN()
+			continue
+		}
 		o := &p.Spec.Observables[m.Obs]
 		y, sg := res.Sim[mi], res.Sigma[mi]
 		ty, tm, dt := transform(o.Transform, y), transform(o.Transform, m.Value), transformDeriv(o.Transform, y)

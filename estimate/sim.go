@@ -33,6 +33,9 @@ type Evaluator struct {
 	g, g2 []float64
 	// steady states of this evaluation's pre-equilibrations
 	preeq map[string]*preeqState
+	// horizon: measurements after it are left out of the objective and
+	// the simulations stop there (SetHorizon; +Inf: all)
+	horizon float64
 }
 
 type preeqState struct {
@@ -42,7 +45,7 @@ type preeqState struct {
 
 // NewEvaluator returns an Evaluator for p.
 func (p *Problem) NewEvaluator() (*Evaluator, error) {
-	ev := &Evaluator{p: p, forms: map[*formula]*formula{}, env: make([]float64, p.envSize), preeq: map[string]*preeqState{}}
+	ev := &Evaluator{p: p, forms: map[*formula]*formula{}, env: make([]float64, p.envSize), preeq: map[string]*preeqState{}, horizon: math.Inf(1)}
 	n := p.lay.n
 	for _, v := range p.variants {
 		sys := v.sys.Clone()
@@ -241,6 +244,9 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 	}
 	for pi := range ep.periods {
 		per := &ep.periods[pi]
+		if per.start > ev.horizon {
+			return nil
+		}
 		if pi > 0 || ep.preeq {
 			_, yc, sc := in.state()
 			copy(y, yc)
@@ -262,7 +268,12 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 		if pi+1 < len(ep.periods) {
 			end = ep.periods[pi+1].start
 		}
-		if err := in.advance(ctx, end, per.times, rec); err != nil {
+		times := per.times
+		if end > ev.horizon {
+			end = math.Max(ev.horizon, per.start)
+			times = times[:sort.SearchFloat64s(times, math.Nextafter(ev.horizon, math.Inf(1)))]
+		}
+		if err := in.advance(ctx, end, times, rec); err != nil {
 			return err
 		}
 	}
@@ -271,7 +282,7 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 			return err
 		}
 	}
-	if ep.steady {
+	if ep.steady && math.IsInf(ev.horizon, 1) { // (steady-state measurements are beyond any finite horizon)
 		if err := in.steady(ctx); err != nil {
 			return fmt.Errorf("steady state for measurements at time inf: %w", err)
 		}

@@ -42,6 +42,24 @@ type Calibration struct {
 	ConvergedTol float64
 }
 
+// stageJSON is one horizon stage of a start (--horizon-stages): the
+// measurements up to horizon (null: all) fitted, ending at objective.
+type stageJSON struct {
+	Horizon    *float64 `json:"horizon"`
+	Objective  *float64 `json:"objective"`
+	Iterations int      `json:"iterations"`
+	Evals      int      `json:"evaluations"`
+	Status     string   `json:"status"`
+}
+
+func stagesJSON(st []estimate.Stage) []stageJSON {
+	var out []stageJSON
+	for _, s := range st {
+		out = append(out, stageJSON{Horizon: jsonnum.Ptr(s.Horizon), Objective: jsonnum.Ptr(s.F), Iterations: s.Iter, Evals: s.Evals, Status: s.Status})
+	}
+	return out
+}
+
 type startJSON struct {
 	Index      int                `json:"index"`
 	Global     bool               `json:"global,omitempty"`
@@ -59,6 +77,7 @@ type startJSON struct {
 	Error      string             `json:"error,omitempty"`
 	Start      map[string]float64 `json:"start"`
 	Final      map[string]float64 `json:"final"`
+	Stages     []stageJSON        `json:"stages,omitempty"`
 }
 
 type profileJSON struct {
@@ -201,7 +220,7 @@ func (c *Calibration) result() resultJSON {
 		r.Starts = append(r.Starts, startJSON{Index: s.Index, Global: s.Global, Objective: jsonnum.Ptr(s.F), LLH: jsonnum.Ptr(s.LLH), Converged: conv[i],
 			Status: s.Status, Iterations: s.Iter, Evals: s.Evals, Resampled: s.Resampled, Candidate: cand, StartObj: cf,
 			Failed: s.Failed, Switched: s.Switched, Error: s.Err,
-			Start: c.byID(s.U0), Final: c.byID(s.U)})
+			Start: c.byID(s.U0), Final: c.byID(s.U), Stages: stagesJSON(s.Stages)})
 	}
 	if len(c.Starts) > 0 {
 		r.FracConverged = float64(r.NumConverged) / float64(len(c.Starts))

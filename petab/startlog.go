@@ -49,6 +49,16 @@ type logStart struct {
 	Resampled int             `json:"resampled"`
 	Seconds   float64         `json:"seconds"`
 	Err       string          `json:"error"`
+	Stages    []logStage      `json:"stages,omitempty"`
+}
+
+// logStage is one horizon stage of a start (--horizon-stages).
+type logStage struct {
+	Horizon jsonnum.Exact `json:"horizon"`
+	F       jsonnum.Exact `json:"objective"`
+	Iter    int           `json:"iterations"`
+	Evals   int           `json:"evaluations"`
+	Status  string        `json:"status"`
 }
 
 func toJ(u []float64) []jsonnum.Exact {
@@ -70,7 +80,7 @@ func fromJ(u []jsonnum.Exact) []float64 {
 func (l logStart) result() estimate.StartResult {
 	return estimate.StartResult{Index: l.Index, U0: fromJ(l.U0), Resampled: l.Resampled, Seconds: l.Seconds, Err: l.Err,
 		LocalResult: estimate.LocalResult{U: fromJ(l.U), F: float64(l.F), LLH: float64(l.LLH), Iter: l.Iter, Evals: l.Evals,
-			Grads: l.Grads, Failed: l.Failed, Status: l.Status, Switched: l.Switched, Converged: l.Converged}}
+			Grads: l.Grads, Failed: l.Failed, Status: l.Status, Switched: l.Switched, Converged: l.Converged}, Stages: fromLogStages(l.Stages)}
 }
 
 // OpenStartLog opens path for the run described by h. Without resume it
@@ -192,7 +202,7 @@ func headerDiff(old, cur []byte) string {
 func (l *StartLog) Append(r estimate.StartResult) error {
 	b, err := json.Marshal(logStart{Index: r.Index, U0: toJ(r.U0), U: toJ(r.U), F: jsonnum.Exact(r.F), LLH: jsonnum.Exact(r.LLH), Iter: r.Iter,
 		Evals: r.Evals, Grads: r.Grads, Failed: r.Failed, Status: r.Status, Switched: r.Switched, Converged: r.Converged,
-		Resampled: r.Resampled, Seconds: r.Seconds, Err: r.Err})
+		Resampled: r.Resampled, Seconds: r.Seconds, Err: r.Err, Stages: toLogStages(r.Stages)})
 	if err != nil {
 		return err
 	}
@@ -214,3 +224,19 @@ func (l *StartLog) writeLine(b []byte) error {
 
 // Close closes the log.
 func (l *StartLog) Close() error { return l.f.Close() }
+
+func toLogStages(st []estimate.Stage) []logStage {
+	var out []logStage
+	for _, s := range st {
+		out = append(out, logStage{Horizon: jsonnum.Exact(s.Horizon), F: jsonnum.Exact(s.F), Iter: s.Iter, Evals: s.Evals, Status: s.Status})
+	}
+	return out
+}
+
+func fromLogStages(st []logStage) []estimate.Stage {
+	var out []estimate.Stage
+	for _, s := range st {
+		out = append(out, estimate.Stage{Horizon: float64(s.Horizon), F: float64(s.F), Iter: s.Iter, Evals: s.Evals, Status: s.Status})
+	}
+	return out
+}

@@ -26,6 +26,7 @@ type calibrateFlags struct {
 	sf       solverFlags
 	starts   int
 	cands    int // --start-candidates: screened Latin-hypercube candidates (0: none)
+	stages   int // --horizon-stages: time-horizon continuation stages of each local start (1: none)
 	seed     uint64
 	out      string
 	profile  bool
@@ -150,6 +151,7 @@ runs.`,
 	fl := cmd.Flags()
 	fl.IntVar(&cf.starts, "starts", 20, "number of local optimisations from Latin-hypercube start points")
 	fl.IntVar(&cf.cands, "start-candidates", 0, "screen M >= --starts Latin-hypercube candidates by their objective and start from the best (0: no screening)")
+	fl.IntVar(&cf.stages, "horizon-stages", 1, "fit each start to the measurements up to growing time horizons in K stages, the last with all (1: no continuation)")
 	fl.Uint64Var(&cf.seed, "seed", 1, "seed of the start points (and of differential evolution)")
 	fl.StringVar(&cf.out, "out", "", "output directory (created if needed)")
 	fl.BoolVar(&cf.profile, "profile", false, "compute profile likelihoods and 95% confidence intervals of every estimated parameter")
@@ -177,6 +179,9 @@ func (cf *calibrateFlags) validate() (estimate.Hessian, error) {
 	if cf.cands != 0 && cf.cands < cf.starts {
 		return 0, fmt.Errorf("--start-candidates %d: want at least --starts (%d) candidates, or 0 for no screening", cf.cands, cf.starts)
 	}
+	if cf.stages < 1 {
+		return 0, fmt.Errorf("--horizon-stages %d: want at least 1 (1: no continuation)", cf.stages)
+	}
 	if cf.global != "" && cf.global != "de" {
 		return 0, fmt.Errorf("--global %q: want de (or leave it out)", cf.global)
 	}
@@ -203,8 +208,12 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 		return err
 	}
 	local := estimate.LocalOptions{MaxIter: cf.maxIter, Hessian: hess}
+	hs, err := prob.HorizonStages(cf.stages)
+	if err != nil {
+		return fmt.Errorf("--horizon-stages: %w", err)
+	}
 	cal := &petab.Calibration{Spec: spec, Problem: prob, ProblemFile: path, ProblemHash: hash, Version: version, Seed: cf.seed,
-		Settings: cf.settings(prob, local), ConvergedTol: cf.convTolF}
+		Settings: cf.settings(prob, local, hs), ConvergedTol: cf.convTolF}
 	slog, done, err := cf.openStartLog(cal)
 	if err != nil {
 		return err
@@ -221,7 +230,7 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 	}
 	cal.Screening = scr
 	var logErr error
-	cal.Starts, err = prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: cf.starts, Seed: cf.seed, Workers: cf.workers, Local: local, Points: pts, Done: done,
+	cal.Starts, err = prob.MultiStart(ctx, estimate.MultiStartOptions{Starts: cf.starts, Seed: cf.seed, Workers: cf.workers, Local: local, Points: pts, Done: done, Horizons: hs,
 		Progress: func(n, total int, r estimate.StartResult) {
 			fmt.Fprintf(logw, "start %d/%d (#%d): llh %.6g, %d iterations, %d failed trial points, %s (%.1fs)\n", n, total, r.Index, r.LLH, r.Iter, r.Failed, r.Status, r.Seconds)
 			if ctx.Err() == nil && logErr == nil { // a start that ends after an interrupt may have been cut short: not kept
@@ -242,13 +251,17 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 
 // settings are the run's settings as result.json and starts.jsonl record
 // them.
-func (cf *calibrateFlags) settings(prob *estimate.Problem, local estimate.LocalOptions) map[string]any {
+func (cf *calibrateFlags) settings(prob *estimate.Problem, local estimate.LocalOptions, hs []float64) map[string]any {
 	s := map[string]any{"starts": cf.starts, "rtol": cf.sf.rtol, "atol": cf.sf.atol, "max_steps": cf.sf.maxSteps, "solver": solverName(cf.sf.solver, prob),
 		"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": local.Hessian.String(),
 		"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
 	if cf.cands > 0 {
 		s["start_points"] = fmt.Sprintf("the best %d of %d Latin-hypercube candidates within the bounds on the PEtab scales, by objective", cf.starts, cf.cands)
 		s["start_candidates"] = cf.cands
+	}
+	if cf.stages > 1 {
+		s["horizon_stages"] = cf.stages
+		s["horizons"] = hs
 	}
 	return s
 }

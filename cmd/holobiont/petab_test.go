@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strconv"
 	"strings"
@@ -291,5 +292,58 @@ func TestCalibrateResume(t *testing.T) {
 	args[7] = "5"
 	if _, err := runCLI(t, append(args, "--out", dir, "--resume")...); err == nil || !strings.Contains(err.Error(), "seed 4, now 5") {
 		t.Errorf("resume with another seed: %v", err)
+	}
+}
+
+// TestCalibrateHorizonStages: --horizon-stages 4 on the oscillator problem
+// (estimate/testdata/oscillator; measurements at t = 0…30) records the
+// setting and the horizons 7.5, 15, 22.5 in result.json, four stages per
+// start whose last (horizon null: all data) ends at the start's objective,
+// writes the same result.json on 1 and 2 workers and after a --resume that
+// reads every start back from starts.jsonl; --horizon-stages 0 is refused.
+func TestCalibrateHorizonStages(t *testing.T) {
+	const osc = "../../estimate/testdata/oscillator/problem.yaml"
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, w := range []string{"1", "2"} {
+		if out, err := runCLI(t, "calibrate", osc, "--starts", "3", "--horizon-stages", "4", "--seed", "2", "--out", dirs[i], "--quiet", "--workers", w); err != nil {
+			t.Fatal(err, out)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dirs[0], "result.json"))
+	if b, _ := os.ReadFile(filepath.Join(dirs[1], "result.json")); !bytes.Equal(a, b) {
+		t.Error("result.json differs between 1 and 2 workers")
+	}
+	var r struct {
+		Settings struct {
+			Stages   int       `json:"horizon_stages"`
+			Horizons []float64 `json:"horizons"`
+		} `json:"settings"`
+		Starts []struct {
+			Objective float64 `json:"objective"`
+			Stages    []struct {
+				Horizon   *float64 `json:"horizon"`
+				Objective float64  `json:"objective"`
+			} `json:"stages"`
+		} `json:"starts"`
+	}
+	if err := json.Unmarshal(a, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Settings.Stages != 4 || !reflect.DeepEqual(r.Settings.Horizons, []float64{7.5, 15, 22.5}) || len(r.Starts) != 3 {
+		t.Fatalf("settings %+v, %d starts", r.Settings, len(r.Starts))
+	}
+	for i, s := range r.Starts {
+		if len(s.Stages) != 4 || *s.Stages[0].Horizon != 7.5 || s.Stages[3].Horizon != nil || s.Stages[3].Objective != s.Objective {
+			t.Errorf("start %d: stages %+v, objective %g", i, s.Stages, s.Objective)
+		}
+	}
+	if out, err := runCLI(t, "calibrate", osc, "--starts", "3", "--horizon-stages", "4", "--seed", "2", "--out", dirs[1], "--workers", "1", "--resume"); err != nil || !strings.Contains(out, "resuming: 3 of 3") {
+		t.Fatal(err, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dirs[1], "result.json")); !bytes.Equal(a, b) {
+		t.Error("result.json after --resume (every start read back from starts.jsonl) differs")
+	}
+	if _, err := runCLI(t, "calibrate", osc, "--horizon-stages", "0", "--out", t.TempDir()); err == nil || !strings.Contains(err.Error(), "--horizon-stages 0") {
+		t.Errorf("--horizon-stages 0: %v", err)
 	}
 }
