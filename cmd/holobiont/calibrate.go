@@ -97,6 +97,19 @@ the number of local starts is N. Worked example, Elowitz_Nature2000:
   holobiont calibrate Elowitz_Nature2000.yaml --starts 100 --start-candidates 5000 --seed 1 --out fit
 evaluates 5,000 candidates, then runs 100 local optimisations from the best 100.
 
+--horizon-stages K (K >= 2) fits each start by time-horizon continuation: the
+local method first fits only the measurements at times up to T1, then from its
+end point those up to T2, and so on, and last all of them, with
+T_j = t0 + j/K (t1 - t0) for the earliest and latest finite measurement times t0
+and t1 (a horizon that adds no measurement is dropped; steady-state
+measurements enter in the last stage; the simulations stop at the horizon).
+Meant for oscillators, whose full-data objective prefers a flat curve at the
+data's mean to an oscillation of the wrong period. Every stage's evaluations
+count in the start's iterations and evaluations; result.json records the
+horizons ("settings") and each start's stages (horizon, objective, iterations,
+evaluations, status). A start whose point fails to simulate at a later stage's
+longer horizon ends there as failed. The number of local starts stays N.
+
 --global de also runs differential evolution (DE/rand/1/bin with dither, Storn
 and Price 1997) over the bounds and polishes its best point with the local
 method; it is reported as one more start ("global").
@@ -130,6 +143,7 @@ runs.`,
   holobiont calibrate problem.yaml --starts 50 --seed 7 --out fit --profile
   holobiont calibrate problem.yaml --starts 10 --seed 1 --global de --out fit-de
   holobiont calibrate problem.yaml --starts 100 --start-candidates 5000 --seed 1 --out fit-screened
+  holobiont calibrate problem.yaml --starts 100 --horizon-stages 4 --seed 1 --out fit-staged
   holobiont calibrate problem.yaml --starts 100 --seed 1 --out fit --resume   # after an interrupt`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
