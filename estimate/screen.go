@@ -50,6 +50,31 @@ func (p *Problem) ScreenStarts(ctx context.Context, n, m int, seed uint64, worke
 	if err != nil {
 		return nil, Screening{}, err
 	}
+	return s.choose(n), s, nil
+}
+
+// ScreeningFromObjectives rebuilds the result of ScreenStarts(ctx, n,
+// len(f), seed, ·) from the candidates' recorded objectives f (Screening.F
+// of that run): the candidates are drawn again, which is cheap, and
+// nothing is simulated. A resumed calibration uses it instead of screening
+// again.
+func (p *Problem) ScreeningFromObjectives(n int, f []float64, seed uint64) ([][]float64, Screening, error) {
+	m := len(f)
+	if n < 1 || m < n {
+		return nil, Screening{}, fmt.Errorf("screening of %d candidates for %d starts: want at least as many candidates as starts, and a start", m, n)
+	}
+	lo, hi, err := p.finiteBounds()
+	if err != nil {
+		return nil, Screening{}, err
+	}
+	s := Screening{Points: LatinHypercube(m, lo, hi, lhsStream(seed)), F: append([]float64(nil), f...)}
+	return s.choose(n), s, nil
+}
+
+// choose marks non-finite objectives as failed (+Inf), ranks the
+// candidates and returns copies of the n best points, best first.
+func (s *Screening) choose(n int) [][]float64 {
+	s.Failed = 0
 	for i, f := range s.F {
 		if math.IsNaN(f) || math.IsInf(f, 0) {
 			s.F[i] = math.Inf(1)
@@ -61,7 +86,7 @@ func (p *Problem) ScreenStarts(ctx context.Context, n, m int, seed uint64, worke
 	for i, c := range s.Chosen {
 		pts[i] = append([]float64(nil), s.Points[c]...)
 	}
-	return pts, s, nil
+	return pts
 }
 
 // rankCandidates returns the indices of f in ascending order of f, values

@@ -67,6 +67,13 @@ func TestScreenStartsKnownAnswer(t *testing.T) {
 	if !reflect.DeepEqual(pts, pts2) || !reflect.DeepEqual(s, s2) {
 		t.Error("screening differs between 1 and 2 workers")
 	}
+	pts3, s3, err := p.ScreeningFromObjectives(n, s.F, 7) // a resumed run: the recorded objectives, no simulation
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(pts, pts3) || !reflect.DeepEqual(s, s3) {
+		t.Error("screening rebuilt from its objectives differs from the screening")
+	}
 	rs, err := p.MultiStart(ctx, estimate.MultiStartOptions{Starts: n, Seed: 7, Workers: 2, Points: pts})
 	if err != nil {
 		t.Fatal(err)

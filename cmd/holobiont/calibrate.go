@@ -132,10 +132,12 @@ Each start is appended to DIR/starts.jsonl as it finishes (one line, synced;
 the first line names the problem's SHA-256, version, seed and settings), and
 result.json is removed when a run begins and written only when every start has
 finished. An interrupted run (SIGINT, SIGTERM) keeps its finished starts there;
-the same command with --resume runs only the others (the screening is repeated:
-it is deterministic) and writes the same result.json as an uninterrupted run. A
-starts.jsonl of another problem, version, seed or settings is refused, naming
-what differs. starts.jsonl is a journal: its line order and seconds vary between
+the same command with --resume runs only the others and writes the same
+result.json as an uninterrupted run. With --start-candidates the candidates'
+objectives are kept in DIR/screening.json as soon as the screening ends, and
+--resume reads them back instead of simulating the candidates again. A
+starts.jsonl or screening.json of another problem, version, seed or settings is
+refused, naming what differs. starts.jsonl is a journal: its line order and seconds vary between
 runs.`,
 		Example: `  holobiont calibrate models/gut-skin-brain.targets.yaml --out calibration
   holobiont calibrate models/gut-skin-brain.targets.yaml --ensemble 200 --seed 3 --out calibration
@@ -238,7 +240,7 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 		fmt.Fprintf(logw, "resuming: %d of %d starts finished in %s\n", len(done), cf.starts, filepath.Join(cf.out, "starts.jsonl"))
 	}
 	var ph phaseTimes
-	pts, scr, err := cf.screen(ctx, prob, &ph, logw)
+	pts, scr, err := cf.screen(ctx, cal, &ph, logw)
 	if err != nil {
 		return err
 	}
@@ -290,8 +292,12 @@ func (cf *calibrateFlags) openStartLog(cal *petab.Calibration) (*petab.StartLog,
 	if err := os.Remove(filepath.Join(cf.out, "result.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, err
 	}
-	h := petab.StartLogHeader{ProblemSHA256: cal.ProblemHash, Version: cal.Version, Seed: cal.Seed, Settings: cal.Settings}
-	return petab.OpenStartLog(filepath.Join(cf.out, "starts.jsonl"), h, cf.resume)
+	return petab.OpenStartLog(filepath.Join(cf.out, "starts.jsonl"), cf.logHeader(cal), cf.resume)
+}
+
+// logHeader identifies the run in starts.jsonl and screening.json.
+func (cf *calibrateFlags) logHeader(cal *petab.Calibration) petab.StartLogHeader {
+	return petab.StartLogHeader{ProblemSHA256: cal.ProblemHash, Version: cal.Version, Seed: cal.Seed, Settings: cal.Settings}
 }
 
 // finish runs the global method (--global), evaluates the best start and
@@ -337,21 +343,43 @@ func (cf *calibrateFlags) finish(ctx context.Context, cal *petab.Calibration, lo
 // phaseTimes are the seconds of the optional phases of a calibration.
 type phaseTimes struct {
 	screen, screenCPU, de, prof float64
+	screenReused                bool // --resume read the screening from screening.json
 }
 
 // screen screens --start-candidates candidates and returns the start
 // points of the starts (nil, nil without screening), recording its wall
-// and CPU seconds in ph.
-func (cf *calibrateFlags) screen(ctx context.Context, prob *estimate.Problem, ph *phaseTimes, logw io.Writer) ([][]float64, *estimate.Screening, error) {
+// and CPU seconds in ph. The candidates' objectives are kept in
+// DIR/screening.json; with --resume a record of this run is used instead
+// of simulating the candidates again.
+func (cf *calibrateFlags) screen(ctx context.Context, cal *petab.Calibration, ph *phaseTimes, logw io.Writer) ([][]float64, *estimate.Screening, error) {
 	if cf.cands == 0 {
 		return nil, nil, nil
 	}
+	path, h := filepath.Join(cf.out, "screening.json"), cf.logHeader(cal)
+	if cf.resume {
+		f, err := petab.ReadScreening(path, h, cf.cands)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--resume: %w", err)
+		}
+		if f != nil {
+			pts, s, err := cal.Problem.ScreeningFromObjectives(cf.starts, f, cf.seed)
+			if err != nil {
+				return nil, nil, err
+			}
+			fmt.Fprintf(logw, "screening: %d candidates' objectives read from %s, not simulated again\n", cf.cands, path)
+			ph.screenReused = true
+			return pts, &s, nil
+		}
+	}
 	t0, cpu0 := time.Now(), cpuSeconds()
-	pts, s, err := prob.ScreenStarts(ctx, cf.starts, cf.cands, cf.seed, cf.workers)
+	pts, s, err := cal.Problem.ScreenStarts(ctx, cf.starts, cf.cands, cf.seed, cf.workers)
 	if err != nil {
 		return nil, nil, err
 	}
 	ph.screen, ph.screenCPU = time.Since(t0).Seconds(), cpuSeconds()-cpu0
+	if err := petab.WriteScreening(path, h, s.F); err != nil {
+		return nil, nil, err
+	}
 	last := s.F[s.Chosen[len(s.Chosen)-1]]
 	fmt.Fprintf(logw, "screening: %d candidates, %d failed to simulate; the starts' objectives %.6g (best) to %.6g (%.1fs, %.1f CPU-s)\n",
 		cf.cands, s.Failed, s.F[s.Chosen[0]], last, ph.screen, ph.screenCPU)
@@ -444,6 +472,7 @@ func writeTiming(path string, c *petab.Calibration, wall, cpu float64, ph phaseT
 		"global_seconds": ph.de, "profile_seconds": ph.prof, "start_seconds": per, "gomaxprocs": runtime.GOMAXPROCS(0)}
 	if c.Screening != nil {
 		t["screening_seconds"], t["screening_cpu_seconds"], t["screening_evaluations"] = ph.screen, ph.screenCPU, len(c.Screening.F)
+		t["screening_reused"] = ph.screenReused
 	}
 	if nc > 0 {
 		t["seconds_per_converged_start"] = startSec / float64(nc)

@@ -284,6 +284,9 @@ func TestCalibrateResume(t *testing.T) {
 	if !strings.Contains(out, "resuming: 2 of 6 starts") || strings.Contains(out, "start 1/6") || !strings.Contains(out, "start 3/6") {
 		t.Errorf("resumed run's progress:\n%s", out)
 	}
+	if !strings.Contains(out, "objectives read from") || strings.Contains(out, "failed to simulate") {
+		t.Errorf("resumed run screened again instead of reading screening.json:\n%s", out)
+	}
 	want, _ := os.ReadFile(filepath.Join(ref, "result.json"))
 	got, _ := os.ReadFile(filepath.Join(dir, "result.json"))
 	if !bytes.Equal(got, want) {
