@@ -3,6 +3,8 @@ package petab
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"testing"
 )
 
@@ -42,6 +44,29 @@ func FuzzReadStartLog(f *testing.F) {
 			if r.Index != i {
 				t.Fatalf("start keyed %d records index %d", i, r.Index)
 			}
+		}
+	})
+}
+
+// FuzzReadScreening: the reader of screening.json never panics, and what
+// it accepts has exactly the run's candidate count.
+func FuzzReadScreening(f *testing.F) {
+	h := StartLogHeader{ProblemSHA256: "abc", Version: "v", Seed: 3, Settings: map[string]any{"start_candidates": 2}}
+	head, err := json.Marshal(h)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte(`{"run":` + string(head) + `,"objectives":[0.5,"+Inf"]}`))
+	f.Add([]byte(`{"run":` + string(head) + `,"objectives":[0.5]}`))
+	f.Add([]byte(`{"run":{},"objectives":"x"}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(t.TempDir(), "screening.json")
+		if err := os.WriteFile(path, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadScreening(path, h, 2)
+		if err == nil && len(got) != 2 {
+			t.Fatalf("accepted %d objectives for 2 candidates", len(got))
 		}
 	})
 }
