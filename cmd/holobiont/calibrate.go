@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/holobiont/holobiont/estimate"
+	"github.com/holobiont/holobiont/internal/jsonnum"
 	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/petab"
 )
@@ -474,14 +475,7 @@ func writeTiming(path string, c *petab.Calibration, wall, cpu float64, ph phaseT
 		t["screening_seconds"], t["screening_cpu_seconds"], t["screening_evaluations"] = ph.screen, ph.screenCPU, len(c.Screening.F)
 		t["screening_reused"] = ph.screenReused
 	}
-	if nc > 0 {
-		t["seconds_per_converged_start"] = startSec / float64(nc)
-	} else {
-		t["seconds_per_converged_start"] = math.Inf(1)
-	}
-	if math.IsInf(t["seconds_per_converged_start"].(float64), 0) {
-		t["seconds_per_converged_start"] = nil
-	}
+	t["seconds_per_converged_start"] = jsonnum.Float(startSec / float64(nc)) // null without a converged start
 	f, err := safefile.Create(path)
 	if err != nil {
 		return err
