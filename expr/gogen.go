@@ -156,34 +156,12 @@ func (g *goGen) countUses() {
 	writer := map[int32]int{} // register -> instruction that last wrote it
 	for i := range t.code {
 		in := &t.code[i]
-		g.operands(in, func(o int32) {
+		reads(in, g.t.args, func(o int32) {
 			if w, ok := writer[o]; ok {
 				g.uses[w]++
 			}
 		})
 		writer[in.dst] = i
-	}
-}
-
-// operands calls f with each register in reads.
-func (g *goGen) operands(in *instr, f func(o int32)) {
-	switch in.op {
-	case opShan, opSimp:
-		for _, o := range g.t.args[in.a : in.a+in.b] {
-			f(o)
-		}
-		return
-	case opCall1, opPowI:
-		f(in.a)
-		return
-	case opHillI, opHillIK:
-		f(in.a)
-		f(in.b)
-		return
-	}
-	ops := [...]int32{in.a, in.b, in.c, in.d}
-	for _, o := range ops[:numOperands(in.op)] {
-		f(o)
 	}
 }
 
@@ -213,7 +191,7 @@ func (g *goGen) reg(o int32) (string, error) {
 func (g *goGen) expr(in *instr) (string, error) {
 	var ops []string
 	var err error
-	g.operands(in, func(o int32) {
+	reads(in, g.t.args, func(o int32) {
 		if err != nil {
 			return
 		}
