@@ -1,11 +1,9 @@
 package cohort
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -343,22 +341,6 @@ func nearest(times, vals []float64, t float64) float64 {
 		}
 	}
 	return best
-}
-
-func writeWith(path string, fn func(io.Writer) error) error {
-	f, err := safefile.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := fn(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return f.Commit()
 }
 
 func hashFile(path string) (string, error) { return safefile.SHA256File(path) }

@@ -3,7 +3,6 @@ package cohort
 import (
 	"bufio"
 	"fmt"
-	"io"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -61,7 +60,7 @@ func (f *countsFamily) sample(r *subjectRow, x *sampleRow) error {
 // (set by the caller through out).
 func (f *countsFamily) finish(*table.StreamWriter) ([]string, error) {
 	epoch := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC)
-	if err := writeWith(filepath.Join(f.out, FileBIOMJSON), func(w io.Writer) error {
+	if err := safefile.WriteWith(filepath.Join(f.out, FileBIOMJSON), func(w *bufio.Writer) error {
 		return f.sw.WriteBIOMJSON(w, table.JSONOptions{ID: f.lay.Name, GeneratedBy: "holobiont cohort", Now: epoch})
 	}); err != nil {
 		return nil, err

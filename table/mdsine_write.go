@@ -101,20 +101,20 @@ func (w *MDSINEWriter) Finish(counts *StreamWriter, features []string, lineages 
 	}
 	out := []struct {
 		name string
-		fn   func(io.Writer) error
+		fn   func(*bufio.Writer) error
 	}{
 		// MDSINE's counts.txt has sample columns only, and no comment line.
-		{"counts.txt", func(bw io.Writer) error { return counts.WriteTSV(&skipLine{w: bw}, false) }},
-		{"taxonomy.tsv", func(bw io.Writer) error { return writeFeatureTaxonomy(bw, features, lineages) }},
+		{"counts.txt", func(bw *bufio.Writer) error { return counts.WriteTSV(&skipLine{w: bw}, false) }},
+		{"taxonomy.tsv", func(bw *bufio.Writer) error { return writeFeatureTaxonomy(bw, features, lineages) }},
 	}
 	if len(perts) > 0 {
 		out = append(out, struct {
 			name string
-			fn   func(io.Writer) error
-		}{"perturbations.txt", func(bw io.Writer) error { return writePerturbationKey(bw, perts) }})
+			fn   func(*bufio.Writer) error
+		}{"perturbations.txt", func(bw *bufio.Writer) error { return writePerturbationKey(bw, perts) }})
 	}
 	for _, o := range out {
-		if err := writeFileWith(filepath.Join(w.dir, o.name), o.fn); err != nil {
+		if err := safefile.WriteWith(filepath.Join(w.dir, o.name), o.fn); err != nil {
 			return err
 		}
 		w.files = append(w.files, o.name)
@@ -197,12 +197,12 @@ func (w *MDSINE2Writer) Finish(counts *StreamWriter, features []string, lineages
 		}
 	}
 	// MDSINE2 reads the taxon names from a column called "name".
-	if err := writeFileWith(filepath.Join(w.dir, "reads.tsv"), func(bw io.Writer) error {
+	if err := safefile.WriteWith(filepath.Join(w.dir, "reads.tsv"), func(bw *bufio.Writer) error {
 		return counts.WriteTSV(&skipLine{w: bw, header: "name"}, false)
 	}); err != nil {
 		return err
 	}
-	if err := writeFileWith(filepath.Join(w.dir, "taxonomy.tsv"), func(bw io.Writer) error {
+	if err := safefile.WriteWith(filepath.Join(w.dir, "taxonomy.tsv"), func(bw *bufio.Writer) error {
 		return writeMDSINE2Taxonomy(bw, features, lineages)
 	}); err != nil {
 		return err
@@ -351,23 +351,6 @@ func (lw *lineWriter) abort() {
 	if lw != nil {
 		lw.f.Abort()
 	}
-}
-
-// writeFileWith writes path through fn and a buffer, published atomically.
-func writeFileWith(path string, fn func(io.Writer) error) error {
-	f, err := safefile.Create(path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := fn(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return err
-	}
-	return f.Commit()
 }
 
 func fmtG(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }

@@ -162,17 +162,10 @@ func hasTraj(pl *Plan) bool {
 
 // writeTSV writes a file atomically through fn.
 func writeTSV(path string, fn func(w *bufio.Writer)) error {
-	f, err := safefile.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriter(f)
-	fn(w)
-	if err := w.Flush(); err != nil {
-		f.Abort()
-		return err
-	}
-	return f.Commit()
+	return safefile.WriteWith(path, func(w *bufio.Writer) error {
+		fn(w)
+		return nil // a write error stays in w and comes out of its flush
+	})
 }
 
 // fnum formats a number for a table: shortest round-trip form, NA for NaN.

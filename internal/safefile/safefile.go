@@ -1,6 +1,7 @@
 package safefile
 
 import (
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -140,6 +141,25 @@ func WriteFile(path string, data []byte) error { return writeFile(nil, path, dat
 // first.
 func WriteFileContext(ctx context.Context, path string, data []byte) error {
 	return writeFile(ctx, path, data)
+}
+
+// WriteWith writes path atomically through fn and a 64 KiB buffer: the
+// file appears only if fn and the final flush succeed. fn's error is
+// returned wrapped with path.
+func WriteWith(path string, fn func(w *bufio.Writer) error) error {
+	f, err := Create(path)
+	if err != nil {
+		return err
+	}
+	defer f.Abort()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := fn(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
 }
 
 func writeFile(ctx context.Context, path string, data []byte) error {

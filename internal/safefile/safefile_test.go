@@ -1,6 +1,7 @@
 package safefile
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io/fs"
@@ -83,5 +84,38 @@ func TestCreateMissingFolder(t *testing.T) {
 	if err == nil || !errors.Is(err, fs.ErrNotExist) || strings.Contains(err.Error(), "partial") ||
 		!strings.HasPrefix(err.Error(), "create "+path+": the folder "+dir+" does not exist: ") {
 		t.Errorf("error %v", err)
+	}
+}
+
+// TestWriteWith: the file appears with everything fn wrote (past the
+// buffer's size), and when fn fails nothing appears and the error names the
+// file and wraps fn's error.
+func TestWriteWith(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "big.tsv")
+	line := strings.Repeat("x", 99) + "\n"
+	err := WriteWith(p, func(w *bufio.Writer) error {
+		for range 1000 { // 100 kB, more than the 64 KiB buffer
+			w.WriteString(line)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(p); err != nil || string(b) != strings.Repeat(line, 1000) {
+		t.Fatalf("read back %d bytes, %v", len(b), err)
+	}
+	boom := errors.New("boom")
+	q := filepath.Join(dir, "failed.tsv")
+	err = WriteWith(q, func(w *bufio.Writer) error {
+		w.WriteString(line)
+		return boom
+	})
+	if !errors.Is(err, boom) || !strings.Contains(err.Error(), q) {
+		t.Fatalf("error %v: want it to wrap fn's error and name %s", err, q)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Fatalf("after a failed fn the folder holds %d entries, want 1", len(ents))
 	}
 }
