@@ -10,6 +10,7 @@ import (
 
 	"github.com/holobiont/holobiont/cohort"
 	"github.com/holobiont/holobiont/da"
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // Random-stream purposes of the benchmark (distinct from cohort's).
@@ -243,7 +244,7 @@ func (sc *scorer) add(ms string, m da.Method, comp, kind string, r int, q, eff, 
 		}
 		if call {
 			called++
-			if isDA && sign(eff[k]) == sign(truth[k]) {
+			if isDA && fmath.Sign(eff[k]) == fmath.Sign(truth[k]) {
 				tp++
 			} else {
 				fp++
@@ -291,16 +292,6 @@ func (sc *scorer) scores() []Score {
 		out = append(out, s)
 	}
 	return out
-}
-
-func sign(x float64) float64 {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
 }
 
 // world holds what replicates share.

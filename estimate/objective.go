@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // Result is one evaluation of the objective.
@@ -90,7 +92,7 @@ func (ev *Evaluator) Evaluate(ctx context.Context, u []float64, grad bool) (*Res
 		// d nll/du = dσ/σ + ψ(r)·dr, dr = −dty/σ − r·dσ/σ
 		psi := r
 		if o.Dist == Laplace {
-			psi = sign(r)
+			psi = fmath.Sign(r)
 		}
 		fs := 2.0 // Fisher information of log σ: 2 (normal), 1 (Laplace)
 		if o.Dist == Laplace {

@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // priorTerm evaluates a prior at the linear value x of parameter p (with
@@ -65,7 +67,7 @@ func logDensity(kind string, a []float64, v float64) (lp, d1, d2 float64, err er
 		return -0.5*math.Log(2*math.Pi*s*s) - 0.5*z*z, -z / s, -1 / (s * s), nil
 	case "laplace":
 		mu, b := a[0], a[1]
-		sg := sign(v - mu)
+		sg := fmath.Sign(v - mu)
 		return -math.Log(2*b) - math.Abs(v-mu)/b, -sg / b, 0, nil
 	case "log-normal":
 		if v <= 0 {
@@ -84,7 +86,7 @@ func logDensity(kind string, a []float64, v float64) (lp, d1, d2 float64, err er
 		}
 		mu, b := a[0], a[1]
 		l := math.Log(v)
-		sg := sign(l - mu)
+		sg := fmath.Sign(l - mu)
 		lp = -math.Log(2*b) - l - math.Abs(l-mu)/b
 		d1 = (-1 - sg/b) / v
 		d2 = (1 + sg/b) / (v * v)
@@ -132,16 +134,6 @@ func logDensity(kind string, a []float64, v float64) (lp, d1, d2 float64, err er
 		return lp, 1/v - v/(s*s), -1/(v*v) - 1/(s*s), nil
 	}
 	return 0, 0, 0, fmt.Errorf("unknown prior %q", kind)
-}
-
-func sign(x float64) float64 {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
 }
 
 // priorMass is CDF(hi) − CDF(lo) of the prior.

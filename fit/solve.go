@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 
+	"github.com/holobiont/holobiont/internal/fmath"
 	"github.com/holobiont/holobiont/stats"
 )
 
@@ -201,7 +202,7 @@ func (s *solver) sweeps(gram, b []float64, n int, tol float64) bool {
 }
 
 // polish solves the elastic net's optimality conditions exactly on the
-// support and signs of b: (G_SS + diag l2_S) b_S = C_S − l1_S∘sign(b_S). It
+// support and signs of b: (G_SS + diag l2_S) b_S = C_S − l1_S∘fmath.Sign(b_S). It
 // accepts the solution, writing it into b and s.res, when the signs hold
 // and every coefficient outside the support satisfies |C_j − (Gb)_j| <=
 // l1_j; otherwise it leaves b alone and reports false.
@@ -224,7 +225,7 @@ func (s *solver) polish(gram, cross []float64, resp int, b []float64) bool {
 			a[u*k+v] = gram[j*p+l]
 		}
 		a[u*k+u] += s.l2[j]
-		rhs[u] = cross[j*m+resp] - s.l1[j]*sign(b[j])
+		rhs[u] = cross[j*m+resp] - s.l1[j]*fmath.Sign(b[j])
 	}
 	if !cholesky(a, k) {
 		return false
@@ -254,16 +255,6 @@ func (s *solver) polish(gram, cross []float64, resp int, b []float64) bool {
 	copy(b, nb)
 	copy(s.res, res)
 	return true
-}
-
-func sign(x float64) float64 {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
 }
 
 func softThreshold(x, l float64) float64 {

@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"gonum.org/v1/gonum/stat/distuv"
+
+	"github.com/holobiont/holobiont/internal/fmath"
 )
 
 // RankTest is the result of a rank-sum or Kruskal–Wallis test.
@@ -133,7 +135,7 @@ func (rs *RankSum) Test(x, y []float64, alt Alternative, correct bool, s *RankSc
 		case Less:
 			cc = -0.5
 		default:
-			cc = 0.5 * sign(z)
+			cc = 0.5 * fmath.Sign(z)
 		}
 	}
 	z = (z - cc) / sigma
@@ -276,16 +278,6 @@ func rankInto(dst, x []float64, idx []rankPair) float64 {
 		a = b
 	}
 	return ties
-}
-
-func sign(x float64) float64 {
-	switch {
-	case x > 0:
-		return 1
-	case x < 0:
-		return -1
-	}
-	return 0
 }
 
 // tieSum returns Σ(t³ − t) over the tie groups of the ranks r.

@@ -10,6 +10,17 @@ package fmath
 
 import "math"
 
+// Sign is 1 for x > 0, −1 for x < 0 and 0 for 0 and NaN.
+func Sign(x float64) float64 {
+	switch {
+	case x > 0:
+		return 1
+	case x < 0:
+		return -1
+	}
+	return 0
+}
+
 // LogBase is log_b(x) = ln x / ln b.
 func LogBase(b, x float64) float64 { return math.Log(x) / math.Log(b) }
 

@@ -192,3 +192,15 @@ func TestAllFinite(t *testing.T) {
 		}
 	}
 }
+
+func TestSign(t *testing.T) {
+	for _, c := range []struct{ x, want float64 }{
+		{2.5, 1}, {math.SmallestNonzeroFloat64, 1}, {math.Inf(1), 1},
+		{-1e-300, -1}, {math.Inf(-1), -1},
+		{0, 0}, {math.Copysign(0, -1), 0}, {math.NaN(), 0},
+	} {
+		if got := Sign(c.x); got != c.want {
+			t.Errorf("Sign(%v) = %v, want %v", c.x, got, c.want)
+		}
+	}
+}
