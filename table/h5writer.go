@@ -247,6 +247,20 @@ func (w *h5writer) int32s(n int, at func(i int) int32) uint64 {
 	})
 }
 
+// int32sLevel writes n int32s at(0), …, at(n−1): chunked and compressed at
+// level, or contiguous when level < 0 or n == 0.
+func (w *h5writer) int32sLevel(level, n int, at func(i int) int32) uint64 {
+	if level < 0 || n == 0 {
+		return w.int32s(n, at)
+	}
+	return w.chunked(h5Int(4, true), n, 4, level, func(dst []byte, lo, hi int) []byte {
+		for k := lo; k < hi; k++ {
+			dst = binary.LittleEndian.AppendUint32(dst, uint32(at(k)))
+		}
+		return dst
+	})
+}
+
 // perHeapCollection is the number of strings in a global heap collection:
 // small collections, as the C library makes them (readers look objects up
 // by scanning a collection).

@@ -74,17 +74,7 @@ func writeHDF5(f *os.File, t *Table, opt HDF5Options) error {
 			return dst
 		})
 	}
-	i32 := func(n int, at func(int) int32) uint64 {
-		if level < 0 || n == 0 {
-			return w.int32s(n, at)
-		}
-		return w.chunked(h5Int(4, true), n, 4, level, func(dst []byte, lo, hi int) []byte {
-			for k := lo; k < hi; k++ {
-				dst = binary.LittleEndian.AppendUint32(dst, uint32(at(k)))
-			}
-			return dst
-		})
-	}
+	i32 := func(n int, at func(int) int32) uint64 { return w.int32sLevel(level, n, at) }
 
 	// Observation-major (CSR by feature) copy: transpose.
 	obsPtr := make([]int32, nf+1)

@@ -70,17 +70,7 @@ func (s *StreamWriter) writeHDF5(f *os.File, opt HDF5Options) error {
 			return dst
 		})
 	}
-	i32 := func(n int, at func(int) int32) uint64 {
-		if level < 0 || n == 0 {
-			return w.int32s(n, at)
-		}
-		return w.chunked(h5Int(4, true), n, 4, level, func(dst []byte, lo, hi int) []byte {
-			for k := lo; k < hi; k++ {
-				dst = binary.LittleEndian.AppendUint32(dst, uint32(at(k)))
-			}
-			return dst
-		})
-	}
+	i32 := func(n int, at func(int) int32) uint64 { return w.int32sLevel(level, n, at) }
 	seqU32 := func(sp *spill) (func(int) int32, func()) {
 		r := open(sp)
 		return func(int) int32 { return int32(r.u32()) }, func() { check(r) }
