@@ -2,6 +2,7 @@ package stats
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -92,99 +93,26 @@ func PermanovaTerms(ctx context.Context, d *distmat.Matrix, terms []Term, opt Pe
 	for i := 0; i < n; i++ {
 		tot += g[i*n+i]
 	}
-	// Orthonormal basis, column by column (modified Gram–Schmidt, two
-	// passes), term by term.
-	var q [][]float64
-	df := make([]int, len(terms))
-	colTerm := []int{}
-	for k, t := range terms {
-		for ci, c := range t.Columns {
-			if len(c) != n {
-				return nil, fmt.Errorf("stats: permanova: term %q column %d has %d values for %d objects", t.Name, ci, len(c), n)
-			}
-			v := append([]float64(nil), c...)
-			var mean, norm0 float64
-			for _, x := range v {
-				if math.IsNaN(x) || math.IsInf(x, 0) {
-					return nil, fmt.Errorf("stats: permanova: term %q has a missing or non-finite value", t.Name)
-				}
-				mean += x
-			}
-			mean /= float64(n)
-			for i := range v {
-				v[i] -= mean
-				norm0 += v[i] * v[i]
-			}
-			norm0 = math.Sqrt(norm0)
-			if norm0 == 0 {
-				continue
-			}
-			for range 2 {
-				for _, b := range q {
-					var dot float64
-					for i := range v {
-						dot += v[i] * b[i]
-					}
-					for i := range v {
-						v[i] -= dot * b[i]
-					}
-				}
-			}
-			var nv float64
-			for _, x := range v {
-				nv += x * x
-			}
-			nv = math.Sqrt(nv)
-			if nv < 1e-7*norm0 {
-				continue
-			}
-			for i := range v {
-				v[i] /= nv
-			}
-			q = append(q, v)
-			colTerm = append(colTerm, k)
-			df[k]++
-		}
-		if df[k] == 0 {
-			return nil, fmt.Errorf("stats: permanova: term %q adds nothing to the earlier terms (constant or aliased)", t.Name)
-		}
+	q, colTerm, df, err := termBasis(terms, n)
+	if err != nil {
+		return nil, err
 	}
 	rank := len(q)
 	rdf := n - rank - 1
 	if rdf <= 0 {
 		return nil, fmt.Errorf("stats: permanova: %d objects and %d model columns leave no residual degrees of freedom", n, rank)
 	}
-	// Row-major n×rank basis for the permutation kernel.
-	qm := make([]float64, n*rank)
-	for c, v := range q {
-		for i, x := range v {
-			qm[i*rank+c] = x
-		}
-	}
+	m := newTermsModel(g, q, n, colTerm, df, tot, rdf)
+	ssCol := make([]float64, rank)
+	acc := make([]float64, rank)
 	ident := make([]int, n)
 	for i := range ident {
 		ident[i] = i
 	}
-	ssCol := make([]float64, rank)
-	acc := make([]float64, rank)
-	termSS(ssCol, acc, g, qm, n, rank, ident)
+	m.columnSS(ssCol, acc, ident)
 	ss := make([]float64, len(terms))
-	fstat := func(ssCol, ss, f []float64) {
-		for k := range ss {
-			ss[k] = 0
-		}
-		var model float64
-		for c, v := range ssCol {
-			ss[colTerm[c]] += v
-			model += v
-		}
-		res := tot - model
-		for k := range ss {
-			f[k] = (ss[k] / float64(df[k])) / (res / float64(rdf))
-		}
-	}
 	f0 := make([]float64, len(terms))
-	fstat(ssCol, ss, f0)
+	m.fstat(ssCol, ss, f0)
 	var model float64
 	for _, v := range ss {
 		model += v
@@ -196,29 +124,166 @@ func PermanovaTerms(ctx context.Context, d *distmat.Matrix, terms []Term, opt Pe
 	if opt.Permutations == 0 {
 		return out, nil
 	}
-	nt := len(terms)
-	fperm, err := runPerms(ctx, permJob{n: n, width: nt, opt: &opt, newWork: func() blockWorker {
-		sc := make([]float64, rank)
-		ac := make([]float64, rank)
+	if err := m.pValues(ctx, out.Terms, f0, &opt); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// termsModel is the sequential model's basis and degrees of freedom: what
+// the observed and every permuted F statistic share.
+type termsModel struct {
+	g, qm      []float64 // Gower matrix; row-major n×rank basis
+	n, rank    int
+	colTerm    []int // term of each basis column
+	df         []int // columns per term
+	tot        float64
+	residualDf int
+}
+
+func newTermsModel(g []float64, q [][]float64, n int, colTerm, df []int, tot float64, rdf int) *termsModel {
+	rank := len(q)
+	qm := make([]float64, n*rank)
+	for c, v := range q {
+		for i, x := range v {
+			qm[i*rank+c] = x
+		}
+	}
+	return &termsModel{g: g, qm: qm, n: n, rank: rank, colTerm: colTerm, df: df, tot: tot, residualDf: rdf}
+}
+
+// columnSS writes each basis column's sum of squares under permutation perm.
+func (m *termsModel) columnSS(ssCol, acc []float64, perm []int) {
+	termSS(ssCol, acc, m.g, m.qm, m.n, m.rank, perm)
+}
+
+// fstat sums the columns' sums of squares into the terms' ss and writes
+// each term's pseudo-F into f.
+func (m *termsModel) fstat(ssCol, ss, f []float64) {
+	for k := range ss {
+		ss[k] = 0
+	}
+	var model float64
+	for c, v := range ssCol {
+		ss[m.colTerm[c]] += v
+		model += v
+	}
+	res := m.tot - model
+	for k := range ss {
+		f[k] = (ss[k] / float64(m.df[k])) / (res / float64(m.residualDf))
+	}
+}
+
+// pValues tests every term against the same opt.Permutations permutations
+// and sets each result's PValue.
+func (m *termsModel) pValues(ctx context.Context, res []TermResult, f0 []float64, opt *PermOptions) error {
+	nt := len(res)
+	fperm, err := runPerms(ctx, permJob{n: m.n, width: nt, opt: opt, newWork: func() blockWorker {
+		sc := make([]float64, m.rank)
+		ac := make([]float64, m.rank)
 		s := make([]float64, nt)
 		return func(perms [][]int, dst []float64) {
 			for p, perm := range perms {
-				termSS(sc, ac, g, qm, n, rank, perm)
-				fstat(sc, s, dst[p*nt:(p+1)*nt])
+				m.columnSS(sc, ac, perm)
+				m.fstat(sc, s, dst[p*nt:(p+1)*nt])
 			}
 		}
 	}})
 	if err != nil {
-		return nil, err
+		return err
 	}
 	col := make([]float64, opt.Permutations)
-	for k := range terms {
+	for k := range res {
 		for p := range col {
 			col[p] = fperm[p*nt+k]
 		}
-		out.Terms[k].PValue = pGreater(f0[k], col)
+		res[k].PValue = pGreater(f0[k], col)
 	}
-	return out, nil
+	return nil
+}
+
+// termBasis centres the terms' columns and orthonormalises them in order
+// (modified Gram–Schmidt, two passes), dropping columns whose residual norm
+// falls below 1e-7 of their centred norm. It returns the basis, each basis
+// column's term and each term's degrees of freedom.
+func termBasis(terms []Term, n int) (q [][]float64, colTerm, df []int, err error) {
+	df = make([]int, len(terms))
+	for k, t := range terms {
+		for ci, c := range t.Columns {
+			if len(c) != n {
+				return nil, nil, nil, fmt.Errorf("stats: permanova: term %q column %d has %d values for %d objects", t.Name, ci, len(c), n)
+			}
+			v, err := centred(c)
+			if err != nil {
+				return nil, nil, nil, fmt.Errorf("stats: permanova: term %q %w", t.Name, err)
+			}
+			if !orthonormalise(v, q) {
+				continue
+			}
+			q = append(q, v)
+			colTerm = append(colTerm, k)
+			df[k]++
+		}
+		if df[k] == 0 {
+			return nil, nil, nil, fmt.Errorf("stats: permanova: term %q adds nothing to the earlier terms (constant or aliased)", t.Name)
+		}
+	}
+	return q, colTerm, df, nil
+}
+
+// centred returns a copy of c minus its mean.
+func centred(c []float64) ([]float64, error) {
+	v := append([]float64(nil), c...)
+	var mean float64
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, errors.New("has a missing or non-finite value")
+		}
+		mean += x
+	}
+	mean /= float64(len(v))
+	for i := range v {
+		v[i] -= mean
+	}
+	return v, nil
+}
+
+// orthonormalise removes from v its projections on the orthonormal columns
+// q (two passes) and scales it to unit norm. It reports false, leaving v
+// unusable, when v is zero or its residual norm is below 1e-7 of its norm
+// (R's qr tolerance: v depends linearly on q).
+func orthonormalise(v []float64, q [][]float64) bool {
+	var norm0 float64
+	for _, x := range v {
+		norm0 += x * x
+	}
+	norm0 = math.Sqrt(norm0)
+	if norm0 == 0 {
+		return false
+	}
+	for range 2 {
+		for _, b := range q {
+			var dot float64
+			for i := range v {
+				dot += v[i] * b[i]
+			}
+			for i := range v {
+				v[i] -= dot * b[i]
+			}
+		}
+	}
+	var nv float64
+	for _, x := range v {
+		nv += x * x
+	}
+	nv = math.Sqrt(nv)
+	if nv < 1e-7*norm0 {
+		return false
+	}
+	for i := range v {
+		v[i] /= nv
+	}
+	return true
 }
 
 // termSS writes q_cᵀ G_π q_c for each basis column c into ss, where
