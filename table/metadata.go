@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -53,21 +54,11 @@ func isIDHeader(s string) bool {
 func ParseMetadata(r io.Reader, name string) (*Metadata, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 0, 1<<16), 1<<28)
-	var (
-		line     int
-		m        = &Metadata{}
-		header   bool
-		declared []string
-		rowLine  []int
-	)
-	perr := func(col int, id, format string, args ...any) error {
-		return &ParseError{File: name, Line: line, Col: col, ID: id, Msg: fmt.Sprintf(format, args...)}
-	}
-	seen := map[string]int{}
+	p := &metaParser{name: name, m: &Metadata{}, seen: map[string]int{}}
 	for sc.Scan() {
-		line++
+		p.line++
 		s := strings.TrimRight(sc.Text(), "\r\n")
-		if line == 1 {
+		if p.line == 1 {
 			s = bom.TrimString(s)
 		}
 		if strings.TrimSpace(s) == "" {
@@ -77,120 +68,166 @@ func ParseMetadata(r io.Reader, name string) (*Metadata, error) {
 		for i := range cells {
 			cells[i] = strings.TrimSpace(strings.Trim(strings.TrimSpace(cells[i]), "\""))
 		}
-		first := cells[0]
-		if !header {
-			if strings.HasPrefix(first, "#") && !isIDHeader(strings.ToLower(first)) {
-				continue // comment before the header
-			}
-			for len(cells) > 1 && cells[len(cells)-1] == "" {
-				cells = cells[:len(cells)-1]
-			}
-			m.Columns = append([]string(nil), cells[1:]...)
-			for j, c := range m.Columns {
-				if c == "" {
-					return nil, perr(j+2, "", "empty column name")
-				}
-				for k := 0; k < j; k++ {
-					if m.Columns[k] == c {
-						return nil, perr(j+2, c, "duplicate column name")
-					}
-				}
-			}
-			header = true
-			continue
+		if err := p.add(cells); err != nil {
+			return nil, err
 		}
-		if strings.HasPrefix(first, "#") {
-			if strings.ToLower(first) == "#q2:types" {
-				if len(m.IDs) > 0 {
-					return nil, perr(1, "", "#q2:types must come before the data rows")
-				}
-				declared = make([]string, len(m.Columns))
-				for j := range declared {
-					if j+1 < len(cells) {
-						declared[j] = strings.ToLower(cells[j+1])
-					}
-					switch declared[j] {
-					case Categorical, Numeric:
-					case "":
-						declared[j] = ""
-					default:
-						return nil, perr(j+2, m.Columns[j], "#q2:types value %q: want categorical or numeric", cells[j+1])
-					}
-				}
-				for j := len(m.Columns) + 1; j < len(cells); j++ {
-					if cells[j] != "" {
-						return nil, perr(j+1, "", "#q2:types row has more cells than the header")
-					}
-				}
-			}
-			continue // comment or another directive
-		}
-		if first == "" {
-			return nil, perr(1, "", "empty id")
-		}
-		if !utf8.ValidString(first) || strings.IndexFunc(first, unicode.IsControl) >= 0 {
-			return nil, perr(1, first, "id is not valid UTF-8 text")
-		}
-		if j, ok := seen[first]; ok {
-			return nil, perr(1, first, "duplicate id (also on line %d)", j)
-		}
-		seen[first] = line
-		row := make([]string, len(m.Columns))
-		for j := 1; j < len(cells); j++ {
-			if j-1 >= len(row) {
-				if cells[j] != "" {
-					return nil, perr(j+1, first, "ragged row: %d cells, the header has %d", len(cells), len(m.Columns)+1)
-				}
-				continue
-			}
-			row[j-1] = cells[j]
-		}
-		m.IDs = append(m.IDs, first)
-		m.Values = append(m.Values, row)
-		rowLine = append(rowLine, line)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &ParseError{File: name, Line: line + 1, Msg: "read error", Err: err}
+		return nil, &ParseError{File: name, Line: p.line + 1, Msg: "read error", Err: err}
 	}
-	if !header {
-		return nil, &ParseError{File: name, Line: line, Msg: "no header line"}
+	if !p.header {
+		return nil, &ParseError{File: name, Line: p.line, Msg: "no header line"}
 	}
+	if err := p.setTypes(); err != nil {
+		return nil, err
+	}
+	return p.m, nil
+}
+
+// metaParser is ParseMetadata's state between lines.
+type metaParser struct {
+	name     string
+	line     int
+	m        *Metadata
+	header   bool
+	declared []string       // #q2:types, "" where not declared
+	rowLine  []int          // line of each data row
+	seen     map[string]int // id → line
+}
+
+func (p *metaParser) errorf(col int, id, format string, args ...any) error {
+	return &ParseError{File: p.name, Line: p.line, Col: col, ID: id, Msg: fmt.Sprintf(format, args...)}
+}
+
+// add takes one non-blank line's trimmed cells.
+func (p *metaParser) add(cells []string) error {
+	first := cells[0]
+	switch {
+	case !p.header && strings.HasPrefix(first, "#") && !isIDHeader(strings.ToLower(first)):
+		return nil // comment before the header
+	case !p.header:
+		return p.setHeader(cells)
+	case strings.ToLower(first) == "#q2:types":
+		return p.setDeclared(cells)
+	case strings.HasPrefix(first, "#"):
+		return nil // comment or another directive
+	}
+	return p.addRow(cells)
+}
+
+func (p *metaParser) setHeader(cells []string) error {
+	for len(cells) > 1 && cells[len(cells)-1] == "" {
+		cells = cells[:len(cells)-1]
+	}
+	cols := append([]string(nil), cells[1:]...)
+	for j, c := range cols {
+		if c == "" {
+			return p.errorf(j+2, "", "empty column name")
+		}
+		if slices.Contains(cols[:j], c) {
+			return p.errorf(j+2, c, "duplicate column name")
+		}
+	}
+	p.m.Columns = cols
+	p.header = true
+	return nil
+}
+
+func (p *metaParser) setDeclared(cells []string) error {
+	if len(p.m.IDs) > 0 {
+		return p.errorf(1, "", "#q2:types must come before the data rows")
+	}
+	p.declared = make([]string, len(p.m.Columns))
+	for j := range p.declared {
+		if j+1 < len(cells) {
+			p.declared[j] = strings.ToLower(cells[j+1])
+		}
+		switch p.declared[j] {
+		case Categorical, Numeric, "":
+		default:
+			return p.errorf(j+2, p.m.Columns[j], "#q2:types value %q: want categorical or numeric", cells[j+1])
+		}
+	}
+	for j := len(p.m.Columns) + 1; j < len(cells); j++ {
+		if cells[j] != "" {
+			return p.errorf(j+1, "", "#q2:types row has more cells than the header")
+		}
+	}
+	return nil
+}
+
+func (p *metaParser) addRow(cells []string) error {
+	id := cells[0]
+	if id == "" {
+		return p.errorf(1, "", "empty id")
+	}
+	if !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 {
+		return p.errorf(1, id, "id is not valid UTF-8 text")
+	}
+	if j, ok := p.seen[id]; ok {
+		return p.errorf(1, id, "duplicate id (also on line %d)", j)
+	}
+	p.seen[id] = p.line
+	row := make([]string, len(p.m.Columns))
+	for j := 1; j < len(cells); j++ {
+		if j-1 >= len(row) {
+			if cells[j] != "" {
+				return p.errorf(j+1, id, "ragged row: %d cells, the header has %d", len(cells), len(p.m.Columns)+1)
+			}
+			continue
+		}
+		row[j-1] = cells[j]
+	}
+	p.m.IDs = append(p.m.IDs, id)
+	p.m.Values = append(p.m.Values, row)
+	p.rowLine = append(p.rowLine, p.line)
+	return nil
+}
+
+// setTypes gives each column its declared type, checking that a declared
+// numeric column holds numbers, or infers it: numeric when every non-empty
+// value parses as a number and there is at least one.
+func (p *metaParser) setTypes() error {
+	m := p.m
 	m.Types = make([]string, len(m.Columns))
 	for j := range m.Columns {
 		typ := ""
-		if declared != nil {
-			typ = declared[j]
+		if p.declared != nil {
+			typ = p.declared[j]
 		}
-		if typ == "" {
-			typ = Numeric
-			nonEmpty := 0
-			for _, row := range m.Values {
-				if row[j] == "" {
-					continue
-				}
-				nonEmpty++
-				if _, err := strconv.ParseFloat(row[j], 64); err != nil {
-					typ = Categorical
-					break
-				}
-			}
-			if nonEmpty == 0 {
-				typ = Categorical
-			}
-		} else if typ == Numeric {
+		switch typ {
+		case "":
+			typ = inferType(m.Values, j)
+		case Numeric:
 			for i, row := range m.Values {
-				if row[j] == "" {
-					continue
-				}
-				if _, err := strconv.ParseFloat(row[j], 64); err != nil {
-					return nil, &ParseError{File: name, Line: rowLine[i], Col: j + 2, ID: m.IDs[i],
+				if _, err := strconv.ParseFloat(row[j], 64); row[j] != "" && err != nil {
+					return &ParseError{File: p.name, Line: p.rowLine[i], Col: j + 2, ID: m.IDs[i],
 						Msg: fmt.Sprintf("column %q is declared numeric but holds %q", m.Columns[j], row[j])}
 				}
 			}
 		}
 		m.Types[j] = typ
 	}
-	return m, nil
+	return nil
+}
+
+// inferType is Numeric when column j's non-empty values all parse as
+// numbers and there is at least one, else Categorical.
+func inferType(values [][]string, j int) string {
+	nonEmpty := 0
+	for _, row := range values {
+		if row[j] == "" {
+			continue
+		}
+		nonEmpty++
+		if _, err := strconv.ParseFloat(row[j], 64); err != nil {
+			return Categorical
+		}
+	}
+	if nonEmpty == 0 {
+		return Categorical
+	}
+	return Numeric
 }
 
 // Column returns the values of the named column in m.IDs order.
