@@ -57,119 +57,25 @@ func (d *Dist) check(numeric bool) error {
 	if d.lo > d.hi {
 		return fmt.Errorf("lower %v > upper %v", d.lo, d.hi)
 	}
-	need := func(p *float64, name string) (float64, error) {
-		if p == nil {
-			return 0, fmt.Errorf("%s distribution needs %s", d.Dist, name)
-		}
-		if math.IsNaN(*p) || math.IsInf(*p, 0) {
-			return 0, fmt.Errorf("%s must be finite", name)
-		}
-		return *p, nil
-	}
 	var err error
 	switch d.Dist {
 	case "normal", "truncated-normal":
-		if d.mu, err = need(d.Mean, "mean"); err != nil {
-			return err
-		}
-		if d.sd, err = need(d.SD, "sd"); err != nil {
-			return err
-		}
-		if d.sd < 0 {
-			return fmt.Errorf("negative sd %v", d.sd)
-		}
-		if d.Dist == "truncated-normal" && d.Lower == nil && d.Upper == nil {
-			return fmt.Errorf("truncated-normal needs lower and/or upper")
-		}
+		err = d.checkNormal()
 	case "lognormal":
-		switch {
-		case d.Median != nil && d.MeanLog != nil:
-			return fmt.Errorf("lognormal: give median or meanlog, not both")
-		case d.Median != nil:
-			if *d.Median <= 0 {
-				return fmt.Errorf("lognormal median must be > 0, got %v", *d.Median)
-			}
-			d.mu = math.Log(*d.Median)
-		case d.MeanLog != nil:
-			d.mu = *d.MeanLog
-		default:
-			return fmt.Errorf("lognormal distribution needs median or meanlog")
-		}
-		if d.sd, err = need(d.SDLog, "sdlog"); err != nil {
-			return err
-		}
-		if d.sd < 0 {
-			return fmt.Errorf("negative sdlog %v", d.sd)
-		}
-		if d.hi <= 0 {
-			return fmt.Errorf("lognormal upper bound must be > 0")
-		}
-	case "uniform":
-		if d.Lower == nil || d.Upper == nil {
-			return fmt.Errorf("uniform distribution needs lower and upper")
-		}
-		if math.IsInf(d.lo, 0) || math.IsInf(d.hi, 0) {
-			return fmt.Errorf("uniform bounds must be finite")
-		}
-	case "loguniform":
-		if d.Lower == nil || d.Upper == nil {
-			return fmt.Errorf("loguniform distribution needs lower and upper")
-		}
-		if !(d.lo > 0) || math.IsInf(d.hi, 0) {
-			return fmt.Errorf("loguniform bounds must be finite and > 0, got [%v, %v]", d.lo, d.hi)
-		}
+		err = d.checkLognormal()
+	case "uniform", "loguniform":
+		err = d.checkUniform()
 	case "categorical":
-		if len(d.Values) == 0 {
-			return fmt.Errorf("categorical distribution needs values")
-		}
-		if len(d.Probs) != len(d.Values) {
-			return fmt.Errorf("categorical: %d values but %d probs", len(d.Values), len(d.Probs))
-		}
-		var s float64
-		for _, p := range d.Probs {
-			if !(p >= 0) || math.IsInf(p, 0) {
-				return fmt.Errorf("categorical: probabilities must be >= 0, got %v", p)
-			}
-			s += p
-		}
-		if math.Abs(s-1) > 1e-6 {
-			return fmt.Errorf("categorical: probabilities sum to %v, want 1", s)
-		}
-		d.cum = d.cum[:0]
-		var c float64
-		for _, p := range d.Probs {
-			c += p
-			d.cum = append(d.cum, c/s)
-		}
-		for _, v := range d.Values {
-			lab := fmt.Sprint(v)
-			d.labels = append(d.labels, lab)
-			if numeric {
-				x, ok := asFloat(v)
-				if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
-					return fmt.Errorf("categorical value %q is not a finite number", lab)
-				}
-				d.nums = append(d.nums, x)
-			}
-		}
+		err = d.checkCategorical(numeric)
 	case "fixed":
-		if d.Value == nil {
-			return fmt.Errorf("fixed distribution needs value")
-		}
-		lab := fmt.Sprint(d.Value)
-		d.labels = []string{lab}
-		d.cum = []float64{1}
-		if numeric {
-			x, ok := asFloat(d.Value)
-			if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
-				return fmt.Errorf("fixed value %q is not a finite number", lab)
-			}
-			d.nums = []float64{x}
-		}
+		err = d.checkFixed(numeric)
 	case "":
 		return fmt.Errorf("missing dist (normal, lognormal, uniform, loguniform, truncated-normal, categorical, fixed)")
 	default:
 		return fmt.Errorf("unknown dist %q (want normal, lognormal, uniform, loguniform, truncated-normal, categorical or fixed)", d.Dist)
+	}
+	if err != nil {
+		return err
 	}
 	if d.Dist == "normal" || d.Dist == "truncated-normal" || d.Dist == "lognormal" {
 		a, b := d.cdf(d.lo), d.cdf(d.hi)
@@ -178,6 +84,142 @@ func (d *Dist) check(numeric bool) error {
 		}
 	}
 	return nil
+}
+
+// need returns *p, or an error naming the field when it is missing or not
+// finite.
+func (d *Dist) need(p *float64, name string) (float64, error) {
+	if p == nil {
+		return 0, fmt.Errorf("%s distribution needs %s", d.Dist, name)
+	}
+	if math.IsNaN(*p) || math.IsInf(*p, 0) {
+		return 0, fmt.Errorf("%s must be finite", name)
+	}
+	return *p, nil
+}
+
+func (d *Dist) checkNormal() error {
+	var err error
+	if d.mu, err = d.need(d.Mean, "mean"); err != nil {
+		return err
+	}
+	if d.sd, err = d.need(d.SD, "sd"); err != nil {
+		return err
+	}
+	if d.sd < 0 {
+		return fmt.Errorf("negative sd %v", d.sd)
+	}
+	if d.Dist == "truncated-normal" && d.Lower == nil && d.Upper == nil {
+		return fmt.Errorf("truncated-normal needs lower and/or upper")
+	}
+	return nil
+}
+
+func (d *Dist) checkLognormal() error {
+	switch {
+	case d.Median != nil && d.MeanLog != nil:
+		return fmt.Errorf("lognormal: give median or meanlog, not both")
+	case d.Median != nil:
+		if *d.Median <= 0 {
+			return fmt.Errorf("lognormal median must be > 0, got %v", *d.Median)
+		}
+		d.mu = math.Log(*d.Median)
+	case d.MeanLog != nil:
+		d.mu = *d.MeanLog
+	default:
+		return fmt.Errorf("lognormal distribution needs median or meanlog")
+	}
+	var err error
+	if d.sd, err = d.need(d.SDLog, "sdlog"); err != nil {
+		return err
+	}
+	if d.sd < 0 {
+		return fmt.Errorf("negative sdlog %v", d.sd)
+	}
+	if d.hi <= 0 {
+		return fmt.Errorf("lognormal upper bound must be > 0")
+	}
+	return nil
+}
+
+// checkUniform checks uniform and loguniform bounds.
+func (d *Dist) checkUniform() error {
+	if d.Lower == nil || d.Upper == nil {
+		return fmt.Errorf("%s distribution needs lower and upper", d.Dist)
+	}
+	if d.Dist == "loguniform" && (!(d.lo > 0) || math.IsInf(d.hi, 0)) {
+		return fmt.Errorf("loguniform bounds must be finite and > 0, got [%v, %v]", d.lo, d.hi)
+	}
+	if math.IsInf(d.lo, 0) || math.IsInf(d.hi, 0) {
+		return fmt.Errorf("uniform bounds must be finite")
+	}
+	return nil
+}
+
+func (d *Dist) checkCategorical(numeric bool) error {
+	if len(d.Values) == 0 {
+		return fmt.Errorf("categorical distribution needs values")
+	}
+	if len(d.Probs) != len(d.Values) {
+		return fmt.Errorf("categorical: %d values but %d probs", len(d.Values), len(d.Probs))
+	}
+	var s float64
+	for _, p := range d.Probs {
+		if !(p >= 0) || math.IsInf(p, 0) {
+			return fmt.Errorf("categorical: probabilities must be >= 0, got %v", p)
+		}
+		s += p
+	}
+	if math.Abs(s-1) > 1e-6 {
+		return fmt.Errorf("categorical: probabilities sum to %v, want 1", s)
+	}
+	d.cum = d.cum[:0]
+	var c float64
+	for _, p := range d.Probs {
+		c += p
+		d.cum = append(d.cum, c/s)
+	}
+	for _, v := range d.Values {
+		x, lab, err := label(v, numeric, "categorical value")
+		if err != nil {
+			return err
+		}
+		d.labels = append(d.labels, lab)
+		if numeric {
+			d.nums = append(d.nums, x)
+		}
+	}
+	return nil
+}
+
+func (d *Dist) checkFixed(numeric bool) error {
+	if d.Value == nil {
+		return fmt.Errorf("fixed distribution needs value")
+	}
+	x, lab, err := label(d.Value, numeric, "fixed value")
+	d.labels = []string{lab}
+	d.cum = []float64{1}
+	if err != nil {
+		return err
+	}
+	if numeric {
+		d.nums = []float64{x}
+	}
+	return nil
+}
+
+// label returns v's label and, when numeric, its value, refusing a value
+// that is not a finite number.
+func label(v any, numeric bool, what string) (float64, string, error) {
+	lab := fmt.Sprint(v)
+	if !numeric {
+		return 0, lab, nil
+	}
+	x, ok := asFloat(v)
+	if !ok || math.IsNaN(x) || math.IsInf(x, 0) {
+		return 0, lab, fmt.Errorf("%s %q is not a finite number", what, lab)
+	}
+	return x, lab, nil
 }
 
 func asFloat(v any) (float64, bool) {
