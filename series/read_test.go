@@ -2,6 +2,7 @@ package series
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -267,5 +268,30 @@ func TestReadTable(t *testing.T) {
 	}
 	if _, err := Read("testdata/table/table.tsv", Options{Metadata: "testdata/table/metadata.tsv", Columns: Columns{Subject: "host", Time: "visit"}}); err == nil || !strings.Contains(err.Error(), `no column "visit"`) {
 		t.Errorf("missing time column: %v", err)
+	}
+}
+
+// TestReadTableBadMetadata: each bad metadata value is refused with the
+// metadata file, the sample id and the column named.
+func TestReadTableBadMetadata(t *testing.T) {
+	const head = "sample-id\thost\tday\tqpcr1\tqpcr2\tabx\n"
+	const rest = "s2\tA\t1\t2\t2\t0\ns3\tB\t0\t3\t3\t0\ns4\tB\t2\t1\t\t0\n"
+	for _, c := range []struct{ s1, want string }{
+		{"s1\t\t0\t1\t4\t1\n", `id "s1": column host: empty subject`},
+		{"s1\tA\tday0\t1\t4\t1\n", `id "s1": column day: "day0" is not a valid time`},
+		{"s1\tA\t0\t0\t4\t1\n", `id "s1": column qpcr1: biomass 0`},
+		{"s1\tA\t0\t-1\t4\t1\n", `id "s1": column qpcr1: "-1" is not a valid positive biomass`},
+		{"s1\tA\t0\t\t\t1\n", `id "s1": no biomass value in the biomass columns`},
+		{"s1\tA\t0\t1\t4\tyes\n", `id "s1": column abx: "yes" is not a valid number`},
+	} {
+		meta := filepath.Join(t.TempDir(), "metadata.tsv")
+		if err := os.WriteFile(meta, []byte(head+c.s1+rest), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Read("testdata/table/table.tsv", Options{Metadata: meta,
+			Columns: Columns{Subject: "host", Time: "day", Biomass: []string{"qpcr1", "qpcr2"}, Inputs: []string{"abx"}}})
+		if err == nil || !strings.Contains(err.Error(), meta) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: error %v, want it to name %s and say %q", c.s1, err, meta, c.want)
+		}
 	}
 }
