@@ -144,72 +144,22 @@ func (c *cvSet) selectPenalty(ctx context.Context, grid, ratios []float64, worke
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
-	ws := make([]*worker, workers)
-	for i := range ws {
-		ws[i] = c.newWorker()
+	ps := &penaltySearch{c: c, seen: map[Penalty]float64{}, sel: &Selection{Folds: c.nf}}
+	for range workers {
+		ps.ws = append(ps.ws, c.newWorker())
 	}
-	sel := &Selection{Folds: c.nf}
-	seen := map[Penalty]float64{}
-	eval := func(cands []Penalty) ([]float64, error) {
-		out := make([]float64, len(cands))
-		var todo []int
-		for i, p := range cands {
-			if v, ok := seen[p]; ok {
-				out[i] = v
-			} else {
-				todo = append(todo, i)
-			}
-		}
-		var mu sync.Mutex
-		var firstErr error
-		var wg sync.WaitGroup
-		next := 0
-		for _, w := range ws {
-			wg.Add(1)
-			go func(w *worker) {
-				defer wg.Done()
-				for {
-					mu.Lock()
-					if next >= len(todo) || firstErr != nil {
-						mu.Unlock()
-						return
-					}
-					i := todo[next]
-					next++
-					mu.Unlock()
-					v, err := c.score(ctx, w, cands[i])
-					mu.Lock()
-					if err != nil && firstErr == nil {
-						firstErr = err
-					}
-					out[i] = v
-					mu.Unlock()
-				}
-			}(w)
-		}
-		wg.Wait()
-		if firstErr != nil {
-			return nil, firstErr
-		}
-		for _, i := range todo {
-			seen[cands[i]] = out[i]
-			sel.Tried = append(sel.Tried, Candidate{cands[i], out[i]})
-		}
-		return out, nil
-	}
-	mid := 1.0
-	cur := Penalty{Growth: mid, Interaction: mid, Perturbation: mid}
+	ps.cur = Penalty{Growth: 1, Interaction: 1, Perturbation: 1}
 	if c.lay.nu == 0 {
-		cur.Perturbation = 0
+		ps.cur.Perturbation = 0
 	}
 	if c.tr.en {
-		cur.L1Ratio = ratios[len(ratios)/2]
+		ps.cur.L1Ratio = ratios[len(ratios)/2]
 	}
-	sc, err := eval([]Penalty{cur})
+	sc, err := ps.eval(ctx, []Penalty{ps.cur})
 	if err != nil {
 		return nil, err
 	}
-	best := sc[0]
+	ps.best = sc[0]
 	// Blocks: 0 interactions, 1 growth, 2 perturbations, 3 L1 ratio.
 	blocks := []int{0, 1}
 	if c.lay.nu > 0 {
@@ -217,41 +167,6 @@ func (c *cvSet) selectPenalty(ctx context.Context, grid, ratios []float64, worke
 	}
 	if c.tr.en {
 		blocks = append(blocks, 3)
-	}
-	set := func(p Penalty, b int, v float64) Penalty {
-		switch b {
-		case 0:
-			p.Interaction = v
-		case 1:
-			p.Growth = v
-		case 2:
-			p.Perturbation = v
-		case 3:
-			p.L1Ratio = v
-		}
-		return p
-	}
-	get := func(p Penalty, b int) float64 {
-		return [4]float64{p.Interaction, p.Growth, p.Perturbation, p.L1Ratio}[b]
-	}
-	// line scores block b at the values vals (the others held) and moves
-	// to the best candidate; it reports whether it moved.
-	line := func(b int, vals []float64) (bool, error) {
-		cands := make([]Penalty, len(vals))
-		for i, v := range vals {
-			cands[i] = set(cur, b, v)
-		}
-		scores, err := eval(cands)
-		if err != nil {
-			return false, err
-		}
-		moved := false
-		for i, s := range scores {
-			if s < best {
-				best, cur, moved = s, cands[i], true
-			}
-		}
-		return moved, nil
 	}
 	// Coarse passes over every other grid value, then passes over the
 	// neighbours of the current value in the full grid.
@@ -268,9 +183,9 @@ func (c *cvSet) selectPenalty(ctx context.Context, grid, ratios []float64, worke
 				case b == 3:
 					vals = ratios
 				case fine:
-					vals = neighbours(grid, get(cur, b))
+					vals = neighbours(grid, ps.cur.block(b))
 				}
-				moved, err := line(b, vals)
+				moved, err := ps.line(ctx, b, vals)
 				if err != nil {
 					return nil, err
 				}
@@ -281,8 +196,111 @@ func (c *cvSet) selectPenalty(ctx context.Context, grid, ratios []float64, worke
 			}
 		}
 	}
-	sel.Best = Candidate{cur, best}
-	return sel, nil
+	ps.sel.Best = Candidate{ps.cur, ps.best}
+	return ps.sel, nil
+}
+
+// penaltySearch is selectPenalty's state: the workers, every score so far
+// (each candidate is scored once), and the current best.
+type penaltySearch struct {
+	c    *cvSet
+	ws   []*worker
+	seen map[Penalty]float64
+	sel  *Selection
+	cur  Penalty
+	best float64
+}
+
+// eval scores the candidates not seen before in parallel, records them in
+// the selection's Tried in candidate order, and returns every candidate's
+// score.
+func (ps *penaltySearch) eval(ctx context.Context, cands []Penalty) ([]float64, error) {
+	out := make([]float64, len(cands))
+	var todo []int
+	for i, p := range cands {
+		if v, ok := ps.seen[p]; ok {
+			out[i] = v
+		} else {
+			todo = append(todo, i)
+		}
+	}
+	var mu sync.Mutex
+	var firstErr error
+	var wg sync.WaitGroup
+	next := 0
+	for _, w := range ps.ws {
+		wg.Add(1)
+		go func(w *worker) {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if next >= len(todo) || firstErr != nil {
+					mu.Unlock()
+					return
+				}
+				i := todo[next]
+				next++
+				mu.Unlock()
+				v, err := ps.c.score(ctx, w, cands[i])
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+				}
+				out[i] = v
+				mu.Unlock()
+			}
+		}(w)
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	for _, i := range todo {
+		ps.seen[cands[i]] = out[i]
+		ps.sel.Tried = append(ps.sel.Tried, Candidate{cands[i], out[i]})
+	}
+	return out, nil
+}
+
+// line scores block b at the values vals (the others held) and moves to
+// the best candidate; it reports whether it moved.
+func (ps *penaltySearch) line(ctx context.Context, b int, vals []float64) (bool, error) {
+	cands := make([]Penalty, len(vals))
+	for i, v := range vals {
+		cands[i] = ps.cur.with(b, v)
+	}
+	scores, err := ps.eval(ctx, cands)
+	if err != nil {
+		return false, err
+	}
+	moved := false
+	for i, s := range scores {
+		if s < ps.best {
+			ps.best, ps.cur, moved = s, cands[i], true
+		}
+	}
+	return moved, nil
+}
+
+// block returns p's value in block b (0 interactions, 1 growth,
+// 2 perturbations, 3 L1 ratio).
+func (p Penalty) block(b int) float64 {
+	return [4]float64{p.Interaction, p.Growth, p.Perturbation, p.L1Ratio}[b]
+}
+
+// with returns p with block b set to v.
+func (p Penalty) with(b int, v float64) Penalty {
+	switch b {
+	case 0:
+		p.Interaction = v
+	case 1:
+		p.Growth = v
+	case 2:
+		p.Perturbation = v
+	case 3:
+		p.L1Ratio = v
+	}
+	return p
 }
 
 // neighbours returns the values of grid next to v (v itself excluded).
