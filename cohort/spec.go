@@ -253,6 +253,28 @@ func (s *Spec) Names() (params, covs []string) {
 }
 
 func (s *Spec) validate() error {
+	if err := s.validateSettings(); err != nil {
+		return err
+	}
+	params, covs := s.Names()
+	if err := s.validateDists(params, covs); err != nil {
+		return err
+	}
+	if err := s.validateCorrelations(); err != nil {
+		return err
+	}
+	if err := s.validateSampling(); err != nil {
+		return err
+	}
+	seen, err := s.validateOutputs()
+	if err != nil {
+		return err
+	}
+	return s.validateColumnNames(covs, seen)
+}
+
+// validateSettings checks the run settings and fills their defaults.
+func (s *Spec) validateSettings() error {
 	if s.N < 1 {
 		return s.errAt("$.n", "n must be >= 1, got %d", s.N)
 	}
@@ -277,7 +299,11 @@ func (s *Spec) validate() error {
 	if s.Scenario == "" && !(s.Duration > 0) {
 		return s.errAt("$.duration", "give a scenario or a duration > 0")
 	}
-	params, covs := s.Names()
+	return nil
+}
+
+// validateDists checks every parameter and covariate distribution.
+func (s *Spec) validateDists(params, covs []string) error {
 	for _, k := range params {
 		if s.Parameters[k] == nil {
 			return s.errAt("$.parameters."+quoteKey(k), "parameter %s: missing distribution", k)
@@ -297,6 +323,10 @@ func (s *Spec) validate() error {
 			return s.errAt("$.covariates."+quoteKey(k), "covariate %s: %v", k, err)
 		}
 	}
+	return nil
+}
+
+func (s *Spec) validateCorrelations() error {
 	for i, c := range s.Correlations {
 		p := fmt.Sprintf("$.correlations[%d]", i)
 		for _, n := range []string{c.A, c.B} {
@@ -311,6 +341,12 @@ func (s *Spec) validate() error {
 			return s.errAt(p, "correlation r must be in (-1, 1), got %v", c.R)
 		}
 	}
+	return nil
+}
+
+// validateSampling checks sampling, sequencing (filling its defaults) and
+// the solver.
+func (s *Spec) validateSampling() error {
 	for i, sm := range s.Sampling {
 		p := fmt.Sprintf("$.sampling[%d]", i)
 		if len(sm.Times) == 0 || len(sm.Sites) == 0 {
@@ -333,30 +369,35 @@ func (s *Spec) validate() error {
 	if _, _, _, err := s.observers(); err != nil {
 		return s.errAt(fieldOf(err, "$.sequencing"), "%v", err)
 	}
+	return nil
+}
+
+// validateOutputs checks measurements and endpoints and returns their names.
+func (s *Spec) validateOutputs() (map[string]bool, error) {
 	seen := map[string]bool{}
 	for i, m := range s.Measurements {
 		p := fmt.Sprintf("$.measurements[%d]", i)
 		if m.Name == "" {
-			return s.errAt(p, "measurement needs a name")
+			return nil, s.errAt(p, "measurement needs a name")
 		}
 		if seen[m.Name] {
-			return s.errAt(p, "duplicate measurement/endpoint name %q", m.Name)
+			return nil, s.errAt(p, "duplicate measurement/endpoint name %q", m.Name)
 		}
 		seen[m.Name] = true
 		if _, err := s.instrument(m); err != nil {
-			return s.errAt(p, "measurement %s: %v", m.Name, err)
+			return nil, s.errAt(p, "measurement %s: %v", m.Name, err)
 		}
 		if len(m.Times) == 0 {
-			return s.errAt(p, "measurement %s: needs times", m.Name)
+			return nil, s.errAt(p, "measurement %s: needs times", m.Name)
 		}
 	}
 	for i, e := range s.Endpoints {
 		p := fmt.Sprintf("$.endpoints[%d]", i)
 		if e.Name == "" || e.Variable == "" {
-			return s.errAt(p, "endpoint needs name and variable")
+			return nil, s.errAt(p, "endpoint needs name and variable")
 		}
 		if seen[e.Name] {
-			return s.errAt(p, "duplicate measurement/endpoint name %q", e.Name)
+			return nil, s.errAt(p, "duplicate measurement/endpoint name %q", e.Name)
 		}
 		seen[e.Name] = true
 		switch e.Stat {
@@ -365,14 +406,18 @@ func (s *Spec) validate() error {
 			if e.Stat == "" {
 				s.Endpoints[i].Stat = "value"
 			} else if !(e.To > e.From) {
-				return s.errAt(p, "endpoint %s: %s needs from < to", e.Name, e.Stat)
+				return nil, s.errAt(p, "endpoint %s: %s needs from < to", e.Name, e.Stat)
 			}
 		default:
-			return s.errAt(p, "endpoint %s: unknown stat %q (value, change, max, min, mean, detect)", e.Name, e.Stat)
+			return nil, s.errAt(p, "endpoint %s: unknown stat %q (value, change, max, min, mean, detect)", e.Name, e.Stat)
 		}
 	}
-	// Covariates, measurements and endpoints become output columns next to
-	// fixed ones: their names must not clash.
+	return seen, nil
+}
+
+// validateColumnNames: covariates, measurements and endpoints become output
+// columns next to fixed ones, so their names must not clash.
+func (s *Spec) validateColumnNames(covs []string, seen map[string]bool) error {
 	for _, k := range covs {
 		if reservedColumn(k) || seen[k] {
 			return s.errAt("$.covariates."+quoteKey(k), "covariate %s: the name is taken by an output column or a measurement/endpoint; rename it", k)
