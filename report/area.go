@@ -7,47 +7,11 @@ import (
 
 // SVG renders the chart.
 func (c StackedArea) SVG() ([]byte, error) {
-	n := len(c.X)
-	for i, x := range c.X {
-		if !finite(x) {
-			return nil, fmt.Errorf("report: stacked area %q: x[%d] = %g is not finite", c.Title, i, x)
-		}
-		if i > 0 && x < c.X[i-1] {
-			return nil, fmt.Errorf("report: stacked area %q: x must be ascending, but x[%d] = %g < x[%d] = %g", c.Title, i, x, i-1, c.X[i-1])
-		}
-	}
-	for i, s := range c.Series {
-		if len(s.Y) != n {
-			return nil, fmt.Errorf("report: stacked area %q: series %d (%q) has %d values but there are %d x values", c.Title, i, s.Name, len(s.Y), n)
-		}
-	}
-	if err := checkWindows("stacked area", c.Title, c.Windows); err != nil {
+	if err := c.check(); err != nil {
 		return nil, err
 	}
-	// cumulative tops: cum[k][i] is the top of layer k at column i
-	cum := make([][]float64, len(c.Series))
-	total := make([]float64, n)
-	for k, s := range c.Series {
-		cum[k] = make([]float64, n)
-		for i, y := range s.Y {
-			if finite(y) && y > 0 {
-				total[i] += y
-			}
-			cum[k][i] = total[i]
-		}
-	}
-	top := 0.0
-	for i := range total {
-		if c.Normalize {
-			if total[i] > 0 {
-				for k := range cum {
-					cum[k][i] /= total[i]
-				}
-			}
-		} else {
-			top = math.Max(top, total[i])
-		}
-	}
+	n := len(c.X)
+	cum, top := c.stack()
 	f := frame{w: c.Width, h: c.Height, title: c.Title, xlabel: c.XLabel, ylabel: c.YLabel, wins: c.Windows}
 	if f.w <= 0 {
 		f.w = 760
@@ -80,48 +44,7 @@ func (c StackedArea) SVG() ([]byte, error) {
 	f.drawGrid(&w)
 	w.s(`<g class="areas" stroke="#ffffff" stroke-width="0.4" stroke-linejoin="round">` + "\n")
 	if n > 0 && len(c.Series) > 0 {
-		xs := make([]float64, n)
-		for i, x := range c.X {
-			xs[i] = f.x.px(x)
-		}
-		py := make([][]float64, len(cum))
-		for k := range cum {
-			py[k] = make([]float64, n)
-			for i, v := range cum[k] {
-				py[k][i] = f.y.px(v)
-			}
-		}
-		var idx []int
-		if n > 2*int(f.x.p1-f.x.p0) {
-			idx = thinColumns(xs, py)
-		} else {
-			idx = make([]int, n)
-			for i := range idx {
-				idx[i] = i
-			}
-		}
-		base := f.y.px(0)
-		for k := range c.Series {
-			w.s(`<path fill="` + colour(k) + `" fill-opacity="0.9" d="M`)
-			for j, i := range idx {
-				if j > 0 {
-					w.s(" ")
-				}
-				w.pts(xs[i], py[k][i])
-			}
-			for j := len(idx) - 1; j >= 0; j-- {
-				i := idx[j]
-				w.s(" ")
-				if k == 0 {
-					w.pts(xs[i], base)
-				} else {
-					w.pts(xs[i], py[k-1][i])
-				}
-			}
-			w.s(`Z"><title>`)
-			w.esc(c.Series[k].Name)
-			w.s("</title></path>\n")
-		}
+		c.drawAreas(&w, &f, cum)
 	}
 	w.s("</g>\n")
 	// the bands go over the opaque areas
@@ -132,4 +55,103 @@ func (c StackedArea) SVG() ([]byte, error) {
 	f.drawAxes(&w)
 	w.footer()
 	return w.b, nil
+}
+
+// check refuses non-finite or descending x, series of the wrong length and
+// bad windows.
+func (c StackedArea) check() error {
+	n := len(c.X)
+	for i, x := range c.X {
+		if !finite(x) {
+			return fmt.Errorf("report: stacked area %q: x[%d] = %g is not finite", c.Title, i, x)
+		}
+		if i > 0 && x < c.X[i-1] {
+			return fmt.Errorf("report: stacked area %q: x must be ascending, but x[%d] = %g < x[%d] = %g", c.Title, i, x, i-1, c.X[i-1])
+		}
+	}
+	for i, s := range c.Series {
+		if len(s.Y) != n {
+			return fmt.Errorf("report: stacked area %q: series %d (%q) has %d values but there are %d x values", c.Title, i, s.Name, len(s.Y), n)
+		}
+	}
+	return checkWindows("stacked area", c.Title, c.Windows)
+}
+
+// stack returns the cumulative tops (cum[k][i] is the top of layer k at
+// column i; non-finite and negative values count as 0), divided by each
+// column's total when the chart is normalised, and the largest total
+// (0 when normalised).
+func (c StackedArea) stack() (cum [][]float64, top float64) {
+	n := len(c.X)
+	cum = make([][]float64, len(c.Series))
+	total := make([]float64, n)
+	for k, s := range c.Series {
+		cum[k] = make([]float64, n)
+		for i, y := range s.Y {
+			if finite(y) && y > 0 {
+				total[i] += y
+			}
+			cum[k][i] = total[i]
+		}
+	}
+	for i := range total {
+		if !c.Normalize {
+			top = math.Max(top, total[i])
+			continue
+		}
+		if total[i] > 0 {
+			for k := range cum {
+				cum[k][i] /= total[i]
+			}
+		}
+	}
+	return cum, top
+}
+
+// drawAreas draws one closed path per layer between its top and the layer
+// below, on at most about two columns per pixel.
+func (c StackedArea) drawAreas(w *svgw, f *frame, cum [][]float64) {
+	n := len(c.X)
+	xs := make([]float64, n)
+	for i, x := range c.X {
+		xs[i] = f.x.px(x)
+	}
+	py := make([][]float64, len(cum))
+	for k := range cum {
+		py[k] = make([]float64, n)
+		for i, v := range cum[k] {
+			py[k][i] = f.y.px(v)
+		}
+	}
+	var idx []int
+	if n > 2*int(f.x.p1-f.x.p0) {
+		idx = thinColumns(xs, py)
+	} else {
+		idx = make([]int, n)
+		for i := range idx {
+			idx[i] = i
+		}
+	}
+	base := f.y.px(0)
+	for k := range c.Series {
+		w.s(`<path fill="` + colour(k) + `" fill-opacity="0.9" d="M`)
+		for j, i := range idx {
+			if j > 0 {
+				w.s(" ")
+			}
+			w.pts(xs[i], py[k][i])
+		}
+		for j := len(idx) - 1; j >= 0; j-- {
+			i := idx[j]
+			w.s(" ")
+			if k == 0 {
+				w.pts(xs[i], base)
+			} else {
+				w.pts(xs[i], py[k-1][i])
+			}
+		}
+		w.s(`Z"><title>`)
+		w.esc(c.Series[k].Name)
+		w.s("</title></path>\n")
+	}
 }
