@@ -23,7 +23,7 @@ func (d *Dist) Validate() error { return d.check(true) }
 func (d *Dist) Support() (lo, hi float64) { return support(d) }
 
 // CDF returns P(X <= x) of a continuous distribution (normal, lognormal,
-// truncated-normal, uniform, loguniform), truncation included. It returns
+// gamma, truncated-normal, uniform, loguniform), truncation included. It returns
 // an error for categorical and fixed distributions.
 func (d *Dist) CDF(x float64) (float64, error) {
 	switch d.Dist {
@@ -34,7 +34,7 @@ func (d *Dist) CDF(x float64) (float64, error) {
 			return 0, nil
 		}
 		return math.Min((math.Log(x)-math.Log(d.lo))/(math.Log(d.hi)-math.Log(d.lo)), 1), nil
-	case "normal", "truncated-normal", "lognormal":
+	case "normal", "truncated-normal", "lognormal", "gamma":
 		if x < d.lo {
 			return 0, nil
 		}
@@ -64,11 +64,14 @@ func (d *Dist) PDF(x float64) (float64, error) {
 		return 1 / (d.hi - d.lo), nil
 	case "loguniform":
 		return 1 / (x * (math.Log(d.hi) - math.Log(d.lo))), nil
-	case "normal", "truncated-normal", "lognormal":
+	case "normal", "truncated-normal", "lognormal", "gamma":
 		if d.sd == 0 {
 			return 0, fmt.Errorf("%s distribution with zero spread has no density", d.Dist)
 		}
 		mass := d.cdf(d.hi) - d.cdf(d.lo)
+		if d.Dist == "gamma" {
+			return d.gamma().Prob(x) / mass, nil
+		}
 		if d.Dist == "lognormal" {
 			if x <= 0 {
 				return 0, nil

@@ -524,7 +524,7 @@ func support(d *Dist) (lo, hi float64) {
 			lo, hi = math.Min(lo, x), math.Max(hi, x)
 		}
 		return lo, hi
-	case "lognormal":
+	case "lognormal", "gamma":
 		return math.Max(d.lo, 0), d.hi
 	}
 	return d.lo, d.hi

@@ -20,7 +20,7 @@ func newCohortCmd() *cobra.Command {
 		Use:   "cohort SPEC.yaml",
 		Short: "Simulate a virtual cohort and the data a study of it would collect",
 		Long: `cohort draws n subjects from the spec's parameter and covariate distributions
-(lognormal, normal, truncated, uniform, categorical; correlated through a
+(lognormal, gamma, normal, truncated, uniform, categorical; correlated through a
 Gaussian copula), simulates each with the spec's model and scenario on all
 cores, and observes them as a study would: sequencing depth per sample, read
 counts (multinomial, Dirichlet-multinomial or MDSINE2-style negative

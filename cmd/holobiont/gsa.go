@@ -33,8 +33,8 @@ func newGSACmd() *cobra.Command {
 		Use:   "gsa SPEC.yaml",
 		Short: "Global sensitivity analysis: Sobol indices or Morris screening of model outputs",
 		Long: `gsa varies the spec's parameters over their ranges or distributions (the
-cohort spec's language: uniform, loguniform, normal, lognormal, truncated,
-categorical), simulates the model at every point of a design on all cores,
+cohort spec's language: uniform, loguniform, normal, lognormal, gamma,
+truncated, categorical), simulates the model at every point of a design on all cores,
 and computes how much each parameter drives each output:
 
   method: sobol   first-order (S1) and total (ST) Sobol indices from a

@@ -25,7 +25,7 @@ func TestBadInput(t *testing.T) {
 		{"reversed range", "p1: {dist: uniform, lower: 0, upper: 1}", "p1: {dist: uniform, lower: 2, upper: 1}", `spec.yaml:5:\d+: parameter p1: lower 2 > upper 1`},
 		{"fixed", "p1: {dist: uniform, lower: 0, upper: 1}", "p1: {dist: fixed, value: 1}", `spec.yaml:5:\d+: parameter p1: empty range`},
 		{"zero sd", "p1: {dist: uniform, lower: 0, upper: 1}", "p1: {dist: normal, mean: 1, sd: 0}", `spec.yaml:5:\d+: parameter p1: empty range`},
-		{"unknown dist", "p1: {dist: uniform, lower: 0, upper: 1}", "p1: {dist: gamma, lower: 0, upper: 1}", `spec.yaml:5:\d+: parameter p1: unknown dist "gamma"`},
+		{"unknown dist", "p1: {dist: uniform, lower: 0, upper: 1}", "p1: {dist: weibull, lower: 0, upper: 1}", `spec.yaml:5:\d+: parameter p1: unknown dist "weibull"`},
 		{"loguniform at 0", "p2: {dist: loguniform, lower: 0.1, upper: 1}", "p2: {dist: loguniform, lower: 0, upper: 1}", `spec.yaml:6:\d+: parameter p2: loguniform bounds must be finite and > 0`},
 		{"n not a power of two", "duration: 10\n", "duration: 10\nsobol: {n: 1000}\n", `spec.yaml:4:\d+: sobol.n = 1000 is not a power of two .*use 1024`},
 		{"unknown method", "duration: 10\n", "duration: 10\nmethod: fast\n", `spec.yaml:4:\d+: unknown method "fast"`},

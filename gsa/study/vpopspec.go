@@ -62,7 +62,7 @@ func (s *Spec) validateVPop() error {
 				return s.errAt(path+".target", "output %s: target: %v", o.Name, err)
 			}
 			if _, err := o.Target.PDF(0); err != nil || o.Target.Categorical() {
-				return s.errAt(path+".target", "output %s: target must be a continuous distribution with spread (normal, lognormal, uniform, loguniform, truncated-normal)", o.Name)
+				return s.errAt(path+".target", "output %s: target must be a continuous distribution with spread (normal, lognormal, gamma, uniform, loguniform, truncated-normal)", o.Name)
 			}
 			targets++
 		}
