@@ -195,35 +195,15 @@ func (s *scanner) length() (float64, bool, error) {
 
 func parse(b []byte, name string) (*Tree, error) {
 	b = bom.Trim(b)
-	s := &scanner{b: b, name: name}
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, &ParseError{File: name, Line: 1, Col: 1, Msg: "empty Newick input"}
 	}
 	// Every node but the root follows a '(' or a ','.
-	t := &Tree{Nodes: make([]Node, 0, bytes.Count(b, []byte{','})+bytes.Count(b, []byte{'('})+1)}
-	type open struct {
-		children []int
-		pos      int
+	p := &newickParser{
+		s: &scanner{b: b, name: name},
+		t: &Tree{Nodes: make([]Node, 0, bytes.Count(b, []byte{','})+bytes.Count(b, []byte{'('})+1)},
 	}
-	var stack []open
-	// finish reads the label and length of a node that has just ended and
-	// appends it (postorder).
-	finish := func(children []int) (int, error) {
-		name, err := s.label()
-		if err != nil {
-			return 0, err
-		}
-		l, has, err := s.length()
-		if err != nil {
-			return 0, err
-		}
-		idx := len(t.Nodes)
-		for _, c := range children {
-			t.Nodes[c].Parent = idx
-		}
-		t.Nodes = append(t.Nodes, Node{Name: name, Length: l, HasLength: has, Parent: -1, Children: children})
-		return idx, nil
-	}
+	s := p.s
 	for {
 		if err := s.skip(); err != nil {
 			return nil, err
@@ -233,74 +213,114 @@ func parse(b []byte, name string) (*Tree, error) {
 		}
 		c := s.b[s.pos]
 		if c == '(' {
-			stack = append(stack, open{pos: s.pos})
+			p.stack = append(p.stack, openNode{pos: s.pos})
 			s.pos++
 			continue
 		}
-		// A subtree that is not '(' is a leaf (label may be empty).
-		if c == ')' || c == ',' || c == ';' {
-			if c == ';' && len(stack) == 0 && len(t.Nodes) == 0 {
+		// A subtree that is not '(' is a leaf (its label may be empty, as
+		// in "(,)").
+		if (c == ')' || c == ',' || c == ';') && len(p.stack) == 0 {
+			if c == ';' && len(p.t.Nodes) == 0 {
 				return nil, s.errAt(s.pos, "empty tree")
 			}
-			if len(stack) == 0 {
-				return nil, s.errAt(s.pos, "unexpected %q", c)
-			}
+			return nil, s.errAt(s.pos, "unexpected %q", c)
 		}
-		var idx int
-		var err error
-		if c == ')' || c == ',' {
-			// Empty leaf, e.g. "(,)".
-			idx, err = finish(nil)
-		} else {
-			idx, err = finish(nil)
-		}
+		idx, err := p.finish(nil)
 		if err != nil {
 			return nil, err
 		}
-		// After a node: ',' (sibling), ')' (close parent) or ';' (end).
-		for {
-			if err := s.skip(); err != nil {
+		if done, err := p.closeAfter(idx); done || err != nil {
+			if err != nil {
 				return nil, err
 			}
-			if len(stack) == 0 {
-				if s.pos >= len(s.b) || s.b[s.pos] != ';' {
-					return nil, s.errAt(s.pos, "expected ';' at the end of the tree")
-				}
-				s.pos++
-				if err := s.skip(); err != nil {
-					return nil, err
-				}
-				if s.pos < len(s.b) {
-					// Only one tree is read; anything after ';' must be another tree or nothing.
-					if s.b[s.pos] != '(' && !isLabelStart(s.b[s.pos]) {
-						return nil, s.errAt(s.pos, "unexpected %q after ';'", s.b[s.pos])
-					}
-				}
-				return t, nil
-			}
-			top := &stack[len(stack)-1]
-			top.children = append(top.children, idx)
-			if s.pos >= len(s.b) {
-				return nil, s.errAt(top.pos, "unclosed '('")
-			}
-			switch s.b[s.pos] {
-			case ',':
-				s.pos++
-			case ')':
-				s.pos++
-				children := top.children
-				stack = stack[:len(stack)-1]
-				idx, err = finish(children)
-				if err != nil {
-					return nil, err
-				}
-				continue
-			default:
-				return nil, s.errAt(s.pos, "expected ',' or ')', found %q", s.b[s.pos])
-			}
-			break
+			return p.t, nil
 		}
 	}
+}
+
+// newickParser is parse's state: the scanner, the nodes so far (postorder)
+// and the '(' not yet closed.
+type newickParser struct {
+	s     *scanner
+	t     *Tree
+	stack []openNode
+}
+
+// openNode is a '(' not yet closed: where it stands and its children so far.
+type openNode struct {
+	children []int
+	pos      int
+}
+
+// finish reads the label and length of a node that has just ended and
+// appends it (postorder).
+func (p *newickParser) finish(children []int) (int, error) {
+	name, err := p.s.label()
+	if err != nil {
+		return 0, err
+	}
+	l, has, err := p.s.length()
+	if err != nil {
+		return 0, err
+	}
+	idx := len(p.t.Nodes)
+	for _, c := range children {
+		p.t.Nodes[c].Parent = idx
+	}
+	p.t.Nodes = append(p.t.Nodes, Node{Name: name, Length: l, HasLength: has, Parent: -1, Children: children})
+	return idx, nil
+}
+
+// closeAfter reads what follows node idx: ',' (a sibling comes next), ')'
+// (which ends the parent, and repeats) or, at the top, ';'. It reports
+// whether the tree is complete.
+func (p *newickParser) closeAfter(idx int) (bool, error) {
+	s := p.s
+	for {
+		if err := s.skip(); err != nil {
+			return false, err
+		}
+		if len(p.stack) == 0 {
+			return true, p.end()
+		}
+		top := &p.stack[len(p.stack)-1]
+		top.children = append(top.children, idx)
+		if s.pos >= len(s.b) {
+			return false, s.errAt(top.pos, "unclosed '('")
+		}
+		switch s.b[s.pos] {
+		case ',':
+			s.pos++
+			return false, nil
+		case ')':
+			s.pos++
+			children := top.children
+			p.stack = p.stack[:len(p.stack)-1]
+			var err error
+			if idx, err = p.finish(children); err != nil {
+				return false, err
+			}
+		default:
+			return false, s.errAt(s.pos, "expected ',' or ')', found %q", s.b[s.pos])
+		}
+	}
+}
+
+// end reads the closing ';'. Only one tree is read; anything after it must
+// be another tree or nothing.
+func (p *newickParser) end() error {
+	s := p.s
+	if s.pos >= len(s.b) || s.b[s.pos] != ';' {
+		return s.errAt(s.pos, "expected ';' at the end of the tree")
+	}
+	s.pos++
+	if err := s.skip(); err != nil {
+		return err
+	}
+	if s.pos < len(s.b) && s.b[s.pos] != '(' && !isLabelStart(s.b[s.pos]) {
+		return s.errAt(s.pos, "unexpected %q after ';'", s.b[s.pos])
+	}
+	return nil
 }
 
 func isLabelStart(c byte) bool { return !isDelim(c) || c == '\'' }
