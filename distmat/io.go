@@ -59,46 +59,10 @@ func Read(r io.Reader, name string) (*Matrix, error) { return read(r, name, -1) 
 // once, and the whole matrix is allocated up front otherwise.
 func read(r io.Reader, name string, size int64) (*Matrix, error) {
 	br := bufio.NewReaderSize(r, 1<<20)
-	var ids []string
 	var line []byte // reused when a line does not fit in br's buffer
-	lineNo := 0
-	// Header: the first non-blank line.
-	for ids == nil {
-		b, err := readLine(br, &line)
-		if len(b) == 0 && err != nil {
-			if err == io.EOF {
-				return nil, fmt.Errorf("%s: empty file: no header row", name)
-			}
-			return nil, fmt.Errorf("%s: %w", name, err)
-		}
-		lineNo++
-		b = bytes.TrimRight(b, "\r\n")
-		if lineNo == 1 {
-			b = bom.Trim(b)
-		}
-		if len(bytes.TrimSpace(b)) == 0 {
-			continue
-		}
-		fields := strings.Split(string(b), "\t")
-		if len(fields) < 2 {
-			return nil, fmt.Errorf("%s:%d:1: header needs a corner cell and at least one id, separated by tabs", name, lineNo)
-		}
-		ids = fields[1:]
-		index := make(map[string]int, len(ids))
-		col := len(fields[0]) + 2
-		for k, id := range ids {
-			if id == "" {
-				return nil, fmt.Errorf("%s:%d:%d: empty id in header (column %d)", name, lineNo, col, k+2)
-			}
-			if j, dup := index[id]; dup {
-				return nil, fmt.Errorf("%s:%d:%d: duplicate id %q (also column %d)", name, lineNo, col, id, j+2)
-			}
-			if !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 {
-				return nil, fmt.Errorf("%s:%d:%d: id %q (column %d) is not valid UTF-8 text", name, lineNo, col, id, k+2)
-			}
-			index[id] = k
-			col += len(id) + 1
-		}
+	ids, lineNo, err := readHeader(br, &line, name)
+	if err != nil {
+		return nil, err
 	}
 	n := len(ids)
 	rows := max(1, min(n, (1<<16)/n)) // rows allocated so far
@@ -129,23 +93,10 @@ func read(r io.Reader, name string, size int64) (*Matrix, error) {
 			blankAfter = lineNo
 			continue
 		}
-		if blankAfter > 0 {
-			lineErr = &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: data after a blank line (line %d)", name, lineNo, blankAfter)}
-			break
-		}
-		if row >= n {
-			lineErr = &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: more rows than the %d ids of the header", name, lineNo, n)}
+		if lineErr = rowError(name, lineNo, b, blankAfter, row, ids); lineErr != nil {
 			break
 		}
 		id, rest, _ := bytes.Cut(b, []byte{'\t'})
-		if nf := bytes.Count(b, []byte{'\t'}) + 1; nf != n+1 {
-			lineErr = &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: row %q has %d values, want %d (one per header id)", name, lineNo, id, nf-1, n)}
-			break
-		}
-		if string(id) != ids[row] {
-			lineErr = &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: row id %q, want %q (rows must follow the header order)", name, lineNo, id, ids[row])}
-			break
-		}
 		if row == rows {
 			rows = min(n, 2*rows)
 			p.grow(rows)
@@ -169,6 +120,70 @@ func read(r io.Reader, name string, size int64) (*Matrix, error) {
 		return nil, fmt.Errorf("%s:%d: %d rows for %d ids", name, lineNo, row, n)
 	}
 	return &Matrix{IDs: ids, Data: p.data}, nil
+}
+
+// readHeader reads the header, the first non-blank line: a corner cell and
+// the ids, distinct, non-empty UTF-8 text. It returns the ids and the
+// header's line number.
+func readHeader(br *bufio.Reader, line *[]byte, name string) ([]string, int, error) {
+	for lineNo := 1; ; lineNo++ {
+		b, err := readLine(br, line)
+		if len(b) == 0 && err != nil {
+			if err == io.EOF {
+				return nil, 0, fmt.Errorf("%s: empty file: no header row", name)
+			}
+			return nil, 0, fmt.Errorf("%s: %w", name, err)
+		}
+		b = bytes.TrimRight(b, "\r\n")
+		if lineNo == 1 {
+			b = bom.Trim(b)
+		}
+		if len(bytes.TrimSpace(b)) == 0 {
+			continue
+		}
+		fields := strings.Split(string(b), "\t")
+		if len(fields) < 2 {
+			return nil, 0, fmt.Errorf("%s:%d:1: header needs a corner cell and at least one id, separated by tabs", name, lineNo)
+		}
+		ids := fields[1:]
+		index := make(map[string]int, len(ids))
+		col := len(fields[0]) + 2
+		for k, id := range ids {
+			if id == "" {
+				return nil, 0, fmt.Errorf("%s:%d:%d: empty id in header (column %d)", name, lineNo, col, k+2)
+			}
+			if j, dup := index[id]; dup {
+				return nil, 0, fmt.Errorf("%s:%d:%d: duplicate id %q (also column %d)", name, lineNo, col, id, j+2)
+			}
+			if !utf8.ValidString(id) || strings.IndexFunc(id, unicode.IsControl) >= 0 {
+				return nil, 0, fmt.Errorf("%s:%d:%d: id %q (column %d) is not valid UTF-8 text", name, lineNo, col, id, k+2)
+			}
+			index[id] = k
+			col += len(id) + 1
+		}
+		return ids, lineNo, nil
+	}
+}
+
+// rowError is the structural error of data line b (line lineNo, the
+// row-th row), or nil: data after a blank line, too many rows, the wrong
+// number of values or a row id out of the header's order.
+func rowError(name string, lineNo int, b []byte, blankAfter, row int, ids []string) *cellError {
+	n := len(ids)
+	if blankAfter > 0 {
+		return &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: data after a blank line (line %d)", name, lineNo, blankAfter)}
+	}
+	if row >= n {
+		return &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: more rows than the %d ids of the header", name, lineNo, n)}
+	}
+	id, _, _ := bytes.Cut(b, []byte{'\t'})
+	if nf := bytes.Count(b, []byte{'\t'}) + 1; nf != n+1 {
+		return &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: row %q has %d values, want %d (one per header id)", name, lineNo, id, nf-1, n)}
+	}
+	if string(id) != ids[row] {
+		return &cellError{line: lineNo, msg: fmt.Sprintf("%s:%d:1: row id %q, want %q (rows must follow the header order)", name, lineNo, id, ids[row])}
+	}
+	return nil
 }
 
 // minBytes is the smallest size of a complete matrix with these ids: the
