@@ -264,109 +264,133 @@ func (p *uparser) term() (Unit, error) {
 		return Unit{}, p.errf("missing unit after operator")
 	}
 	var u Unit
-	c := p.src[p.off]
+	var err error
 	word := false
 	switch {
-	case c == '(':
-		p.depth++
-		if p.depth > maxUnitDepth {
-			return Unit{}, p.errf("parentheses nested too deeply")
-		}
-		p.off++
-		p.skipSpace()
-		v, err := p.product()
-		if err != nil {
-			return Unit{}, err
-		}
-		p.skipSpace()
-		if p.off >= len(p.src) || p.src[p.off] != ')' {
-			return Unit{}, p.errf("expected ')'")
-		}
-		p.off++
-		p.depth--
-		u = v
+	case p.src[p.off] == '(':
+		u, err = p.group()
 	case isNumStart(p.src[p.off:]):
-		v, err := p.number()
-		if err != nil {
-			return Unit{}, err
-		}
-		if !(v > 0) || math.IsInf(v, 0) {
-			return Unit{}, p.errf("scale factor must be positive and finite, got %v", v)
-		}
-		u = scaled(uDimless, v)
-		u.normalize()
+		u, err = p.factor()
 	default:
-		start := p.off
-		if strings.HasPrefix(p.src[p.off:], "a.u.") {
-			p.off += 4
-		} else {
-			for p.off < len(p.src) {
-				r, n := utf8.DecodeRuneInString(p.src[p.off:])
-				if unicode.IsLetter(r) || r == '%' || r == '#' || r == '_' {
-					p.off += n
-					continue
-				}
-				break
-			}
-		}
-		if p.off == start {
-			return Unit{}, p.errf("expected a unit, found %q", p.peekRune())
-		}
-		w := p.src[start:p.off]
-		var v Unit
-		ok := false
-		if p.extra != nil {
-			v, ok = p.extra(w)
-			v.Text = ""
-		}
-		if !ok {
-			v, ok = lookupSymbol(w)
-		}
-		if !ok {
-			p.off = start
-			return Unit{}, p.errf("unknown unit %q", w)
-		}
-		u = v
+		u, err = p.symbol()
 		word = true
 	}
-	// exponent
-	if p.off < len(p.src) {
-		switch {
-		case p.src[p.off] == '^':
-			p.off++
-			e, err := p.exponent()
-			if err != nil {
-				return Unit{}, err
-			}
-			u = u.Pow(e)
-		case strings.HasPrefix(p.src[p.off:], "**"):
-			p.off += 2
-			e, err := p.exponent()
-			if err != nil {
-				return Unit{}, err
-			}
-			u = u.Pow(e)
-		case strings.HasPrefix(p.src[p.off:], "²"):
-			p.off += len("²")
-			u = u.Pow(2)
-		case strings.HasPrefix(p.src[p.off:], "³"):
-			p.off += len("³")
-			u = u.Pow(3)
-		case word && (isDigit(p.src[p.off]) || (p.src[p.off] == '-' || p.src[p.off] == '+') && p.off+1 < len(p.src) && isDigit(p.src[p.off+1])):
-			// trailing integer exponent: cm2, s-1
-			start := p.off
-			p.off++
-			for p.off < len(p.src) && isDigit(p.src[p.off]) {
-				p.off++
-			}
-			e, err := strconv.Atoi(p.src[start:p.off])
-			if err != nil || e < -maxExp || e > maxExp {
-				return Unit{}, p.errf("exponent %q out of range", p.src[start:p.off])
-			}
-			u = u.Pow(float64(e))
-		}
+	if err != nil {
+		return Unit{}, err
+	}
+	if u, err = p.power(u, word); err != nil {
+		return Unit{}, err
 	}
 	return u, p.inRange(u)
+}
+
+// group = "(" product ")"
+func (p *uparser) group() (Unit, error) {
+	p.depth++
+	if p.depth > maxUnitDepth {
+		return Unit{}, p.errf("parentheses nested too deeply")
+	}
+	p.off++
+	p.skipSpace()
+	v, err := p.product()
+	if err != nil {
+		return Unit{}, err
+	}
+	p.skipSpace()
+	if p.off >= len(p.src) || p.src[p.off] != ')' {
+		return Unit{}, p.errf("expected ')'")
+	}
+	p.off++
+	p.depth--
+	return v, nil
+}
+
+// factor is a positive, finite scale factor such as 1e-3.
+func (p *uparser) factor() (Unit, error) {
+	v, err := p.number()
+	if err != nil {
+		return Unit{}, err
+	}
+	if !(v > 0) || math.IsInf(v, 0) {
+		return Unit{}, p.errf("scale factor must be positive and finite, got %v", v)
+	}
+	u := scaled(uDimless, v)
+	u.normalize()
+	return u, nil
+}
+
+// symbol reads a unit word (letters, %, #, _, or "a.u.") and looks it up,
+// first among the caller's extra units.
+func (p *uparser) symbol() (Unit, error) {
+	start := p.off
+	if strings.HasPrefix(p.src[p.off:], "a.u.") {
+		p.off += 4
+	} else {
+		for p.off < len(p.src) {
+			r, n := utf8.DecodeRuneInString(p.src[p.off:])
+			if !unicode.IsLetter(r) && r != '%' && r != '#' && r != '_' {
+				break
+			}
+			p.off += n
+		}
+	}
+	if p.off == start {
+		return Unit{}, p.errf("expected a unit, found %q", p.peekRune())
+	}
+	w := p.src[start:p.off]
+	var v Unit
+	ok := false
+	if p.extra != nil {
+		v, ok = p.extra(w)
+		v.Text = ""
+	}
+	if !ok {
+		v, ok = lookupSymbol(w)
+	}
+	if !ok {
+		p.off = start
+		return Unit{}, p.errf("unknown unit %q", w)
+	}
+	return v, nil
+}
+
+// power applies an optional exponent to u: ^e, **e, ² or ³, or after a unit
+// word a trailing integer (cm2, s-1).
+func (p *uparser) power(u Unit, word bool) (Unit, error) {
+	if p.off >= len(p.src) {
+		return u, nil
+	}
+	rest := p.src[p.off:]
+	switch {
+	case rest[0] == '^' || strings.HasPrefix(rest, "**"):
+		p.off++
+		if rest[0] == '*' {
+			p.off++
+		}
+		e, err := p.exponent()
+		if err != nil {
+			return Unit{}, err
+		}
+		return u.Pow(e), nil
+	case strings.HasPrefix(rest, "²"):
+		p.off += len("²")
+		return u.Pow(2), nil
+	case strings.HasPrefix(rest, "³"):
+		p.off += len("³")
+		return u.Pow(3), nil
+	case word && (isDigit(rest[0]) || (rest[0] == '-' || rest[0] == '+') && len(rest) > 1 && isDigit(rest[1])):
+		start := p.off
+		p.off++
+		for p.off < len(p.src) && isDigit(p.src[p.off]) {
+			p.off++
+		}
+		e, err := strconv.Atoi(p.src[start:p.off])
+		if err != nil || e < -maxExp || e > maxExp {
+			return Unit{}, p.errf("exponent %q out of range", p.src[start:p.off])
+		}
+		return u.Pow(float64(e)), nil
+	}
+	return u, nil
 }
 
 // exponent = signed-number | "(" signed-number ["/" number] ")"
