@@ -49,53 +49,9 @@ type AlphaOptions struct {
 // or too short) receives metric k of sample i at [i*len(metrics)+k]. Chao1
 // and ACE need integer counts.
 func Alpha(ctx context.Context, t *table.Table, metrics []string, opt AlphaOptions, dst []float64) ([]float64, error) {
-	if len(metrics) == 0 {
-		return nil, fmt.Errorf("alpha: no metric given (choose from %s)", strings.Join(AlphaMetrics(), ", "))
-	}
-	base := opt.Base
-	if base == 0 {
-		base = math.E
-	}
-	if !(base > 0) || base == 1 || math.IsInf(base, 0) {
-		return nil, fmt.Errorf("alpha: Shannon base %v must be positive and not 1", base)
-	}
-	rare := opt.RareThreshold
-	if rare == 0 {
-		rare = 10
-	}
-	if rare < 1 {
-		return nil, fmt.Errorf("alpha: ACE rare threshold %d must be at least 1", rare)
-	}
-	needInt := false
-	for _, m := range metrics {
-		switch m {
-		case MetricObserved, MetricShannon, MetricSimpson, MetricInvSimpson, MetricPielou:
-		case MetricChao1, MetricACE:
-			needInt = true
-		case MetricFaithPD:
-			if opt.Tree == nil {
-				return nil, fmt.Errorf("alpha: metric %q needs a tree", m)
-			}
-			if opt.Tree.nfeat != t.NumFeatures() {
-				return nil, fmt.Errorf("alpha: tree was prepared for %d features, table has %d", opt.Tree.nfeat, t.NumFeatures())
-			}
-		default:
-			return nil, fmt.Errorf("alpha: unknown metric %q (choose from %s)", m, strings.Join(AlphaMetrics(), ", "))
-		}
-	}
-	if err := checkCounts(t); err != nil {
+	cfg, err := newAlphaConfig(t, metrics, opt)
+	if err != nil {
 		return nil, err
-	}
-	if needInt {
-		for i := 0; i < t.NumSamples(); i++ {
-			idx, vals := t.Sample(i)
-			for k, v := range vals {
-				if v != math.Trunc(v) {
-					return nil, fmt.Errorf("alpha: chao1 and ace need integer counts; sample %q, feature %q has %v",
-						t.SampleIDs[i], t.FeatureIDs[idx[k]], v)
-				}
-			}
-		}
 	}
 	n, k := t.NumSamples(), len(metrics)
 	if len(dst) < n*k {
@@ -126,29 +82,7 @@ func Alpha(ctx context.Context, t *table.Table, metrics []string, opt AlphaOptio
 				}
 				for i := lo; i < min(lo+chunk, n); i++ {
 					idx, vals := t.Sample(i)
-					out := dst[i*k : (i+1)*k]
-					for q, m := range metrics {
-						var v float64
-						switch m {
-						case MetricObserved:
-							v = Observed(vals)
-						case MetricShannon:
-							v = Shannon(vals, base)
-						case MetricSimpson:
-							v = Simpson(vals)
-						case MetricInvSimpson:
-							v = InvSimpson(vals)
-						case MetricPielou:
-							v = Pielou(vals)
-						case MetricChao1:
-							v = Chao1(vals, !opt.Chao1Classic)
-						case MetricACE:
-							v = ACE(vals, rare)
-						case MetricFaithPD:
-							v = w.faithPD(idx, vals)
-						}
-						out[q] = v
-					}
+					cfg.sample(dst[i*k:(i+1)*k], idx, vals, w)
 				}
 			}
 		}()
@@ -158,4 +92,100 @@ func Alpha(ctx context.Context, t *table.Table, metrics []string, opt AlphaOptio
 		return nil, ctx.Err()
 	}
 	return dst, nil
+}
+
+// alphaConfig is Alpha's checked settings.
+type alphaConfig struct {
+	metrics []string
+	base    float64 // of Shannon
+	rare    int     // ACE threshold
+	classic bool    // classic Chao1
+}
+
+// newAlphaConfig checks the metrics, options and counts of t (integers for
+// Chao1 and ACE; a tree of t's features for Faith's PD).
+func newAlphaConfig(t *table.Table, metrics []string, opt AlphaOptions) (*alphaConfig, error) {
+	if len(metrics) == 0 {
+		return nil, fmt.Errorf("alpha: no metric given (choose from %s)", strings.Join(AlphaMetrics(), ", "))
+	}
+	c := &alphaConfig{metrics: metrics, base: opt.Base, rare: opt.RareThreshold, classic: opt.Chao1Classic}
+	if c.base == 0 {
+		c.base = math.E
+	}
+	if !(c.base > 0) || c.base == 1 || math.IsInf(c.base, 0) {
+		return nil, fmt.Errorf("alpha: Shannon base %v must be positive and not 1", c.base)
+	}
+	if c.rare == 0 {
+		c.rare = 10
+	}
+	if c.rare < 1 {
+		return nil, fmt.Errorf("alpha: ACE rare threshold %d must be at least 1", c.rare)
+	}
+	needInt := false
+	for _, m := range metrics {
+		switch m {
+		case MetricObserved, MetricShannon, MetricSimpson, MetricInvSimpson, MetricPielou:
+		case MetricChao1, MetricACE:
+			needInt = true
+		case MetricFaithPD:
+			if opt.Tree == nil {
+				return nil, fmt.Errorf("alpha: metric %q needs a tree", m)
+			}
+			if opt.Tree.nfeat != t.NumFeatures() {
+				return nil, fmt.Errorf("alpha: tree was prepared for %d features, table has %d", opt.Tree.nfeat, t.NumFeatures())
+			}
+		default:
+			return nil, fmt.Errorf("alpha: unknown metric %q (choose from %s)", m, strings.Join(AlphaMetrics(), ", "))
+		}
+	}
+	if err := checkCounts(t); err != nil {
+		return nil, err
+	}
+	if needInt {
+		if err := checkIntegerCounts(t); err != nil {
+			return nil, err
+		}
+	}
+	return c, nil
+}
+
+// checkIntegerCounts refuses a table with a non-integer count.
+func checkIntegerCounts(t *table.Table) error {
+	for i := 0; i < t.NumSamples(); i++ {
+		idx, vals := t.Sample(i)
+		for k, v := range vals {
+			if v != math.Trunc(v) {
+				return fmt.Errorf("alpha: chao1 and ace need integer counts; sample %q, feature %q has %v",
+					t.SampleIDs[i], t.FeatureIDs[idx[k]], v)
+			}
+		}
+	}
+	return nil
+}
+
+// sample writes the metrics of one sample (its nonzero features idx and
+// counts vals) into out; w walks the tree for Faith's PD.
+func (c *alphaConfig) sample(out []float64, idx []int32, vals []float64, w *walker) {
+	for q, m := range c.metrics {
+		var v float64
+		switch m {
+		case MetricObserved:
+			v = Observed(vals)
+		case MetricShannon:
+			v = Shannon(vals, c.base)
+		case MetricSimpson:
+			v = Simpson(vals)
+		case MetricInvSimpson:
+			v = InvSimpson(vals)
+		case MetricPielou:
+			v = Pielou(vals)
+		case MetricChao1:
+			v = Chao1(vals, !c.classic)
+		case MetricACE:
+			v = ACE(vals, c.rare)
+		case MetricFaithPD:
+			v = w.faithPD(idx, vals)
+		}
+		out[q] = v
+	}
 }
