@@ -226,89 +226,11 @@ func (r *reader) model(me *elem) (*model.Model, error) {
 			return nil, r.errf(k, m.ID, "unknown element <%s> in <model>", k.name)
 		}
 	}
-	if l := me.child("listOfFunctionDefinitions"); l != nil {
-		for _, fe := range l.children("functionDefinition") {
-			if fe.mathChild() == nil || firstElem(fe.mathChild()) == nil {
-				continue // L3V2: a function without math is never called validly
-			}
-			f, err := r.function(fe)
-			if err != nil {
-				return nil, err
-			}
-			m.Functions = append(m.Functions, f)
-		}
+	if err := r.components(me, m); err != nil {
+		return nil, err
 	}
-	if l := me.child("listOfCompartments"); l != nil {
-		for _, ce := range l.children("compartment") {
-			c, err := r.compartment(ce)
-			if err != nil {
-				return nil, err
-			}
-			m.Compartments = append(m.Compartments, c)
-		}
-	}
-	compDims := map[string]float64{}
-	for _, c := range m.Compartments {
-		compDims[c.ID] = c.SpatialDimensions
-	}
-	if l := me.child("listOfSpecies"); l != nil {
-		for _, se := range l.children("species") {
-			s, err := r.species(se, compDims)
-			if err != nil {
-				return nil, err
-			}
-			m.Species = append(m.Species, s)
-		}
-	}
-	if l := me.child("listOfParameters"); l != nil {
-		for _, pe := range l.children("parameter") {
-			p, err := r.parameter(pe)
-			if err != nil {
-				return nil, err
-			}
-			m.Parameters = append(m.Parameters, p)
-		}
-	}
-	if l := me.child("listOfInitialAssignments"); l != nil {
-		for _, ie := range l.children("initialAssignment") {
-			sym, _ := ie.attr("symbol")
-			mt, err := r.mathOf(ie, sym)
-			if err != nil {
-				return nil, err
-			}
-			if mt == nil {
-				continue // no math: no effect (L3V2)
-			}
-			m.InitialAssignments = append(m.InitialAssignments, &model.InitialAssignment{Target: sym, Math: mt, Src: r.src(ie)})
-		}
-	}
-	if l := me.child("listOfRules"); l != nil {
-		for _, re := range l.kids {
-			if re.space != r.ns {
-				continue
-			}
-			v, _ := re.attr("variable")
-			rule := &model.Rule{Variable: v, Src: r.src(re)}
-			switch re.name {
-			case "assignmentRule":
-				rule.Kind = model.AssignmentRule
-			case "rateRule":
-				rule.Kind = model.RateRule
-			case "algebraicRule":
-				rule.Kind = model.AlgebraicRule
-			default:
-				continue
-			}
-			mt, err := r.mathOf(re, v)
-			if err != nil {
-				return nil, err
-			}
-			if mt == nil {
-				continue
-			}
-			rule.Math = mt
-			m.Rules = append(m.Rules, rule)
-		}
+	if err := r.assignmentsAndRules(me, m); err != nil {
+		return nil, err
 	}
 	if l := me.child("listOfReactions"); l != nil {
 		for _, re := range l.children("reaction") {
@@ -320,16 +242,12 @@ func (r *reader) model(me *elem) (*model.Model, error) {
 			m.Rules = append(m.Rules, extra...)
 		}
 	}
-	if l := me.child("listOfEvents"); l != nil {
-		for _, ee := range l.children("event") {
-			ev, err := r.event(ee)
-			if err != nil {
-				return nil, err
-			}
-			if ev != nil {
-				m.Events = append(m.Events, ev)
-			}
-		}
+	var err error
+	if m.Events, err = readList(me, "listOfEvents", "event", func(ee *elem) (*model.Event, bool, error) {
+		ev, err := r.event(ee)
+		return ev, ev != nil, err
+	}); err != nil {
+		return nil, err
 	}
 	if err := r.checkFunctionUse(m); err != nil {
 		return nil, err
@@ -338,6 +256,101 @@ func (r *reader) model(me *elem) (*model.Model, error) {
 		return nil, err
 	}
 	return m, nil
+}
+
+// readList reads the items of <list><item>…</item></list> under me in
+// order with read, keeping those it reports kept.
+func readList[T any](me *elem, list, item string, read func(*elem) (T, bool, error)) ([]T, error) {
+	l := me.child(list)
+	if l == nil {
+		return nil, nil
+	}
+	var out []T
+	for _, e := range l.children(item) {
+		v, keep, err := read(e)
+		if err != nil {
+			return nil, err
+		}
+		if keep {
+			out = append(out, v)
+		}
+	}
+	return out, nil
+}
+
+// kept adapts a reader whose every item is kept to readList.
+func kept[T any](read func(*elem) (T, error)) func(*elem) (T, bool, error) {
+	return func(e *elem) (T, bool, error) {
+		v, err := read(e)
+		return v, true, err
+	}
+}
+
+// components reads the function definitions, compartments, species and
+// parameters.
+func (r *reader) components(me *elem, m *model.Model) error {
+	var err error
+	m.Functions, err = readList(me, "listOfFunctionDefinitions", "functionDefinition", func(fe *elem) (*model.Function, bool, error) {
+		if fe.mathChild() == nil || firstElem(fe.mathChild()) == nil {
+			return nil, false, nil // L3V2: a function without math is never called validly
+		}
+		f, err := r.function(fe)
+		return f, true, err
+	})
+	if err != nil {
+		return err
+	}
+	if m.Compartments, err = readList(me, "listOfCompartments", "compartment", kept(r.compartment)); err != nil {
+		return err
+	}
+	compDims := map[string]float64{}
+	for _, c := range m.Compartments {
+		compDims[c.ID] = c.SpatialDimensions
+	}
+	if m.Species, err = readList(me, "listOfSpecies", "species", kept(func(se *elem) (*model.Species, error) {
+		return r.species(se, compDims)
+	})); err != nil {
+		return err
+	}
+	m.Parameters, err = readList(me, "listOfParameters", "parameter", kept(r.parameter))
+	return err
+}
+
+// assignmentsAndRules reads the initial assignments and the rules; an
+// element without math has no effect (L3V2) and is skipped.
+func (r *reader) assignmentsAndRules(me *elem, m *model.Model) error {
+	var err error
+	m.InitialAssignments, err = readList(me, "listOfInitialAssignments", "initialAssignment", func(ie *elem) (*model.InitialAssignment, bool, error) {
+		sym, _ := ie.attr("symbol")
+		mt, err := r.mathOf(ie, sym)
+		if err != nil || mt == nil {
+			return nil, false, err
+		}
+		return &model.InitialAssignment{Target: sym, Math: mt, Src: r.src(ie)}, true, nil
+	})
+	if err != nil {
+		return err
+	}
+	l := me.child("listOfRules")
+	if l == nil {
+		return nil
+	}
+	kinds := map[string]model.RuleKind{"assignmentRule": model.AssignmentRule, "rateRule": model.RateRule, "algebraicRule": model.AlgebraicRule}
+	for _, re := range l.kids {
+		kind, ok := kinds[re.name]
+		if re.space != r.ns || !ok {
+			continue
+		}
+		v, _ := re.attr("variable")
+		mt, err := r.mathOf(re, v)
+		if err != nil {
+			return err
+		}
+		if mt != nil {
+			m.Rules = append(m.Rules, &model.Rule{Variable: v, Kind: kind, Math: mt, Src: r.src(re)})
+		}
+	}
+	return nil
 }
 
 // compartment reads a <compartment> (Level 2 defaults: size 1, and no size
