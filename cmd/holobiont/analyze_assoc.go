@@ -6,12 +6,11 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
-
-	"sort"
 
 	"github.com/holobiont/holobiont/assoc"
 	"github.com/holobiont/holobiont/internal/safefile"
@@ -44,74 +43,13 @@ func (f *assocFlags) register(cmd *cobra.Command, forReport bool) {
 // assocRun reads, aligns, collapses and tests. It returns the rows and the
 // (collapsed) table and metadata used.
 func assocRun(cmd *cobra.Command, tablePath string, f *assocFlags) ([]assoc.Row, *table.Table, error) {
-	if f.metadata == "" {
-		return nil, nil, fmt.Errorf("--metadata is required")
-	}
-	if f.by == "" {
-		return nil, nil, fmt.Errorf("--by is required (the column to stratify by, e.g. body-site)")
-	}
-	varNames := splitComma(f.vars)
-	if len(varNames) == 0 {
-		return nil, nil, fmt.Errorf("--vars is required (e.g. stress,mood)")
-	}
-	var opt assoc.Options
-	switch f.transform {
-	case "clr":
-		opt.Transform = assoc.CLR
-	case "rclr":
-		opt.Transform = assoc.RCLR
-	case "relative":
-		opt.Transform = assoc.Relative
-	default:
-		return nil, nil, fmt.Errorf("--transform %q: want clr, rclr or relative", f.transform)
-	}
-	switch f.method {
-	case "spearman":
-		opt.Method = assoc.Spearman
-	case "pearson":
-		opt.Method = assoc.Pearson
-	case "lm":
-		opt.Method = assoc.LM
-	default:
-		return nil, nil, fmt.Errorf("--method %q: want spearman, pearson or lm", f.method)
-	}
-	covNames := splitComma(f.covariates)
-	if len(covNames) > 0 && opt.Method != assoc.LM {
-		return nil, nil, fmt.Errorf("--covariates need --method lm (correlations do not adjust for covariates)")
-	}
-	if !(f.pseudocount > 0) {
-		return nil, nil, fmt.Errorf("--pseudocount %g: must be positive", f.pseudocount)
-	}
-	opt.Pseudocount = f.pseudocount
-	opt.MinPrevalence = f.minPrevalence
-	if f.minPrevalence < 0 || f.minPrevalence >= 1 {
-		return nil, nil, fmt.Errorf("--min-prevalence %g: want a fraction in [0, 1)", f.minPrevalence)
-	}
-	t, err := table.Read(tablePath)
+	opt, err := f.options()
 	if err != nil {
 		return nil, nil, err
 	}
-	if f.taxonomy != "" {
-		tax, err := table.ReadTaxonomy(f.taxonomy)
-		if err != nil {
-			return nil, nil, err
-		}
-		if missing := t.SetTaxonomy(tax); missing == t.NumFeatures() {
-			return nil, nil, fmt.Errorf("%s names none of the features of %s", f.taxonomy, tablePath)
-		}
-	}
-	if f.rank != "" && f.rank != "none" {
-		r, err := table.ParseRank(f.rank)
-		if err != nil {
-			return nil, nil, fmt.Errorf("--rank: %w", err)
-		}
-		if t.Taxonomy == nil {
-			return nil, nil, fmt.Errorf("%s has no taxonomy to collapse to %s: give --taxonomy or --rank none", tablePath, f.rank)
-		}
-		t, err = table.Collapse(t, r, table.CollapseOptions{Synonyms: table.NewSynonyms(table.DefaultSynonyms()), ShortIDs: true})
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", tablePath, err)
-		}
+	t, err := f.readTable(tablePath)
+	if err != nil {
+		return nil, nil, err
 	}
 	md, err := table.ReadMetadata(f.metadata)
 	if err != nil {
@@ -124,53 +62,147 @@ func assocRun(cmd *cobra.Command, tablePath string, f *assocFlags) ([]assoc.Row,
 	} else if err != nil {
 		return nil, nil, err
 	}
-	col := func(name string) ([]string, error) {
-		out, _, ok := md.AlignedColumn(name, rows)
-		if !ok {
-			return nil, fmt.Errorf("%s has no column %q (columns: %s)", f.metadata, name, strings.Join(md.Columns, ", "))
-		}
-		return out, nil
+	d, err := f.design(assocColumns{md: md, rows: rows, samples: t.SampleIDs, path: f.metadata})
+	if err != nil {
+		return nil, nil, err
 	}
-	num := func(name string) ([]float64, error) {
-		v, err := col(name)
+	res, err := assoc.Run(cmd.Context(), t, d, opt)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, t, nil
+}
+
+// options checks the flags and returns the test's options.
+func (f *assocFlags) options() (assoc.Options, error) {
+	var opt assoc.Options
+	if f.metadata == "" {
+		return opt, fmt.Errorf("--metadata is required")
+	}
+	if f.by == "" {
+		return opt, fmt.Errorf("--by is required (the column to stratify by, e.g. body-site)")
+	}
+	if len(splitComma(f.vars)) == 0 {
+		return opt, fmt.Errorf("--vars is required (e.g. stress,mood)")
+	}
+	transforms := map[string]assoc.Transform{"clr": assoc.CLR, "rclr": assoc.RCLR, "relative": assoc.Relative}
+	methods := map[string]assoc.Method{"spearman": assoc.Spearman, "pearson": assoc.Pearson, "lm": assoc.LM}
+	var ok bool
+	if opt.Transform, ok = transforms[f.transform]; !ok {
+		return opt, fmt.Errorf("--transform %q: want clr, rclr or relative", f.transform)
+	}
+	if opt.Method, ok = methods[f.method]; !ok {
+		return opt, fmt.Errorf("--method %q: want spearman, pearson or lm", f.method)
+	}
+	if len(splitComma(f.covariates)) > 0 && opt.Method != assoc.LM {
+		return opt, fmt.Errorf("--covariates need --method lm (correlations do not adjust for covariates)")
+	}
+	if !(f.pseudocount > 0) {
+		return opt, fmt.Errorf("--pseudocount %g: must be positive", f.pseudocount)
+	}
+	if f.minPrevalence < 0 || f.minPrevalence >= 1 {
+		return opt, fmt.Errorf("--min-prevalence %g: want a fraction in [0, 1)", f.minPrevalence)
+	}
+	opt.Pseudocount = f.pseudocount
+	opt.MinPrevalence = f.minPrevalence
+	return opt, nil
+}
+
+// readTable reads the table, attaches --taxonomy and collapses to --rank.
+func (f *assocFlags) readTable(tablePath string) (*table.Table, error) {
+	t, err := table.Read(tablePath)
+	if err != nil {
+		return nil, err
+	}
+	if f.taxonomy != "" {
+		tax, err := table.ReadTaxonomy(f.taxonomy)
 		if err != nil {
 			return nil, err
 		}
-		x := make([]float64, len(v))
-		for i, s := range v {
-			if s == "" {
-				x[i] = math.NaN()
-				continue
-			}
-			if x[i], err = strconv.ParseFloat(s, 64); err != nil {
-				return nil, fmt.Errorf("%s column %q, sample %q: %q is not a number", f.metadata, name, t.SampleIDs[i], s)
-			}
+		if missing := t.SetTaxonomy(tax); missing == t.NumFeatures() {
+			return nil, fmt.Errorf("%s names none of the features of %s", f.taxonomy, tablePath)
 		}
-		return x, nil
 	}
+	if f.rank == "" || f.rank == "none" {
+		return t, nil
+	}
+	r, err := table.ParseRank(f.rank)
+	if err != nil {
+		return nil, fmt.Errorf("--rank: %w", err)
+	}
+	if t.Taxonomy == nil {
+		return nil, fmt.Errorf("%s has no taxonomy to collapse to %s: give --taxonomy or --rank none", tablePath, f.rank)
+	}
+	t, err = table.Collapse(t, r, table.CollapseOptions{Synonyms: table.NewSynonyms(table.DefaultSynonyms()), ShortIDs: true})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", tablePath, err)
+	}
+	return t, nil
+}
+
+// assocColumns reads metadata columns aligned to the table's samples.
+type assocColumns struct {
+	md      *table.Metadata
+	rows    []int
+	samples []string
+	path    string
+}
+
+func (c assocColumns) col(name string) ([]string, error) {
+	out, _, ok := c.md.AlignedColumn(name, c.rows)
+	if !ok {
+		return nil, fmt.Errorf("%s has no column %q (columns: %s)", c.path, name, strings.Join(c.md.Columns, ", "))
+	}
+	return out, nil
+}
+
+// num reads a numeric column; empty cells are missing (NaN).
+func (c assocColumns) num(name string) ([]float64, error) {
+	v, err := c.col(name)
+	if err != nil {
+		return nil, err
+	}
+	x := make([]float64, len(v))
+	for i, s := range v {
+		if s == "" {
+			x[i] = math.NaN()
+			continue
+		}
+		if x[i], err = strconv.ParseFloat(s, 64); err != nil {
+			return nil, fmt.Errorf("%s column %q, sample %q: %q is not a number", c.path, name, c.samples[i], s)
+		}
+	}
+	return x, nil
+}
+
+// design reads the strata, the host variables and the covariates: numeric
+// columns as they are, other columns as 0/1 indicators against their first
+// level (missing where the cell is empty).
+func (f *assocFlags) design(c assocColumns) (assoc.Design, error) {
 	var d assoc.Design
-	if d.Strata, err = col(f.by); err != nil {
-		return nil, nil, err
+	var err error
+	if d.Strata, err = c.col(f.by); err != nil {
+		return d, err
 	}
-	for _, v := range varNames {
-		x, err := num(v)
+	for _, v := range splitComma(f.vars) {
+		x, err := c.num(v)
 		if err != nil {
-			return nil, nil, err
+			return d, err
 		}
 		d.VarNames = append(d.VarNames, v)
 		d.Vars = append(d.Vars, x)
 	}
-	for _, c := range covNames {
-		if x, err := num(c); err == nil {
-			d.CovNames = append(d.CovNames, c)
+	for _, name := range splitComma(f.covariates) {
+		if x, err := c.num(name); err == nil {
+			d.CovNames = append(d.CovNames, name)
 			d.Covariates = append(d.Covariates, x)
 			continue
 		}
-		v, err := col(c)
+		v, err := c.col(name)
 		if err != nil {
-			return nil, nil, err
+			return d, err
 		}
-		term := stats.FactorTerm(c, v)
+		term := stats.FactorTerm(name, v)
 		levels := factorLevels(v)
 		for k, cc := range term.Columns {
 			for i, s := range v {
@@ -178,15 +210,11 @@ func assocRun(cmd *cobra.Command, tablePath string, f *assocFlags) ([]assoc.Row,
 					cc[i] = math.NaN()
 				}
 			}
-			d.CovNames = append(d.CovNames, fmt.Sprintf("%s[%s]", c, levels[k+1]))
+			d.CovNames = append(d.CovNames, fmt.Sprintf("%s[%s]", name, levels[k+1]))
 			d.Covariates = append(d.Covariates, cc)
 		}
 	}
-	res, err := assoc.Run(cmd.Context(), t, d, opt)
-	if err != nil {
-		return nil, nil, err
-	}
-	return res, t, nil
+	return d, nil
 }
 
 func factorLevels(v []string) []string {
