@@ -18,13 +18,17 @@ import (
 // and chaotic fits: incremental fitting of growing time windows (Bock 1981;
 // Peifer and Timmer 2007 discuss it beside multiple shooting).
 
-// Stage is one horizon stage of a local optimisation.
+// Stage is one stage of a local optimisation: a horizon stage, or a
+// multiple-shooting penalty stage (Weight > 0) or final fit.
 type Stage struct {
 	Horizon float64 // measurements with time ≤ Horizon were fitted (+Inf: all)
 	F       float64 // objective over those measurements at the stage's end
 	Iter    int
 	Evals   int
 	Status  string
+	// multiple shooting: the continuity weight (0: none, the ordinary
+	// objective) and the largest relative continuity gap at the end
+	Weight, Gap float64
 }
 
 // SetHorizon leaves the measurements after time t out of ev's objective
@@ -92,10 +96,7 @@ func (ev *Evaluator) MinimizeStaged(ctx context.Context, u0, lo, hi []float64, o
 		ev.SetHorizon(h)
 		lr, err = ev.Minimize(ctx, u, lo, hi, opt)
 		stages = append(stages, Stage{Horizon: h, F: lr.F, Iter: lr.Iter, Evals: lr.Evals, Status: lr.Status})
-		tot.Iter += lr.Iter
-		tot.Evals += lr.Evals
-		tot.Grads += lr.Grads
-		tot.Failed += lr.Failed
+		addWork(&tot, lr)
 		lr.Iter, lr.Evals, lr.Grads, lr.Failed = tot.Iter, tot.Evals, tot.Grads, tot.Failed
 		if err != nil {
 			if i > 0 && lr.Status == "start point failed" {

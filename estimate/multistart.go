@@ -61,6 +61,9 @@ type MultiStartOptions struct {
 	// Horizons, if set, are the intermediate horizons of time-horizon
 	// continuation (HorizonStages): each start runs MinimizeStaged.
 	Horizons []float64
+	// Shooting, if set, fits each start by multiple shooting
+	// (ShootEvaluator.Minimize); not with Horizons.
+	Shooting *Shooting
 	// Done holds starts finished earlier (by index, e.g. read back from a
 	// calibration's starts.jsonl): they are not run again, and they count
 	// towards Progress's done.
@@ -97,6 +100,10 @@ func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]Star
 	if err != nil {
 		return nil, err
 	}
+	shoot, err := shootEvaluators(evs, opt)
+	if err != nil {
+		return nil, err
+	}
 	results := make([]StartResult, opt.Starts)
 	var todo []int
 	for i := range results {
@@ -110,7 +117,7 @@ func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]Star
 	done := opt.Starts - len(todo)
 	err = forEach(ctx, evs, len(todo), func(ev *Evaluator, k int) {
 		i := todo[k]
-		r := ev.runStart(ctx, i, pts[i], lo, hi, opt)
+		r := ev.runStart(ctx, i, pts[i], lo, hi, opt, shoot[ev])
 		mu.Lock()
 		defer mu.Unlock()
 		results[i] = r
@@ -128,12 +135,19 @@ func (p *Problem) MultiStart(ctx context.Context, opt MultiStartOptions) ([]Star
 
 // runStart runs one start: resamples the start point (from a stream keyed
 // by the start's index) while the simulation fails there.
-func (ev *Evaluator) runStart(ctx context.Context, i int, u0, lo, hi []float64, opt MultiStartOptions) StartResult {
+func (ev *Evaluator) runStart(ctx context.Context, i int, u0, lo, hi []float64, opt MultiStartOptions, se *ShootEvaluator) StartResult {
 	t0 := time.Now()
 	r := StartResult{Index: i, U0: append([]float64(nil), u0...)}
 	rng := rand.New(rand.NewPCG(opt.Seed^0x7e5a3b1e, uint64(i)))
 	for {
-		lr, st, err := ev.MinimizeStaged(ctx, r.U0, lo, hi, opt.Local, opt.Horizons)
+		var lr LocalResult
+		var st []Stage
+		var err error
+		if se != nil {
+			lr, st, err = se.Minimize(ctx, ev, r.U0, lo, hi, opt.Local)
+		} else {
+			lr, st, err = ev.MinimizeStaged(ctx, r.U0, lo, hi, opt.Local, opt.Horizons)
+		}
 		r.LocalResult, r.Stages = lr, st
 		if err == nil || lr.Status != "start point failed" || r.Resampled >= opt.Resample || ctx.Err() != nil {
 			if err != nil {
@@ -151,6 +165,29 @@ func (ev *Evaluator) runStart(ctx context.Context, i int, u0, lo, hi []float64, 
 	}
 	r.Seconds = time.Since(t0).Seconds()
 	return r
+}
+
+// shootEvaluators pairs each evaluator with an evaluator of the segmented
+// problem when opt.Shooting is set (nil map otherwise).
+func shootEvaluators(evs []*Evaluator, opt MultiStartOptions) (map[*Evaluator]*ShootEvaluator, error) {
+	if opt.Shooting == nil {
+		return nil, nil
+	}
+	if len(opt.Horizons) > 0 {
+		return nil, fmt.Errorf("multi-start: multiple shooting and horizon continuation cannot be combined")
+	}
+	m := map[*Evaluator]*ShootEvaluator{}
+	for _, ev := range evs {
+		if ev.p != opt.Shooting.Base {
+			return nil, fmt.Errorf("multi-start: the multiple-shooting problem was built from another problem")
+		}
+		se, err := opt.Shooting.NewEvaluator()
+		if err != nil {
+			return nil, err
+		}
+		m[ev] = se
+	}
+	return m, nil
 }
 
 // SortStarts orders start results by final objective (failed starts, with

@@ -36,6 +36,10 @@ type Evaluator struct {
 	// horizon: measurements after it are left out of the objective and
 	// the simulations stop there (SetHorizon; +Inf: all)
 	horizon float64
+	// over: per parameter-table row, a value that replaces the nominal
+	// value of a parameter that is not estimated (NaN: none; nil: none
+	// at all); multiple shooting's continuity σ
+	over []float64
 }
 
 type preeqState struct {
@@ -110,6 +114,9 @@ func (ev *Evaluator) setParams(u []float64) error {
 	base := 1 + p.lay.n
 	for j, pr := range p.Spec.Params {
 		ev.env[base+j] = pr.Nominal
+		if ev.over != nil && !math.IsNaN(ev.over[j]) {
+			ev.env[base+j] = ev.over[j]
+		}
 	}
 	for k, j := range p.Free {
 		pr := p.Spec.Params[j]
