@@ -40,4 +40,12 @@
 // log or log10 scale, with the Jacobian terms of the transformation), χ²,
 // residuals, the log prior and, on request, the gradient and the Fisher
 // information matrix of the likelihood, both from the sensitivities.
+//
+// # Multiple shooting
+//
+// NewShooting recasts a problem for multiple shooting (shooting.go): each
+// experiment cut at node times into segments that start from free node
+// states, joined by continuity measurements whose weight is raised over
+// penalty stages, after which ShootEvaluator.Minimize fits the original
+// problem from the parameters found.
 package estimate

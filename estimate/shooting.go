@@ -39,6 +39,9 @@ type ShootingOptions struct {
 	// Tol ends the penalty stages once the largest continuity gap
 	// |x(t_k⁻) − s_k|/scale is below it (default 1e-3).
 	Tol float64
+	// StageIter bounds the iterations of each penalty stage (default
+	// 100; the final single-shooting fit has LocalOptions.MaxIter).
+	StageIter int
 }
 
 func (o ShootingOptions) withDefaults() ShootingOptions {
@@ -47,6 +50,9 @@ func (o ShootingOptions) withDefaults() ShootingOptions {
 	}
 	if o.Tol <= 0 {
 		o.Tol = 1e-3
+	}
+	if o.StageIter <= 0 {
+		o.StageIter = 100
 	}
 	return o
 }

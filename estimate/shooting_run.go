@@ -138,9 +138,11 @@ func (se *ShootEvaluator) Minimize(ctx context.Context, ev *Evaluator, u0, lo, h
 	v := clipTo(append(append([]float64(nil), u0...), nodes...), append(append([]float64(nil), lo...), nlo...), append(append([]float64(nil), hi...), nhi...))
 	var tot LocalResult
 	var stages []Stage
+	sopt := opt
+	sopt.MaxIter = min(sh.opt.StageIter, opt.withDefaults().MaxIter)
 	for si, w := range sh.opt.Weights {
 		se.SetWeight(sc, w)
-		lr, err := se.ev.Minimize(ctx, v, append(append([]float64(nil), lo...), nlo...), append(append([]float64(nil), hi...), nhi...), opt)
+		lr, err := se.ev.Minimize(ctx, v, append(append([]float64(nil), lo...), nlo...), append(append([]float64(nil), hi...), nhi...), sopt)
 		addWork(&tot, lr)
 		st := Stage{Horizon: math.Inf(1), Weight: w, F: lr.F, Iter: lr.Iter, Evals: lr.Evals, Status: lr.Status, Gap: math.Inf(1)}
 		if err != nil {
@@ -176,3 +178,6 @@ func addWork(tot *LocalResult, lr LocalResult) {
 	tot.Grads += lr.Grads
 	tot.Failed += lr.Failed
 }
+
+// Options returns the options in force (defaults filled in).
+func (sh *Shooting) Options() ShootingOptions { return sh.opt }

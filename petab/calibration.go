@@ -42,20 +42,29 @@ type Calibration struct {
 	ConvergedTol float64
 }
 
-// stageJSON is one horizon stage of a start (--horizon-stages): the
-// measurements up to horizon (null: all) fitted, ending at objective.
+// stageJSON is one stage of a start: a horizon stage (--horizon-stages,
+// the measurements up to horizon, null: all, fitted, ending at objective),
+// or a multiple-shooting penalty stage or final fit (--shooting).
 type stageJSON struct {
 	Horizon    *float64 `json:"horizon"`
 	Objective  *float64 `json:"objective"`
 	Iterations int      `json:"iterations"`
 	Evals      int      `json:"evaluations"`
 	Status     string   `json:"status"`
+	// multiple shooting's penalty stages: the continuity weight and the
+	// largest relative continuity gap at the stage's end
+	Weight *float64 `json:"continuity_weight,omitempty"`
+	Gap    *float64 `json:"continuity_gap,omitempty"`
 }
 
 func stagesJSON(st []estimate.Stage) []stageJSON {
 	var out []stageJSON
 	for _, s := range st {
-		out = append(out, stageJSON{Horizon: jsonnum.Ptr(s.Horizon), Objective: jsonnum.Ptr(s.F), Iterations: s.Iter, Evals: s.Evals, Status: s.Status})
+		st := stageJSON{Horizon: jsonnum.Ptr(s.Horizon), Objective: jsonnum.Ptr(s.F), Iterations: s.Iter, Evals: s.Evals, Status: s.Status}
+		if s.Weight > 0 {
+			st.Weight, st.Gap = jsonnum.Ptr(s.Weight), jsonnum.Ptr(s.Gap)
+		}
+		out = append(out, st)
 	}
 	return out
 }

@@ -52,13 +52,15 @@ type logStart struct {
 	Stages    []logStage      `json:"stages,omitempty"`
 }
 
-// logStage is one horizon stage of a start (--horizon-stages).
+// logStage is one stage of a start (--horizon-stages, --shooting).
 type logStage struct {
 	Horizon jsonnum.Exact `json:"horizon"`
 	F       jsonnum.Exact `json:"objective"`
 	Iter    int           `json:"iterations"`
 	Evals   int           `json:"evaluations"`
 	Status  string        `json:"status"`
+	Weight  jsonnum.Exact `json:"continuity_weight,omitempty"`
+	Gap     jsonnum.Exact `json:"continuity_gap,omitempty"`
 }
 
 func toJ(u []float64) []jsonnum.Exact {
@@ -228,7 +230,8 @@ func (l *StartLog) Close() error { return l.f.Close() }
 func toLogStages(st []estimate.Stage) []logStage {
 	var out []logStage
 	for _, s := range st {
-		out = append(out, logStage{Horizon: jsonnum.Exact(s.Horizon), F: jsonnum.Exact(s.F), Iter: s.Iter, Evals: s.Evals, Status: s.Status})
+		out = append(out, logStage{Horizon: jsonnum.Exact(s.Horizon), F: jsonnum.Exact(s.F), Iter: s.Iter, Evals: s.Evals, Status: s.Status,
+			Weight: jsonnum.Exact(s.Weight), Gap: jsonnum.Exact(s.Gap)})
 	}
 	return out
 }
@@ -236,7 +239,8 @@ func toLogStages(st []estimate.Stage) []logStage {
 func fromLogStages(st []logStage) []estimate.Stage {
 	var out []estimate.Stage
 	for _, s := range st {
-		out = append(out, estimate.Stage{Horizon: float64(s.Horizon), F: float64(s.F), Iter: s.Iter, Evals: s.Evals, Status: s.Status})
+		out = append(out, estimate.Stage{Horizon: float64(s.Horizon), F: float64(s.F), Iter: s.Iter, Evals: s.Evals, Status: s.Status,
+			Weight: float64(s.Weight), Gap: float64(s.Gap)})
 	}
 	return out
 }

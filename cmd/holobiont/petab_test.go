@@ -350,3 +350,67 @@ func TestCalibrateHorizonStages(t *testing.T) {
 		t.Errorf("--horizon-stages 0: %v", err)
 	}
 }
+
+// TestCalibrateShooting: --shooting 5 on the oscillator problem records the
+// node times 6, 12, 18, 24 and the states x, v in result.json, each start's
+// penalty stages (the first at weight 1) and last the single-shooting fit
+// (no weight) ending at the start's objective, writes the same result.json
+// on 1 and 2 workers and after a --resume that runs the one start cut from
+// starts.jsonl; --shooting 0 and --shooting with --horizon-stages are
+// refused.
+func TestCalibrateShooting(t *testing.T) {
+	const osc = "../../estimate/testdata/oscillator/problem.yaml"
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, w := range []string{"1", "2"} {
+		if out, err := runCLI(t, "calibrate", osc, "--starts", "3", "--shooting", "5", "--seed", "2", "--out", dirs[i], "--quiet", "--workers", w); err != nil {
+			t.Fatal(err, out)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dirs[0], "result.json"))
+	if b, _ := os.ReadFile(filepath.Join(dirs[1], "result.json")); !bytes.Equal(a, b) {
+		t.Error("result.json differs between 1 and 2 workers")
+	}
+	var r struct {
+		Settings struct {
+			Segments int       `json:"shooting_segments"`
+			Times    []float64 `json:"shooting_node_times"`
+			States   []string  `json:"shooting_states"`
+		} `json:"settings"`
+		Starts []struct {
+			Objective float64 `json:"objective"`
+			Stages    []struct {
+				Weight    *float64 `json:"continuity_weight"`
+				Objective float64  `json:"objective"`
+			} `json:"stages"`
+		} `json:"starts"`
+	}
+	if err := json.Unmarshal(a, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.Settings.Segments != 5 || !reflect.DeepEqual(r.Settings.Times, []float64{6, 12, 18, 24}) || !reflect.DeepEqual(r.Settings.States, []string{"x", "v"}) || len(r.Starts) != 3 {
+		t.Fatalf("settings %+v, %d starts", r.Settings, len(r.Starts))
+	}
+	for i, s := range r.Starts {
+		n := len(s.Stages)
+		if n < 2 || s.Stages[0].Weight == nil || *s.Stages[0].Weight != 1 || s.Stages[n-1].Weight != nil || s.Stages[n-1].Objective != s.Objective {
+			t.Errorf("start %d: stages %+v, objective %g", i, s.Stages, s.Objective)
+		}
+	}
+	log := filepath.Join(dirs[1], "starts.jsonl")
+	b, _ := os.ReadFile(log)
+	lines := strings.SplitAfter(strings.TrimSuffix(string(b), "\n"), "\n")
+	if err := os.WriteFile(log, []byte(strings.Join(lines[:len(lines)-1], "")), 0o644); err != nil { // header and two starts
+		t.Fatal(err)
+	}
+	if out, err := runCLI(t, "calibrate", osc, "--starts", "3", "--shooting", "5", "--seed", "2", "--out", dirs[1], "--workers", "1", "--resume"); err != nil || !strings.Contains(out, "resuming: 2 of 3") {
+		t.Fatal(err, out)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dirs[1], "result.json")); !bytes.Equal(a, b) {
+		t.Error("result.json after --resume differs")
+	}
+	for _, c := range [][]string{{"--shooting", "0"}, {"--shooting", "3", "--horizon-stages", "2"}} {
+		if _, err := runCLI(t, append([]string{"calibrate", osc, "--out", t.TempDir()}, c...)...); err == nil || !strings.Contains(err.Error(), "--shooting") {
+			t.Errorf("%v: %v", c, err)
+		}
+	}
+}
