@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/holobiont/holobiont/diversity"
+	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/table"
 	"github.com/holobiont/holobiont/tree"
 )
@@ -178,5 +179,5 @@ func divWriteOutput(cmd *cobra.Command, path string, write func(w *bufio.Writer)
 		}
 		return w.Flush()
 	}
-	return writeBuffered(ctxOf(cmd), path, write)
+	return safefile.WriteWithContext(ctxOf(cmd), path, write)
 }

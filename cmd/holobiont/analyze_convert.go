@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bufio"
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/table"
 )
 
@@ -48,15 +45,8 @@ Example:
 			if err != nil {
 				return err
 			}
-			switch to {
-			case "biom-hdf5", "hdf5", "biom2":
-				return table.WriteHDF5Context(cmd.Context(), out, t, table.HDF5Options{ID: id, GeneratedBy: "holobiont " + version, Date: t.Created})
-			case "biom-json", "json", "biom1":
-				return writeAtomic(cmd.Context(), out, func(w io.Writer) error {
-					return table.WriteBIOMJSON(w, t, table.JSONOptions{ID: id, GeneratedBy: "holobiont " + version, Date: t.Created})
-				})
-			case "tsv":
-				return writeAtomic(cmd.Context(), out, func(w io.Writer) error { return table.WriteTSV(w, t) })
+			if to != "" {
+				return writeTableAs(cmd.Context(), out, to, t, id, t.Created)
 			}
 			return fmt.Errorf("convert: --to %q: want biom-json, biom-hdf5 or tsv", to)
 		},
@@ -67,32 +57,6 @@ Example:
 	cmd.MarkFlagRequired("to")
 	cmd.MarkFlagRequired("out")
 	return cmd
-}
-
-// writeAtomic writes an output file through internal/safefile: it appears
-// only when complete, and never once ctx is cancelled (an interrupted
-// command).
-func writeAtomic(ctx context.Context, path string, write func(io.Writer) error) error {
-	f, err := safefile.CreateContext(ctx, path)
-	if err != nil {
-		return err
-	}
-	defer f.Abort()
-	if err := write(f); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return f.Commit()
-}
-
-// writeBuffered is writeAtomic through a 64 KB buffer.
-func writeBuffered(ctx context.Context, path string, write func(w *bufio.Writer) error) error {
-	return writeAtomic(ctx, path, func(w io.Writer) error {
-		bw := bufio.NewWriterSize(w, 1<<16)
-		if err := write(bw); err != nil {
-			return err
-		}
-		return bw.Flush()
-	})
 }
 
 func newAnalyzeSummarizeCmd() *cobra.Command {

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"fmt"
-	"io"
 	"math"
 	"math/rand/v2"
 	"sort"
@@ -12,13 +12,16 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/report"
 	"github.com/holobiont/holobiont/table"
 )
 
 // writeTableAs writes t to out in the format named by to ("" picks from
-// the extension: .biom/.h5 BIOM 2.1 HDF5, .json BIOM 1.0 JSON, else TSV).
-func writeTableAs(ctx context.Context, out, to string, t *table.Table) error {
+// the extension: .biom/.h5 BIOM 2.1 HDF5, .json BIOM 1.0 JSON, else TSV;
+// biom2/hdf5 and biom1/json are aliases). id and date are the BIOM table id
+// and creation date ("" for none).
+func writeTableAs(ctx context.Context, out, to string, t *table.Table, id, date string) error {
 	if to == "" {
 		switch {
 		case strings.HasSuffix(out, ".biom"), strings.HasSuffix(out, ".h5"):
@@ -29,15 +32,16 @@ func writeTableAs(ctx context.Context, out, to string, t *table.Table) error {
 			to = "tsv"
 		}
 	}
+	gen := "holobiont " + version
 	switch to {
-	case "biom-hdf5":
-		return table.WriteHDF5Context(ctx, out, t, table.HDF5Options{GeneratedBy: "holobiont " + version})
-	case "biom-json":
-		return writeAtomic(ctx, out, func(w io.Writer) error {
-			return table.WriteBIOMJSON(w, t, table.JSONOptions{GeneratedBy: "holobiont " + version})
+	case "biom-hdf5", "hdf5", "biom2":
+		return table.WriteHDF5Context(ctx, out, t, table.HDF5Options{ID: id, GeneratedBy: gen, Date: date})
+	case "biom-json", "json", "biom1":
+		return safefile.WriteWithContext(ctx, out, func(w *bufio.Writer) error {
+			return table.WriteBIOMJSON(w, t, table.JSONOptions{ID: id, GeneratedBy: gen, Date: date})
 		})
 	case "tsv":
-		return writeAtomic(ctx, out, func(w io.Writer) error { return table.WriteTSV(w, t) })
+		return safefile.WriteWithContext(ctx, out, func(w *bufio.Writer) error { return table.WriteTSV(w, t) })
 	}
 	return fmt.Errorf("--to %q: want tsv, biom-json or biom-hdf5", to)
 }
@@ -184,7 +188,7 @@ HDF5, .json BIOM 1.0 JSON, otherwise TSV).`,
 				}
 			}
 			if r != nil {
-				return writeTableAs(ctxOf(cmd), out, to, r)
+				return writeTableAs(ctxOf(cmd), out, to, r, "", "")
 			}
 			return nil
 		},
@@ -269,7 +273,7 @@ and drops samples with fewer than --min-reads reads.`,
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "filter: kept %d of %d features and %d samples\n", ft.NumFeatures(), t.NumFeatures(), ft.NumSamples())
-			return writeTableAs(ctxOf(cmd), out, to, ft)
+			return writeTableAs(ctxOf(cmd), out, to, ft, "", "")
 		},
 	}
 	f := cmd.Flags()
@@ -306,7 +310,7 @@ lowest informative rank. The taxonomy comes from the table or --taxonomy.`,
 			if err != nil {
 				return err
 			}
-			return writeTableAs(ctxOf(cmd), out, to, s.t)
+			return writeTableAs(ctxOf(cmd), out, to, s.t, "", "")
 		},
 	}
 	f := cmd.Flags()

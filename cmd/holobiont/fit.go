@@ -21,6 +21,7 @@ import (
 	holobiont "github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/fit"
 	"github.com/holobiont/holobiont/internal/jsonnum"
+	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/series"
 )
@@ -425,91 +426,19 @@ func writeFit(ctx context.Context, o fitOptions, dataPath string, d *series.Data
 	if err != nil {
 		return err
 	}
-	ids := m.ParamIDs()
-	memberIDs := m.MemberIDs()
 	files := map[string]func(w *bufio.Writer) error{
-		"model.yaml": func(w *bufio.Writer) error { return modelfile.WriteCommunityFile(w, file) },
-		"parameters.tsv": func(w *bufio.Writer) error {
-			w.WriteString("id\tkind\ttarget\tsource\tvalue\tlo95\thi95\n")
-			vec := m.Vector()
-			for k, id := range ids {
-				parts := strings.SplitN(id, ".", 3)
-				kind := map[string]string{"r": "growth", "a": "interaction", "e": "perturbation"}[parts[0]]
-				src := ""
-				if len(parts) == 3 {
-					src = parts[2]
-				}
-				lo, hi := m.Interval(k)
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, kind, parts[1], src, fitNum(vec[k]), fitNum(lo), fitNum(hi))
-			}
-			return nil
-		},
-		"bootstrap.tsv": func(w *bufio.Writer) error {
-			w.WriteString("replicate\t" + strings.Join(ids, "\t") + "\n")
-			for b, v := range m.Replicates {
-				w.WriteString(strconv.Itoa(b + 1))
-				for _, x := range v {
-					w.WriteString("\t" + fitNum(x))
-				}
-				w.WriteByte('\n')
-			}
-			return nil
-		},
-		"penalties.tsv": func(w *bufio.Writer) error {
-			w.WriteString("growth\tinteraction\tperturbation\tl1_ratio\tinner_cv_mse\tchosen\n")
-			if m.Selection == nil {
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t\tgiven\n", fitNum(m.Penalty.Growth), fitNum(m.Penalty.Interaction), fitNum(m.Penalty.Perturbation), fitNum(m.Penalty.L1Ratio))
-				return nil
-			}
-			for _, c := range m.Selection.Tried {
-				ch := ""
-				if c.Penalty == m.Penalty {
-					ch = "yes"
-				}
-				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", fitNum(c.Penalty.Growth), fitNum(c.Penalty.Interaction), fitNum(c.Penalty.Perturbation), fitNum(c.Penalty.L1Ratio), fitNum(c.Score), ch)
-			}
-			return nil
-		},
+		"model.yaml":     func(w *bufio.Writer) error { return modelfile.WriteCommunityFile(w, file) },
+		"parameters.tsv": func(w *bufio.Writer) error { return writeFitParameters(w, m) },
+		"bootstrap.tsv":  func(w *bufio.Writer) error { return writeFitBootstrap(w, m) },
+		"penalties.tsv":  func(w *bufio.Writer) error { return writeFitPenalties(w, m) },
 	}
-	_ = memberIDs
-	// No output records a path of this machine (holobiont.RecordedName).
-	dataName := holobiont.RecordedName(dataPath)
-	dataFiles := make([]string, len(d.Files))
-	for i, f := range d.Files {
-		dataFiles[i] = holobiont.RecordedName(f)
-	}
-	rec := fitRecord{Version: version, Command: "holobiont fit " + dataName + " --method " + string(m.Method), Data: dataName, DataFormat: d.Format,
-		DataSHA256: d.SHA256, DataFiles: dataFiles, DataNotes: d.Notes, Absolute: d.Absolute, Method: string(m.Method), Penalty: m.Penalty,
-		PenaltyGiven: m.Selection == nil, Bootstrap: o.bootstrap, Seed: o.seed, PseudoCount: m.PseudoCount,
-		DtWeight: m.DtWeight, DtWeights: m.DtWeightsTried,
-		Filter:   series.FilterOptions{MinRelative: o.minRel, MinConsecutive: o.minConsec, MinSubjects: o.minSubjects},
-		Subjects: len(d.Subjects), Samples: d.NumSamples(), Taxa: len(d.Taxa),
-		Seconds: map[string]float64{"fit": fitSecs, "total": total}}
-	if m.Selection != nil {
-		rec.InnerFolds, rec.InnerRMSE = m.Selection.Folds, jsonnum.Ptr(m.Selection.RMSE())
-	}
-	if res.CV != nil {
-		cv := res.CV
+	rec := newFitRecord(o, dataPath, d, m, fitSecs, total)
+	if cv := res.CV; cv != nil {
 		rec.CV = &cvRecord{Scheme: "leave-one-subject-out", Subjects: len(cv.Folds), MedianRMSE: jsonnum.Float(cv.MedianRMSE()), MedianLogRMSE: jsonnum.Float(cv.MedianLogRMSE())}
 		rec.Seconds["cv"] = cvSecs
 		files["predictions.tsv"] = func(w *bufio.Writer) error { return writePredictions(w, d, cv) }
-		files["cv.tsv"] = func(w *bufio.Writer) error {
-			w.WriteString("subject\tsamples\trmse_rel\tlogrmse_rel\tlogrmse_abs\tpenalty_growth\tpenalty_interaction\tpenalty_perturbation\tl1_ratio\tdt_weight\tinner_cv_rmse_rel\tseconds\tdiverged\n")
-			for _, f := range cv.Folds {
-				fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\n", f.Subject, len(f.Times), fitNum(f.RMSE), fitNum(f.LogRMSE), fitNum(f.LogRMSEAbs),
-					fitNum(f.Penalty.Growth), fitNum(f.Penalty.Interaction), fitNum(f.Penalty.Perturbation), fitNum(f.Penalty.L1Ratio), fitNum(f.DtWeight), fitNum(f.InnerRMSE), f.Seconds, f.Diverged)
-			}
-			return nil
-		}
-		files["cv-taxa.tsv"] = func(w *bufio.Writer) error {
-			w.WriteString("subject\ttaxon\tlogrmse_rel\n")
-			for _, f := range cv.Folds {
-				for i, t := range d.Taxa {
-					fmt.Fprintf(w, "%s\t%s\t%s\n", f.Subject, t, fitNum(f.LogTaxa[i]))
-				}
-			}
-			return nil
-		}
+		files["cv.tsv"] = func(w *bufio.Writer) error { return writeFitCV(w, cv) }
+		files["cv-taxa.tsv"] = func(w *bufio.Writer) error { return writeFitCVTaxa(w, d, cv) }
 	}
 	files["fit.json"] = func(w *bufio.Writer) error {
 		enc := json.NewEncoder(w)
@@ -526,8 +455,102 @@ func writeFit(ctx context.Context, o fitOptions, dataPath string, d *series.Data
 			os.Remove(filepath.Join(o.out, name))
 			continue
 		}
-		if err := writeBuffered(ctx, filepath.Join(o.out, name), write); err != nil {
+		if err := safefile.WriteWithContext(ctx, filepath.Join(o.out, name), write); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// newFitRecord is fit.json without its cross-validation part. No output
+// records a path of this machine (holobiont.RecordedName).
+func newFitRecord(o fitOptions, dataPath string, d *series.Dataset, m *fit.Model, fitSecs, total float64) fitRecord {
+	dataName := holobiont.RecordedName(dataPath)
+	dataFiles := make([]string, len(d.Files))
+	for i, f := range d.Files {
+		dataFiles[i] = holobiont.RecordedName(f)
+	}
+	rec := fitRecord{Version: version, Command: "holobiont fit " + dataName + " --method " + string(m.Method), Data: dataName, DataFormat: d.Format,
+		DataSHA256: d.SHA256, DataFiles: dataFiles, DataNotes: d.Notes, Absolute: d.Absolute, Method: string(m.Method), Penalty: m.Penalty,
+		PenaltyGiven: m.Selection == nil, Bootstrap: o.bootstrap, Seed: o.seed, PseudoCount: m.PseudoCount,
+		DtWeight: m.DtWeight, DtWeights: m.DtWeightsTried,
+		Filter:   series.FilterOptions{MinRelative: o.minRel, MinConsecutive: o.minConsec, MinSubjects: o.minSubjects},
+		Subjects: len(d.Subjects), Samples: d.NumSamples(), Taxa: len(d.Taxa),
+		Seconds: map[string]float64{"fit": fitSecs, "total": total}}
+	if m.Selection != nil {
+		rec.InnerFolds, rec.InnerRMSE = m.Selection.Folds, jsonnum.Ptr(m.Selection.RMSE())
+	}
+	return rec
+}
+
+// writeFitParameters writes parameters.tsv: each parameter's kind, target,
+// source, estimate and 95% interval.
+func writeFitParameters(w *bufio.Writer, m *fit.Model) error {
+	w.WriteString("id\tkind\ttarget\tsource\tvalue\tlo95\thi95\n")
+	vec := m.Vector()
+	for k, id := range m.ParamIDs() {
+		parts := strings.SplitN(id, ".", 3)
+		kind := map[string]string{"r": "growth", "a": "interaction", "e": "perturbation"}[parts[0]]
+		src := ""
+		if len(parts) == 3 {
+			src = parts[2]
+		}
+		lo, hi := m.Interval(k)
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, kind, parts[1], src, fitNum(vec[k]), fitNum(lo), fitNum(hi))
+	}
+	return nil
+}
+
+// writeFitBootstrap writes bootstrap.tsv: one row of parameters per
+// replicate.
+func writeFitBootstrap(w *bufio.Writer, m *fit.Model) error {
+	w.WriteString("replicate\t" + strings.Join(m.ParamIDs(), "\t") + "\n")
+	for b, v := range m.Replicates {
+		w.WriteString(strconv.Itoa(b + 1))
+		for _, x := range v {
+			w.WriteString("\t" + fitNum(x))
+		}
+		w.WriteByte('\n')
+	}
+	return nil
+}
+
+// writeFitPenalties writes penalties.tsv: every penalty tried and its
+// inner cross-validation error, or the one given.
+func writeFitPenalties(w *bufio.Writer, m *fit.Model) error {
+	w.WriteString("growth\tinteraction\tperturbation\tl1_ratio\tinner_cv_mse\tchosen\n")
+	if m.Selection == nil {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t\tgiven\n", fitNum(m.Penalty.Growth), fitNum(m.Penalty.Interaction), fitNum(m.Penalty.Perturbation), fitNum(m.Penalty.L1Ratio))
+		return nil
+	}
+	for _, c := range m.Selection.Tried {
+		ch := ""
+		if c.Penalty == m.Penalty {
+			ch = "yes"
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", fitNum(c.Penalty.Growth), fitNum(c.Penalty.Interaction), fitNum(c.Penalty.Perturbation), fitNum(c.Penalty.L1Ratio), fitNum(c.Score), ch)
+	}
+	return nil
+}
+
+// writeFitCV writes cv.tsv: each held-out subject's errors and the
+// settings its fold chose.
+func writeFitCV(w *bufio.Writer, cv *fit.CV) error {
+	w.WriteString("subject\tsamples\trmse_rel\tlogrmse_rel\tlogrmse_abs\tpenalty_growth\tpenalty_interaction\tpenalty_perturbation\tl1_ratio\tdt_weight\tinner_cv_rmse_rel\tseconds\tdiverged\n")
+	for _, f := range cv.Folds {
+		fmt.Fprintf(w, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.3f\t%s\n", f.Subject, len(f.Times), fitNum(f.RMSE), fitNum(f.LogRMSE), fitNum(f.LogRMSEAbs),
+			fitNum(f.Penalty.Growth), fitNum(f.Penalty.Interaction), fitNum(f.Penalty.Perturbation), fitNum(f.Penalty.L1Ratio), fitNum(f.DtWeight), fitNum(f.InnerRMSE), f.Seconds, f.Diverged)
+	}
+	return nil
+}
+
+// writeFitCVTaxa writes cv-taxa.tsv: each held-out subject's error per
+// taxon.
+func writeFitCVTaxa(w *bufio.Writer, d *series.Dataset, cv *fit.CV) error {
+	w.WriteString("subject\ttaxon\tlogrmse_rel\n")
+	for _, f := range cv.Folds {
+		for i, t := range d.Taxa {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", f.Subject, t, fitNum(f.LogTaxa[i]))
 		}
 	}
 	return nil

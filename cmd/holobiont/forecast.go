@@ -17,6 +17,7 @@ import (
 
 	"github.com/holobiont/holobiont"
 	"github.com/holobiont/holobiont/fit"
+	"github.com/holobiont/holobiont/internal/safefile"
 	"github.com/holobiont/holobiont/model"
 	"github.com/holobiont/holobiont/modelfile"
 	"github.com/holobiont/holobiont/report"
@@ -309,7 +310,7 @@ func forecastMain(ctx context.Context, modelPath string, o forecastOptions, stdo
 		return nil, err
 	}
 	res.Dir = dir
-	if err := writeBuffered(ctx, filepath.Join(dir, "forecast.tsv"), func(w *bufio.Writer) error {
+	if err := safefile.WriteWithContext(ctx, filepath.Join(dir, "forecast.tsv"), func(w *bufio.Writer) error {
 		writeForecastTSV(w, fm.taxa, s, res, fc)
 		return nil
 	}); err != nil {

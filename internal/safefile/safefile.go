@@ -146,11 +146,20 @@ func WriteFileContext(ctx context.Context, path string, data []byte) error {
 // WriteWith writes path atomically through fn and a 64 KiB buffer: the
 // file appears only if fn and the final flush succeed. fn's error is
 // returned wrapped with path.
-func WriteWith(path string, fn func(w *bufio.Writer) error) error {
+func WriteWith(path string, fn func(w *bufio.Writer) error) error { return writeWith(nil, path, fn) }
+
+// WriteWithContext is WriteWith for an interruptible command: once ctx is
+// cancelled writes fail and the file is not published.
+func WriteWithContext(ctx context.Context, path string, fn func(w *bufio.Writer) error) error {
+	return writeWith(ctx, path, fn)
+}
+
+func writeWith(ctx context.Context, path string, fn func(w *bufio.Writer) error) error {
 	f, err := Create(path)
 	if err != nil {
 		return err
 	}
+	f.ctx = ctx
 	defer f.Abort()
 	bw := bufio.NewWriterSize(f, 1<<16)
 	if err := fn(bw); err != nil {
