@@ -137,18 +137,6 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 		short = short[:16]
 	}
 	cite := fmt.Sprintf("holobiont fit of %s (sha256 %s)", p.Data, short)
-	g := strconv.FormatFloat
-	pen := fmt.Sprintf("growth %s, interactions %s", g(m.Penalty.Growth, 'g', 4, 64), g(m.Penalty.Interaction, 'g', 4, 64))
-	if len(m.Inputs) > 0 {
-		pen += ", perturbations " + g(m.Penalty.Perturbation, 'g', 4, 64)
-	}
-	if m.Method.ElasticNet() || m.Penalty.L1Ratio > 0 {
-		pen += ", L1 ratio " + g(m.Penalty.L1Ratio, 'g', 4, 64)
-	}
-	cvs := "penalty given"
-	if m.Selection != nil {
-		cvs = fmt.Sprintf("chosen by %d-fold inner CV, rmse_rel %.4g", m.Selection.Folds, m.Selection.RMSE())
-	}
 	unit := "abund"
 	if !m.Method.Absolute() {
 		unit = "rel"
@@ -157,7 +145,7 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 		ID:   "fit_" + modelfile.SanitizeID(strings.ToLower(p.Data), nil) + "_" + strings.ReplaceAll(string(m.Method), "-", "_"),
 		Name: fmt.Sprintf("%s fitted to %s", m.Method, p.Data),
 		Description: fmt.Sprintf("%s; %d subjects, %d samples, %d taxa%s; penalties (%s) %s.",
-			m.equation(), m.Subjects, m.Samples, len(m.Taxa), m.denomText(), pen, cvs),
+			m.equation(), m.Subjects, m.Samples, len(m.Taxa), m.denomText(), m.penaltyText(), m.choiceText()),
 		Site: site, SiteKind: "gut", SiteName: "fitted community (" + p.Data + ")",
 		Unit: unit, Citation: cite, Evidence: "C",
 	}
@@ -169,30 +157,7 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 		"Parameters have evidence class C: calibrated to the data named in their citation.",
 		"Initial state: the first sample of the first subject; holobiont forecast starts from the subject's own first sample.",
 	}
-	iv := "no interval (run holobiont fit with --bootstrap)"
-	if len(m.Replicates) > 0 {
-		iv = fmt.Sprintf("95%% interval from %d bootstrap replicates over subjects (penalty fixed, seed %d)", len(m.Replicates), p.Seed)
-	}
-	f.Metadata = [][2]string{
-		{"source", "holobiont fit"}, {"holobiont_version", p.Version},
-		{"fit_method", string(m.Method)}, {"fit_data", p.Data}, {"fit_data_format", p.DataFormat}, {"fit_data_sha256", p.DataSHA256},
-		{"fit_data_unit", p.DataUnit},
-		{"fit_penalty_growth", g(m.Penalty.Growth, 'g', -1, 64)}, {"fit_penalty_interaction", g(m.Penalty.Interaction, 'g', -1, 64)},
-		{"fit_penalty_perturbation", g(m.Penalty.Perturbation, 'g', -1, 64)}, {"fit_l1_ratio", g(m.Penalty.L1Ratio, 'g', -1, 64)},
-		{"fit_penalty_choice", cvs}, {"fit_pseudo_count", g(m.PseudoCount, 'g', -1, 64)},
-		{"fit_dt_weight", g(m.DtWeight, 'g', -1, 64)},
-		{"fit_abundance_scale", g(m.Scale, 'g', -1, 64)}, {"fit_denominator", m.Denominator},
-		{"fit_uncertainty", iv}, {"fit_subjects", strconv.Itoa(m.Subjects)}, {"fit_samples", strconv.Itoa(m.Samples)},
-	}
-	if m.Selection != nil {
-		f.Metadata = append(f.Metadata, [2]string{"fit_cv_rmse_rel", g(m.Selection.RMSE(), 'g', 6, 64)})
-	}
-	for j, in := range m.Inputs {
-		f.Metadata = append(f.Metadata, [2]string{"fit_input." + n.input[j], in})
-	}
-	for i, note := range p.Notes {
-		f.Metadata = append(f.Metadata, [2]string{fmt.Sprintf("fit_data_note_%d", i+1), note})
-	}
+	f.Metadata = m.metadata(p, n)
 	if m.Method.Absolute() {
 		f.Units = [][2]string{{"abund", "dimensionless  # data unit: " + strings.ReplaceAll(p.DataUnit, "#", "")}}
 	} else {
@@ -202,7 +167,67 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 		f.Inputs = append(f.Inputs, modelfile.FileInput{ID: n.input[j], Unit: "dimensionless", Citation: cite, Evidence: "C",
 			Note: fmt.Sprintf("input %q of the data (perturbation signal)", in)})
 	}
-	// The per-parameter provenance, short: method, penalties, inner-CV score.
+	f.Parameters = m.fileParams(n, cite, unit)
+	m.members(f, n, x0)
+	return f, nil
+}
+
+// penaltyText lists the penalties for the model's description.
+func (m *Model) penaltyText() string {
+	g := strconv.FormatFloat
+	pen := fmt.Sprintf("growth %s, interactions %s", g(m.Penalty.Growth, 'g', 4, 64), g(m.Penalty.Interaction, 'g', 4, 64))
+	if len(m.Inputs) > 0 {
+		pen += ", perturbations " + g(m.Penalty.Perturbation, 'g', 4, 64)
+	}
+	if m.Method.ElasticNet() || m.Penalty.L1Ratio > 0 {
+		pen += ", L1 ratio " + g(m.Penalty.L1Ratio, 'g', 4, 64)
+	}
+	return pen
+}
+
+// choiceText says how the penalty was chosen.
+func (m *Model) choiceText() string {
+	if m.Selection != nil {
+		return fmt.Sprintf("chosen by %d-fold inner CV, rmse_rel %.4g", m.Selection.Folds, m.Selection.RMSE())
+	}
+	return "penalty given"
+}
+
+// metadata is the file's provenance: data, method, penalties, uncertainty
+// and inputs.
+func (m *Model) metadata(p Provenance, n *names) [][2]string {
+	g := strconv.FormatFloat
+	iv := "no interval (run holobiont fit with --bootstrap)"
+	if len(m.Replicates) > 0 {
+		iv = fmt.Sprintf("95%% interval from %d bootstrap replicates over subjects (penalty fixed, seed %d)", len(m.Replicates), p.Seed)
+	}
+	md := [][2]string{
+		{"source", "holobiont fit"}, {"holobiont_version", p.Version},
+		{"fit_method", string(m.Method)}, {"fit_data", p.Data}, {"fit_data_format", p.DataFormat}, {"fit_data_sha256", p.DataSHA256},
+		{"fit_data_unit", p.DataUnit},
+		{"fit_penalty_growth", g(m.Penalty.Growth, 'g', -1, 64)}, {"fit_penalty_interaction", g(m.Penalty.Interaction, 'g', -1, 64)},
+		{"fit_penalty_perturbation", g(m.Penalty.Perturbation, 'g', -1, 64)}, {"fit_l1_ratio", g(m.Penalty.L1Ratio, 'g', -1, 64)},
+		{"fit_penalty_choice", m.choiceText()}, {"fit_pseudo_count", g(m.PseudoCount, 'g', -1, 64)},
+		{"fit_dt_weight", g(m.DtWeight, 'g', -1, 64)},
+		{"fit_abundance_scale", g(m.Scale, 'g', -1, 64)}, {"fit_denominator", m.Denominator},
+		{"fit_uncertainty", iv}, {"fit_subjects", strconv.Itoa(m.Subjects)}, {"fit_samples", strconv.Itoa(m.Samples)},
+	}
+	if m.Selection != nil {
+		md = append(md, [2]string{"fit_cv_rmse_rel", g(m.Selection.RMSE(), 'g', 6, 64)})
+	}
+	for j, in := range m.Inputs {
+		md = append(md, [2]string{"fit_input." + n.input[j], in})
+	}
+	for i, note := range p.Notes {
+		md = append(md, [2]string{fmt.Sprintf("fit_data_note_%d", i+1), note})
+	}
+	return md
+}
+
+// fileParams returns every fitted parameter with its unit and a note: what
+// it is, the method and penalties, and its bootstrap interval.
+func (m *Model) fileParams(n *names, cite, unit string) []modelfile.FileParam {
+	g := strconv.FormatFloat
 	prov := fmt.Sprintf("%s, penalty g/a/e %s/%s/%s", m.Method, g(m.Penalty.Growth, 'g', 3, 64), g(m.Penalty.Interaction, 'g', 3, 64), g(m.Penalty.Perturbation, 'g', 3, 64))
 	if m.Penalty.L1Ratio > 0 {
 		prov += " L1 ratio " + g(m.Penalty.L1Ratio, 'g', 3, 64)
@@ -216,6 +241,7 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 	rows := m.rowMembers(n)
 	cols := m.colIDs(n)
 	lay := m.pr.lay
+	out := make([]modelfile.FileParam, 0, len(n.params))
 	for k, id := range n.params {
 		var unitP, what string
 		switch {
@@ -236,11 +262,10 @@ func (m *Model) File(p Provenance, x0 []float64) (*modelfile.CommunityFile, erro
 		if lo, hi := m.Interval(k); !math.IsNaN(lo) {
 			note += fmt.Sprintf("; 95%% CI [%.4g, %.4g] (bootstrap over subjects, B=%d)", lo, hi, len(m.Replicates))
 		}
-		f.Parameters = append(f.Parameters, modelfile.FileParam{ID: id, Value: vec[k], Unit: unitP, Citation: cite, Evidence: "C",
+		out = append(out, modelfile.FileParam{ID: id, Value: vec[k], Unit: unitP, Citation: cite, Evidence: "C",
 			Note: note, Min: math.NaN(), Max: math.NaN()})
 	}
-	m.members(f, n, x0)
-	return f, nil
+	return out
 }
 
 func (m *Model) equation() string {
