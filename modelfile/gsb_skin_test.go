@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/holobiont/holobiont/expr"
+	"github.com/holobiont/holobiont/model"
 )
 
 // Skin claims of the default model (host-models.md §2.2, §2.6, §7.2; issue
@@ -106,10 +107,11 @@ interventions:
 // (7.1-21) and severe (> 21) bands of Leshem 2015 (each band reached by at
 // least one value; severe needs about a third of the body lesional, gamma_AB
 // 3 or less); the healthy default scores 0. SCORAD is not graded this way:
-// the model's lesions sit at the Lee 2024 damaged state, so its intensity
-// term is near its maximum from the first lesion (SCORAD ~50 at EASI 5.5);
-// the eczema grade therefore uses the EASI bands (a known limitation,
-// benchmarks/paper-checks.md).
+// the model's lesions sit at the Lee 2024 damaged state, so the five lesion
+// signs of its intensity term are near their maximum from the first lesion
+// (only dryness, scored on uninvolved skin, follows the non-lesional barrier:
+// SCORAD 41.9 at EASI 2.6, 46.3 at EASI 6.2); the eczema grade therefore uses
+// the EASI bands (a known limitation, benchmarks/paper-checks.md).
 func TestEczemaGraded(t *testing.T) {
 	prev := -1.0
 	bands := map[string]bool{}
@@ -279,5 +281,114 @@ func TestSkinApocrineHypothesis(t *testing.T) {
 	}
 	if math.Abs(fOn-f0) > 1e-6*f0 {
 		t.Errorf("g_apocrine changed the face: %.6f vs %.6f", fOn, f0)
+	}
+}
+
+// TestEczemaIntensityGrading pins the two intensity parts of the eczema
+// scores (issue 14) on the default model's own expressions, evaluated at
+// given states:
+//   - the lesion intensity (Miyano 2021's EASI mapping per unit area,
+//     (2p + 2(1 - s))/4 with p the lesion's S. aureus in units of its carrying
+//     capacity and s its barrier) is 0 at the healthy state (no S. aureus,
+//     intact barrier), 0.931 at Lee 2024's fully damaged state (S. aureus
+//     1.03e9 of A_max 1.11e9 = 0.928, barrier 0.065: TestLeeBistable), the
+//     largest value the Lee core reaches, never above 1, and strictly
+//     increasing along the straight path from the healthy to the damaged state;
+//   - SCORAD's dryness item (scored on uninvolved skin) is 0 at an intact
+//     barrier, 1 (3 of 3) at the barrier of Lee's damaged state and beyond,
+//     and strictly increasing in the uninvolved barrier deficit between;
+//   - SCORAD's intensity B reaches 18 only with both at their maxima.
+//
+// The expected values are computed here from Lee's published state, not read
+// from the model.
+func TestEczemaIntensityGrading(t *testing.T) {
+	m := loadGSB(t)
+	obs := map[string]*model.Observable{}
+	for _, o := range m.Observables {
+		obs[o.ID] = o
+	}
+	par := map[string]float64{}
+	for _, p := range m.Parameters {
+		par[p.ID] = p.Value
+	}
+	eval := func(id string, vals map[string]float64) float64 {
+		t.Helper()
+		o := obs[id]
+		if o == nil {
+			t.Fatalf("no observable %s", id)
+		}
+		v, err := expr.Eval(o.Math, func(name string) (float64, bool) {
+			if x, ok := vals[name]; ok {
+				return x, true
+			}
+			x, ok := par[name]
+			return x, ok
+		}, nil)
+		if err != nil {
+			t.Fatalf("%s: %v", id, err)
+		}
+		return v
+	}
+	lesion := func(a, b float64) float64 {
+		return eval("forearm.lesion_intensity", map[string]float64{"forearm.S_aureus_L": a, "forearm.barrier_L": b})
+	}
+	const aDmg, bDmg = 1.03 / 1.11, 0.065 // Lee 2024 damaged state (host-models.md §2.2), A in units of A_max
+	if v := lesion(0, 1); v != 0 {
+		t.Errorf("lesion intensity at the healthy state: %g, want 0", v)
+	}
+	if v, want := lesion(aDmg, bDmg), (2*aDmg+2*(1-bDmg))/4; math.Abs(v-want) > 1e-12 || v < 0.93 {
+		t.Errorf("lesion intensity at Lee's damaged state: %.6f, want %.6f", v, want)
+	}
+	if v := lesion(1, 0); v > 1+1e-12 {
+		t.Errorf("lesion intensity at a full, barrier-less lesion: %g, want at most 1", v)
+	}
+	prev := -1.0
+	for k := 0; k <= 20; k++ {
+		f := float64(k) / 20
+		v := lesion(f*aDmg, 1-f*(1-bDmg))
+		if v <= prev {
+			t.Errorf("lesion intensity %.4f at %.2f of the way to the damaged state, not above %.4f", v, f, prev)
+		}
+		prev = v
+	}
+	dry := func(b float64) float64 {
+		t.Helper()
+		if par["B_xer"] != bDmg {
+			t.Fatalf("B_xer = %g, want Lee's damaged barrier %g", par["B_xer"], bDmg)
+		}
+		return eval("host.eczema_dryness", map[string]float64{"host.uninvolved_barrier": b})
+	}
+	if v := dry(1); v != 0 {
+		t.Errorf("dryness at an intact barrier: %g, want 0", v)
+	}
+	if v := dry(bDmg); math.Abs(v-1) > 1e-12 {
+		t.Errorf("dryness at Lee's damaged barrier: %g, want 1", v)
+	}
+	if v := dry(0.01); v != 1 {
+		t.Errorf("dryness below Lee's damaged barrier: %g, want 1 (capped)", v)
+	}
+	prev = -1
+	for b := 1.0; b >= bDmg; b -= 0.05 {
+		v := dry(b)
+		if v <= prev {
+			t.Errorf("dryness %.4f at barrier %.2f, not above %.4f", v, b, prev)
+		}
+		prev = v
+	}
+	// The uninvolved barrier: the non-lesional barrier weighted by uninvolved area.
+	st := map[string]float64{}
+	for _, s := range []string{"face", "scalp", "axilla", "forearm"} {
+		st[s+".barrier"], st[s+".eczema_area"] = 0.8, 0.3
+	}
+	st["forearm.eczema_area"] = 1 // all lesional: drops out
+	st["forearm.barrier"] = 0.1
+	if v := eval("host.uninvolved_barrier", st); math.Abs(v-0.8) > 1e-12 {
+		t.Errorf("uninvolved barrier %g, want 0.8 (the fully lesional forearm drops out)", v)
+	}
+	for _, c := range []struct{ li, dry, want float64 }{{1, 1, 3.5 * 18}, {1, 0, 3.5 * 15}, {0, 1, 3.5 * 3}, {0.5, 0.2, 3.5 * (7.5 + 0.6)}} {
+		sc := eval("host.scorad", map[string]float64{"host.eczema": 1, "host.eczema_extent": 0, "host.eczema_lesion_intensity": c.li, "host.eczema_dryness": c.dry})
+		if math.Abs(sc-c.want) > 1e-9 {
+			t.Errorf("SCORAD at zero extent, lesion intensity %g, dryness %g: %g, want 7B/2 = %g", c.li, c.dry, sc, c.want)
+		}
 	}
 }

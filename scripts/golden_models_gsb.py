@@ -68,6 +68,10 @@ BELENGUER = "Belenguer 2006 Appl Environ Microbiol 72:3593; Riviere 2016 Front M
 TROMPETTE = "Trompette 2022 Mucosal Immunol 15:908 (gut-derived short-chain fatty acids improve skin barrier integrity)"
 VALLES = "Valles-Colomer 2019 Nat Microbiol 4:623 (butyrate-producing Faecalibacterium and Coprococcus with higher quality of life, depleted in depression)"
 CHIESA = "Chiesa Fuxench 2019 J Invest Dermatol 139:583 (AD in America: HADS depression 5.83 vs 3.62, anxiety 7.03 vs 4.73 in AD vs controls)"
+ORANJE = ("Oranje 2007 Br J Dermatol 157:645 (SCORAD intensity B: six items 0-3, erythema, oedema/papulation, oozing/crusts, excoriation, lichenification, "
+          "dryness); dryness scored on uninvolved skin (European Task Force on Atopic Dermatitis 1993, as the Fondation pour la Dermatite Atopique's SCORAD "
+          "pages list it apart from the five lesion signs; the 1993 full text not read here)")
+HON2008 = "Hon 2008 Am J Clin Dermatol 9:45"
 KUNZ = "Kunz 1997 Dermatology 195:10 (SCORAD < 25 mild, 25-50 moderate, > 50 severe); European Task Force on Atopic Dermatitis 1993 Dermatology 186:23 (SCORAD = A/5 + 7B/2 + C)"
 EASI_REF = "Hanifin 2001 Exp Dermatol 10:11 (EASI); Leshem 2015 Br J Dermatol 172:1353 (bands)"
 PASI_REF = "Fredriksson & Pettersson 1978 Dermatologica 157:238 (PASI); Menter 2008 J Am Acad Dermatol 58:826 (BSA < 3% mild, 3-10% moderate, > 10% severe)"
@@ -294,6 +298,10 @@ P("f_vis", 0.01, "dimensionless", EASI_REF + "; EASI area score 1 = 1-9% of a re
   "(below it the scale's own bands give no score; 1% of the head and neck is ~18 cm^2); below it the region scores 0. Was 0.5% (a hand choice) until "
   "session 8: with 0.5% the eczema cases split 69/19/12% mild/moderate/severe at the best log-normal (Chiesa Fuxench 2019: 60/29/11%), with 1% 63/26/12% "
   "(benchmarks/prevalence.md, profile over f_vis); the value is the scale's edge, not the profile's optimum (1.4%)")
+P("B_xer", 0.065, "dimensionless", LEE + " (damaged-state barrier at the log-midpoint: modelfile/lee_test.go); " + ORANJE + "; " + HON2008, "S",
+  "barrier of uninvolved skin at which SCORAD's dryness item scores 3 (severe): the barrier of Lee 2024's fully damaged state, so dryness runs from 0 "
+  "at an intact barrier to 3 at a lesion's barrier, linear in the barrier deficit. The anchor and the linearity are assumptions (S); the sign is "
+  "Hon 2008's (skin hydration r = -0.55 and TEWL r = 0.60 with SCORAD, forearm, 44 children)")
 P("sig_scorad", 2.0, "dimensionless", KUNZ, "S",
   "SCORAD subjective symptoms (itch + sleep loss, 0-20) = 20 x lesion intensity x A/(A + sig_scorad), A the extent in % of the body: symptoms "
   "saturate above a few percent of the body")
@@ -661,13 +669,24 @@ OB("host.easi", " + ".join(easi_terms), "dimensionless", EASI_REF + "; " + MIYAN
    "Eczema Area and Severity Index 0-72: per region weight x area score (0-6, with the visibility floor f_vis) x sign sum (4 signs x 0-3 = 12 x lesion intensity)")
 OB("host.eczema_extent", " + ".join(scorad_a), "dimensionless", KUNZ, "S", "SCORAD A: eczematous body surface, % (rule of nines)")
 OB("host.eczema_lesion_intensity", "(%s)/max(host.eczema_extent, 1.0e-12)" % " + ".join(scorad_i), note="intensity of the representative lesion (0-1)")
+WU = {}
+for r, w, bsa, mix in REGIONS:
+    for site, c in mix.items():
+        WU[site] = WU.get(site, 0.0) + bsa*c
+OB("host.uninvolved_barrier", "(%s)/max(%s, 1.0e-12)" % (" + ".join("%r*(1 - %s.eczema_area)*%s.barrier" % (w, site, site) for site, w in WU.items()),
+   " + ".join("%r*(1 - %s.eczema_area)" % (w, site) for site, w in WU.items())), "dimensionless", ORANJE, "S",
+   "barrier of the uninvolved (non-lesional) skin, area-weighted over the body (rule of nines, as SCORAD's extent)")
+OB("host.eczema_dryness", "min(1, pos(1 - host.uninvolved_barrier)/(1 - B_xer))", "dimensionless", ORANJE + "; " + HON2008, "S",
+   "SCORAD dryness item / 3, scored on uninvolved skin: 0 at an intact barrier, 1 at the barrier of Lee 2024's damaged state (B_xer), linear between")
 OB("host.eczema", "host.easi > 0", "dimensionless", EASI_REF, "S", "1 when an examiner sees eczema (a scored region: lesional fraction >= f_vis)")
-OB("host.scorad", "if(host.eczema > 0, host.eczema_extent/5 + 3.5*18*host.eczema_lesion_intensity + 20*host.eczema_lesion_intensity*host.eczema_extent/(host.eczema_extent + sig_scorad), 0)",
-   "dimensionless", KUNZ, "S", "SCORAD = A/5 + 7B/2 + C: extent A %, intensity B (6 signs x 0-3 = 18 x lesion intensity), symptoms C (0-20)")
+OB("host.scorad", "if(host.eczema > 0, host.eczema_extent/5 + 3.5*(15*host.eczema_lesion_intensity + 3*host.eczema_dryness) + 20*host.eczema_lesion_intensity*host.eczema_extent/(host.eczema_extent + sig_scorad), 0)",
+   "dimensionless", KUNZ + "; " + ORANJE, "S", "SCORAD = A/5 + 7B/2 + C: extent A %, intensity B (five signs of the representative lesion, 0-3 each = 15 x lesion "
+   "intensity, plus dryness of uninvolved skin, 0-3 = 3 x host.eczema_dryness), symptoms C (0-20)")
 OB("host.eczema_grade", "if(host.eczema > 0, piecewise(1, host.easi <= 7, 2, host.easi <= 21, 3), 0)",
    "dimensionless", EASI_REF, "S", "EASI bands (Leshem 2015): 1 mild (<= 7), 2 moderate (7.1-21), 3 severe (> 21). Not SCORAD: the model's lesions sit "
-   "at the Lee 2024 damaged state, so SCORAD's intensity term (7B/2) is near its maximum for any lesion and SCORAD reads severe from the first "
-   "lesion; EASI weighs intensity by extent")
+   "at the Lee 2024 damaged state in every person (lesion intensity 0.62-0.76 whatever the extent), so the five lesion signs of SCORAD's intensity "
+   "term (7B/2) are near their maximum for any lesion (only dryness, scored on uninvolved skin, follows the barrier) and SCORAD reads >= 40 from "
+   "the first lesion; EASI weighs intensity by extent")
 pasi_terms = ["%r*%s*12*q_plaque" % (w, area_score("host.psoriasis_area_" + r)) for r, w, bsa, mix in REGIONS]
 OB("host.pasi", " + ".join(pasi_terms), "dimensionless", PASI_REF + "; " + SHMAROV, "S",
    "Psoriasis Area and Severity Index 0-72: region weight x area score x (erythema + induration + desquamation, 0-4 each: 12 x q_plaque at Shmarov's plaque)")
@@ -697,7 +716,7 @@ OB("host.wellbeing", "min(1, pos(W0 - 0.5*host.phq9/27 - 0.3*host.gad7/21 + a_Cu
 CONDITIONS = [
     ("eczema", "atopic dermatitis (eczema)", "host.eczema", "host.eczema_grade", [("easi", "host.easi"), ("scorad", "host.scorad")],
      "visible eczematous lesions: a body region with at least f_vis (1%) of its skin in the lesional (S. aureus-dominated, damaged-barrier) state of the Lee 2024 core",
-     "EASI <= 7 mild, 7.1-21 moderate, > 21 severe (Leshem 2015); SCORAD also reported (Kunz 1997 bands < 25, 25-50, > 50 overstate the model's mild disease: its lesions are all at the damaged state)",
+     "EASI <= 7 mild, 7.1-21 moderate, > 21 severe (Leshem 2015); SCORAD also reported (Kunz 1997 bands < 25, 25-50, > 50 overstate the model's mild disease: its lesions are all at the damaged state, only SCORAD's dryness item, on uninvolved skin, is graded)",
      KUNZ + "; " + EASI_REF + "; " + CHIESA + " (prevalence 7.3%; mild 60.1%, moderate 28.9%, severe 11.0%)"),
     ("psoriasis", "psoriasis vulgaris", "host.psoriasis", "host.psoriasis_grade", [("pasi", "host.pasi"), ("psoriasis_bsa", "host.psoriasis_bsa")],
      "visible plaques: a body region with at least f_vis of its skin in Shmarov 2022's psoriatic steady state",
