@@ -104,15 +104,53 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 	if err := augmentTrialSpec(t); err != nil {
 		return nil, err
 	}
+	if err := t.validateTrial(); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// validateTrial checks the trial's own fields (the cohort part is checked by
+// Spec.validate) and fills their defaults.
+func (t *TrialSpec) validateTrial() error {
+	s := &t.Spec
 	if t.Alpha == 0 {
 		t.Alpha = 0.05
 	}
 	if !(t.Alpha > 0 && t.Alpha < 1) {
-		return nil, s.errAt("$.alpha", "alpha must be in (0, 1)")
+		return s.errAt("$.alpha", "alpha must be in (0, 1)")
 	}
 	if len(t.Arms) < 2 {
-		return nil, s.errAt("$.arms", "a trial needs at least 2 arms")
+		return s.errAt("$.arms", "a trial needs at least 2 arms")
 	}
+	arms, err := t.validateArms()
+	if err != nil {
+		return err
+	}
+	if t.typed, err = t.decodeInterventions(); err != nil {
+		return err
+	}
+	if t.Randomisation.Block == 0 {
+		t.Randomisation.Block = 1
+	}
+	if t.Randomisation.Block < 1 {
+		return s.errAt("$.randomisation.block", "block must be >= 1")
+	}
+	for i, st := range t.Randomisation.Strata {
+		d := s.Covariates[st]
+		if d == nil || !d.Categorical() {
+			return s.errAt(fmt.Sprintf("$.randomisation.strata[%d]", i), "stratum %q is not a categorical covariate", st)
+		}
+	}
+	if err := t.validateAnalysis(arms); err != nil {
+		return err
+	}
+	return t.validatePower()
+}
+
+// validateArms checks the arms and returns their names.
+func (t *TrialSpec) validateArms() (map[string]bool, error) {
+	s := &t.Spec
 	arms := map[string]bool{}
 	for i, a := range t.Arms {
 		p := fmt.Sprintf("$.arms[%d]", i)
@@ -140,22 +178,12 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 			}
 		}
 	}
-	var err2 error
-	if t.typed, err2 = t.decodeInterventions(); err2 != nil {
-		return nil, err2
-	}
-	if t.Randomisation.Block == 0 {
-		t.Randomisation.Block = 1
-	}
-	if t.Randomisation.Block < 1 {
-		return nil, s.errAt("$.randomisation.block", "block must be >= 1")
-	}
-	for i, st := range t.Randomisation.Strata {
-		d := s.Covariates[st]
-		if d == nil || !d.Categorical() {
-			return nil, s.errAt(fmt.Sprintf("$.randomisation.strata[%d]", i), "stratum %q is not a categorical covariate", st)
-		}
-	}
+	return arms, nil
+}
+
+// validateAnalysis checks each analysis against the endpoints and arms.
+func (t *TrialSpec) validateAnalysis(arms map[string]bool) error {
+	s := &t.Spec
 	ends := map[string]bool{}
 	for _, e := range s.Endpoints {
 		ends[e.Name] = true
@@ -163,45 +191,52 @@ func ParseTrialSpec(name string, data []byte) (*TrialSpec, error) {
 	for i, a := range t.Analysis {
 		p := fmt.Sprintf("$.analysis[%d]", i)
 		if !ends[a.Endpoint] {
-			return nil, s.errAt(p+".endpoint", "analysis: unknown endpoint %q (endpoints: %s)", a.Endpoint, sortedKeys(ends))
+			return s.errAt(p+".endpoint", "analysis: unknown endpoint %q (endpoints: %s)", a.Endpoint, sortedKeys(ends))
 		}
 		if a.Baseline != "" && !ends[a.Baseline] {
-			return nil, s.errAt(p+".baseline", "analysis: unknown baseline endpoint %q (endpoints: %s)", a.Baseline, sortedKeys(ends))
+			return s.errAt(p+".baseline", "analysis: unknown baseline endpoint %q (endpoints: %s)", a.Baseline, sortedKeys(ends))
 		}
 		for _, f := range []struct{ key, arm string }{{"control", a.Control}, {"treatment", a.Treatment}} {
 			if !arms[f.arm] {
-				return nil, s.errAt(p+"."+f.key, "analysis: %s arm %q is not one of the trial's arms (%s)", f.key, f.arm, sortedKeys(arms))
+				return s.errAt(p+"."+f.key, "analysis: %s arm %q is not one of the trial's arms (%s)", f.key, f.arm, sortedKeys(arms))
 			}
 		}
 		if a.Control == a.Treatment {
-			return nil, s.errAt(p+".treatment", "analysis: control and treatment are both arm %q; compare two different arms", a.Control)
+			return s.errAt(p+".treatment", "analysis: control and treatment are both arm %q; compare two different arms", a.Control)
 		}
 		if r := a.Responder; r != nil && (r.Below == nil) == (r.Above == nil) {
-			return nil, s.errAt(p+".responder", "responder: give below or above")
+			return s.errAt(p+".responder", "responder: give below or above")
 		}
 	}
-	if pw := t.Power; pw != nil {
-		if len(pw.N) == 0 || pw.Replicates < 1 || pw.Analysis < 0 || pw.Analysis >= len(t.Analysis) {
-			return nil, s.errAt("$.power", "power needs n sizes, replicates >= 1 and a valid analysis index")
+	return nil
+}
+
+func (t *TrialSpec) validatePower() error {
+	s := &t.Spec
+	pw := t.Power
+	if pw == nil {
+		return nil
+	}
+	if len(pw.N) == 0 || pw.Replicates < 1 || pw.Analysis < 0 || pw.Analysis >= len(t.Analysis) {
+		return s.errAt("$.power", "power needs n sizes, replicates >= 1 and a valid analysis index")
+	}
+	for _, n := range pw.N {
+		if n < 2*len(t.Arms) {
+			return s.errAt("$.power", "power: n = %d is too small for %d arms", n, len(t.Arms))
 		}
-		for _, n := range pw.N {
-			if n < 2*len(t.Arms) {
-				return nil, s.errAt("$.power", "power: n = %d is too small for %d arms", n, len(t.Arms))
-			}
-			if n > chunks.MaxTasks/pw.Replicates {
-				return nil, s.errAt("$.power", "power: n = %d subjects x %d replicates is more than one run holds (at most %d subjects)", n, pw.Replicates, chunks.MaxTasks)
-			}
-		}
-		switch pw.Test {
-		case "", "welch", "ancova":
-		default:
-			return nil, s.errAt("$.power.test", "power test must be welch or ancova")
-		}
-		if pw.Test == "ancova" && t.Analysis[pw.Analysis].Baseline == "" {
-			return nil, s.errAt("$.power.test", "ancova power needs a baseline in the analysis")
+		if n > chunks.MaxTasks/pw.Replicates {
+			return s.errAt("$.power", "power: n = %d subjects x %d replicates is more than one run holds (at most %d subjects)", n, pw.Replicates, chunks.MaxTasks)
 		}
 	}
-	return t, nil
+	switch pw.Test {
+	case "", "welch", "ancova":
+	default:
+		return s.errAt("$.power.test", "power test must be welch or ancova")
+	}
+	if pw.Test == "ancova" && t.Analysis[pw.Analysis].Baseline == "" {
+		return s.errAt("$.power.test", "ancova power needs a baseline in the analysis")
+	}
+	return nil
 }
 
 // TrialPlan is a compiled trial.
