@@ -102,10 +102,21 @@
 //     course, where Rodas4 takes 0.25 and DOPRI5 0.36).
 //     Rodas4 → explicit (cost-aware, so that a mildly stiff problem does not
 //     stay on the expensive method): a Rodas4 step costs nominally
-//     c_R = 6 + 2n RHS evaluations for dimension n (7 RHS evaluations, the
-//     Jacobian, an LU decomposition and six solves; measured 10–20 DOPRI5
-//     steps on the default model, n = 39), an explicit step c_E = 6
-//     (DOPRI5) or 12 (DOP853), r = c_R/c_E. After every Jacobian the
+//     c_R RHS evaluations, an explicit step c_E = 6 (DOPRI5) or 12
+//     (DOP853), r = c_R/c_E. With an analytic Jacobian (a system that
+//     implements [Jacobian] and does not report through an
+//     AnalyticJacobian() bool method that it falls back to finite
+//     differences) c_R = 27, the cost measured on the default model (n =
+//     50): 7 RHS evaluations, the analytic Jacobian, the spectral-radius
+//     estimate, the factorisation on J's sparsity and six solves take as
+//     long as 4.5 DOPRI5 steps. With finite differences c_R = 6 + 2n for
+//     dimension n (the Jacobian alone is n RHS evaluations; the dense LU
+//     grows faster with n than the RHS). (Before issue 13 session 10 the
+//     analytic case used 6 + 2n too, r = 17.7 at n = 50 against the
+//     measured 4.5: the switch back came too early, and the ten-year
+//     scenario below ran 3,947 steps with 100 in Rodas4; with r = 4.5 it
+//     runs 2,451 with 195, 0.74× the CPU time, equally accurate.) After
+//     every Jacobian the
 //     spectral radius ρ of ∂f/∂y is estimated by three power-iteration
 //     steps, warm-started from the last estimate's vector (‖J‖∞, used
 //     before, overestimates it by orders of magnitude on models with strong
@@ -121,10 +132,12 @@
 //     steps × r against Σ h·ρ/lim over them), the next switch to Rodas4
 //     needs twice as many stability-limited explicit steps (15, 30, 60, ...:
 //     backoff against switching to and fro); an episode that paid resets
-//     the count to 15. On the ten-year scenario Auto now takes 30 Rodas4
-//     steps and 8 switches and costs 1.18× DOPRI5 alone (instructions,
-//     callgrind), against 8.5× before (BenchmarkRepeated10y in package
-//     modelfile; TestAutoSwitchCounts pins the counts).
+//     the count to 15. On the ten-year scenario Auto now takes 195 Rodas4
+//     steps of 2,451 and 19 switches and costs 0.66× the CPU time of
+//     DOPRI5 alone and 0.33× Rodas4's, against 8.5× DOPRI5 before the rule
+//     was cost-aware (BenchmarkRepeated10y in package modelfile;
+//     benchmarks/run.md, issue 13 session 10; TestAutoSwitchCounts pins the
+//     counts). The default year switches once, at day ~160, and stays.
 //     Each switch is counted in [Stats.Switches]. The current method of Auto,
 //     the spectral-radius vector and the backoff are kept across Integrate
 //     calls of one [Solver], so a segmented simulation does not rediscover

@@ -176,11 +176,42 @@ const (
 )
 
 // rodasCost is the nominal cost of a Rodas4 step for dimension n in RHS
-// evaluations (Auto's rule): 7 RHS evaluations, a Jacobian, an LU
-// decomposition and six solves, the linear algebra growing faster with n
-// than the RHS does. An explicit step costs 6 (DOPRI5) or 12 (DOP853). On
-// the default model (n = 39) a Rodas4 step measured 10–20 DOPRI5 steps.
-func rodasCost(n int) float64 { return 6 + 2*float64(n) }
+// evaluations (Auto's rule), analytic telling whether the system supplies
+// its Jacobian analytically. With an analytic Jacobian it is the cost
+// measured on the default model (n = 50, issue 13 session 9): 7 RHS
+// evaluations, the Jacobian, the spectral-radius estimate, the
+// factorisation on J's sparsity and six solves took 28 µs, as much as 4.5
+// DOPRI5 steps, i.e. 27 RHS evaluations. With forward differences the
+// Jacobian alone costs n RHS evaluations and the dense linear algebra grows
+// faster with n than the RHS does: 6 + 2n.
+func rodasCost(n int, analytic bool) float64 {
+	if analytic {
+		return rodasCostAnalytic
+	}
+	return 6 + 2*float64(n)
+}
+
+// rodasCostAnalytic is rodasCost with an analytic Jacobian (see there).
+const rodasCostAnalytic = 27
+
+// analyticJacobian is implemented by systems whose Jacobian method may
+// fall back to finite differences (package system's models with delay or
+// rateOf, or expressions it cannot differentiate); a system implementing
+// Jacobian without it is taken to be analytic.
+type analyticJacobian interface {
+	AnalyticJacobian() bool
+}
+
+// isAnalytic reports whether sys supplies ∂f/∂y analytically.
+func isAnalytic(sys System) bool {
+	if _, ok := sys.(Jacobian); !ok {
+		return false
+	}
+	if a, ok := sys.(analyticJacobian); ok {
+		return a.AnalyticJacobian()
+	}
+	return true
+}
 
 // explicitCost is the cost of a step of the explicit method m in RHS
 // evaluations.
@@ -242,7 +273,7 @@ type Solver struct {
 	pv, pw              []float64 // Auto: power-iteration vectors
 
 	// Auto's switching state (see maybeSwitch)
-	costRatio  float64 // rodasCost(n) / explicitCost(exp)
+	costRatio  float64 // rodasCost / explicitCost(exp), set by Integrate
 	stiffNeed  int     // stability-limited explicit steps needed to switch to Rodas4
 	rodasN     int     // accepted Rodas4 steps since the switch or the last restart
 	epSteps    int     // Rodas4 steps of this episode (since the switch)
@@ -353,7 +384,6 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 	if opt.Method == Auto {
 		s.pv, s.pw = vec(), vec()
 	}
-	s.costRatio = rodasCost(n) / explicitCost(s.exp)
 	s.stiffNeed = stiffCount
 	if opt.Method == Auto || opt.Method == Rodas4 {
 		s.jac = make([]float64, n*n)
@@ -524,6 +554,7 @@ func (s *Solver) Integrate(ctx context.Context, sys System, t0 float64, y []floa
 	}
 	s.sys = sys
 	s.jacSys, _ = sys.(Jacobian)
+	s.costRatio = rodasCost(s.n, isAnalytic(sys)) / explicitCost(s.exp)
 	defer func() { s.sys = nil; s.jacSys = nil }()
 	if out == nil {
 		tOut = nil

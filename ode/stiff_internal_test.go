@@ -64,3 +64,47 @@ func b2i(b bool) int {
 	}
 	return 0
 }
+
+// fdJacobian is a system whose Jacobian method reports that it is not
+// analytic, as package system's models do when they fall back to finite
+// differences (its values are irrelevant to the cost rule).
+type fdJacobian struct{ analyticVdP }
+
+func (fdJacobian) AnalyticJacobian() bool { return false }
+
+// TestRodasCostRule checks the cost ratio Auto's switch back uses (see the
+// package comment): 27/6 RHS evaluations with an analytic Jacobian (the
+// measured cost of a Rodas4 step on the default model), (6 + 2n)/6 when
+// the Jacobian is a finite difference, in the solver or in the system.
+func TestRodasCostRule(t *testing.T) {
+	s, err := NewSolver(2, Options{Method: Auto, RTol: 1e-6, ATol: 1e-9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		sys  System
+		want float64
+	}{
+		{"analytic", analyticVdP{vanDerPol{mu: 1}}, 27.0 / 6},
+		{"no Jacobian", vanDerPol{mu: 1}, 10.0 / 6},
+		{"finite differences in the system", fdJacobian{analyticVdP{vanDerPol{mu: 1}}}, 10.0 / 6},
+	} {
+		y := []float64{2, 0}
+		if _, err := s.Integrate(t.Context(), tc.sys, 0, y, 1, nil, nil, nil); err != nil {
+			t.Fatal(err)
+		}
+		if s.costRatio != tc.want {
+			t.Errorf("%s: cost ratio %g, want %g", tc.name, s.costRatio, tc.want)
+		}
+	}
+}
+
+// analyticVdP is van der Pol with its analytic Jacobian, without an
+// AnalyticJacobian method.
+type analyticVdP struct{ vanDerPol }
+
+func (f analyticVdP) Jacobian(t float64, y, j []float64) {
+	j[0], j[1] = 0, 1
+	j[2], j[3] = -2*f.mu*y[0]*y[1]-1, f.mu*(1-y[0]*y[0])
+}
