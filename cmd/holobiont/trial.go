@@ -81,8 +81,8 @@ arms (the shipped example, 120 subjects in 3 arms: about 1.3 CPU-s per run,
   holobiont trial examples/trial-probiotic-eczema.yaml --out unc --no-power --uncertainty 20   # ~26 CPU-s
   # uncertainty: 20 runs (the point estimate and 19 parameter sets of shipped:gut-skin-brain.ensemble.tsv); 95% intervals:
   #   analysis                                                    effect                        power                       n per arm (80% power)
-  #   scorad_change probiotic vs placebo ancova(scorad_baseline)  -0.04814 [-0.1611, -0.02505]  0.05039 [0.05011, 0.05453]  9.275e+04 [7966, 3.416e+05]
-  #   scorad_change emollient vs placebo ancova(scorad_baseline)  -0.9408 [-1.009, -0.935]      0.2062 [0.2043, 0.2205]     246 [226, 249]
+  #   scorad_change probiotic vs placebo ancova(scorad_baseline)  -0.08065 [-0.2621, -0.03768]  0.05118 [0.05026, 0.06248]  3.037e+04 [2901, 1.39e+05]
+  #   scorad_change emollient vs placebo ancova(scorad_baseline)  -0.6486 [-0.7545, -0.6371]    0.1303 [0.1275, 0.157]      470 [356, 487]
   holobiont trial examples/trial-probiotic-eczema.yaml --out unc2 --uncertainty 5 --ensemble calibration/ensemble.tsv
   holobiont trial examples/trial-probiotic-eczema.yaml --out t0 --shard 0/2
   holobiont trial examples/trial-probiotic-eczema.yaml --out t1 --shard 1/2
