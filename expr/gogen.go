@@ -77,7 +77,9 @@ func (t *Tape) Fingerprint() string {
 // internal/fmath that the interpreter calls. Temporaries and common
 // sub-expressions become local variables and constants literals, so the
 // function writes only the env slots the tape assigns (below the scratch
-// registers, which it leaves untouched) and needs no Bind. The source
+// registers, which it leaves untouched) and needs no Bind. min and max are
+// written out as the comparisons fmath.Min and fmath.Max make, calling
+// them only for equal or unordered operands (see minMax). The source
 // imports "math" and ".../internal/fmath" (as fmath). The tape must have
 // been built by BuildInPlace.
 func (t *Tape) GoFunc(w io.Writer, name string) error {
@@ -125,11 +127,22 @@ func (g *goGen) body() (string, error) {
 		if !env && g.uses[i] == 0 {
 			continue // a dead temporary
 		}
+		v := fmt.Sprintf("v%d", i)
+		if in.op == opMin || in.op == opMax {
+			if err := g.minMax(&sb, in, v); err != nil {
+				return "", fmt.Errorf("expr: GoFunc: instruction %d (%s): %w", i, opNames[in.op], err)
+			}
+			if env {
+				fmt.Fprintf(&sb, "\tenv[%d] = %s\n", in.dst, v)
+				g.env(in.dst)
+			}
+			g.val[in.dst] = v
+			continue
+		}
 		e, err := g.expr(in)
 		if err != nil {
 			return "", fmt.Errorf("expr: GoFunc: instruction %d (%s): %w", i, opNames[in.op], err)
 		}
-		v := fmt.Sprintf("v%d", i)
 		switch {
 		case env && g.uses[i] == 0:
 			fmt.Fprintf(&sb, "\tenv[%d] = %s\n", in.dst, e)
@@ -148,6 +161,40 @@ func (g *goGen) body() (string, error) {
 }
 
 func (g *goGen) env(o int32) { g.maxEnv = max(g.maxEnv, o) }
+
+// minMax writes the statements that set the local v to min or max of in's
+// operands: the two strict comparisons by which fmath.Min and fmath.Max
+// decide, inline, and a call to them only for equal or unordered operands
+// (±0, NaN, equal values), so the result is theirs bit for bit. The calls
+// themselves are not inlined in a generated kernel: Go inlines only
+// functions of cost ≤ 20 into a function as large as a model's RHS, and
+// fmath.Max costs 74; each call also makes the caller spill the live
+// values it holds in registers.
+func (g *goGen) minMax(sb *strings.Builder, in *instr, v string) error {
+	var ops []string
+	var err error
+	reads(in, g.t.args, func(o int32) {
+		if err != nil {
+			return
+		}
+		var s string
+		s, err = g.reg(o)
+		ops = append(ops, s)
+	})
+	if err != nil {
+		return err
+	}
+	if len(ops) != 2 {
+		return fmt.Errorf("%d operands", len(ops))
+	}
+	a, b, f, cmp := ops[0], ops[1], "Max", ">"
+	if in.op == opMin {
+		f, cmp = "Min", "<"
+	}
+	fmt.Fprintf(sb, "\t%s := %s\n\tif !(%s %s %s) {\n\t\t%s = %s\n\t\tif !(%s %s %s) {\n\t\t\t%s = fmath.%s(%s, %s)\n\t\t}\n\t}\n",
+		v, a, a, cmp, b, v, b, b, cmp, a, v, f, a, b)
+	return nil
+}
 
 // countUses sets g.uses: how often each instruction's result is read.
 func (g *goGen) countUses() {

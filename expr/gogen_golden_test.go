@@ -416,13 +416,33 @@ func goFunc69(env []float64) {
 
 func goFunc70(env []float64) {
 	_ = env[5]
-	v0 := fmath.Min(env[0], env[1])
-	env[5] = fmath.Min(v0, env[2])
+	v0 := env[0]
+	if !(env[0] < env[1]) {
+		v0 = env[1]
+		if !(env[1] < env[0]) {
+			v0 = fmath.Min(env[0], env[1])
+		}
+	}
+	v1 := v0
+	if !(v0 < env[2]) {
+		v1 = env[2]
+		if !(env[2] < v0) {
+			v1 = fmath.Min(v0, env[2])
+		}
+	}
+	env[5] = v1
 }
 
 func goFunc71(env []float64) {
 	_ = env[6]
-	env[6] = fmath.Max(env[0], env[1])
+	v0 := env[0]
+	if !(env[0] > env[1]) {
+		v0 = env[1]
+		if !(env[1] > env[0]) {
+			v0 = fmath.Max(env[0], env[1])
+		}
+	}
+	env[6] = v0
 }
 
 func goFunc72(env []float64) {
@@ -558,7 +578,13 @@ func goFunc91(env []float64) {
 	v1 := fmath.FastPow(env[2], env[0])
 	v2 := fmath.Root(env[3], k0)
 	v3 := fmath.Hill(v0, v1, v2)
-	v4 := fmath.Max(k1, env[3])
+	v4 := k1
+	if !(k1 > env[3]) {
+		v4 = env[3]
+		if !(env[3] > k1) {
+			v4 = fmath.Max(k1, env[3])
+		}
+	}
 	v5 := float64(float64(env[3]+k1) + env[4])
 	v6 := fmath.Xor(v4, v5)
 	v7 := fmath.Xor(v6, env[4])
@@ -581,9 +607,21 @@ func goFunc92(env []float64) {
 	k0 := float64(-1.875)
 	v0 := float64(float64(env[4]+k0) + env[0])
 	v1 := float64(env[4] - env[4])
-	v2 := fmath.Max(v0, v1)
+	v2 := v0
+	if !(v0 > v1) {
+		v2 = v1
+		if !(v1 > v0) {
+			v2 = fmath.Max(v0, v1)
+		}
+	}
 	v3 := -v2
-	v4 := fmath.Min(env[1], env[4])
+	v4 := env[1]
+	if !(env[1] < env[4]) {
+		v4 = env[4]
+		if !(env[4] < env[1]) {
+			v4 = fmath.Min(env[1], env[4])
+		}
+	}
 	v5 := fmath.Exp(v4)
 	v6 := fmath.B2F(v5 == 0)
 	env[5] = float64(v3 - v6)
@@ -663,7 +701,13 @@ func goFunc95(env []float64) {
 	v13 := fmath.Sel(v5, k4, v12)
 	v14 := float64(env[4] / env[4])
 	v16 := v14
-	v17 := fmath.Min(k5, env[4])
+	v17 := k5
+	if !(k5 < env[4]) {
+		v17 = env[4]
+		if !(env[4] < k5) {
+			v17 = fmath.Min(k5, env[4])
+		}
+	}
 	v18 := fmath.B2F(env[4] == 0)
 	v19 := float64(v17 / v18)
 	v20 := fmath.Sel(v19, env[4], k1)
@@ -711,11 +755,29 @@ func goFunc96(env []float64) {
 	v17 := fmath.Or(v16, env[4])
 	v18 := fmath.B2F(env[2] == 0)
 	v19 := float64(v17 + v18)
-	v20 := fmath.Min(k3, v19)
-	v21 := fmath.Min(k4, env[4])
+	v20 := k3
+	if !(k3 < v19) {
+		v20 = v19
+		if !(v19 < k3) {
+			v20 = fmath.Min(k3, v19)
+		}
+	}
+	v21 := k4
+	if !(k4 < env[4]) {
+		v21 = env[4]
+		if !(env[4] < k4) {
+			v21 = fmath.Min(k4, env[4])
+		}
+	}
 	v22 := fmath.FastPow(env[0], env[0])
 	v23 := float64(v21 / v22)
-	v24 := fmath.Min(v20, v23)
+	v24 := v20
+	if !(v20 < v23) {
+		v24 = v23
+		if !(v23 < v20) {
+			v24 = fmath.Min(v20, v23)
+		}
+	}
 	v25 := fmath.Sel(v15, env[5], v24)
 	env[5] = fmath.Sel(env[2], v8, v25)
 	env[7] = env[3]
@@ -772,7 +834,13 @@ func goFunc99(env []float64) {
 	k5 := float64(3.25)
 	v0 := fmath.Or(k0, env[4])
 	v1 := float64(v0 + k1)
-	v2 := fmath.Max(env[1], env[4])
+	v2 := env[1]
+	if !(env[1] > env[4]) {
+		v2 = env[4]
+		if !(env[4] > env[1]) {
+			v2 = fmath.Max(env[1], env[4])
+		}
+	}
 	v3 := float64(v1 + v2)
 	v4 := fmath.PowI(env[2], -1)
 	v5 := fmath.Or(env[4], env[6])
@@ -861,8 +929,20 @@ func goFunc103(env []float64) {
 	v1 := fmath.PowI(env[5], -1)
 	v2 := fmath.FastPow(v0, v1)
 	v3 := fmath.Arcsec(v2)
-	v4 := fmath.Max(env[3], env[4])
-	v5 := fmath.Max(v4, env[3])
+	v4 := env[3]
+	if !(env[3] > env[4]) {
+		v4 = env[4]
+		if !(env[4] > env[3]) {
+			v4 = fmath.Max(env[3], env[4])
+		}
+	}
+	v5 := v4
+	if !(v4 > env[3]) {
+		v5 = env[3]
+		if !(env[3] > v4) {
+			v5 = fmath.Max(v4, env[3])
+		}
+	}
 	v6 := fmath.B2F(env[3] == env[3])
 	v7 := float64(float64(v5-v6) * env[4])
 	v8 := fmath.B2F(env[0] < env[1])
@@ -880,7 +960,13 @@ func goFunc103(env []float64) {
 	v19 := fmath.B2F(v16 > v18)
 	v20 := fmath.B2F(v19 == 0)
 	v21 := fmath.Coth(env[4])
-	v22 := fmath.Min(env[2], v21)
+	v22 := env[2]
+	if !(env[2] < v21) {
+		v22 = v21
+		if !(v21 < env[2]) {
+			v22 = fmath.Min(env[2], v21)
+		}
+	}
 	v23 := fmath.FastPow(v22, k2)
 	v24 := fmath.And(v20, v23)
 	v25 := fmath.B2F(env[4] == 0)
@@ -895,7 +981,13 @@ func goFunc103(env []float64) {
 	v34 := fmath.Or(v32, v33)
 	v35 := fmath.Or(v34, env[0])
 	v36 := float64(env[4] / v35)
-	v37 := fmath.Min(env[4], k5)
+	v37 := env[4]
+	if !(env[4] < k5) {
+		v37 = k5
+		if !(k5 < env[4]) {
+			v37 = fmath.Min(env[4], k5)
+		}
+	}
 	v38 := fmath.Shannon([]float64{k6, env[4]})
 	v39 := fmath.Sel(v38, v37, k7)
 	v40 := fmath.PowI(v39, -1)
@@ -1015,7 +1107,13 @@ func goFunc106(env []float64) {
 	v16 := fmath.B2F(v15 == 0)
 	v17 := fmath.B2F(env[4] <= v16)
 	v18 := math.Sinh(v17)
-	v19 := fmath.Min(env[1], env[4])
+	v19 := env[1]
+	if !(env[1] < env[4]) {
+		v19 = env[4]
+		if !(env[4] < env[1]) {
+			v19 = fmath.Min(env[1], env[4])
+		}
+	}
 	v20 := math.Tan(env[0])
 	v21 := fmath.FastPow(v19, v20)
 	v22 := float64(env[4] - k3)
@@ -1087,7 +1185,13 @@ func goFunc107(env []float64) {
 	v42 := fmath.B2F(v41 == 0)
 	v43 := fmath.FastPow(env[0], v26)
 	v44 := fmath.FastPow(v43, env[3])
-	v45 := fmath.Max(env[4], env[4])
+	v45 := env[4]
+	if !(env[4] > env[4]) {
+		v45 = env[4]
+		if !(env[4] > env[4]) {
+			v45 = fmath.Max(env[4], env[4])
+		}
+	}
 	v46 := fmath.FastPow(env[4], env[4])
 	v47 := fmath.Xor(v45, v46)
 	v48 := float64(v44 - v47)
@@ -1146,7 +1250,13 @@ func goFunc109(env []float64) {
 	v9 := fmath.B2F(k3 >= env[4])
 	v10 := fmath.FastPow(v9, k4)
 	v11 := float64(k5 - env[4])
-	v12 := fmath.Max(env[4], env[3])
+	v12 := env[4]
+	if !(env[4] > env[3]) {
+		v12 = env[3]
+		if !(env[3] > env[4]) {
+			v12 = fmath.Max(env[4], env[3])
+		}
+	}
 	v13 := fmath.Or(v11, v12)
 	v14 := fmath.Or(v13, k6)
 	v15 := fmath.FastPow(v10, v14)
@@ -1194,7 +1304,13 @@ func goFunc110(env []float64) {
 	v26 := fmath.Arcsech(v25)
 	v27 := float64(v26 / env[2])
 	v28 := float64(env[0] / env[4])
-	v29 := fmath.Min(v28, k7)
+	v29 := v28
+	if !(v28 < k7) {
+		v29 = k7
+		if !(k7 < v28) {
+			v29 = fmath.Min(v28, k7)
+		}
+	}
 	v30 := fmath.Sel(env[4], env[2], k8)
 	v31 := fmath.Simpson([]float64{env[4], env[6], k9})
 	v32 := fmath.FastPow(v30, v31)
@@ -1243,7 +1359,13 @@ func goFunc111(env []float64) {
 	v23 := float64(v14 - v22)
 	env[5] = v23
 	v24 := -env[2]
-	v25 := fmath.Min(env[4], env[2])
+	v25 := env[4]
+	if !(env[4] < env[2]) {
+		v25 = env[2]
+		if !(env[2] < env[4]) {
+			v25 = fmath.Min(env[4], env[2])
+		}
+	}
 	v26 := float64(v24 - float64(v25*env[4]))
 	v27 := fmath.Simpson([]float64{env[0], env[4], k7})
 	v28 := math.Acos(v27)
@@ -1280,9 +1402,21 @@ func goFunc112(env []float64) {
 	v3 := fmath.FastPow(k1, env[2])
 	v4 := fmath.Sel(env[1], env[4], k2)
 	v5 := fmath.Sel(env[0], env[4], v4)
-	v6 := fmath.Min(v3, v5)
+	v6 := v3
+	if !(v3 < v5) {
+		v6 = v5
+		if !(v5 < v3) {
+			v6 = fmath.Min(v3, v5)
+		}
+	}
 	v7 := float64(env[3] + env[4])
-	v8 := fmath.Min(v6, v7)
+	v8 := v6
+	if !(v6 < v7) {
+		v8 = v7
+		if !(v7 < v6) {
+			v8 = fmath.Min(v6, v7)
+		}
+	}
 	v9 := fmath.Shannon([]float64{env[5]})
 	v10 := fmath.Sel(v9, v8, k2)
 	v11 := fmath.Sel(v2, env[1], v10)
@@ -1305,10 +1439,22 @@ func goFunc113(env []float64) {
 	v0 := fmath.B2F(env[4] == env[4])
 	v1 := fmath.And(env[0], env[0])
 	v2 := fmath.And(v1, env[2])
-	v3 := fmath.Max(v0, v2)
+	v3 := v0
+	if !(v0 > v2) {
+		v3 = v2
+		if !(v2 > v0) {
+			v3 = fmath.Max(v0, v2)
+		}
+	}
 	v4 := fmath.Simpson([]float64{env[5]})
 	v5 := fmath.Csc(v4)
-	v6 := fmath.Min(v3, v5)
+	v6 := v3
+	if !(v3 < v5) {
+		v6 = v5
+		if !(v5 < v3) {
+			v6 = fmath.Min(v3, v5)
+		}
+	}
 	env[7] = fmath.B2F(v6 == 0)
 	v8 := fmath.B2F(env[4] < env[2])
 	v9 := fmath.B2F(v8 == 0)
@@ -1331,22 +1477,46 @@ func goFunc113(env []float64) {
 	v25 := fmath.B2F(env[4] > v24)
 	v26 := math.Mod(v25, env[4])
 	v27 := -float64(env[4] - k5)
-	v28 := fmath.Max(v26, v27)
+	v28 := v26
+	if !(v26 > v27) {
+		v28 = v27
+		if !(v27 > v26) {
+			v28 = fmath.Max(v26, v27)
+		}
+	}
 	v29 := fmath.B2F(env[4] == 0)
 	v30 := -env[1]
 	v31 := fmath.FastPow(env[4], k6)
 	v32 := fmath.FastPow(env[1], env[1])
 	v33 := fmath.Sel(v32, v31, k7)
 	v34 := fmath.Sel(v30, v29, v33)
-	v35 := fmath.Max(v28, v34)
+	v35 := v28
+	if !(v28 > v34) {
+		v35 = v34
+		if !(v34 > v28) {
+			v35 = fmath.Max(v28, v34)
+		}
+	}
 	v36 := fmath.Sel(v24, k8, k7)
 	v37 := fmath.Sel(env[0], env[0], v36)
 	v38 := fmath.Sel(env[3], env[3], env[3])
 	v39 := fmath.Sel(env[4], env[0], v38)
 	v40 := float64(float64(v37+v39) + k9)
-	v41 := fmath.Max(v40, k10)
+	v41 := v40
+	if !(v40 > k10) {
+		v41 = k10
+		if !(k10 > v40) {
+			v41 = fmath.Max(v40, k10)
+		}
+	}
 	v42 := fmath.Or(env[4], env[4])
-	v43 := fmath.Max(v41, v42)
+	v43 := v41
+	if !(v41 > v42) {
+		v43 = v42
+		if !(v42 > v41) {
+			v43 = fmath.Max(v41, v42)
+		}
+	}
 	env[7] = fmath.Or(v35, v43)
 	env[5] = env[4]
 }
@@ -1400,7 +1570,13 @@ func goFunc115(env []float64) {
 	k4 := float64(1.5)
 	k5 := float64(4.375)
 	env[7] = env[2]
-	v1 := fmath.Max(env[4], k0)
+	v1 := env[4]
+	if !(env[4] > k0) {
+		v1 = k0
+		if !(k0 > env[4]) {
+			v1 = fmath.Max(env[4], k0)
+		}
+	}
 	v2 := fmath.FastPow(env[1], env[4])
 	v3 := float64(v1 / v2)
 	v4 := math.Atan(v3)
@@ -1417,7 +1593,13 @@ func goFunc115(env []float64) {
 	v15 := fmath.FastPow(env[0], env[5])
 	v16 := fmath.Sel(env[2], k3, k4)
 	v17 := float64(v15 + v16)
-	v18 := fmath.Max(k5, env[2])
+	v18 := k5
+	if !(k5 > env[2]) {
+		v18 = env[2]
+		if !(env[2] > k5) {
+			v18 = fmath.Max(k5, env[2])
+		}
+	}
 	v19 := float64(v17 + v18)
 	v20 := fmath.Arccsc(v19)
 	env[7] = fmath.Xor(v14, v20)
@@ -1440,7 +1622,13 @@ func goFunc116(env []float64) {
 	v2 := fmath.B2F(v0 == v1)
 	v3 := fmath.FastPow(env[4], k1)
 	v4 := -v3
-	v5 := fmath.Max(v2, v4)
+	v5 := v2
+	if !(v2 > v4) {
+		v5 = v4
+		if !(v4 > v2) {
+			v5 = fmath.Max(v2, v4)
+		}
+	}
 	v6 := -v5
 	v7 := float64(float64(env[4]+env[1]) + env[0])
 	v8 := fmath.Hill(k2, v7, env[1])
@@ -1451,7 +1639,13 @@ func goFunc116(env []float64) {
 	v13 := float64(v8 / v10)
 	env[7] = float64(float64(float64(v13*v13)+v12) + v6)
 	v15 := fmath.FastPow(env[0], k4)
-	v16 := fmath.Max(env[5], v15)
+	v16 := env[5]
+	if !(env[5] > v15) {
+		v16 = v15
+		if !(v15 > env[5]) {
+			v16 = fmath.Max(env[5], v15)
+		}
+	}
 	v17 := fmath.Xor(v16, k5)
 	v18 := float64(env[0] / env[1])
 	v19 := float64(float64(env[4]+env[2]) + k6)
@@ -1681,7 +1875,13 @@ func goFunc123(env []float64) {
 	v27 := -v26
 	v28 := fmath.Or(v25, v27)
 	v29 := fmath.Xor(env[4], k11)
-	v30 := fmath.Max(env[2], env[0])
+	v30 := env[2]
+	if !(env[2] > env[0]) {
+		v30 = env[0]
+		if !(env[0] > env[2]) {
+			v30 = fmath.Max(env[2], env[0])
+		}
+	}
 	v31 := float64(v29 / v30)
 	v32 := fmath.Or(v28, v31)
 	v33 := fmath.B2F(env[4] >= v32)
@@ -1805,7 +2005,13 @@ func goFunc128(env []float64) {
 	env[7] = float64(float64(float64(v10*v10)+v9) + v3)
 	v12 := fmath.FastPow(env[0], env[5])
 	v13 := float64(env[0] - env[5])
-	v14 := fmath.Min(env[5], env[1])
+	v14 := env[5]
+	if !(env[5] < env[1]) {
+		v14 = env[1]
+		if !(env[1] < env[5]) {
+			v14 = fmath.Min(env[5], env[1])
+		}
+	}
 	v15 := fmath.Sel(v13, v12, v14)
 	v16 := fmath.Sel(env[0], env[1], v15)
 	v17 := fmath.Hill(k3, k4, env[5])
@@ -1863,8 +2069,20 @@ func goFunc130(env []float64) {
 	v6 := float64(v2 + v5)
 	v7 := float64(env[3] - env[3])
 	v8 := float64(env[0] - k3)
-	v9 := fmath.Max(k4, env[5])
-	v10 := fmath.Max(v9, env[4])
+	v9 := k4
+	if !(k4 > env[5]) {
+		v9 = env[5]
+		if !(env[5] > k4) {
+			v9 = fmath.Max(k4, env[5])
+		}
+	}
+	v10 := v9
+	if !(v9 > env[4]) {
+		v10 = env[4]
+		if !(env[4] > v9) {
+			v10 = fmath.Max(v9, env[4])
+		}
+	}
 	v11 := float64(v8 / v10)
 	v12 := fmath.FastPow(env[0], k5)
 	v13 := fmath.FastPow(env[4], k6)
@@ -2056,13 +2274,25 @@ func goFunc138(env []float64) {
 	v2 := fmath.PowI(v1, 3)
 	v3 := float64(env[1] * v2)
 	v4 := fmath.Arccsc(env[4])
-	v5 := fmath.Max(k0, env[5])
+	v5 := k0
+	if !(k0 > env[5]) {
+		v5 = env[5]
+		if !(env[5] > k0) {
+			v5 = fmath.Max(k0, env[5])
+		}
+	}
 	v6 := float64(float64(v4/v5) * v3)
 	v7 := float64(v6 * v6)
 	env[5] = v7
 	v8 := fmath.B2F(env[1] == 0)
 	v9 := float64(k1 - env[0])
-	v10 := fmath.Max(v8, v9)
+	v10 := v8
+	if !(v8 > v9) {
+		v10 = v9
+		if !(v9 > v8) {
+			v10 = fmath.Max(v8, v9)
+		}
+	}
 	v11 := fmath.PowI(v10, 1)
 	v12 := fmath.FastPow(v7, v11)
 	v13 := fmath.FastPow(env[1], env[4])
@@ -2098,7 +2328,13 @@ func goFunc139(env []float64) {
 	v0 := float64(k0 - env[0])
 	v1 := float64(float64(k1+env[2]) + env[0])
 	v2 := fmath.Simpson([]float64{v1, k2})
-	v3 := fmath.Max(v0, v2)
+	v3 := v0
+	if !(v0 > v2) {
+		v3 = v2
+		if !(v2 > v0) {
+			v3 = fmath.Max(v0, v2)
+		}
+	}
 	v4 := float64(env[3] / float64(env[1]/env[5]))
 	v5 := float64(k3 + env[4])
 	v6 := float64(float64(env[5]*env[5]) * env[1])
@@ -2108,7 +2344,13 @@ func goFunc139(env []float64) {
 	v10 := fmath.Or(env[0], env[4])
 	v11 := fmath.Or(v10, env[4])
 	v12 := float64(env[4] / env[2])
-	v13 := fmath.Min(v11, v12)
+	v13 := v11
+	if !(v11 < v12) {
+		v13 = v12
+		if !(v12 < v11) {
+			v13 = fmath.Min(v11, v12)
+		}
+	}
 	v14 := float64(v13 * v13)
 	v15 := -env[3]
 	v16 := float64(v15 - env[0])
@@ -2120,7 +2362,13 @@ func goFunc139(env []float64) {
 	v22 := fmath.B2F(v21 == 0)
 	v23 := fmath.Or(v18, v22)
 	v24 := float64(env[4] - k4)
-	v25 := fmath.Min(env[6], env[6])
+	v25 := env[6]
+	if !(env[6] < env[6]) {
+		v25 = env[6]
+		if !(env[6] < env[6]) {
+			v25 = fmath.Min(env[6], env[6])
+		}
+	}
 	v26 := float64(float64(env[2]*k6) * env[4])
 	v27 := fmath.Shannon([]float64{v25, env[6], v26})
 	v28 := fmath.Pos(float64(v24 - v27))
@@ -2142,7 +2390,13 @@ func goFunc139(env []float64) {
 	v44 := float64(env[0] / env[2])
 	v45 := math.Mod(k12, v44)
 	v46 := float64(env[4] / env[3])
-	v47 := fmath.Max(k7, v46)
+	v47 := k7
+	if !(k7 > v46) {
+		v47 = v46
+		if !(v46 > k7) {
+			v47 = fmath.Max(k7, v46)
+		}
+	}
 	v48 := fmath.And(v45, v47)
 	v49 := fmath.And(env[5], env[0])
 	v50 := fmath.Sel(env[1], v49, k11)
@@ -2294,7 +2548,13 @@ func goFunc144(env []float64) {
 	env[7] = fmath.Sel(v4, env[2], k0)
 	v6 := float64(v0 + v0)
 	v7 := float64(env[0] / k2)
-	v8 := fmath.Max(env[2], env[4])
+	v8 := env[2]
+	if !(env[2] > env[4]) {
+		v8 = env[4]
+		if !(env[4] > env[2]) {
+			v8 = fmath.Max(env[2], env[4])
+		}
+	}
 	v9 := fmath.And(v7, v8)
 	v10 := float64(env[4] * env[0])
 	v11 := fmath.And(v9, v10)
@@ -2331,16 +2591,41 @@ func goFunc145(env []float64) {
 	k2 := float64(-2.25)
 	k3 := float64(3.5)
 	k4 := float64(2.25)
-	v0 := fmath.Max(env[5], env[5])
-	v1 := fmath.Max(v0, env[1])
+	v0 := env[5]
+	if !(env[5] > env[5]) {
+		v0 = env[5]
+		if !(env[5] > env[5]) {
+			v0 = fmath.Max(env[5], env[5])
+		}
+	}
+	v1 := v0
+	if !(v0 > env[1]) {
+		v1 = env[1]
+		if !(env[1] > v0) {
+			v1 = fmath.Max(v0, env[1])
+		}
+	}
 	v2 := math.Mod(k0, env[2])
 	v3 := fmath.And(v1, v2)
-	v4 := fmath.Min(k1, env[0])
+	v4 := k1
+	if !(k1 < env[0]) {
+		v4 = env[0]
+		if !(env[0] < k1) {
+			v4 = fmath.Min(k1, env[0])
+		}
+	}
 	v5 := fmath.B2F(v4 < k2)
 	v6 := float64(v3 - v5)
 	v7 := float64(float64(k3*env[1]) - env[0])
 	v8 := float64(v7 + k4)
-	env[7] = fmath.Min(v6, v8)
+	v9 := v6
+	if !(v6 < v8) {
+		v9 = v8
+		if !(v8 < v6) {
+			v9 = fmath.Min(v6, v8)
+		}
+	}
+	env[7] = v9
 	env[5] = env[4]
 }
 
@@ -2404,7 +2689,13 @@ func goFunc146(env []float64) {
 	v47 := -env[4]
 	v48 := float64(v46 * v47)
 	v49 := fmath.Root(v44, v48)
-	v50 := fmath.Max(k7, env[4])
+	v50 := k7
+	if !(k7 > env[4]) {
+		v50 = env[4]
+		if !(env[4] > k7) {
+			v50 = fmath.Max(k7, env[4])
+		}
+	}
 	v51 := fmath.B2F(v50 == 0)
 	v52 := fmath.FastPow(v51, k4)
 	v53 := fmath.Sel(v49, v42, v52)
@@ -2466,12 +2757,25 @@ func goFunc148(env []float64) {
 	v13 := float64(env[4] * env[5])
 	v14 := fmath.FastPow(v13, env[4])
 	v15 := float64(v12 + v14)
-	v16 := fmath.Max(v7, v15)
+	v16 := v7
+	if !(v7 > v15) {
+		v16 = v15
+		if !(v15 > v7) {
+			v16 = fmath.Max(v7, v15)
+		}
+	}
 	v17 := -env[4]
 	v18 := fmath.Arccsch(env[0])
 	v19 := fmath.B2F(v17 >= v18)
 	v20 := -v19
-	env[7] = fmath.Max(v16, v20)
+	v21 := v16
+	if !(v16 > v20) {
+		v21 = v20
+		if !(v20 > v16) {
+			v21 = fmath.Max(v16, v20)
+		}
+	}
+	env[7] = v21
 	env[6] = fmath.Factorial(env[2])
 	v23 := fmath.FastPow(env[5], env[4])
 	v24 := fmath.FastPow(v23, env[5])
@@ -2506,7 +2810,13 @@ func goFunc149(env []float64) {
 	v9 := float64(float64(float64(v8*v8)+v7) + env[3])
 	env[6] = v9
 	v10 := float64(float64(env[1]*env[1]) * env[0])
-	v11 := fmath.Min(v10, k5)
+	v11 := v10
+	if !(v10 < k5) {
+		v11 = k5
+		if !(k5 < v10) {
+			v11 = fmath.Min(v10, k5)
+		}
+	}
 	v12 := math.Acosh(env[4])
 	v13 := float64(v9 - env[4])
 	v14 := fmath.Hill(v12, k6, v13)
@@ -2526,7 +2836,13 @@ func goFunc149(env []float64) {
 	v27 := float64(v9 - env[2])
 	v28 := fmath.B2F(env[4] < env[2])
 	v29 := float64(v9 + k10)
-	v30 := fmath.Min(env[4], v9)
+	v30 := env[4]
+	if !(env[4] < v9) {
+		v30 = v9
+		if !(v9 < env[4]) {
+			v30 = fmath.Min(env[4], v9)
+		}
+	}
 	v31 := fmath.Sel(v30, v29, k4)
 	v32 := fmath.Sel(v28, v27, v31)
 	v33 := fmath.Pos(float64(v26 - v32))

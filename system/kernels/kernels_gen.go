@@ -294,7 +294,13 @@ func k098276d3eb6e5176(env []float64) {
 	env[389] = v10
 	v11 := float64(env[76] * v10)
 	v12 := math.Sqrt(v11)
-	v13 := fmath.Min(v10, v12)
+	v13 := v10
+	if !(v10 < v12) {
+		v13 = v12
+		if !(v12 < v10) {
+			v13 = fmath.Min(v10, v12)
+		}
+	}
 	env[390] = v13
 	v14 := float64(v13 / env[76])
 	v15 := float64(k0 + v14)
@@ -368,7 +374,13 @@ func k098276d3eb6e5176(env []float64) {
 	env[398] = v75
 	v76 := float64(env[536] * v75)
 	v77 := fmath.FastPow(v76, env[537])
-	v78 := fmath.Min(v75, v77)
+	v78 := v75
+	if !(v75 < v77) {
+		v78 = v77
+		if !(v77 < v75) {
+			v78 = fmath.Min(v75, v77)
+		}
+	}
 	env[399] = v78
 	v79 := fmath.FastPow(float64(v78/env[67]), env[68])
 	env[400] = v79
@@ -423,7 +435,13 @@ func k098276d3eb6e5176(env []float64) {
 	env[415] = v113
 	v114 := float64(float64(env[3]-env[83]) / env[540])
 	v115 := fmath.Pos(v114)
-	v116 := fmath.Min(k0, v115)
+	v116 := k0
+	if !(k0 < v115) {
+		v116 = v115
+		if !(v115 < k0) {
+			v116 = fmath.Min(k0, v115)
+		}
+	}
 	env[416] = v116
 	v117 := float64(float64(env[98]*v6) + k0)
 	v118 := float64(float64(env[5]/env[93]) - k0)
@@ -447,7 +465,13 @@ func k098276d3eb6e5176(env []float64) {
 	v131 := float64(float64(env[51]*v130) * env[1250])
 	env[424] = v131
 	v132 := float64(float64(env[542]*v4) + env[52])
-	v133 := fmath.Min(k0, v132)
+	v133 := k0
+	if !(k0 < v132) {
+		v133 = v132
+		if !(v132 < k0) {
+			v133 = fmath.Min(k0, v132)
+		}
+	}
 	env[425] = v133
 	v134 := float64(env[133] * env[27])
 	v135 := float64(float64(env[132]*env[28]) + v134)
@@ -474,7 +498,13 @@ func k098276d3eb6e5176(env []float64) {
 	env[432] = v149
 	v150 := float64(float64(env[150]*v111) + k0)
 	v151 := float64(v149 - k0)
-	v152 := fmath.Max(v151, k3)
+	v152 := v151
+	if !(v151 > k3) {
+		v152 = k3
+		if !(k3 > v151) {
+			v152 = fmath.Max(v151, k3)
+		}
+	}
 	v153 := float64(float64(env[151]*v152) + k0)
 	v154 := float64(k0 / float64(v150*v153))
 	env[433] = v154
@@ -492,9 +522,21 @@ func k098276d3eb6e5176(env []float64) {
 	v165 := float64(float64(float64(env[149]*v154)+v164) + env[1254])
 	env[435] = v165
 	v166 := float64(env[136] * v138)
-	v167 := fmath.Max(v165, k4)
+	v167 := v165
+	if !(v165 > k4) {
+		v167 = k4
+		if !(k4 > v165) {
+			v167 = fmath.Max(v165, k4)
+		}
+	}
 	v168 := float64(float64(v166/v167) - k0)
-	v169 := fmath.Max(env[8], k4)
+	v169 := env[8]
+	if !(env[8] > k4) {
+		v169 = k4
+		if !(k4 > env[8]) {
+			v169 = fmath.Max(env[8], k4)
+		}
+	}
 	v170 := float64(v168 / v169)
 	env[436] = v170
 	v171 := float64(float64(env[156]*v138) / v145)
@@ -536,15 +578,39 @@ func k098276d3eb6e5176(env []float64) {
 	v200 := fmath.Exp(v199)
 	v201 := float64(k0 / float64(k0+v200))
 	env[444] = v201
-	v202 := fmath.Max(v170, k6)
+	v202 := v170
+	if !(v170 > k6) {
+		v202 = k6
+		if !(k6 > v170) {
+			v202 = fmath.Max(v170, k6)
+		}
+	}
 	v203 := fmath.Log(v202)
 	v204 := fmath.Pos(float64(v203 - env[9]))
 	env[445] = v204
-	v205 := fmath.Max(v165, k7)
-	v206 := fmath.Min(v204, k8)
+	v205 := v165
+	if !(v165 > k7) {
+		v205 = k7
+		if !(k7 > v165) {
+			v205 = fmath.Max(v165, k7)
+		}
+	}
+	v206 := v204
+	if !(v204 < k8) {
+		v206 = k8
+		if !(k8 < v204) {
+			v206 = fmath.Min(v204, k8)
+		}
+	}
 	v207 := fmath.Exp(v206)
 	v208 := float64(float64(v207-k0) * v205)
-	v209 := fmath.Min(v208, v166)
+	v209 := v208
+	if !(v208 < v166) {
+		v209 = v166
+		if !(v166 < v208) {
+			v209 = fmath.Min(v208, v166)
+		}
+	}
 	env[446] = v209
 	v210 := float64(k0 + v201)
 	v211 := float64(k0 - v201)
@@ -580,7 +646,13 @@ func k098276d3eb6e5176(env []float64) {
 	v233 := float64(float64(env[158]*v6) + v232)
 	env[456] = v233
 	v234 := float64(v233 - k0)
-	v235 := fmath.Max(v234, k3)
+	v235 := v234
+	if !(v234 > k3) {
+		v235 = k3
+		if !(k3 > v234) {
+			v235 = fmath.Max(v234, k3)
+		}
+	}
 	v236 := float64(float64(env[151]*v235) + k0)
 	v237 := float64(k0 / float64(v150*v236))
 	env[457] = v237
@@ -593,9 +665,21 @@ func k098276d3eb6e5176(env []float64) {
 	v243 := float64(float64(float64(env[149]*v237)+v242) + env[1261])
 	env[459] = v243
 	v244 := float64(env[136] * v222)
-	v245 := fmath.Max(v243, k4)
+	v245 := v243
+	if !(v243 > k4) {
+		v245 = k4
+		if !(k4 > v243) {
+			v245 = fmath.Max(v243, k4)
+		}
+	}
 	v246 := float64(float64(v244/v245) - k0)
-	v247 := fmath.Max(env[10], k4)
+	v247 := env[10]
+	if !(env[10] > k4) {
+		v247 = k4
+		if !(k4 > env[10]) {
+			v247 = fmath.Max(env[10], k4)
+		}
+	}
 	v248 := float64(v246 / v247)
 	env[460] = v248
 	v249 := float64(float64(env[156]*v222) / v229)
@@ -637,15 +721,39 @@ func k098276d3eb6e5176(env []float64) {
 	v278 := fmath.Exp(v277)
 	v279 := float64(k0 / float64(k0+v278))
 	env[468] = v279
-	v280 := fmath.Max(v248, k6)
+	v280 := v248
+	if !(v248 > k6) {
+		v280 = k6
+		if !(k6 > v248) {
+			v280 = fmath.Max(v248, k6)
+		}
+	}
 	v281 := fmath.Log(v280)
 	v282 := fmath.Pos(float64(v281 - env[11]))
 	env[469] = v282
-	v283 := fmath.Max(v243, k7)
-	v284 := fmath.Min(v282, k8)
+	v283 := v243
+	if !(v243 > k7) {
+		v283 = k7
+		if !(k7 > v243) {
+			v283 = fmath.Max(v243, k7)
+		}
+	}
+	v284 := v282
+	if !(v282 < k8) {
+		v284 = k8
+		if !(k8 < v282) {
+			v284 = fmath.Min(v282, k8)
+		}
+	}
 	v285 := fmath.Exp(v284)
 	v286 := float64(float64(v285-k0) * v283)
-	v287 := fmath.Min(v286, v244)
+	v287 := v286
+	if !(v286 < v244) {
+		v287 = v244
+		if !(v244 < v286) {
+			v287 = fmath.Min(v286, v244)
+		}
+	}
 	env[470] = v287
 	v288 := float64(k0 + v279)
 	v289 := float64(k0 - v279)
@@ -658,7 +766,13 @@ func k098276d3eb6e5176(env []float64) {
 	v295 := float64(float64(env[59]*v130) * env[1264])
 	env[472] = v295
 	v296 := float64(float64(env[545]*v4) + env[60])
-	v297 := fmath.Min(k0, v296)
+	v297 := k0
+	if !(k0 < v296) {
+		v297 = v296
+		if !(v296 < k0) {
+			v297 = fmath.Min(k0, v296)
+		}
+	}
 	env[473] = v297
 	v298 := float64(env[133] * env[39])
 	v299 := float64(float64(env[132]*env[40]) + v298)
@@ -684,7 +798,13 @@ func k098276d3eb6e5176(env []float64) {
 	v313 := float64(float64(env[158]*v6) + v312)
 	env[480] = v313
 	v314 := float64(v313 - k0)
-	v315 := fmath.Max(v314, k3)
+	v315 := v314
+	if !(v314 > k3) {
+		v315 = k3
+		if !(k3 > v314) {
+			v315 = fmath.Max(v314, k3)
+		}
+	}
 	v316 := float64(float64(env[151]*v315) + k0)
 	v317 := float64(k0 / float64(v150*v316))
 	env[481] = v317
@@ -697,9 +817,21 @@ func k098276d3eb6e5176(env []float64) {
 	v323 := float64(float64(float64(env[149]*v317)+v322) + env[1268])
 	env[483] = v323
 	v324 := float64(env[136] * v302)
-	v325 := fmath.Max(v323, k4)
+	v325 := v323
+	if !(v323 > k4) {
+		v325 = k4
+		if !(k4 > v323) {
+			v325 = fmath.Max(v323, k4)
+		}
+	}
 	v326 := float64(float64(v324/v325) - k0)
-	v327 := fmath.Max(env[12], k4)
+	v327 := env[12]
+	if !(env[12] > k4) {
+		v327 = k4
+		if !(k4 > env[12]) {
+			v327 = fmath.Max(env[12], k4)
+		}
+	}
 	v328 := float64(v326 / v327)
 	env[484] = v328
 	v329 := float64(float64(env[156]*v302) / v309)
@@ -741,15 +873,39 @@ func k098276d3eb6e5176(env []float64) {
 	v358 := fmath.Exp(v357)
 	v359 := float64(k0 / float64(k0+v358))
 	env[492] = v359
-	v360 := fmath.Max(v328, k6)
+	v360 := v328
+	if !(v328 > k6) {
+		v360 = k6
+		if !(k6 > v328) {
+			v360 = fmath.Max(v328, k6)
+		}
+	}
 	v361 := fmath.Log(v360)
 	v362 := fmath.Pos(float64(v361 - env[13]))
 	env[493] = v362
-	v363 := fmath.Max(v323, k7)
-	v364 := fmath.Min(v362, k8)
+	v363 := v323
+	if !(v323 > k7) {
+		v363 = k7
+		if !(k7 > v323) {
+			v363 = fmath.Max(v323, k7)
+		}
+	}
+	v364 := v362
+	if !(v362 < k8) {
+		v364 = k8
+		if !(k8 < v362) {
+			v364 = fmath.Min(v362, k8)
+		}
+	}
 	v365 := fmath.Exp(v364)
 	v366 := float64(float64(v365-k0) * v363)
-	v367 := fmath.Min(v366, v324)
+	v367 := v366
+	if !(v366 < v324) {
+		v367 = v324
+		if !(v324 < v366) {
+			v367 = fmath.Min(v366, v324)
+		}
+	}
 	env[494] = v367
 	v368 := float64(k0 + v359)
 	v369 := float64(k0 - v359)
@@ -785,7 +941,13 @@ func k098276d3eb6e5176(env []float64) {
 	v391 := float64(float64(env[158]*v6) + v390)
 	env[504] = v391
 	v392 := float64(v391 - k0)
-	v393 := fmath.Max(v392, k3)
+	v393 := v392
+	if !(v392 > k3) {
+		v393 = k3
+		if !(k3 > v392) {
+			v393 = fmath.Max(v392, k3)
+		}
+	}
 	v394 := float64(float64(env[151]*v393) + k0)
 	v395 := float64(k0 / float64(v150*v394))
 	env[505] = v395
@@ -798,9 +960,21 @@ func k098276d3eb6e5176(env []float64) {
 	v401 := float64(float64(float64(env[149]*v395)+v400) + env[1275])
 	env[507] = v401
 	v402 := float64(env[136] * v380)
-	v403 := fmath.Max(v401, k4)
+	v403 := v401
+	if !(v401 > k4) {
+		v403 = k4
+		if !(k4 > v401) {
+			v403 = fmath.Max(v401, k4)
+		}
+	}
 	v404 := float64(float64(v402/v403) - k0)
-	v405 := fmath.Max(env[14], k4)
+	v405 := env[14]
+	if !(env[14] > k4) {
+		v405 = k4
+		if !(k4 > env[14]) {
+			v405 = fmath.Max(env[14], k4)
+		}
+	}
 	v406 := float64(v404 / v405)
 	env[508] = v406
 	v407 := float64(float64(env[156]*v380) / v387)
@@ -842,15 +1016,39 @@ func k098276d3eb6e5176(env []float64) {
 	v436 := fmath.Exp(v435)
 	v437 := float64(k0 / float64(k0+v436))
 	env[516] = v437
-	v438 := fmath.Max(v406, k6)
+	v438 := v406
+	if !(v406 > k6) {
+		v438 = k6
+		if !(k6 > v406) {
+			v438 = fmath.Max(v406, k6)
+		}
+	}
 	v439 := fmath.Log(v438)
 	v440 := fmath.Pos(float64(v439 - env[15]))
 	env[517] = v440
-	v441 := fmath.Max(v401, k7)
-	v442 := fmath.Min(v440, k8)
+	v441 := v401
+	if !(v401 > k7) {
+		v441 = k7
+		if !(k7 > v401) {
+			v441 = fmath.Max(v401, k7)
+		}
+	}
+	v442 := v440
+	if !(v440 < k8) {
+		v442 = k8
+		if !(k8 < v440) {
+			v442 = fmath.Min(v440, k8)
+		}
+	}
 	v443 := fmath.Exp(v442)
 	v444 := float64(float64(v443-k0) * v441)
-	v445 := fmath.Min(v444, v402)
+	v445 := v444
+	if !(v444 < v402) {
+		v445 = v402
+		if !(v402 < v444) {
+			v445 = fmath.Min(v444, v402)
+		}
+	}
 	env[518] = v445
 	v446 := float64(k0 + v437)
 	v447 := float64(k0 - v437)
@@ -953,9 +1151,21 @@ func k098276d3eb6e5176(env []float64) {
 	v532 := float64(float64(v209*v209) * env[166])
 	v533 := float64(float64(v205+v209) * env[165])
 	v534 := float64(v532 / v533)
-	v535 := fmath.Max(v183, k7)
+	v535 := v183
+	if !(v183 > k7) {
+		v535 = k7
+		if !(k7 > v183) {
+			v535 = fmath.Max(v183, k7)
+		}
+	}
 	v536 := float64(env[167] * v535)
-	v537 := fmath.Max(v198, k6)
+	v537 := v198
+	if !(v198 > k6) {
+		v537 = k6
+		if !(k6 > v198) {
+			v537 = fmath.Max(v198, k6)
+		}
+	}
 	v538 := fmath.Log(v537)
 	v539 := fmath.Pos(float64(env[9] - v538))
 	env[604] = float64(v534 - float64(v536*v539))
@@ -965,9 +1175,21 @@ func k098276d3eb6e5176(env []float64) {
 	v544 := float64(float64(v287*v287) * env[166])
 	v545 := float64(float64(v283+v287) * env[165])
 	v546 := float64(v544 / v545)
-	v547 := fmath.Max(v261, k7)
+	v547 := v261
+	if !(v261 > k7) {
+		v547 = k7
+		if !(k7 > v261) {
+			v547 = fmath.Max(v261, k7)
+		}
+	}
 	v548 := float64(env[167] * v547)
-	v549 := fmath.Max(v276, k6)
+	v549 := v276
+	if !(v276 > k6) {
+		v549 = k6
+		if !(k6 > v276) {
+			v549 = fmath.Max(v276, k6)
+		}
+	}
 	v550 := fmath.Log(v549)
 	v551 := fmath.Pos(float64(env[11] - v550))
 	env[606] = float64(v546 - float64(v548*v551))
@@ -977,9 +1199,21 @@ func k098276d3eb6e5176(env []float64) {
 	v556 := float64(float64(v367*v367) * env[166])
 	v557 := float64(float64(v363+v367) * env[165])
 	v558 := float64(v556 / v557)
-	v559 := fmath.Max(v341, k7)
+	v559 := v341
+	if !(v341 > k7) {
+		v559 = k7
+		if !(k7 > v341) {
+			v559 = fmath.Max(v341, k7)
+		}
+	}
 	v560 := float64(env[167] * v559)
-	v561 := fmath.Max(v356, k6)
+	v561 := v356
+	if !(v356 > k6) {
+		v561 = k6
+		if !(k6 > v356) {
+			v561 = fmath.Max(v356, k6)
+		}
+	}
 	v562 := fmath.Log(v561)
 	v563 := fmath.Pos(float64(env[13] - v562))
 	env[608] = float64(v558 - float64(v560*v563))
@@ -989,13 +1223,31 @@ func k098276d3eb6e5176(env []float64) {
 	v568 := float64(float64(v445*v445) * env[166])
 	v569 := float64(float64(v441+v445) * env[165])
 	v570 := float64(v568 / v569)
-	v571 := fmath.Max(v419, k7)
+	v571 := v419
+	if !(v419 > k7) {
+		v571 = k7
+		if !(k7 > v419) {
+			v571 = fmath.Max(v419, k7)
+		}
+	}
 	v572 := float64(env[167] * v571)
-	v573 := fmath.Max(v434, k6)
+	v573 := v434
+	if !(v434 > k6) {
+		v573 = k6
+		if !(k6 > v434) {
+			v573 = fmath.Max(v434, k6)
+		}
+	}
 	v574 := fmath.Log(v573)
 	v575 := fmath.Pos(float64(env[15] - v574))
 	env[610] = float64(v570 - float64(v572*v575))
-	v577 := fmath.Max(v466, k20)
+	v577 := v466
+	if !(v466 > k20) {
+		v577 = k20
+		if !(k20 > v466) {
+			v577 = fmath.Max(v466, k20)
+		}
+	}
 	v578 := fmath.Log(v577)
 	v579 := fmath.Pos(float64(v578 - env[16]))
 	env[611] = float64(env[175] * v579)
@@ -1136,7 +1388,13 @@ func k02dd32e9413df1dd(env []float64) {
 	env[389] = v10
 	v11 := float64(env[76] * v10)
 	v12 := math.Sqrt(v11)
-	v13 := fmath.Min(v10, v12)
+	v13 := v10
+	if !(v10 < v12) {
+		v13 = v12
+		if !(v12 < v10) {
+			v13 = fmath.Min(v10, v12)
+		}
+	}
 	env[390] = v13
 	v14 := float64(v13 / env[76])
 	v15 := float64(k0 + v14)
@@ -1210,7 +1468,13 @@ func k02dd32e9413df1dd(env []float64) {
 	env[398] = v75
 	v76 := float64(env[536] * v75)
 	v77 := fmath.FastPow(v76, env[537])
-	v78 := fmath.Min(v75, v77)
+	v78 := v75
+	if !(v75 < v77) {
+		v78 = v77
+		if !(v77 < v75) {
+			v78 = fmath.Min(v75, v77)
+		}
+	}
 	env[399] = v78
 	v79 := fmath.FastPow(float64(v78/env[67]), env[68])
 	env[400] = v79
@@ -1265,7 +1529,13 @@ func k02dd32e9413df1dd(env []float64) {
 	env[415] = v113
 	v114 := float64(float64(env[3]-env[83]) / env[540])
 	v115 := fmath.Pos(v114)
-	v116 := fmath.Min(k0, v115)
+	v116 := k0
+	if !(k0 < v115) {
+		v116 = v115
+		if !(v115 < k0) {
+			v116 = fmath.Min(k0, v115)
+		}
+	}
 	env[416] = v116
 	v117 := float64(float64(env[98]*v6) + k0)
 	v118 := float64(float64(env[5]/env[93]) - k0)
@@ -1288,18 +1558,36 @@ func k02dd32e9413df1dd(env []float64) {
 	v130 := float64(float64(env[27]+env[28]) + env[29])
 	v131 := float64(float64(v130+env[30]) + env[31])
 	v132 := float64(v131 + env[32])
-	v133 := fmath.Max(v132, k3)
+	v133 := v132
+	if !(v132 > k3) {
+		v133 = k3
+		if !(k3 > v132) {
+			v133 = fmath.Max(v132, k3)
+		}
+	}
 	env[422] = float64(env[27] / v133)
 	v135 := float64(float64(env[39]+env[40]) + env[41])
 	v136 := float64(float64(v135+env[42]) + env[43])
 	v137 := float64(v136 + env[44])
-	v138 := fmath.Max(v137, k3)
+	v138 := v137
+	if !(v137 > k3) {
+		v138 = k3
+		if !(k3 > v137) {
+			v138 = fmath.Max(v137, k3)
+		}
+	}
 	env[423] = float64(env[39] / v138)
 	v140 := float64(float64(env[162]*v4) + k0)
 	v141 := float64(float64(env[51]*v140) * env[1250])
 	env[424] = v141
 	v142 := float64(float64(env[542]*v4) + env[52])
-	v143 := fmath.Min(k0, v142)
+	v143 := k0
+	if !(k0 < v142) {
+		v143 = v142
+		if !(v142 < k0) {
+			v143 = fmath.Min(k0, v142)
+		}
+	}
 	env[425] = v143
 	v144 := float64(env[133] * env[27])
 	v145 := float64(float64(env[132]*env[28]) + v144)
@@ -1326,7 +1614,13 @@ func k02dd32e9413df1dd(env []float64) {
 	env[432] = v159
 	v160 := float64(float64(env[150]*v111) + k0)
 	v161 := float64(v159 - k0)
-	v162 := fmath.Max(v161, k4)
+	v162 := v161
+	if !(v161 > k4) {
+		v162 = k4
+		if !(k4 > v161) {
+			v162 = fmath.Max(v161, k4)
+		}
+	}
 	v163 := float64(float64(env[151]*v162) + k0)
 	v164 := float64(k0 / float64(v160*v163))
 	env[433] = v164
@@ -1344,9 +1638,21 @@ func k02dd32e9413df1dd(env []float64) {
 	v175 := float64(float64(float64(env[149]*v164)+v174) + env[1254])
 	env[435] = v175
 	v176 := float64(env[136] * v148)
-	v177 := fmath.Max(v175, k5)
+	v177 := v175
+	if !(v175 > k5) {
+		v177 = k5
+		if !(k5 > v175) {
+			v177 = fmath.Max(v175, k5)
+		}
+	}
 	v178 := float64(float64(v176/v177) - k0)
-	v179 := fmath.Max(env[8], k5)
+	v179 := env[8]
+	if !(env[8] > k5) {
+		v179 = k5
+		if !(k5 > env[8]) {
+			v179 = fmath.Max(env[8], k5)
+		}
+	}
 	v180 := float64(v178 / v179)
 	env[436] = v180
 	v181 := float64(float64(env[156]*v148) / v155)
@@ -1388,15 +1694,39 @@ func k02dd32e9413df1dd(env []float64) {
 	v210 := fmath.Exp(v209)
 	v211 := float64(k0 / float64(k0+v210))
 	env[444] = v211
-	v212 := fmath.Max(v180, k7)
+	v212 := v180
+	if !(v180 > k7) {
+		v212 = k7
+		if !(k7 > v180) {
+			v212 = fmath.Max(v180, k7)
+		}
+	}
 	v213 := fmath.Log(v212)
 	v214 := fmath.Pos(float64(v213 - env[9]))
 	env[445] = v214
-	v215 := fmath.Max(v175, k8)
-	v216 := fmath.Min(v214, k9)
+	v215 := v175
+	if !(v175 > k8) {
+		v215 = k8
+		if !(k8 > v175) {
+			v215 = fmath.Max(v175, k8)
+		}
+	}
+	v216 := v214
+	if !(v214 < k9) {
+		v216 = k9
+		if !(k9 < v214) {
+			v216 = fmath.Min(v214, k9)
+		}
+	}
 	v217 := fmath.Exp(v216)
 	v218 := float64(float64(v217-k0) * v215)
-	v219 := fmath.Min(v218, v176)
+	v219 := v218
+	if !(v218 < v176) {
+		v219 = v176
+		if !(v176 < v218) {
+			v219 = fmath.Min(v218, v176)
+		}
+	}
 	env[446] = v219
 	v220 := float64(k0 + v211)
 	v221 := float64(k0 - v211)
@@ -1432,7 +1762,13 @@ func k02dd32e9413df1dd(env []float64) {
 	v243 := float64(float64(env[158]*v6) + v242)
 	env[456] = v243
 	v244 := float64(v243 - k0)
-	v245 := fmath.Max(v244, k4)
+	v245 := v244
+	if !(v244 > k4) {
+		v245 = k4
+		if !(k4 > v244) {
+			v245 = fmath.Max(v244, k4)
+		}
+	}
 	v246 := float64(float64(env[151]*v245) + k0)
 	v247 := float64(k0 / float64(v160*v246))
 	env[457] = v247
@@ -1445,9 +1781,21 @@ func k02dd32e9413df1dd(env []float64) {
 	v253 := float64(float64(float64(env[149]*v247)+v252) + env[1261])
 	env[459] = v253
 	v254 := float64(env[136] * v232)
-	v255 := fmath.Max(v253, k5)
+	v255 := v253
+	if !(v253 > k5) {
+		v255 = k5
+		if !(k5 > v253) {
+			v255 = fmath.Max(v253, k5)
+		}
+	}
 	v256 := float64(float64(v254/v255) - k0)
-	v257 := fmath.Max(env[10], k5)
+	v257 := env[10]
+	if !(env[10] > k5) {
+		v257 = k5
+		if !(k5 > env[10]) {
+			v257 = fmath.Max(env[10], k5)
+		}
+	}
 	v258 := float64(v256 / v257)
 	env[460] = v258
 	v259 := float64(float64(env[156]*v232) / v239)
@@ -1489,15 +1837,39 @@ func k02dd32e9413df1dd(env []float64) {
 	v288 := fmath.Exp(v287)
 	v289 := float64(k0 / float64(k0+v288))
 	env[468] = v289
-	v290 := fmath.Max(v258, k7)
+	v290 := v258
+	if !(v258 > k7) {
+		v290 = k7
+		if !(k7 > v258) {
+			v290 = fmath.Max(v258, k7)
+		}
+	}
 	v291 := fmath.Log(v290)
 	v292 := fmath.Pos(float64(v291 - env[11]))
 	env[469] = v292
-	v293 := fmath.Max(v253, k8)
-	v294 := fmath.Min(v292, k9)
+	v293 := v253
+	if !(v253 > k8) {
+		v293 = k8
+		if !(k8 > v253) {
+			v293 = fmath.Max(v253, k8)
+		}
+	}
+	v294 := v292
+	if !(v292 < k9) {
+		v294 = k9
+		if !(k9 < v292) {
+			v294 = fmath.Min(v292, k9)
+		}
+	}
 	v295 := fmath.Exp(v294)
 	v296 := float64(float64(v295-k0) * v293)
-	v297 := fmath.Min(v296, v254)
+	v297 := v296
+	if !(v296 < v254) {
+		v297 = v254
+		if !(v254 < v296) {
+			v297 = fmath.Min(v296, v254)
+		}
+	}
 	env[470] = v297
 	v298 := float64(k0 + v289)
 	v299 := float64(k0 - v289)
@@ -1510,7 +1882,13 @@ func k02dd32e9413df1dd(env []float64) {
 	v305 := float64(float64(env[59]*v140) * env[1264])
 	env[472] = v305
 	v306 := float64(float64(env[545]*v4) + env[60])
-	v307 := fmath.Min(k0, v306)
+	v307 := k0
+	if !(k0 < v306) {
+		v307 = v306
+		if !(v306 < k0) {
+			v307 = fmath.Min(k0, v306)
+		}
+	}
 	env[473] = v307
 	v308 := float64(env[133] * env[39])
 	v309 := float64(float64(env[132]*env[40]) + v308)
@@ -1536,7 +1914,13 @@ func k02dd32e9413df1dd(env []float64) {
 	v323 := float64(float64(env[158]*v6) + v322)
 	env[480] = v323
 	v324 := float64(v323 - k0)
-	v325 := fmath.Max(v324, k4)
+	v325 := v324
+	if !(v324 > k4) {
+		v325 = k4
+		if !(k4 > v324) {
+			v325 = fmath.Max(v324, k4)
+		}
+	}
 	v326 := float64(float64(env[151]*v325) + k0)
 	v327 := float64(k0 / float64(v160*v326))
 	env[481] = v327
@@ -1549,9 +1933,21 @@ func k02dd32e9413df1dd(env []float64) {
 	v333 := float64(float64(float64(env[149]*v327)+v332) + env[1268])
 	env[483] = v333
 	v334 := float64(env[136] * v312)
-	v335 := fmath.Max(v333, k5)
+	v335 := v333
+	if !(v333 > k5) {
+		v335 = k5
+		if !(k5 > v333) {
+			v335 = fmath.Max(v333, k5)
+		}
+	}
 	v336 := float64(float64(v334/v335) - k0)
-	v337 := fmath.Max(env[12], k5)
+	v337 := env[12]
+	if !(env[12] > k5) {
+		v337 = k5
+		if !(k5 > env[12]) {
+			v337 = fmath.Max(env[12], k5)
+		}
+	}
 	v338 := float64(v336 / v337)
 	env[484] = v338
 	v339 := float64(float64(env[156]*v312) / v319)
@@ -1593,15 +1989,39 @@ func k02dd32e9413df1dd(env []float64) {
 	v368 := fmath.Exp(v367)
 	v369 := float64(k0 / float64(k0+v368))
 	env[492] = v369
-	v370 := fmath.Max(v338, k7)
+	v370 := v338
+	if !(v338 > k7) {
+		v370 = k7
+		if !(k7 > v338) {
+			v370 = fmath.Max(v338, k7)
+		}
+	}
 	v371 := fmath.Log(v370)
 	v372 := fmath.Pos(float64(v371 - env[13]))
 	env[493] = v372
-	v373 := fmath.Max(v333, k8)
-	v374 := fmath.Min(v372, k9)
+	v373 := v333
+	if !(v333 > k8) {
+		v373 = k8
+		if !(k8 > v333) {
+			v373 = fmath.Max(v333, k8)
+		}
+	}
+	v374 := v372
+	if !(v372 < k9) {
+		v374 = k9
+		if !(k9 < v372) {
+			v374 = fmath.Min(v372, k9)
+		}
+	}
 	v375 := fmath.Exp(v374)
 	v376 := float64(float64(v375-k0) * v373)
-	v377 := fmath.Min(v376, v334)
+	v377 := v376
+	if !(v376 < v334) {
+		v377 = v334
+		if !(v334 < v376) {
+			v377 = fmath.Min(v376, v334)
+		}
+	}
 	env[494] = v377
 	v378 := float64(k0 + v369)
 	v379 := float64(k0 - v369)
@@ -1637,7 +2057,13 @@ func k02dd32e9413df1dd(env []float64) {
 	v401 := float64(float64(env[158]*v6) + v400)
 	env[504] = v401
 	v402 := float64(v401 - k0)
-	v403 := fmath.Max(v402, k4)
+	v403 := v402
+	if !(v402 > k4) {
+		v403 = k4
+		if !(k4 > v402) {
+			v403 = fmath.Max(v402, k4)
+		}
+	}
 	v404 := float64(float64(env[151]*v403) + k0)
 	v405 := float64(k0 / float64(v160*v404))
 	env[505] = v405
@@ -1650,9 +2076,21 @@ func k02dd32e9413df1dd(env []float64) {
 	v411 := float64(float64(float64(env[149]*v405)+v410) + env[1275])
 	env[507] = v411
 	v412 := float64(env[136] * v390)
-	v413 := fmath.Max(v411, k5)
+	v413 := v411
+	if !(v411 > k5) {
+		v413 = k5
+		if !(k5 > v411) {
+			v413 = fmath.Max(v411, k5)
+		}
+	}
 	v414 := float64(float64(v412/v413) - k0)
-	v415 := fmath.Max(env[14], k5)
+	v415 := env[14]
+	if !(env[14] > k5) {
+		v415 = k5
+		if !(k5 > env[14]) {
+			v415 = fmath.Max(env[14], k5)
+		}
+	}
 	v416 := float64(v414 / v415)
 	env[508] = v416
 	v417 := float64(float64(env[156]*v390) / v397)
@@ -1694,15 +2132,39 @@ func k02dd32e9413df1dd(env []float64) {
 	v446 := fmath.Exp(v445)
 	v447 := float64(k0 / float64(k0+v446))
 	env[516] = v447
-	v448 := fmath.Max(v416, k7)
+	v448 := v416
+	if !(v416 > k7) {
+		v448 = k7
+		if !(k7 > v416) {
+			v448 = fmath.Max(v416, k7)
+		}
+	}
 	v449 := fmath.Log(v448)
 	v450 := fmath.Pos(float64(v449 - env[15]))
 	env[517] = v450
-	v451 := fmath.Max(v411, k8)
-	v452 := fmath.Min(v450, k9)
+	v451 := v411
+	if !(v411 > k8) {
+		v451 = k8
+		if !(k8 > v411) {
+			v451 = fmath.Max(v411, k8)
+		}
+	}
+	v452 := v450
+	if !(v450 < k9) {
+		v452 = k9
+		if !(k9 < v450) {
+			v452 = fmath.Min(v450, k9)
+		}
+	}
 	v453 := fmath.Exp(v452)
 	v454 := float64(float64(v453-k0) * v451)
-	v455 := fmath.Min(v454, v412)
+	v455 := v454
+	if !(v454 < v412) {
+		v455 = v412
+		if !(v412 < v454) {
+			v455 = fmath.Min(v454, v412)
+		}
+	}
 	env[518] = v455
 	v456 := float64(k0 + v447)
 	v457 := float64(k0 - v447)
@@ -1805,9 +2267,21 @@ func k02dd32e9413df1dd(env []float64) {
 	v542 := float64(float64(v219*v219) * env[166])
 	v543 := float64(float64(v215+v219) * env[165])
 	v544 := float64(v542 / v543)
-	v545 := fmath.Max(v193, k8)
+	v545 := v193
+	if !(v193 > k8) {
+		v545 = k8
+		if !(k8 > v193) {
+			v545 = fmath.Max(v193, k8)
+		}
+	}
 	v546 := float64(env[167] * v545)
-	v547 := fmath.Max(v208, k7)
+	v547 := v208
+	if !(v208 > k7) {
+		v547 = k7
+		if !(k7 > v208) {
+			v547 = fmath.Max(v208, k7)
+		}
+	}
 	v548 := fmath.Log(v547)
 	v549 := fmath.Pos(float64(env[9] - v548))
 	env[604] = float64(v544 - float64(v546*v549))
@@ -1817,9 +2291,21 @@ func k02dd32e9413df1dd(env []float64) {
 	v554 := float64(float64(v297*v297) * env[166])
 	v555 := float64(float64(v293+v297) * env[165])
 	v556 := float64(v554 / v555)
-	v557 := fmath.Max(v271, k8)
+	v557 := v271
+	if !(v271 > k8) {
+		v557 = k8
+		if !(k8 > v271) {
+			v557 = fmath.Max(v271, k8)
+		}
+	}
 	v558 := float64(env[167] * v557)
-	v559 := fmath.Max(v286, k7)
+	v559 := v286
+	if !(v286 > k7) {
+		v559 = k7
+		if !(k7 > v286) {
+			v559 = fmath.Max(v286, k7)
+		}
+	}
 	v560 := fmath.Log(v559)
 	v561 := fmath.Pos(float64(env[11] - v560))
 	env[606] = float64(v556 - float64(v558*v561))
@@ -1829,9 +2315,21 @@ func k02dd32e9413df1dd(env []float64) {
 	v566 := float64(float64(v377*v377) * env[166])
 	v567 := float64(float64(v373+v377) * env[165])
 	v568 := float64(v566 / v567)
-	v569 := fmath.Max(v351, k8)
+	v569 := v351
+	if !(v351 > k8) {
+		v569 = k8
+		if !(k8 > v351) {
+			v569 = fmath.Max(v351, k8)
+		}
+	}
 	v570 := float64(env[167] * v569)
-	v571 := fmath.Max(v366, k7)
+	v571 := v366
+	if !(v366 > k7) {
+		v571 = k7
+		if !(k7 > v366) {
+			v571 = fmath.Max(v366, k7)
+		}
+	}
 	v572 := fmath.Log(v571)
 	v573 := fmath.Pos(float64(env[13] - v572))
 	env[608] = float64(v568 - float64(v570*v573))
@@ -1841,13 +2339,31 @@ func k02dd32e9413df1dd(env []float64) {
 	v578 := float64(float64(v455*v455) * env[166])
 	v579 := float64(float64(v451+v455) * env[165])
 	v580 := float64(v578 / v579)
-	v581 := fmath.Max(v429, k8)
+	v581 := v429
+	if !(v429 > k8) {
+		v581 = k8
+		if !(k8 > v429) {
+			v581 = fmath.Max(v429, k8)
+		}
+	}
 	v582 := float64(env[167] * v581)
-	v583 := fmath.Max(v444, k7)
+	v583 := v444
+	if !(v444 > k7) {
+		v583 = k7
+		if !(k7 > v444) {
+			v583 = fmath.Max(v444, k7)
+		}
+	}
 	v584 := fmath.Log(v583)
 	v585 := fmath.Pos(float64(env[15] - v584))
 	env[610] = float64(v580 - float64(v582*v585))
-	v587 := fmath.Max(v476, k21)
+	v587 := v476
+	if !(v476 > k21) {
+		v587 = k21
+		if !(k21 > v476) {
+			v587 = fmath.Max(v476, k21)
+		}
+	}
 	v588 := fmath.Log(v587)
 	v589 := fmath.Pos(float64(v588 - env[16]))
 	env[611] = float64(env[175] * v589)
@@ -2008,7 +2524,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	env[389] = v10
 	v11 := float64(env[76] * v10)
 	v12 := math.Sqrt(v11)
-	v13 := fmath.Min(v10, v12)
+	v13 := v10
+	if !(v10 < v12) {
+		v13 = v12
+		if !(v12 < v10) {
+			v13 = fmath.Min(v10, v12)
+		}
+	}
 	env[390] = v13
 	v14 := float64(v13 / env[76])
 	v15 := float64(k0 + v14)
@@ -2081,7 +2603,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	env[398] = v74
 	v75 := float64(env[536] * v74)
 	v76 := fmath.FastPow(v75, env[537])
-	v77 := fmath.Min(v74, v76)
+	v77 := v74
+	if !(v74 < v76) {
+		v77 = v76
+		if !(v76 < v74) {
+			v77 = fmath.Min(v74, v76)
+		}
+	}
 	env[399] = v77
 	v78 := fmath.FastPow(float64(v77/env[67]), env[68])
 	env[400] = v78
@@ -2134,7 +2662,14 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	env[415] = float64(env[539] / float64(k0+v111))
 	v113 := float64(float64(env[3]-env[83]) / env[540])
 	v114 := fmath.Pos(v113)
-	env[416] = fmath.Min(k0, v114)
+	v115 := k0
+	if !(k0 < v114) {
+		v115 = v114
+		if !(v114 < k0) {
+			v115 = fmath.Min(k0, v114)
+		}
+	}
+	env[416] = v115
 	v116 := float64(float64(env[98]*v6) + k0)
 	v117 := float64(float64(env[5]/env[93]) - k0)
 	v118 := float64(v116 - float64(env[99]*v117))
@@ -2154,20 +2689,39 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v129 := float64(float64(env[27]+env[28]) + env[29])
 	v130 := float64(float64(v129+env[30]) + env[31])
 	v131 := float64(v130 + env[32])
-	v132 := fmath.Max(v131, k3)
+	v132 := v131
+	if !(v131 > k3) {
+		v132 = k3
+		if !(k3 > v131) {
+			v132 = fmath.Max(v131, k3)
+		}
+	}
 	v133 := float64(env[27] / v132)
 	env[422] = v133
 	v134 := float64(float64(env[39]+env[40]) + env[41])
 	v135 := float64(float64(v134+env[42]) + env[43])
 	v136 := float64(v135 + env[44])
-	v137 := fmath.Max(v136, k3)
+	v137 := v136
+	if !(v136 > k3) {
+		v137 = k3
+		if !(k3 > v136) {
+			v137 = fmath.Max(v136, k3)
+		}
+	}
 	v138 := float64(env[39] / v137)
 	env[423] = v138
 	v139 := float64(float64(env[162]*v4) + k0)
 	v140 := float64(float64(env[51]*v139) * env[1250])
 	env[424] = v140
 	v141 := float64(float64(env[542]*v4) + env[52])
-	env[425] = fmath.Min(k0, v141)
+	v142 := k0
+	if !(k0 < v141) {
+		v142 = v141
+		if !(v141 < k0) {
+			v142 = fmath.Min(k0, v141)
+		}
+	}
+	env[425] = v142
 	v143 := float64(env[133] * env[27])
 	v144 := float64(float64(env[132]*env[28]) + v143)
 	v145 := float64(float64(env[132]*env[30]) + v144)
@@ -2192,7 +2746,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	env[432] = v158
 	v159 := float64(float64(env[150]*v110) + k0)
 	v160 := float64(v158 - k0)
-	v161 := fmath.Max(v160, k4)
+	v161 := v160
+	if !(v160 > k4) {
+		v161 = k4
+		if !(k4 > v160) {
+			v161 = fmath.Max(v160, k4)
+		}
+	}
 	v162 := float64(float64(env[151]*v161) + k0)
 	v163 := float64(k0 / float64(v159*v162))
 	env[433] = v163
@@ -2208,9 +2768,21 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v173 := float64(float64(float64(env[149]*v163)+v172) + env[1254])
 	env[435] = v173
 	v174 := float64(env[136] * v147)
-	v175 := fmath.Max(v173, k5)
+	v175 := v173
+	if !(v173 > k5) {
+		v175 = k5
+		if !(k5 > v173) {
+			v175 = fmath.Max(v173, k5)
+		}
+	}
 	v176 := float64(float64(v174/v175) - k0)
-	v177 := fmath.Max(env[8], k5)
+	v177 := env[8]
+	if !(env[8] > k5) {
+		v177 = k5
+		if !(k5 > env[8]) {
+			v177 = fmath.Max(env[8], k5)
+		}
+	}
 	v178 := float64(v176 / v177)
 	env[436] = v178
 	v179 := float64(float64(env[156]*v147) / v154)
@@ -2252,15 +2824,40 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v209 := fmath.Exp(v208)
 	v210 := float64(k0 / float64(k0+v209))
 	env[444] = v210
-	v211 := fmath.Max(v178, k7)
+	v211 := v178
+	if !(v178 > k7) {
+		v211 = k7
+		if !(k7 > v178) {
+			v211 = fmath.Max(v178, k7)
+		}
+	}
 	v212 := fmath.Log(v211)
 	v213 := fmath.Pos(float64(v212 - env[9]))
 	env[445] = v213
-	v214 := fmath.Max(v173, k8)
-	v215 := fmath.Min(v213, k9)
+	v214 := v173
+	if !(v173 > k8) {
+		v214 = k8
+		if !(k8 > v173) {
+			v214 = fmath.Max(v173, k8)
+		}
+	}
+	v215 := v213
+	if !(v213 < k9) {
+		v215 = k9
+		if !(k9 < v213) {
+			v215 = fmath.Min(v213, k9)
+		}
+	}
 	v216 := fmath.Exp(v215)
 	v217 := float64(float64(v216-k0) * v214)
-	env[446] = fmath.Min(v217, v174)
+	v218 := v217
+	if !(v217 < v174) {
+		v218 = v174
+		if !(v174 < v217) {
+			v218 = fmath.Min(v217, v174)
+		}
+	}
+	env[446] = v218
 	v219 := float64(k0 + v210)
 	v220 := float64(k0 - v210)
 	v221 := float64(v219 / float64(k10+v220))
@@ -2292,7 +2889,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v242 := float64(float64(env[158]*v6) + v241)
 	env[456] = v242
 	v243 := float64(v242 - k0)
-	v244 := fmath.Max(v243, k4)
+	v244 := v243
+	if !(v243 > k4) {
+		v244 = k4
+		if !(k4 > v243) {
+			v244 = fmath.Max(v243, k4)
+		}
+	}
 	v245 := float64(float64(env[151]*v244) + k0)
 	v246 := float64(k0 / float64(v159*v245))
 	env[457] = v246
@@ -2304,9 +2907,21 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v252 := float64(float64(float64(env[149]*v246)+v251) + env[1261])
 	env[459] = v252
 	v253 := float64(env[136] * v231)
-	v254 := fmath.Max(v252, k5)
+	v254 := v252
+	if !(v252 > k5) {
+		v254 = k5
+		if !(k5 > v252) {
+			v254 = fmath.Max(v252, k5)
+		}
+	}
 	v255 := float64(float64(v253/v254) - k0)
-	v256 := fmath.Max(env[10], k5)
+	v256 := env[10]
+	if !(env[10] > k5) {
+		v256 = k5
+		if !(k5 > env[10]) {
+			v256 = fmath.Max(env[10], k5)
+		}
+	}
 	v257 := float64(v255 / v256)
 	env[460] = v257
 	v258 := float64(float64(env[156]*v231) / v238)
@@ -2348,15 +2963,40 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v288 := fmath.Exp(v287)
 	v289 := float64(k0 / float64(k0+v288))
 	env[468] = v289
-	v290 := fmath.Max(v257, k7)
+	v290 := v257
+	if !(v257 > k7) {
+		v290 = k7
+		if !(k7 > v257) {
+			v290 = fmath.Max(v257, k7)
+		}
+	}
 	v291 := fmath.Log(v290)
 	v292 := fmath.Pos(float64(v291 - env[11]))
 	env[469] = v292
-	v293 := fmath.Max(v252, k8)
-	v294 := fmath.Min(v292, k9)
+	v293 := v252
+	if !(v252 > k8) {
+		v293 = k8
+		if !(k8 > v252) {
+			v293 = fmath.Max(v252, k8)
+		}
+	}
+	v294 := v292
+	if !(v292 < k9) {
+		v294 = k9
+		if !(k9 < v292) {
+			v294 = fmath.Min(v292, k9)
+		}
+	}
 	v295 := fmath.Exp(v294)
 	v296 := float64(float64(v295-k0) * v293)
-	env[470] = fmath.Min(v296, v253)
+	v297 := v296
+	if !(v296 < v253) {
+		v297 = v253
+		if !(v253 < v296) {
+			v297 = fmath.Min(v296, v253)
+		}
+	}
+	env[470] = v297
 	v298 := float64(k0 + v289)
 	v299 := float64(k0 - v289)
 	v300 := float64(v298 / float64(k10+v299))
@@ -2366,7 +3006,14 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	env[471] = float64(env[140] * v303)
 	env[472] = float64(float64(env[59]*v139) * env[1264])
 	v306 := float64(float64(env[545]*v4) + env[60])
-	env[473] = fmath.Min(k0, v306)
+	v307 := k0
+	if !(k0 < v306) {
+		v307 = v306
+		if !(v306 < k0) {
+			v307 = fmath.Min(k0, v306)
+		}
+	}
+	env[473] = v307
 	v308 := float64(env[133] * env[39])
 	v309 := float64(float64(env[132]*env[40]) + v308)
 	v310 := float64(float64(env[132]*env[42]) + v309)
@@ -2390,7 +3037,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v323 := float64(float64(env[158]*v6) + v322)
 	env[480] = v323
 	v324 := float64(v323 - k0)
-	v325 := fmath.Max(v324, k4)
+	v325 := v324
+	if !(v324 > k4) {
+		v325 = k4
+		if !(k4 > v324) {
+			v325 = fmath.Max(v324, k4)
+		}
+	}
 	v326 := float64(float64(env[151]*v325) + k0)
 	v327 := float64(k0 / float64(v159*v326))
 	env[481] = v327
@@ -2402,9 +3055,21 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v333 := float64(float64(float64(env[149]*v327)+v332) + env[1268])
 	env[483] = v333
 	v334 := float64(env[136] * v312)
-	v335 := fmath.Max(v333, k5)
+	v335 := v333
+	if !(v333 > k5) {
+		v335 = k5
+		if !(k5 > v333) {
+			v335 = fmath.Max(v333, k5)
+		}
+	}
 	v336 := float64(float64(v334/v335) - k0)
-	v337 := fmath.Max(env[12], k5)
+	v337 := env[12]
+	if !(env[12] > k5) {
+		v337 = k5
+		if !(k5 > env[12]) {
+			v337 = fmath.Max(env[12], k5)
+		}
+	}
 	v338 := float64(v336 / v337)
 	env[484] = v338
 	v339 := float64(float64(env[156]*v312) / v319)
@@ -2446,15 +3111,40 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v369 := fmath.Exp(v368)
 	v370 := float64(k0 / float64(k0+v369))
 	env[492] = v370
-	v371 := fmath.Max(v338, k7)
+	v371 := v338
+	if !(v338 > k7) {
+		v371 = k7
+		if !(k7 > v338) {
+			v371 = fmath.Max(v338, k7)
+		}
+	}
 	v372 := fmath.Log(v371)
 	v373 := fmath.Pos(float64(v372 - env[13]))
 	env[493] = v373
-	v374 := fmath.Max(v333, k8)
-	v375 := fmath.Min(v373, k9)
+	v374 := v333
+	if !(v333 > k8) {
+		v374 = k8
+		if !(k8 > v333) {
+			v374 = fmath.Max(v333, k8)
+		}
+	}
+	v375 := v373
+	if !(v373 < k9) {
+		v375 = k9
+		if !(k9 < v373) {
+			v375 = fmath.Min(v373, k9)
+		}
+	}
 	v376 := fmath.Exp(v375)
 	v377 := float64(float64(v376-k0) * v374)
-	env[494] = fmath.Min(v377, v334)
+	v378 := v377
+	if !(v377 < v334) {
+		v378 = v334
+		if !(v334 < v377) {
+			v378 = fmath.Min(v377, v334)
+		}
+	}
+	env[494] = v378
 	v379 := float64(k0 + v370)
 	v380 := float64(k0 - v370)
 	v381 := float64(v379 / float64(k10+v380))
@@ -2486,7 +3176,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v402 := float64(float64(env[158]*v6) + v401)
 	env[504] = v402
 	v403 := float64(v402 - k0)
-	v404 := fmath.Max(v403, k4)
+	v404 := v403
+	if !(v403 > k4) {
+		v404 = k4
+		if !(k4 > v403) {
+			v404 = fmath.Max(v403, k4)
+		}
+	}
 	v405 := float64(float64(env[151]*v404) + k0)
 	v406 := float64(k0 / float64(v159*v405))
 	env[505] = v406
@@ -2498,9 +3194,21 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v412 := float64(float64(float64(env[149]*v406)+v411) + env[1275])
 	env[507] = v412
 	v413 := float64(env[136] * v391)
-	v414 := fmath.Max(v412, k5)
+	v414 := v412
+	if !(v412 > k5) {
+		v414 = k5
+		if !(k5 > v412) {
+			v414 = fmath.Max(v412, k5)
+		}
+	}
 	v415 := float64(float64(v413/v414) - k0)
-	v416 := fmath.Max(env[14], k5)
+	v416 := env[14]
+	if !(env[14] > k5) {
+		v416 = k5
+		if !(k5 > env[14]) {
+			v416 = fmath.Max(env[14], k5)
+		}
+	}
 	v417 := float64(v415 / v416)
 	env[508] = v417
 	v418 := float64(float64(env[156]*v391) / v398)
@@ -2542,15 +3250,40 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v448 := fmath.Exp(v447)
 	v449 := float64(k0 / float64(k0+v448))
 	env[516] = v449
-	v450 := fmath.Max(v417, k7)
+	v450 := v417
+	if !(v417 > k7) {
+		v450 = k7
+		if !(k7 > v417) {
+			v450 = fmath.Max(v417, k7)
+		}
+	}
 	v451 := fmath.Log(v450)
 	v452 := fmath.Pos(float64(v451 - env[15]))
 	env[517] = v452
-	v453 := fmath.Max(v412, k8)
-	v454 := fmath.Min(v452, k9)
+	v453 := v412
+	if !(v412 > k8) {
+		v453 = k8
+		if !(k8 > v412) {
+			v453 = fmath.Max(v412, k8)
+		}
+	}
+	v454 := v452
+	if !(v452 < k9) {
+		v454 = k9
+		if !(k9 < v452) {
+			v454 = fmath.Min(v452, k9)
+		}
+	}
 	v455 := fmath.Exp(v454)
 	v456 := float64(float64(v455-k0) * v453)
-	env[518] = fmath.Min(v456, v413)
+	v457 := v456
+	if !(v456 < v413) {
+		v457 = v413
+		if !(v413 < v456) {
+			v457 = fmath.Min(v456, v413)
+		}
+	}
+	env[518] = v457
 	v458 := float64(k0 + v449)
 	v459 := float64(k0 - v449)
 	v460 := float64(v458 / float64(k10+v459))
@@ -2613,7 +3346,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v511 := float64(float64(v510+env[25]) + env[26])
 	env[712] = v511
 	env[713] = fmath.Shannon([]float64{env[20], env[21], env[22], env[23], env[24], env[25], env[26]})
-	v513 := fmath.Max(v511, k3)
+	v513 := v511
+	if !(v511 > k3) {
+		v513 = k3
+		if !(k3 > v511) {
+			v513 = fmath.Max(v511, k3)
+		}
+	}
 	env[714] = float64(env[20] / v513)
 	env[715] = float64(env[21] / v513)
 	env[716] = float64(env[22] / v513)
@@ -2624,7 +3363,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v521 := v131
 	env[721] = v521
 	env[722] = fmath.Shannon([]float64{env[27], env[28], env[29], env[30], env[31], env[32]})
-	v523 := fmath.Max(v521, k3)
+	v523 := v521
+	if !(v521 > k3) {
+		v523 = k3
+		if !(k3 > v521) {
+			v523 = fmath.Max(v521, k3)
+		}
+	}
 	env[723] = float64(env[27] / v523)
 	env[724] = float64(env[28] / v523)
 	env[725] = float64(env[29] / v523)
@@ -2636,7 +3381,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v532 := float64(v531 + env[38])
 	env[729] = v532
 	env[730] = fmath.Shannon([]float64{env[33], env[34], env[35], env[36], env[37], env[38]})
-	v534 := fmath.Max(v532, k3)
+	v534 := v532
+	if !(v532 > k3) {
+		v534 = k3
+		if !(k3 > v532) {
+			v534 = fmath.Max(v532, k3)
+		}
+	}
 	env[731] = float64(env[33] / v534)
 	env[732] = float64(env[34] / v534)
 	env[733] = float64(env[35] / v534)
@@ -2646,7 +3397,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v541 := v136
 	env[737] = v541
 	env[738] = fmath.Shannon([]float64{env[39], env[40], env[41], env[42], env[43], env[44]})
-	v543 := fmath.Max(v541, k3)
+	v543 := v541
+	if !(v541 > k3) {
+		v543 = k3
+		if !(k3 > v541) {
+			v543 = fmath.Max(v541, k3)
+		}
+	}
 	env[739] = float64(env[39] / v543)
 	env[740] = float64(env[40] / v543)
 	env[741] = float64(env[41] / v543)
@@ -2658,14 +3415,26 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v552 := float64(v551 + env[50])
 	env[745] = v552
 	env[746] = fmath.Shannon([]float64{env[45], env[46], env[47], env[48], env[49], env[50]})
-	v554 := fmath.Max(v552, k3)
+	v554 := v552
+	if !(v552 > k3) {
+		v554 = k3
+		if !(k3 > v552) {
+			v554 = fmath.Max(v552, k3)
+		}
+	}
 	env[747] = float64(env[45] / v554)
 	env[748] = float64(env[46] / v554)
 	env[749] = float64(env[47] / v554)
 	env[750] = float64(env[48] / v554)
 	env[751] = float64(env[49] / v554)
 	env[752] = float64(env[50] / v554)
-	v561 := fmath.Max(v210, k10)
+	v561 := v210
+	if !(v210 > k10) {
+		v561 = k10
+		if !(k10 > v210) {
+			v561 = fmath.Max(v210, k10)
+		}
+	}
 	v562 := fmath.Log(v561)
 	v563 := float64(k21 - v210)
 	v564 := fmath.Log(v563)
@@ -2690,7 +3459,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v580 := float64(k0 - v578)
 	v581 := float64(float64(float64(k21*v580)+v579) / k11)
 	env[761] = v581
-	v582 := fmath.Max(v289, k10)
+	v582 := v289
+	if !(v289 > k10) {
+		v582 = k10
+		if !(k10 > v289) {
+			v582 = fmath.Max(v289, k10)
+		}
+	}
 	v583 := fmath.Log(v582)
 	v584 := float64(k21 - v289)
 	v585 := fmath.Log(v584)
@@ -2715,7 +3490,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v601 := float64(k0 - v599)
 	v602 := float64(float64(float64(k21*v601)+v600) / k11)
 	env[765] = v602
-	v603 := fmath.Max(v370, k10)
+	v603 := v370
+	if !(v370 > k10) {
+		v603 = k10
+		if !(k10 > v370) {
+			v603 = fmath.Max(v370, k10)
+		}
+	}
 	v604 := fmath.Log(v603)
 	v605 := float64(k21 - v370)
 	v606 := fmath.Log(v605)
@@ -2740,7 +3521,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v622 := float64(k0 - v620)
 	v623 := float64(float64(float64(k21*v622)+v621) / k11)
 	env[769] = v623
-	v624 := fmath.Max(v449, k10)
+	v624 := v449
+	if !(v449 > k10) {
+		v624 = k10
+		if !(k10 > v449) {
+			v624 = fmath.Max(v449, k10)
+		}
+	}
 	v625 := fmath.Log(v624)
 	v626 := float64(k21 - v449)
 	v627 := fmath.Log(v626)
@@ -2772,21 +3559,39 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v648 := float64(float64(k12*v210) * v581)
 	v649 := float64(float64(k12*v289) * v602)
 	v650 := float64(v648 + v649)
-	v651 := fmath.Max(v646, k10)
+	v651 := v646
+	if !(v646 > k10) {
+		v651 = k10
+		if !(k10 > v646) {
+			v651 = fmath.Max(v646, k10)
+		}
+	}
 	v652 := float64(v650 / v651)
 	env[775] = v652
 	v653 := float64(k0 * v449)
 	v654 := v653
 	env[776] = v654
 	v655 := float64(float64(k0*v449) * v644)
-	v656 := fmath.Max(v653, k10)
+	v656 := v653
+	if !(v653 > k10) {
+		v656 = k10
+		if !(k10 > v653) {
+			v656 = fmath.Max(v653, k10)
+		}
+	}
 	v657 := float64(v655 / v656)
 	env[777] = v657
 	v658 := float64(k0 * v370)
 	v659 := v658
 	env[778] = v659
 	v660 := float64(float64(k0*v370) * v623)
-	v661 := fmath.Max(v658, k10)
+	v661 := v658
+	if !(v658 > k10) {
+		v661 = k10
+		if !(k10 > v658) {
+			v661 = fmath.Max(v658, k10)
+		}
+	}
 	v662 := float64(v660 / v661)
 	env[779] = v662
 	v663 := float64(k12 * v370)
@@ -2796,7 +3601,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v666 := float64(float64(k12*v370) * v623)
 	v667 := float64(float64(k12*v449) * v644)
 	v668 := float64(v666 + v667)
-	v669 := fmath.Max(v664, k10)
+	v669 := v664
+	if !(v664 > k10) {
+		v669 = k10
+		if !(k10 > v664) {
+			v669 = fmath.Max(v664, k10)
+		}
+	}
 	v670 := float64(v668 / v669)
 	env[781] = v670
 	v671 := fmath.B2F(v647 < env[168])
@@ -2868,7 +3679,13 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v735 := float64(v733 + v734)
 	v736 := float64(float64(k18*v665) * v670)
 	v737 := float64(v735 + v736)
-	v738 := fmath.Max(v730, k10)
+	v738 := v730
+	if !(v730 > k10) {
+		v738 = k10
+		if !(k10 > v730) {
+			v738 = fmath.Max(v730, k10)
+		}
+	}
 	v739 := float64(v737 / v738)
 	env[784] = v739
 	v740 := float64(float64(k30*v220) * env[8])
@@ -2882,12 +3699,24 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v748 := float64(float64(k30*v299) + v747)
 	v749 := float64(float64(k18*v459) + v748)
 	v750 := float64(float64(k31*v380) + v749)
-	v751 := fmath.Max(v750, k10)
+	v751 := v750
+	if !(v750 > k10) {
+		v751 = k10
+		if !(k10 > v750) {
+			v751 = fmath.Max(v750, k10)
+		}
+	}
 	v752 := float64(v746 / v751)
 	env[785] = v752
 	v753 := fmath.Pos(float64(k0 - v752))
 	v754 := float64(v753 / env[1322])
-	v755 := fmath.Min(k0, v754)
+	v755 := k0
+	if !(k0 < v754) {
+		v755 = v754
+		if !(v754 < k0) {
+			v755 = fmath.Min(k0, v754)
+		}
+	}
 	env[786] = v755
 	v756 := fmath.B2F(v726 > k6)
 	env[787] = v756
@@ -2996,11 +3825,23 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	env[798] = fmath.Sel(v852, v851, k6)
 	v854 := float64(float64(env[199]*v6) + env[6])
 	v855 := fmath.Pos(v854)
-	v856 := fmath.Min(k1, v855)
+	v856 := k1
+	if !(k1 < v855) {
+		v856 = v855
+		if !(v855 < k1) {
+			v856 = fmath.Min(k1, v855)
+		}
+	}
 	env[799] = v856
 	v857 := float64(float64(env[200]*v6) + env[7])
 	v858 := fmath.Pos(v857)
-	v859 := fmath.Min(k35, v858)
+	v859 := k35
+	if !(k35 < v858) {
+		v859 = v858
+		if !(v858 < k35) {
+			v859 = fmath.Min(k35, v858)
+		}
+	}
 	env[800] = v859
 	v860 := fmath.B2F(v856 >= k36)
 	env[801] = v860
@@ -3023,7 +3864,14 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v876 := float64(v133 + v138)
 	v877 := float64(float64(env[212]*v876) + v875)
 	v878 := fmath.Pos(v877)
-	env[805] = fmath.Min(k0, v878)
+	v879 := k0
+	if !(k0 < v878) {
+		v879 = v878
+		if !(v878 < k0) {
+			v879 = fmath.Min(k0, v878)
+		}
+	}
+	env[805] = v879
 }
 
 // k0ca39177d8c86635: Jacobian partials of gut-skin-brain.yaml (1766 instructions).
@@ -3408,7 +4256,13 @@ func k0ca39177d8c86635(env []float64) {
 	v350 := fmath.B2F(v349 >= k5)
 	v351 := fmath.Sel(v350, k1, k0)
 	v352 := float64(env[27] * v351)
-	v353 := fmath.Max(v349, k5)
+	v353 := v349
+	if !(v349 > k5) {
+		v353 = k5
+		if !(k5 > v349) {
+			v353 = fmath.Max(v349, k5)
+		}
+	}
 	v354 := float64(v352 / float64(v353*v353))
 	v355 := -v354
 	env[878] = v355
@@ -3423,7 +4277,13 @@ func k0ca39177d8c86635(env []float64) {
 	v365 := fmath.B2F(v364 >= k5)
 	v366 := fmath.Sel(v365, k1, k0)
 	v367 := float64(env[39] * v366)
-	v368 := fmath.Max(v364, k5)
+	v368 := v364
+	if !(v364 > k5) {
+		v368 = k5
+		if !(k5 > v364) {
+			v368 = fmath.Max(v364, k5)
+		}
+	}
 	v369 := float64(v367 / float64(v368*v368))
 	v370 := -v369
 	env[884] = v370
@@ -3491,7 +4351,13 @@ func k0ca39177d8c86635(env []float64) {
 	env[906] = env[155]
 	env[907] = env[158]
 	v435 := float64(env[432] - k1)
-	v436 := fmath.Max(v435, k8)
+	v436 := v435
+	if !(v435 > k8) {
+		v436 = k8
+		if !(k8 > v435) {
+			v436 = fmath.Max(v435, k8)
+		}
+	}
 	v437 := float64(float64(env[151]*v436) + k1)
 	v438 := float64(env[150] * v437)
 	v439 := float64(float64(env[150]*env[414]) + k1)
@@ -3526,12 +4392,24 @@ func k0ca39177d8c86635(env []float64) {
 	env[913] = env[149]
 	env[914] = k1
 	v470 := float64(env[136] * env[426])
-	v471 := fmath.Max(env[435], k9)
+	v471 := env[435]
+	if !(env[435] > k9) {
+		v471 = k9
+		if !(k9 > env[435]) {
+			v471 = fmath.Max(env[435], k9)
+		}
+	}
 	v472 := float64(float64(v470/v471) - k1)
 	v473 := fmath.B2F(env[8] >= k9)
 	v474 := fmath.Sel(v473, k1, k0)
 	v475 := float64(v472 * v474)
-	v476 := fmath.Max(env[8], k9)
+	v476 := env[8]
+	if !(env[8] > k9) {
+		v476 = k9
+		if !(k9 > env[8]) {
+			v476 = fmath.Max(env[8], k9)
+		}
+	}
 	v477 := float64(v475 / float64(v476*v476))
 	env[915] = -v477
 	v479 := float64(env[136] * env[426])
@@ -3617,7 +4495,13 @@ func k0ca39177d8c86635(env []float64) {
 	v559 := float64(v558 * env[164])
 	v560 := float64(v558 + k1)
 	env[935] = float64(v559 / float64(v560*v560))
-	v562 := fmath.Max(env[436], k11)
+	v562 := env[436]
+	if !(env[436] > k11) {
+		v562 = k11
+		if !(k11 > env[436]) {
+			v562 = fmath.Max(env[436], k11)
+		}
+	}
 	v563 := fmath.Log(v562)
 	v564 := float64(v563 - env[9])
 	v565 := fmath.B2F(v564 > k0)
@@ -3626,12 +4510,24 @@ func k0ca39177d8c86635(env []float64) {
 	v568 := fmath.B2F(env[436] >= k11)
 	v569 := fmath.Sel(v568, k1, k0)
 	env[937] = float64(float64(v566*v569) / v562)
-	v571 := fmath.Min(env[445], k12)
+	v571 := env[445]
+	if !(env[445] < k12) {
+		v571 = k12
+		if !(k12 < env[445]) {
+			v571 = fmath.Min(env[445], k12)
+		}
+	}
 	v572 := fmath.Exp(v571)
 	v573 := fmath.B2F(env[445] <= k12)
 	v574 := fmath.Sel(v573, k1, k0)
 	v575 := float64(v572 * v574)
-	v576 := fmath.Max(env[435], k13)
+	v576 := env[435]
+	if !(env[435] > k13) {
+		v576 = k13
+		if !(k13 > env[435]) {
+			v576 = fmath.Max(env[435], k13)
+		}
+	}
 	v577 := float64(v575 * v576)
 	v578 := float64(v572 - k1)
 	v579 := float64(v576 * v578)
@@ -3705,7 +4601,13 @@ func k0ca39177d8c86635(env []float64) {
 	env[957] = env[158]
 	env[958] = env[155]
 	v649 := float64(env[456] - k1)
-	v650 := fmath.Max(v649, k8)
+	v650 := v649
+	if !(v649 > k8) {
+		v650 = k8
+		if !(k8 > v649) {
+			v650 = fmath.Max(v649, k8)
+		}
+	}
 	v651 := float64(float64(env[151]*v650) + k1)
 	v652 := float64(env[150] * v651)
 	v653 := float64(v439 * v651)
@@ -3733,12 +4635,24 @@ func k0ca39177d8c86635(env []float64) {
 	env[964] = env[149]
 	env[965] = k1
 	v677 := float64(env[136] * env[450])
-	v678 := fmath.Max(env[459], k9)
+	v678 := env[459]
+	if !(env[459] > k9) {
+		v678 = k9
+		if !(k9 > env[459]) {
+			v678 = fmath.Max(env[459], k9)
+		}
+	}
 	v679 := float64(float64(v677/v678) - k1)
 	v680 := fmath.B2F(env[10] >= k9)
 	v681 := fmath.Sel(v680, k1, k0)
 	v682 := float64(v679 * v681)
-	v683 := fmath.Max(env[10], k9)
+	v683 := env[10]
+	if !(env[10] > k9) {
+		v683 = k9
+		if !(k9 > env[10]) {
+			v683 = fmath.Max(env[10], k9)
+		}
+	}
 	v684 := float64(v682 / float64(v683*v683))
 	env[966] = -v684
 	v686 := float64(env[136] * env[450])
@@ -3823,7 +4737,13 @@ func k0ca39177d8c86635(env []float64) {
 	v765 := float64(v764 * env[164])
 	v766 := float64(v764 + k1)
 	env[986] = float64(v765 / float64(v766*v766))
-	v768 := fmath.Max(env[460], k11)
+	v768 := env[460]
+	if !(env[460] > k11) {
+		v768 = k11
+		if !(k11 > env[460]) {
+			v768 = fmath.Max(env[460], k11)
+		}
+	}
 	v769 := fmath.Log(v768)
 	v770 := float64(v769 - env[11])
 	v771 := fmath.B2F(v770 > k0)
@@ -3832,12 +4752,24 @@ func k0ca39177d8c86635(env []float64) {
 	v774 := fmath.B2F(env[460] >= k11)
 	v775 := fmath.Sel(v774, k1, k0)
 	env[988] = float64(float64(v772*v775) / v768)
-	v777 := fmath.Min(env[469], k12)
+	v777 := env[469]
+	if !(env[469] < k12) {
+		v777 = k12
+		if !(k12 < env[469]) {
+			v777 = fmath.Min(env[469], k12)
+		}
+	}
 	v778 := fmath.Exp(v777)
 	v779 := fmath.B2F(env[469] <= k12)
 	v780 := fmath.Sel(v779, k1, k0)
 	v781 := float64(v778 * v780)
-	v782 := fmath.Max(env[459], k13)
+	v782 := env[459]
+	if !(env[459] > k13) {
+		v782 = k13
+		if !(k13 > env[459]) {
+			v782 = fmath.Max(env[459], k13)
+		}
+	}
 	v783 := float64(v781 * v782)
 	v784 := float64(v778 - k1)
 	v785 := float64(v782 * v784)
@@ -3917,7 +4849,13 @@ func k0ca39177d8c86635(env []float64) {
 	v859 := fmath.B2F(v858 >= k8)
 	v860 := fmath.Sel(v859, k1, k0)
 	v861 := float64(float64(v860*env[151]) * v439)
-	v862 := fmath.Max(v858, k8)
+	v862 := v858
+	if !(v858 > k8) {
+		v862 = k8
+		if !(k8 > v858) {
+			v862 = fmath.Max(v858, k8)
+		}
+	}
 	v863 := float64(float64(env[151]*v862) + k1)
 	v864 := float64(v439 * v863)
 	v865 := float64(v864 * v864)
@@ -3942,12 +4880,24 @@ func k0ca39177d8c86635(env []float64) {
 	env[1016] = env[149]
 	env[1017] = k1
 	v886 := float64(env[136] * env[474])
-	v887 := fmath.Max(env[483], k9)
+	v887 := env[483]
+	if !(env[483] > k9) {
+		v887 = k9
+		if !(k9 > env[483]) {
+			v887 = fmath.Max(env[483], k9)
+		}
+	}
 	v888 := float64(float64(v886/v887) - k1)
 	v889 := fmath.B2F(env[12] >= k9)
 	v890 := fmath.Sel(v889, k1, k0)
 	v891 := float64(v888 * v890)
-	v892 := fmath.Max(env[12], k9)
+	v892 := env[12]
+	if !(env[12] > k9) {
+		v892 = k9
+		if !(k9 > env[12]) {
+			v892 = fmath.Max(env[12], k9)
+		}
+	}
 	v893 := float64(v891 / float64(v892*v892))
 	env[1018] = -v893
 	v895 := float64(env[136] * env[474])
@@ -4032,7 +4982,13 @@ func k0ca39177d8c86635(env []float64) {
 	v974 := float64(v973 * env[164])
 	v975 := float64(v973 + k1)
 	env[1038] = float64(v974 / float64(v975*v975))
-	v977 := fmath.Max(env[484], k11)
+	v977 := env[484]
+	if !(env[484] > k11) {
+		v977 = k11
+		if !(k11 > env[484]) {
+			v977 = fmath.Max(env[484], k11)
+		}
+	}
 	v978 := fmath.Log(v977)
 	v979 := float64(v978 - env[13])
 	v980 := fmath.B2F(v979 > k0)
@@ -4041,12 +4997,24 @@ func k0ca39177d8c86635(env []float64) {
 	v983 := fmath.B2F(env[484] >= k11)
 	v984 := fmath.Sel(v983, k1, k0)
 	env[1040] = float64(float64(v981*v984) / v977)
-	v986 := fmath.Min(env[493], k12)
+	v986 := env[493]
+	if !(env[493] < k12) {
+		v986 = k12
+		if !(k12 < env[493]) {
+			v986 = fmath.Min(env[493], k12)
+		}
+	}
 	v987 := fmath.Exp(v986)
 	v988 := fmath.B2F(env[493] <= k12)
 	v989 := fmath.Sel(v988, k1, k0)
 	v990 := float64(v987 * v989)
-	v991 := fmath.Max(env[483], k13)
+	v991 := env[483]
+	if !(env[483] > k13) {
+		v991 = k13
+		if !(k13 > env[483]) {
+			v991 = fmath.Max(env[483], k13)
+		}
+	}
 	v992 := float64(v990 * v991)
 	v993 := float64(v987 - k1)
 	v994 := float64(v991 * v993)
@@ -4120,7 +5088,13 @@ func k0ca39177d8c86635(env []float64) {
 	env[1060] = env[155]
 	env[1061] = env[158]
 	v1064 := float64(env[504] - k1)
-	v1065 := fmath.Max(v1064, k8)
+	v1065 := v1064
+	if !(v1064 > k8) {
+		v1065 = k8
+		if !(k8 > v1064) {
+			v1065 = fmath.Max(v1064, k8)
+		}
+	}
 	v1066 := float64(float64(env[151]*v1065) + k1)
 	v1067 := float64(env[150] * v1066)
 	v1068 := float64(v439 * v1066)
@@ -4148,12 +5122,24 @@ func k0ca39177d8c86635(env []float64) {
 	env[1067] = env[149]
 	env[1068] = k1
 	v1092 := float64(env[136] * env[498])
-	v1093 := fmath.Max(env[507], k9)
+	v1093 := env[507]
+	if !(env[507] > k9) {
+		v1093 = k9
+		if !(k9 > env[507]) {
+			v1093 = fmath.Max(env[507], k9)
+		}
+	}
 	v1094 := float64(float64(v1092/v1093) - k1)
 	v1095 := fmath.B2F(env[14] >= k9)
 	v1096 := fmath.Sel(v1095, k1, k0)
 	v1097 := float64(v1094 * v1096)
-	v1098 := fmath.Max(env[14], k9)
+	v1098 := env[14]
+	if !(env[14] > k9) {
+		v1098 = k9
+		if !(k9 > env[14]) {
+			v1098 = fmath.Max(env[14], k9)
+		}
+	}
 	v1099 := float64(v1097 / float64(v1098*v1098))
 	env[1069] = -v1099
 	v1101 := float64(env[136] * env[498])
@@ -4238,7 +5224,13 @@ func k0ca39177d8c86635(env []float64) {
 	v1180 := float64(v1179 * env[164])
 	v1181 := float64(v1179 + k1)
 	env[1089] = float64(v1180 / float64(v1181*v1181))
-	v1183 := fmath.Max(env[508], k11)
+	v1183 := env[508]
+	if !(env[508] > k11) {
+		v1183 = k11
+		if !(k11 > env[508]) {
+			v1183 = fmath.Max(env[508], k11)
+		}
+	}
 	v1184 := fmath.Log(v1183)
 	v1185 := float64(v1184 - env[15])
 	v1186 := fmath.B2F(v1185 > k0)
@@ -4247,12 +5239,24 @@ func k0ca39177d8c86635(env []float64) {
 	v1189 := fmath.B2F(env[508] >= k11)
 	v1190 := fmath.Sel(v1189, k1, k0)
 	env[1091] = float64(float64(v1187*v1190) / v1183)
-	v1192 := fmath.Min(env[517], k12)
+	v1192 := env[517]
+	if !(env[517] < k12) {
+		v1192 = k12
+		if !(k12 < env[517]) {
+			v1192 = fmath.Min(env[517], k12)
+		}
+	}
 	v1193 := fmath.Exp(v1192)
 	v1194 := fmath.B2F(env[517] <= k12)
 	v1195 := fmath.Sel(v1194, k1, k0)
 	v1196 := float64(v1193 * v1195)
-	v1197 := fmath.Max(env[507], k13)
+	v1197 := env[507]
+	if !(env[507] > k13) {
+		v1197 = k13
+		if !(k13 > env[507]) {
+			v1197 = fmath.Max(env[507], k13)
+		}
+	}
 	v1198 := float64(v1196 * v1197)
 	v1199 := float64(v1193 - k1)
 	v1200 := float64(v1197 * v1199)
@@ -4414,13 +5418,25 @@ func k0ca39177d8c86635(env []float64) {
 	v1356 := float64(float64(v460*env[148]) * env[8])
 	env[1158] = -v1356
 	env[1159] = float64(k1 - env[8])
-	v1359 := fmath.Max(env[443], k11)
+	v1359 := env[443]
+	if !(env[443] > k11) {
+		v1359 = k11
+		if !(k11 > env[443]) {
+			v1359 = fmath.Max(env[443], k11)
+		}
+	}
 	v1360 := fmath.Log(v1359)
 	v1361 := float64(env[9] - v1360)
 	v1362 := fmath.B2F(v1361 > k0)
 	v1363 := fmath.Sel(v1362, k1, k0)
 	v1364 := float64(v1363 * env[167])
-	v1365 := fmath.Max(env[441], k13)
+	v1365 := env[441]
+	if !(env[441] > k13) {
+		v1365 = k13
+		if !(k13 > env[441]) {
+			v1365 = fmath.Max(env[441], k13)
+		}
+	}
 	env[1160] = -float64(v1364 * v1365)
 	v1367 := float64(float64(k10*env[446]) * env[166])
 	v1368 := float64(float64(v576+env[446]) * env[165])
@@ -4446,13 +5462,25 @@ func k0ca39177d8c86635(env []float64) {
 	v1388 := float64(float64(v672*env[148]) * env[10])
 	env[1166] = -v1388
 	env[1167] = float64(k1 - env[10])
-	v1391 := fmath.Max(env[467], k11)
+	v1391 := env[467]
+	if !(env[467] > k11) {
+		v1391 = k11
+		if !(k11 > env[467]) {
+			v1391 = fmath.Max(env[467], k11)
+		}
+	}
 	v1392 := fmath.Log(v1391)
 	v1393 := float64(env[11] - v1392)
 	v1394 := fmath.B2F(v1393 > k0)
 	v1395 := fmath.Sel(v1394, k1, k0)
 	v1396 := float64(v1395 * env[167])
-	v1397 := fmath.Max(env[465], k13)
+	v1397 := env[465]
+	if !(env[465] > k13) {
+		v1397 = k13
+		if !(k13 > env[465]) {
+			v1397 = fmath.Max(env[465], k13)
+		}
+	}
 	env[1168] = -float64(v1396 * v1397)
 	v1399 := float64(float64(k10*env[470]) * env[166])
 	v1400 := float64(float64(v782+env[470]) * env[165])
@@ -4478,13 +5506,25 @@ func k0ca39177d8c86635(env []float64) {
 	v1420 := float64(float64(v872*env[148]) * env[12])
 	env[1174] = -v1420
 	env[1175] = float64(k1 - env[12])
-	v1423 := fmath.Max(env[491], k11)
+	v1423 := env[491]
+	if !(env[491] > k11) {
+		v1423 = k11
+		if !(k11 > env[491]) {
+			v1423 = fmath.Max(env[491], k11)
+		}
+	}
 	v1424 := fmath.Log(v1423)
 	v1425 := float64(env[13] - v1424)
 	v1426 := fmath.B2F(v1425 > k0)
 	v1427 := fmath.Sel(v1426, k1, k0)
 	v1428 := float64(v1427 * env[167])
-	v1429 := fmath.Max(env[489], k13)
+	v1429 := env[489]
+	if !(env[489] > k13) {
+		v1429 = k13
+		if !(k13 > env[489]) {
+			v1429 = fmath.Max(env[489], k13)
+		}
+	}
 	env[1176] = -float64(v1428 * v1429)
 	v1431 := float64(float64(k10*env[494]) * env[166])
 	v1432 := float64(float64(v991+env[494]) * env[165])
@@ -4510,13 +5550,25 @@ func k0ca39177d8c86635(env []float64) {
 	v1452 := float64(float64(v1084*env[148]) * env[14])
 	env[1182] = -v1452
 	env[1183] = float64(k1 - env[14])
-	v1455 := fmath.Max(env[515], k11)
+	v1455 := env[515]
+	if !(env[515] > k11) {
+		v1455 = k11
+		if !(k11 > env[515]) {
+			v1455 = fmath.Max(env[515], k11)
+		}
+	}
 	v1456 := fmath.Log(v1455)
 	v1457 := float64(env[15] - v1456)
 	v1458 := fmath.B2F(v1457 > k0)
 	v1459 := fmath.Sel(v1458, k1, k0)
 	v1460 := float64(v1459 * env[167])
-	v1461 := fmath.Max(env[513], k13)
+	v1461 := env[513]
+	if !(env[513] > k13) {
+		v1461 = k13
+		if !(k13 > env[513]) {
+			v1461 = fmath.Max(env[513], k13)
+		}
+	}
 	env[1184] = -float64(v1460 * v1461)
 	v1463 := float64(float64(k10*env[518]) * env[166])
 	v1464 := float64(float64(v1197+env[518]) * env[165])
@@ -4537,7 +5589,13 @@ func k0ca39177d8c86635(env []float64) {
 	v1479 := float64(float64(env[166]*v1466) * v1204)
 	v1480 := float64(float64(v1479*env[165]) / v1468)
 	env[1188] = -v1480
-	v1482 := fmath.Max(env[522], k25)
+	v1482 := env[522]
+	if !(env[522] > k25) {
+		v1482 = k25
+		if !(k25 > env[522]) {
+			v1482 = fmath.Max(env[522], k25)
+		}
+	}
 	v1483 := fmath.Log(v1482)
 	v1484 := float64(v1483 - env[16])
 	v1485 := fmath.B2F(v1484 > k0)
@@ -5327,7 +6385,13 @@ func kaed4b7324686c209(env []float64) {
 	v4 := float64(float64(v3+env[10]) + env[11])
 	env[179] = v4
 	env[180] = fmath.Shannon([]float64{env[1], env[2], env[3], env[4], env[5], env[6], env[7], env[8], env[9], env[10], env[11]})
-	v6 := fmath.Max(v4, k0)
+	v6 := v4
+	if !(v4 > k0) {
+		v6 = k0
+		if !(k0 > v4) {
+			v6 = fmath.Max(v4, k0)
+		}
+	}
 	env[181] = float64(env[1] / v6)
 	env[182] = float64(env[2] / v6)
 	env[183] = float64(env[3] / v6)
