@@ -103,15 +103,15 @@ def init(id, default):
 
 
 def pop_fit(id, default, prone, cond, targets):
-    """Note text: the general-adult population's log-normal of id as popspec.SPEC holds it (fitted by
-    scripts/fit_skin_severity.py to targets), and where the default person (the model's value) sits in it.
-    prone is "low" when a lower value means more of cond, "high" otherwise."""
-    med, sd = popspec.lognormal(id)
-    below = popspec.share_below(default, med, sd)
+    """Note text: the general-adult population's distribution of id as popspec.SPEC holds it (log-normal or
+    gamma, fitted by scripts/fit_skin_severity.py to targets), and where the default person (the model's value)
+    sits in it. prone is "low" when a lower value means more of cond, "high" otherwise."""
+    family, a, b = popspec.population(id)
+    below = popspec.share_below(default, family, a, b)
     less = 1 - below if prone == "low" else below
-    return ("; varies between people: in the general-adult population (%s) log-normal, median %.4g, sdlog %.4g, fitted by scripts/fit_skin_severity.py to %s "
+    return ("; varies between people: in the general-adult population (%s) %s, fitted by scripts/fit_skin_severity.py to %s "
             "(targets of role cohort-fit); this default person is more %s-prone than %.0f%% of that population"
-            % (popspec.SPEC_NAME, med, sd, targets, cond, 100 * less))
+            % (popspec.SPEC_NAME, popspec.describe(family, a, b), targets, cond, 100 * less))
 
 
 params = []  # (id, value, unit, citation, evidence, note, min, max)
@@ -342,11 +342,11 @@ P("g_S_ros", 0.5, "dimensionless", ROSACEA + "; Gallo 2018 (stress is a flushing
 P("g_trig", 1.0, "dimensionless", ROSACEA, "S", "rosacea triggers (heat, alcohol, spicy food, UV; input rosacea_trigger, 1 = a typical trigger day) -> rosacea drive")
 P("tau_ros", 14.0, "day", ROSACEA, "S", "relaxation of rosacea activity (flares over days to weeks)")
 # ---- mood: depression and anxiety ----
-P("D0", 2.0, "score", PHQ9 + "; Brody 2018 NCHS Data Brief 303 and MMWR 2018 67:287 (NHANES 2013-2016: 76.3% of US adults score 0-4, 8.1% >= 10)", "S",
+P("D0", 2.0, "score", PHQ9 + "; Brody 2018 NCHS Data Brief 303 and MMWR 2018 67:287 (NHANES 2013-2016: 76.3% of US adults score 0-4, 8.1% >= 10); Tomitaka 2018 BMC Psychiatry doi 10.1186/s12888-018-1696-9 (PHQ-9 totals fall off exponentially)", "S",
   "a person's baseline depressive symptom load on the PHQ-9 scale"
-  + pop_fit("D0", 2.0, "high", "depression", "PHQ-9 >= 10 in 8.1% and 0-4 in 76.3% of US adults (Brody 2018 and MMWR 2018, NHANES; median and sdlog; the >= 15 share held out)"))
-P("A0", 2.0, "score", GAD7 + " (general population mean ~3, 5% >= 10)", "S", "a person's baseline anxiety symptom load on the GAD-7 scale"
-  + pop_fit("A0", 2.0, "high", "anxiety", "GAD-7 >= 10 in ~5% of adults and their mean GAD-7 2.95 (Loewe 2008; median and sdlog; the >= 15 share held out)"))
+  + pop_fit("D0", 2.0, "high", "depression", "PHQ-9 >= 10 in 8.1% and 0-4 in 76.3% of US adults (Brody 2018 and MMWR 2018, NHANES; shape and scale; gamma after Tomitaka 2018, chosen once the log-normal's >= 15 share had missed, so that share is compared, not held out)"))
+P("A0", 2.0, "score", GAD7 + " (general population mean ~3, 5% >= 10); Tomitaka & Furukawa 2021 BMC Psychol doi 10.1186/s40359-021-00657-9 (GAD-7 items follow the PHQ-8's exponential pattern)", "S", "a person's baseline anxiety symptom load on the GAD-7 scale"
+  + pop_fit("A0", 2.0, "high", "anxiety", "GAD-7 >= 10 in ~5% of adults and their mean GAD-7 2.95 (Loewe 2008; shape and scale; gamma after Tomitaka & Furukawa 2021, chosen once the log-normal's >= 15 share had missed, so that share is compared, not held out)"))
 P("tau_D", 14.0, "day", PHQ9 + " (a two-week symptom window); Kendler 2010 (episodes build over weeks)", "S", "relaxation time of the depressive symptom load")
 P("tau_A", 7.0, "day", GAD7 + " (a two-week window)", "S", "relaxation time of the anxiety symptom load")
 PC("a_ID", 0.5, "score", REICH, "depressive symptoms (PHQ-9 points) per unit of inflammatory tone above baseline, acute (sickness behaviour); signed",
