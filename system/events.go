@@ -123,108 +123,12 @@ func hasRel(n *expr.Node) bool {
 func (c *compiler) buildEvents() error {
 	s := c.s
 	ev := &events{}
-	atomIdx := map[string]int{}
-	b := newBuilder(c)
-	var conv func(n *expr.Node, owner string, src model.Source) (*bnode, error)
-	conv = func(n *expr.Node, owner string, src model.Source) (*bnode, error) {
-		switch {
-		case isLogic(n.Op):
-			bn := &bnode{op: n.Op, atom: -1, leaf: -1}
-			for _, a := range n.Args {
-				k, err := conv(a, owner, src)
-				if err != nil {
-					return nil, err
-				}
-				bn.kids = append(bn.kids, k)
-			}
-			return bn, nil
-		case isRel(n.Op):
-			if len(n.Args) > 2 {
-				and := &bnode{op: expr.OpAnd, atom: -1, leaf: -1}
-				for i := 0; i+1 < len(n.Args); i++ {
-					k, err := conv(&expr.Node{Op: n.Op, Args: n.Args[i : i+2]}, owner, src)
-					if err != nil {
-						return nil, err
-					}
-					and.kids = append(and.kids, k)
-				}
-				return and, nil
-			}
-			if len(n.Args) != 2 {
-				return nil, fmt.Errorf("%s: event %s: relational operator with %d arguments", src, owner, len(n.Args))
-			}
-			d := expr.New(expr.OpSub, n.Args[0], n.Args[1])
-			op := n.Op
-			if hasRel(n.Args[0]) || hasRel(n.Args[1]) {
-				// a relation between truth values: locate the switch of the
-				// whole (0/1-valued) relation
-				d, op = expr.New(expr.OpSub, n, expr.Num(0.5)), expr.OpGt
-			}
-			key := fmt.Sprintf("%d|%s", op, expr.String(d))
-			k, ok := atomIdx[key]
-			if !ok {
-				k = len(ev.atoms)
-				atomIdx[key] = k
-				sl := c.newSlot("")
-				if err := b.Assign(sl, d); err != nil {
-					return nil, fmt.Errorf("%s: event %s trigger: %w", src, owner, err)
-				}
-				ev.atoms = append(ev.atoms, atom{op: op, slot: sl})
-			}
-			return &bnode{op: op, atom: k, leaf: -1}, nil
-		default:
-			if hasRel(n) {
-				// a truth value computed by a non-logical expression (e.g.
-				// piecewise): an atom on its switch between 0 and 1
-				return conv(expr.New(expr.OpGt, n, expr.Num(0.5)), owner, src)
-			}
-			sl := c.newSlot("")
-			if err := b.Assign(sl, n); err != nil {
-				return nil, fmt.Errorf("%s: event %s trigger: %w", src, owner, err)
-			}
-			return &bnode{op: expr.OpInvalid, atom: -1, leaf: sl}, nil
-		}
-	}
+	tc := &triggerConv{c: c, ev: ev, atomIdx: map[string]int{}, b: newBuilder(c)}
 	for i, e := range c.m.Events {
-		owner := e.ID
-		if owner == "" {
-			owner = fmt.Sprintf("event %d", i+1)
-		}
-		c.owner = owner
-		trig, err := conv(c.rewrite(e.Trigger), owner, e.Src)
+		d, err := c.buildEvent(tc, i, e)
 		if err != nil {
 			return err
 		}
-		d := evDef{id: owner, trigger: trig, initial: e.InitialValue, persistent: e.Persistent, useTrigger: e.UseValuesFromTriggerTime, delay: -1, priority: -1, order: i}
-		eb := newBuilder(c)
-		if e.Delay != nil {
-			d.delay = c.newSlot("")
-			if err := eb.Assign(d.delay, c.rewrite(e.Delay)); err != nil {
-				return fmt.Errorf("%s: event %s delay: %w", e.Src, owner, err)
-			}
-		}
-		if e.Priority != nil {
-			d.priority = c.newSlot("")
-			if err := eb.Assign(d.priority, c.rewrite(e.Priority)); err != nil {
-				return fmt.Errorf("%s: event %s priority: %w", e.Src, owner, err)
-			}
-		}
-		for _, a := range e.Assignments {
-			st, ok := c.isState[a.Variable]
-			if !ok {
-				return fmt.Errorf("%s: event %s: %s cannot be assigned (constant or set by an assignment rule)", e.Src, owner, a.Variable)
-			}
-			t := evTarget{state: st, value: c.newSlot(""), scale: -1}
-			if sp := c.species[a.Variable]; sp != nil && !sp.HasOnlySubstanceUnits {
-				t.scale = s.slot[sp.Compartment]
-			}
-			_, t.isComp = c.comps[a.Variable]
-			if err := eb.Assign(t.value, c.rewrite(a.Math)); err != nil {
-				return fmt.Errorf("%s: event %s assignment to %s: %w", e.Src, owner, a.Variable, err)
-			}
-			d.targets = append(d.targets, t)
-		}
-		d.tape = eb.Build()
 		ev.defs = append(ev.defs, d)
 	}
 	for ci, cm := range c.m.Communities {
@@ -236,7 +140,7 @@ func (c *compiler) buildEvents() error {
 			ev.extinct = append(ev.extinct, extinct{state: st, threshold: cm.ExtinctionThreshold, inflow: cc.inflow[i]})
 		}
 	}
-	s.evTape = b.Build()
+	s.evTape = tc.b.Build()
 	if len(ev.atoms) == 0 && len(ev.defs) == 0 && len(ev.extinct) == 0 {
 		return nil
 	}
@@ -251,6 +155,126 @@ func (c *compiler) buildEvents() error {
 	ev.rng = rand.New(rand.NewPCG(1, 2))
 	s.ev = ev
 	return nil
+}
+
+// buildEvent compiles event i: its trigger (through tc, whose atoms and tape
+// all events share), and its own tape of delay, priority and assignment
+// values.
+func (c *compiler) buildEvent(tc *triggerConv, i int, e *model.Event) (evDef, error) {
+	owner := e.ID
+	if owner == "" {
+		owner = fmt.Sprintf("event %d", i+1)
+	}
+	c.owner = owner
+	trig, err := tc.conv(c.rewrite(e.Trigger), owner, e.Src)
+	if err != nil {
+		return evDef{}, err
+	}
+	d := evDef{id: owner, trigger: trig, initial: e.InitialValue, persistent: e.Persistent, useTrigger: e.UseValuesFromTriggerTime, delay: -1, priority: -1, order: i}
+	eb := newBuilder(c)
+	if e.Delay != nil {
+		d.delay = c.newSlot("")
+		if err := eb.Assign(d.delay, c.rewrite(e.Delay)); err != nil {
+			return evDef{}, fmt.Errorf("%s: event %s delay: %w", e.Src, owner, err)
+		}
+	}
+	if e.Priority != nil {
+		d.priority = c.newSlot("")
+		if err := eb.Assign(d.priority, c.rewrite(e.Priority)); err != nil {
+			return evDef{}, fmt.Errorf("%s: event %s priority: %w", e.Src, owner, err)
+		}
+	}
+	for _, a := range e.Assignments {
+		st, ok := c.isState[a.Variable]
+		if !ok {
+			return evDef{}, fmt.Errorf("%s: event %s: %s cannot be assigned (constant or set by an assignment rule)", e.Src, owner, a.Variable)
+		}
+		t := evTarget{state: st, value: c.newSlot(""), scale: -1}
+		if sp := c.species[a.Variable]; sp != nil && !sp.HasOnlySubstanceUnits {
+			t.scale = c.s.slot[sp.Compartment]
+		}
+		_, t.isComp = c.comps[a.Variable]
+		if err := eb.Assign(t.value, c.rewrite(a.Math)); err != nil {
+			return evDef{}, fmt.Errorf("%s: event %s assignment to %s: %w", e.Src, owner, a.Variable, err)
+		}
+		d.targets = append(d.targets, t)
+	}
+	d.tape = eb.Build()
+	return d, nil
+}
+
+// triggerConv turns trigger expressions into boolean trees over atoms (a
+// root-found difference and its relation), shared by all events: equal
+// atoms are computed once on the trigger tape b.
+type triggerConv struct {
+	c       *compiler
+	ev      *events
+	atomIdx map[string]int
+	b       *builder
+}
+
+func (tc *triggerConv) conv(n *expr.Node, owner string, src model.Source) (*bnode, error) {
+	switch {
+	case isLogic(n.Op):
+		bn := &bnode{op: n.Op, atom: -1, leaf: -1}
+		for _, a := range n.Args {
+			k, err := tc.conv(a, owner, src)
+			if err != nil {
+				return nil, err
+			}
+			bn.kids = append(bn.kids, k)
+		}
+		return bn, nil
+	case isRel(n.Op):
+		return tc.relation(n, owner, src)
+	case hasRel(n):
+		// a truth value computed by a non-logical expression (e.g.
+		// piecewise): an atom on its switch between 0 and 1
+		return tc.conv(expr.New(expr.OpGt, n, expr.Num(0.5)), owner, src)
+	}
+	sl := tc.c.newSlot("")
+	if err := tc.b.Assign(sl, n); err != nil {
+		return nil, fmt.Errorf("%s: event %s trigger: %w", src, owner, err)
+	}
+	return &bnode{op: expr.OpInvalid, atom: -1, leaf: sl}, nil
+}
+
+// relation converts a relation: a chain a < b < c into the AND of its
+// pairs, a pair into an atom on the difference of its sides.
+func (tc *triggerConv) relation(n *expr.Node, owner string, src model.Source) (*bnode, error) {
+	if len(n.Args) > 2 {
+		and := &bnode{op: expr.OpAnd, atom: -1, leaf: -1}
+		for i := 0; i+1 < len(n.Args); i++ {
+			k, err := tc.conv(&expr.Node{Op: n.Op, Args: n.Args[i : i+2]}, owner, src)
+			if err != nil {
+				return nil, err
+			}
+			and.kids = append(and.kids, k)
+		}
+		return and, nil
+	}
+	if len(n.Args) != 2 {
+		return nil, fmt.Errorf("%s: event %s: relational operator with %d arguments", src, owner, len(n.Args))
+	}
+	d := expr.New(expr.OpSub, n.Args[0], n.Args[1])
+	op := n.Op
+	if hasRel(n.Args[0]) || hasRel(n.Args[1]) {
+		// a relation between truth values: locate the switch of the
+		// whole (0/1-valued) relation
+		d, op = expr.New(expr.OpSub, n, expr.Num(0.5)), expr.OpGt
+	}
+	key := fmt.Sprintf("%d|%s", op, expr.String(d))
+	k, ok := tc.atomIdx[key]
+	if !ok {
+		k = len(tc.ev.atoms)
+		tc.atomIdx[key] = k
+		sl := tc.c.newSlot("")
+		if err := tc.b.Assign(sl, d); err != nil {
+			return nil, fmt.Errorf("%s: event %s trigger: %w", src, owner, err)
+		}
+		tc.ev.atoms = append(tc.ev.atoms, atom{op: op, slot: sl})
+	}
+	return &bnode{op: op, atom: k, leaf: -1}, nil
 }
 
 // SetEventSeed seeds the random choice between simultaneous events of equal
