@@ -17,27 +17,7 @@ func (c Scatter) SVG() ([]byte, error) {
 	if c.Labels != nil && len(c.Labels) != n {
 		return nil, fmt.Errorf("report: scatter %q: %d labels for %d points", c.Title, len(c.Labels), n)
 	}
-	// groups in order of first appearance
-	var names []string
-	gi := make([]int, n)
-	if c.Groups != nil {
-		index := make(map[string]int)
-		for _, g := range c.Palette {
-			if _, ok := index[g]; !ok {
-				index[g] = len(names)
-				names = append(names, g)
-			}
-		}
-		for i, g := range c.Groups {
-			k, ok := index[g]
-			if !ok {
-				k = len(names)
-				index[g] = k
-				names = append(names, g)
-			}
-			gi[i] = k
-		}
-	}
+	names, gi := c.groups()
 	xmin, xmax := math.Inf(1), math.Inf(-1)
 	ymin, ymax := math.Inf(1), math.Inf(-1)
 	npts := 0
@@ -76,9 +56,46 @@ func (c Scatter) SVG() ([]byte, error) {
 	if npts == 0 {
 		f.noData(&w)
 	}
-	showText := c.Labels != nil && npts <= 40 && !c.HoverOnly
+	c.drawPoints(&w, &f, gi)
+	if c.Labels != nil && npts <= 40 && !c.HoverOnly {
+		c.drawLabels(&w, &f)
+	}
+	f.drawAxes(&w)
+	w.footer()
+	return w.b, nil
+}
+
+// groups returns the group names in order (the palette's first, then the
+// others in order of first appearance) and each point's group index.
+func (c Scatter) groups() (names []string, gi []int) {
+	gi = make([]int, len(c.X))
+	if c.Groups == nil {
+		return nil, gi
+	}
+	index := make(map[string]int)
+	for _, g := range c.Palette {
+		if _, ok := index[g]; !ok {
+			index[g] = len(names)
+			names = append(names, g)
+		}
+	}
+	for i, g := range c.Groups {
+		k, ok := index[g]
+		if !ok {
+			k = len(names)
+			index[g] = k
+			names = append(names, g)
+		}
+		gi[i] = k
+	}
+	return names, gi
+}
+
+// drawPoints draws a marker per finite point, with its label and group as
+// the hover text.
+func (c Scatter) drawPoints(w *svgw, f *frame, gi []int) {
 	w.s(`<g class="points" fill-opacity="0.85">` + "\n")
-	for i := range n {
+	for i := range c.X {
 		if !finite(c.X[i]) || !finite(c.Y[i]) {
 			continue
 		}
@@ -95,24 +112,24 @@ func (c Scatter) SVG() ([]byte, error) {
 		w.marker(f.x.px(c.X[i]), f.y.px(c.Y[i]), 4, gi[i], colour(gi[i]), tip)
 	}
 	w.s("</g>\n")
-	if showText {
-		w.s(`<g class="labels" font-size="9.5" fill="#333333">` + "\n")
-		for i := range n {
-			if !finite(c.X[i]) || !finite(c.Y[i]) || c.Labels[i] == "" {
-				continue
-			}
-			x, y := f.x.px(c.X[i]), f.y.px(c.Y[i])
-			anchor, dx := "start", 6.0
-			if x > (f.left+f.x.p1)/2 {
-				anchor, dx = "end", -6
-			}
-			w.text(x+dx, y-4, truncate(c.Labels[i], 9.5, 140), anchor, 12, "", 0)
+}
+
+// drawLabels writes each labelled point's label beside it, on the side
+// toward the plot's centre.
+func (c Scatter) drawLabels(w *svgw, f *frame) {
+	w.s(`<g class="labels" font-size="9.5" fill="#333333">` + "\n")
+	for i := range c.X {
+		if !finite(c.X[i]) || !finite(c.Y[i]) || c.Labels[i] == "" {
+			continue
 		}
-		w.s("</g>\n")
+		x, y := f.x.px(c.X[i]), f.y.px(c.Y[i])
+		anchor, dx := "start", 6.0
+		if x > (f.left+f.x.p1)/2 {
+			anchor, dx = "end", -6
+		}
+		w.text(x+dx, y-4, truncate(c.Labels[i], 9.5, 140), anchor, 12, "", 0)
 	}
-	f.drawAxes(&w)
-	w.footer()
-	return w.b, nil
+	w.s("</g>\n")
 }
 
 // equalAspect gives both axes the same data units per pixel: it shrinks
