@@ -32,21 +32,9 @@ var _ Figure = BarChart{}
 // SVG renders the chart.
 func (c BarChart) SVG() ([]byte, error) {
 	nc, ns := len(c.Categories), len(c.Series)
-	ymin, ymax := 0.0, 0.0
-	for i, s := range c.Series {
-		if len(s.Values) != nc || (s.Err != nil && len(s.Err) != nc) {
-			return nil, fmt.Errorf("report: bar chart %q: series %d (%q) has %d values and %d errors for %d categories", c.Title, i, s.Name, len(s.Values), len(s.Err), nc)
-		}
-		for k, v := range s.Values {
-			if !finite(v) {
-				continue
-			}
-			lo, hi := v, v
-			if e := errAt(s.Err, k); e > 0 {
-				lo, hi = v-e, v+e
-			}
-			ymin, ymax = math.Min(ymin, lo), math.Max(ymax, hi)
-		}
+	ymin, ymax, err := c.yRange()
+	if err != nil {
+		return nil, err
 	}
 	f := frame{w: c.Width, h: c.Height, title: c.Title, ylabel: c.YLabel, xCategorical: true}
 	if ns > 1 {
@@ -66,25 +54,7 @@ func (c BarChart) SVG() ([]byte, error) {
 	}
 	f.y = linAxis(ymin, ymax, true)
 	f.layout()
-	slot := (f.x.p1 - f.x.p0) / f.x.hi
-	maxw := 0.0
-	for _, g := range c.Categories {
-		maxw = math.Max(maxw, textWidth(g, tickFont))
-	}
-	rotate := maxw > slot-4
-	extra := 0.0
-	if rotate {
-		extra = math.Min(maxw, 160)*0.71 + 10
-		if need := 0.71*math.Min(maxw, 160) + 10 - slot/2; nc > 0 && need > f.left {
-			f.w += need - f.left
-			f.left = need
-			f.x.p0 = need
-			f.x.p1 = f.w - f.right
-			slot = (f.x.p1 - f.x.p0) / f.x.hi
-		}
-	}
-	f.h += extra
-	f.y.p0 = f.h - f.bottom - extra
+	slot, rotate := c.categoryLabels(&f)
 
 	var w svgw
 	w.header(f.w, f.h, c.Title)
@@ -98,28 +68,8 @@ func (c BarChart) SVG() ([]byte, error) {
 	w.s(`<g class="bars">` + "\n")
 	for k, cat := range c.Categories {
 		cx := f.x.px(float64(k) + 0.5)
-		for i, s := range c.Series {
-			v := s.Values[k]
-			if !finite(v) {
-				continue
-			}
-			x := cx - bw*float64(ns)/2 + bw*float64(i)
-			yv := f.y.px(v)
-			w.s(`<g><title>`)
-			w.esc(fmt.Sprintf("%s, %s: %s", cat, s.Name, short(v)))
-			if e := errAt(s.Err, k); e > 0 {
-				w.esc(" ± " + short(e))
-			}
-			w.s("</title>\n")
-			w.rect(x+0.5, math.Min(yv, y0), math.Max(bw-1, 1), math.Max(math.Abs(y0-yv), 0.5), `fill="`+colour(i)+`" fill-opacity="0.8"`)
-			if e := errAt(s.Err, k); e > 0 {
-				xm := x + bw/2
-				ylo, yhi := f.y.px(v-e), f.y.px(v+e)
-				w.line(xm, ylo, xm, yhi, "#222222", 1.2, "")
-				w.line(xm-bw/4, ylo, xm+bw/4, ylo, "#222222", 1.2, "")
-				w.line(xm-bw/4, yhi, xm+bw/4, yhi, "#222222", 1.2, "")
-			}
-			w.s("</g>\n")
+		for i := range c.Series {
+			c.drawBar(&w, &f, k, i, cx-bw*float64(ns)/2+bw*float64(i), bw, y0)
 		}
 		if rotate {
 			w.text(cx+4, f.y.p0+14, truncate(cat, tickFont, 160), "end", tickFont, `fill="#333333"`, -45)
@@ -132,6 +82,81 @@ func (c BarChart) SVG() ([]byte, error) {
 	f.drawAxes(&w)
 	w.footer()
 	return w.b, nil
+}
+
+// yRange is the range of the finite values and their error bars, 0
+// included; it refuses a series of the wrong length.
+func (c BarChart) yRange() (ymin, ymax float64, err error) {
+	nc := len(c.Categories)
+	for i, s := range c.Series {
+		if len(s.Values) != nc || (s.Err != nil && len(s.Err) != nc) {
+			return 0, 0, fmt.Errorf("report: bar chart %q: series %d (%q) has %d values and %d errors for %d categories", c.Title, i, s.Name, len(s.Values), len(s.Err), nc)
+		}
+		for k, v := range s.Values {
+			if !finite(v) {
+				continue
+			}
+			lo, hi := v, v
+			if e := errAt(s.Err, k); e > 0 {
+				lo, hi = v-e, v+e
+			}
+			ymin, ymax = math.Min(ymin, lo), math.Max(ymax, hi)
+		}
+	}
+	return ymin, ymax, nil
+}
+
+// categoryLabels decides whether the category labels must be rotated to
+// fit their slots, and if so makes room for them (a wider left margin, a
+// taller figure). It returns each category's slot width.
+func (c BarChart) categoryLabels(f *frame) (slot float64, rotate bool) {
+	slot = (f.x.p1 - f.x.p0) / f.x.hi
+	maxw := 0.0
+	for _, g := range c.Categories {
+		maxw = math.Max(maxw, textWidth(g, tickFont))
+	}
+	rotate = maxw > slot-4
+	extra := 0.0
+	if rotate {
+		extra = math.Min(maxw, 160)*0.71 + 10
+		if need := 0.71*math.Min(maxw, 160) + 10 - slot/2; len(c.Categories) > 0 && need > f.left {
+			f.w += need - f.left
+			f.left = need
+			f.x.p0 = need
+			f.x.p1 = f.w - f.right
+			slot = (f.x.p1 - f.x.p0) / f.x.hi
+		}
+	}
+	f.h += extra
+	f.y.p0 = f.h - f.bottom - extra
+	return slot, rotate
+}
+
+// drawBar draws series i's bar of category k at x (width bw, from the
+// baseline y0), with its error bar and a hover title.
+func (c BarChart) drawBar(w *svgw, f *frame, k, i int, x, bw, y0 float64) {
+	s := c.Series[i]
+	v := s.Values[k]
+	if !finite(v) {
+		return
+	}
+	yv := f.y.px(v)
+	w.s(`<g><title>`)
+	w.esc(fmt.Sprintf("%s, %s: %s", c.Categories[k], s.Name, short(v)))
+	e := errAt(s.Err, k)
+	if e > 0 {
+		w.esc(" ± " + short(e))
+	}
+	w.s("</title>\n")
+	w.rect(x+0.5, math.Min(yv, y0), math.Max(bw-1, 1), math.Max(math.Abs(y0-yv), 0.5), `fill="`+colour(i)+`" fill-opacity="0.8"`)
+	if e > 0 {
+		xm := x + bw/2
+		ylo, yhi := f.y.px(v-e), f.y.px(v+e)
+		w.line(xm, ylo, xm, yhi, "#222222", 1.2, "")
+		w.line(xm-bw/4, ylo, xm+bw/4, ylo, "#222222", 1.2, "")
+		w.line(xm-bw/4, yhi, xm+bw/4, yhi, "#222222", 1.2, "")
+	}
+	w.s("</g>\n")
 }
 
 func errAt(e []float64, k int) float64 {
