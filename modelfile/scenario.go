@@ -93,6 +93,35 @@ func (p *scenParser) scenario(body ast.Node) error {
 	if sc.Description, err = o.str("description", ""); err != nil {
 		return err
 	}
+	if err := p.span(o, body); err != nil {
+		return err
+	}
+	if err := p.output(o); err != nil {
+		return err
+	}
+	if err := p.settings(o); err != nil {
+		return err
+	}
+	if v, ok := o.get("interventions"); ok {
+		items, err := p.d.list(v, "interventions")
+		if err != nil {
+			return err
+		}
+		for i, it := range items {
+			iv, err := p.intervention(it, fmt.Sprintf("interventions[%d]", i))
+			if err != nil {
+				return err
+			}
+			sc.Interventions = append(sc.Interventions, iv)
+		}
+	}
+	return o.done()
+}
+
+// span reads start and duration or end.
+func (p *scenParser) span(o *obj, body ast.Node) error {
+	sc := p.sc
+	var err error
 	if sc.Start, _, err = o.num("start", 0); err != nil {
 		return err
 	}
@@ -126,6 +155,13 @@ func (p *scenParser) scenario(body ast.Node) error {
 		v, _ := o.get("duration")
 		return p.d.errf(v, "scenario: duration %v is too long", sc.End-sc.Start)
 	}
+	return nil
+}
+
+// output reads output.times or output.step (default a daily step) into the
+// scenario's output times; a step's grid ends with the end time.
+func (p *scenParser) output(o *obj) error {
+	sc := p.sc
 	step := 1.0
 	if v, ok := o.get("output"); ok {
 		oo, err := p.d.object(v, "output")
@@ -169,34 +205,28 @@ func (p *scenParser) scenario(body ast.Node) error {
 			sc.OutputTimes = append(sc.OutputTimes, sc.End)
 		}
 	}
-	if v, ok := o.get("set"); ok {
-		so, err := p.d.object(v, "set")
+	return nil
+}
+
+// settings reads the set: block of parameter values.
+func (p *scenParser) settings(o *obj) error {
+	v, ok := o.get("set")
+	if !ok {
+		return nil
+	}
+	so, err := p.d.object(v, "set")
+	if err != nil {
+		return err
+	}
+	for _, k := range so.keys {
+		x, _, err := so.num(k, 0)
 		if err != nil {
 			return err
 		}
-		for _, k := range so.keys {
-			x, _, err := so.num(k, 0)
-			if err != nil {
-				return err
-			}
-			xv, _ := so.get(k)
-			sc.Set = append(sc.Set, Setting{Param: k, Value: x, Src: p.d.src(so.keyNode(k)), ValueSrc: p.d.src(xv)})
-		}
+		xv, _ := so.get(k)
+		p.sc.Set = append(p.sc.Set, Setting{Param: k, Value: x, Src: p.d.src(so.keyNode(k)), ValueSrc: p.d.src(xv)})
 	}
-	if v, ok := o.get("interventions"); ok {
-		items, err := p.d.list(v, "interventions")
-		if err != nil {
-			return err
-		}
-		for i, it := range items {
-			iv, err := p.intervention(it, fmt.Sprintf("interventions[%d]", i))
-			if err != nil {
-				return err
-			}
-			sc.Interventions = append(sc.Interventions, iv)
-		}
-	}
-	return o.done()
+	return nil
 }
 
 func (p *scenParser) intervention(v ast.Node, what string) (scenario.Intervention, error) {
