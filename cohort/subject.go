@@ -123,8 +123,7 @@ func (p *Plan) Simulate(ctx context.Context, r *holobiont.Runner, i int, sched *
 	if sched == nil {
 		sched = p.Schedule
 	}
-	out := p.OutTimes
-	opt := sim.Options{Start: p.start, End: p.end, OutputTimes: out,
+	opt := sim.Options{Start: p.start, End: p.end, OutputTimes: p.OutTimes,
 		ODE: p.ode}
 	tr, err := r.Simulate(ctx, sys, sched, opt) // rows valid until r's next Simulate: nothing below keeps them
 	if err != nil {
@@ -137,89 +136,20 @@ func (p *Plan) Simulate(ctx context.Context, r *holobiont.Runner, i int, sched *
 		}
 		s.Err = err.Error()
 	}
-	rows := make([][]float64, len(out))
-	if tr != nil {
-		// Map trajectory rows to output times (a failed run has fewer rows).
-		k := 0
-		for j, t := range out {
-			for k < len(tr.Times) && tr.Times[k] < t {
-				k++
-			}
-			if k < len(tr.Times) && tr.Times[k] == t {
-				rows[j] = tr.Values[k]
-			}
-		}
+	rows, complete := p.outputRows(tr)
+	if !complete && s.Err == "" {
+		s.Err = "no output at requested time"
 	}
-	nanRow := func() []float64 {
-		r := make([]float64, len(p.varIndex))
-		for j := range r {
-			r[j] = math.NaN()
-		}
-		return r
-	}
-	for j := range rows {
-		if rows[j] == nil {
-			rows[j] = nanRow()
-			if s.Err == "" {
-				s.Err = "no output at requested time"
-			}
-		}
-	}
-	// Endpoints.
 	for _, e := range p.Endpoints {
 		s.Endpoints = append(s.Endpoints, e.value(rows))
 	}
 	for _, e := range p.Conditions {
 		s.Conditions = append(s.Conditions, e.value(rows))
 	}
-	// Host measurements.
-	mr := Stream(p.Spec.Seed, i, PurposeMeasurement)
-	for _, m := range p.Measures {
-		obs := make([]float64, len(m.rows))
-		lat := make([]float64, len(m.rows))
-		for j, r := range m.rows {
-			lat[j] = m.Q.Eval(rows[r])
-			obs[j] = m.Inst.Measure(lat[j], mr)
-		}
-		s.Measures = append(s.Measures, obs)
-		s.MeasTrue = append(s.MeasTrue, lat)
-	}
-	// Sequencing.
+	p.measure(s, rows)
 	sr := Stream(p.Spec.Seed, i, PurposeSequencing)
 	for _, sp := range p.Samples {
-		site := p.Sites[sp.site]
-		row := rows[sp.row]
-		smp := Sample{Rel: make([]float64, len(site.Index)), Counts: make([]int32, len(site.Index)), QPCR: make([]float64, p.qpcr.Replicates)}
-		var tot float64
-		for k, j := range site.Index {
-			v := math.Max(row[j], 0)
-			if math.IsNaN(row[j]) {
-				v = math.NaN()
-			}
-			smp.Rel[k] = v
-			tot += v
-		}
-		for k := range smp.Rel {
-			if tot > 0 {
-				smp.Rel[k] /= tot
-			}
-		}
-		smp.Load = tot * p.Spec.Sequencing.LoadScale
-		smp.Depth = p.depth.Draw(sr)
-		if !math.IsNaN(tot) && tot > 0 {
-			cnt := make([]int, len(site.Index))
-			work := make([]float64, len(site.Index))
-			p.counts.Sample(cnt, smp.Depth, smp.Rel, work, sr)
-			for k, c := range cnt {
-				smp.Counts[k] = int32(c)
-			}
-			p.qpcr.Draw(smp.QPCR, smp.Load, sr)
-		} else {
-			for k := range smp.QPCR {
-				smp.QPCR[k] = math.NaN()
-			}
-		}
-		s.Samples = append(s.Samples, smp)
+		s.Samples = append(s.Samples, p.sequence(sp, rows[sp.row], sr))
 	}
 	if len(p.Truth) > 0 {
 		s.Truth = make([][]float64, len(rows))
@@ -231,6 +161,90 @@ func (p *Plan) Simulate(ctx context.Context, r *holobiont.Runner, i int, sched *
 		}
 	}
 	return s, nil
+}
+
+// outputRows maps the trajectory's rows to the plan's output times (tr may
+// be nil or, from a failed run, short); a time without a row gets a row of
+// NaN, and complete is false.
+func (p *Plan) outputRows(tr *sim.Trajectory) (rows [][]float64, complete bool) {
+	out := p.OutTimes
+	rows = make([][]float64, len(out))
+	if tr != nil {
+		k := 0
+		for j, t := range out {
+			for k < len(tr.Times) && tr.Times[k] < t {
+				k++
+			}
+			if k < len(tr.Times) && tr.Times[k] == t {
+				rows[j] = tr.Values[k]
+			}
+		}
+	}
+	complete = true
+	for j := range rows {
+		if rows[j] == nil {
+			rows[j] = make([]float64, len(p.varIndex))
+			for k := range rows[j] {
+				rows[j][k] = math.NaN()
+			}
+			complete = false
+		}
+	}
+	return rows, complete
+}
+
+// measure takes subject s's host measurements (true values and what the
+// instrument reads, from the subject's measurement stream).
+func (p *Plan) measure(s *Subject, rows [][]float64) {
+	mr := Stream(p.Spec.Seed, s.Index, PurposeMeasurement)
+	for _, m := range p.Measures {
+		obs := make([]float64, len(m.rows))
+		lat := make([]float64, len(m.rows))
+		for j, r := range m.rows {
+			lat[j] = m.Q.Eval(rows[r])
+			obs[j] = m.Inst.Measure(lat[j], mr)
+		}
+		s.Measures = append(s.Measures, obs)
+		s.MeasTrue = append(s.MeasTrue, lat)
+	}
+}
+
+// sequence sequences one sample of a site at an output row: the members'
+// relative abundances and load, a drawn depth, read counts and qPCR
+// replicates (NaN where the row is).
+func (p *Plan) sequence(sp SamplePoint, row []float64, sr *rand.Rand) Sample {
+	site := p.Sites[sp.site]
+	smp := Sample{Rel: make([]float64, len(site.Index)), Counts: make([]int32, len(site.Index)), QPCR: make([]float64, p.qpcr.Replicates)}
+	var tot float64
+	for k, j := range site.Index {
+		v := math.Max(row[j], 0)
+		if math.IsNaN(row[j]) {
+			v = math.NaN()
+		}
+		smp.Rel[k] = v
+		tot += v
+	}
+	for k := range smp.Rel {
+		if tot > 0 {
+			smp.Rel[k] /= tot
+		}
+	}
+	smp.Load = tot * p.Spec.Sequencing.LoadScale
+	smp.Depth = p.depth.Draw(sr)
+	if math.IsNaN(tot) || !(tot > 0) {
+		for k := range smp.QPCR {
+			smp.QPCR[k] = math.NaN()
+		}
+		return smp
+	}
+	cnt := make([]int, len(site.Index))
+	work := make([]float64, len(site.Index))
+	p.counts.Sample(cnt, smp.Depth, smp.Rel, work, sr)
+	for k, c := range cnt {
+		smp.Counts[k] = int32(c)
+	}
+	p.qpcr.Draw(smp.QPCR, smp.Load, sr)
+	return smp
 }
 
 func (e *EndpointPlan) value(rows [][]float64) float64 {
