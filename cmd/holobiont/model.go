@@ -168,6 +168,24 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 	if m.Description != "" {
 		fmt.Fprintf(w, "%s\n", strings.TrimSpace(m.Description))
 	}
+	describeSites(w, tw, m)
+	describeStates(w, tw, m)
+	if len(m.Inputs) > 0 {
+		fmt.Fprintf(w, "\nINPUTS (set by scenarios)\n")
+		fmt.Fprintln(tw, "id\tdefault\tunit\tnote")
+		for _, i := range m.Inputs {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", i.ID, num(i.Default), i.Unit, i.Prov.Note)
+		}
+		tw.Flush()
+	}
+	describeParameters(w, tw, m)
+	describeConditions(w, m)
+	describeCouplings(w, tw, m)
+	return nil
+}
+
+// describeSites lists the sites (compartments) and the communities.
+func describeSites(w io.Writer, tw *tabwriter.Writer, m *model.Model) {
 	fmt.Fprintf(w, "\nSITES (%d)\n", len(m.Compartments))
 	fmt.Fprintln(tw, "id\tkind\tname\tenvironment")
 	for _, c := range m.Compartments {
@@ -180,42 +198,42 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", c.ID, c.Kind, c.Name, strings.Join(env, " "))
 	}
 	tw.Flush()
-	member := map[string]string{}
-	for _, c := range m.Communities {
-		for _, mem := range c.Members {
-			member[mem] = c.ID
-		}
-	}
 	fmt.Fprintf(w, "\nCOMMUNITIES (%d)\n", len(m.Communities))
 	for _, c := range m.Communities {
 		fmt.Fprintf(w, "%s at %s: %d members, %d interactions\n", c.ID, c.Compartment, len(c.Members), len(c.Interactions))
 	}
+}
+
+// describeStates lists the community members (taxa), then the other
+// states (host states) with their evidence.
+func describeStates(w io.Writer, tw *tabwriter.Writer, m *model.Model) {
+	member := map[string]bool{}
+	for _, c := range m.Communities {
+		for _, mem := range c.Members {
+			member[mem] = true
+		}
+	}
 	fmt.Fprintf(w, "\nSPECIES / TAXA\n")
 	fmt.Fprintln(tw, "id\tsite\ttaxon\tinitial\tunit")
 	for _, s := range m.Species {
-		if member[s.ID] == "" {
-			continue
+		if member[s.ID] {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Compartment, s.Taxon, num(s.Initial), s.Unit)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.Compartment, s.Taxon, num(s.Initial), s.Unit)
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nHOST STATES\n")
 	fmt.Fprintln(tw, "id\tsite\tinitial\tunit\tevidence\tcitation")
 	for _, s := range m.Species {
-		if member[s.ID] != "" {
-			continue
+		if !member[s.ID] {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Compartment, num(s.Initial), s.Unit, evidenceLabel(s.Prov.Evidence), s.Prov.Citation)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", s.ID, s.Compartment, num(s.Initial), s.Unit, evidenceLabel(s.Prov.Evidence), s.Prov.Citation)
 	}
 	tw.Flush()
-	if len(m.Inputs) > 0 {
-		fmt.Fprintf(w, "\nINPUTS (set by scenarios)\n")
-		fmt.Fprintln(tw, "id\tdefault\tunit\tnote")
-		for _, i := range m.Inputs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", i.ID, num(i.Default), i.Unit, i.Prov.Note)
-		}
-		tw.Flush()
-	}
+}
+
+// describeParameters lists the constant parameters and counts them by
+// evidence class.
+func describeParameters(w io.Writer, tw *tabwriter.Writer, m *model.Model) {
 	var nq, ns, nc int
 	fmt.Fprintf(w, "\nPARAMETERS\n")
 	fmt.Fprintln(tw, "id\tvalue\tunit\trange\tevidence\tcitation\tnote")
@@ -241,52 +259,62 @@ func describeText(w io.Writer, m *model.Model, in holobiont.Source) error {
 	np, nd := countParameters(m)
 	fmt.Fprintf(w, "%d parameters: %d Q (magnitude from a source), %d S (sign only: conservative magnitude), %d C (calibrated to named targets); %d more are derived by rules\n",
 		np, nq, ns, nc, nd)
-	if len(m.Conditions) > 0 {
-		fmt.Fprintf(w, "\nCONDITIONS (%d; cohort and trial outputs carry a status, grade and score column each)\n", len(m.Conditions))
-		for _, c := range m.Conditions {
-			var sc []string
-			for _, s := range c.Scores {
-				sc = append(sc, s.Name+"="+s.Variable)
-			}
-			fmt.Fprintf(w, "%s (%s): status %s, grade %s", c.ID, c.Name, c.Status, c.Grade)
-			if len(sc) > 0 {
-				fmt.Fprintf(w, ", scores %s", strings.Join(sc, " "))
-			}
-			fmt.Fprintf(w, "\n  definition: %s\n", c.Definition)
-			if c.Grading != "" {
-				fmt.Fprintf(w, "  grading: %s\n", c.Grading)
-			}
-			fmt.Fprintf(w, "  evidence %s; %s\n", evidenceLabel(c.Prov.Evidence), c.Prov.Citation)
-		}
+}
+
+// describeConditions lists the clinical conditions with their definitions.
+func describeConditions(w io.Writer, m *model.Model) {
+	if len(m.Conditions) == 0 {
+		return
 	}
-	if len(m.Couplings) > 0 {
-		fmt.Fprintf(w, "\nCOUPLINGS (%d)\n", len(m.Couplings))
-		fmt.Fprintln(tw, "from\tto\tsign\tparameter\tvalue\tevidence\tmechanism\tcitation")
-		vals := map[string]float64{}
-		for _, p := range m.Parameters {
-			vals[p.ID] = p.Value
+	fmt.Fprintf(w, "\nCONDITIONS (%d; cohort and trial outputs carry a status, grade and score column each)\n", len(m.Conditions))
+	for _, c := range m.Conditions {
+		var sc []string
+		for _, s := range c.Scores {
+			sc = append(sc, s.Name+"="+s.Variable)
 		}
-		nS := 0
-		for _, c := range m.Couplings {
-			sign := "+"
-			if c.Sign < 0 {
-				sign = "-"
-			}
-			ev := evidenceLabel(c.Prov.Evidence)
-			if c.Prov.Evidence == model.SignOnly {
-				nS++
-				ev = "S (sign only; conservative default)"
-			}
-			v := ""
-			if c.Param != "" {
-				v = num(vals[c.Param])
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.From, c.To, sign, c.Param, v, ev, c.Mechanism, c.Prov.Citation)
+		fmt.Fprintf(w, "%s (%s): status %s, grade %s", c.ID, c.Name, c.Status, c.Grade)
+		if len(sc) > 0 {
+			fmt.Fprintf(w, ", scores %s", strings.Join(sc, " "))
 		}
-		tw.Flush()
-		fmt.Fprintf(w, "%d of %d couplings are sign-only (S): their gains are conservative defaults; set them with --set to explore.\n", nS, len(m.Couplings))
+		fmt.Fprintf(w, "\n  definition: %s\n", c.Definition)
+		if c.Grading != "" {
+			fmt.Fprintf(w, "  grading: %s\n", c.Grading)
+		}
+		fmt.Fprintf(w, "  evidence %s; %s\n", evidenceLabel(c.Prov.Evidence), c.Prov.Citation)
 	}
-	return nil
+}
+
+// describeCouplings lists the couplings with their gains and counts the
+// sign-only ones.
+func describeCouplings(w io.Writer, tw *tabwriter.Writer, m *model.Model) {
+	if len(m.Couplings) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nCOUPLINGS (%d)\n", len(m.Couplings))
+	fmt.Fprintln(tw, "from\tto\tsign\tparameter\tvalue\tevidence\tmechanism\tcitation")
+	vals := map[string]float64{}
+	for _, p := range m.Parameters {
+		vals[p.ID] = p.Value
+	}
+	nS := 0
+	for _, c := range m.Couplings {
+		sign := "+"
+		if c.Sign < 0 {
+			sign = "-"
+		}
+		ev := evidenceLabel(c.Prov.Evidence)
+		if c.Prov.Evidence == model.SignOnly {
+			nS++
+			ev = "S (sign only; conservative default)"
+		}
+		v := ""
+		if c.Param != "" {
+			v = num(vals[c.Param])
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.From, c.To, sign, c.Param, v, ev, c.Mechanism, c.Prov.Citation)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "%d of %d couplings are sign-only (S): their gains are conservative defaults; set them with --set to explore.\n", nS, len(m.Couplings))
 }
 
 // countParameters counts the model's parameters as `model check` and
