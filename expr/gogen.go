@@ -128,8 +128,8 @@ func (g *goGen) body() (string, error) {
 			continue // a dead temporary
 		}
 		v := fmt.Sprintf("v%d", i)
-		if in.op == opMin || in.op == opMax {
-			if err := g.minMax(&sb, in, v); err != nil {
+		if stmt := g.stmtOf(in.op); stmt != nil {
+			if err := stmt(&sb, in, v); err != nil {
 				return "", fmt.Errorf("expr: GoFunc: instruction %d (%s): %w", i, opNames[in.op], err)
 			}
 			if env {
@@ -162,15 +162,21 @@ func (g *goGen) body() (string, error) {
 
 func (g *goGen) env(o int32) { g.maxEnv = max(g.maxEnv, o) }
 
-// minMax writes the statements that set the local v to min or max of in's
-// operands: the two strict comparisons by which fmath.Min and fmath.Max
-// decide, inline, and a call to them only for equal or unordered operands
-// (±0, NaN, equal values), so the result is theirs bit for bit. The calls
-// themselves are not inlined in a generated kernel: Go inlines only
-// functions of cost ≤ 20 into a function as large as a model's RHS, and
-// fmath.Max costs 74; each call also makes the caller spill the live
-// values it holds in registers.
-func (g *goGen) minMax(sb *strings.Builder, in *instr, v string) error {
+// stmtOf returns the writer of the statements computing op's result into
+// a local, for the opcodes GoFunc writes out instead of calling a helper
+// (nil for the others).
+func (g *goGen) stmtOf(op opcode) func(*strings.Builder, *instr, string) error {
+	switch op {
+	case opMin, opMax:
+		return g.minMax
+	case opPow, opFDivPow, opPowX, opHillK:
+		return g.power
+	}
+	return nil
+}
+
+// operands returns the Go expressions of in's operands.
+func (g *goGen) operands(in *instr) ([]string, error) {
 	var ops []string
 	var err error
 	reads(in, g.t.args, func(o int32) {
@@ -181,6 +187,62 @@ func (g *goGen) minMax(sb *strings.Builder, in *instr, v string) error {
 		s, err = g.reg(o)
 		ops = append(ops, s)
 	})
+	return ops, err
+}
+
+// power writes the statements that set the local v to x^e for a run-time
+// exponent e (pow: fmath.FastPow; powx: fmath.HillPower; hillk:
+// fmath.HillGiven, x^e/(kn + x^e); div.pow: FastPow of a quotient). For e
+// = 2, 3 and 4 both helpers multiply by fmath.PowI's repeated squaring;
+// those products are written out here in PowI's order (x·x, x·(x·x),
+// (x·x)·(x·x)), the helper called for any other e, so the result is the
+// helper's bit for bit. The usual Hill coefficients and exponents of a
+// model are such parameters, and each call would make the kernel spill
+// the values it holds in registers (see minMax).
+func (g *goGen) power(sb *strings.Builder, in *instr, v string) error {
+	ops, err := g.operands(in)
+	if err != nil {
+		return err
+	}
+	want := map[opcode]int{opPow: 2, opPowX: 2, opHillK: 3, opFDivPow: 3}[in.op]
+	if len(ops) != want {
+		return fmt.Errorf("%d operands", len(ops))
+	}
+	x, e, f := ops[0], ops[1], "FastPow"
+	switch in.op {
+	case opFDivPow:
+		x, e = v+"x", ops[2]
+		fmt.Fprintf(sb, "\t%s := float64(%s / %s)\n", x, ops[0], ops[1])
+	case opPowX:
+		f = "HillPower"
+	case opHillK:
+		x, e, f = ops[0], ops[2], "HillPower"
+	}
+	p := v
+	if in.op == opHillK {
+		p = v + "p"
+	}
+	fmt.Fprintf(sb, "\tvar %s float64\n\tswitch %s {\n", p, e)
+	fmt.Fprintf(sb, "\tcase 2:\n\t\t%s = float64(%s * %s)\n", p, x, x)
+	fmt.Fprintf(sb, "\tcase 3:\n\t\t%s = float64(%s * float64(%s*%s))\n", p, x, x, x)
+	fmt.Fprintf(sb, "\tcase 4:\n\t\t%ssq := float64(%s * %s)\n\t\t%s = float64(%ssq * %ssq)\n", p, x, x, p, p, p)
+	fmt.Fprintf(sb, "\tdefault:\n\t\t%s = fmath.%s(%s, %s)\n\t}\n", p, f, x, e)
+	if in.op == opHillK {
+		fmt.Fprintf(sb, "\t%s := float64(%s / float64(%s+%s))\n", v, p, ops[1], p)
+	}
+	return nil
+}
+
+// minMax writes the statements that set the local v to min or max of in's
+// operands: the two strict comparisons by which fmath.Min and fmath.Max
+// decide, inline, and a call to them only for equal or unordered operands
+// (±0, NaN, equal values), so the result is theirs bit for bit. The calls
+// themselves are not inlined in a generated kernel: Go inlines only
+// functions of cost ≤ 20 into a function as large as a model's RHS, and
+// fmath.Max costs 74; each call also makes the caller spill the live
+// values it holds in registers.
+func (g *goGen) minMax(sb *strings.Builder, in *instr, v string) error {
+	ops, err := g.operands(in)
 	if err != nil {
 		return err
 	}
@@ -236,16 +298,7 @@ func (g *goGen) reg(o int32) (string, error) {
 
 // expr returns the Go expression computing in's result.
 func (g *goGen) expr(in *instr) (string, error) {
-	var ops []string
-	var err error
-	reads(in, g.t.args, func(o int32) {
-		if err != nil {
-			return
-		}
-		var s string
-		s, err = g.reg(o)
-		ops = append(ops, s)
-	})
+	ops, err := g.operands(in)
 	if err != nil {
 		return "", err
 	}

@@ -161,7 +161,20 @@ func goFunc28(env []float64) {
 
 func goFunc29(env []float64) {
 	_ = env[6]
-	env[6] = fmath.FastPow(float64(env[0]/env[1]), env[3])
+	v0x := float64(env[0] / env[1])
+	var v0 float64
+	switch env[3] {
+	case 2:
+		v0 = float64(v0x * v0x)
+	case 3:
+		v0 = float64(v0x * float64(v0x*v0x))
+	case 4:
+		v0sq := float64(v0x * v0x)
+		v0 = float64(v0sq * v0sq)
+	default:
+		v0 = fmath.FastPow(v0x, env[3])
+	}
+	env[6] = v0
 }
 
 func goFunc30(env []float64) {
@@ -336,7 +349,19 @@ func goFunc53(env []float64) {
 
 func goFunc54(env []float64) {
 	_ = env[5]
-	env[5] = fmath.FastPow(env[0], env[1])
+	var v0 float64
+	switch env[1] {
+	case 2:
+		v0 = float64(env[0] * env[0])
+	case 3:
+		v0 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v0sq := float64(env[0] * env[0])
+		v0 = float64(v0sq * v0sq)
+	default:
+		v0 = fmath.FastPow(env[0], env[1])
+	}
+	env[5] = v0
 }
 
 func goFunc55(env []float64) {
@@ -563,8 +588,33 @@ func goFunc90(env []float64) {
 	env[7] = v3
 	env[5] = fmath.PowI(env[1], 3)
 	env[6] = fmath.HillIK(env[0], v3, 3)
-	env[5] = fmath.HillPower(env[1], env[2])
-	env[7] = fmath.HillGiven(env[0], v3, env[2])
+	var v6 float64
+	switch env[2] {
+	case 2:
+		v6 = float64(env[1] * env[1])
+	case 3:
+		v6 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v6sq := float64(env[1] * env[1])
+		v6 = float64(v6sq * v6sq)
+	default:
+		v6 = fmath.HillPower(env[1], env[2])
+	}
+	env[5] = v6
+	var v7p float64
+	switch env[2] {
+	case 2:
+		v7p = float64(env[0] * env[0])
+	case 3:
+		v7p = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v7psq := float64(env[0] * env[0])
+		v7p = float64(v7psq * v7psq)
+	default:
+		v7p = fmath.HillPower(env[0], env[2])
+	}
+	v7 := float64(v7p / float64(v3+v7p))
+	env[7] = v7
 }
 
 func goFunc91(env []float64) {
@@ -575,7 +625,18 @@ func goFunc91(env []float64) {
 	k3 := math.NaN()
 	k4 := float64(1.0)
 	v0 := float64(env[4] * env[1])
-	v1 := fmath.FastPow(env[2], env[0])
+	var v1 float64
+	switch env[0] {
+	case 2:
+		v1 = float64(env[2] * env[2])
+	case 3:
+		v1 = float64(env[2] * float64(env[2]*env[2]))
+	case 4:
+		v1sq := float64(env[2] * env[2])
+		v1 = float64(v1sq * v1sq)
+	default:
+		v1 = fmath.FastPow(env[2], env[0])
+	}
 	v2 := fmath.Root(env[3], k0)
 	v3 := fmath.Hill(v0, v1, v2)
 	v4 := k1
@@ -651,7 +712,18 @@ func goFunc93(env []float64) {
 	v14 := float64(v12 - v13)
 	v15 := float64(float64(k3+env[4]) + env[2])
 	v16 := float64(float64(env[6]-env[4]) * v15)
-	v17 := fmath.FastPow(env[2], env[4])
+	var v17 float64
+	switch env[4] {
+	case 2:
+		v17 = float64(env[2] * env[2])
+	case 3:
+		v17 = float64(env[2] * float64(env[2]*env[2]))
+	case 4:
+		v17sq := float64(env[2] * env[2])
+		v17 = float64(v17sq * v17sq)
+	default:
+		v17 = fmath.FastPow(env[2], env[4])
+	}
 	v18 := float64(v16 * v17)
 	v19 := fmath.Pos(float64(v14 - v18))
 	v20 := float64(v19 / float64(float64(v14*v18)+k4))
@@ -693,8 +765,30 @@ func goFunc95(env []float64) {
 	v5 := fmath.Sel(v1, v0, v4)
 	v6 := fmath.B2F(k2 >= env[4])
 	v7 := float64(env[0] * env[4])
-	v8 := fmath.FastPow(v6, v7)
-	v9 := fmath.FastPow(env[4], env[3])
+	var v8 float64
+	switch v7 {
+	case 2:
+		v8 = float64(v6 * v6)
+	case 3:
+		v8 = float64(v6 * float64(v6*v6))
+	case 4:
+		v8sq := float64(v6 * v6)
+		v8 = float64(v8sq * v8sq)
+	default:
+		v8 = fmath.FastPow(v6, v7)
+	}
+	var v9 float64
+	switch env[3] {
+	case 2:
+		v9 = float64(env[4] * env[4])
+	case 3:
+		v9 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v9sq := float64(env[4] * env[4])
+		v9 = float64(v9sq * v9sq)
+	default:
+		v9 = fmath.FastPow(env[4], env[3])
+	}
 	v10 := float64(v9 - env[1])
 	v11 := fmath.Xor(k3, env[4])
 	v12 := fmath.Sel(v10, v8, v11)
@@ -712,7 +806,19 @@ func goFunc95(env []float64) {
 	v19 := float64(v17 / v18)
 	v20 := fmath.Sel(v19, env[4], k1)
 	v21 := fmath.Sel(k6, v16, v20)
-	env[7] = fmath.FastPow(v13, v21)
+	var v22 float64
+	switch v21 {
+	case 2:
+		v22 = float64(v13 * v13)
+	case 3:
+		v22 = float64(v13 * float64(v13*v13))
+	case 4:
+		v22sq := float64(v13 * v13)
+		v22 = float64(v22sq * v22sq)
+	default:
+		v22 = fmath.FastPow(v13, v21)
+	}
+	env[7] = v22
 	v23 := fmath.Sel(env[0], env[4], k7)
 	v24 := fmath.Sel(k8, env[2], v23)
 	v25 := float64(float64(env[4]*env[4]) * env[4])
@@ -769,7 +875,18 @@ func goFunc96(env []float64) {
 			v21 = fmath.Min(k4, env[4])
 		}
 	}
-	v22 := fmath.FastPow(env[0], env[0])
+	var v22 float64
+	switch env[0] {
+	case 2:
+		v22 = float64(env[0] * env[0])
+	case 3:
+		v22 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v22sq := float64(env[0] * env[0])
+		v22 = float64(v22sq * v22sq)
+	default:
+		v22 = fmath.FastPow(env[0], env[0])
+	}
 	v23 := float64(v21 / v22)
 	v24 := v20
 	if !(v20 < v23) {
@@ -799,14 +916,36 @@ func goFunc97(env []float64) {
 	v5 := float64(v4 * k1)
 	v6 := fmath.Sel(env[3], env[0], env[2])
 	v8 := v6
-	v9 := fmath.FastPow(v8, env[1])
+	var v9 float64
+	switch env[1] {
+	case 2:
+		v9 = float64(v8 * v8)
+	case 3:
+		v9 = float64(v8 * float64(v8*v8))
+	case 4:
+		v9sq := float64(v8 * v8)
+		v9 = float64(v9sq * v9sq)
+	default:
+		v9 = fmath.FastPow(v8, env[1])
+	}
 	v10 := float64(v5 + v9)
 	v11 := fmath.LogBase(env[1], env[1])
 	v12 := -v11
 	v13 := fmath.Sel(env[2], k2, k3)
 	v14 := fmath.Sel(k4, env[4], env[2])
 	v15 := fmath.Sel(env[2], env[2], v14)
-	v16 := fmath.FastPow(v13, v15)
+	var v16 float64
+	switch v15 {
+	case 2:
+		v16 = float64(v13 * v13)
+	case 3:
+		v16 = float64(v13 * float64(v13*v13))
+	case 4:
+		v16sq := float64(v13 * v13)
+		v16 = float64(v16sq * v16sq)
+	default:
+		v16 = fmath.FastPow(v13, v15)
+	}
 	v17 := fmath.Pos(float64(v12 - v16))
 	v18 := float64(v17 / float64(float64(v12*v16)+k5))
 	v19 := float64(v12 / v16)
@@ -819,7 +958,18 @@ func goFunc98(env []float64) {
 	k1 := float64(1.5)
 	env[7] = env[3]
 	v1 := float64(k0 + env[5])
-	v2 := fmath.FastPow(k1, v1)
+	var v2 float64
+	switch v1 {
+	case 2:
+		v2 = float64(k1 * k1)
+	case 3:
+		v2 = float64(k1 * float64(k1*k1))
+	case 4:
+		v2sq := float64(k1 * k1)
+		v2 = float64(v2sq * v2sq)
+	default:
+		v2 = fmath.FastPow(k1, v1)
+	}
 	v3 := math.Acos(env[0])
 	env[6] = -float64(v2 - v3)
 }
@@ -852,7 +1002,18 @@ func goFunc99(env []float64) {
 	env[7] = float64(float64(float64(v10*v10)+v9) + env[5])
 	v12 := float64(float64(k4+env[5]) + env[4])
 	v13 := -v12
-	v14 := fmath.FastPow(v13, k5)
+	var v14 float64
+	switch k5 {
+	case 2:
+		v14 = float64(v13 * v13)
+	case 3:
+		v14 = float64(v13 * float64(v13*v13))
+	case 4:
+		v14sq := float64(v13 * v13)
+		v14 = float64(v14sq * v14sq)
+	default:
+		v14 = fmath.FastPow(v13, k5)
+	}
 	v15 := math.Asin(env[1])
 	v16 := -v15
 	env[5] = float64(v14 + v16)
@@ -927,7 +1088,18 @@ func goFunc103(env []float64) {
 	k9 := float64(0.6936850319532718)
 	v0 := float64(env[2] + env[2])
 	v1 := fmath.PowI(env[5], -1)
-	v2 := fmath.FastPow(v0, v1)
+	var v2 float64
+	switch v1 {
+	case 2:
+		v2 = float64(v0 * v0)
+	case 3:
+		v2 = float64(v0 * float64(v0*v0))
+	case 4:
+		v2sq := float64(v0 * v0)
+		v2 = float64(v2sq * v2sq)
+	default:
+		v2 = fmath.FastPow(v0, v1)
+	}
 	v3 := fmath.Arcsec(v2)
 	v4 := env[3]
 	if !(env[3] > env[4]) {
@@ -954,7 +1126,18 @@ func goFunc103(env []float64) {
 	v14 := float64(env[4] / env[6])
 	v15 := float64(float64(float64(v14*v14)+v13) + v11)
 	env[5] = v15
-	v16 := fmath.FastPow(env[4], env[4])
+	var v16 float64
+	switch env[4] {
+	case 2:
+		v16 = float64(env[4] * env[4])
+	case 3:
+		v16 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v16sq := float64(env[4] * env[4])
+		v16 = float64(v16sq * v16sq)
+	default:
+		v16 = fmath.FastPow(env[4], env[4])
+	}
 	v17 := fmath.And(k1, env[3])
 	v18 := fmath.And(v17, env[4])
 	v19 := fmath.B2F(v16 > v18)
@@ -967,16 +1150,49 @@ func goFunc103(env []float64) {
 			v22 = fmath.Min(env[2], v21)
 		}
 	}
-	v23 := fmath.FastPow(v22, k2)
+	var v23 float64
+	switch k2 {
+	case 2:
+		v23 = float64(v22 * v22)
+	case 3:
+		v23 = float64(v22 * float64(v22*v22))
+	case 4:
+		v23sq := float64(v22 * v22)
+		v23 = float64(v23sq * v23sq)
+	default:
+		v23 = fmath.FastPow(v22, k2)
+	}
 	v24 := fmath.And(v20, v23)
 	v25 := fmath.B2F(env[4] == 0)
-	v26 := fmath.FastPow(env[2], env[2])
+	var v26 float64
+	switch env[2] {
+	case 2:
+		v26 = float64(env[2] * env[2])
+	case 3:
+		v26 = float64(env[2] * float64(env[2]*env[2]))
+	case 4:
+		v26sq := float64(env[2] * env[2])
+		v26 = float64(v26sq * v26sq)
+	default:
+		v26 = fmath.FastPow(env[2], env[2])
+	}
 	v27 := fmath.Or(v25, v26)
 	v28 := fmath.Pos(float64(k3 - v27))
 	v29 := float64(v28 / float64(float64(k3*v27)+k0))
 	v30 := float64(k3 / v27)
 	env[6] = float64(float64(float64(v30*v30)+v29) + v24)
-	v32 := fmath.FastPow(env[1], env[0])
+	var v32 float64
+	switch env[0] {
+	case 2:
+		v32 = float64(env[1] * env[1])
+	case 3:
+		v32 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v32sq := float64(env[1] * env[1])
+		v32 = float64(v32sq * v32sq)
+	default:
+		v32 = fmath.FastPow(env[1], env[0])
+	}
 	v33 := float64(float64(k4+env[2]) + v15)
 	v34 := fmath.Or(v32, v33)
 	v35 := fmath.Or(v34, env[0])
@@ -1016,19 +1232,52 @@ func goFunc104(env []float64) {
 	v0 := math.Sinh(env[2])
 	v1 := float64(float64(env[4]*env[4]) * k0)
 	v2 := fmath.And(v0, v1)
-	v3 := fmath.FastPow(env[4], k1)
+	var v3 float64
+	switch k1 {
+	case 2:
+		v3 = float64(env[4] * env[4])
+	case 3:
+		v3 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v3sq := float64(env[4] * env[4])
+		v3 = float64(v3sq * v3sq)
+	default:
+		v3 = fmath.FastPow(env[4], k1)
+	}
 	v4 := fmath.Sel(v3, v2, k2)
 	v5 := fmath.Sel(env[2], env[5], v4)
 	v6 := fmath.B2F(k0 <= env[5])
 	v7 := fmath.B2F(env[2] >= env[3])
-	v8 := fmath.FastPow(v6, v7)
+	var v8 float64
+	switch v7 {
+	case 2:
+		v8 = float64(v6 * v6)
+	case 3:
+		v8 = float64(v6 * float64(v6*v6))
+	case 4:
+		v8sq := float64(v6 * v6)
+		v8 = float64(v8sq * v8sq)
+	default:
+		v8 = fmath.FastPow(v6, v7)
+	}
 	v9 := float64(float64(env[0]/v8) + v5)
 	v10 := fmath.Pos(float64(env[0] - env[2]))
 	v11 := float64(v10 / float64(float64(env[0]*env[2])+k0))
 	v12 := float64(env[0] / env[2])
 	env[7] = float64(float64(float64(v12*v12)+v11) + v9)
 	v14 := float64(env[4] + k3)
-	v15 := fmath.FastPow(env[4], env[4])
+	var v15 float64
+	switch env[4] {
+	case 2:
+		v15 = float64(env[4] * env[4])
+	case 3:
+		v15 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v15sq := float64(env[4] * env[4])
+		v15 = float64(v15sq * v15sq)
+	default:
+		v15 = fmath.FastPow(env[4], env[4])
+	}
 	v16 := float64(v15 / k4)
 	v17 := float64(float64(v16*v16) + v14)
 	v18 := fmath.B2F(k5 <= env[3])
@@ -1036,7 +1285,18 @@ func goFunc104(env []float64) {
 	v20 := float64(env[4] - k6)
 	v21 := math.Abs(v20)
 	env[6] = float64(float64(v19/v21) + v17)
-	v23 := fmath.FastPow(env[5], k1)
+	var v23 float64
+	switch k1 {
+	case 2:
+		v23 = float64(env[5] * env[5])
+	case 3:
+		v23 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v23sq := float64(env[5] * env[5])
+		v23 = float64(v23sq * v23sq)
+	default:
+		v23 = fmath.FastPow(env[5], k1)
+	}
 	v24 := -v23
 	v25 := fmath.And(env[0], env[3])
 	v26 := fmath.And(v25, env[4])
@@ -1044,7 +1304,18 @@ func goFunc104(env []float64) {
 	v28 := fmath.B2F(env[3] == 0)
 	v29 := fmath.B2F(v28 < v3)
 	v30 := float64(v27 + v29)
-	v31 := fmath.FastPow(k7, env[5])
+	var v31 float64
+	switch env[5] {
+	case 2:
+		v31 = float64(k7 * k7)
+	case 3:
+		v31 = float64(k7 * float64(k7*k7))
+	case 4:
+		v31sq := float64(k7 * k7)
+		v31 = float64(v31sq * v31sq)
+	default:
+		v31 = fmath.FastPow(k7, env[5])
+	}
 	v32 := float64(v31 / float64(env[4]-env[3]))
 	v33 := float64(v24 - float64(v30+v32))
 	v34 := -env[4]
@@ -1062,8 +1333,31 @@ func goFunc105(env []float64) {
 	k2 := float64(1.0)
 	v0 := fmath.Or(env[4], env[0])
 	v1 := fmath.B2F(v0 == 0)
-	v2 := fmath.FastPow(v1, env[5])
-	env[6] = fmath.FastPow(v2, env[3])
+	var v2 float64
+	switch env[5] {
+	case 2:
+		v2 = float64(v1 * v1)
+	case 3:
+		v2 = float64(v1 * float64(v1*v1))
+	case 4:
+		v2sq := float64(v1 * v1)
+		v2 = float64(v2sq * v2sq)
+	default:
+		v2 = fmath.FastPow(v1, env[5])
+	}
+	var v3 float64
+	switch env[3] {
+	case 2:
+		v3 = float64(v2 * v2)
+	case 3:
+		v3 = float64(v2 * float64(v2*v2))
+	case 4:
+		v3sq := float64(v2 * v2)
+		v3 = float64(v3sq * v3sq)
+	default:
+		v3 = fmath.FastPow(v2, env[3])
+	}
+	env[6] = v3
 	v4 := float64(float64(k0/env[2]) * k1)
 	v5 := float64(env[0] - env[4])
 	v6 := fmath.B2F(v4 >= v5)
@@ -1115,7 +1409,18 @@ func goFunc106(env []float64) {
 		}
 	}
 	v20 := math.Tan(env[0])
-	v21 := fmath.FastPow(v19, v20)
+	var v21 float64
+	switch v20 {
+	case 2:
+		v21 = float64(v19 * v19)
+	case 3:
+		v21 = float64(v19 * float64(v19*v19))
+	case 4:
+		v21sq := float64(v19 * v19)
+		v21 = float64(v21sq * v21sq)
+	default:
+		v21 = fmath.FastPow(v19, v20)
+	}
 	v22 := float64(env[4] - k3)
 	v23 := fmath.B2F(v12 <= k0)
 	v24 := fmath.Or(v22, v23)
@@ -1183,8 +1488,30 @@ func goFunc107(env []float64) {
 	v40 := -env[0]
 	v41 := float64(v39 * v40)
 	v42 := fmath.B2F(v41 == 0)
-	v43 := fmath.FastPow(env[0], v26)
-	v44 := fmath.FastPow(v43, env[3])
+	var v43 float64
+	switch v26 {
+	case 2:
+		v43 = float64(env[0] * env[0])
+	case 3:
+		v43 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v43sq := float64(env[0] * env[0])
+		v43 = float64(v43sq * v43sq)
+	default:
+		v43 = fmath.FastPow(env[0], v26)
+	}
+	var v44 float64
+	switch env[3] {
+	case 2:
+		v44 = float64(v43 * v43)
+	case 3:
+		v44 = float64(v43 * float64(v43*v43))
+	case 4:
+		v44sq := float64(v43 * v43)
+		v44 = float64(v44sq * v44sq)
+	default:
+		v44 = fmath.FastPow(v43, env[3])
+	}
 	v45 := env[4]
 	if !(env[4] > env[4]) {
 		v45 = env[4]
@@ -1192,13 +1519,35 @@ func goFunc107(env []float64) {
 			v45 = fmath.Max(env[4], env[4])
 		}
 	}
-	v46 := fmath.FastPow(env[4], env[4])
+	var v46 float64
+	switch env[4] {
+	case 2:
+		v46 = float64(env[4] * env[4])
+	case 3:
+		v46 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v46sq := float64(env[4] * env[4])
+		v46 = float64(v46sq * v46sq)
+	default:
+		v46 = fmath.FastPow(env[4], env[4])
+	}
 	v47 := fmath.Xor(v45, v46)
 	v48 := float64(v44 - v47)
 	v49 := fmath.Sel(v48, v42, env[4])
 	v50 := fmath.Sel(v36, v30, v49)
 	v51 := fmath.And(k7, env[4])
-	v52 := fmath.FastPow(v51, k8)
+	var v52 float64
+	switch k8 {
+	case 2:
+		v52 = float64(v51 * v51)
+	case 3:
+		v52 = float64(v51 * float64(v51*v51))
+	case 4:
+		v52sq := float64(v51 * v51)
+		v52 = float64(v52sq * v52sq)
+	default:
+		v52 = fmath.FastPow(v51, k8)
+	}
 	v53 := float64(k3 + env[2])
 	v54 := fmath.LogBase(env[6], env[4])
 	v55 := fmath.And(v53, v54)
@@ -1220,10 +1569,33 @@ func goFunc108(env []float64) {
 	v0 := fmath.Root(k0, env[2])
 	v1 := float64(v0 + k1)
 	v2 := float64(v1 * v1)
-	env[7] = fmath.FastPow(env[4], v2)
+	var v3 float64
+	switch v2 {
+	case 2:
+		v3 = float64(env[4] * env[4])
+	case 3:
+		v3 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v3sq := float64(env[4] * env[4])
+		v3 = float64(v3sq * v3sq)
+	default:
+		v3 = fmath.FastPow(env[4], v2)
+	}
+	env[7] = v3
 	v4 := math.Mod(env[3], k2)
 	v5 := fmath.PowI(v4, 1)
-	v6 := fmath.FastPow(k3, env[1])
+	var v6 float64
+	switch env[1] {
+	case 2:
+		v6 = float64(k3 * k3)
+	case 3:
+		v6 = float64(k3 * float64(k3*k3))
+	case 4:
+		v6sq := float64(k3 * k3)
+		v6 = float64(v6sq * v6sq)
+	default:
+		v6 = fmath.FastPow(k3, env[1])
+	}
 	v7 := -v6
 	v8 := fmath.And(v5, v7)
 	env[7] = fmath.Exp(v8)
@@ -1248,7 +1620,18 @@ func goFunc109(env []float64) {
 	v7 := fmath.Sel(v2, v1, v6)
 	env[6] = float64(env[0] * v7)
 	v9 := fmath.B2F(k3 >= env[4])
-	v10 := fmath.FastPow(v9, k4)
+	var v10 float64
+	switch k4 {
+	case 2:
+		v10 = float64(v9 * v9)
+	case 3:
+		v10 = float64(v9 * float64(v9*v9))
+	case 4:
+		v10sq := float64(v9 * v9)
+		v10 = float64(v10sq * v10sq)
+	default:
+		v10 = fmath.FastPow(v9, k4)
+	}
 	v11 := float64(k5 - env[4])
 	v12 := env[4]
 	if !(env[4] > env[3]) {
@@ -1259,7 +1642,18 @@ func goFunc109(env []float64) {
 	}
 	v13 := fmath.Or(v11, v12)
 	v14 := fmath.Or(v13, k6)
-	v15 := fmath.FastPow(v10, v14)
+	var v15 float64
+	switch v14 {
+	case 2:
+		v15 = float64(v10 * v10)
+	case 3:
+		v15 = float64(v10 * float64(v10*v10))
+	case 4:
+		v15sq := float64(v10 * v10)
+		v15 = float64(v15sq * v15sq)
+	default:
+		v15 = fmath.FastPow(v10, v14)
+	}
 	env[6] = -v15
 }
 
@@ -1293,7 +1687,18 @@ func goFunc110(env []float64) {
 	v15 := fmath.Arccsch(v14)
 	v16 := fmath.PowI(env[4], 1)
 	v17 := fmath.B2F(env[4] != k5)
-	v18 := fmath.FastPow(v16, v17)
+	var v18 float64
+	switch v17 {
+	case 2:
+		v18 = float64(v16 * v16)
+	case 3:
+		v18 = float64(v16 * float64(v16*v16))
+	case 4:
+		v18sq := float64(v16 * v16)
+		v18 = float64(v18sq * v18sq)
+	default:
+		v18 = fmath.FastPow(v16, v17)
+	}
 	v19 := fmath.Pos(float64(v15 - v18))
 	v20 := float64(v19 / float64(float64(v15*v18)+k6))
 	v21 := float64(v15 / v18)
@@ -1313,7 +1718,18 @@ func goFunc110(env []float64) {
 	}
 	v30 := fmath.Sel(env[4], env[2], k8)
 	v31 := fmath.Simpson([]float64{env[4], env[6], k9})
-	v32 := fmath.FastPow(v30, v31)
+	var v32 float64
+	switch v31 {
+	case 2:
+		v32 = float64(v30 * v30)
+	case 3:
+		v32 = float64(v30 * float64(v30*v30))
+	case 4:
+		v32sq := float64(v30 * v30)
+		v32 = float64(v32sq * v32sq)
+	default:
+		v32 = fmath.FastPow(v30, v31)
+	}
 	v33 := fmath.Pos(float64(v29 - v32))
 	v34 := float64(v33 / float64(float64(v29*v32)+k6))
 	v35 := float64(v29 / v32)
@@ -1343,9 +1759,31 @@ func goFunc111(env []float64) {
 	v7 := float64(env[2] * env[4])
 	v8 := fmath.Sel(env[4], k1, k2)
 	v9 := float64(env[0] / env[3])
-	v10 := fmath.FastPow(env[1], k3)
+	var v10 float64
+	switch k3 {
+	case 2:
+		v10 = float64(env[1] * env[1])
+	case 3:
+		v10 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v10sq := float64(env[1] * env[1])
+		v10 = float64(v10sq * v10sq)
+	default:
+		v10 = fmath.FastPow(env[1], k3)
+	}
 	v11 := fmath.Hill(v8, v9, v10)
-	v12 := fmath.FastPow(env[4], k3)
+	var v12 float64
+	switch k3 {
+	case 2:
+		v12 = float64(env[4] * env[4])
+	case 3:
+		v12 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v12sq := float64(env[4] * env[4])
+		v12 = float64(v12sq * v12sq)
+	default:
+		v12 = fmath.FastPow(env[4], k3)
+	}
 	v13 := fmath.B2F(v12 == 0)
 	v14 := fmath.Shannon([]float64{v7, v11, v13})
 	v15 := fmath.Sech(env[3])
@@ -1399,7 +1837,18 @@ func goFunc112(env []float64) {
 	v0 := fmath.Sel(k0, env[4], env[5])
 	v1 := fmath.Sel(env[3], env[5], v0)
 	v2 := math.Cosh(v1)
-	v3 := fmath.FastPow(k1, env[2])
+	var v3 float64
+	switch env[2] {
+	case 2:
+		v3 = float64(k1 * k1)
+	case 3:
+		v3 = float64(k1 * float64(k1*k1))
+	case 4:
+		v3sq := float64(k1 * k1)
+		v3 = float64(v3sq * v3sq)
+	default:
+		v3 = fmath.FastPow(k1, env[2])
+	}
 	v4 := fmath.Sel(env[1], env[4], k2)
 	v5 := fmath.Sel(env[0], env[4], v4)
 	v6 := v3
@@ -1462,16 +1911,61 @@ func goFunc113(env []float64) {
 	v11 := float64(k0 / env[4])
 	v12 := math.Cosh(v11)
 	v13 := fmath.Xor(k1, v12)
-	env[7] = fmath.FastPow(v10, v13)
+	var v14 float64
+	switch v13 {
+	case 2:
+		v14 = float64(v10 * v10)
+	case 3:
+		v14 = float64(v10 * float64(v10*v10))
+	case 4:
+		v14sq := float64(v10 * v10)
+		v14 = float64(v14sq * v14sq)
+	default:
+		v14 = fmath.FastPow(v10, v13)
+	}
+	env[7] = v14
 	v15 := fmath.And(env[3], env[1])
 	v16 := fmath.And(v15, k2)
 	v17 := math.Cos(v16)
-	v18 := fmath.FastPow(env[4], k3)
+	var v18 float64
+	switch k3 {
+	case 2:
+		v18 = float64(env[4] * env[4])
+	case 3:
+		v18 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v18sq := float64(env[4] * env[4])
+		v18 = float64(v18sq * v18sq)
+	default:
+		v18 = fmath.FastPow(env[4], k3)
+	}
 	v19 := float64(float64(env[4]*env[2]) * env[4])
 	v20 := float64(env[2] - env[2])
 	v21 := fmath.Sel(v19, v18, v20)
-	v22 := fmath.FastPow(v17, v21)
-	v23 := fmath.FastPow(env[5], env[4])
+	var v22 float64
+	switch v21 {
+	case 2:
+		v22 = float64(v17 * v17)
+	case 3:
+		v22 = float64(v17 * float64(v17*v17))
+	case 4:
+		v22sq := float64(v17 * v17)
+		v22 = float64(v22sq * v22sq)
+	default:
+		v22 = fmath.FastPow(v17, v21)
+	}
+	var v23 float64
+	switch env[4] {
+	case 2:
+		v23 = float64(env[5] * env[5])
+	case 3:
+		v23 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v23sq := float64(env[5] * env[5])
+		v23 = float64(v23sq * v23sq)
+	default:
+		v23 = fmath.FastPow(env[5], env[4])
+	}
 	v24 := float64(float64(k4/v23) * v22)
 	env[5] = v24
 	v25 := fmath.B2F(env[4] > v24)
@@ -1486,8 +1980,30 @@ func goFunc113(env []float64) {
 	}
 	v29 := fmath.B2F(env[4] == 0)
 	v30 := -env[1]
-	v31 := fmath.FastPow(env[4], k6)
-	v32 := fmath.FastPow(env[1], env[1])
+	var v31 float64
+	switch k6 {
+	case 2:
+		v31 = float64(env[4] * env[4])
+	case 3:
+		v31 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v31sq := float64(env[4] * env[4])
+		v31 = float64(v31sq * v31sq)
+	default:
+		v31 = fmath.FastPow(env[4], k6)
+	}
+	var v32 float64
+	switch env[1] {
+	case 2:
+		v32 = float64(env[1] * env[1])
+	case 3:
+		v32 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v32sq := float64(env[1] * env[1])
+		v32 = float64(v32sq * v32sq)
+	default:
+		v32 = fmath.FastPow(env[1], env[1])
+	}
 	v33 := fmath.Sel(v32, v31, k7)
 	v34 := fmath.Sel(v30, v29, v33)
 	v35 := v28
@@ -1557,7 +2073,18 @@ func goFunc114(env []float64) {
 	v21 := fmath.Hill(v19, env[4], v20)
 	v22 := float64(k9 - env[1])
 	v23 := fmath.B2F(v22 == 0)
-	v24 := fmath.FastPow(v21, v23)
+	var v24 float64
+	switch v23 {
+	case 2:
+		v24 = float64(v21 * v21)
+	case 3:
+		v24 = float64(v21 * float64(v21*v21))
+	case 4:
+		v24sq := float64(v21 * v21)
+		v24 = float64(v24sq * v24sq)
+	default:
+		v24 = fmath.FastPow(v21, v23)
+	}
 	env[7] = fmath.Hill(env[3], v17, v24)
 }
 
@@ -1577,7 +2104,18 @@ func goFunc115(env []float64) {
 			v1 = fmath.Max(env[4], k0)
 		}
 	}
-	v2 := fmath.FastPow(env[1], env[4])
+	var v2 float64
+	switch env[4] {
+	case 2:
+		v2 = float64(env[1] * env[1])
+	case 3:
+		v2 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v2sq := float64(env[1] * env[1])
+		v2 = float64(v2sq * v2sq)
+	default:
+		v2 = fmath.FastPow(env[1], env[4])
+	}
 	v3 := float64(v1 / v2)
 	v4 := math.Atan(v3)
 	v5 := fmath.Shannon([]float64{env[4]})
@@ -1590,7 +2128,18 @@ func goFunc115(env []float64) {
 	v12 := fmath.And(v11, env[4])
 	v13 := float64(float64(k2-v12) * v10)
 	v14 := fmath.Xor(v4, v13)
-	v15 := fmath.FastPow(env[0], env[5])
+	var v15 float64
+	switch env[5] {
+	case 2:
+		v15 = float64(env[0] * env[0])
+	case 3:
+		v15 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v15sq := float64(env[0] * env[0])
+		v15 = float64(v15sq * v15sq)
+	default:
+		v15 = fmath.FastPow(env[0], env[5])
+	}
 	v16 := fmath.Sel(env[2], k3, k4)
 	v17 := float64(v15 + v16)
 	v18 := k5
@@ -1604,8 +2153,31 @@ func goFunc115(env []float64) {
 	v20 := fmath.Arccsc(v19)
 	env[7] = fmath.Xor(v14, v20)
 	v22 := fmath.PowI(env[1], 1)
-	v23 := fmath.FastPow(v22, env[3])
-	env[5] = fmath.FastPow(env[2], v23)
+	var v23 float64
+	switch env[3] {
+	case 2:
+		v23 = float64(v22 * v22)
+	case 3:
+		v23 = float64(v22 * float64(v22*v22))
+	case 4:
+		v23sq := float64(v22 * v22)
+		v23 = float64(v23sq * v23sq)
+	default:
+		v23 = fmath.FastPow(v22, env[3])
+	}
+	var v24 float64
+	switch v23 {
+	case 2:
+		v24 = float64(env[2] * env[2])
+	case 3:
+		v24 = float64(env[2] * float64(env[2]*env[2]))
+	case 4:
+		v24sq := float64(env[2] * env[2])
+		v24 = float64(v24sq * v24sq)
+	default:
+		v24 = fmath.FastPow(env[2], v23)
+	}
+	env[5] = v24
 }
 
 func goFunc116(env []float64) {
@@ -1620,7 +2192,18 @@ func goFunc116(env []float64) {
 	v0 := fmath.B2F(env[0] <= k0)
 	v1 := fmath.B2F(env[0] == 0)
 	v2 := fmath.B2F(v0 == v1)
-	v3 := fmath.FastPow(env[4], k1)
+	var v3 float64
+	switch k1 {
+	case 2:
+		v3 = float64(env[4] * env[4])
+	case 3:
+		v3 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v3sq := float64(env[4] * env[4])
+		v3 = float64(v3sq * v3sq)
+	default:
+		v3 = fmath.FastPow(env[4], k1)
+	}
 	v4 := -v3
 	v5 := v2
 	if !(v2 > v4) {
@@ -1638,7 +2221,18 @@ func goFunc116(env []float64) {
 	v12 := float64(v11 / float64(float64(v8*v10)+k3))
 	v13 := float64(v8 / v10)
 	env[7] = float64(float64(float64(v13*v13)+v12) + v6)
-	v15 := fmath.FastPow(env[0], k4)
+	var v15 float64
+	switch k4 {
+	case 2:
+		v15 = float64(env[0] * env[0])
+	case 3:
+		v15 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v15sq := float64(env[0] * env[0])
+		v15 = float64(v15sq * v15sq)
+	default:
+		v15 = fmath.FastPow(env[0], k4)
+	}
 	v16 := env[5]
 	if !(env[5] > v15) {
 		v16 = v15
@@ -1723,13 +2317,35 @@ func goFunc119(env []float64) {
 	v13 := fmath.B2F(v12 == 0)
 	v14 := -env[4]
 	v15 := float64(env[2] / float64(env[4]-env[4]))
-	v16 := fmath.FastPow(env[4], k5)
+	var v16 float64
+	switch k5 {
+	case 2:
+		v16 = float64(env[4] * env[4])
+	case 3:
+		v16 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v16sq := float64(env[4] * env[4])
+		v16 = float64(v16sq * v16sq)
+	default:
+		v16 = fmath.FastPow(env[4], k5)
+	}
 	v17 := float64(env[3] * env[2])
 	v18 := fmath.Root(env[5], k6)
 	v19 := fmath.Hill(v17, v18, k7)
 	v20 := fmath.Arcsech(env[4])
 	v21 := float64(float64(env[2]+env[5]) + env[2])
-	v22 := fmath.FastPow(v20, v21)
+	var v22 float64
+	switch v21 {
+	case 2:
+		v22 = float64(v20 * v20)
+	case 3:
+		v22 = float64(v20 * float64(v20*v20))
+	case 4:
+		v22sq := float64(v20 * v20)
+		v22 = float64(v22sq * v22sq)
+	default:
+		v22 = fmath.FastPow(v20, v21)
+	}
 	v23 := fmath.Sel(v19, v16, v22)
 	v24 := fmath.Sel(v15, v14, v23)
 	v25 := float64(v13 + v24)
@@ -1773,8 +2389,30 @@ func goFunc121(env []float64) {
 	v5 := float64(v4 / k0)
 	v6 := math.Sqrt(v5)
 	v7 := fmath.Xor(env[3], k1)
-	v8 := fmath.FastPow(env[2], env[4])
-	v9 := fmath.FastPow(v7, v8)
+	var v8 float64
+	switch env[4] {
+	case 2:
+		v8 = float64(env[2] * env[2])
+	case 3:
+		v8 = float64(env[2] * float64(env[2]*env[2]))
+	case 4:
+		v8sq := float64(env[2] * env[2])
+		v8 = float64(v8sq * v8sq)
+	default:
+		v8 = fmath.FastPow(env[2], env[4])
+	}
+	var v9 float64
+	switch v8 {
+	case 2:
+		v9 = float64(v7 * v7)
+	case 3:
+		v9 = float64(v7 * float64(v7*v7))
+	case 4:
+		v9sq := float64(v7 * v7)
+		v9 = float64(v9sq * v9sq)
+	default:
+		v9 = fmath.FastPow(v7, v8)
+	}
 	v10 := fmath.And(v9, k2)
 	v11 := fmath.Shannon([]float64{env[0]})
 	v12 := v11
@@ -1793,8 +2431,30 @@ func goFunc121(env []float64) {
 	v24 := fmath.B2F(env[2] == 0)
 	v25 := float64(v23 + env[3])
 	v26 := fmath.B2F(v25 == 0)
-	v27 := fmath.FastPow(v24, v26)
-	v28 := fmath.FastPow(v27, v23)
+	var v27 float64
+	switch v26 {
+	case 2:
+		v27 = float64(v24 * v24)
+	case 3:
+		v27 = float64(v24 * float64(v24*v24))
+	case 4:
+		v27sq := float64(v24 * v24)
+		v27 = float64(v27sq * v27sq)
+	default:
+		v27 = fmath.FastPow(v24, v26)
+	}
+	var v28 float64
+	switch v23 {
+	case 2:
+		v28 = float64(v27 * v27)
+	case 3:
+		v28 = float64(v27 * float64(v27*v27))
+	case 4:
+		v28sq := float64(v27 * v27)
+		v28 = float64(v28sq * v28sq)
+	default:
+		v28 = fmath.FastPow(v27, v23)
+	}
 	v29 := fmath.B2F(env[4] == 0)
 	v30 := fmath.Arcsech(env[1])
 	v31 := float64(float64(v29+v30) + v4)
@@ -1812,12 +2472,34 @@ func goFunc121(env []float64) {
 	v43 := fmath.B2F(v23 == 0)
 	v44 := fmath.Sech(v43)
 	v45 := fmath.Shannon([]float64{env[4], k7})
-	v46 := fmath.FastPow(v45, k8)
+	var v46 float64
+	switch k8 {
+	case 2:
+		v46 = float64(v45 * v45)
+	case 3:
+		v46 = float64(v45 * float64(v45*v45))
+	case 4:
+		v46sq := float64(v45 * v45)
+		v46 = float64(v46sq * v46sq)
+	default:
+		v46 = fmath.FastPow(v45, k8)
+	}
 	v47 := float64(v44 + v46)
 	env[6] = fmath.B2F(v42 >= v47)
 	v49 := -env[4]
 	v50 := float64(float64(env[4]-env[4]) * env[4])
-	v51 := fmath.FastPow(v49, v50)
+	var v51 float64
+	switch v50 {
+	case 2:
+		v51 = float64(v49 * v49)
+	case 3:
+		v51 = float64(v49 * float64(v49*v49))
+	case 4:
+		v51sq := float64(v49 * v49)
+		v51 = float64(v51sq * v51sq)
+	default:
+		v51 = fmath.FastPow(v49, v50)
+	}
 	v52 := fmath.Simpson([]float64{env[3]})
 	v53 := float64(v52 - float64(env[3]/k9))
 	v54 := float64(v51 + v53)
@@ -1855,8 +2537,31 @@ func goFunc123(env []float64) {
 	v7 := float64(v6 / float64(float64(v2*v5)+k3))
 	v8 := float64(v2 / v5)
 	env[6] = float64(float64(float64(v8*v8)+v7) + env[5])
-	v10 := fmath.FastPow(float64(env[2]/k4), env[4])
-	v11 := fmath.FastPow(env[3], k5)
+	v10x := float64(env[2] / k4)
+	var v10 float64
+	switch env[4] {
+	case 2:
+		v10 = float64(v10x * v10x)
+	case 3:
+		v10 = float64(v10x * float64(v10x*v10x))
+	case 4:
+		v10sq := float64(v10x * v10x)
+		v10 = float64(v10sq * v10sq)
+	default:
+		v10 = fmath.FastPow(v10x, env[4])
+	}
+	var v11 float64
+	switch k5 {
+	case 2:
+		v11 = float64(env[3] * env[3])
+	case 3:
+		v11 = float64(env[3] * float64(env[3]*env[3]))
+	case 4:
+		v11sq := float64(env[3] * env[3])
+		v11 = float64(v11sq * v11sq)
+	default:
+		v11 = fmath.FastPow(env[3], k5)
+	}
 	v12 := -v11
 	v13 := float64(v10 * v12)
 	v14 := fmath.And(env[0], env[4])
@@ -1870,8 +2575,30 @@ func goFunc123(env []float64) {
 	env[7] = -v21
 	v23 := fmath.B2F(env[3] != k10)
 	v24 := fmath.Hill(env[3], env[2], env[0])
-	v25 := fmath.FastPow(v23, v24)
-	v26 := fmath.FastPow(env[4], env[2])
+	var v25 float64
+	switch v24 {
+	case 2:
+		v25 = float64(v23 * v23)
+	case 3:
+		v25 = float64(v23 * float64(v23*v23))
+	case 4:
+		v25sq := float64(v23 * v23)
+		v25 = float64(v25sq * v25sq)
+	default:
+		v25 = fmath.FastPow(v23, v24)
+	}
+	var v26 float64
+	switch env[2] {
+	case 2:
+		v26 = float64(env[4] * env[4])
+	case 3:
+		v26 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v26sq := float64(env[4] * env[4])
+		v26 = float64(v26sq * v26sq)
+	default:
+		v26 = fmath.FastPow(env[4], env[2])
+	}
 	v27 := -v26
 	v28 := fmath.Or(v25, v27)
 	v29 := fmath.Xor(env[4], k11)
@@ -1896,7 +2623,19 @@ func goFunc123(env []float64) {
 func goFunc124(env []float64) {
 	_ = env[5]
 	k0 := float64(-2.875)
-	env[5] = fmath.FastPow(k0, env[3])
+	var v0 float64
+	switch env[3] {
+	case 2:
+		v0 = float64(k0 * k0)
+	case 3:
+		v0 = float64(k0 * float64(k0*k0))
+	case 4:
+		v0sq := float64(k0 * k0)
+		v0 = float64(v0sq * v0sq)
+	default:
+		v0 = fmath.FastPow(k0, env[3])
+	}
+	env[5] = v0
 	env[5] = math.Log10(env[1])
 }
 
@@ -1906,7 +2645,18 @@ func goFunc125(env []float64) {
 	v0 := fmath.PowI(env[4], 3)
 	v1 := float64(env[4] - env[6])
 	v2 := fmath.Sel(env[4], env[6], env[6])
-	v3 := fmath.FastPow(v1, v2)
+	var v3 float64
+	switch v2 {
+	case 2:
+		v3 = float64(v1 * v1)
+	case 3:
+		v3 = float64(v1 * float64(v1*v1))
+	case 4:
+		v3sq := float64(v1 * v1)
+		v3 = float64(v3sq * v3sq)
+	default:
+		v3 = fmath.FastPow(v1, v2)
+	}
 	v4 := fmath.Pos(float64(env[0] - v3))
 	v5 := float64(v4 / float64(float64(env[0]*v3)+k0))
 	v6 := float64(env[0] / v3)
@@ -1992,7 +2742,18 @@ func goFunc128(env []float64) {
 	k5 := float64(1.625)
 	k6 := float64(-4.125)
 	v0 := float64(env[4] - env[4])
-	v1 := fmath.FastPow(env[0], env[4])
+	var v1 float64
+	switch env[4] {
+	case 2:
+		v1 = float64(env[0] * env[0])
+	case 3:
+		v1 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v1sq := float64(env[0] * env[0])
+		v1 = float64(v1sq * v1sq)
+	default:
+		v1 = fmath.FastPow(env[0], env[4])
+	}
 	v2 := float64(float64(v0/v1) / env[2])
 	v3 := float64(env[4] / v2)
 	v4 := float64(float64(k0+env[0]) + k1)
@@ -2003,7 +2764,18 @@ func goFunc128(env []float64) {
 	v9 := float64(v8 / float64(float64(v5*v7)+k2))
 	v10 := float64(v5 / v7)
 	env[7] = float64(float64(float64(v10*v10)+v9) + v3)
-	v12 := fmath.FastPow(env[0], env[5])
+	var v12 float64
+	switch env[5] {
+	case 2:
+		v12 = float64(env[0] * env[0])
+	case 3:
+		v12 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v12sq := float64(env[0] * env[0])
+		v12 = float64(v12sq * v12sq)
+	default:
+		v12 = fmath.FastPow(env[0], env[5])
+	}
 	v13 := float64(env[0] - env[5])
 	v14 := env[5]
 	if !(env[5] < env[1]) {
@@ -2019,7 +2791,18 @@ func goFunc128(env []float64) {
 	v19 := math.Mod(v16, v18)
 	v20 := fmath.Simpson([]float64{v19})
 	env[5] = v20
-	v21 := fmath.FastPow(env[4], env[0])
+	var v21 float64
+	switch env[0] {
+	case 2:
+		v21 = float64(env[4] * env[4])
+	case 3:
+		v21 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v21sq := float64(env[4] * env[4])
+		v21 = float64(v21sq * v21sq)
+	default:
+		v21 = fmath.FastPow(env[4], env[0])
+	}
 	v22 := float64(env[4] * env[1])
 	v23 := math.Trunc(float64(v21 / v22))
 	v24 := fmath.Pos(float64(v23 - env[6]))
@@ -2084,10 +2867,43 @@ func goFunc130(env []float64) {
 		}
 	}
 	v11 := float64(v8 / v10)
-	v12 := fmath.FastPow(env[0], k5)
-	v13 := fmath.FastPow(env[4], k6)
+	var v12 float64
+	switch k5 {
+	case 2:
+		v12 = float64(env[0] * env[0])
+	case 3:
+		v12 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v12sq := float64(env[0] * env[0])
+		v12 = float64(v12sq * v12sq)
+	default:
+		v12 = fmath.FastPow(env[0], k5)
+	}
+	var v13 float64
+	switch k6 {
+	case 2:
+		v13 = float64(env[4] * env[4])
+	case 3:
+		v13 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v13sq := float64(env[4] * env[4])
+		v13 = float64(v13sq * v13sq)
+	default:
+		v13 = fmath.FastPow(env[4], k6)
+	}
 	v14 := float64(v12 * v13)
-	v15 := fmath.FastPow(v11, v14)
+	var v15 float64
+	switch v14 {
+	case 2:
+		v15 = float64(v11 * v11)
+	case 3:
+		v15 = float64(v11 * float64(v11*v11))
+	case 4:
+		v15sq := float64(v11 * v11)
+		v15 = float64(v15sq * v15sq)
+	default:
+		v15 = fmath.FastPow(v11, v14)
+	}
 	v16 := fmath.Sel(v7, k7, v15)
 	env[5] = fmath.Sel(v6, v0, v16)
 }
@@ -2112,16 +2928,49 @@ func goFunc131(env []float64) {
 	v8 := fmath.Sel(env[0], env[1], v7)
 	v9 := float64(v6 + v8)
 	v10 := fmath.Sel(env[4], env[2], env[2])
-	v11 := fmath.FastPow(env[4], env[6])
+	var v11 float64
+	switch env[6] {
+	case 2:
+		v11 = float64(env[4] * env[4])
+	case 3:
+		v11 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v11sq := float64(env[4] * env[4])
+		v11 = float64(v11sq * v11sq)
+	default:
+		v11 = fmath.FastPow(env[4], env[6])
+	}
 	v12 := float64(v9 - float64(v10*v11))
 	v13 := fmath.Pos(v12)
 	v14 := fmath.Sel(env[4], env[2], env[2])
-	v15 := fmath.FastPow(env[4], env[6])
+	var v15 float64
+	switch env[6] {
+	case 2:
+		v15 = float64(env[4] * env[4])
+	case 3:
+		v15 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v15sq := float64(env[4] * env[4])
+		v15 = float64(v15sq * v15sq)
+	default:
+		v15 = fmath.FastPow(env[4], env[6])
+	}
 	v16 := float64(v14 * v15)
 	v17 := float64(v13 / float64(float64(v9*v16)+k1))
 	v18 := float64(v9 / v16)
 	env[5] = float64(float64(float64(v18*v18)+v17) + v3)
-	v20 := fmath.FastPow(env[1], env[1])
+	var v20 float64
+	switch env[1] {
+	case 2:
+		v20 = float64(env[1] * env[1])
+	case 3:
+		v20 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v20sq := float64(env[1] * env[1])
+		v20 = float64(v20sq * v20sq)
+	default:
+		v20 = fmath.FastPow(env[1], env[1])
+	}
 	v21 := float64(v20 / k2)
 	v22 := fmath.Pos(float64(v21 - env[4]))
 	v23 := float64(v22 / float64(float64(v21*env[4])+k1))
@@ -2130,11 +2979,33 @@ func goFunc131(env []float64) {
 	env[6] = v25
 	v26 := -env[3]
 	v27 := fmath.LogBase(k3, env[0])
-	v28 := fmath.FastPow(env[4], k4)
+	var v28 float64
+	switch k4 {
+	case 2:
+		v28 = float64(env[4] * env[4])
+	case 3:
+		v28 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v28sq := float64(env[4] * env[4])
+		v28 = float64(v28sq * v28sq)
+	default:
+		v28 = fmath.FastPow(env[4], k4)
+	}
 	v29 := fmath.Sel(v28, k5, env[0])
 	v30 := fmath.Sel(v27, v26, v29)
 	v31 := fmath.B2F(env[1] != env[2])
-	v32 := fmath.FastPow(env[4], env[0])
+	var v32 float64
+	switch env[0] {
+	case 2:
+		v32 = float64(env[4] * env[4])
+	case 3:
+		v32 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v32sq := float64(env[4] * env[4])
+		v32 = float64(v32sq * v32sq)
+	default:
+		v32 = fmath.FastPow(env[4], env[0])
+	}
 	v33 := fmath.And(v31, v32)
 	v34 := fmath.Sel(env[2], v33, k0)
 	v35 := fmath.Sel(env[4], v30, v34)
@@ -2170,7 +3041,18 @@ func goFunc132(env []float64) {
 	v7 := float64(v4 - v6)
 	v8 := fmath.PowI(v7, 1)
 	env[6] = fmath.B2F(v8 == 0)
-	v10 := fmath.FastPow(env[1], k2)
+	var v10 float64
+	switch k2 {
+	case 2:
+		v10 = float64(env[1] * env[1])
+	case 3:
+		v10 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v10sq := float64(env[1] * env[1])
+		v10 = float64(v10sq * v10sq)
+	default:
+		v10 = fmath.FastPow(env[1], k2)
+	}
 	v11 := math.Tanh(v10)
 	v12 := fmath.Coth(v11)
 	env[7] = float64(env[4] / v12)
@@ -2185,7 +3067,18 @@ func goFunc133(env []float64) {
 	v2 := fmath.B2F(env[4] == 0)
 	v3 := float64(float64(env[0]/env[2]) * v2)
 	v4 := float64(v3 * env[0])
-	v5 := fmath.FastPow(env[3], k0)
+	var v5 float64
+	switch k0 {
+	case 2:
+		v5 = float64(env[3] * env[3])
+	case 3:
+		v5 = float64(env[3] * float64(env[3]*env[3]))
+	case 4:
+		v5sq := float64(env[3] * env[3])
+		v5 = float64(v5sq * v5sq)
+	default:
+		v5 = fmath.FastPow(env[3], k0)
+	}
 	v6 := float64(v4 * v5)
 	v7 := fmath.And(k1, env[4])
 	v8 := fmath.PowI(env[3], -1)
@@ -2210,7 +3103,18 @@ func goFunc134(env []float64) {
 	v3 := fmath.Sel(k3, k2, v2)
 	v4 := float64(v3 / v1)
 	v5 := float64(float64(env[4]*env[0]) * v1)
-	v6 := fmath.FastPow(v5, k4)
+	var v6 float64
+	switch k4 {
+	case 2:
+		v6 = float64(v5 * v5)
+	case 3:
+		v6 = float64(v5 * float64(v5*v5))
+	case 4:
+		v6sq := float64(v5 * v5)
+		v6 = float64(v6sq * v6sq)
+	default:
+		v6 = fmath.FastPow(v5, k4)
+	}
 	env[7] = -float64(v4 + v6)
 }
 
@@ -2294,8 +3198,30 @@ func goFunc138(env []float64) {
 		}
 	}
 	v11 := fmath.PowI(v10, 1)
-	v12 := fmath.FastPow(v7, v11)
-	v13 := fmath.FastPow(env[1], env[4])
+	var v12 float64
+	switch v11 {
+	case 2:
+		v12 = float64(v7 * v7)
+	case 3:
+		v12 = float64(v7 * float64(v7*v7))
+	case 4:
+		v12sq := float64(v7 * v7)
+		v12 = float64(v12sq * v12sq)
+	default:
+		v12 = fmath.FastPow(v7, v11)
+	}
+	var v13 float64
+	switch env[4] {
+	case 2:
+		v13 = float64(env[1] * env[1])
+	case 3:
+		v13 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v13sq := float64(env[1] * env[1])
+		v13 = float64(v13sq * v13sq)
+	default:
+		v13 = fmath.FastPow(env[1], env[4])
+	}
 	v14 := fmath.Hill(env[0], v13, env[1])
 	v15 := fmath.B2F(v0 >= k2)
 	v16 := float64(v14 - float64(env[4]*v15))
@@ -2358,7 +3284,18 @@ func goFunc139(env []float64) {
 	v18 := fmath.Or(v14, v17)
 	v19 := fmath.And(env[4], env[4])
 	v20 := fmath.And(v19, env[5])
-	v21 := fmath.FastPow(v20, env[0])
+	var v21 float64
+	switch env[0] {
+	case 2:
+		v21 = float64(v20 * v20)
+	case 3:
+		v21 = float64(v20 * float64(v20*v20))
+	case 4:
+		v21sq := float64(v20 * v20)
+		v21 = float64(v21sq * v21sq)
+	default:
+		v21 = fmath.FastPow(v20, env[0])
+	}
 	v22 := fmath.B2F(v21 == 0)
 	v23 := fmath.Or(v18, v22)
 	v24 := float64(env[4] - k4)
@@ -2377,16 +3314,50 @@ func goFunc139(env []float64) {
 	env[6] = float64(float64(float64(v30*v30)+v29) + v23)
 	v32 := float64(env[4] - k8)
 	v33 := fmath.Or(v32, k9)
-	v34 := fmath.FastPow(env[5], env[1])
+	var v34 float64
+	switch env[1] {
+	case 2:
+		v34 = float64(env[5] * env[5])
+	case 3:
+		v34 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v34sq := float64(env[5] * env[5])
+		v34 = float64(v34sq * v34sq)
+	default:
+		v34 = fmath.FastPow(env[5], env[1])
+	}
 	v35 := fmath.PowI(env[3], 3)
 	v36 := float64(v34 + v35)
 	v37 := math.Mod(env[0], env[3])
 	v38 := float64(v37 - env[4])
-	v39 := fmath.FastPow(env[4], k10)
+	var v39 float64
+	switch k10 {
+	case 2:
+		v39 = float64(env[4] * env[4])
+	case 3:
+		v39 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v39sq := float64(env[4] * env[4])
+		v39 = float64(v39sq * v39sq)
+	default:
+		v39 = fmath.FastPow(env[4], k10)
+	}
 	v40 := float64(env[5] - v39)
 	v41 := fmath.Sel(v40, v38, k11)
 	v42 := fmath.Sel(v36, v33, v41)
-	env[7] = fmath.FastPow(k7, v42)
+	var v43 float64
+	switch v42 {
+	case 2:
+		v43 = float64(k7 * k7)
+	case 3:
+		v43 = float64(k7 * float64(k7*k7))
+	case 4:
+		v43sq := float64(k7 * k7)
+		v43 = float64(v43sq * v43sq)
+	default:
+		v43 = fmath.FastPow(k7, v42)
+	}
+	env[7] = v43
 	v44 := float64(env[0] / env[2])
 	v45 := math.Mod(k12, v44)
 	v46 := float64(env[4] / env[3])
@@ -2448,9 +3419,32 @@ func goFunc141(env []float64) {
 	v2 := float64(v0 * v1)
 	v3 := fmath.B2F(env[4] == 0)
 	v4 := fmath.Arccot(env[5])
-	v5 := fmath.FastPow(v3, v4)
+	var v5 float64
+	switch v4 {
+	case 2:
+		v5 = float64(v3 * v3)
+	case 3:
+		v5 = float64(v3 * float64(v3*v3))
+	case 4:
+		v5sq := float64(v3 * v3)
+		v5 = float64(v5sq * v5sq)
+	default:
+		v5 = fmath.FastPow(v3, v4)
+	}
 	v6 := float64(v2 * v5)
-	env[5] = fmath.FastPow(v6, k0)
+	var v7 float64
+	switch k0 {
+	case 2:
+		v7 = float64(v6 * v6)
+	case 3:
+		v7 = float64(v6 * float64(v6*v6))
+	case 4:
+		v7sq := float64(v6 * v6)
+		v7 = float64(v7sq * v7sq)
+	default:
+		v7 = fmath.FastPow(v6, k0)
+	}
+	env[5] = v7
 	env[5] = k1
 	env[5] = k2
 }
@@ -2509,7 +3503,18 @@ func goFunc143(env []float64) {
 	v14 := fmath.Xor(env[4], env[2])
 	v15 := fmath.Xor(v14, env[4])
 	v16 := -v15
-	v17 := fmath.FastPow(v13, v16)
+	var v17 float64
+	switch v16 {
+	case 2:
+		v17 = float64(v13 * v13)
+	case 3:
+		v17 = float64(v13 * float64(v13*v13))
+	case 4:
+		v17sq := float64(v13 * v13)
+		v17 = float64(v17sq * v17sq)
+	default:
+		v17 = fmath.FastPow(v13, v16)
+	}
 	v18 := -v9
 	v19 := fmath.Pos(v18)
 	v20 := fmath.B2F(env[2] == 0)
@@ -2543,7 +3548,18 @@ func goFunc144(env []float64) {
 	env[5] = v0
 	v1 := float64(env[4] - env[4])
 	v2 := fmath.B2F(env[1] >= env[4])
-	v3 := fmath.FastPow(v1, v2)
+	var v3 float64
+	switch v2 {
+	case 2:
+		v3 = float64(v1 * v1)
+	case 3:
+		v3 = float64(v1 * float64(v1*v1))
+	case 4:
+		v3sq := float64(v1 * v1)
+		v3 = float64(v3sq * v3sq)
+	default:
+		v3 = fmath.FastPow(v1, v2)
+	}
 	v4 := fmath.B2F(env[0] < v3)
 	env[7] = fmath.Sel(v4, env[2], k0)
 	v6 := float64(v0 + v0)
@@ -2560,7 +3576,18 @@ func goFunc144(env []float64) {
 	v11 := fmath.And(v9, v10)
 	v12 := fmath.B2F(env[4] == 0)
 	v13 := -env[4]
-	v14 := fmath.FastPow(env[4], env[2])
+	var v14 float64
+	switch env[2] {
+	case 2:
+		v14 = float64(env[4] * env[4])
+	case 3:
+		v14 = float64(env[4] * float64(env[4]*env[4]))
+	case 4:
+		v14sq := float64(env[4] * env[4])
+		v14 = float64(v14sq * v14sq)
+	default:
+		v14 = fmath.FastPow(env[4], env[2])
+	}
 	v15 := fmath.Sel(k3, env[2], v14)
 	v16 := fmath.Sel(v13, v12, v15)
 	v17 := fmath.Hill(v6, v11, v16)
@@ -2576,7 +3603,18 @@ func goFunc144(env []float64) {
 	v27 := float64(k7 * v26)
 	v28 := fmath.Hill(k8, k9, env[4])
 	v29 := float64(v27 * v28)
-	v30 := fmath.FastPow(env[2], env[6])
+	var v30 float64
+	switch env[6] {
+	case 2:
+		v30 = float64(env[2] * env[2])
+	case 3:
+		v30 = float64(env[2] * float64(env[2]*env[2]))
+	case 4:
+		v30sq := float64(env[2] * env[2])
+		v30 = float64(v30sq * v30sq)
+	default:
+		v30 = fmath.FastPow(env[2], env[6])
+	}
 	v31 := -v30
 	v32 := fmath.Pos(float64(v29 - v31))
 	v33 := float64(v32 / float64(float64(v29*v31)+k10))
@@ -2639,7 +3677,18 @@ func goFunc146(env []float64) {
 	k5 := float64(1.0)
 	k6 := float64(0.3333333333333333)
 	k7 := float64(4.5)
-	v0 := fmath.FastPow(env[3], env[0])
+	var v0 float64
+	switch env[0] {
+	case 2:
+		v0 = float64(env[3] * env[3])
+	case 3:
+		v0 = float64(env[3] * float64(env[3]*env[3]))
+	case 4:
+		v0sq := float64(env[3] * env[3])
+		v0 = float64(v0sq * v0sq)
+	default:
+		v0 = fmath.FastPow(env[3], env[0])
+	}
 	v1 := -v0
 	v2 := fmath.B2F(env[4] == 0)
 	v3 := -env[3]
@@ -2660,10 +3709,32 @@ func goFunc146(env []float64) {
 	v18 := fmath.Hill(v14, v15, v17)
 	v19 := fmath.B2F(v18 == 0)
 	v20 := fmath.Hill(k3, env[4], v19)
-	v21 := fmath.FastPow(env[1], env[0])
+	var v21 float64
+	switch env[0] {
+	case 2:
+		v21 = float64(env[1] * env[1])
+	case 3:
+		v21 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v21sq := float64(env[1] * env[1])
+		v21 = float64(v21sq * v21sq)
+	default:
+		v21 = fmath.FastPow(env[1], env[0])
+	}
 	v22 := fmath.B2F(v21 != k4)
 	v23 := math.Atanh(env[2])
-	v24 := fmath.FastPow(v23, k4)
+	var v24 float64
+	switch k4 {
+	case 2:
+		v24 = float64(v23 * v23)
+	case 3:
+		v24 = float64(v23 * float64(v23*v23))
+	case 4:
+		v24sq := float64(v23 * v23)
+		v24 = float64(v24sq * v24sq)
+	default:
+		v24 = fmath.FastPow(v23, k4)
+	}
 	v25 := fmath.Pos(float64(v22 - v24))
 	v26 := float64(v25 / float64(float64(v22*v24)+k5))
 	v27 := float64(v22 / v24)
@@ -2671,20 +3742,53 @@ func goFunc146(env []float64) {
 	v29 := fmath.Sel(env[0], env[4], k1)
 	v30 := fmath.Sel(env[0], env[3], v29)
 	v31 := float64(k6 / v30)
-	v32 := fmath.FastPow(env[5], env[5])
+	var v32 float64
+	switch env[5] {
+	case 2:
+		v32 = float64(env[5] * env[5])
+	case 3:
+		v32 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v32sq := float64(env[5] * env[5])
+		v32 = float64(v32sq * v32sq)
+	default:
+		v32 = fmath.FastPow(env[5], env[5])
+	}
 	v33 := float64(env[1] + v32)
 	v34 := math.Mod(v31, v33)
 	v35 := fmath.Arccsch(env[1])
 	v36 := fmath.Pos(env[1])
 	v37 := float64(v35 * v36)
-	v38 := fmath.FastPow(env[2], env[5])
+	var v38 float64
+	switch env[5] {
+	case 2:
+		v38 = float64(env[2] * env[2])
+	case 3:
+		v38 = float64(env[2] * float64(env[2]*env[2]))
+	case 4:
+		v38sq := float64(env[2] * env[2])
+		v38 = float64(v38sq * v38sq)
+	default:
+		v38 = fmath.FastPow(env[2], env[5])
+	}
 	v39 := float64(v37 * v38)
 	v40 := fmath.Arccoth(v39)
 	v41 := -v2
 	v42 := fmath.Csch(v41)
 	v43 := math.Abs(env[4])
 	v44 := fmath.Arccsch(v43)
-	v45 := fmath.FastPow(env[1], env[4])
+	var v45 float64
+	switch env[4] {
+	case 2:
+		v45 = float64(env[1] * env[1])
+	case 3:
+		v45 = float64(env[1] * float64(env[1]*env[1]))
+	case 4:
+		v45sq := float64(env[1] * env[1])
+		v45 = float64(v45sq * v45sq)
+	default:
+		v45 = fmath.FastPow(env[1], env[4])
+	}
 	v46 := float64(v45 * k5)
 	v47 := -env[4]
 	v48 := float64(v46 * v47)
@@ -2697,7 +3801,18 @@ func goFunc146(env []float64) {
 		}
 	}
 	v51 := fmath.B2F(v50 == 0)
-	v52 := fmath.FastPow(v51, k4)
+	var v52 float64
+	switch k4 {
+	case 2:
+		v52 = float64(v51 * v51)
+	case 3:
+		v52 = float64(v51 * float64(v51*v51))
+	case 4:
+		v52sq := float64(v51 * v51)
+		v52 = float64(v52sq * v52sq)
+	default:
+		v52 = fmath.FastPow(v51, k4)
+	}
 	v53 := fmath.Sel(v49, v42, v52)
 	env[7] = fmath.Sel(v40, v34, v53)
 }
@@ -2715,7 +3830,18 @@ func goFunc147(env []float64) {
 	env[7] = env[5]
 	v1 := fmath.B2F(env[2] <= env[4])
 	v2 := fmath.Sel(v1, k0, k1)
-	v3 := fmath.FastPow(v2, k0)
+	var v3 float64
+	switch k0 {
+	case 2:
+		v3 = float64(v2 * v2)
+	case 3:
+		v3 = float64(v2 * float64(v2*v2))
+	case 4:
+		v3sq := float64(v2 * v2)
+		v3 = float64(v3sq * v3sq)
+	default:
+		v3 = fmath.FastPow(v2, k0)
+	}
 	v4 := fmath.Xor(env[0], env[0])
 	v5 := fmath.And(env[2], k2)
 	v6 := fmath.And(v5, k3)
@@ -2755,7 +3881,18 @@ func goFunc148(env []float64) {
 	v11 := fmath.Sel(v8, k5, v10)
 	v12 := float64(env[0] + v11)
 	v13 := float64(env[4] * env[5])
-	v14 := fmath.FastPow(v13, env[4])
+	var v14 float64
+	switch env[4] {
+	case 2:
+		v14 = float64(v13 * v13)
+	case 3:
+		v14 = float64(v13 * float64(v13*v13))
+	case 4:
+		v14sq := float64(v13 * v13)
+		v14 = float64(v14sq * v14sq)
+	default:
+		v14 = fmath.FastPow(v13, env[4])
+	}
 	v15 := float64(v12 + v14)
 	v16 := v7
 	if !(v7 > v15) {
@@ -2777,11 +3914,44 @@ func goFunc148(env []float64) {
 	}
 	env[7] = v21
 	env[6] = fmath.Factorial(env[2])
-	v23 := fmath.FastPow(env[5], env[4])
-	v24 := fmath.FastPow(v23, env[5])
+	var v23 float64
+	switch env[4] {
+	case 2:
+		v23 = float64(env[5] * env[5])
+	case 3:
+		v23 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v23sq := float64(env[5] * env[5])
+		v23 = float64(v23sq * v23sq)
+	default:
+		v23 = fmath.FastPow(env[5], env[4])
+	}
+	var v24 float64
+	switch env[5] {
+	case 2:
+		v24 = float64(v23 * v23)
+	case 3:
+		v24 = float64(v23 * float64(v23*v23))
+	case 4:
+		v24sq := float64(v23 * v23)
+		v24 = float64(v24sq * v24sq)
+	default:
+		v24 = fmath.FastPow(v23, env[5])
+	}
 	v25 := fmath.PowI(env[4], 3)
 	v26 := fmath.B2F(v25 == 0)
-	v27 := fmath.FastPow(v24, v26)
+	var v27 float64
+	switch v26 {
+	case 2:
+		v27 = float64(v24 * v24)
+	case 3:
+		v27 = float64(v24 * float64(v24*v24))
+	case 4:
+		v27sq := float64(v24 * v24)
+		v27 = float64(v27sq * v27sq)
+	default:
+		v27 = fmath.FastPow(v24, v26)
+	}
 	env[7] = float64(env[4] + v27)
 }
 
@@ -2863,7 +4033,18 @@ func goFunc150(env []float64) {
 	v2 := float64(k0 - float64(v0/v1))
 	env[7] = fmath.Root(v0, v2)
 	v4 := float64(env[4] + k1)
-	v5 := fmath.FastPow(env[0], k2)
+	var v5 float64
+	switch k2 {
+	case 2:
+		v5 = float64(env[0] * env[0])
+	case 3:
+		v5 = float64(env[0] * float64(env[0]*env[0]))
+	case 4:
+		v5sq := float64(env[0] * env[0])
+		v5 = float64(v5sq * v5sq)
+	default:
+		v5 = fmath.FastPow(env[0], k2)
+	}
 	v6 := fmath.Pos(float64(v4 - v5))
 	v7 := fmath.PowI(v6, -5)
 	v8 := fmath.B2F(env[4] == 0)
@@ -2873,7 +4054,18 @@ func goFunc150(env []float64) {
 	v12 := float64(v10 * v11)
 	v13 := fmath.Or(env[4], env[4])
 	v14 := fmath.B2F(env[6] != k4)
-	v15 := fmath.FastPow(v13, v14)
+	var v15 float64
+	switch v14 {
+	case 2:
+		v15 = float64(v13 * v13)
+	case 3:
+		v15 = float64(v13 * float64(v13*v13))
+	case 4:
+		v15sq := float64(v13 * v13)
+		v15 = float64(v15sq * v15sq)
+	default:
+		v15 = fmath.FastPow(v13, v14)
+	}
 	v16 := fmath.Pos(float64(v12 - v15))
 	v17 := float64(v16 / float64(float64(v12*v15)+k0))
 	v18 := float64(v12 / v15)

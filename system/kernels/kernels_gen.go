@@ -147,8 +147,32 @@ func k7247082932baa248(env []float64) {
 	env[1279] = float64(env[97] * env[574])
 	env[1280] = float64(env[208] * env[570])
 	env[1281] = float64(env[207] * env[570])
-	env[1282] = fmath.HillPower(k0, env[183])
-	env[1283] = fmath.HillPower(k0, env[190])
+	var v46 float64
+	switch env[183] {
+	case 2:
+		v46 = float64(k0 * k0)
+	case 3:
+		v46 = float64(k0 * float64(k0*k0))
+	case 4:
+		v46sq := float64(k0 * k0)
+		v46 = float64(v46sq * v46sq)
+	default:
+		v46 = fmath.HillPower(k0, env[183])
+	}
+	env[1282] = v46
+	var v47 float64
+	switch env[190] {
+	case 2:
+		v47 = float64(k0 * k0)
+	case 3:
+		v47 = float64(k0 * float64(k0*k0))
+	case 4:
+		v47sq := float64(k0 * k0)
+		v47 = float64(v47sq * v47sq)
+	default:
+		v47 = fmath.HillPower(k0, env[190])
+	}
+	env[1283] = v47
 	env[1284] = float64(env[550] * env[571])
 	env[647] = env[109]
 	env[648] = float64(float64(float64(env[551]*env[571])+env[578]) + env[104])
@@ -163,7 +187,18 @@ func k7247082932baa248(env []float64) {
 	env[657] = float64(float64(float64(env[556]*env[571])+env[583]) + env[557])
 	env[658] = env[572]
 	env[659] = env[102]
-	v62 := fmath.HillPower(env[213], env[214])
+	var v62 float64
+	switch env[214] {
+	case 2:
+		v62 = float64(env[213] * env[213])
+	case 3:
+		v62 = float64(env[213] * float64(env[213]*env[213]))
+	case 4:
+		v62sq := float64(env[213] * env[213])
+		v62 = float64(v62sq * v62sq)
+	default:
+		v62 = fmath.HillPower(env[213], env[214])
+	}
 	env[1288] = v62
 	env[1289] = float64(env[154] * env[585])
 	env[661] = k1
@@ -172,14 +207,47 @@ func k7247082932baa248(env []float64) {
 	env[663] = k1
 	env[1291] = v9
 	env[665] = k1
-	v71 := fmath.HillPower(env[219], env[220])
+	var v71 float64
+	switch env[220] {
+	case 2:
+		v71 = float64(env[219] * env[219])
+	case 3:
+		v71 = float64(env[219] * float64(env[219]*env[219]))
+	case 4:
+		v71sq := float64(env[219] * env[219])
+		v71 = float64(v71sq * v71sq)
+	default:
+		v71 = fmath.HillPower(env[219], env[220])
+	}
 	env[1292] = v71
 	env[1293] = v66
 	env[667] = k1
-	v75 := fmath.HillPower(env[222], env[223])
+	var v75 float64
+	switch env[223] {
+	case 2:
+		v75 = float64(env[222] * env[222])
+	case 3:
+		v75 = float64(env[222] * float64(env[222]*env[222]))
+	case 4:
+		v75sq := float64(env[222] * env[222])
+		v75 = float64(v75sq * v75sq)
+	default:
+		v75 = fmath.HillPower(env[222], env[223])
+	}
 	env[1294] = v75
 	env[669] = k1
-	v78 := fmath.HillPower(env[225], env[226])
+	var v78 float64
+	switch env[226] {
+	case 2:
+		v78 = float64(env[225] * env[225])
+	case 3:
+		v78 = float64(env[225] * float64(env[225]*env[225]))
+	case 4:
+		v78sq := float64(env[225] * env[225])
+		v78 = float64(v78sq * v78sq)
+	default:
+		v78 = fmath.HillPower(env[225], env[226])
+	}
 	env[1295] = v78
 	env[1296] = v66
 	env[671] = k1
@@ -373,7 +441,18 @@ func k098276d3eb6e5176(env []float64) {
 	v75 := math.Sqrt(v74)
 	env[398] = v75
 	v76 := float64(env[536] * v75)
-	v77 := fmath.FastPow(v76, env[537])
+	var v77 float64
+	switch env[537] {
+	case 2:
+		v77 = float64(v76 * v76)
+	case 3:
+		v77 = float64(v76 * float64(v76*v76))
+	case 4:
+		v77sq := float64(v76 * v76)
+		v77 = float64(v77sq * v77sq)
+	default:
+		v77 = fmath.FastPow(v76, env[537])
+	}
 	v78 := v75
 	if !(v75 < v77) {
 		v78 = v77
@@ -382,35 +461,95 @@ func k098276d3eb6e5176(env []float64) {
 		}
 	}
 	env[399] = v78
-	v79 := fmath.FastPow(float64(v78/env[67]), env[68])
+	v79x := float64(v78 / env[67])
+	var v79 float64
+	switch env[68] {
+	case 2:
+		v79 = float64(v79x * v79x)
+	case 3:
+		v79 = float64(v79x * float64(v79x*v79x))
+	case 4:
+		v79sq := float64(v79x * v79x)
+		v79 = float64(v79sq * v79sq)
+	default:
+		v79 = fmath.FastPow(v79x, env[68])
+	}
 	env[400] = v79
 	v80 := float64(float64(k0+v79) * v78)
 	v81 := float64(v80 - v75)
 	v82 := float64(float64(env[538]*v79) + k0)
 	v83 := float64(v78 - float64(v81/v82))
 	env[401] = v83
-	v84 := fmath.FastPow(float64(v83/env[67]), env[68])
+	v84x := float64(v83 / env[67])
+	var v84 float64
+	switch env[68] {
+	case 2:
+		v84 = float64(v84x * v84x)
+	case 3:
+		v84 = float64(v84x * float64(v84x*v84x))
+	case 4:
+		v84sq := float64(v84x * v84x)
+		v84 = float64(v84sq * v84sq)
+	default:
+		v84 = fmath.FastPow(v84x, env[68])
+	}
 	env[402] = v84
 	v85 := float64(float64(k0+v84) * v83)
 	v86 := float64(v85 - v75)
 	v87 := float64(float64(env[538]*v84) + k0)
 	v88 := float64(v83 - float64(v86/v87))
 	env[403] = v88
-	v89 := fmath.FastPow(float64(v88/env[67]), env[68])
+	v89x := float64(v88 / env[67])
+	var v89 float64
+	switch env[68] {
+	case 2:
+		v89 = float64(v89x * v89x)
+	case 3:
+		v89 = float64(v89x * float64(v89x*v89x))
+	case 4:
+		v89sq := float64(v89x * v89x)
+		v89 = float64(v89sq * v89sq)
+	default:
+		v89 = fmath.FastPow(v89x, env[68])
+	}
 	env[404] = v89
 	v90 := float64(float64(k0+v89) * v88)
 	v91 := float64(v90 - v75)
 	v92 := float64(float64(env[538]*v89) + k0)
 	v93 := float64(v88 - float64(v91/v92))
 	env[405] = v93
-	v94 := fmath.FastPow(float64(v93/env[67]), env[68])
+	v94x := float64(v93 / env[67])
+	var v94 float64
+	switch env[68] {
+	case 2:
+		v94 = float64(v94x * v94x)
+	case 3:
+		v94 = float64(v94x * float64(v94x*v94x))
+	case 4:
+		v94sq := float64(v94x * v94x)
+		v94 = float64(v94sq * v94sq)
+	default:
+		v94 = fmath.FastPow(v94x, env[68])
+	}
 	env[406] = v94
 	v95 := float64(float64(k0+v94) * v93)
 	v96 := float64(v95 - v75)
 	v97 := float64(float64(env[538]*v94) + k0)
 	v98 := float64(v93 - float64(v96/v97))
 	env[407] = v98
-	v99 := fmath.FastPow(float64(v98/env[67]), env[68])
+	v99x := float64(v98 / env[67])
+	var v99 float64
+	switch env[68] {
+	case 2:
+		v99 = float64(v99x * v99x)
+	case 3:
+		v99 = float64(v99x * float64(v99x*v99x))
+	case 4:
+		v99sq := float64(v99x * v99x)
+		v99 = float64(v99sq * v99sq)
+	default:
+		v99 = fmath.FastPow(v99x, env[68])
+	}
 	env[408] = v99
 	v100 := float64(float64(k0+v99) * v98)
 	v101 := float64(v100 - v75)
@@ -419,7 +558,19 @@ func k098276d3eb6e5176(env []float64) {
 	env[409] = v103
 	v104 := v103
 	env[410] = v104
-	v105 := fmath.FastPow(float64(v104/env[67]), env[68])
+	v105x := float64(v104 / env[67])
+	var v105 float64
+	switch env[68] {
+	case 2:
+		v105 = float64(v105x * v105x)
+	case 3:
+		v105 = float64(v105x * float64(v105x*v105x))
+	case 4:
+		v105sq := float64(v105x * v105x)
+		v105 = float64(v105sq * v105sq)
+	default:
+		v105 = fmath.FastPow(v105x, env[68])
+	}
 	v106 := float64(k0 / float64(k0+v105))
 	env[411] = v106
 	v107 := float64(float64(v8*v106) / v104)
@@ -430,7 +581,19 @@ func k098276d3eb6e5176(env []float64) {
 	v110 := float64(float64(v104/env[71]) - k0)
 	v111 := fmath.Pos(v110)
 	env[414] = v111
-	v112 := fmath.FastPow(float64(v104/env[90]), env[91])
+	v112x := float64(v104 / env[90])
+	var v112 float64
+	switch env[91] {
+	case 2:
+		v112 = float64(v112x * v112x)
+	case 3:
+		v112 = float64(v112x * float64(v112x*v112x))
+	case 4:
+		v112sq := float64(v112x * v112x)
+		v112 = float64(v112sq * v112sq)
+	default:
+		v112 = fmath.FastPow(v112x, env[91])
+	}
 	v113 := float64(env[539] / float64(k0+v112))
 	env[415] = v113
 	v114 := float64(float64(env[3]-env[83]) / env[540])
@@ -1251,15 +1414,50 @@ func k098276d3eb6e5176(env []float64) {
 	v578 := fmath.Log(v577)
 	v579 := fmath.Pos(float64(v578 - env[16]))
 	env[611] = float64(env[175] * v579)
-	v581 := fmath.HillGiven(v487, env[1282], env[183])
+	var v581p float64
+	switch env[183] {
+	case 2:
+		v581p = float64(v487 * v487)
+	case 3:
+		v581p = float64(v487 * float64(v487*v487))
+	case 4:
+		v581psq := float64(v487 * v487)
+		v581p = float64(v581psq * v581psq)
+	default:
+		v581p = fmath.HillPower(v487, env[183])
+	}
+	v581 := float64(v581p / float64(env[1282]+v581p))
 	env[612] = float64(float64(v581-env[17]) / env[185])
 	v583 := float64(env[187] * env[18])
 	v584 := float64(float64(env[188]*v131) / env[51])
 	v585 := float64(env[18] / float64(k20+v584))
 	env[613] = float64(float64(k0-v585) * v583)
-	v587 := fmath.HillGiven(v493, env[1283], env[190])
+	var v587p float64
+	switch env[190] {
+	case 2:
+		v587p = float64(v493 * v493)
+	case 3:
+		v587p = float64(v493 * float64(v493*v493))
+	case 4:
+		v587psq := float64(v493 * v493)
+		v587p = float64(v587psq * v587psq)
+	default:
+		v587p = fmath.HillPower(v493, env[190])
+	}
+	v587 := float64(v587p / float64(env[1283]+v587p))
 	env[614] = float64(float64(v587-env[19]) / env[194])
-	v589 := fmath.FastPow(v123, env[101])
+	var v589 float64
+	switch env[101] {
+	case 2:
+		v589 = float64(v123 * v123)
+	case 3:
+		v589 = float64(v123 * float64(v123*v123))
+	case 4:
+		v589sq := float64(v123 * v123)
+		v589 = float64(v589sq * v589sq)
+	default:
+		v589 = fmath.FastPow(v123, env[101])
+	}
 	v590 := float64(env[103] * v589)
 	v591 := float64(float64(float64(env[113]*v129)+env[1284]) + env[577])
 	env[646] = float64(v590 + v591)
@@ -1271,7 +1469,19 @@ func k098276d3eb6e5176(env []float64) {
 	v598 := float64(float64(env[108]*v589) * env[25])
 	v599 := float64(v598 / float64(env[110]+env[25]))
 	env[656] = float64(v599 + env[1287])
-	v601 := fmath.HillGiven(v131, env[1288], env[214])
+	var v601p float64
+	switch env[214] {
+	case 2:
+		v601p = float64(v131 * v131)
+	case 3:
+		v601p = float64(v131 * float64(v131*v131))
+	case 4:
+		v601psq := float64(v131 * v131)
+		v601p = float64(v601psq * v601psq)
+	default:
+		v601p = fmath.HillPower(v131, env[214])
+	}
+	v601 := float64(v601p / float64(env[1288]+v601p))
 	v602 := float64(float64(float64(env[558]*v601)+env[215]) * env[134])
 	v603 := float64(env[160] * v111)
 	env[660] = float64(float64(v603-env[1289]) + v602)
@@ -1285,16 +1495,64 @@ func k098276d3eb6e5176(env []float64) {
 	v612 := -v143
 	v613 := float64(float64(v612-float64(env[149]*v154)) - env[1291])
 	env[664] = float64(v611 + v613)
-	v615 := fmath.HillGiven(v133, env[1292], env[220])
+	var v615p float64
+	switch env[220] {
+	case 2:
+		v615p = float64(v133 * v133)
+	case 3:
+		v615p = float64(v133 * float64(v133*v133))
+	case 4:
+		v615psq := float64(v133 * v133)
+		v615p = float64(v615psq * v615psq)
+	default:
+		v615p = fmath.HillPower(v133, env[220])
+	}
+	v615 := float64(v615p / float64(env[1292]+v615p))
 	v616 := float64(float64(float64(env[561]*v615)+env[221]) * env[137])
 	env[666] = float64(v616 + env[1293])
-	v618 := fmath.HillGiven(v131, env[1294], env[223])
+	var v618p float64
+	switch env[223] {
+	case 2:
+		v618p = float64(v131 * v131)
+	case 3:
+		v618p = float64(v131 * float64(v131*v131))
+	case 4:
+		v618psq := float64(v131 * v131)
+		v618p = float64(v618psq * v618psq)
+	default:
+		v618p = fmath.HillPower(v131, env[223])
+	}
+	v618 := float64(v618p / float64(env[1294]+v618p))
 	env[668] = float64(float64(float64(env[562]*v618)+env[224]) * env[138])
-	v620 := fmath.HillGiven(v131, env[1295], env[226])
+	var v620p float64
+	switch env[226] {
+	case 2:
+		v620p = float64(v131 * v131)
+	case 3:
+		v620p = float64(v131 * float64(v131*v131))
+	case 4:
+		v620psq := float64(v131 * v131)
+		v620p = float64(v620psq * v620psq)
+	default:
+		v620p = fmath.HillPower(v131, env[226])
+	}
+	v620 := float64(v620p / float64(env[1295]+v620p))
 	v621 := float64(k0 - v620)
 	v622 := float64(float64(float64(env[563]*v621)+env[227]) * env[139])
 	env[670] = float64(v622 + env[1296])
-	v624 := fmath.HillGiven(v217, env[1297], env[214])
+	var v624p float64
+	switch env[214] {
+	case 2:
+		v624p = float64(v217 * v217)
+	case 3:
+		v624p = float64(v217 * float64(v217*v217))
+	case 4:
+		v624psq := float64(v217 * v217)
+		v624p = float64(v624psq * v624psq)
+	default:
+		v624p = fmath.HillPower(v217, env[214])
+	}
+	v624 := float64(v624p / float64(env[1297]+v624p))
 	v625 := float64(float64(float64(env[558]*v624)+env[215]) * env[134])
 	env[673] = float64(float64(v603-env[1298]) + v625)
 	v627 := float64(float64(v294*env[10]) + k0)
@@ -1302,13 +1560,49 @@ func k098276d3eb6e5176(env []float64) {
 	v629 := -v227
 	v630 := float64(float64(v629-float64(env[149]*v237)) - env[1299])
 	env[677] = float64(v628 + v630)
-	v632 := fmath.HillGiven(v217, env[1300], env[223])
+	var v632p float64
+	switch env[223] {
+	case 2:
+		v632p = float64(v217 * v217)
+	case 3:
+		v632p = float64(v217 * float64(v217*v217))
+	case 4:
+		v632psq := float64(v217 * v217)
+		v632p = float64(v632psq * v632psq)
+	default:
+		v632p = fmath.HillPower(v217, env[223])
+	}
+	v632 := float64(v632p / float64(env[1300]+v632p))
 	env[681] = float64(float64(float64(env[562]*v632)+env[224]) * env[138])
-	v634 := fmath.HillGiven(v217, env[1301], env[226])
+	var v634p float64
+	switch env[226] {
+	case 2:
+		v634p = float64(v217 * v217)
+	case 3:
+		v634p = float64(v217 * float64(v217*v217))
+	case 4:
+		v634psq := float64(v217 * v217)
+		v634p = float64(v634psq * v634psq)
+	default:
+		v634p = fmath.HillPower(v217, env[226])
+	}
+	v634 := float64(v634p / float64(env[1301]+v634p))
 	v635 := float64(k0 - v634)
 	v636 := float64(float64(float64(env[563]*v635)+env[227]) * env[139])
 	env[683] = float64(v636 + env[1302])
-	v638 := fmath.HillGiven(v295, env[1303], env[214])
+	var v638p float64
+	switch env[214] {
+	case 2:
+		v638p = float64(v295 * v295)
+	case 3:
+		v638p = float64(v295 * float64(v295*v295))
+	case 4:
+		v638psq := float64(v295 * v295)
+		v638p = float64(v638psq * v638psq)
+	default:
+		v638p = fmath.HillPower(v295, env[214])
+	}
+	v638 := float64(v638p / float64(env[1303]+v638p))
 	v639 := float64(float64(float64(env[558]*v638)+env[215]) * env[134])
 	env[686] = float64(float64(v603-env[1304]) + v639)
 	v641 := float64(float64(v297-env[216]) / env[217])
@@ -1321,16 +1615,64 @@ func k098276d3eb6e5176(env []float64) {
 	v648 := -v307
 	v649 := float64(float64(v648-float64(env[149]*v317)) - env[1306])
 	env[690] = float64(v647 + v649)
-	v651 := fmath.HillGiven(v297, env[1307], env[220])
+	var v651p float64
+	switch env[220] {
+	case 2:
+		v651p = float64(v297 * v297)
+	case 3:
+		v651p = float64(v297 * float64(v297*v297))
+	case 4:
+		v651psq := float64(v297 * v297)
+		v651p = float64(v651psq * v651psq)
+	default:
+		v651p = fmath.HillPower(v297, env[220])
+	}
+	v651 := float64(v651p / float64(env[1307]+v651p))
 	v652 := float64(float64(float64(env[561]*v651)+env[221]) * env[137])
 	env[692] = float64(float64(float64(env[163]*v4)+env[1308]) + v652)
-	v654 := fmath.HillGiven(v295, env[1309], env[223])
+	var v654p float64
+	switch env[223] {
+	case 2:
+		v654p = float64(v295 * v295)
+	case 3:
+		v654p = float64(v295 * float64(v295*v295))
+	case 4:
+		v654psq := float64(v295 * v295)
+		v654p = float64(v654psq * v654psq)
+	default:
+		v654p = fmath.HillPower(v295, env[223])
+	}
+	v654 := float64(v654p / float64(env[1309]+v654p))
 	env[694] = float64(float64(float64(env[562]*v654)+env[224]) * env[138])
-	v656 := fmath.HillGiven(v295, env[1310], env[226])
+	var v656p float64
+	switch env[226] {
+	case 2:
+		v656p = float64(v295 * v295)
+	case 3:
+		v656p = float64(v295 * float64(v295*v295))
+	case 4:
+		v656psq := float64(v295 * v295)
+		v656p = float64(v656psq * v656psq)
+	default:
+		v656p = fmath.HillPower(v295, env[226])
+	}
+	v656 := float64(v656p / float64(env[1310]+v656p))
 	v657 := float64(k0 - v656)
 	v658 := float64(float64(float64(env[563]*v657)+env[227]) * env[139])
 	env[696] = float64(v658 + env[1311])
-	v660 := fmath.HillGiven(v375, env[1312], env[214])
+	var v660p float64
+	switch env[214] {
+	case 2:
+		v660p = float64(v375 * v375)
+	case 3:
+		v660p = float64(v375 * float64(v375*v375))
+	case 4:
+		v660psq := float64(v375 * v375)
+		v660p = float64(v660psq * v660psq)
+	default:
+		v660p = fmath.HillPower(v375, env[214])
+	}
+	v660 := float64(v660p / float64(env[1312]+v660p))
 	v661 := float64(float64(float64(env[558]*v660)+env[215]) * env[134])
 	env[699] = float64(float64(v603-env[1313]) + v661)
 	v663 := float64(float64(v452*env[14]) + k0)
@@ -1338,9 +1680,33 @@ func k098276d3eb6e5176(env []float64) {
 	v665 := -v385
 	v666 := float64(float64(v665-float64(env[149]*v395)) - env[1314])
 	env[703] = float64(v664 + v666)
-	v668 := fmath.HillGiven(v375, env[1315], env[223])
+	var v668p float64
+	switch env[223] {
+	case 2:
+		v668p = float64(v375 * v375)
+	case 3:
+		v668p = float64(v375 * float64(v375*v375))
+	case 4:
+		v668psq := float64(v375 * v375)
+		v668p = float64(v668psq * v668psq)
+	default:
+		v668p = fmath.HillPower(v375, env[223])
+	}
+	v668 := float64(v668p / float64(env[1315]+v668p))
 	env[707] = float64(float64(float64(env[562]*v668)+env[224]) * env[138])
-	v670 := fmath.HillGiven(v375, env[1316], env[226])
+	var v670p float64
+	switch env[226] {
+	case 2:
+		v670p = float64(v375 * v375)
+	case 3:
+		v670p = float64(v375 * float64(v375*v375))
+	case 4:
+		v670psq := float64(v375 * v375)
+		v670p = float64(v670psq * v670psq)
+	default:
+		v670p = fmath.HillPower(v375, env[226])
+	}
+	v670 := float64(v670p / float64(env[1316]+v670p))
 	v671 := float64(k0 - v670)
 	v672 := float64(float64(float64(env[563]*v671)+env[227]) * env[139])
 	env[709] = float64(v672 + env[1317])
@@ -1467,7 +1833,18 @@ func k02dd32e9413df1dd(env []float64) {
 	v75 := math.Sqrt(v74)
 	env[398] = v75
 	v76 := float64(env[536] * v75)
-	v77 := fmath.FastPow(v76, env[537])
+	var v77 float64
+	switch env[537] {
+	case 2:
+		v77 = float64(v76 * v76)
+	case 3:
+		v77 = float64(v76 * float64(v76*v76))
+	case 4:
+		v77sq := float64(v76 * v76)
+		v77 = float64(v77sq * v77sq)
+	default:
+		v77 = fmath.FastPow(v76, env[537])
+	}
 	v78 := v75
 	if !(v75 < v77) {
 		v78 = v77
@@ -1476,35 +1853,95 @@ func k02dd32e9413df1dd(env []float64) {
 		}
 	}
 	env[399] = v78
-	v79 := fmath.FastPow(float64(v78/env[67]), env[68])
+	v79x := float64(v78 / env[67])
+	var v79 float64
+	switch env[68] {
+	case 2:
+		v79 = float64(v79x * v79x)
+	case 3:
+		v79 = float64(v79x * float64(v79x*v79x))
+	case 4:
+		v79sq := float64(v79x * v79x)
+		v79 = float64(v79sq * v79sq)
+	default:
+		v79 = fmath.FastPow(v79x, env[68])
+	}
 	env[400] = v79
 	v80 := float64(float64(k0+v79) * v78)
 	v81 := float64(v80 - v75)
 	v82 := float64(float64(env[538]*v79) + k0)
 	v83 := float64(v78 - float64(v81/v82))
 	env[401] = v83
-	v84 := fmath.FastPow(float64(v83/env[67]), env[68])
+	v84x := float64(v83 / env[67])
+	var v84 float64
+	switch env[68] {
+	case 2:
+		v84 = float64(v84x * v84x)
+	case 3:
+		v84 = float64(v84x * float64(v84x*v84x))
+	case 4:
+		v84sq := float64(v84x * v84x)
+		v84 = float64(v84sq * v84sq)
+	default:
+		v84 = fmath.FastPow(v84x, env[68])
+	}
 	env[402] = v84
 	v85 := float64(float64(k0+v84) * v83)
 	v86 := float64(v85 - v75)
 	v87 := float64(float64(env[538]*v84) + k0)
 	v88 := float64(v83 - float64(v86/v87))
 	env[403] = v88
-	v89 := fmath.FastPow(float64(v88/env[67]), env[68])
+	v89x := float64(v88 / env[67])
+	var v89 float64
+	switch env[68] {
+	case 2:
+		v89 = float64(v89x * v89x)
+	case 3:
+		v89 = float64(v89x * float64(v89x*v89x))
+	case 4:
+		v89sq := float64(v89x * v89x)
+		v89 = float64(v89sq * v89sq)
+	default:
+		v89 = fmath.FastPow(v89x, env[68])
+	}
 	env[404] = v89
 	v90 := float64(float64(k0+v89) * v88)
 	v91 := float64(v90 - v75)
 	v92 := float64(float64(env[538]*v89) + k0)
 	v93 := float64(v88 - float64(v91/v92))
 	env[405] = v93
-	v94 := fmath.FastPow(float64(v93/env[67]), env[68])
+	v94x := float64(v93 / env[67])
+	var v94 float64
+	switch env[68] {
+	case 2:
+		v94 = float64(v94x * v94x)
+	case 3:
+		v94 = float64(v94x * float64(v94x*v94x))
+	case 4:
+		v94sq := float64(v94x * v94x)
+		v94 = float64(v94sq * v94sq)
+	default:
+		v94 = fmath.FastPow(v94x, env[68])
+	}
 	env[406] = v94
 	v95 := float64(float64(k0+v94) * v93)
 	v96 := float64(v95 - v75)
 	v97 := float64(float64(env[538]*v94) + k0)
 	v98 := float64(v93 - float64(v96/v97))
 	env[407] = v98
-	v99 := fmath.FastPow(float64(v98/env[67]), env[68])
+	v99x := float64(v98 / env[67])
+	var v99 float64
+	switch env[68] {
+	case 2:
+		v99 = float64(v99x * v99x)
+	case 3:
+		v99 = float64(v99x * float64(v99x*v99x))
+	case 4:
+		v99sq := float64(v99x * v99x)
+		v99 = float64(v99sq * v99sq)
+	default:
+		v99 = fmath.FastPow(v99x, env[68])
+	}
 	env[408] = v99
 	v100 := float64(float64(k0+v99) * v98)
 	v101 := float64(v100 - v75)
@@ -1513,7 +1950,19 @@ func k02dd32e9413df1dd(env []float64) {
 	env[409] = v103
 	v104 := v103
 	env[410] = v104
-	v105 := fmath.FastPow(float64(v104/env[67]), env[68])
+	v105x := float64(v104 / env[67])
+	var v105 float64
+	switch env[68] {
+	case 2:
+		v105 = float64(v105x * v105x)
+	case 3:
+		v105 = float64(v105x * float64(v105x*v105x))
+	case 4:
+		v105sq := float64(v105x * v105x)
+		v105 = float64(v105sq * v105sq)
+	default:
+		v105 = fmath.FastPow(v105x, env[68])
+	}
 	v106 := float64(k0 / float64(k0+v105))
 	env[411] = v106
 	v107 := float64(float64(v8*v106) / v104)
@@ -1524,7 +1973,19 @@ func k02dd32e9413df1dd(env []float64) {
 	v110 := float64(float64(v104/env[71]) - k0)
 	v111 := fmath.Pos(v110)
 	env[414] = v111
-	v112 := fmath.FastPow(float64(v104/env[90]), env[91])
+	v112x := float64(v104 / env[90])
+	var v112 float64
+	switch env[91] {
+	case 2:
+		v112 = float64(v112x * v112x)
+	case 3:
+		v112 = float64(v112x * float64(v112x*v112x))
+	case 4:
+		v112sq := float64(v112x * v112x)
+		v112 = float64(v112sq * v112sq)
+	default:
+		v112 = fmath.FastPow(v112x, env[91])
+	}
 	v113 := float64(env[539] / float64(k0+v112))
 	env[415] = v113
 	v114 := float64(float64(env[3]-env[83]) / env[540])
@@ -2367,15 +2828,50 @@ func k02dd32e9413df1dd(env []float64) {
 	v588 := fmath.Log(v587)
 	v589 := fmath.Pos(float64(v588 - env[16]))
 	env[611] = float64(env[175] * v589)
-	v591 := fmath.HillGiven(v497, env[1282], env[183])
+	var v591p float64
+	switch env[183] {
+	case 2:
+		v591p = float64(v497 * v497)
+	case 3:
+		v591p = float64(v497 * float64(v497*v497))
+	case 4:
+		v591psq := float64(v497 * v497)
+		v591p = float64(v591psq * v591psq)
+	default:
+		v591p = fmath.HillPower(v497, env[183])
+	}
+	v591 := float64(v591p / float64(env[1282]+v591p))
 	env[612] = float64(float64(v591-env[17]) / env[185])
 	v593 := float64(env[187] * env[18])
 	v594 := float64(float64(env[188]*v141) / env[51])
 	v595 := float64(env[18] / float64(k21+v594))
 	env[613] = float64(float64(k0-v595) * v593)
-	v597 := fmath.HillGiven(v503, env[1283], env[190])
+	var v597p float64
+	switch env[190] {
+	case 2:
+		v597p = float64(v503 * v503)
+	case 3:
+		v597p = float64(v503 * float64(v503*v503))
+	case 4:
+		v597psq := float64(v503 * v503)
+		v597p = float64(v597psq * v597psq)
+	default:
+		v597p = fmath.HillPower(v503, env[190])
+	}
+	v597 := float64(v597p / float64(env[1283]+v597p))
 	env[614] = float64(float64(v597-env[19]) / env[194])
-	v599 := fmath.FastPow(v123, env[101])
+	var v599 float64
+	switch env[101] {
+	case 2:
+		v599 = float64(v123 * v123)
+	case 3:
+		v599 = float64(v123 * float64(v123*v123))
+	case 4:
+		v599sq := float64(v123 * v123)
+		v599 = float64(v599sq * v599sq)
+	default:
+		v599 = fmath.FastPow(v123, env[101])
+	}
 	v600 := float64(env[103] * v599)
 	v601 := float64(float64(float64(env[113]*v129)+env[1284]) + env[577])
 	env[646] = float64(v600 + v601)
@@ -2387,7 +2883,19 @@ func k02dd32e9413df1dd(env []float64) {
 	v608 := float64(float64(env[108]*v599) * env[25])
 	v609 := float64(v608 / float64(env[110]+env[25]))
 	env[656] = float64(v609 + env[1287])
-	v611 := fmath.HillGiven(v141, env[1288], env[214])
+	var v611p float64
+	switch env[214] {
+	case 2:
+		v611p = float64(v141 * v141)
+	case 3:
+		v611p = float64(v141 * float64(v141*v141))
+	case 4:
+		v611psq := float64(v141 * v141)
+		v611p = float64(v611psq * v611psq)
+	default:
+		v611p = fmath.HillPower(v141, env[214])
+	}
+	v611 := float64(v611p / float64(env[1288]+v611p))
 	v612 := float64(float64(float64(env[558]*v611)+env[215]) * env[134])
 	v613 := float64(env[160] * v111)
 	env[660] = float64(float64(v613-env[1289]) + v612)
@@ -2401,16 +2909,64 @@ func k02dd32e9413df1dd(env []float64) {
 	v622 := -v153
 	v623 := float64(float64(v622-float64(env[149]*v164)) - env[1291])
 	env[664] = float64(v621 + v623)
-	v625 := fmath.HillGiven(v143, env[1292], env[220])
+	var v625p float64
+	switch env[220] {
+	case 2:
+		v625p = float64(v143 * v143)
+	case 3:
+		v625p = float64(v143 * float64(v143*v143))
+	case 4:
+		v625psq := float64(v143 * v143)
+		v625p = float64(v625psq * v625psq)
+	default:
+		v625p = fmath.HillPower(v143, env[220])
+	}
+	v625 := float64(v625p / float64(env[1292]+v625p))
 	v626 := float64(float64(float64(env[561]*v625)+env[221]) * env[137])
 	env[666] = float64(v626 + env[1293])
-	v628 := fmath.HillGiven(v141, env[1294], env[223])
+	var v628p float64
+	switch env[223] {
+	case 2:
+		v628p = float64(v141 * v141)
+	case 3:
+		v628p = float64(v141 * float64(v141*v141))
+	case 4:
+		v628psq := float64(v141 * v141)
+		v628p = float64(v628psq * v628psq)
+	default:
+		v628p = fmath.HillPower(v141, env[223])
+	}
+	v628 := float64(v628p / float64(env[1294]+v628p))
 	env[668] = float64(float64(float64(env[562]*v628)+env[224]) * env[138])
-	v630 := fmath.HillGiven(v141, env[1295], env[226])
+	var v630p float64
+	switch env[226] {
+	case 2:
+		v630p = float64(v141 * v141)
+	case 3:
+		v630p = float64(v141 * float64(v141*v141))
+	case 4:
+		v630psq := float64(v141 * v141)
+		v630p = float64(v630psq * v630psq)
+	default:
+		v630p = fmath.HillPower(v141, env[226])
+	}
+	v630 := float64(v630p / float64(env[1295]+v630p))
 	v631 := float64(k0 - v630)
 	v632 := float64(float64(float64(env[563]*v631)+env[227]) * env[139])
 	env[670] = float64(v632 + env[1296])
-	v634 := fmath.HillGiven(v227, env[1297], env[214])
+	var v634p float64
+	switch env[214] {
+	case 2:
+		v634p = float64(v227 * v227)
+	case 3:
+		v634p = float64(v227 * float64(v227*v227))
+	case 4:
+		v634psq := float64(v227 * v227)
+		v634p = float64(v634psq * v634psq)
+	default:
+		v634p = fmath.HillPower(v227, env[214])
+	}
+	v634 := float64(v634p / float64(env[1297]+v634p))
 	v635 := float64(float64(float64(env[558]*v634)+env[215]) * env[134])
 	env[673] = float64(float64(v613-env[1298]) + v635)
 	v637 := float64(float64(v304*env[10]) + k0)
@@ -2418,13 +2974,49 @@ func k02dd32e9413df1dd(env []float64) {
 	v639 := -v237
 	v640 := float64(float64(v639-float64(env[149]*v247)) - env[1299])
 	env[677] = float64(v638 + v640)
-	v642 := fmath.HillGiven(v227, env[1300], env[223])
+	var v642p float64
+	switch env[223] {
+	case 2:
+		v642p = float64(v227 * v227)
+	case 3:
+		v642p = float64(v227 * float64(v227*v227))
+	case 4:
+		v642psq := float64(v227 * v227)
+		v642p = float64(v642psq * v642psq)
+	default:
+		v642p = fmath.HillPower(v227, env[223])
+	}
+	v642 := float64(v642p / float64(env[1300]+v642p))
 	env[681] = float64(float64(float64(env[562]*v642)+env[224]) * env[138])
-	v644 := fmath.HillGiven(v227, env[1301], env[226])
+	var v644p float64
+	switch env[226] {
+	case 2:
+		v644p = float64(v227 * v227)
+	case 3:
+		v644p = float64(v227 * float64(v227*v227))
+	case 4:
+		v644psq := float64(v227 * v227)
+		v644p = float64(v644psq * v644psq)
+	default:
+		v644p = fmath.HillPower(v227, env[226])
+	}
+	v644 := float64(v644p / float64(env[1301]+v644p))
 	v645 := float64(k0 - v644)
 	v646 := float64(float64(float64(env[563]*v645)+env[227]) * env[139])
 	env[683] = float64(v646 + env[1302])
-	v648 := fmath.HillGiven(v305, env[1303], env[214])
+	var v648p float64
+	switch env[214] {
+	case 2:
+		v648p = float64(v305 * v305)
+	case 3:
+		v648p = float64(v305 * float64(v305*v305))
+	case 4:
+		v648psq := float64(v305 * v305)
+		v648p = float64(v648psq * v648psq)
+	default:
+		v648p = fmath.HillPower(v305, env[214])
+	}
+	v648 := float64(v648p / float64(env[1303]+v648p))
 	v649 := float64(float64(float64(env[558]*v648)+env[215]) * env[134])
 	env[686] = float64(float64(v613-env[1304]) + v649)
 	v651 := float64(float64(v307-env[216]) / env[217])
@@ -2437,16 +3029,64 @@ func k02dd32e9413df1dd(env []float64) {
 	v658 := -v317
 	v659 := float64(float64(v658-float64(env[149]*v327)) - env[1306])
 	env[690] = float64(v657 + v659)
-	v661 := fmath.HillGiven(v307, env[1307], env[220])
+	var v661p float64
+	switch env[220] {
+	case 2:
+		v661p = float64(v307 * v307)
+	case 3:
+		v661p = float64(v307 * float64(v307*v307))
+	case 4:
+		v661psq := float64(v307 * v307)
+		v661p = float64(v661psq * v661psq)
+	default:
+		v661p = fmath.HillPower(v307, env[220])
+	}
+	v661 := float64(v661p / float64(env[1307]+v661p))
 	v662 := float64(float64(float64(env[561]*v661)+env[221]) * env[137])
 	env[692] = float64(float64(float64(env[163]*v4)+env[1308]) + v662)
-	v664 := fmath.HillGiven(v305, env[1309], env[223])
+	var v664p float64
+	switch env[223] {
+	case 2:
+		v664p = float64(v305 * v305)
+	case 3:
+		v664p = float64(v305 * float64(v305*v305))
+	case 4:
+		v664psq := float64(v305 * v305)
+		v664p = float64(v664psq * v664psq)
+	default:
+		v664p = fmath.HillPower(v305, env[223])
+	}
+	v664 := float64(v664p / float64(env[1309]+v664p))
 	env[694] = float64(float64(float64(env[562]*v664)+env[224]) * env[138])
-	v666 := fmath.HillGiven(v305, env[1310], env[226])
+	var v666p float64
+	switch env[226] {
+	case 2:
+		v666p = float64(v305 * v305)
+	case 3:
+		v666p = float64(v305 * float64(v305*v305))
+	case 4:
+		v666psq := float64(v305 * v305)
+		v666p = float64(v666psq * v666psq)
+	default:
+		v666p = fmath.HillPower(v305, env[226])
+	}
+	v666 := float64(v666p / float64(env[1310]+v666p))
 	v667 := float64(k0 - v666)
 	v668 := float64(float64(float64(env[563]*v667)+env[227]) * env[139])
 	env[696] = float64(v668 + env[1311])
-	v670 := fmath.HillGiven(v385, env[1312], env[214])
+	var v670p float64
+	switch env[214] {
+	case 2:
+		v670p = float64(v385 * v385)
+	case 3:
+		v670p = float64(v385 * float64(v385*v385))
+	case 4:
+		v670psq := float64(v385 * v385)
+		v670p = float64(v670psq * v670psq)
+	default:
+		v670p = fmath.HillPower(v385, env[214])
+	}
+	v670 := float64(v670p / float64(env[1312]+v670p))
 	v671 := float64(float64(float64(env[558]*v670)+env[215]) * env[134])
 	env[699] = float64(float64(v613-env[1313]) + v671)
 	v673 := float64(float64(v462*env[14]) + k0)
@@ -2454,9 +3094,33 @@ func k02dd32e9413df1dd(env []float64) {
 	v675 := -v395
 	v676 := float64(float64(v675-float64(env[149]*v405)) - env[1314])
 	env[703] = float64(v674 + v676)
-	v678 := fmath.HillGiven(v385, env[1315], env[223])
+	var v678p float64
+	switch env[223] {
+	case 2:
+		v678p = float64(v385 * v385)
+	case 3:
+		v678p = float64(v385 * float64(v385*v385))
+	case 4:
+		v678psq := float64(v385 * v385)
+		v678p = float64(v678psq * v678psq)
+	default:
+		v678p = fmath.HillPower(v385, env[223])
+	}
+	v678 := float64(v678p / float64(env[1315]+v678p))
 	env[707] = float64(float64(float64(env[562]*v678)+env[224]) * env[138])
-	v680 := fmath.HillGiven(v385, env[1316], env[226])
+	var v680p float64
+	switch env[226] {
+	case 2:
+		v680p = float64(v385 * v385)
+	case 3:
+		v680p = float64(v385 * float64(v385*v385))
+	case 4:
+		v680psq := float64(v385 * v385)
+		v680p = float64(v680psq * v680psq)
+	default:
+		v680p = fmath.HillPower(v385, env[226])
+	}
+	v680 := float64(v680p / float64(env[1316]+v680p))
 	v681 := float64(k0 - v680)
 	v682 := float64(float64(float64(env[563]*v681)+env[227]) * env[139])
 	env[709] = float64(v682 + env[1317])
@@ -2602,7 +3266,18 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v74 := math.Sqrt(v73)
 	env[398] = v74
 	v75 := float64(env[536] * v74)
-	v76 := fmath.FastPow(v75, env[537])
+	var v76 float64
+	switch env[537] {
+	case 2:
+		v76 = float64(v75 * v75)
+	case 3:
+		v76 = float64(v75 * float64(v75*v75))
+	case 4:
+		v76sq := float64(v75 * v75)
+		v76 = float64(v76sq * v76sq)
+	default:
+		v76 = fmath.FastPow(v75, env[537])
+	}
 	v77 := v74
 	if !(v74 < v76) {
 		v77 = v76
@@ -2611,35 +3286,95 @@ func kc79e3e2cb0d5c24d(env []float64) {
 		}
 	}
 	env[399] = v77
-	v78 := fmath.FastPow(float64(v77/env[67]), env[68])
+	v78x := float64(v77 / env[67])
+	var v78 float64
+	switch env[68] {
+	case 2:
+		v78 = float64(v78x * v78x)
+	case 3:
+		v78 = float64(v78x * float64(v78x*v78x))
+	case 4:
+		v78sq := float64(v78x * v78x)
+		v78 = float64(v78sq * v78sq)
+	default:
+		v78 = fmath.FastPow(v78x, env[68])
+	}
 	env[400] = v78
 	v79 := float64(float64(k0+v78) * v77)
 	v80 := float64(v79 - v74)
 	v81 := float64(float64(env[538]*v78) + k0)
 	v82 := float64(v77 - float64(v80/v81))
 	env[401] = v82
-	v83 := fmath.FastPow(float64(v82/env[67]), env[68])
+	v83x := float64(v82 / env[67])
+	var v83 float64
+	switch env[68] {
+	case 2:
+		v83 = float64(v83x * v83x)
+	case 3:
+		v83 = float64(v83x * float64(v83x*v83x))
+	case 4:
+		v83sq := float64(v83x * v83x)
+		v83 = float64(v83sq * v83sq)
+	default:
+		v83 = fmath.FastPow(v83x, env[68])
+	}
 	env[402] = v83
 	v84 := float64(float64(k0+v83) * v82)
 	v85 := float64(v84 - v74)
 	v86 := float64(float64(env[538]*v83) + k0)
 	v87 := float64(v82 - float64(v85/v86))
 	env[403] = v87
-	v88 := fmath.FastPow(float64(v87/env[67]), env[68])
+	v88x := float64(v87 / env[67])
+	var v88 float64
+	switch env[68] {
+	case 2:
+		v88 = float64(v88x * v88x)
+	case 3:
+		v88 = float64(v88x * float64(v88x*v88x))
+	case 4:
+		v88sq := float64(v88x * v88x)
+		v88 = float64(v88sq * v88sq)
+	default:
+		v88 = fmath.FastPow(v88x, env[68])
+	}
 	env[404] = v88
 	v89 := float64(float64(k0+v88) * v87)
 	v90 := float64(v89 - v74)
 	v91 := float64(float64(env[538]*v88) + k0)
 	v92 := float64(v87 - float64(v90/v91))
 	env[405] = v92
-	v93 := fmath.FastPow(float64(v92/env[67]), env[68])
+	v93x := float64(v92 / env[67])
+	var v93 float64
+	switch env[68] {
+	case 2:
+		v93 = float64(v93x * v93x)
+	case 3:
+		v93 = float64(v93x * float64(v93x*v93x))
+	case 4:
+		v93sq := float64(v93x * v93x)
+		v93 = float64(v93sq * v93sq)
+	default:
+		v93 = fmath.FastPow(v93x, env[68])
+	}
 	env[406] = v93
 	v94 := float64(float64(k0+v93) * v92)
 	v95 := float64(v94 - v74)
 	v96 := float64(float64(env[538]*v93) + k0)
 	v97 := float64(v92 - float64(v95/v96))
 	env[407] = v97
-	v98 := fmath.FastPow(float64(v97/env[67]), env[68])
+	v98x := float64(v97 / env[67])
+	var v98 float64
+	switch env[68] {
+	case 2:
+		v98 = float64(v98x * v98x)
+	case 3:
+		v98 = float64(v98x * float64(v98x*v98x))
+	case 4:
+		v98sq := float64(v98x * v98x)
+		v98 = float64(v98sq * v98sq)
+	default:
+		v98 = fmath.FastPow(v98x, env[68])
+	}
 	env[408] = v98
 	v99 := float64(float64(k0+v98) * v97)
 	v100 := float64(v99 - v74)
@@ -2648,7 +3383,19 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	env[409] = v102
 	v103 := v102
 	env[410] = v103
-	v104 := fmath.FastPow(float64(v103/env[67]), env[68])
+	v104x := float64(v103 / env[67])
+	var v104 float64
+	switch env[68] {
+	case 2:
+		v104 = float64(v104x * v104x)
+	case 3:
+		v104 = float64(v104x * float64(v104x*v104x))
+	case 4:
+		v104sq := float64(v104x * v104x)
+		v104 = float64(v104sq * v104sq)
+	default:
+		v104 = fmath.FastPow(v104x, env[68])
+	}
 	v105 := float64(k0 / float64(k0+v104))
 	env[411] = v105
 	v106 := float64(float64(v8*v105) / v103)
@@ -2658,7 +3405,19 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	v109 := float64(float64(v103/env[71]) - k0)
 	v110 := fmath.Pos(v109)
 	env[414] = v110
-	v111 := fmath.FastPow(float64(v103/env[90]), env[91])
+	v111x := float64(v103 / env[90])
+	var v111 float64
+	switch env[91] {
+	case 2:
+		v111 = float64(v111x * v111x)
+	case 3:
+		v111 = float64(v111x * float64(v111x*v111x))
+	case 4:
+		v111sq := float64(v111x * v111x)
+		v111 = float64(v111sq * v111sq)
+	default:
+		v111 = fmath.FastPow(v111x, env[91])
+	}
 	env[415] = float64(env[539] / float64(k0+v111))
 	v113 := float64(float64(env[3]-env[83]) / env[540])
 	v114 := fmath.Pos(v113)
@@ -4121,15 +4880,48 @@ func k0ca39177d8c86635(env []float64) {
 	v215 := float64(float64(k2*env[387]) * env[2])
 	env[834] = float64(float64(v215*env[397]) / v209)
 	v217 := float64(env[536] * env[398])
-	v218 := fmath.FastPow(v217, env[537])
+	var v218 float64
+	switch env[537] {
+	case 2:
+		v218 = float64(v217 * v217)
+	case 3:
+		v218 = float64(v217 * float64(v217*v217))
+	case 4:
+		v218sq := float64(v217 * v217)
+		v218 = float64(v218sq * v218sq)
+	default:
+		v218 = fmath.FastPow(v217, env[537])
+	}
 	v219 := fmath.B2F(env[398] <= v218)
 	v220 := float64(env[537] - k1)
-	v221 := fmath.FastPow(v217, v220)
+	var v221 float64
+	switch v220 {
+	case 2:
+		v221 = float64(v217 * v217)
+	case 3:
+		v221 = float64(v217 * float64(v217*v217))
+	case 4:
+		v221sq := float64(v217 * v217)
+		v221 = float64(v221sq * v221sq)
+	default:
+		v221 = fmath.FastPow(v217, v220)
+	}
 	v222 := float64(float64(env[537]*v221) * env[536])
 	env[835] = fmath.Sel(v219, k1, v222)
 	v224 := float64(env[399] / env[67])
 	v225 := float64(env[68] - k1)
-	v226 := fmath.FastPow(v224, v225)
+	var v226 float64
+	switch v225 {
+	case 2:
+		v226 = float64(v224 * v224)
+	case 3:
+		v226 = float64(v224 * float64(v224*v224))
+	case 4:
+		v226sq := float64(v224 * v224)
+		v226 = float64(v226sq * v226sq)
+	default:
+		v226 = fmath.FastPow(v224, v225)
+	}
 	env[836] = float64(float64(env[68]*v226) / env[67])
 	v228 := float64(env[400] + k1)
 	v229 := float64(float64(env[399]*v228) - env[398])
@@ -4139,7 +4931,19 @@ func k0ca39177d8c86635(env []float64) {
 	env[837] = float64(v232 - float64(env[399]/v231))
 	env[838] = float64(k1 - float64(v228/v231))
 	env[839] = float64(k1 / v231)
-	v236 := fmath.FastPow(float64(env[401]/env[67]), v225)
+	v236x := float64(env[401] / env[67])
+	var v236 float64
+	switch v225 {
+	case 2:
+		v236 = float64(v236x * v236x)
+	case 3:
+		v236 = float64(v236x * float64(v236x*v236x))
+	case 4:
+		v236sq := float64(v236x * v236x)
+		v236 = float64(v236sq * v236sq)
+	default:
+		v236 = fmath.FastPow(v236x, v225)
+	}
 	env[840] = float64(float64(env[68]*v236) / env[67])
 	v238 := float64(env[402] + k1)
 	v239 := float64(float64(env[401]*v238) - env[398])
@@ -4149,7 +4953,19 @@ func k0ca39177d8c86635(env []float64) {
 	env[841] = float64(v242 - float64(env[401]/v241))
 	env[842] = float64(k1 - float64(v238/v241))
 	env[843] = float64(k1 / v241)
-	v246 := fmath.FastPow(float64(env[403]/env[67]), v225)
+	v246x := float64(env[403] / env[67])
+	var v246 float64
+	switch v225 {
+	case 2:
+		v246 = float64(v246x * v246x)
+	case 3:
+		v246 = float64(v246x * float64(v246x*v246x))
+	case 4:
+		v246sq := float64(v246x * v246x)
+		v246 = float64(v246sq * v246sq)
+	default:
+		v246 = fmath.FastPow(v246x, v225)
+	}
 	env[844] = float64(float64(env[68]*v246) / env[67])
 	v248 := float64(env[404] + k1)
 	v249 := float64(float64(env[403]*v248) - env[398])
@@ -4159,7 +4975,19 @@ func k0ca39177d8c86635(env []float64) {
 	env[845] = float64(v252 - float64(env[403]/v251))
 	env[846] = float64(k1 - float64(v248/v251))
 	env[847] = float64(k1 / v251)
-	v256 := fmath.FastPow(float64(env[405]/env[67]), v225)
+	v256x := float64(env[405] / env[67])
+	var v256 float64
+	switch v225 {
+	case 2:
+		v256 = float64(v256x * v256x)
+	case 3:
+		v256 = float64(v256x * float64(v256x*v256x))
+	case 4:
+		v256sq := float64(v256x * v256x)
+		v256 = float64(v256sq * v256sq)
+	default:
+		v256 = fmath.FastPow(v256x, v225)
+	}
 	env[848] = float64(float64(env[68]*v256) / env[67])
 	v258 := float64(env[406] + k1)
 	v259 := float64(float64(env[405]*v258) - env[398])
@@ -4169,7 +4997,19 @@ func k0ca39177d8c86635(env []float64) {
 	env[849] = float64(v262 - float64(env[405]/v261))
 	env[850] = float64(k1 - float64(v258/v261))
 	env[851] = float64(k1 / v261)
-	v266 := fmath.FastPow(float64(env[407]/env[67]), v225)
+	v266x := float64(env[407] / env[67])
+	var v266 float64
+	switch v225 {
+	case 2:
+		v266 = float64(v266x * v266x)
+	case 3:
+		v266 = float64(v266x * float64(v266x*v266x))
+	case 4:
+		v266sq := float64(v266x * v266x)
+		v266 = float64(v266sq * v266sq)
+	default:
+		v266 = fmath.FastPow(v266x, v225)
+	}
 	env[852] = float64(float64(env[68]*v266) / env[67])
 	v268 := float64(env[408] + k1)
 	v269 := float64(float64(env[407]*v268) - env[398])
@@ -4181,9 +5021,31 @@ func k0ca39177d8c86635(env []float64) {
 	env[855] = float64(k1 / v271)
 	env[856] = k1
 	v277 := float64(env[410] / env[67])
-	v278 := fmath.FastPow(v277, v225)
+	var v278 float64
+	switch v225 {
+	case 2:
+		v278 = float64(v277 * v277)
+	case 3:
+		v278 = float64(v277 * float64(v277*v277))
+	case 4:
+		v278sq := float64(v277 * v277)
+		v278 = float64(v278sq * v278sq)
+	default:
+		v278 = fmath.FastPow(v277, v225)
+	}
 	v279 := float64(env[68] * v278)
-	v280 := fmath.FastPow(v277, env[68])
+	var v280 float64
+	switch env[68] {
+	case 2:
+		v280 = float64(v277 * v277)
+	case 3:
+		v280 = float64(v277 * float64(v277*v277))
+	case 4:
+		v280sq := float64(v277 * v277)
+		v280 = float64(v280sq * v280sq)
+	default:
+		v280 = fmath.FastPow(v277, env[68])
+	}
 	v281 := float64(v280 + k1)
 	v282 := float64(float64(v281*v281) * env[67])
 	env[857] = -float64(v279 / v282)
@@ -4203,9 +5065,31 @@ func k0ca39177d8c86635(env []float64) {
 	v297 := float64(env[539] * env[91])
 	v298 := float64(env[410] / env[90])
 	v299 := float64(env[91] - k1)
-	v300 := fmath.FastPow(v298, v299)
+	var v300 float64
+	switch v299 {
+	case 2:
+		v300 = float64(v298 * v298)
+	case 3:
+		v300 = float64(v298 * float64(v298*v298))
+	case 4:
+		v300sq := float64(v298 * v298)
+		v300 = float64(v300sq * v300sq)
+	default:
+		v300 = fmath.FastPow(v298, v299)
+	}
 	v301 := float64(v297 * v300)
-	v302 := fmath.FastPow(v298, env[91])
+	var v302 float64
+	switch env[91] {
+	case 2:
+		v302 = float64(v298 * v298)
+	case 3:
+		v302 = float64(v298 * float64(v298*v298))
+	case 4:
+		v302sq := float64(v298 * v298)
+		v302 = float64(v302sq * v302sq)
+	default:
+		v302 = fmath.FastPow(v298, env[91])
+	}
 	v303 := float64(v302 + k1)
 	v304 := float64(float64(v303*v303) * env[90])
 	env[866] = -float64(v301 / v304)
@@ -5607,9 +6491,31 @@ func k0ca39177d8c86635(env []float64) {
 	env[1190] = -float64(v1486 * env[175])
 	env[1191] = -float64(k1 / env[185])
 	v1493 := float64(env[183] - k1)
-	v1494 := fmath.FastPow(env[528], v1493)
+	var v1494 float64
+	switch v1493 {
+	case 2:
+		v1494 = float64(env[528] * env[528])
+	case 3:
+		v1494 = float64(env[528] * float64(env[528]*env[528]))
+	case 4:
+		v1494sq := float64(env[528] * env[528])
+		v1494 = float64(v1494sq * v1494sq)
+	default:
+		v1494 = fmath.FastPow(env[528], v1493)
+	}
 	v1495 := float64(env[183] * v1494)
-	v1496 := fmath.FastPow(env[528], env[183])
+	var v1496 float64
+	switch env[183] {
+	case 2:
+		v1496 = float64(env[528] * env[528])
+	case 3:
+		v1496 = float64(env[528] * float64(env[528]*env[528]))
+	case 4:
+		v1496sq := float64(env[528] * env[528])
+		v1496 = float64(v1496sq * v1496sq)
+	default:
+		v1496 = fmath.FastPow(env[528], env[183])
+	}
 	v1497 := float64(v1496 + k1)
 	v1498 := float64(v1495 / v1497)
 	v1499 := float64(float64(v1496*env[183]) * v1494)
@@ -5627,16 +6533,49 @@ func k0ca39177d8c86635(env []float64) {
 	env[1194] = float64(v1509 - v1510)
 	env[1195] = -float64(k1 / env[194])
 	v1513 := float64(env[190] - k1)
-	v1514 := fmath.FastPow(env[529], v1513)
+	var v1514 float64
+	switch v1513 {
+	case 2:
+		v1514 = float64(env[529] * env[529])
+	case 3:
+		v1514 = float64(env[529] * float64(env[529]*env[529]))
+	case 4:
+		v1514sq := float64(env[529] * env[529])
+		v1514 = float64(v1514sq * v1514sq)
+	default:
+		v1514 = fmath.FastPow(env[529], v1513)
+	}
 	v1515 := float64(env[190] * v1514)
-	v1516 := fmath.FastPow(env[529], env[190])
+	var v1516 float64
+	switch env[190] {
+	case 2:
+		v1516 = float64(env[529] * env[529])
+	case 3:
+		v1516 = float64(env[529] * float64(env[529]*env[529]))
+	case 4:
+		v1516sq := float64(env[529] * env[529])
+		v1516 = float64(v1516sq * v1516sq)
+	default:
+		v1516 = fmath.FastPow(env[529], env[190])
+	}
 	v1517 := float64(v1516 + k1)
 	v1518 := float64(v1515 / v1517)
 	v1519 := float64(float64(v1516*env[190]) * v1514)
 	v1520 := float64(v1519 / float64(v1517*v1517))
 	env[1196] = float64(float64(v1518-v1520) / env[194])
 	v1522 := float64(env[101] - k1)
-	v1523 := fmath.FastPow(env[418], v1522)
+	var v1523 float64
+	switch v1522 {
+	case 2:
+		v1523 = float64(env[418] * env[418])
+	case 3:
+		v1523 = float64(env[418] * float64(env[418]*env[418]))
+	case 4:
+		v1523sq := float64(env[418] * env[418])
+		v1523 = float64(v1523sq * v1523sq)
+	default:
+		v1523 = fmath.FastPow(env[418], v1522)
+	}
 	env[1197] = float64(float64(env[101]*v1523) * env[103])
 	env[1198] = env[113]
 	env[1199] = float64(float64(env[101]*v1523) * env[105])
@@ -5646,17 +6585,61 @@ func k0ca39177d8c86635(env []float64) {
 	v1530 := float64(v1529 * env[25])
 	v1531 := float64(env[110] + env[25])
 	env[1202] = float64(v1530 / v1531)
-	v1533 := fmath.FastPow(env[418], env[101])
+	var v1533 float64
+	switch env[101] {
+	case 2:
+		v1533 = float64(env[418] * env[418])
+	case 3:
+		v1533 = float64(env[418] * float64(env[418]*env[418]))
+	case 4:
+		v1533sq := float64(env[418] * env[418])
+		v1533 = float64(v1533sq * v1533sq)
+	default:
+		v1533 = fmath.FastPow(env[418], env[101])
+	}
 	v1534 := float64(float64(env[108]*v1533) / v1531)
 	v1535 := float64(float64(env[108]*v1533) * env[25])
 	v1536 := float64(v1535 / float64(v1531*v1531))
 	env[1203] = float64(v1534 - v1536)
 	env[1204] = env[160]
 	v1539 := float64(env[214] - k1)
-	v1540 := fmath.FastPow(env[424], v1539)
+	var v1540 float64
+	switch v1539 {
+	case 2:
+		v1540 = float64(env[424] * env[424])
+	case 3:
+		v1540 = float64(env[424] * float64(env[424]*env[424]))
+	case 4:
+		v1540sq := float64(env[424] * env[424])
+		v1540 = float64(v1540sq * v1540sq)
+	default:
+		v1540 = fmath.FastPow(env[424], v1539)
+	}
 	v1541 := float64(env[214] * v1540)
-	v1542 := fmath.FastPow(env[213], env[214])
-	v1543 := fmath.FastPow(env[424], env[214])
+	var v1542 float64
+	switch env[214] {
+	case 2:
+		v1542 = float64(env[213] * env[213])
+	case 3:
+		v1542 = float64(env[213] * float64(env[213]*env[213]))
+	case 4:
+		v1542sq := float64(env[213] * env[213])
+		v1542 = float64(v1542sq * v1542sq)
+	default:
+		v1542 = fmath.FastPow(env[213], env[214])
+	}
+	var v1543 float64
+	switch env[214] {
+	case 2:
+		v1543 = float64(env[424] * env[424])
+	case 3:
+		v1543 = float64(env[424] * float64(env[424]*env[424]))
+	case 4:
+		v1543sq := float64(env[424] * env[424])
+		v1543 = float64(v1543sq * v1543sq)
+	default:
+		v1543 = fmath.FastPow(env[424], env[214])
+	}
 	v1544 := float64(v1542 + v1543)
 	v1545 := float64(v1541 / v1544)
 	v1546 := float64(float64(v1543*env[214]) * v1540)
@@ -5683,10 +6666,43 @@ func k0ca39177d8c86635(env []float64) {
 	env[1210] = -float64(v1566 / v1564)
 	env[1211] = k6
 	v1569 := float64(env[220] - k1)
-	v1570 := fmath.FastPow(env[425], v1569)
+	var v1570 float64
+	switch v1569 {
+	case 2:
+		v1570 = float64(env[425] * env[425])
+	case 3:
+		v1570 = float64(env[425] * float64(env[425]*env[425]))
+	case 4:
+		v1570sq := float64(env[425] * env[425])
+		v1570 = float64(v1570sq * v1570sq)
+	default:
+		v1570 = fmath.FastPow(env[425], v1569)
+	}
 	v1571 := float64(env[220] * v1570)
-	v1572 := fmath.FastPow(env[219], env[220])
-	v1573 := fmath.FastPow(env[425], env[220])
+	var v1572 float64
+	switch env[220] {
+	case 2:
+		v1572 = float64(env[219] * env[219])
+	case 3:
+		v1572 = float64(env[219] * float64(env[219]*env[219]))
+	case 4:
+		v1572sq := float64(env[219] * env[219])
+		v1572 = float64(v1572sq * v1572sq)
+	default:
+		v1572 = fmath.FastPow(env[219], env[220])
+	}
+	var v1573 float64
+	switch env[220] {
+	case 2:
+		v1573 = float64(env[425] * env[425])
+	case 3:
+		v1573 = float64(env[425] * float64(env[425]*env[425]))
+	case 4:
+		v1573sq := float64(env[425] * env[425])
+		v1573 = float64(v1573sq * v1573sq)
+	default:
+		v1573 = fmath.FastPow(env[425], env[220])
+	}
 	v1574 := float64(v1572 + v1573)
 	v1575 := float64(v1571 / v1574)
 	v1576 := float64(float64(v1573*env[220]) * v1570)
@@ -5694,31 +6710,119 @@ func k0ca39177d8c86635(env []float64) {
 	v1578 := float64(float64(v1575-v1577) * env[561])
 	env[1212] = float64(v1578 * env[137])
 	v1580 := float64(env[223] - k1)
-	v1581 := fmath.FastPow(env[424], v1580)
+	var v1581 float64
+	switch v1580 {
+	case 2:
+		v1581 = float64(env[424] * env[424])
+	case 3:
+		v1581 = float64(env[424] * float64(env[424]*env[424]))
+	case 4:
+		v1581sq := float64(env[424] * env[424])
+		v1581 = float64(v1581sq * v1581sq)
+	default:
+		v1581 = fmath.FastPow(env[424], v1580)
+	}
 	v1582 := float64(env[223] * v1581)
-	v1583 := fmath.FastPow(env[222], env[223])
-	v1584 := fmath.FastPow(env[424], env[223])
+	var v1583 float64
+	switch env[223] {
+	case 2:
+		v1583 = float64(env[222] * env[222])
+	case 3:
+		v1583 = float64(env[222] * float64(env[222]*env[222]))
+	case 4:
+		v1583sq := float64(env[222] * env[222])
+		v1583 = float64(v1583sq * v1583sq)
+	default:
+		v1583 = fmath.FastPow(env[222], env[223])
+	}
+	var v1584 float64
+	switch env[223] {
+	case 2:
+		v1584 = float64(env[424] * env[424])
+	case 3:
+		v1584 = float64(env[424] * float64(env[424]*env[424]))
+	case 4:
+		v1584sq := float64(env[424] * env[424])
+		v1584 = float64(v1584sq * v1584sq)
+	default:
+		v1584 = fmath.FastPow(env[424], env[223])
+	}
 	v1585 := float64(v1583 + v1584)
 	v1586 := float64(v1582 / v1585)
 	v1587 := float64(float64(v1584*env[223]) * v1581)
 	v1588 := float64(v1587 / float64(v1585*v1585))
 	v1589 := float64(float64(v1586-v1588) * env[562])
 	env[1213] = float64(v1589 * env[138])
-	v1591 := fmath.FastPow(env[424], env[226])
+	var v1591 float64
+	switch env[226] {
+	case 2:
+		v1591 = float64(env[424] * env[424])
+	case 3:
+		v1591 = float64(env[424] * float64(env[424]*env[424]))
+	case 4:
+		v1591sq := float64(env[424] * env[424])
+		v1591 = float64(v1591sq * v1591sq)
+	default:
+		v1591 = fmath.FastPow(env[424], env[226])
+	}
 	v1592 := float64(v1591 * env[226])
 	v1593 := float64(env[226] - k1)
-	v1594 := fmath.FastPow(env[424], v1593)
+	var v1594 float64
+	switch v1593 {
+	case 2:
+		v1594 = float64(env[424] * env[424])
+	case 3:
+		v1594 = float64(env[424] * float64(env[424]*env[424]))
+	case 4:
+		v1594sq := float64(env[424] * env[424])
+		v1594 = float64(v1594sq * v1594sq)
+	default:
+		v1594 = fmath.FastPow(env[424], v1593)
+	}
 	v1595 := float64(v1592 * v1594)
-	v1596 := fmath.FastPow(env[225], env[226])
+	var v1596 float64
+	switch env[226] {
+	case 2:
+		v1596 = float64(env[225] * env[225])
+	case 3:
+		v1596 = float64(env[225] * float64(env[225]*env[225]))
+	case 4:
+		v1596sq := float64(env[225] * env[225])
+		v1596 = float64(v1596sq * v1596sq)
+	default:
+		v1596 = fmath.FastPow(env[225], env[226])
+	}
 	v1597 := float64(v1596 + v1591)
 	v1598 := float64(v1595 / float64(v1597*v1597))
 	v1599 := float64(float64(env[226]*v1594) / v1597)
 	v1600 := float64(float64(v1598-v1599) * env[563])
 	env[1214] = float64(v1600 * env[139])
 	env[1215] = env[160]
-	v1603 := fmath.FastPow(env[448], v1539)
+	var v1603 float64
+	switch v1539 {
+	case 2:
+		v1603 = float64(env[448] * env[448])
+	case 3:
+		v1603 = float64(env[448] * float64(env[448]*env[448]))
+	case 4:
+		v1603sq := float64(env[448] * env[448])
+		v1603 = float64(v1603sq * v1603sq)
+	default:
+		v1603 = fmath.FastPow(env[448], v1539)
+	}
 	v1604 := float64(env[214] * v1603)
-	v1605 := fmath.FastPow(env[448], env[214])
+	var v1605 float64
+	switch env[214] {
+	case 2:
+		v1605 = float64(env[448] * env[448])
+	case 3:
+		v1605 = float64(env[448] * float64(env[448]*env[448]))
+	case 4:
+		v1605sq := float64(env[448] * env[448])
+		v1605 = float64(v1605sq * v1605sq)
+	default:
+		v1605 = fmath.FastPow(env[448], env[214])
+	}
 	v1606 := float64(v1542 + v1605)
 	v1607 := float64(v1604 / v1606)
 	v1608 := float64(float64(v1605*env[214]) * v1603)
@@ -5742,36 +6846,124 @@ func k0ca39177d8c86635(env []float64) {
 	v1626 := float64(float64(env[136]*env[451]) * env[10])
 	env[1221] = -float64(v1626 / v1624)
 	env[1222] = k6
-	v1629 := fmath.FastPow(env[449], v1569)
+	var v1629 float64
+	switch v1569 {
+	case 2:
+		v1629 = float64(env[449] * env[449])
+	case 3:
+		v1629 = float64(env[449] * float64(env[449]*env[449]))
+	case 4:
+		v1629sq := float64(env[449] * env[449])
+		v1629 = float64(v1629sq * v1629sq)
+	default:
+		v1629 = fmath.FastPow(env[449], v1569)
+	}
 	v1630 := float64(env[220] * v1629)
-	v1631 := fmath.FastPow(env[449], env[220])
+	var v1631 float64
+	switch env[220] {
+	case 2:
+		v1631 = float64(env[449] * env[449])
+	case 3:
+		v1631 = float64(env[449] * float64(env[449]*env[449]))
+	case 4:
+		v1631sq := float64(env[449] * env[449])
+		v1631 = float64(v1631sq * v1631sq)
+	default:
+		v1631 = fmath.FastPow(env[449], env[220])
+	}
 	v1632 := float64(v1572 + v1631)
 	v1633 := float64(v1630 / v1632)
 	v1634 := float64(float64(v1631*env[220]) * v1629)
 	v1635 := float64(v1634 / float64(v1632*v1632))
 	v1636 := float64(float64(v1633-v1635) * env[561])
 	env[1223] = float64(v1636 * env[137])
-	v1638 := fmath.FastPow(env[448], v1580)
+	var v1638 float64
+	switch v1580 {
+	case 2:
+		v1638 = float64(env[448] * env[448])
+	case 3:
+		v1638 = float64(env[448] * float64(env[448]*env[448]))
+	case 4:
+		v1638sq := float64(env[448] * env[448])
+		v1638 = float64(v1638sq * v1638sq)
+	default:
+		v1638 = fmath.FastPow(env[448], v1580)
+	}
 	v1639 := float64(env[223] * v1638)
-	v1640 := fmath.FastPow(env[448], env[223])
+	var v1640 float64
+	switch env[223] {
+	case 2:
+		v1640 = float64(env[448] * env[448])
+	case 3:
+		v1640 = float64(env[448] * float64(env[448]*env[448]))
+	case 4:
+		v1640sq := float64(env[448] * env[448])
+		v1640 = float64(v1640sq * v1640sq)
+	default:
+		v1640 = fmath.FastPow(env[448], env[223])
+	}
 	v1641 := float64(v1583 + v1640)
 	v1642 := float64(v1639 / v1641)
 	v1643 := float64(float64(v1640*env[223]) * v1638)
 	v1644 := float64(v1643 / float64(v1641*v1641))
 	v1645 := float64(float64(v1642-v1644) * env[562])
 	env[1224] = float64(v1645 * env[138])
-	v1647 := fmath.FastPow(env[448], env[226])
+	var v1647 float64
+	switch env[226] {
+	case 2:
+		v1647 = float64(env[448] * env[448])
+	case 3:
+		v1647 = float64(env[448] * float64(env[448]*env[448]))
+	case 4:
+		v1647sq := float64(env[448] * env[448])
+		v1647 = float64(v1647sq * v1647sq)
+	default:
+		v1647 = fmath.FastPow(env[448], env[226])
+	}
 	v1648 := float64(v1647 * env[226])
-	v1649 := fmath.FastPow(env[448], v1593)
+	var v1649 float64
+	switch v1593 {
+	case 2:
+		v1649 = float64(env[448] * env[448])
+	case 3:
+		v1649 = float64(env[448] * float64(env[448]*env[448]))
+	case 4:
+		v1649sq := float64(env[448] * env[448])
+		v1649 = float64(v1649sq * v1649sq)
+	default:
+		v1649 = fmath.FastPow(env[448], v1593)
+	}
 	v1650 := float64(v1648 * v1649)
 	v1651 := float64(v1596 + v1647)
 	v1652 := float64(v1650 / float64(v1651*v1651))
 	v1653 := float64(float64(env[226]*v1649) / v1651)
 	v1654 := float64(float64(v1652-v1653) * env[563])
 	env[1225] = float64(v1654 * env[139])
-	v1656 := fmath.FastPow(env[472], v1539)
+	var v1656 float64
+	switch v1539 {
+	case 2:
+		v1656 = float64(env[472] * env[472])
+	case 3:
+		v1656 = float64(env[472] * float64(env[472]*env[472]))
+	case 4:
+		v1656sq := float64(env[472] * env[472])
+		v1656 = float64(v1656sq * v1656sq)
+	default:
+		v1656 = fmath.FastPow(env[472], v1539)
+	}
 	v1657 := float64(env[214] * v1656)
-	v1658 := fmath.FastPow(env[472], env[214])
+	var v1658 float64
+	switch env[214] {
+	case 2:
+		v1658 = float64(env[472] * env[472])
+	case 3:
+		v1658 = float64(env[472] * float64(env[472]*env[472]))
+	case 4:
+		v1658sq := float64(env[472] * env[472])
+		v1658 = float64(v1658sq * v1658sq)
+	default:
+		v1658 = fmath.FastPow(env[472], env[214])
+	}
 	v1659 := float64(v1542 + v1658)
 	v1660 := float64(v1657 / v1659)
 	v1661 := float64(float64(v1658*env[214]) * v1656)
@@ -5797,9 +6989,31 @@ func k0ca39177d8c86635(env []float64) {
 	v1681 := float64(float64(env[136]*env[475]) * env[12])
 	env[1233] = -float64(v1681 / v1679)
 	env[1234] = k6
-	v1684 := fmath.FastPow(env[473], v1569)
+	var v1684 float64
+	switch v1569 {
+	case 2:
+		v1684 = float64(env[473] * env[473])
+	case 3:
+		v1684 = float64(env[473] * float64(env[473]*env[473]))
+	case 4:
+		v1684sq := float64(env[473] * env[473])
+		v1684 = float64(v1684sq * v1684sq)
+	default:
+		v1684 = fmath.FastPow(env[473], v1569)
+	}
 	v1685 := float64(env[220] * v1684)
-	v1686 := fmath.FastPow(env[473], env[220])
+	var v1686 float64
+	switch env[220] {
+	case 2:
+		v1686 = float64(env[473] * env[473])
+	case 3:
+		v1686 = float64(env[473] * float64(env[473]*env[473]))
+	case 4:
+		v1686sq := float64(env[473] * env[473])
+		v1686 = float64(v1686sq * v1686sq)
+	default:
+		v1686 = fmath.FastPow(env[473], env[220])
+	}
 	v1687 := float64(v1572 + v1686)
 	v1688 := float64(v1685 / v1687)
 	v1689 := float64(float64(v1686*env[220]) * v1684)
@@ -5807,18 +7021,62 @@ func k0ca39177d8c86635(env []float64) {
 	v1691 := float64(float64(v1688-v1690) * env[561])
 	env[1235] = float64(v1691 * env[137])
 	env[1236] = env[163]
-	v1694 := fmath.FastPow(env[472], v1580)
+	var v1694 float64
+	switch v1580 {
+	case 2:
+		v1694 = float64(env[472] * env[472])
+	case 3:
+		v1694 = float64(env[472] * float64(env[472]*env[472]))
+	case 4:
+		v1694sq := float64(env[472] * env[472])
+		v1694 = float64(v1694sq * v1694sq)
+	default:
+		v1694 = fmath.FastPow(env[472], v1580)
+	}
 	v1695 := float64(env[223] * v1694)
-	v1696 := fmath.FastPow(env[472], env[223])
+	var v1696 float64
+	switch env[223] {
+	case 2:
+		v1696 = float64(env[472] * env[472])
+	case 3:
+		v1696 = float64(env[472] * float64(env[472]*env[472]))
+	case 4:
+		v1696sq := float64(env[472] * env[472])
+		v1696 = float64(v1696sq * v1696sq)
+	default:
+		v1696 = fmath.FastPow(env[472], env[223])
+	}
 	v1697 := float64(v1583 + v1696)
 	v1698 := float64(v1695 / v1697)
 	v1699 := float64(float64(v1696*env[223]) * v1694)
 	v1700 := float64(v1699 / float64(v1697*v1697))
 	v1701 := float64(float64(v1698-v1700) * env[562])
 	env[1237] = float64(v1701 * env[138])
-	v1703 := fmath.FastPow(env[472], env[226])
+	var v1703 float64
+	switch env[226] {
+	case 2:
+		v1703 = float64(env[472] * env[472])
+	case 3:
+		v1703 = float64(env[472] * float64(env[472]*env[472]))
+	case 4:
+		v1703sq := float64(env[472] * env[472])
+		v1703 = float64(v1703sq * v1703sq)
+	default:
+		v1703 = fmath.FastPow(env[472], env[226])
+	}
 	v1704 := float64(v1703 * env[226])
-	v1705 := fmath.FastPow(env[472], v1593)
+	var v1705 float64
+	switch v1593 {
+	case 2:
+		v1705 = float64(env[472] * env[472])
+	case 3:
+		v1705 = float64(env[472] * float64(env[472]*env[472]))
+	case 4:
+		v1705sq := float64(env[472] * env[472])
+		v1705 = float64(v1705sq * v1705sq)
+	default:
+		v1705 = fmath.FastPow(env[472], v1593)
+	}
 	v1706 := float64(v1704 * v1705)
 	v1707 := float64(v1596 + v1703)
 	v1708 := float64(v1706 / float64(v1707*v1707))
@@ -5826,9 +7084,31 @@ func k0ca39177d8c86635(env []float64) {
 	v1710 := float64(float64(v1708-v1709) * env[563])
 	env[1238] = float64(v1710 * env[139])
 	env[1239] = env[160]
-	v1713 := fmath.FastPow(env[496], v1539)
+	var v1713 float64
+	switch v1539 {
+	case 2:
+		v1713 = float64(env[496] * env[496])
+	case 3:
+		v1713 = float64(env[496] * float64(env[496]*env[496]))
+	case 4:
+		v1713sq := float64(env[496] * env[496])
+		v1713 = float64(v1713sq * v1713sq)
+	default:
+		v1713 = fmath.FastPow(env[496], v1539)
+	}
 	v1714 := float64(env[214] * v1713)
-	v1715 := fmath.FastPow(env[496], env[214])
+	var v1715 float64
+	switch env[214] {
+	case 2:
+		v1715 = float64(env[496] * env[496])
+	case 3:
+		v1715 = float64(env[496] * float64(env[496]*env[496]))
+	case 4:
+		v1715sq := float64(env[496] * env[496])
+		v1715 = float64(v1715sq * v1715sq)
+	default:
+		v1715 = fmath.FastPow(env[496], env[214])
+	}
 	v1716 := float64(v1542 + v1715)
 	v1717 := float64(v1714 / v1716)
 	v1718 := float64(float64(v1715*env[214]) * v1713)
@@ -5852,27 +7132,93 @@ func k0ca39177d8c86635(env []float64) {
 	v1736 := float64(float64(env[136]*env[499]) * env[14])
 	env[1245] = -float64(v1736 / v1734)
 	env[1246] = k6
-	v1739 := fmath.FastPow(env[497], v1569)
+	var v1739 float64
+	switch v1569 {
+	case 2:
+		v1739 = float64(env[497] * env[497])
+	case 3:
+		v1739 = float64(env[497] * float64(env[497]*env[497]))
+	case 4:
+		v1739sq := float64(env[497] * env[497])
+		v1739 = float64(v1739sq * v1739sq)
+	default:
+		v1739 = fmath.FastPow(env[497], v1569)
+	}
 	v1740 := float64(env[220] * v1739)
-	v1741 := fmath.FastPow(env[497], env[220])
+	var v1741 float64
+	switch env[220] {
+	case 2:
+		v1741 = float64(env[497] * env[497])
+	case 3:
+		v1741 = float64(env[497] * float64(env[497]*env[497]))
+	case 4:
+		v1741sq := float64(env[497] * env[497])
+		v1741 = float64(v1741sq * v1741sq)
+	default:
+		v1741 = fmath.FastPow(env[497], env[220])
+	}
 	v1742 := float64(v1572 + v1741)
 	v1743 := float64(v1740 / v1742)
 	v1744 := float64(float64(v1741*env[220]) * v1739)
 	v1745 := float64(v1744 / float64(v1742*v1742))
 	v1746 := float64(float64(v1743-v1745) * env[561])
 	env[1247] = float64(v1746 * env[137])
-	v1748 := fmath.FastPow(env[496], v1580)
+	var v1748 float64
+	switch v1580 {
+	case 2:
+		v1748 = float64(env[496] * env[496])
+	case 3:
+		v1748 = float64(env[496] * float64(env[496]*env[496]))
+	case 4:
+		v1748sq := float64(env[496] * env[496])
+		v1748 = float64(v1748sq * v1748sq)
+	default:
+		v1748 = fmath.FastPow(env[496], v1580)
+	}
 	v1749 := float64(env[223] * v1748)
-	v1750 := fmath.FastPow(env[496], env[223])
+	var v1750 float64
+	switch env[223] {
+	case 2:
+		v1750 = float64(env[496] * env[496])
+	case 3:
+		v1750 = float64(env[496] * float64(env[496]*env[496]))
+	case 4:
+		v1750sq := float64(env[496] * env[496])
+		v1750 = float64(v1750sq * v1750sq)
+	default:
+		v1750 = fmath.FastPow(env[496], env[223])
+	}
 	v1751 := float64(v1583 + v1750)
 	v1752 := float64(v1749 / v1751)
 	v1753 := float64(float64(v1750*env[223]) * v1748)
 	v1754 := float64(v1753 / float64(v1751*v1751))
 	v1755 := float64(float64(v1752-v1754) * env[562])
 	env[1248] = float64(v1755 * env[138])
-	v1757 := fmath.FastPow(env[496], env[226])
+	var v1757 float64
+	switch env[226] {
+	case 2:
+		v1757 = float64(env[496] * env[496])
+	case 3:
+		v1757 = float64(env[496] * float64(env[496]*env[496]))
+	case 4:
+		v1757sq := float64(env[496] * env[496])
+		v1757 = float64(v1757sq * v1757sq)
+	default:
+		v1757 = fmath.FastPow(env[496], env[226])
+	}
 	v1758 := float64(v1757 * env[226])
-	v1759 := fmath.FastPow(env[496], v1593)
+	var v1759 float64
+	switch v1593 {
+	case 2:
+		v1759 = float64(env[496] * env[496])
+	case 3:
+		v1759 = float64(env[496] * float64(env[496]*env[496]))
+	case 4:
+		v1759sq := float64(env[496] * env[496])
+		v1759 = float64(v1759sq * v1759sq)
+	default:
+		v1759 = fmath.FastPow(env[496], v1593)
+	}
 	v1760 := float64(v1758 * v1759)
 	v1761 := float64(v1596 + v1757)
 	v1762 := float64(v1760 / float64(v1761*v1761))
@@ -5897,7 +7243,19 @@ func ke9b53c5545f4eac0(env []float64) {
 	k0 := float64(1.0)
 	v0 := float64(k0 / env[3])
 	env[20] = v0
-	v1 := fmath.FastPow(float64(env[3]/env[11]), env[12])
+	v1x := float64(env[3] / env[11])
+	var v1 float64
+	switch env[12] {
+	case 2:
+		v1 = float64(v1x * v1x)
+	case 3:
+		v1 = float64(v1x * float64(v1x*v1x))
+	case 4:
+		v1sq := float64(v1x * v1x)
+		v1 = float64(v1sq * v1sq)
+	default:
+		v1 = fmath.FastPow(v1x, env[12])
+	}
 	v2 := float64(k0 / float64(k0+v1))
 	env[21] = v2
 	v3 := float64(float64(env[28]*v0) * v2)
@@ -5922,7 +7280,19 @@ func k97f4368a02567545(env []float64) {
 	k0 := float64(1.0)
 	v0 := float64(k0 / env[3])
 	env[20] = v0
-	v1 := fmath.FastPow(float64(env[3]/env[11]), env[12])
+	v1x := float64(env[3] / env[11])
+	var v1 float64
+	switch env[12] {
+	case 2:
+		v1 = float64(v1x * v1x)
+	case 3:
+		v1 = float64(v1x * float64(v1x*v1x))
+	case 4:
+		v1sq := float64(v1x * v1x)
+		v1 = float64(v1sq * v1sq)
+	default:
+		v1 = fmath.FastPow(v1x, env[12])
+	}
 	v2 := float64(k0 / float64(k0+v1))
 	env[21] = v2
 	v3 := float64(float64(env[28]*v0) * v2)
@@ -5946,7 +7316,19 @@ func k3aa47625339d3c58(env []float64) {
 	_ = env[21]
 	k0 := float64(1.0)
 	env[20] = float64(k0 / env[3])
-	v1 := fmath.FastPow(float64(env[3]/env[11]), env[12])
+	v1x := float64(env[3] / env[11])
+	var v1 float64
+	switch env[12] {
+	case 2:
+		v1 = float64(v1x * v1x)
+	case 3:
+		v1 = float64(v1x * float64(v1x*v1x))
+	case 4:
+		v1sq := float64(v1x * v1x)
+		v1 = float64(v1sq * v1sq)
+	default:
+		v1 = fmath.FastPow(v1x, env[12])
+	}
 	env[21] = float64(k0 / float64(k0+v1))
 }
 
@@ -5958,9 +7340,31 @@ func k1695aaff49ca9149(env []float64) {
 	env[34] = -v0
 	v2 := float64(env[3] / env[11])
 	v3 := float64(env[12] - k0)
-	v4 := fmath.FastPow(v2, v3)
+	var v4 float64
+	switch v3 {
+	case 2:
+		v4 = float64(v2 * v2)
+	case 3:
+		v4 = float64(v2 * float64(v2*v2))
+	case 4:
+		v4sq := float64(v2 * v2)
+		v4 = float64(v4sq * v4sq)
+	default:
+		v4 = fmath.FastPow(v2, v3)
+	}
 	v5 := float64(env[12] * v4)
-	v6 := fmath.FastPow(v2, env[12])
+	var v6 float64
+	switch env[12] {
+	case 2:
+		v6 = float64(v2 * v2)
+	case 3:
+		v6 = float64(v2 * float64(v2*v2))
+	case 4:
+		v6sq := float64(v2 * v2)
+		v6 = float64(v6sq * v6sq)
+	default:
+		v6 = fmath.FastPow(v2, env[12])
+	}
 	v7 := float64(v6 + k0)
 	v8 := float64(float64(v7*v7) * env[11])
 	env[35] = -float64(v5 / v8)
@@ -6166,7 +7570,18 @@ func kdcbc5b6c55b2be89(env []float64) {
 	v17 := float64(env[20] * env[7])
 	v18 := float64(float64(env[21]*env[8]) + v17)
 	env[65] = float64(v18 - float64(env[19]*env[5]))
-	v20 := fmath.FastPow(env[5], env[24])
+	var v20 float64
+	switch env[24] {
+	case 2:
+		v20 = float64(env[5] * env[5])
+	case 3:
+		v20 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v20sq := float64(env[5] * env[5])
+		v20 = float64(v20sq * v20sq)
+	default:
+		v20 = fmath.FastPow(env[5], env[24])
+	}
 	v21 := float64(env[22] * v20)
 	v22 := float64(v21 / float64(env[23]+v20))
 	v23 := float64(float64(env[25]+v22) + env[59])
@@ -6229,7 +7644,18 @@ func k00e642ba3f464038(env []float64) {
 	v26 := float64(env[20] * env[7])
 	v27 := float64(float64(env[21]*env[8]) + v26)
 	env[65] = float64(v27 - float64(env[19]*env[5]))
-	v29 := fmath.FastPow(env[5], env[24])
+	var v29 float64
+	switch env[24] {
+	case 2:
+		v29 = float64(env[5] * env[5])
+	case 3:
+		v29 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v29sq := float64(env[5] * env[5])
+		v29 = float64(v29sq * v29sq)
+	default:
+		v29 = fmath.FastPow(env[5], env[24])
+	}
 	v30 := float64(env[22] * v29)
 	v31 := float64(v30 / float64(env[23]+v29))
 	v32 := float64(float64(env[25]+v31) + env[59])
@@ -6324,9 +7750,31 @@ func k4e2ca94041aeed88(env []float64) {
 	env[105] = k2
 	env[106] = v27
 	v38 := float64(env[24] - k0)
-	v39 := fmath.FastPow(env[5], v38)
+	var v39 float64
+	switch v38 {
+	case 2:
+		v39 = float64(env[5] * env[5])
+	case 3:
+		v39 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v39sq := float64(env[5] * env[5])
+		v39 = float64(v39sq * v39sq)
+	default:
+		v39 = fmath.FastPow(env[5], v38)
+	}
 	v40 := float64(float64(env[24]*v39) * env[22])
-	v41 := fmath.FastPow(env[5], env[24])
+	var v41 float64
+	switch env[24] {
+	case 2:
+		v41 = float64(env[5] * env[5])
+	case 3:
+		v41 = float64(env[5] * float64(env[5]*env[5]))
+	case 4:
+		v41sq := float64(env[5] * env[5])
+		v41 = float64(v41sq * v41sq)
+	default:
+		v41 = fmath.FastPow(env[5], env[24])
+	}
 	v42 := float64(env[23] + v41)
 	v43 := float64(v40 / v42)
 	v44 := float64(float64(env[22]*v41) * env[24])
