@@ -77,9 +77,10 @@ func (t *Tape) Fingerprint() string {
 // internal/fmath that the interpreter calls. Temporaries and common
 // sub-expressions become local variables and constants literals, so the
 // function writes only the env slots the tape assigns (below the scratch
-// registers, which it leaves untouched) and needs no Bind. min and max are
-// written out as the comparisons fmath.Min and fmath.Max make, calling
-// them only for equal or unordered operands (see minMax). The source
+// registers, which it leaves untouched) and needs no Bind. min, max and
+// powers with a run-time exponent are written out as statements that call
+// their helper only in the rare case (see minMax and power): Go does not
+// inline the helpers into a function as large as a model's RHS. The source
 // imports "math" and ".../internal/fmath" (as fmath). The tape must have
 // been built by BuildInPlace.
 func (t *Tape) GoFunc(w io.Writer, name string) error {
@@ -349,7 +350,8 @@ func fused(inner string, k int, c string) string {
 	return fmt.Sprintf("float64(%s / %s)", c, inner)
 }
 
-// special returns the Go expression of the remaining opcodes.
+// special returns the Go expression of the remaining opcodes (those of
+// stmtOf are written as statements by body).
 func (g *goGen) special(in *instr, ops []string) (string, error) {
 	switch in.op {
 	case opMov:
@@ -366,18 +368,12 @@ func (g *goGen) special(in *instr, ops []string) (string, error) {
 		return fmt.Sprintf("fmath.Pos(%s)", ops[0]), nil
 	case opCall1:
 		return fmt.Sprintf("fmath.%s(%s)", fn1Names[in.c], ops[0]), nil
-	case opPow:
-		return fmt.Sprintf("fmath.FastPow(%s, %s)", ops[0], ops[1]), nil
 	case opAnd:
 		return fmt.Sprintf("fmath.And(%s, %s)", ops[0], ops[1]), nil
 	case opOr:
 		return fmt.Sprintf("fmath.Or(%s, %s)", ops[0], ops[1]), nil
 	case opXor:
 		return fmt.Sprintf("fmath.Xor(%s, %s)", ops[0], ops[1]), nil
-	case opMin:
-		return fmt.Sprintf("fmath.Min(%s, %s)", ops[0], ops[1]), nil
-	case opMax:
-		return fmt.Sprintf("fmath.Max(%s, %s)", ops[0], ops[1]), nil
 	case opRem:
 		return fmt.Sprintf("math.Mod(%s, %s)", ops[0], ops[1]), nil
 	case opQuot:
@@ -400,10 +396,6 @@ func (g *goGen) special(in *instr, ops []string) (string, error) {
 		return fmt.Sprintf("fmath.Simpson([]float64{%s})", strings.Join(ops, ", ")), nil
 	case opPowI:
 		return fmt.Sprintf("fmath.PowI(%s, %d)", ops[0], in.c), nil
-	case opPowX:
-		return fmt.Sprintf("fmath.HillPower(%s, %s)", ops[0], ops[1]), nil
-	case opHillK:
-		return fmt.Sprintf("fmath.HillGiven(%s, %s, %s)", ops[0], ops[1], ops[2]), nil
 	case opHillI, opHillIK:
 		f := "HillI"
 		if in.op == opHillIK {
@@ -413,8 +405,6 @@ func (g *goGen) special(in *instr, ops []string) (string, error) {
 			return fmt.Sprintf("fmath.%s%d(%s, %s)", f, in.c, ops[0], ops[1]), nil
 		}
 		return fmt.Sprintf("fmath.%s(%s, %s, %d)", f, ops[0], ops[1], in.c), nil
-	case opFDivPow:
-		return fmt.Sprintf("fmath.FastPow(float64(%s / %s), %s)", ops[0], ops[1], ops[2]), nil
 	}
 	return "", fmt.Errorf("no Go form for opcode %d", in.op)
 }
