@@ -294,13 +294,12 @@ func (b *builder) communityObservables(c *model.Community, key ast.Node, unit st
 	}
 	// rel reads the total by name: embedding the sum in every member's
 	// share made the model quadratic in the number of members.
-	for i, mem := range c.Members {
+	for _, mem := range c.Members {
 		rel := expr.New(expr.OpDiv, expr.Var(mem), expr.Call("max", expr.Var(site+".total"), expr.Num(1e-300)))
 		sid := strings.TrimPrefix(mem, site+".")
 		if err := add(site+".rel."+sid, "relative abundance of "+mem, rel, "dimensionless"); err != nil {
 			return err
 		}
-		_ = i
 	}
 	return nil
 }
@@ -330,102 +329,148 @@ func (b *builder) niche(member, site string, v ast.Node, what string) ([]*expr.N
 			return nil, b.d.errf(no.keyNode(k), "%s: site %s declares no %q in its env", what, site, k)
 		}
 		ev, _ := no.get(k)
-		ew := what + "." + k
-		eo, err := b.d.object(ev, ew)
+		f, err := b.nicheFactor(member, site, k, ev, what+"."+k)
 		if err != nil {
 			return nil, err
-		}
-		prov, err := b.provenance(eo)
-		if err != nil {
-			return nil, err
-		}
-		env := expr.Var(site + "." + k)
-		param := func(field string, x float64, n ast.Node) (*expr.Node, error) {
-			id := member + ".niche." + k + "." + field
-			if err := b.declare(id, "parameter", "", n); err != nil {
-				return nil, err
-			}
-			b.m.Parameters = append(b.m.Parameters, &model.Parameter{ID: id, Name: id, Value: x, ValueSet: true, Constant: true,
-				Min: math.NaN(), Max: math.NaN(), Prov: prov, Src: b.d.src(n)})
-			return expr.Var(id), nil
-		}
-		var f *expr.Node
-		switch {
-		case eo.has("optimum"):
-			opt, err := eo.reqNum("optimum")
-			if err != nil {
-				return nil, err
-			}
-			w, err := eo.reqNum("width")
-			if err != nil {
-				return nil, err
-			}
-			if w <= 0 {
-				wv, _ := eo.get("width")
-				return nil, b.d.errf(wv, "%s.width: must be > 0", ew)
-			}
-			ov, _ := eo.get("optimum")
-			wv, _ := eo.get("width")
-			on, err := param("optimum", opt, ov)
-			if err != nil {
-				return nil, err
-			}
-			wn, err := param("width", w, wv)
-			if err != nil {
-				return nil, err
-			}
-			z := expr.New(expr.OpDiv, expr.New(expr.OpSub, env, on), wn)
-			f = expr.Call("exp", expr.New(expr.OpMul, expr.Num(-0.5), expr.New(expr.OpPow, z, expr.Num(2))))
-		case eo.has("half"):
-			half, err := eo.reqNum("half")
-			if err != nil {
-				return nil, err
-			}
-			h, err := eo.reqNum("hill")
-			if err != nil {
-				return nil, err
-			}
-			if half <= 0 || h == 0 {
-				return nil, b.d.errf(ev, "%s: half must be > 0 and hill non-zero", ew)
-			}
-			hv, _ := eo.get("half")
-			nv, _ := eo.get("hill")
-			hn, err := param("half", half, hv)
-			if err != nil {
-				return nil, err
-			}
-			nn, err := param("hill", math.Abs(h), nv)
-			if err != nil {
-				return nil, err
-			}
-			f = expr.Call("hill", env, hn, nn)
-			if h < 0 {
-				f = expr.New(expr.OpSub, expr.Num(1), f)
-			}
-		default:
-			return nil, b.d.errf(ev, "%s: give either {optimum, width} (Gaussian) or {half, hill} (Hill)", ew)
-		}
-		if fv, ok := eo.get("floor"); ok {
-			fl, err := b.d.number(fv, ew+".floor")
-			if err != nil {
-				return nil, err
-			}
-			if fl < 0 || fl >= 1 {
-				return nil, b.d.errf(fv, "%s.floor: must be in [0, 1)", ew)
-			}
-			fn, err := param("floor", fl, fv)
-			if err != nil {
-				return nil, err
-			}
-			// floor + (1 - floor) * shape
-			f = expr.New(expr.OpAdd, fn, expr.New(expr.OpMul, expr.New(expr.OpSub, expr.Num(1), fn), f))
 		}
 		out = append(out, f)
-		if err := eo.done(); err != nil {
-			return nil, err
-		}
 	}
 	return out, nil
+}
+
+// nicheEntry is one environment key's entry of a member's niche: the
+// object, its provenance and where its parameters are named.
+type nicheEntry struct {
+	b        *builder
+	eo       *obj
+	member   string
+	key      string // environment key
+	what     string // the entry's path, for messages
+	prov     model.Provenance
+	env      *expr.Node // the site's environment variable
+	entryLoc ast.Node
+}
+
+// param declares <member>.niche.<key>.<field> = x and returns its variable.
+func (e *nicheEntry) param(field string, x float64, n ast.Node) (*expr.Node, error) {
+	id := e.member + ".niche." + e.key + "." + field
+	if err := e.b.declare(id, "parameter", "", n); err != nil {
+		return nil, err
+	}
+	e.b.m.Parameters = append(e.b.m.Parameters, &model.Parameter{ID: id, Name: id, Value: x, ValueSet: true, Constant: true,
+		Min: math.NaN(), Max: math.NaN(), Prov: e.prov, Src: e.b.d.src(n)})
+	return expr.Var(id), nil
+}
+
+// nicheFactor builds one environment key's growth factor (Gaussian or
+// Hill, with an optional floor).
+func (b *builder) nicheFactor(member, site, k string, ev ast.Node, ew string) (*expr.Node, error) {
+	eo, err := b.d.object(ev, ew)
+	if err != nil {
+		return nil, err
+	}
+	prov, err := b.provenance(eo)
+	if err != nil {
+		return nil, err
+	}
+	e := &nicheEntry{b: b, eo: eo, member: member, key: k, what: ew, prov: prov, env: expr.Var(site + "." + k), entryLoc: ev}
+	var f *expr.Node
+	switch {
+	case eo.has("optimum"):
+		f, err = e.gaussian()
+	case eo.has("half"):
+		f, err = e.hill()
+	default:
+		return nil, b.d.errf(ev, "%s: give either {optimum, width} (Gaussian) or {half, hill} (Hill)", ew)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if f, err = e.floor(f); err != nil {
+		return nil, err
+	}
+	if err := eo.done(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// gaussian is exp(-((env-optimum)/width)^2/2).
+func (e *nicheEntry) gaussian() (*expr.Node, error) {
+	opt, err := e.eo.reqNum("optimum")
+	if err != nil {
+		return nil, err
+	}
+	w, err := e.eo.reqNum("width")
+	if err != nil {
+		return nil, err
+	}
+	ov, _ := e.eo.get("optimum")
+	wv, _ := e.eo.get("width")
+	if w <= 0 {
+		return nil, e.b.d.errf(wv, "%s.width: must be > 0", e.what)
+	}
+	on, err := e.param("optimum", opt, ov)
+	if err != nil {
+		return nil, err
+	}
+	wn, err := e.param("width", w, wv)
+	if err != nil {
+		return nil, err
+	}
+	z := expr.New(expr.OpDiv, expr.New(expr.OpSub, e.env, on), wn)
+	return expr.Call("exp", expr.New(expr.OpMul, expr.Num(-0.5), expr.New(expr.OpPow, z, expr.Num(2)))), nil
+}
+
+// hill is hill(env, half, hill) for hill > 0 and 1 - hill(env, half, -hill)
+// for hill < 0.
+func (e *nicheEntry) hill() (*expr.Node, error) {
+	half, err := e.eo.reqNum("half")
+	if err != nil {
+		return nil, err
+	}
+	h, err := e.eo.reqNum("hill")
+	if err != nil {
+		return nil, err
+	}
+	if half <= 0 || h == 0 {
+		return nil, e.b.d.errf(e.entryLoc, "%s: half must be > 0 and hill non-zero", e.what)
+	}
+	hv, _ := e.eo.get("half")
+	nv, _ := e.eo.get("hill")
+	hn, err := e.param("half", half, hv)
+	if err != nil {
+		return nil, err
+	}
+	nn, err := e.param("hill", math.Abs(h), nv)
+	if err != nil {
+		return nil, err
+	}
+	f := expr.Call("hill", e.env, hn, nn)
+	if h < 0 {
+		f = expr.New(expr.OpSub, expr.Num(1), f)
+	}
+	return f, nil
+}
+
+// floor applies an optional floor in [0, 1): floor + (1 - floor) * f.
+func (e *nicheEntry) floor(f *expr.Node) (*expr.Node, error) {
+	fv, ok := e.eo.get("floor")
+	if !ok {
+		return f, nil
+	}
+	fl, err := e.b.d.number(fv, e.what+".floor")
+	if err != nil {
+		return nil, err
+	}
+	if fl < 0 || fl >= 1 {
+		return nil, e.b.d.errf(fv, "%s.floor: must be in [0, 1)", e.what)
+	}
+	fn, err := e.param("floor", fl, fv)
+	if err != nil {
+		return nil, err
+	}
+	return expr.New(expr.OpAdd, fn, expr.New(expr.OpMul, expr.New(expr.OpSub, expr.Num(1), fn), f)), nil
 }
 
 // matrix reads a dense interaction matrix in member order; zero entries are
