@@ -252,83 +252,28 @@ func (b *builder) model(body ast.Node) error {
 	if m.TimeUnit, err = o.str("time_unit", "day"); err != nil {
 		return err
 	}
-	if v, ok := o.get("metadata"); ok {
-		mo, err := b.d.object(v, "metadata")
-		if err != nil {
-			return err
-		}
-		for _, k := range mo.keys {
-			s, err := mo.str(k, "")
-			if err != nil {
-				return err
-			}
-			m.Annotations[k] = s
-		}
+	if err := b.stringMap(o, "metadata", m.Annotations); err != nil {
+		return err
 	}
 	b.aliases = map[string]string{}
-	if v, ok := o.get("units"); ok {
-		uo, err := b.d.object(v, "units")
-		if err != nil {
-			return err
-		}
-		for _, k := range uo.keys {
-			s, err := uo.str(k, "")
-			if err != nil {
-				return err
-			}
-			b.aliases[k] = s
-		}
+	if err := b.stringMap(o, "units", b.aliases); err != nil {
+		return err
 	}
 	b.funcs = map[string]*model.Function{}
-	if v, ok := o.get("functions"); ok {
-		if err := b.functions(v); err != nil {
-			return err
-		}
-	}
 	b.comps = map[string]*model.Compartment{}
-	if v, ok := o.get("sites"); ok {
-		if err := b.sites(v); err != nil {
-			return err
-		}
-	}
-	if v, ok := o.get("parameters"); ok {
-		if err := b.parameters(v); err != nil {
-			return err
-		}
-	}
-	if v, ok := o.get("inputs"); ok {
-		if err := b.inputs(v); err != nil {
-			return err
-		}
-	}
-	if v, ok := o.get("states"); ok {
-		if err := b.states(v); err != nil {
-			return err
-		}
-	}
-	if v, ok := o.get("communities"); ok {
-		if err := b.communities(v); err != nil {
-			return err
-		}
-	}
-	if v, ok := o.get("rules"); ok {
-		if err := b.rules(v); err != nil {
-			return err
-		}
-	}
-	if v, ok := o.get("observables"); ok {
-		if err := b.observables(v); err != nil {
-			return err
-		}
-	}
-	if v, ok := o.get("couplings"); ok {
-		if err := b.couplings(v); err != nil {
-			return err
-		}
-	}
-	if v, ok := o.get("conditions"); ok {
-		if err := b.conditions(v); err != nil {
-			return err
+	// the sections in the order they may refer to each other
+	for _, sec := range []struct {
+		key  string
+		read func(ast.Node) error
+	}{
+		{"functions", b.functions}, {"sites", b.sites}, {"parameters", b.parameters}, {"inputs", b.inputs},
+		{"states", b.states}, {"communities", b.communities}, {"rules", b.rules}, {"observables", b.observables},
+		{"couplings", b.couplings}, {"conditions", b.conditions},
+	} {
+		if v, ok := o.get(sec.key); ok {
+			if err := sec.read(v); err != nil {
+				return err
+			}
 		}
 	}
 	if err := o.done(); err != nil {
@@ -343,6 +288,26 @@ func (b *builder) model(body ast.Node) error {
 		return err
 	}
 	hoistConstants(m)
+	return nil
+}
+
+// stringMap reads the optional mapping key of o, of string values, into dst.
+func (b *builder) stringMap(o *obj, key string, dst map[string]string) error {
+	v, ok := o.get(key)
+	if !ok {
+		return nil
+	}
+	mo, err := b.d.object(v, key)
+	if err != nil {
+		return err
+	}
+	for _, k := range mo.keys {
+		s, err := mo.str(k, "")
+		if err != nil {
+			return err
+		}
+		dst[k] = s
+	}
 	return nil
 }
 
