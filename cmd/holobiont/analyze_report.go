@@ -326,14 +326,57 @@ func reportBars(raw *table.Table, s *study, groups, palette []string, f *reportF
 		}
 		rankName = f.barRank
 	}
-	// Relative abundance per sample, in the order of the report's samples.
+	ids := append([]string(nil), s.t.SampleIDs...)
+	ra, mean := relativeAbundances(t, ids)
+	order := make([]int, len(mean))
+	for j := range order {
+		order[j] = j
+	}
+	sort.SliceStable(order, func(a, b int) bool { return mean[order[a]] > mean[order[b]] })
+	top := order[:min(f.barTop, len(order))]
+	gi := map[string]int{}
+	for k, l := range palette {
+		gi[l] = k
+	}
+	sampleGroups, err := reportGroups(s, ids, f.group)
+	if err != nil {
+		return report.Section{}, err
+	}
+	// Samples grouped by group (palette order), then by id.
+	perm := make([]int, len(ids))
+	for i := range perm {
+		perm[i] = i
+	}
+	sort.SliceStable(perm, func(a, b int) bool {
+		ga, gb := gi[sampleGroups[perm[a]]], gi[sampleGroups[perm[b]]]
+		if ga != gb {
+			return ga < gb
+		}
+		return ids[perm[a]] < ids[perm[b]]
+	})
+	var cats []string
+	for _, i := range perm {
+		cats = append(cats, ids[i]+" ("+sampleGroups[i]+")")
+	}
+	perSample := report.StackedBar{Title: fmt.Sprintf("Top %d %s per sample (grouped by %s)", len(top), rankName, f.group), YLabel: "relative abundance",
+		Categories: cats, Series: topSeries(t, top, len(perm), func(c, j int) float64 { return ra[perm[c]][j] })}
+	gm := groupMeans(ra, sampleGroups, gi, len(palette), t.NumFeatures())
+	perGroup := report.StackedBar{Title: fmt.Sprintf("Top %d %s, mean per %s", len(top), rankName, f.group), YLabel: "mean relative abundance",
+		Categories: palette, Series: topSeries(t, top, len(palette), func(c, j int) float64 { return gm[c][j] })}
+	return report.Section{Heading: "Taxa bar plots (" + rankName + ")",
+		Text:    fmt.Sprintf("Relative abundance of the %d most abundant %s (mean over samples) on the raw counts; the rest is Other. The same taxon has the same colour in both plots.", len(top), rankName),
+		Figures: []report.Figure{perSample, perGroup}}, nil
+}
+
+// relativeAbundances returns each of the samples ids' relative abundances
+// in t ([sample][feature]) and each feature's mean over them.
+func relativeAbundances(t *table.Table, ids []string) (ra [][]float64, mean []float64) {
 	rowOf := map[string]int{}
 	for i, id := range t.SampleIDs {
 		rowOf[id] = i
 	}
-	ids := append([]string(nil), s.t.SampleIDs...)
-	ra := make([][]float64, len(ids)) // [sample][feature]
-	mean := make([]float64, t.NumFeatures())
+	ra = make([][]float64, len(ids))
+	mean = make([]float64, t.NumFeatures())
 	for k, id := range ids {
 		idx, vals := t.Sample(rowOf[id])
 		ra[k] = make([]float64, t.NumFeatures())
@@ -350,63 +393,18 @@ func reportBars(raw *table.Table, s *study, groups, palette []string, f *reportF
 			mean[j] += v / float64(len(ids))
 		}
 	}
-	order := make([]int, len(mean))
-	for j := range order {
-		order[j] = j
-	}
-	sort.SliceStable(order, func(a, b int) bool { return mean[order[a]] > mean[order[b]] })
-	top := order[:min(f.barTop, len(order))]
-	// Samples grouped by group (palette order), then by id.
-	gi := map[string]int{}
-	for k, l := range palette {
-		gi[l] = k
-	}
-	sampleGroups, err := reportGroups(s, ids, f.group)
-	if err != nil {
-		return report.Section{}, err
-	}
-	perm := make([]int, len(ids))
-	for i := range perm {
-		perm[i] = i
-	}
-	sort.SliceStable(perm, func(a, b int) bool {
-		ga, gb := gi[sampleGroups[perm[a]]], gi[sampleGroups[perm[b]]]
-		if ga != gb {
-			return ga < gb
-		}
-		return ids[perm[a]] < ids[perm[b]]
-	})
-	series := func(cats int, val func(c, j int) float64) []report.Series {
-		var out []report.Series
-		other := make([]float64, cats)
-		for c := 0; c < cats; c++ {
-			other[c] = 1
-		}
-		for _, j := range top {
-			y := make([]float64, cats)
-			for c := range y {
-				y[c] = val(c, j)
-				other[c] -= y[c]
-			}
-			out = append(out, report.Series{Name: t.FeatureIDs[j], Y: y})
-		}
-		for c := range other {
-			other[c] = math.Max(0, other[c])
-		}
-		return append(out, report.Series{Name: "Other", Y: other})
-	}
-	var cats []string
-	for _, i := range perm {
-		cats = append(cats, ids[i]+" ("+sampleGroups[i]+")")
-	}
-	perSample := report.StackedBar{Title: fmt.Sprintf("Top %d %s per sample (grouped by %s)", len(top), rankName, f.group), YLabel: "relative abundance",
-		Categories: cats, Series: series(len(perm), func(c, j int) float64 { return ra[perm[c]][j] })}
-	gm := make([][]float64, len(palette))
-	cnt := make([]float64, len(palette))
+	return ra, mean
+}
+
+// groupMeans averages the samples' relative abundances of nf features
+// within each group (gi maps a sample's group to its index among ng).
+func groupMeans(ra [][]float64, sampleGroups []string, gi map[string]int, ng, nf int) [][]float64 {
+	gm := make([][]float64, ng)
+	cnt := make([]float64, ng)
 	for k := range gm {
-		gm[k] = make([]float64, t.NumFeatures())
+		gm[k] = make([]float64, nf)
 	}
-	for i := range ids {
+	for i := range ra {
 		g := gi[sampleGroups[i]]
 		cnt[g]++
 		for j, v := range ra[i] {
@@ -420,9 +418,27 @@ func reportBars(raw *table.Table, s *study, groups, palette []string, f *reportF
 			}
 		}
 	}
-	perGroup := report.StackedBar{Title: fmt.Sprintf("Top %d %s, mean per %s", len(top), rankName, f.group), YLabel: "mean relative abundance",
-		Categories: palette, Series: series(len(palette), func(c, j int) float64 { return gm[c][j] })}
-	return report.Section{Heading: "Taxa bar plots (" + rankName + ")",
-		Text:    fmt.Sprintf("Relative abundance of the %d most abundant %s (mean over samples) on the raw counts; the rest is Other. The same taxon has the same colour in both plots.", len(top), rankName),
-		Figures: []report.Figure{perSample, perGroup}}, nil
+	return gm
+}
+
+// topSeries is one stacked series per top feature over cats categories
+// (val(c, j): feature j in category c) and an "Other" series with the rest.
+func topSeries(t *table.Table, top []int, cats int, val func(c, j int) float64) []report.Series {
+	var out []report.Series
+	other := make([]float64, cats)
+	for c := 0; c < cats; c++ {
+		other[c] = 1
+	}
+	for _, j := range top {
+		y := make([]float64, cats)
+		for c := range y {
+			y[c] = val(c, j)
+			other[c] -= y[c]
+		}
+		out = append(out, report.Series{Name: t.FeatureIDs[j], Y: y})
+	}
+	for c := range other {
+		other[c] = math.Max(0, other[c])
+	}
+	return append(out, report.Series{Name: "Other", Y: other})
 }
