@@ -69,85 +69,104 @@ func (c *mathConv) conv(e *elem, depth int) (*expr.Node, error) {
 		}
 		return &expr.Node{Op: expr.OpVar, Name: name, Pos: pos}, nil
 	case "csymbol":
-		url, _ := e.attr("definitionURL")
-		switch url {
-		case "http://www.sbml.org/sbml/symbols/time":
-			return &expr.Node{Op: expr.OpTime, Pos: pos}, nil
-		case "http://www.sbml.org/sbml/symbols/avogadro":
-			return &expr.Node{Op: expr.OpNum, Value: Avogadro, Pos: pos}, nil
-		case "http://www.sbml.org/sbml/symbols/delay", "http://www.sbml.org/sbml/symbols/rateOf":
-			return nil, c.r.errf(e, c.id, "csymbol %s used as a value (it is a function)", url)
-		}
-		return nil, c.r.unsupported(e, c.id, "csymbol "+url)
-	case "true":
-		return &expr.Node{Op: expr.OpNum, Value: 1, Pos: pos}, nil
-	case "false":
-		return &expr.Node{Op: expr.OpNum, Value: 0, Pos: pos}, nil
-	case "pi":
-		return &expr.Node{Op: expr.OpNum, Value: math.Pi, Pos: pos}, nil
-	case "exponentiale":
-		return &expr.Node{Op: expr.OpNum, Value: math.E, Pos: pos}, nil
-	case "infinity":
-		return &expr.Node{Op: expr.OpNum, Value: math.Inf(1), Pos: pos}, nil
-	case "notanumber":
-		return &expr.Node{Op: expr.OpNum, Value: math.NaN(), Pos: pos}, nil
+		return c.csymbol(e, pos)
+	case "true", "false", "pi", "exponentiale", "infinity", "notanumber":
+		return &expr.Node{Op: expr.OpNum, Value: mathConstant(e.name), Pos: pos}, nil
 	case "piecewise":
-		var args []*expr.Node
-		var other *expr.Node
-		for _, k := range e.kids {
-			if k.space != mathNS {
-				continue
-			}
-			switch k.name {
-			case "piece":
-				var parts []*elem
-				for _, p := range k.kids {
-					if p.space == mathNS {
-						parts = append(parts, p)
-					}
-				}
-				if len(parts) != 2 {
-					return nil, c.r.errf(k, c.id, "<piece> has %d children, want 2", len(parts))
-				}
-				v, err := c.conv(parts[0], depth+1)
-				if err != nil {
-					return nil, err
-				}
-				cond, err := c.conv(parts[1], depth+1)
-				if err != nil {
-					return nil, err
-				}
-				args = append(args, v, cond)
-			case "otherwise":
-				p := firstElem(k)
-				if p == nil {
-					return nil, c.r.errf(k, c.id, "empty <otherwise>")
-				}
-				if other != nil {
-					return nil, c.r.errf(k, c.id, "more than one <otherwise>")
-				}
-				v, err := c.conv(p, depth+1)
-				if err != nil {
-					return nil, err
-				}
-				other = v
-			default:
-				return nil, c.r.errf(k, c.id, "unexpected <%s> in <piecewise>", k.name)
-			}
-		}
-		if other != nil {
-			args = append(args, other)
-		}
-		if len(args) == 0 {
-			return &expr.Node{Op: expr.OpNum, Value: math.NaN(), Pos: pos}, nil
-		}
-		return &expr.Node{Op: expr.OpPiecewise, Args: args, Pos: pos}, nil
+		return c.piecewise(e, depth, pos)
 	case "apply":
 		return c.apply(e, depth)
 	case "lambda":
 		return nil, c.r.unsupported(e, c.id, "lambda outside a function definition")
 	}
 	return nil, c.r.unsupported(e, c.id, "MathML element <"+e.name+">")
+}
+
+// mathConstant is the value of a MathML constant element.
+func mathConstant(name string) float64 {
+	switch name {
+	case "true":
+		return 1
+	case "pi":
+		return math.Pi
+	case "exponentiale":
+		return math.E
+	case "infinity":
+		return math.Inf(1)
+	case "notanumber":
+		return math.NaN()
+	}
+	return 0 // false
+}
+
+// csymbol converts the time and Avogadro csymbols; the delay and rateOf
+// csymbols are functions, and others are unsupported.
+func (c *mathConv) csymbol(e *elem, pos expr.Pos) (*expr.Node, error) {
+	url, _ := e.attr("definitionURL")
+	switch url {
+	case "http://www.sbml.org/sbml/symbols/time":
+		return &expr.Node{Op: expr.OpTime, Pos: pos}, nil
+	case "http://www.sbml.org/sbml/symbols/avogadro":
+		return &expr.Node{Op: expr.OpNum, Value: Avogadro, Pos: pos}, nil
+	case "http://www.sbml.org/sbml/symbols/delay", "http://www.sbml.org/sbml/symbols/rateOf":
+		return nil, c.r.errf(e, c.id, "csymbol %s used as a value (it is a function)", url)
+	}
+	return nil, c.r.unsupported(e, c.id, "csymbol "+url)
+}
+
+// piecewise converts <piecewise>: value, condition pairs then the
+// <otherwise> value; an empty one is NaN.
+func (c *mathConv) piecewise(e *elem, depth int, pos expr.Pos) (*expr.Node, error) {
+	var args []*expr.Node
+	var other *expr.Node
+	for _, k := range e.kids {
+		if k.space != mathNS {
+			continue
+		}
+		switch k.name {
+		case "piece":
+			var parts []*elem
+			for _, p := range k.kids {
+				if p.space == mathNS {
+					parts = append(parts, p)
+				}
+			}
+			if len(parts) != 2 {
+				return nil, c.r.errf(k, c.id, "<piece> has %d children, want 2", len(parts))
+			}
+			v, err := c.conv(parts[0], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			cond, err := c.conv(parts[1], depth+1)
+			if err != nil {
+				return nil, err
+			}
+			args = append(args, v, cond)
+		case "otherwise":
+			p := firstElem(k)
+			if p == nil {
+				return nil, c.r.errf(k, c.id, "empty <otherwise>")
+			}
+			if other != nil {
+				return nil, c.r.errf(k, c.id, "more than one <otherwise>")
+			}
+			v, err := c.conv(p, depth+1)
+			if err != nil {
+				return nil, err
+			}
+			other = v
+		default:
+			return nil, c.r.errf(k, c.id, "unexpected <%s> in <piecewise>", k.name)
+		}
+	}
+	if other != nil {
+		args = append(args, other)
+	}
+	if len(args) == 0 {
+		return &expr.Node{Op: expr.OpNum, Value: math.NaN(), Pos: pos}, nil
+	}
+	return &expr.Node{Op: expr.OpPiecewise, Args: args, Pos: pos}, nil
 }
 
 func (c *mathConv) cn(e *elem) (float64, error) {
