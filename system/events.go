@@ -608,114 +608,140 @@ func (s *System) process(t float64, y []float64) (bool, error) {
 		if iter > 10000 {
 			return changed, fmt.Errorf("event cascade at t=%g did not settle after 10000 executions", t)
 		}
-		// triggers
-		for i := range ev.defs {
-			d := &ev.defs[i]
-			now := s.evalTrigger(d.trigger)
-			if now && !ev.prev[i] {
-				d.tape.Run(s.env)
-				when := t
-				if d.delay >= 0 {
-					dl := s.env[d.delay]
-					if math.IsNaN(dl) || dl < 0 {
-						return changed, fmt.Errorf("event %s at t=%g: delay %v is negative or NaN", d.id, t, dl)
-					}
-					when = t + dl
-				}
-				p := pending{time: when, ev: i, seq: ev.seq}
-				ev.seq++
-				if d.useTrigger {
-					p.values = make([]float64, len(d.targets))
-					for k, tg := range d.targets {
-						p.values[k] = s.env[tg.value]
-					}
-				}
-				ev.queue = append(ev.queue, p)
-			} else if !now && ev.prev[i] && !d.persistent {
-				q := ev.queue[:0]
-				for _, p := range ev.queue {
-					if p.ev != i {
-						q = append(q, p)
-					}
-				}
-				ev.queue = q
-			}
-			ev.prev[i] = now
+		if err := s.scheduleTriggered(t); err != nil {
+			return changed, err
 		}
-		// pick the due event with the highest priority
-		best := -1
-		bestPri := math.Inf(-1)
-		ties := 0
-		for qi, p := range ev.queue {
-			if p.time > t {
-				continue
-			}
-			d := &ev.defs[p.ev]
-			pri := math.Inf(-1)
-			if d.priority >= 0 {
-				d.tape.Run(s.env)
-				pri = s.env[d.priority]
-			}
-			switch {
-			case best < 0 || pri > bestPri:
-				best, bestPri, ties = qi, pri, 1
-			case pri == bestPri && d.priority >= 0 && p.ev != ev.queue[best].ev:
-				// equal explicit priorities: SBML asks for a random
-				// choice (reservoir sampling, seeded per System)
-				ties++
-				if ev.rng.IntN(ties) == 0 {
-					best = qi
-				}
-			case pri == bestPri && (p.ev < ev.queue[best].ev || (p.ev == ev.queue[best].ev && p.seq < ev.queue[best].seq)):
-				best = qi
-			}
-		}
+		best := s.nextDue(t)
 		if best < 0 {
 			return changed, nil
 		}
 		p := ev.queue[best]
 		ev.queue = append(ev.queue[:best], ev.queue[best+1:]...)
-		d := &ev.defs[p.ev]
-		vals := p.values
-		if vals == nil {
-			d.tape.Run(s.env)
-			vals = ev.scratch[:0]
-			for _, tg := range d.targets {
-				vals = append(vals, s.env[tg.value])
-			}
-			ev.scratch = vals
-		}
-		before := ev.dscratch[:0]
-		for _, a := range ev.atoms {
-			before = append(before, s.env[a.slot])
-		}
-		ev.dscratch = before
-		// species concentrations convert to amounts with the compartment
-		// sizes before this event's assignments (SBML L3 semantics)
-		amts := ev.ascratch[:0]
-		for k, tg := range d.targets {
-			v := vals[k]
-			if tg.scale >= 0 {
-				v *= s.env[tg.scale]
-			}
-			amts = append(amts, v)
-		}
-		ev.ascratch = amts
-		for k, tg := range d.targets {
-			y[tg.state] = amts[k]
-			s.env[s.stateSlot[tg.state]] = amts[k]
-		}
+		s.execute(t, y, p)
 		changed = true
-		s.evalFull(t, y)
-		s.evTape.Run(s.env)
-		for k, a := range ev.atoms {
-			if s.env[a.slot] != before[k] {
-				// a jump, not a crossing: evaluate the relation exactly
-				ev.forced[k] = math.Inf(-1)
-				ev.sgn[k] = 0
-			}
-		}
-		s.updateAtoms(t, y, -1)
-		s.refreshA()
 	}
+}
+
+// scheduleTriggered queues every event whose trigger has just become true
+// (at t plus its delay, with its values now if it uses the values from the
+// trigger time) and drops the queued executions of non-persistent events
+// whose trigger has become false.
+func (s *System) scheduleTriggered(t float64) error {
+	ev := s.ev
+	for i := range ev.defs {
+		d := &ev.defs[i]
+		now := s.evalTrigger(d.trigger)
+		if now && !ev.prev[i] {
+			d.tape.Run(s.env)
+			when := t
+			if d.delay >= 0 {
+				dl := s.env[d.delay]
+				if math.IsNaN(dl) || dl < 0 {
+					return fmt.Errorf("event %s at t=%g: delay %v is negative or NaN", d.id, t, dl)
+				}
+				when = t + dl
+			}
+			p := pending{time: when, ev: i, seq: ev.seq}
+			ev.seq++
+			if d.useTrigger {
+				p.values = make([]float64, len(d.targets))
+				for k, tg := range d.targets {
+					p.values[k] = s.env[tg.value]
+				}
+			}
+			ev.queue = append(ev.queue, p)
+		} else if !now && ev.prev[i] && !d.persistent {
+			q := ev.queue[:0]
+			for _, p := range ev.queue {
+				if p.ev != i {
+					q = append(q, p)
+				}
+			}
+			ev.queue = q
+		}
+		ev.prev[i] = now
+	}
+	return nil
+}
+
+// nextDue returns the queue index of the due execution with the highest
+// priority (ties of equal explicit priority broken at random, others by
+// event order then queueing order), or -1 when none is due.
+func (s *System) nextDue(t float64) int {
+	ev := s.ev
+	best := -1
+	bestPri := math.Inf(-1)
+	ties := 0
+	for qi, p := range ev.queue {
+		if p.time > t {
+			continue
+		}
+		d := &ev.defs[p.ev]
+		pri := math.Inf(-1)
+		if d.priority >= 0 {
+			d.tape.Run(s.env)
+			pri = s.env[d.priority]
+		}
+		switch {
+		case best < 0 || pri > bestPri:
+			best, bestPri, ties = qi, pri, 1
+		case pri == bestPri && d.priority >= 0 && p.ev != ev.queue[best].ev:
+			// equal explicit priorities: SBML asks for a random
+			// choice (reservoir sampling, seeded per System)
+			ties++
+			if ev.rng.IntN(ties) == 0 {
+				best = qi
+			}
+		case pri == bestPri && (p.ev < ev.queue[best].ev || (p.ev == ev.queue[best].ev && p.seq < ev.queue[best].seq)):
+			best = qi
+		}
+	}
+	return best
+}
+
+// execute applies one event execution to y at t and re-evaluates the
+// system; atoms that jump are marked to be evaluated exactly.
+func (s *System) execute(t float64, y []float64, p pending) {
+	ev := s.ev
+	d := &ev.defs[p.ev]
+	vals := p.values
+	if vals == nil {
+		d.tape.Run(s.env)
+		vals = ev.scratch[:0]
+		for _, tg := range d.targets {
+			vals = append(vals, s.env[tg.value])
+		}
+		ev.scratch = vals
+	}
+	before := ev.dscratch[:0]
+	for _, a := range ev.atoms {
+		before = append(before, s.env[a.slot])
+	}
+	ev.dscratch = before
+	// species concentrations convert to amounts with the compartment
+	// sizes before this event's assignments (SBML L3 semantics)
+	amts := ev.ascratch[:0]
+	for k, tg := range d.targets {
+		v := vals[k]
+		if tg.scale >= 0 {
+			v *= s.env[tg.scale]
+		}
+		amts = append(amts, v)
+	}
+	ev.ascratch = amts
+	for k, tg := range d.targets {
+		y[tg.state] = amts[k]
+		s.env[s.stateSlot[tg.state]] = amts[k]
+	}
+	s.evalFull(t, y)
+	s.evTape.Run(s.env)
+	for k, a := range ev.atoms {
+		if s.env[a.slot] != before[k] {
+			// a jump, not a crossing: evaluate the relation exactly
+			ev.forced[k] = math.Inf(-1)
+			ev.sgn[k] = 0
+		}
+	}
+	s.updateAtoms(t, y, -1)
+	s.refreshA()
 }
