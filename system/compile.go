@@ -918,18 +918,7 @@ func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.No
 			rhsNeed[cc.growth[i]], rhsNeed[cc.inflow[i]] = true, true
 		}
 	}
-	all := len(c.m.Events) > 0
-	rhsKeep := make([]bool, len(b.dsts))
-	for k := len(b.dsts) - 1; k >= 0; k-- {
-		if dst := b.dsts[k]; dyn[dst] && (all || rhsNeed[dst]) {
-			rhsKeep[k] = true
-			for _, v := range expr.Vars(b.nodes[k]) {
-				if sl, ok := s.slot[v]; ok {
-					rhsNeed[sl] = true
-				}
-			}
-		}
-	}
+	rhsKeep := c.closure(dyn, rhsNeed, len(c.m.Events) > 0)
 	sb, db, ab := newBuilder(c), newBuilder(c), newBuilder(c)
 	h := &hoister{c: c, dyn: dyn, sb: sb, memo: map[*expr.Node]*expr.Node{}, off: c.opt.noHoist}
 	// the dynamic assignments with their static sub-expressions hoisted
@@ -961,23 +950,10 @@ func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.No
 	for _, sl := range s.varSlots {
 		need[sl] = true
 	}
-	mark := func(n *expr.Node) {
-		for _, v := range expr.Vars(n) {
-			if sl, ok := s.slot[v]; ok {
-				need[sl] = true
-			}
-		}
-	}
 	for _, n := range obsNode {
-		mark(n)
+		c.markVars(need, n)
 	}
-	keep := make([]bool, len(b.dsts))
-	for k := len(b.dsts) - 1; k >= 0; k-- {
-		if dst := b.dsts[k]; dyn[dst] && need[dst] {
-			keep[k] = true
-			mark(b.nodes[k])
-		}
-	}
+	keep := c.closure(dyn, need, false)
 	ob := newBuilder(c)
 	for k, dst := range b.dsts {
 		if keep[k] {
@@ -1003,6 +979,31 @@ func (c *compiler) buildSplit(dyn map[int]bool, obsDst []int, obsNode []*expr.No
 	c.deferInPlace(ob, &s.outFast)
 	s.split = true
 	return nil
+}
+
+// closure walks the main tape's assignments backwards and keeps each
+// dynamic one whose destination is needed (every dynamic one when all),
+// adding the slots it reads to need: the assignments that the slots first
+// in need depend on.
+func (c *compiler) closure(dyn, need map[int]bool, all bool) []bool {
+	b := c.mainB
+	keep := make([]bool, len(b.dsts))
+	for k := len(b.dsts) - 1; k >= 0; k-- {
+		if dst := b.dsts[k]; dyn[dst] && (all || need[dst]) {
+			keep[k] = true
+			c.markVars(need, b.nodes[k])
+		}
+	}
+	return keep
+}
+
+// markVars adds to need the slot of every variable n reads.
+func (c *compiler) markVars(need map[int]bool, n *expr.Node) {
+	for _, v := range expr.Vars(n) {
+		if sl, ok := c.s.slot[v]; ok {
+			need[sl] = true
+		}
+	}
 }
 
 // checkUnsupported refuses rateOf of an expression anywhere in the model.
