@@ -95,6 +95,9 @@ func (p *Problem) DifferentialEvolution(ctx context.Context, opt DEOptions) (DER
 	opt = opt.withDefaults(len(lo))
 	r := &deRun{opt: opt, lo: lo, hi: hi}
 	if opt.Resume != nil {
+		if err := p.CheckDEState(opt.Resume, opt); err != nil {
+			return DEResult{}, err
+		}
 		if err := r.resume(*opt.Resume); err != nil {
 			return DEResult{}, err
 		}
@@ -142,28 +145,39 @@ type deRun struct {
 	st     DEState
 }
 
-// resume takes over s after checking that it fits the problem and options.
-func (r *deRun) resume(s DEState) error {
-	d := len(r.lo)
-	if len(s.Pop) != r.opt.Pop || len(s.F) != r.opt.Pop {
-		return fmt.Errorf("differential evolution: resuming a population of %d members (%d objectives), the search has %d", len(s.Pop), len(s.F), r.opt.Pop)
+// CheckDEState reports whether s can resume the search that opt
+// describes on p: the same population size, parameter count and bounds,
+// no more generations than opt allows, and a random stream that decodes.
+func (p *Problem) CheckDEState(s *DEState, opt DEOptions) error {
+	lo, hi := p.Spec.Bounds()
+	opt = opt.withDefaults(len(lo))
+	if len(s.Pop) != opt.Pop || len(s.F) != opt.Pop {
+		return fmt.Errorf("differential evolution: resuming a population of %d members (%d objectives), the search has %d", len(s.Pop), len(s.F), opt.Pop)
 	}
-	if s.Generation < 0 || s.Generation > r.opt.Generations || s.Evals < 0 {
-		return fmt.Errorf("differential evolution: resuming generation %d (%d evaluations), the search has %d generations", s.Generation, s.Evals, r.opt.Generations)
+	if s.Generation < 0 || s.Generation > opt.Generations || s.Evals < 0 {
+		return fmt.Errorf("differential evolution: resuming generation %d (%d evaluations), the search has %d generations", s.Generation, s.Evals, opt.Generations)
 	}
 	for i, x := range s.Pop {
-		if len(x) != d {
-			return fmt.Errorf("differential evolution: resumed member %d has %d parameters, the problem %d", i, len(x), d)
+		if len(x) != len(lo) {
+			return fmt.Errorf("differential evolution: resumed member %d has %d parameters, the problem %d", i, len(x), len(lo))
 		}
 		for j, v := range x {
-			if !(v >= r.lo[j] && v <= r.hi[j]) {
-				return fmt.Errorf("differential evolution: resumed member %d's parameter %d is %g, outside [%g, %g]", i, j, v, r.lo[j], r.hi[j])
+			if !(v >= lo[j] && v <= hi[j]) {
+				return fmt.Errorf("differential evolution: resumed member %d's parameter %d is %g, outside [%g, %g]", i, j, v, lo[j], hi[j])
 			}
 		}
 	}
+	if err := new(rand.PCG).UnmarshalBinary(s.RNG); err != nil {
+		return fmt.Errorf("differential evolution: resumed random stream: %w", err)
+	}
+	return nil
+}
+
+// resume takes over s (checked by CheckDEState).
+func (r *deRun) resume(s DEState) error {
 	r.pcg = new(rand.PCG)
 	if err := r.pcg.UnmarshalBinary(s.RNG); err != nil {
-		return fmt.Errorf("differential evolution: resumed random stream: %w", err)
+		return err
 	}
 	r.rng = rand.New(r.pcg)
 	r.st = s.clone()

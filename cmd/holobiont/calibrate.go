@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -156,9 +157,14 @@ finished. An interrupted run (SIGINT, SIGTERM) keeps its finished starts there;
 the same command with --resume runs only the others and writes the same
 result.json as an uninterrupted run. With --start-candidates the candidates'
 objectives are kept in DIR/screening.json as soon as the screening ends, and
---resume reads them back instead of simulating the candidates again. A
-starts.jsonl or screening.json of another problem, version, seed or settings is
-refused, naming what differs. starts.jsonl is a journal: its line order and seconds vary between
+--resume reads them back instead of simulating the candidates again. With
+--global de the search's state (population, objectives, generation and random
+stream) is written to DIR/de-state.json after every generation (a run without
+--resume removes an earlier one when it begins); --resume continues the search from the last generation recorded there (the same result,
+bit for bit, on any number of workers), and a search recorded as finished is
+not run again (only its local polish is). A starts.jsonl, screening.json or
+de-state.json of another problem, version, seed or settings (de-state.json:
+also --de-pop and --de-generations) is refused, naming what differs. starts.jsonl is a journal: its line order and seconds vary between
 runs.`,
 		Example: `  holobiont calibrate models/gut-skin-brain.targets.yaml --out calibration
   holobiont calibrate models/gut-skin-brain.targets.yaml --ensemble 200 --seed 3 --out calibration
@@ -199,7 +205,7 @@ runs.`,
 	fl.IntVar(&cf.maxIter, "max-iter", 1000, "iteration limit of each local optimisation")
 	fl.IntVar(&cf.deGens, "de-generations", 200, "generations of differential evolution")
 	fl.IntVar(&cf.dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
-	fl.BoolVar(&cf.resume, "resume", false, "skip the starts already finished in DIR/starts.jsonl (same problem, version, seed and settings)")
+	fl.BoolVar(&cf.resume, "resume", false, "skip the starts already finished in DIR/starts.jsonl and continue differential evolution from DIR/de-state.json (same problem, version, seed and settings)")
 	fl.BoolVar(&cf.quiet, "quiet", false, "no progress lines on stderr")
 	fl.StringVar(&cf.hessian, "hessian", "hybrid", `curvature of the local steps: "hybrid" (Fisher information, then BFGS once the Fisher steps stall) or "fisher"`)
 	fl.IntVar(&cf.ensemble, "ensemble", 100, "targets file: parameter sets to accept into the ensemble")
@@ -335,6 +341,11 @@ func (cf *calibrateFlags) openStartLog(cal *petab.Calibration) (*petab.StartLog,
 	if err := os.Remove(filepath.Join(cf.out, "result.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, err
 	}
+	if !cf.resume { // a new run: an earlier run's search state must not be resumed later
+		if err := os.Remove(filepath.Join(cf.out, "de-state.json")); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return nil, nil, err
+		}
+	}
 	return petab.OpenStartLog(filepath.Join(cf.out, "starts.jsonl"), cf.logHeader(cal), cf.resume)
 }
 
@@ -430,17 +441,35 @@ func (cf *calibrateFlags) screen(ctx context.Context, cal *petab.Calibration, ph
 }
 
 // globalStart runs differential evolution, polishes its best point with the
-// local method and adds the result to cal as one more start.
+// local method and adds the result to cal as one more start. The search's
+// state is kept in DIR/de-state.json after every generation; --resume
+// continues from it (or, when it records a finished search, only polishes).
 func (cf *calibrateFlags) globalStart(ctx context.Context, cal *petab.Calibration, local estimate.LocalOptions, logw io.Writer) error {
 	td := time.Now()
 	prob := cal.Problem
-	de, err := prob.DifferentialEvolution(ctx, estimate.DEOptions{Seed: cf.seed, Workers: cf.workers, Generations: cf.deGens, Pop: cf.dePop,
+	path, h := filepath.Join(cf.out, "de-state.json"), cf.deHeader(cal)
+	opt := estimate.DEOptions{Seed: cf.seed, Workers: cf.workers, Generations: cf.deGens, Pop: cf.dePop,
 		Progress: func(gen int, best float64) {
 			if gen%10 == 0 {
 				fmt.Fprintf(logw, "differential evolution: generation %d, best objective %.6g\n", gen, best)
 			}
-		}})
+		}}
+	if err := cf.resumeDE(prob, path, h, &opt, logw); err != nil {
+		return err
+	}
+	saved := -1
+	opt.Checkpoint = func(s estimate.DEState) error {
+		if err := petab.WriteDEState(path, h, s); err != nil {
+			return err
+		}
+		saved = s.Generation
+		return nil
+	}
+	de, err := prob.DifferentialEvolution(ctx, opt)
 	if err != nil {
+		if ctx.Err() != nil && saved >= 0 {
+			fmt.Fprintf(logw, "calibrate: stopped; differential evolution's state after generation %d is in %s: the same command with --resume continues it\n", saved, path)
+		}
 		return err
 	}
 	ev, err := prob.NewEvaluator()
@@ -456,6 +485,40 @@ func (cf *calibrateFlags) globalStart(ctx context.Context, cal *petab.Calibratio
 	cal.Global = &de
 	cal.Starts = append(cal.Starts, sr)
 	estimate.SortStarts(cal.Starts)
+	return nil
+}
+
+// deHeader identifies the run in de-state.json: the start log's header
+// with the search's settings added to its settings.
+func (cf *calibrateFlags) deHeader(cal *petab.Calibration) petab.StartLogHeader {
+	h := cf.logHeader(cal)
+	h.Settings = maps.Clone(h.Settings)
+	h.Settings["global"], h.Settings["de_generations"], h.Settings["de_pop"] = "de", cf.deGens, cf.dePop
+	return h
+}
+
+// resumeDE sets opt.Resume from the state in path with --resume, after
+// checking that it is this run's and fits the problem.
+func (cf *calibrateFlags) resumeDE(prob *estimate.Problem, path string, h petab.StartLogHeader, opt *estimate.DEOptions, logw io.Writer) error {
+	if !cf.resume {
+		return nil
+	}
+	st, err := petab.ReadDEState(path, h)
+	if err != nil {
+		return fmt.Errorf("--resume: %w", err)
+	}
+	if st == nil {
+		return nil
+	}
+	if err := prob.CheckDEState(st, *opt); err != nil {
+		return fmt.Errorf("--resume: %s: %w", path, err)
+	}
+	opt.Resume = st
+	if st.Done(cf.deGens) {
+		fmt.Fprintf(logw, "differential evolution: finished after %d generations in %s, not run again\n", st.Generation, path)
+	} else {
+		fmt.Fprintf(logw, "differential evolution: resuming after generation %d from %s\n", st.Generation, path)
+	}
 	return nil
 }
 
