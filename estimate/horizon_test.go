@@ -28,6 +28,18 @@ func oscillatorProblem(t *testing.T, rtol float64) (*estimate.Spec, *estimate.Pr
 	return spec, p
 }
 
+// oscillatorAtOptimum counts the starts that reach the oscillator problem's
+// known answer (its first parameter, log w, within 1e-6 of 0).
+func oscillatorAtOptimum(rs []estimate.StartResult) int {
+	n := 0
+	for _, r := range rs {
+		if r.Err == "" && math.Abs(r.U[0]) < 1e-6 {
+			n++
+		}
+	}
+	return n
+}
+
 // TestHorizonObjectiveKnownAnswer: with the horizon at t = 5 the objective
 // is the closed-form one over the 11 measurements at t ≤ 5 only, for the
 // solution x = cos(w·t) (relative 1e-7), and the gradient with respect to
@@ -114,15 +126,6 @@ func TestHorizonStages(t *testing.T) {
 func TestHorizonContinuationOscillator(t *testing.T) {
 	_, p := oscillatorProblem(t, 1e-8) // calibrate's default
 	ctx := context.Background()
-	atOptimum := func(rs []estimate.StartResult) int {
-		n := 0
-		for _, r := range rs {
-			if r.Err == "" && math.Abs(r.U[0]) < 1e-6 {
-				n++
-			}
-		}
-		return n
-	}
 	plain, err := p.MultiStart(ctx, estimate.MultiStartOptions{Starts: 20, Seed: 1, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +138,7 @@ func TestHorizonContinuationOscillator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	np, ns := atOptimum(plain), atOptimum(staged)
+	np, ns := oscillatorAtOptimum(plain), oscillatorAtOptimum(staged)
 	t.Logf("at w = 1: %d of 20 plain, %d of 20 with 6 horizon stages %v", np, ns, hs)
 	if ns < 5*np || ns == 0 {
 		t.Errorf("%d of 20 staged starts at w = 1, %d plain: want at least 5 times as many", ns, np)

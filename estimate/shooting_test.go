@@ -155,15 +155,6 @@ func equalFloats(a, b []float64) bool {
 func TestShootingOscillator(t *testing.T) {
 	_, p := oscillatorProblem(t, 1e-8) // calibrate's default
 	ctx := context.Background()
-	atOptimum := func(rs []estimate.StartResult) int {
-		n := 0
-		for _, r := range rs {
-			if r.Err == "" && math.Abs(r.U[0]) < 1e-6 {
-				n++
-			}
-		}
-		return n
-	}
 	plain, err := p.MultiStart(ctx, estimate.MultiStartOptions{Starts: 20, Seed: 1, Workers: 2})
 	if err != nil {
 		t.Fatal(err)
@@ -176,7 +167,7 @@ func TestShootingOscillator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	np, ns := atOptimum(plain), atOptimum(shot)
+	np, ns := oscillatorAtOptimum(plain), oscillatorAtOptimum(shot)
 	t.Logf("at w = 1: %d of 20 plain, %d of 20 with 5 shooting segments", np, ns)
 	if ns < 5*np || ns < 8 {
 		t.Errorf("%d of 20 shooting starts at w = 1, %d plain: want at least 5 times as many and at least 8", ns, np)
