@@ -159,12 +159,15 @@ result.json as an uninterrupted run. With --start-candidates the candidates'
 objectives are kept in DIR/screening.json as soon as the screening ends, and
 --resume reads them back instead of simulating the candidates again. With
 --global de the search's state (population, objectives, generation and random
-stream) is written to DIR/de-state.json after every generation (a run without
---resume removes an earlier one when it begins); --resume continues the search from the last generation recorded there (the same result,
-bit for bit, on any number of workers), and a search recorded as finished is
-not run again (only its local polish is). A starts.jsonl, screening.json or
-de-state.json of another problem, version, seed or settings (de-state.json:
-also --de-pop and --de-generations) is refused, naming what differs. starts.jsonl is a journal: its line order and seconds vary between
+stream) is written to DIR/de-state.json once the initial population is
+evaluated, then at most once a second, when the search ends and when it is
+interrupted (a run without --resume removes an earlier one when it begins);
+--resume continues the search from the last generation recorded there (the same
+result, bit for bit, on any number of workers), and a search recorded as
+finished is not run again (only its local polish is). A starts.jsonl,
+screening.json or de-state.json of another problem, version, seed or settings
+(de-state.json: also --de-pop and --de-generations) is refused, naming what
+differs. starts.jsonl is a journal: its line order and seconds vary between
 runs.`,
 		Example: `  holobiont calibrate models/gut-skin-brain.targets.yaml --out calibration
   holobiont calibrate models/gut-skin-brain.targets.yaml --ensemble 200 --seed 3 --out calibration
@@ -457,18 +460,15 @@ func (cf *calibrateFlags) globalStart(ctx context.Context, cal *petab.Calibratio
 	if err := cf.resumeDE(prob, path, h, &opt, logw); err != nil {
 		return err
 	}
-	saved := -1
-	opt.Checkpoint = func(s estimate.DEState) error {
-		if err := petab.WriteDEState(path, h, s); err != nil {
-			return err
-		}
-		saved = s.Generation
-		return nil
-	}
+	ck := deCheckpoints{path: path, h: h, gens: cf.deGens}
+	opt.Checkpoint = ck.offer
 	de, err := prob.DifferentialEvolution(ctx, opt)
 	if err != nil {
-		if ctx.Err() != nil && saved >= 0 {
-			fmt.Fprintf(logw, "calibrate: stopped; differential evolution's state after generation %d is in %s: the same command with --resume continues it\n", saved, path)
+		if ctx.Err() != nil && ck.last != nil {
+			if werr := ck.write(*ck.last); werr != nil {
+				return errors.Join(err, werr)
+			}
+			fmt.Fprintf(logw, "calibrate: stopped; differential evolution's state after generation %d is in %s: the same command with --resume continues it\n", ck.last.Generation, path)
 		}
 		return err
 	}
@@ -485,6 +485,34 @@ func (cf *calibrateFlags) globalStart(ctx context.Context, cal *petab.Calibratio
 	cal.Global = &de
 	cal.Starts = append(cal.Starts, sr)
 	estimate.SortStarts(cal.Starts)
+	return nil
+}
+
+// deCheckpoints writes differential evolution's states to de-state.json:
+// the first, then at most one a second (a write with its fsync cost about 5 ms here, a
+// generation of a small problem less), the last of a finished search, and
+// (by the caller) the last one offered when the run is interrupted.
+type deCheckpoints struct {
+	path    string
+	h       petab.StartLogHeader
+	gens    int
+	last    *estimate.DEState
+	written time.Time
+}
+
+func (c *deCheckpoints) offer(s estimate.DEState) error {
+	c.last = &s
+	if !s.Done(c.gens) && time.Since(c.written) < time.Second {
+		return nil
+	}
+	return c.write(s)
+}
+
+func (c *deCheckpoints) write(s estimate.DEState) error {
+	if err := petab.WriteDEState(c.path, c.h, s); err != nil {
+		return err
+	}
+	c.written = time.Now()
 	return nil
 }
 
