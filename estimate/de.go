@@ -93,6 +93,9 @@ type DEResult struct {
 func (p *Problem) DifferentialEvolution(ctx context.Context, opt DEOptions) (DEResult, error) {
 	lo, hi := p.Spec.Bounds()
 	opt = opt.withDefaults(len(lo))
+	if opt.Pop < 4 {
+		return DEResult{}, fmt.Errorf("differential evolution: population %d: want at least 4 (a mutant takes three members other than its parent)", opt.Pop)
+	}
 	r := &deRun{opt: opt, lo: lo, hi: hi}
 	if opt.Resume != nil {
 		if err := p.CheckDEState(opt.Resume, opt); err != nil {

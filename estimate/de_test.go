@@ -106,7 +106,8 @@ func interruptedDE(t *testing.T, p *estimate.Problem, workers, k, gens int) esti
 
 // TestDEResumeRefusesOtherSearch: a state of another population size,
 // dimension, generation budget, with members outside the bounds or a
-// random stream that does not decode is an error naming the mismatch.
+// random stream that does not decode is an error naming the mismatch, and
+// so is a population too small for DE/rand/1.
 func TestDEResumeRefusesOtherSearch(t *testing.T) {
 	p := decayDE(t)
 	var st estimate.DEState
@@ -125,6 +126,7 @@ func TestDEResumeRefusesOtherSearch(t *testing.T) {
 		{"bounds", func(s *estimate.DEState, o *estimate.DEOptions) { s.Pop[2][1] = 7 }, "outside"},
 		{"nan", func(s *estimate.DEState, o *estimate.DEOptions) { s.Pop[2][0] = math.NaN() }, "outside"},
 		{"rng", func(s *estimate.DEState, o *estimate.DEOptions) { s.RNG = s.RNG[:5] }, "random stream"},
+		{"tiny population", func(s *estimate.DEState, o *estimate.DEOptions) { o.Pop, o.Resume = 3, nil }, "population 3: want at least 4"},
 	} {
 		s := st
 		s.Pop = append([][]float64(nil), st.Pop...)

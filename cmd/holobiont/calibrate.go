@@ -239,6 +239,12 @@ func (cf *calibrateFlags) validate() (estimate.Hessian, error) {
 	if cf.global != "" && cf.global != "de" {
 		return 0, fmt.Errorf("--global %q: want de (or leave it out)", cf.global)
 	}
+	if cf.deGens < 1 {
+		return 0, fmt.Errorf("--de-generations %d: want at least 1", cf.deGens)
+	}
+	if cf.dePop != 0 && cf.dePop < 4 {
+		return 0, fmt.Errorf("--de-pop %d: want at least 4 (a mutant takes three members other than its parent), or 0 for the default", cf.dePop)
+	}
 	hess, err := estimate.ParseHessian(cf.hessian)
 	if err != nil {
 		return 0, fmt.Errorf("--hessian: %w", err)

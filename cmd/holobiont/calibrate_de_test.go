@@ -80,3 +80,15 @@ func TestCalibrateGlobalResume(t *testing.T) {
 		}
 	}
 }
+
+// TestCalibrateDEFlags: a population too small for DE/rand/1 (which used
+// to loop forever drawing three other members) and a non-positive
+// generation count are refused before any compute, naming the flag.
+func TestCalibrateDEFlags(t *testing.T) {
+	const osc = "../../estimate/testdata/oscillator/problem.yaml"
+	for flag, want := range map[string]string{"--de-pop=3": "--de-pop 3: want at least 4", "--de-generations=0": "--de-generations 0: want at least 1"} {
+		if _, err := runCLI(t, "calibrate", osc, "--global", "de", flag, "--out", t.TempDir()); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err %v, want %q", flag, err, want)
+		}
+	}
+}
