@@ -298,6 +298,25 @@ func TestCalibrateResume(t *testing.T) {
 	}
 }
 
+// calibrateOneAndTwoWorkers runs calibrate with args on 1 and on 2 workers,
+// each into its own folder, checks that the two result.json are the same
+// bytes and returns the folders and result.json.
+func calibrateOneAndTwoWorkers(t *testing.T, args ...string) ([]string, []byte) {
+	t.Helper()
+	dirs := []string{t.TempDir(), t.TempDir()}
+	for i, w := range []string{"1", "2"} {
+		all := append(append([]string{"calibrate"}, args...), "--out", dirs[i], "--quiet", "--workers", w)
+		if out, err := runCLI(t, all...); err != nil {
+			t.Fatal(err, out)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dirs[0], "result.json"))
+	if b, _ := os.ReadFile(filepath.Join(dirs[1], "result.json")); !bytes.Equal(a, b) {
+		t.Error("result.json differs between 1 and 2 workers")
+	}
+	return dirs, a
+}
+
 // TestCalibrateHorizonStages: --horizon-stages 4 on the oscillator problem
 // (estimate/testdata/oscillator; measurements at t = 0…30) records the
 // setting and the horizons 7.5, 15, 22.5 in result.json, four stages per
@@ -306,16 +325,7 @@ func TestCalibrateResume(t *testing.T) {
 // reads every start back from starts.jsonl; --horizon-stages 0 is refused.
 func TestCalibrateHorizonStages(t *testing.T) {
 	const osc = "../../estimate/testdata/oscillator/problem.yaml"
-	dirs := []string{t.TempDir(), t.TempDir()}
-	for i, w := range []string{"1", "2"} {
-		if out, err := runCLI(t, "calibrate", osc, "--starts", "3", "--horizon-stages", "4", "--seed", "2", "--out", dirs[i], "--quiet", "--workers", w); err != nil {
-			t.Fatal(err, out)
-		}
-	}
-	a, _ := os.ReadFile(filepath.Join(dirs[0], "result.json"))
-	if b, _ := os.ReadFile(filepath.Join(dirs[1], "result.json")); !bytes.Equal(a, b) {
-		t.Error("result.json differs between 1 and 2 workers")
-	}
+	dirs, a := calibrateOneAndTwoWorkers(t, osc, "--starts", "3", "--horizon-stages", "4", "--seed", "2")
 	var r struct {
 		Settings struct {
 			Stages   int       `json:"horizon_stages"`
@@ -360,16 +370,7 @@ func TestCalibrateHorizonStages(t *testing.T) {
 // refused.
 func TestCalibrateShooting(t *testing.T) {
 	const osc = "../../estimate/testdata/oscillator/problem.yaml"
-	dirs := []string{t.TempDir(), t.TempDir()}
-	for i, w := range []string{"1", "2"} {
-		if out, err := runCLI(t, "calibrate", osc, "--starts", "3", "--shooting", "5", "--seed", "2", "--out", dirs[i], "--quiet", "--workers", w); err != nil {
-			t.Fatal(err, out)
-		}
-	}
-	a, _ := os.ReadFile(filepath.Join(dirs[0], "result.json"))
-	if b, _ := os.ReadFile(filepath.Join(dirs[1], "result.json")); !bytes.Equal(a, b) {
-		t.Error("result.json differs between 1 and 2 workers")
-	}
+	dirs, a := calibrateOneAndTwoWorkers(t, osc, "--starts", "3", "--shooting", "5", "--seed", "2")
 	var r struct {
 		Settings struct {
 			Segments int       `json:"shooting_segments"`
