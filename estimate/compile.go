@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -291,7 +292,7 @@ func (p *Problem) compileVariants() error {
 			}
 			if names == nil {
 				names = sys.StateNames()
-			} else if !equalStrings(names, sys.StateNames()) {
+			} else if !slices.Equal(names, sys.StateNames()) {
 				return errors.New("estimate: internal: model variants differ in their state variables")
 			}
 			vi = len(p.variants)
@@ -301,18 +302,6 @@ func (p *Problem) compileVariants() error {
 		p.exps = append(p.exps, &expPlan{e: e, v: vi})
 	}
 	return nil
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // pendingFormula is a resolved expression waiting to be compiled into dst

@@ -4,6 +4,7 @@ import (
 	"context"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -21,7 +22,7 @@ func TestShootingNodesKnownAnswer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []float64{6, 12, 18, 24}; !equalFloats(sh.Times, want) {
+	if want := []float64{6, 12, 18, 24}; !slices.Equal(sh.Times, want) {
 		t.Fatalf("node times %v, want %v", sh.Times, want)
 	}
 	if len(sh.States) != 2 || sh.NumNodes() != 8 {
@@ -131,18 +132,6 @@ func TestShootingGradient(t *testing.T) {
 			t.Errorf("d llh/d v[%d] = %.10g, central differences %.10g (error %.2g)", k, r.Grad[k], fd, e)
 		}
 	}
-}
-
-func equalFloats(a, b []float64) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestShootingOscillator: from 20 Latin-hypercube starts the plain local

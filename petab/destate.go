@@ -3,10 +3,7 @@ package petab
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io/fs"
-	"os"
 
 	"github.com/holobiont/holobiont/estimate"
 	"github.com/holobiont/holobiont/internal/jsonnum"
@@ -51,15 +48,8 @@ func WriteDEState(path string, h StartLogHeader, s estimate.DEState) error {
 // file and what differs; whether the state fits the problem is
 // estimate.Problem.CheckDEState's question.
 func ReadDEState(path string, h StartLogHeader) (*estimate.DEState, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	head, err := json.Marshal(h)
-	if err != nil {
+	b, head, ok, err := readRunRecord(path, h)
+	if !ok || err != nil {
 		return nil, err
 	}
 	return parseDEState(path, b, head)

@@ -34,20 +34,31 @@ func WriteScreening(path string, h StartLogHeader, f []float64) error {
 	return safefile.WriteFile(path, append(b, '\n'))
 }
 
+// readRunRecord reads the record file at path of a run whose header is h:
+// its bytes and h as JSON; ok is false (and err nil) when path does not
+// exist.
+func readRunRecord(path string, h StartLogHeader) (b, head []byte, ok bool, err error) {
+	b, err = os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, false, nil
+	}
+	if err != nil {
+		return nil, nil, false, err
+	}
+	head, err = json.Marshal(h)
+	if err != nil {
+		return nil, nil, false, err
+	}
+	return b, head, true, nil
+}
+
 // ReadScreening returns the candidates' objectives recorded in path for
 // the run h, or nil (and no error) when path does not exist. A record of
 // another run, or of another number of candidates than m, is an error
 // naming what differs.
 func ReadScreening(path string, h StartLogHeader, m int) ([]float64, error) {
-	b, err := os.ReadFile(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	head, err := json.Marshal(h)
-	if err != nil {
+	b, head, ok, err := readRunRecord(path, h)
+	if !ok || err != nil {
 		return nil, err
 	}
 	var r screeningRecord

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -295,7 +296,7 @@ func TestMetadataAlign(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, err := m.Align([]string{"C", "A"})
-	if err != nil || !equalInts(rows, []int{2, 0}) {
+	if err != nil || !slices.Equal(rows, []int{2, 0}) {
 		t.Errorf("Align = %v %v", rows, err)
 	}
 	if _, err := m.Align([]string{"A", "D", "E"}); err == nil || !strings.Contains(err.Error(), `"D" (and 1 more)`) {

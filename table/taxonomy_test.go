@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -225,7 +226,7 @@ func TestFilterFeatures(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(keep) != len(tc.keep) || (len(keep) > 0 && !equalInts(keep, tc.keep)) {
+		if len(keep) != len(tc.keep) || (len(keep) > 0 && !slices.Equal(keep, tc.keep)) {
 			t.Errorf("%+v: kept %v, want %v", tc.opt, keep, tc.keep)
 		}
 		if got.NumFeatures() != len(keep) || len(got.Taxonomy) != len(keep) {
@@ -235,18 +236,6 @@ func TestFilterFeatures(t *testing.T) {
 	if _, _, err := FilterFeatures(tb, FilterOptions{MinPrevalence: 2}); err == nil {
 		t.Error("prevalence 2 accepted")
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // TestRarefy checks the subsampling against the hypergeometric law of

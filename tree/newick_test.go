@@ -3,6 +3,7 @@ package tree
 import (
 	"errors"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -27,25 +28,13 @@ func TestParse(t *testing.T) {
 	}
 	for i, w := range want {
 		g := tr.Nodes[i]
-		if g.Name != w.Name || g.Length != w.Length || g.HasLength != w.HasLength || g.Parent != w.Parent || !equalInts(g.Children, w.Children) {
+		if g.Name != w.Name || g.Length != w.Length || g.HasLength != w.HasLength || g.Parent != w.Parent || !slices.Equal(g.Children, w.Children) {
 			t.Errorf("node %d = %+v, want %+v", i, g, w)
 		}
 	}
 	if tr.Root() != 5 || !tr.IsTip(4) || tr.IsTip(2) {
 		t.Errorf("root/tip accessors wrong")
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func TestParseErrors(t *testing.T) {
