@@ -751,7 +751,6 @@ func (r *reader) readMeasurements(path string, s *estimate.Spec) error {
 }
 
 func (r *reader) readMeasurementsTable(t *Table, s *estimate.Spec) error {
-	var err error
 	req := []string{"observableId", "time", "measurement"}
 	if r.version == 1 {
 		req = append(req, "simulationConditionId")
@@ -769,116 +768,15 @@ func (r *reader) readMeasurementsTable(t *Table, s *estimate.Spec) error {
 		if !ok {
 			return t.errf(row, "observableId", oid, "unknown observable (not in the observable table)")
 		}
-		m := estimate.Measurement{Obs: oi, Src: estimate.Source{File: t.File, Line: row.Line}, Columns: map[string]string{}}
-		tv, ok := parseNumber(t.Get(row, "time"))
-		if !ok || math.IsNaN(tv) || math.IsInf(tv, -1) {
-			return t.errf(row, "time", oid, "%q is not a number or inf", t.Get(row, "time"))
+		m, err := r.measurementRow(t, row, s.Observables[oi])
+		if err != nil {
+			return err
 		}
-		m.Time = tv
-		mv, ok := parseNumber(t.Get(row, "measurement"))
-		if !ok || math.IsNaN(mv) || math.IsInf(mv, 0) {
-			return t.errf(row, "measurement", oid, "%q is not a finite number", t.Get(row, "measurement"))
-		}
-		m.Value = mv
-		o := s.Observables[oi]
-		if o.Transform != estimate.Lin && mv <= 0 {
-			return t.errf(row, "measurement", oid, "measurement %v is not positive, but observable %s is on %s scale", mv, oid, o.Transform)
-		}
-		for _, c := range []struct {
-			col string
-			ph  []string
-			dst *[]*expr.Node
-		}{{"observableParameters", o.ObsPlaceholders, &m.ObsParams}, {"noiseParameters", o.NoisePlaceholders, &m.NoiseParams}} {
-			v := t.Get(row, c.col)
-			if v == "" {
-				if len(c.ph) > 0 {
-					return t.errf(row, c.col, oid, "observable %s has %d placeholder(s) (%s) but no values are given", oid, len(c.ph), strings.Join(c.ph, ";"))
-				}
-				continue
-			}
-			parts := strings.Split(v, ";")
-			if len(parts) != len(c.ph) {
-				return t.errf(row, c.col, oid, "%d value(s) %q for %d placeholder(s) of observable %s", len(parts), v, len(c.ph), oid)
-			}
-			for _, part := range parts {
-				part = strings.TrimSpace(part)
-				if f, ok := parseNumber(part); ok {
-					if math.IsNaN(f) || math.IsInf(f, 0) {
-						return t.errf(row, c.col, oid, "value %q is not finite", part)
-					}
-					*c.dst = append(*c.dst, expr.Num(f))
-					continue
-				}
-				if m, ok := r.alias[part]; ok {
-					part = m
-				}
-				if !idRE.MatchString(part) {
-					return t.errf(row, c.col, oid, "%q is neither a number nor a parameter id", part)
-				}
-				*c.dst = append(*c.dst, expr.Var(part))
-			}
-		}
-		for _, col := range []string{"observableId", "preequilibrationConditionId", "simulationConditionId", "experimentId", "time", "observableParameters", "noiseParameters", "datasetId", "replicateId"} {
-			if t.Has(col) {
-				m.Columns[col] = t.Get(row, col)
-			}
-		}
+		m.Obs = oi
 		if r.version == 1 {
-			pre, sim := t.Get(row, "preequilibrationConditionId"), t.Get(row, "simulationConditionId")
-			for _, c := range []struct{ col, id string }{{"preequilibrationConditionId", pre}, {"simulationConditionId", sim}} {
-				if _, ok := r.conds[c.id]; c.id != "" && !ok {
-					return t.errf(row, c.col, oid, "unknown condition %q (not in the condition table)", c.id)
-				}
-			}
-			if sim == "" {
-				return t.errf(row, "simulationConditionId", oid, "simulation condition missing")
-			}
-			m.Exp, err = r.experiment(s, t, row, pre+"\x00"+sim, func() (estimate.Experiment, error) {
-				e := estimate.Experiment{ID: sim, PreeqID: pre, SimID: sim}
-				if pre != "" {
-					e.ID = pre + ":" + sim
-					p, err := r.condPeriod(math.Inf(-1), pre)
-					if err != nil {
-						return e, err
-					}
-					e.Periods = append(e.Periods, p)
-				}
-				p, err := r.condPeriod(0, sim)
-				if err != nil {
-					return e, err
-				}
-				e.Periods = append(e.Periods, p)
-				return e, nil
-			})
+			m.Exp, err = r.experimentV1(s, t, row, oid)
 		} else {
-			eid := t.Get(row, "experimentId")
-			if m2, ok := r.alias[eid]; ok {
-				eid = m2
-			}
-			if eid != "" && r.exps[eid] == nil {
-				return t.errf(row, "experimentId", oid, "unknown experiment %q (not in the experiment table)", eid)
-			}
-			m.Exp, err = r.experiment(s, t, row, eid, func() (estimate.Experiment, error) {
-				e := estimate.Experiment{ID: eid}
-				if eid == "" {
-					e.Periods = []estimate.Period{{Start: 0}}
-					return e, nil
-				}
-				rows := r.exps[eid]
-				var starts []float64
-				for st := range rows.periods {
-					starts = append(starts, st)
-				}
-				sort.Float64s(starts)
-				for _, st := range starts {
-					p, err := r.condPeriod(st, rows.periods[st]...)
-					if err != nil {
-						return e, err
-					}
-					e.Periods = append(e.Periods, p)
-				}
-				return e, nil
-			})
+			m.Exp, err = r.experimentV2(s, t, row, oid)
 		}
 		if err != nil {
 			return err
@@ -886,6 +784,139 @@ func (r *reader) readMeasurementsTable(t *Table, s *estimate.Spec) error {
 		s.Measurements = append(s.Measurements, m)
 	}
 	return nil
+}
+
+// measurementRow reads one measurement row's time, value and placeholder
+// values for observable o (Obs and Exp are left to the caller).
+func (r *reader) measurementRow(t *Table, row Row, o estimate.Observable) (estimate.Measurement, error) {
+	oid := o.ID
+	m := estimate.Measurement{Src: estimate.Source{File: t.File, Line: row.Line}, Columns: map[string]string{}}
+	tv, ok := parseNumber(t.Get(row, "time"))
+	if !ok || math.IsNaN(tv) || math.IsInf(tv, -1) {
+		return m, t.errf(row, "time", oid, "%q is not a number or inf", t.Get(row, "time"))
+	}
+	m.Time = tv
+	mv, ok := parseNumber(t.Get(row, "measurement"))
+	if !ok || math.IsNaN(mv) || math.IsInf(mv, 0) {
+		return m, t.errf(row, "measurement", oid, "%q is not a finite number", t.Get(row, "measurement"))
+	}
+	m.Value = mv
+	if o.Transform != estimate.Lin && mv <= 0 {
+		return m, t.errf(row, "measurement", oid, "measurement %v is not positive, but observable %s is on %s scale", mv, oid, o.Transform)
+	}
+	var err error
+	if m.ObsParams, err = r.placeholderValues(t, row, "observableParameters", oid, o.ObsPlaceholders); err != nil {
+		return m, err
+	}
+	if m.NoiseParams, err = r.placeholderValues(t, row, "noiseParameters", oid, o.NoisePlaceholders); err != nil {
+		return m, err
+	}
+	// the columns kept for the simulation table
+	for _, col := range []string{"observableId", "preequilibrationConditionId", "simulationConditionId", "experimentId", "time", "observableParameters", "noiseParameters", "datasetId", "replicateId"} {
+		if t.Has(col) {
+			m.Columns[col] = t.Get(row, col)
+		}
+	}
+	return m, nil
+}
+
+// placeholderValues reads column col's ';'-separated values (numbers or
+// parameter ids) for the placeholders ph of observable oid.
+func (r *reader) placeholderValues(t *Table, row Row, col, oid string, ph []string) ([]*expr.Node, error) {
+	v := t.Get(row, col)
+	if v == "" {
+		if len(ph) > 0 {
+			return nil, t.errf(row, col, oid, "observable %s has %d placeholder(s) (%s) but no values are given", oid, len(ph), strings.Join(ph, ";"))
+		}
+		return nil, nil
+	}
+	parts := strings.Split(v, ";")
+	if len(parts) != len(ph) {
+		return nil, t.errf(row, col, oid, "%d value(s) %q for %d placeholder(s) of observable %s", len(parts), v, len(ph), oid)
+	}
+	var dst []*expr.Node
+	for _, part := range parts {
+		part = strings.TrimSpace(part)
+		if f, ok := parseNumber(part); ok {
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				return nil, t.errf(row, col, oid, "value %q is not finite", part)
+			}
+			dst = append(dst, expr.Num(f))
+			continue
+		}
+		if m, ok := r.alias[part]; ok {
+			part = m
+		}
+		if !idRE.MatchString(part) {
+			return nil, t.errf(row, col, oid, "%q is neither a number nor a parameter id", part)
+		}
+		dst = append(dst, expr.Var(part))
+	}
+	return dst, nil
+}
+
+// experimentV1 returns the index of a PEtab v1 row's experiment: its
+// pre-equilibration condition (if any) and its simulation condition.
+func (r *reader) experimentV1(s *estimate.Spec, t *Table, row Row, oid string) (int, error) {
+	pre, sim := t.Get(row, "preequilibrationConditionId"), t.Get(row, "simulationConditionId")
+	for _, c := range []struct{ col, id string }{{"preequilibrationConditionId", pre}, {"simulationConditionId", sim}} {
+		if _, ok := r.conds[c.id]; c.id != "" && !ok {
+			return 0, t.errf(row, c.col, oid, "unknown condition %q (not in the condition table)", c.id)
+		}
+	}
+	if sim == "" {
+		return 0, t.errf(row, "simulationConditionId", oid, "simulation condition missing")
+	}
+	return r.experiment(s, t, row, pre+"\x00"+sim, func() (estimate.Experiment, error) {
+		e := estimate.Experiment{ID: sim, PreeqID: pre, SimID: sim}
+		if pre != "" {
+			e.ID = pre + ":" + sim
+			p, err := r.condPeriod(math.Inf(-1), pre)
+			if err != nil {
+				return e, err
+			}
+			e.Periods = append(e.Periods, p)
+		}
+		p, err := r.condPeriod(0, sim)
+		if err != nil {
+			return e, err
+		}
+		e.Periods = append(e.Periods, p)
+		return e, nil
+	})
+}
+
+// experimentV2 returns the index of a PEtab v2 row's experiment (its
+// experimentId's periods, or one period from 0 without one).
+func (r *reader) experimentV2(s *estimate.Spec, t *Table, row Row, oid string) (int, error) {
+	eid := t.Get(row, "experimentId")
+	if m2, ok := r.alias[eid]; ok {
+		eid = m2
+	}
+	if eid != "" && r.exps[eid] == nil {
+		return 0, t.errf(row, "experimentId", oid, "unknown experiment %q (not in the experiment table)", eid)
+	}
+	return r.experiment(s, t, row, eid, func() (estimate.Experiment, error) {
+		e := estimate.Experiment{ID: eid}
+		if eid == "" {
+			e.Periods = []estimate.Period{{Start: 0}}
+			return e, nil
+		}
+		rows := r.exps[eid]
+		var starts []float64
+		for st := range rows.periods {
+			starts = append(starts, st)
+		}
+		sort.Float64s(starts)
+		for _, st := range starts {
+			p, err := r.condPeriod(st, rows.periods[st]...)
+			if err != nil {
+				return e, err
+			}
+			e.Periods = append(e.Periods, p)
+		}
+		return e, nil
+	})
 }
 
 // ReadParameterValues reads parameter values from a table with the
