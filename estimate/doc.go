@@ -47,5 +47,7 @@
 // experiment cut at node times into segments that start from free node
 // states, joined by continuity measurements whose weight is raised over
 // penalty stages, after which ShootEvaluator.Minimize fits the original
-// problem from the parameters found.
+// problem from the parameters found. The node states start on the start
+// point's trajectory or, with ShootingOptions.NodeInit NodeInitData, the
+// observed ones from the data (shooting_data.go).
 package estimate

@@ -42,7 +42,18 @@ type ShootingOptions struct {
 	// StageIter bounds the iterations of each penalty stage (default
 	// 100; the final single-shooting fit has LocalOptions.MaxIter).
 	StageIter int
+	// NodeInit is how the node states start: NodeInitTrajectory (on the
+	// start point's trajectory) or NodeInitData (observed states from the
+	// data, Peifer and Timmer 2007; see ShootEvaluator.DataNodes). ""
+	// means NodeInitTrajectory.
+	NodeInit string
 }
+
+// The node initialisations of ShootingOptions.NodeInit.
+const (
+	NodeInitTrajectory = "trajectory"
+	NodeInitData       = "data"
+)
 
 func (o ShootingOptions) withDefaults() ShootingOptions {
 	if len(o.Weights) == 0 {
@@ -53,6 +64,9 @@ func (o ShootingOptions) withDefaults() ShootingOptions {
 	}
 	if o.StageIter <= 0 {
 		o.StageIter = 100
+	}
+	if o.NodeInit == "" {
+		o.NodeInit = NodeInitTrajectory
 	}
 	return o
 }
@@ -72,6 +86,9 @@ type Shooting struct {
 	contStart int
 	// Seg.Spec.Params index of each state's σ parameter
 	sigma []int
+	// per node: the base measurements that determine it (NodeInitData;
+	// see planDataNodes)
+	nodeMeas [][]int
 }
 
 // NewShooting builds the segmented problem of p. It refuses, by name,
@@ -87,6 +104,9 @@ func (p *Problem) NewShooting(opt ShootingOptions) (*Shooting, error) {
 		if !(opt.Weights[i] > opt.Weights[i-1]) || !(opt.Weights[0] > 0) {
 			return nil, fmt.Errorf("multiple shooting: weights %v: want positive and increasing", opt.Weights)
 		}
+	}
+	if opt.NodeInit != NodeInitTrajectory && opt.NodeInit != NodeInitData {
+		return nil, fmt.Errorf("multiple shooting: node initialisation %q: want %s or %s", opt.NodeInit, NodeInitTrajectory, NodeInitData)
 	}
 	if err := p.shootingScope(); err != nil {
 		return nil, fmt.Errorf("multiple shooting: %w", err)
@@ -109,6 +129,7 @@ func (p *Problem) NewShooting(opt ShootingOptions) (*Shooting, error) {
 	if sh.Seg, err = Compile(spec, p.opt); err != nil {
 		return nil, fmt.Errorf("multiple shooting: segmented problem: %w", err)
 	}
+	sh.planDataNodes()
 	return sh, nil
 }
 

@@ -118,7 +118,9 @@ func (se *ShootEvaluator) Gap(ctx context.Context, v, sc []float64) (float64, er
 
 // Minimize runs one multiple-shooting local optimisation from u0 (the base
 // problem's Free parameters, within [lo, hi]): the node states start on
-// u0's trajectory, each penalty stage minimises the segmented objective at
+// u0's trajectory or, with NodeInitData, the observed ones from the data
+// (DataNodes; the continuity scales and node bounds are the trajectory's
+// either way), each penalty stage minimises the segmented objective at
 // a weight (stopping once the gap is below the tolerance), and a last,
 // ordinary local optimisation of the base problem (ev) from the
 // parameters found gives the result, a true log-likelihood of the base
@@ -129,11 +131,15 @@ func (se *ShootEvaluator) Minimize(ctx context.Context, ev *Evaluator, u0, lo, h
 	sh := se.sh
 	nf := len(sh.Base.Free)
 	u0 = clipTo(append([]float64(nil), u0...), lo, hi)
-	nodes, err := se.InitNodes(ctx, u0)
+	traj, err := se.InitNodes(ctx, u0)
+	nodes := traj
+	if err == nil && sh.opt.NodeInit == NodeInitData {
+		nodes, _, err = se.DataNodes(ctx, u0, traj)
+	}
 	if err != nil {
 		return LocalResult{U: u0, F: math.Inf(1), LLH: math.Inf(-1), Status: "start point failed"}, nil, err
 	}
-	sc := sh.Scales(nodes)
+	sc := sh.Scales(traj)
 	nlo, nhi := sh.nodeBounds(sc)
 	v := clipTo(append(append([]float64(nil), u0...), nodes...), append(append([]float64(nil), lo...), nlo...), append(append([]float64(nil), hi...), nhi...))
 	var tot LocalResult

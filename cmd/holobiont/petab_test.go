@@ -361,8 +361,18 @@ func TestCalibrateHorizonStages(t *testing.T) {
 	}
 }
 
+type shootingStart struct {
+	Objective float64 `json:"objective"`
+	Stages    []struct {
+		Weight    *float64 `json:"continuity_weight"`
+		Objective float64  `json:"objective"`
+		Gap       float64  `json:"continuity_gap"`
+	} `json:"stages"`
+}
+
 // TestCalibrateShooting: --shooting 5 on the oscillator problem records the
-// node times 6, 12, 18, 24 and the states x, v in result.json, each start's
+// node times 6, 12, 18, 24 and the states x, v in result.json (and no
+// shooting_init: the trajectory initialisation of earlier runs), each start's
 // penalty stages (the first at weight 1) and last the single-shooting fit
 // (no weight) ending at the start's objective, writes the same result.json
 // on 1 and 2 workers and after a --resume that runs the one start cut from
@@ -376,19 +386,14 @@ func TestCalibrateShooting(t *testing.T) {
 			Segments int       `json:"shooting_segments"`
 			Times    []float64 `json:"shooting_node_times"`
 			States   []string  `json:"shooting_states"`
+			Init     *string   `json:"shooting_init"`
 		} `json:"settings"`
-		Starts []struct {
-			Objective float64 `json:"objective"`
-			Stages    []struct {
-				Weight    *float64 `json:"continuity_weight"`
-				Objective float64  `json:"objective"`
-			} `json:"stages"`
-		} `json:"starts"`
+		Starts []shootingStart `json:"starts"`
 	}
 	if err := json.Unmarshal(a, &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.Settings.Segments != 5 || !reflect.DeepEqual(r.Settings.Times, []float64{6, 12, 18, 24}) || !reflect.DeepEqual(r.Settings.States, []string{"x", "v"}) || len(r.Starts) != 3 {
+	if r.Settings.Segments != 5 || !reflect.DeepEqual(r.Settings.Times, []float64{6, 12, 18, 24}) || !reflect.DeepEqual(r.Settings.States, []string{"x", "v"}) || len(r.Starts) != 3 || r.Settings.Init != nil {
 		t.Fatalf("settings %+v, %d starts", r.Settings, len(r.Starts))
 	}
 	for i, s := range r.Starts {
@@ -412,6 +417,58 @@ func TestCalibrateShooting(t *testing.T) {
 	for _, c := range [][]string{{"--shooting", "0"}, {"--shooting", "3", "--horizon-stages", "2"}} {
 		if _, err := runCLI(t, append([]string{"calibrate", osc, "--out", t.TempDir()}, c...)...); err == nil || !strings.Contains(err.Error(), "--shooting") {
 			t.Errorf("%v: %v", c, err)
+		}
+	}
+}
+
+// TestCalibrateShootingInit: --shooting-init data on the oscillator problem
+// records "shooting_init": "data" in result.json, writes the same
+// result.json on 1 and 2 workers, and changes the penalty stages: the first
+// stage's continuity gap differs from the trajectory run's for every start
+// (the x nodes start at the data, not on each start's trajectory; the
+// stage's objective agrees to 1e-9 relative here: the stage at weight 1 ends
+// at the same optimum from either initialisation); a value other
+// than trajectory or data, and data without --shooting, are refused by
+// flag name.
+func TestCalibrateShootingInit(t *testing.T) {
+	const osc = "../../estimate/testdata/oscillator/problem.yaml"
+	read := func(b []byte) (init *string, starts []shootingStart) {
+		var r struct {
+			Settings struct {
+				Init *string `json:"shooting_init"`
+			} `json:"settings"`
+			Starts []shootingStart `json:"starts"`
+		}
+		if err := json.Unmarshal(b, &r); err != nil {
+			t.Fatal(err)
+		}
+		return r.Settings.Init, r.Starts
+	}
+	_, a := calibrateOneAndTwoWorkers(t, osc, "--starts", "3", "--shooting", "5", "--shooting-init", "data", "--seed", "2")
+	init, data := read(a)
+	if init == nil || *init != "data" {
+		t.Fatalf("shooting_init %v, want data", init)
+	}
+	dir := t.TempDir()
+	if out, err := runCLI(t, "calibrate", osc, "--starts", "3", "--shooting", "5", "--seed", "2", "--out", dir, "--quiet"); err != nil {
+		t.Fatal(err, out)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "result.json"))
+	_, traj := read(b)
+	for i := range data {
+		if data[i].Stages[0].Gap == traj[i].Stages[0].Gap {
+			t.Errorf("start %d: first penalty stage ends at gap %g with data and with trajectory nodes", i, data[i].Stages[0].Gap)
+		}
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--shooting", "5", "--shooting-init", "Data"}, `--shooting-init "Data": want trajectory or data`},
+		{[]string{"--shooting-init", "data"}, "--shooting-init data needs --shooting M (M >= 2)"},
+	} {
+		if _, err := runCLI(t, append([]string{"calibrate", osc, "--out", t.TempDir()}, c.args...)...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%v: error %v, want %q", c.args, err, c.want)
 		}
 	}
 }
