@@ -6,10 +6,10 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
-	"syscall"
 	"testing"
 	"time"
 
+	"github.com/holobiont/holobiont/internal/testutil"
 	"github.com/holobiont/holobiont/observe"
 )
 
@@ -87,21 +87,12 @@ func TestSpeedLarge(t *testing.T) {
 		if m == Consensus || only != "" && string(m) != only {
 			continue
 		}
-		t0, c0 := time.Now(), cpuSeconds()
+		t0, c0 := time.Now(), testutil.CPUSeconds()
 		if _, err := Run(context.Background(), m, c, d, Options{Sensitivity: true}); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s: %.2f s wall, %.2f s CPU", m, time.Since(t0).Seconds(), cpuSeconds()-c0)
+		t.Logf("%s: %.2f s wall, %.2f s CPU", m, time.Since(t0).Seconds(), testutil.CPUSeconds()-c0)
 	}
-}
-
-// cpuSeconds is the process's user + system CPU time.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
 
 // BenchmarkALDEx2Wide is ALDEx2 (128 instances, two groups) on a table
@@ -112,13 +103,13 @@ func BenchmarkALDEx2Wide(b *testing.B) {
 	c, d := synthetic(1000, 400, 2, 0)
 	for _, w := range []int{1, 0} {
 		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			c0 := cpuSeconds()
+			c0 := testutil.CPUSeconds()
 			for i := 0; i < b.N; i++ {
 				if _, err := Run(context.Background(), ALDEx2, c, d, Options{Workers: w}); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
+			b.ReportMetric((testutil.CPUSeconds()-c0)/float64(b.N), "cpu-s/op")
 		})
 	}
 }
@@ -135,11 +126,11 @@ func BenchmarkALDEx2Sparse(b *testing.B) {
 		c.X = append(c.X, full.Row(i)...)
 	}
 	b.ResetTimer()
-	c0 := cpuSeconds()
+	c0 := testutil.CPUSeconds()
 	for i := 0; i < b.N; i++ {
 		if _, err := Run(context.Background(), ALDEx2, c, d, Options{Workers: 1}); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric((cpuSeconds()-c0)/float64(b.N), "cpu-s/op")
+	b.ReportMetric((testutil.CPUSeconds()-c0)/float64(b.N), "cpu-s/op")
 }

@@ -7,8 +7,9 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
+
+	"github.com/holobiont/holobiont/internal/testutil"
 )
 
 // rhsFixture is the right-hand-side tape of the default gut-skin-brain model
@@ -183,22 +184,14 @@ func BenchmarkDefaultRHSTape(b *testing.B) {
 				run = tape.RunInPlace
 			}
 			b.ReportAllocs()
-			cpu0 := cpuSeconds()
+			cpu0 := testutil.CPUSeconds()
 			for b.Loop() {
 				run(env)
 			}
 			// CPU time of this process per run: on a shared machine wall
 			// time overstates the cost per core.
-			b.ReportMetric((cpuSeconds()-cpu0)*1e9/float64(b.N), "cpu-ns/op")
+			b.ReportMetric((testutil.CPUSeconds()-cpu0)*1e9/float64(b.N), "cpu-ns/op")
 			b.ReportMetric(float64(tape.NumInstr()), "instr")
 		})
 	}
-}
-
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)*1e-6
 }

@@ -2,9 +2,9 @@ package modelfile
 
 import (
 	"context"
-	"syscall"
 	"testing"
 
+	"github.com/holobiont/holobiont/internal/testutil"
 	"github.com/holobiont/holobiont/ode"
 	"github.com/holobiont/holobiont/sim"
 	"github.com/holobiont/holobiont/system"
@@ -43,7 +43,7 @@ func benchDefault(b *testing.B, method ode.Method, every, rtol float64, fresh bo
 	}
 	opt := sim.Options{Start: 0, End: 365, OutputTimes: times, ODE: ode.Options{Method: method, RTol: rtol, ATol: 1e-9}}
 	var rhs, steps int
-	cpu0 := cpuSeconds()
+	cpu0 := testutil.CPUSeconds()
 	b.ResetTimer()
 	for b.Loop() {
 		tr, err := sim.Run(context.Background(), sys, sched, opt)
@@ -58,7 +58,7 @@ func benchDefault(b *testing.B, method ode.Method, every, rtol float64, fresh bo
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "subject-years/s")
 	// CPU time of this process: on a shared machine wall time overstates
 	// the cost per core.
-	b.ReportMetric(float64(b.N)/(cpuSeconds()-cpu0), "subject-years/cpu-s")
+	b.ReportMetric(float64(b.N)/(testutil.CPUSeconds()-cpu0), "subject-years/cpu-s")
 	b.ReportMetric(float64(rhs), "RHS/solve")
 	b.ReportMetric(float64(steps), "steps/solve")
 }
@@ -86,14 +86,6 @@ func gsbSystem(tb testing.TB, scenario string) (*system.System, *sim.Schedule) {
 	return sys, sched
 }
 
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)*1e-6
-}
-
 // BenchmarkRepeated10y solves the default model for ten years with the
 // default scenario's interventions repeated every year
 // (testdata/scenarios/repeated-10y.yaml) with weekly outputs under each
@@ -113,7 +105,7 @@ func BenchmarkRepeated10y(b *testing.B) {
 			}
 			opt := sim.Options{Start: 0, End: 3650, OutputTimes: times, ODE: ode.Options{Method: bc.method, RTol: 1e-6, ATol: 1e-9}}
 			var st ode.Stats
-			cpu0 := cpuSeconds()
+			cpu0 := testutil.CPUSeconds()
 			for b.Loop() {
 				tr, err := sim.Run(context.Background(), sys, sched, opt)
 				if err != nil {
@@ -122,7 +114,7 @@ func BenchmarkRepeated10y(b *testing.B) {
 				st = tr.Stats
 				opt.Reuse = tr
 			}
-			b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/solve")
+			b.ReportMetric((testutil.CPUSeconds()-cpu0)/float64(b.N)*1e3, "cpu-ms/solve")
 			b.ReportMetric(float64(st.Steps), "steps/solve")
 			b.ReportMetric(float64(st.JacEvals), "jac/solve")
 			b.ReportMetric(float64(st.Switches), "switches/solve")

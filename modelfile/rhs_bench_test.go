@@ -3,6 +3,7 @@ package modelfile
 import (
 	"testing"
 
+	"github.com/holobiont/holobiont/internal/testutil"
 	"github.com/holobiont/holobiont/system"
 )
 
@@ -23,11 +24,11 @@ func BenchmarkDefaultRHS(b *testing.B) {
 	}
 	dy := make([]float64, len(y))
 	b.ReportAllocs()
-	cpu0 := cpuSeconds()
+	cpu0 := testutil.CPUSeconds()
 	for b.Loop() {
 		sys.RHS(1, y, dy)
 	}
 	// CPU time of this process per evaluation: on a shared machine wall
 	// time overstates the cost per core.
-	b.ReportMetric((cpuSeconds()-cpu0)*1e9/float64(b.N), "cpu-ns/op")
+	b.ReportMetric((testutil.CPUSeconds()-cpu0)*1e9/float64(b.N), "cpu-ns/op")
 }

@@ -4,19 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"syscall"
 	"testing"
-)
 
-// cpuTime returns the process CPU time (user + system) in seconds; under a
-// loaded machine it is a steadier measure than wall time.
-func cpuTime() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return math.NaN()
-	}
-	return float64(ru.Utime.Nano()+ru.Stime.Nano()) / 1e9
-}
+	"github.com/holobiont/holobiont/internal/testutil"
+)
 
 // BenchmarkStein2013 solves the 9 mice of Stein et al. 2013 (11-taxon gLV,
 // clindamycin as a schedule segment) for 60 days at rtol 1e-6, atol 1e-9,
@@ -81,7 +72,7 @@ func benchStein(b *testing.B, rtol, atol float64, cases []steinBench) {
 			var st Stats
 			b.ReportAllocs()
 			b.ResetTimer()
-			cpu0 := cpuTime()
+			cpu0 := testutil.CPUSeconds()
 			for it := 0; it < b.N; it++ {
 				st = Stats{}
 				for k, m := range d.mice {
@@ -93,7 +84,7 @@ func benchStein(b *testing.B, rtol, atol float64, cases []steinBench) {
 				}
 			}
 			b.StopTimer()
-			cpu := cpuTime() - cpu0
+			cpu := testutil.CPUSeconds() - cpu0
 			var maxAbs, maxScaled float64
 			for k, m := range d.mice {
 				for i, tt := range outT {

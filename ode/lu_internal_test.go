@@ -4,6 +4,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/holobiont/holobiont/internal/testutil"
 )
 
 // TestLUSolve: luSolve (column-oriented substitutions, two columns per
@@ -258,11 +260,11 @@ func BenchmarkRodasKernels(b *testing.B) {
 		copy(lu, a)
 		luFactor(lu, piv, n)
 		b.Run(k.name, func(b *testing.B) {
-			cpu0 := cpuTime()
+			cpu0 := testutil.CPUSeconds()
 			for b.Loop() {
 				k.f()
 			}
-			b.ReportMetric((cpuTime()-cpu0)*1e9/float64(b.N), "cpu-ns/op")
+			b.ReportMetric((testutil.CPUSeconds()-cpu0)*1e9/float64(b.N), "cpu-ns/op")
 		})
 	}
 }
