@@ -23,3 +23,14 @@ func (s *System) Shortcuts() (hoisted int, inPlace, sparseJac bool) {
 	sparseJac = s.jac != nil && s.jac.sparse
 	return
 }
+
+// RHSKernel returns the generated kernel s's RHS runs (nil on the
+// interpreter), its fingerprint, and a copy of s's environment as the
+// last evaluation left it: the inputs of lock-step measurements
+// (lockstep_test.go).
+func (s *System) RHSKernel() (kernel func([]float64), fingerprint string, env []float64) {
+	if s.dyn == nil {
+		return nil, "", nil
+	}
+	return s.dyn.kernel, s.dyn.t.Fingerprint(), append([]float64(nil), s.env...)
+}
