@@ -21,6 +21,11 @@ gradient evaluation that costs (evaluating the observables and the likelihood is
 Usage:
   scripts/petab_cvodes.py PROBLEM.yaml --out prog      # writes prog.c and compiles prog
   ./prog N [sens|sens-noerrcon|nosens]                  # N evaluations; prints seconds per evaluation
+  scripts/petab_cvodes.py PROBLEM.yaml --out prog --llh [--parameters P.tsv] [--rtol R --atol A]
+      # the log-likelihood and chi2 (JSON) at the nominal values or at P.tsv's (parameterId, nominalValue; as
+      # holobiont calibrate writes parameters_best.tsv): an independent check of a fitted llh (./prog 1 states
+      # prints the states at the measurement times; the observables, noise and likelihood, normal or Laplace
+      # on lin/log/log10 scale, are evaluated here with sympy from the PEtab tables)
 
 Modes: sens (default) includes the sensitivities in the local error test, as holobiont does; sens-noerrcon
 leaves them out (CVodeSetSensErrCon false: cheaper, the sensitivities then have no error control of their
@@ -32,6 +37,7 @@ hyperfine: hyperfine -w 1 -r 5 './prog 20' './petab_bench_gradient PROBLEM.yaml 
 
 import argparse
 import csv
+import json
 import math
 import os
 import subprocess
@@ -70,12 +76,21 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("problem")
     ap.add_argument("--out", required=True, help="program path (the C source goes to OUT.c)")
+    ap.add_argument("--llh", action="store_true", help="run the program and print the log-likelihood and chi2 as JSON")
+    ap.add_argument("--parameters", help="parameter values (parameterId, nominalValue, linear scale) replacing the nominal ones")
+    ap.add_argument("--rtol", type=float, default=RTOL)
+    ap.add_argument("--atol", type=float, default=ATOL)
     a = ap.parse_args()
     model, params, conds, meas = load_problem(a.problem)
     doc = libsbml.readSBMLFromFile(model)
     mp = sc.model_parts(doc)
     index = mp.index
     nominal = {r["parameterId"]: float(r["nominalValue"]) for r in params}
+    if a.parameters:
+        for r in read_tsv(a.parameters):
+            if r["parameterId"] not in nominal:
+                sys.exit("%s: parameter %s is not in the problem's parameter table" % (a.parameters, r["parameterId"]))
+            nominal[r["parameterId"]] = float(r["nominalValue"])
     estimated = {r["parameterId"] for r in params if r["estimate"].strip() in ("1", "true")}
     if any(m.get("preequilibrationConditionId", "").strip() for m in meas):
         sys.exit("pre-equilibration is not covered by this peer")
@@ -113,14 +128,64 @@ def main():
             if not math.isnan(val):
                 ov[k] = val
         over[cid] = ov
-    src = c_program(mp, SymModel(doc, mp), order, times, over, sens)
+    src = c_program(mp, SymModel(doc, mp), order, times, over, sens, a.rtol, a.atol)
     with open(a.out + ".c", "w") as f:
         f.write(src)
     libs = ["-lsundials_cvodes", "-lsundials_nvecserial", "-lsundials_sunmatrixdense", "-lsundials_sunlinsoldense", "-lm"]
     r = subprocess.run(["gcc", "-O2", "-o", a.out, a.out + ".c"] + libs, capture_output=True, text=True)
     if r.returncode != 0:
         sys.exit(r.stderr)
-    print("%s: %d states, %d sensitivity parameters, %d conditions -> %s" % (a.problem, len(mp.state), len(sens), len(order), a.out))
+    if not a.llh:
+        print("%s: %d states, %d sensitivity parameters, %d conditions -> %s" % (a.problem, len(mp.state), len(sens), len(order), a.out))
+        return
+    r = subprocess.run([os.path.abspath(a.out), "1", "states"], capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("%s: %s" % (a.out, r.stdout + r.stderr))
+    states = {}  # (condition index, time) -> {state id: concentration or amount}
+    for line in r.stdout.splitlines():
+        f = line.split()
+        if f[0] == "S":
+            states[(int(f[1]), float(f[2]))] = dict(zip(mp.state, map(float, f[3:])))
+    print(json.dumps(likelihood(a.problem, nominal, meas, {c: k for k, c in enumerate(order)}, states), indent=2))
+
+
+def likelihood(problem, values, meas, cindex, states):
+    """PEtab v1 log-likelihood and chi2 of the measurements, from the states at their times and the parameter
+    values (observable and noise formulas with their placeholders; normal or Laplace noise on lin, log or log10
+    scale, the density of the transformed measurement with its Jacobian, as PEtab and AMICI define it)."""
+    with open(problem) as f:
+        y = yaml.safe_load(f)
+    d = os.path.dirname(os.path.abspath(problem))
+    obs = {}
+    for of in y["problems"][0]["observable_files"]:
+        for r in read_tsv(os.path.join(d, of)):
+            obs[r["observableId"]] = r
+    llh = chi2 = 0.0
+    for m in meas:
+        o = obs[m["observableId"]]
+        env = dict(values)
+        env.update(states[(cindex[m["simulationConditionId"]], float(m["time"]))])
+        for col, pre in (("observableParameters", "observableParameter"), ("noiseParameters", "noiseParameter")):
+            vals = [v.strip() for v in (m.get(col) or "").split(";") if v.strip()]
+            for i, v in enumerate(vals):
+                try:
+                    env["%s%d_%s" % (pre, i + 1, o["observableId"])] = float(v)
+                except ValueError:
+                    env["%s%d_%s" % (pre, i + 1, o["observableId"])] = values[v]
+        ev = lambda e: float(sp.sympify(e, locals={k: sp.Symbol(k) for k in env}).subs(env))
+        h, sigma, ym = ev(o["observableFormula"]), ev(o["noiseFormula"]), float(m["measurement"])
+        tr = (o.get("observableTransformation") or "lin").strip() or "lin"
+        g = {"lin": lambda x: x, "log": math.log, "log10": math.log10}[tr]
+        jac = {"lin": 0.0, "log": math.log(ym) if tr == "log" else 0.0,
+               "log10": math.log(ym * math.log(10)) if tr == "log10" else 0.0}[tr]
+        r = (g(ym) - g(h)) / sigma
+        if (o.get("noiseDistribution") or "normal").strip() in ("", "normal"):
+            llh -= 0.5 * math.log(2 * math.pi * sigma * sigma) + 0.5 * r * r + jac
+            chi2 += r * r
+        else:  # laplace
+            llh -= math.log(2 * sigma) + abs(r) + jac
+            chi2 += r * r
+    return {"llh": llh, "chi2": chi2, "measurements": len(meas)}
 
 
 
@@ -241,7 +306,7 @@ def c_block(exprs, targets):
     out += ["  %s = %s;" % (tg, sp.ccode(e)) for tg, e in zip(targets, red)]
     return out
 
-def c_program(mp, sm, order, times, over, sens):
+def c_program(mp, sm, order, times, over, sens, rtol=RTOL, atol=ATOL):
     ny, np_ = len(mp.state), len(mp.ids)
     index = mp.index
     L = ["/* Generated by scripts/petab_cvodes.py. */", "#include <stdio.h>", "#include <stdlib.h>", "#include <math.h>",
@@ -263,6 +328,13 @@ def c_program(mp, sm, order, times, over, sens):
             L.append("  y[%d] = p[%d] * %s;" % (i, index[x], mp.size_of(mp.species[x])))
         else:
             L.append("  y[%d] = p[%d];" % (i, index[x]))
+    L += ["}", "/* conc: the states as the model's formulas read them (species with concentration semantics: amount / size) */",
+          "static void conc(const double *p, const double *y, double *o) {", "  (void)p;"]
+    for i, x in enumerate(mp.state):
+        if x in mp.species and mp.conc_sem(mp.species[x]):
+            L.append("  o[%d] = y[%d] / (%s);" % (i, i, mp.size_of(mp.species[x])))
+        else:
+            L.append("  o[%d] = y[%d];" % (i, i))
     f = sm.rhs()
     ny = len(f)
     L += ["}", "static int rhs(double t, N_Vector yv, N_Vector ydv, void *ud) {",
@@ -307,7 +379,7 @@ def c_program(mp, sm, order, times, over, sens):
     L.append("static void (*OV[NC])(double *) = {%s};" % ", ".join("ov%d" % k for k in range(len(order))))
     L += ["""
 static long nsteps, nrhs, nsrhs, njac;
-static int nosens, errcon = 1;
+static int nosens, errcon = 1, states;
 /* simulate condition c with sensitivities; adds the states and sensitivities at the output times to *sum */
 static int simulate(SUNContext ctx, int c, double *sum) {
   double p[NP], ov[NP], pbar[NS > 0 ? NS : 1];
@@ -353,6 +425,7 @@ static int simulate(SUNContext ctx, int c, double *sum) {
       if (NS > 0 && !nosens) CVodeGetSens(mem, &t, yS); /* at t0 yS holds the initial sensitivities */
     }
     for (int i = 0; i < NY; i++) *sum += Y[i];
+    if (states) { double o[NY]; conc(p, Y, o); printf("S %%d %%.17g", c, tk); for (int i = 0; i < NY; i++) printf(" %%.17g", o[i]); printf("\\n"); }
     for (int s = 0; s < NS; s++) { double *ys = N_VGetArrayPointer(yS[s]); for (int i = 0; i < NY; i++) *sum += ys[i]; }
   }
   long ns = 0, nfe = 0, nfs = 0, nje = 0; CVodeGetNumSteps(mem, &ns); nsteps += ns;
@@ -367,7 +440,8 @@ static double now(void) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts
 int main(int argc, char **argv) {
   int n = argc > 1 ? atoi(argv[1]) : 1;
   const char *mode = argc > 2 ? argv[2] : "sens";
-  nosens = mode[0] == 'n';
+  states = strcmp(mode, "states") == 0;
+  nosens = mode[0] == 'n' || states;
   errcon = strcmp(mode, "sens-noerrcon") != 0;
   SUNContext ctx; SUNContext_Create(NULL, &ctx);
   double sum = 0, t0 = now();
@@ -376,11 +450,12 @@ int main(int argc, char **argv) {
     for (int c = 0; c < NC; c++) if (!simulate(ctx, c, &sum)) { printf("FAIL condition %%d\\n", c); return 1; }
   }
   double el = now() - t0;
+  if (states) { SUNContext_Free(&ctx); return 0; }
   printf("%%d evaluations, %%.6e s each, %%ld steps, %%ld RHS, %%ld sensitivity RHS, %%ld Jacobians per evaluation, checksum %%.10g\\n", n, el / n, nsteps, nrhs, nsrhs, njac, sum / n);
   SUNContext_Free(&ctx);
   return 0;
 }
-""" % (RTOL, ATOL, MAXSTEPS, ATOL, RTOL)]
+""" % (rtol, atol, MAXSTEPS, atol, rtol)]
     return "\n".join(L) + "\n"
 
 
