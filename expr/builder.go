@@ -366,31 +366,14 @@ func (b *Builder) compile(n *Node, sc *scope) (int32, error) {
 	return b.compileNode(n, sc)
 }
 
+// compileNode compiles one node: leaves directly, operators after checking
+// their arity.
 func (b *Builder) compileNode(n *Node, sc *scope) (int32, error) {
 	switch n.Op {
 	case OpNum:
 		return b.constant(n.Value), nil
 	case OpVar:
-		if sc != nil {
-			for i, a := range sc.names {
-				if a == n.Name {
-					o := sc.ops[i]
-					if isTemp(o) {
-						o |= tagBorrow
-					}
-					return o, nil
-				}
-			}
-		}
-		s, ok := b.slot(n.Name)
-		if !ok {
-			return 0, locErr(n, "unknown identifier %q", n.Name)
-		}
-		if s < 0 || int32(s) >= tagConst {
-			return 0, locErr(n, "identifier %q: slot %d out of range", n.Name, s)
-		}
-		b.useSlot(int32(s))
-		return int32(s), nil
+		return b.variable(n, sc)
 	case OpTime:
 		if b.timeSlot < 0 {
 			return 0, locErr(n, "time is not available here")
@@ -406,76 +389,18 @@ func (b *Builder) compileNode(n *Node, sc *scope) (int32, error) {
 		return b.chain(opAdd, n.Args, sc, 0, func(x, y float64) float64 { return x + y })
 	case OpMul:
 		return b.chain(opMul, n.Args, sc, 1, func(x, y float64) float64 { return x * y })
-	case OpAnd:
-		if len(n.Args) == 1 {
-			return b.unaryNode(opTruth, n.Args[0], sc, fmath.Truth)
-		}
-		return b.chain(opAnd, n.Args, sc, 1, func(x, y float64) float64 { return applyOp(OpAnd, []float64{x, y}) })
-	case OpOr:
-		if len(n.Args) == 1 {
-			return b.unaryNode(opTruth, n.Args[0], sc, fmath.Truth)
-		}
-		return b.chain(opOr, n.Args, sc, 0, func(x, y float64) float64 { return applyOp(OpOr, []float64{x, y}) })
-	case OpXor:
-		if len(n.Args) == 1 {
-			return b.unaryNode(opTruth, n.Args[0], sc, fmath.Truth)
-		}
-		return b.chain(opXor, n.Args, sc, 0, func(x, y float64) float64 { return applyOp(OpXor, []float64{x, y}) })
+	case OpAnd, OpOr, OpXor:
+		return b.logical(n, sc)
 	case OpNeg:
 		return b.unaryNode(opNeg, n.Args[0], sc, func(x float64) float64 { return -x })
 	case OpNot:
 		return b.unaryNode(opNot, n.Args[0], sc, func(x float64) float64 { return applyOp(OpNot, []float64{x}) })
 	case OpSub:
-		if len(n.Args) == 1 {
-			return b.unaryNode(opNeg, n.Args[0], sc, func(x float64) float64 { return -x })
-		}
-		if m := n.Args[1]; m.Op == OpMul && len(m.Args) == 2 {
-			// x - a*b as one instruction.
-			x, err := b.compile(n.Args[0], sc)
-			if err != nil {
-				return 0, err
-			}
-			f, err := b.compile(m.Args[0], sc)
-			if err != nil {
-				return 0, err
-			}
-			g, err := b.compile(m.Args[1], sc)
-			if err != nil {
-				return 0, err
-			}
-			if isConst(f) && isConst(g) {
-				y := b.constant(b.constVal(f) * b.constVal(g))
-				if isConst(x) {
-					return b.constant(b.constVal(x) - b.constVal(y)), nil
-				}
-				return b.binop(opSub, x, y), nil
-			}
-			b.release(g, f, x)
-			d := b.push()
-			b.emit(instr{op: opMulSub, dst: d, a: f, b: g, c: x})
-			return d, nil
-		}
-		return b.binaryNode(opSub, n.Args, sc, func(x, y float64) float64 { return x - y })
+		return b.sub(n, sc)
 	case OpDiv:
 		return b.binaryNode(opDiv, n.Args, sc, func(x, y float64) float64 { return x / y })
 	case OpPow:
-		if e := n.Args[1]; e.Op == OpNum && e.Value == 2 {
-			return b.unaryNode(opSqr, n.Args[0], sc, func(x float64) float64 { return x * x })
-		}
-		if e := n.Args[1]; e.Op == OpNum && fmath.IsSmallInt(e.Value) {
-			x, err := b.compile(n.Args[0], sc)
-			if err != nil {
-				return 0, err
-			}
-			if isConst(x) {
-				return b.constant(math.Pow(b.constVal(x), e.Value)), nil
-			}
-			b.release(x)
-			d := b.push()
-			b.emit(instr{op: opPowI, dst: d, a: x, c: int32(e.Value)})
-			return d, nil
-		}
-		return b.binaryNode(opPow, n.Args, sc, math.Pow)
+		return b.pow(n, sc)
 	case OpLt, OpLe, OpGt, OpGe, OpEq, OpNe:
 		return b.relational(n, sc)
 	case OpPiecewise:
@@ -484,6 +409,104 @@ func (b *Builder) compileNode(n *Node, sc *scope) (int32, error) {
 		return b.call(n, sc)
 	}
 	return 0, locErr(n, "invalid expression node (op %d)", n.Op)
+}
+
+// variable resolves an identifier: first to an argument of the function
+// being inlined (sc), borrowing its register, then to an env slot.
+func (b *Builder) variable(n *Node, sc *scope) (int32, error) {
+	if sc != nil {
+		for i, a := range sc.names {
+			if a == n.Name {
+				o := sc.ops[i]
+				if isTemp(o) {
+					o |= tagBorrow
+				}
+				return o, nil
+			}
+		}
+	}
+	s, ok := b.slot(n.Name)
+	if !ok {
+		return 0, locErr(n, "unknown identifier %q", n.Name)
+	}
+	if s < 0 || int32(s) >= tagConst {
+		return 0, locErr(n, "identifier %q: slot %d out of range", n.Name, s)
+	}
+	b.useSlot(int32(s))
+	return int32(s), nil
+}
+
+// logical compiles and, or and xor: with one operand, its truth value;
+// with more, a left-to-right chain.
+func (b *Builder) logical(n *Node, sc *scope) (int32, error) {
+	if len(n.Args) == 1 {
+		return b.unaryNode(opTruth, n.Args[0], sc, fmath.Truth)
+	}
+	switch n.Op {
+	case OpAnd:
+		return b.chain(opAnd, n.Args, sc, 1, func(x, y float64) float64 { return applyOp(OpAnd, []float64{x, y}) })
+	case OpOr:
+		return b.chain(opOr, n.Args, sc, 0, func(x, y float64) float64 { return applyOp(OpOr, []float64{x, y}) })
+	}
+	return b.chain(opXor, n.Args, sc, 0, func(x, y float64) float64 { return applyOp(OpXor, []float64{x, y}) })
+}
+
+// sub compiles unary minus, x - a*b as one multiply-subtract instruction
+// (folded when a and b are constant), and any other difference.
+func (b *Builder) sub(n *Node, sc *scope) (int32, error) {
+	if len(n.Args) == 1 {
+		return b.unaryNode(opNeg, n.Args[0], sc, func(x float64) float64 { return -x })
+	}
+	m := n.Args[1]
+	if m.Op != OpMul || len(m.Args) != 2 {
+		return b.binaryNode(opSub, n.Args, sc, func(x, y float64) float64 { return x - y })
+	}
+	x, err := b.compile(n.Args[0], sc)
+	if err != nil {
+		return 0, err
+	}
+	f, err := b.compile(m.Args[0], sc)
+	if err != nil {
+		return 0, err
+	}
+	g, err := b.compile(m.Args[1], sc)
+	if err != nil {
+		return 0, err
+	}
+	if isConst(f) && isConst(g) {
+		y := b.constant(b.constVal(f) * b.constVal(g))
+		if isConst(x) {
+			return b.constant(b.constVal(x) - b.constVal(y)), nil
+		}
+		return b.binop(opSub, x, y), nil
+	}
+	b.release(g, f, x)
+	d := b.push()
+	b.emit(instr{op: opMulSub, dst: d, a: f, b: g, c: x})
+	return d, nil
+}
+
+// pow compiles x^2 as a square, x^k for a small integer constant k by
+// repeated multiplication, and any other power with math.Pow.
+func (b *Builder) pow(n *Node, sc *scope) (int32, error) {
+	e := n.Args[1]
+	if e.Op == OpNum && e.Value == 2 {
+		return b.unaryNode(opSqr, n.Args[0], sc, func(x float64) float64 { return x * x })
+	}
+	if e.Op != OpNum || !fmath.IsSmallInt(e.Value) {
+		return b.binaryNode(opPow, n.Args, sc, math.Pow)
+	}
+	x, err := b.compile(n.Args[0], sc)
+	if err != nil {
+		return 0, err
+	}
+	if isConst(x) {
+		return b.constant(math.Pow(b.constVal(x), e.Value)), nil
+	}
+	b.release(x)
+	d := b.push()
+	b.emit(instr{op: opPowI, dst: d, a: x, c: int32(e.Value)})
+	return d, nil
 }
 
 func (b *Builder) unaryNode(op opcode, a *Node, sc *scope, f func(float64) float64) (int32, error) {
@@ -600,6 +623,8 @@ func (b *Builder) piecewise(n *Node, sc *scope) (int32, error) {
 	return b.collapse(res, ops), nil
 }
 
+// call compiles a call: an inlined user function, or a builtin after
+// checking its argument count.
 func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 	if f, ok := b.funcs[n.Name]; ok {
 		return b.inline(n, f, sc)
@@ -619,79 +644,13 @@ func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 	case "max":
 		return b.chain(opMax, n.Args, sc, 0, math.Max)
 	case "hill":
-		ops, err := b.compileArgs(n.Args, sc)
-		if err != nil {
-			return 0, err
-		}
-		if b.allConst(ops) {
-			return b.fold(ops, func(v []float64) float64 { return fmath.Hill(v[0], v[1], v[2]) }), nil
-		}
-		if isConst(ops[2]) && fmath.IsSmallInt(b.constVal(ops[2])) {
-			// Constant small integer Hill coefficient: powers by
-			// multiplication.
-			b.release(ops...)
-			d := b.push()
-			b.emit(instr{op: opHillI, dst: d, a: ops[0], b: ops[1], c: int32(b.constVal(ops[2]))})
-			return d, nil
-		}
-		b.release(ops...)
-		d := b.push()
-		b.emit(instr{op: opHill, dst: d, a: ops[0], b: ops[1], c: ops[2]})
-		return d, nil
+		return b.hill(n, sc)
 	case hillPowerName:
-		// K^n exactly as hill(x, K, n) computes it (see HillPower)
-		ops, err := b.compileArgs(n.Args, sc)
-		if err != nil {
-			return 0, err
-		}
-		if b.allConst(ops) {
-			return b.fold(ops, func(v []float64) float64 { return fmath.HillPower(v[0], v[1]) }), nil
-		}
-		b.release(ops...)
-		d := b.push()
-		if isConst(ops[1]) && fmath.IsSmallInt(b.constVal(ops[1])) {
-			b.emit(instr{op: opPowI, dst: d, a: ops[0], c: int32(b.constVal(ops[1]))})
-			return d, nil
-		}
-		b.emit(instr{op: opPowX, dst: d, a: ops[0], b: ops[1]})
-		return d, nil
+		return b.hillPower(n, sc)
 	case hillGivenName:
-		// hill(x, K, n) given kn = K^n (see HillGiven)
-		ops, err := b.compileArgs(n.Args, sc)
-		if err != nil {
-			return 0, err
-		}
-		if b.allConst(ops) {
-			return b.fold(ops, func(v []float64) float64 { return fmath.HillGiven(v[0], v[1], v[2]) }), nil
-		}
-		b.release(ops...)
-		d := b.push()
-		if isConst(ops[2]) && fmath.IsSmallInt(b.constVal(ops[2])) {
-			b.emit(instr{op: opHillIK, dst: d, a: ops[0], b: ops[1], c: int32(b.constVal(ops[2]))})
-			return d, nil
-		}
-		b.emit(instr{op: opHillK, dst: d, a: ops[0], b: ops[1], c: ops[2]})
-		return d, nil
+		return b.hillGiven(n, sc)
 	case "shannon", "simpson":
-		ops, err := b.compileArgs(n.Args, sc)
-		if err != nil {
-			return 0, err
-		}
-		if b.allConst(ops) {
-			if n.Name == "shannon" {
-				return b.fold(ops, fmath.Shannon), nil
-			}
-			return b.fold(ops, fmath.Simpson), nil
-		}
-		b.release(ops...)
-		d := b.push()
-		op := opShan
-		if n.Name == "simpson" {
-			op = opSimp
-		}
-		b.emit(instr{op: op, dst: d, a: int32(len(b.nargs)), b: int32(len(ops))})
-		b.nargs = append(b.nargs, ops...)
-		return d, nil
+		return b.diversity(n, sc)
 	}
 	if op, ok := unaryOps[n.Name]; ok {
 		return b.unaryNode(op, n.Args[0], sc, bi.f1)
@@ -700,19 +659,108 @@ func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 		return b.binaryNode(op, n.Args, sc, bi.f2)
 	}
 	if k, ok := fn1Index[n.Name]; ok {
-		x, err := b.compile(n.Args[0], sc)
-		if err != nil {
-			return 0, err
-		}
-		if isConst(x) {
-			return b.constant(bi.f1(b.constVal(x))), nil
-		}
-		b.release(x)
-		d := b.push()
-		b.emit(instr{op: opCall1, dst: d, a: x, c: k})
-		return d, nil
+		return b.call1(n, sc, k, bi.f1)
 	}
 	return 0, locErr(n, "function %s cannot be compiled", n.Name)
+}
+
+// hill compiles hill(x, K, n), with powers by multiplication when n is a
+// constant small integer.
+func (b *Builder) hill(n *Node, sc *scope) (int32, error) {
+	ops, err := b.compileArgs(n.Args, sc)
+	if err != nil {
+		return 0, err
+	}
+	if b.allConst(ops) {
+		return b.fold(ops, func(v []float64) float64 { return fmath.Hill(v[0], v[1], v[2]) }), nil
+	}
+	b.release(ops...)
+	d := b.push()
+	if isConst(ops[2]) && fmath.IsSmallInt(b.constVal(ops[2])) {
+		b.emit(instr{op: opHillI, dst: d, a: ops[0], b: ops[1], c: int32(b.constVal(ops[2]))})
+		return d, nil
+	}
+	b.emit(instr{op: opHill, dst: d, a: ops[0], b: ops[1], c: ops[2]})
+	return d, nil
+}
+
+// hillPower compiles K^n exactly as hill(x, K, n) computes it (see
+// HillPower).
+func (b *Builder) hillPower(n *Node, sc *scope) (int32, error) {
+	ops, err := b.compileArgs(n.Args, sc)
+	if err != nil {
+		return 0, err
+	}
+	if b.allConst(ops) {
+		return b.fold(ops, func(v []float64) float64 { return fmath.HillPower(v[0], v[1]) }), nil
+	}
+	b.release(ops...)
+	d := b.push()
+	if isConst(ops[1]) && fmath.IsSmallInt(b.constVal(ops[1])) {
+		b.emit(instr{op: opPowI, dst: d, a: ops[0], c: int32(b.constVal(ops[1]))})
+		return d, nil
+	}
+	b.emit(instr{op: opPowX, dst: d, a: ops[0], b: ops[1]})
+	return d, nil
+}
+
+// hillGiven compiles hill(x, K, n) given kn = K^n (see HillGiven).
+func (b *Builder) hillGiven(n *Node, sc *scope) (int32, error) {
+	ops, err := b.compileArgs(n.Args, sc)
+	if err != nil {
+		return 0, err
+	}
+	if b.allConst(ops) {
+		return b.fold(ops, func(v []float64) float64 { return fmath.HillGiven(v[0], v[1], v[2]) }), nil
+	}
+	b.release(ops...)
+	d := b.push()
+	if isConst(ops[2]) && fmath.IsSmallInt(b.constVal(ops[2])) {
+		b.emit(instr{op: opHillIK, dst: d, a: ops[0], b: ops[1], c: int32(b.constVal(ops[2]))})
+		return d, nil
+	}
+	b.emit(instr{op: opHillK, dst: d, a: ops[0], b: ops[1], c: ops[2]})
+	return d, nil
+}
+
+// diversity compiles shannon and simpson over any number of operands,
+// listed in b.nargs.
+func (b *Builder) diversity(n *Node, sc *scope) (int32, error) {
+	ops, err := b.compileArgs(n.Args, sc)
+	if err != nil {
+		return 0, err
+	}
+	if b.allConst(ops) {
+		if n.Name == "shannon" {
+			return b.fold(ops, fmath.Shannon), nil
+		}
+		return b.fold(ops, fmath.Simpson), nil
+	}
+	b.release(ops...)
+	d := b.push()
+	op := opShan
+	if n.Name == "simpson" {
+		op = opSimp
+	}
+	b.emit(instr{op: op, dst: d, a: int32(len(b.nargs)), b: int32(len(ops))})
+	b.nargs = append(b.nargs, ops...)
+	return d, nil
+}
+
+// call1 compiles a one-argument function without its own opcode as a call
+// through the table entry k.
+func (b *Builder) call1(n *Node, sc *scope, k int32, f func(float64) float64) (int32, error) {
+	x, err := b.compile(n.Args[0], sc)
+	if err != nil {
+		return 0, err
+	}
+	if isConst(x) {
+		return b.constant(f(b.constVal(x))), nil
+	}
+	b.release(x)
+	d := b.push()
+	b.emit(instr{op: opCall1, dst: d, a: x, c: k})
+	return d, nil
 }
 
 func (b *Builder) inline(n *Node, f *Func, sc *scope) (int32, error) {
