@@ -131,14 +131,7 @@ func (p *parser) advance(n int) {
 
 // next scans the next token into p.tok.
 func (p *parser) next() error {
-	for p.off < len(p.src) {
-		c := p.src[p.off]
-		if c == ' ' || c == '\t' || c == '\n' || c == '\r' {
-			p.advance(1)
-			continue
-		}
-		break
-	}
+	p.skipSpace()
 	t := token{line: p.line, col: p.col}
 	if p.off >= len(p.src) {
 		t.kind = tEOF
@@ -147,93 +140,123 @@ func (p *parser) next() error {
 	}
 	s := p.src[p.off:]
 	c := s[0]
+	var n int
+	var err error
 	switch {
 	case isDigit(c) || c == '.' && len(s) > 1 && isDigit(s[1]):
-		i := 0
+		n, err = p.scanNumber(&t, s)
+	case isLetter(c):
+		n = scanIdent(&t, s)
+	case c == '(':
+		t.kind, t.text, n = tLParen, "(", 1
+	case c == ')':
+		t.kind, t.text, n = tRParen, ")", 1
+	case c == ',':
+		t.kind, t.text, n = tComma, ",", 1
+	default:
+		n, err = p.scanOp(&t, s)
+	}
+	if err != nil {
+		return err
+	}
+	p.advance(n)
+	p.tok = t
+	return nil
+}
+
+// skipSpace advances past blanks, tabs and line ends.
+func (p *parser) skipSpace() {
+	for p.off < len(p.src) {
+		c := p.src[p.off]
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' {
+			return
+		}
+		p.advance(1)
+	}
+}
+
+// scanNumber fills t with the number at the start of s (digits, an
+// optional fraction, an optional exponent; out-of-range values saturate as
+// strconv gives them) and returns its length. A number running into a
+// letter or a second '.' is malformed.
+func (p *parser) scanNumber(t *token, s string) (int, error) {
+	i := 0
+	for i < len(s) && isDigit(s[i]) {
+		i++
+	}
+	if i < len(s) && s[i] == '.' {
+		i++
 		for i < len(s) && isDigit(s[i]) {
 			i++
 		}
-		if i < len(s) && s[i] == '.' {
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '+' || s[j] == '-') {
+			j++
+		}
+		if j >= len(s) || !isDigit(s[j]) {
+			return 0, &SyntaxError{Line: t.line, Col: t.col + j, Msg: fmt.Sprintf("malformed number %q: exponent needs digits", s[:j])}
+		}
+		for j < len(s) && isDigit(s[j]) {
+			j++
+		}
+		i = j
+	}
+	if i < len(s) && (isLetter(s[i]) || s[i] == '.') {
+		return 0, &SyntaxError{Line: t.line, Col: t.col + i, Msg: fmt.Sprintf("malformed number %q", s[:i+1])}
+	}
+	v, err := strconv.ParseFloat(s[:i], 64)
+	if err != nil && !isRangeErr(err) {
+		return 0, p.errf(*t, "malformed number %q", s[:i])
+	}
+	t.kind, t.text, t.num = tNum, s[:i], v
+	return i, nil
+}
+
+// scanIdent fills t with the identifier at the start of s, dotted parts
+// (a.b.c) included, and returns its length.
+func scanIdent(t *token, s string) int {
+	i := 1
+	for {
+		for i < len(s) && (isLetter(s[i]) || isDigit(s[i])) {
 			i++
-			for i < len(s) && isDigit(s[i]) {
-				i++
-			}
 		}
-		if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-			j := i + 1
-			if j < len(s) && (s[j] == '+' || s[j] == '-') {
-				j++
-			}
-			if j < len(s) && isDigit(s[j]) {
-				for j < len(s) && isDigit(s[j]) {
-					j++
-				}
-				i = j
-			} else {
-				return &SyntaxError{Line: t.line, Col: t.col + j, Msg: fmt.Sprintf("malformed number %q: exponent needs digits", s[:j])}
-			}
+		if i+1 < len(s) && s[i] == '.' && isLetter(s[i+1]) {
+			i += 2
+			continue
 		}
-		if i < len(s) && (isLetter(s[i]) || s[i] == '.') {
-			return &SyntaxError{Line: t.line, Col: t.col + i, Msg: fmt.Sprintf("malformed number %q", s[:i+1])}
-		}
-		v, err := strconv.ParseFloat(s[:i], 64)
-		if err != nil && !isRangeErr(err) {
-			return p.errf(t, "malformed number %q", s[:i])
-		}
-		t.kind, t.text, t.num = tNum, s[:i], v
-		p.advance(i)
-	case isLetter(c):
-		i := 1
-		for {
-			for i < len(s) && (isLetter(s[i]) || isDigit(s[i])) {
-				i++
-			}
-			if i+1 < len(s) && s[i] == '.' && isLetter(s[i+1]) {
-				i += 2
-				continue
-			}
-			break
-		}
-		t.kind, t.text = tIdent, s[:i]
-		p.advance(i)
-	case c == '(':
-		t.kind, t.text = tLParen, "("
-		p.advance(1)
-	case c == ')':
-		t.kind, t.text = tRParen, ")"
-		p.advance(1)
-	case c == ',':
-		t.kind, t.text = tComma, ","
-		p.advance(1)
-	default:
-		two := ""
-		if len(s) >= 2 {
-			two = s[:2]
-		}
-		switch two {
+		break
+	}
+	t.kind, t.text = tIdent, s[:i]
+	return i
+}
+
+// scanOp fills t with the operator at the start of s, two-character ones
+// first (** is read as ^), and returns its length; a lone '=', '&' or '|'
+// or any other character is an error.
+func (p *parser) scanOp(t *token, s string) (int, error) {
+	if len(s) >= 2 {
+		switch two := s[:2]; two {
 		case "<=", ">=", "==", "!=", "&&", "||", "**":
 			t.kind, t.text = tOp, two
 			if two == "**" {
 				t.text = "^"
 			}
-			p.advance(2)
-		default:
-			switch c {
-			case '+', '-', '*', '/', '^', '<', '>', '!':
-				t.kind, t.text = tOp, string(c)
-				p.advance(1)
-			case '=':
-				return p.errf(t, "unexpected '=': use '==' for equality")
-			case '&', '|':
-				return p.errf(t, "unexpected '%c': use '%c%c'", c, c, c)
-			default:
-				r := []rune(s)[0]
-				return p.errf(t, "unexpected character %q", r)
-			}
+			return 2, nil
 		}
 	}
-	p.tok = t
-	return nil
+	switch c := s[0]; c {
+	case '+', '-', '*', '/', '^', '<', '>', '!':
+		t.kind, t.text = tOp, string(c)
+		return 1, nil
+	case '=':
+		return 0, p.errf(*t, "unexpected '=': use '==' for equality")
+	case '&', '|':
+		return 0, p.errf(*t, "unexpected '%c': use '%c%c'", c, c, c)
+	}
+	r := []rune(s)[0]
+	return 0, p.errf(*t, "unexpected character %q", r)
 }
 
 func isRangeErr(err error) bool {
