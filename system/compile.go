@@ -315,44 +315,7 @@ func (c *compiler) declareSymbols() {
 // buildRateOfSlots gives every rateOf target its slot and records how RHS
 // fills it.
 func (c *compiler) buildRateOfSlots() error {
-	m, s := c.m, c.s
-	var rateOfIDs []string
-	seen := map[string]bool{}
-	var addRateOf func(id string)
-	addRateOf = func(id string) {
-		if seen[id] {
-			return
-		}
-		seen[id] = true
-		rateOfIDs = append(rateOfIDs, id)
-		if sp := c.species[id]; sp != nil && c.varyingAssignedSize(sp) {
-			// d[S]/dt = (dA/dt − [S]·dV/dt)/V with dV/dt by the chain rule
-			addRateOf(sp.Compartment)
-		}
-		if r := c.assigned[id]; r != nil {
-			// rateOf of an assignment-rule variable is the chain rule
-			// over the rule (rateOfAssigned): the derivatives of the
-			// symbols it reads
-			for _, v := range expr.Vars(model.InlineFunctions(r.Math, c.mfunc, 0)) {
-				addRateOf(v)
-			}
-		}
-	}
-	collect := func(n *expr.Node) {
-		expr.Walk(model.InlineFunctions(n, c.mfunc, 0), func(x *expr.Node) {
-			if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpVar {
-				addRateOf(x.Args[0].Name)
-			}
-		})
-	}
-	c.forEachMath(func(n *expr.Node) { collect(n) })
-	for _, r := range m.Rules {
-		// rate rules on concentrations in a compartment an assignment rule
-		// sizes need dV/dt
-		if sp := c.species[r.Variable]; r.Kind == model.RateRule && sp != nil && c.varyingAssignedSize(sp) {
-			addRateOf(sp.Compartment)
-		}
-	}
+	m := c.m
 	reactionID := map[string]*model.Reaction{}
 	for _, r := range m.Reactions {
 		reactionID[r.ID] = r
@@ -361,60 +324,114 @@ func (c *compiler) buildRateOfSlots() error {
 	for _, o := range m.Observables {
 		observableID[o.ID] = o
 	}
-	for _, id := range rateOfIDs {
-		i := c.newSlot(rateOfPrefix + id)
-		st, isSt := c.isState[id]
-		sp := c.species[id]
-		conc := sp != nil && !sp.HasOnlySubstanceUnits // value = amount / size
-		if sp != nil && c.varyingAssignedSize(sp) {
-			// rateOf(S) is an expression (rewriteInlined) over dA/dt,
-			// filled into its own slot for a state species (a fixed
-			// amount has dA/dt = 0)
-			if isSt {
-				s.hasRateOf = true
-				s.rateOfSlot = append(s.rateOfSlot, c.newSlot(amtRatePrefix+id))
-				s.rateOfState = append(s.rateOfState, st)
-				s.rateOfVal = append(s.rateOfVal, -1)
-				s.rateOfScale = append(s.rateOfScale, -1)
-				s.rateOfComp = append(s.rateOfComp, -1)
-			}
-			continue
-		}
-		switch {
-		case isSt:
-			s.hasRateOf = true
-			s.rateOfSlot = append(s.rateOfSlot, i)
-			s.rateOfState = append(s.rateOfState, st)
-			s.rateOfVal = append(s.rateOfVal, s.slot[id])
-			scale, cst := -1, -1
-			if conc {
-				scale = s.slot[sp.Compartment]
-				if ci, ok := c.isState[sp.Compartment]; ok {
-					cst = ci
-				}
-			}
-			s.rateOfScale = append(s.rateOfScale, scale)
-			s.rateOfComp = append(s.rateOfComp, cst)
-		case c.assigned[id] != nil:
-			// an expression (rateOfAssigned), built where rateOf occurs
-		case reactionID[id] != nil:
-			return &Unsupported{Construct: "rateOf of a reaction rate", ID: id, Src: reactionID[id].Src}
-		case observableID[id] != nil:
-			return &Unsupported{Construct: "rateOf of an observable", ID: id, Src: observableID[id].Src}
-		case conc && hasKey(c.isState, sp.Compartment):
-			// a fixed amount in a compartment whose size changes:
-			// d(A/V)/dt = −(A/V)·(dV/dt)/V
-			s.hasRateOf = true
-			s.rateOfSlot = append(s.rateOfSlot, i)
-			s.rateOfState = append(s.rateOfState, -1)
-			s.rateOfVal = append(s.rateOfVal, s.slot[id])
-			s.rateOfScale = append(s.rateOfScale, s.slot[sp.Compartment])
-			s.rateOfComp = append(s.rateOfComp, c.isState[sp.Compartment])
-		default:
-			// constant between events and schedule boundaries: 0
+	for _, id := range c.rateOfTargets() {
+		if err := c.rateOfSlot(id, reactionID, observableID); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// rateOfTargets lists, in first-use order, the symbols whose rateOf the
+// model needs: the arguments of rateOf calls, and what those expand to
+// (the symbols an assignment-rule variable reads, the compartment of a
+// species an assignment rule sizes), and the compartments whose dV/dt
+// rate rules on concentrations need.
+func (c *compiler) rateOfTargets() []string {
+	var ids []string
+	seen := map[string]bool{}
+	var add func(id string)
+	add = func(id string) {
+		if seen[id] {
+			return
+		}
+		seen[id] = true
+		ids = append(ids, id)
+		if sp := c.species[id]; sp != nil && c.varyingAssignedSize(sp) {
+			// d[S]/dt = (dA/dt − [S]·dV/dt)/V with dV/dt by the chain rule
+			add(sp.Compartment)
+		}
+		if r := c.assigned[id]; r != nil {
+			// rateOf of an assignment-rule variable is the chain rule
+			// over the rule (rateOfAssigned): the derivatives of the
+			// symbols it reads
+			for _, v := range expr.Vars(model.InlineFunctions(r.Math, c.mfunc, 0)) {
+				add(v)
+			}
+		}
+	}
+	c.forEachMath(func(n *expr.Node) {
+		expr.Walk(model.InlineFunctions(n, c.mfunc, 0), func(x *expr.Node) {
+			if x.Op == expr.OpCall && x.Name == "rateOf" && len(x.Args) == 1 && x.Args[0].Op == expr.OpVar {
+				add(x.Args[0].Name)
+			}
+		})
+	})
+	for _, r := range c.m.Rules {
+		// rate rules on concentrations in a compartment an assignment rule
+		// sizes need dV/dt
+		if sp := c.species[r.Variable]; r.Kind == model.RateRule && sp != nil && c.varyingAssignedSize(sp) {
+			add(sp.Compartment)
+		}
+	}
+	return ids
+}
+
+// rateOfSlot gives rateOf(id) its slot and, when RHS fills it from the
+// state derivatives, records how; rateOf of a reaction or an observable is
+// unsupported.
+func (c *compiler) rateOfSlot(id string, reactionID map[string]*model.Reaction, observableID map[string]*model.Observable) error {
+	s := c.s
+	i := c.newSlot(rateOfPrefix + id)
+	st, isSt := c.isState[id]
+	sp := c.species[id]
+	conc := sp != nil && !sp.HasOnlySubstanceUnits // value = amount / size
+	if sp != nil && c.varyingAssignedSize(sp) {
+		// rateOf(S) is an expression (rewriteInlined) over dA/dt,
+		// filled into its own slot for a state species (a fixed
+		// amount has dA/dt = 0)
+		if isSt {
+			s.addRateOf(c.newSlot(amtRatePrefix+id), st, -1, -1, -1)
+		}
+		return nil
+	}
+	switch {
+	case isSt:
+		scale, cst := -1, -1
+		if conc {
+			scale = s.slot[sp.Compartment]
+			if ci, ok := c.isState[sp.Compartment]; ok {
+				cst = ci
+			}
+		}
+		s.addRateOf(i, st, s.slot[id], scale, cst)
+	case c.assigned[id] != nil:
+		// an expression (rateOfAssigned), built where rateOf occurs
+	case reactionID[id] != nil:
+		return &Unsupported{Construct: "rateOf of a reaction rate", ID: id, Src: reactionID[id].Src}
+	case observableID[id] != nil:
+		return &Unsupported{Construct: "rateOf of an observable", ID: id, Src: observableID[id].Src}
+	case conc && hasKey(c.isState, sp.Compartment):
+		// a fixed amount in a compartment whose size changes:
+		// d(A/V)/dt = −(A/V)·(dV/dt)/V
+		s.addRateOf(i, -1, s.slot[id], s.slot[sp.Compartment], c.isState[sp.Compartment])
+	default:
+		// constant between events and schedule boundaries: 0
+	}
+	return nil
+}
+
+// addRateOf records that RHS fills env[slot] with the derivative of the
+// value of state (-1: a fixed amount), whose env slot is val, scaled by
+// the size slot scale, with comp the compartment's state index (-1 for
+// none; see System.rateOfSlot).
+func (s *System) addRateOf(slot, state, val, scale, comp int) {
+	s.hasRateOf = true
+	s.rateOfSlot = append(s.rateOfSlot, slot)
+	s.rateOfState = append(s.rateOfState, state)
+	s.rateOfVal = append(s.rateOfVal, val)
+	s.rateOfScale = append(s.rateOfScale, scale)
+	s.rateOfComp = append(s.rateOfComp, comp)
 }
 
 // buildMainTape assigns, on b, the species values, assignment rules and
@@ -759,11 +776,32 @@ func (c *compiler) finish(dynSlot map[int]bool, obsDst []int, obsNode []*expr.No
 // depends on its own rateOf) is an implicit equation and is refused.
 func (c *compiler) rateOfLevels() error {
 	s := c.s
+	st := c.stateRateOfDeps()
+	// slot k reads the derivatives of its state and compartment
+	on := make([]map[int]bool, len(s.rateOfSlot))
+	for k := range on {
+		on[k] = map[int]bool{}
+		for _, i := range []int{s.rateOfState[k], s.rateOfComp[k]} {
+			if i >= 0 {
+				for r := range st[i] {
+					on[k][r] = true
+				}
+			}
+		}
+	}
+	return s.rateOfPasses(on)
+}
+
+// stateRateOfDeps returns, for each state, the indices of the rateOf slots
+// its derivative reads, directly or through main-tape assignments: in a
+// rate rule, a reaction's rate, stoichiometry or conversion factor, or a
+// community member's growth, inflow or shedding.
+func (c *compiler) stateRateOfDeps() []map[int]bool {
+	s := c.s
 	rIdx := map[int]int{}
 	for k, sl := range s.rateOfSlot {
 		rIdx[sl] = k
 	}
-	nr := len(s.rateOfSlot)
 	// deps[slot]: the rateOf indices an env slot depends on
 	deps := map[int]map[int]bool{}
 	read := func(sl int, into map[int]bool) {
@@ -787,7 +825,7 @@ func (c *compiler) rateOfLevels() error {
 		}
 		deps[dst] = set
 	}
-	st := make([]map[int]bool, s.n) // rateOf indices each state derivative reads
+	st := make([]map[int]bool, s.n)
 	for i := range st {
 		st[i] = map[int]bool{}
 	}
@@ -812,19 +850,14 @@ func (c *compiler) rateOfLevels() error {
 			}
 		}
 	}
-	// slot k reads the derivatives of its state and compartment
-	on := make([]map[int]bool, nr)
-	for k := range on {
-		on[k] = map[int]bool{}
-		for _, i := range []int{s.rateOfState[k], s.rateOfComp[k]} {
-			if i >= 0 {
-				for r := range st[i] {
-					on[k][r] = true
-				}
-			}
-		}
-	}
-	level := make([]int, nr) // 0: unknown; -1: in progress
+	return st
+}
+
+// rateOfPasses sets s.rateOfPass to the highest level of the rateOf slots,
+// where slot k reads the slots on[k], by a depth-first search that refuses
+// a cycle.
+func (s *System) rateOfPasses(on []map[int]bool) error {
+	level := make([]int, len(on)) // 0: unknown; -1: in progress
 	var visit func(k int) (int, error)
 	visit = func(k int) (int, error) {
 		switch level[k] {
