@@ -231,17 +231,44 @@ func norm2(v []float64) float64 {
 // rodasStep attempts one RODAS step of size h from (t, y) with s.f0 = f(t, y).
 // On acceptance s.yn holds the new state.
 func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool, float64) {
+	fac, shrink := s.rodasMatrix(t, y, h)
+	if shrink != 0 {
+		return false, shrink * h
+	}
+	err := s.rodasStages(t, y, h, fac)
+	if math.IsNaN(err) || math.IsInf(err, 0) {
+		n := s.n
+		s.noteNaN(s.f0, s.fx[:n], s.fn[:n], s.yn[:n])
+		return false, 0.25 * h
+	}
+	if s.anyNN && err <= 1 {
+		if e := s.nonNegErr(y); e > 1 {
+			err = e
+		}
+	}
+	ok, hnew := s.rodasControl(err, h, reject)
+	if ok && s.anyNN {
+		s.clipNonNeg()
+	}
+	return ok, hnew
+}
+
+// rodasMatrix evaluates the Jacobian at (t, y) if it is stale and
+// factorises I/(h·γ) − J (sparse when that pays), returning the factor
+// 1/(h·γ). shrink is 0, or the fraction of h to retry with: 0.25 for a
+// non-finite Jacobian, 0.5 for a singular matrix.
+func (s *Solver) rodasMatrix(t float64, y []float64, h float64) (fac, shrink float64) {
 	n := s.n
 	if !s.jacOK {
 		s.jacobian(t, y)
 		if i := firstNonFinite(s.jac); i >= 0 {
 			s.hitNaN, s.nanIdx = true, i/n
 			s.jacOK = false
-			return false, 0.25 * h
+			return 0, 0.25
 		}
 		s.useSparse = s.slu.analyse(s.jac, n)
 	}
-	fac := 1 / (h * roGamma)
+	fac = 1 / (h * roGamma)
 	s.stats.LUDecomps++
 	s.sparseOn = s.useSparse && s.slu.factor(s.jac, fac)
 	if !s.sparseOn {
@@ -252,9 +279,18 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 			s.lu[i*n+i] += fac
 		}
 		if !luFactor(s.lu, s.piv, n) {
-			return false, 0.5 * h
+			return 0, 0.5
 		}
 	}
+	return fac, 0
+}
+
+// rodasStages runs the six stages of the step of size h from (t, y) with
+// the factorised matrix, leaving the stage vectors in s.g and the new
+// state in s.yn, and returns the error estimate (the RMS of g6 scaled by
+// the tolerances; NaN or ±Inf when something did not stay finite).
+func (s *Solver) rodasStages(t float64, y []float64, h, fac float64) float64 {
+	n := s.n
 	// work vectors resliced to len(y): the loops run without bounds checks
 	y = y[:n]
 	g1, g2, g3, g4, g5, g6 := s.g[0][:n], s.g[1][:n], s.g[2][:n], s.g[3][:n], s.g[4][:n], s.g[5][:n]
@@ -312,16 +348,15 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 		r := g6[i] / (atol[i] + s.rtol*maxAbs(y[i], yn[i])) // s.sc, inlined
 		sum += r * r
 	}
-	err := math.Sqrt(sum / float64(n))
-	if math.IsNaN(err) || math.IsInf(err, 0) {
-		s.noteNaN(s.f0, fx, fn, yn)
-		return false, 0.25 * h
-	}
-	if s.anyNN && err <= 1 {
-		if e := s.nonNegErr(y); e > 1 {
-			err = e
-		}
-	}
+	return math.Sqrt(sum / float64(n))
+}
+
+// rodasControl accepts a step of size h with error estimate err when
+// err ≤ 1 and proposes the next step size: the classic controller, on
+// acceptance combined with Gustafsson's predictive one (whose history
+// it updates), never growing after a rejection, and a tenth of h after
+// a rejected first step.
+func (s *Solver) rodasControl(err, h float64, reject bool) (bool, float64) {
 	f := fmath.Max(1/rosFacMax, fmath.Min(1/rosFacMin, math.Pow(err, 0.25)/safety))
 	hnew := h / f
 	if err <= 1 {
@@ -335,9 +370,6 @@ func (s *Solver) rodasStep(t float64, y []float64, h float64, reject bool) (bool
 		s.erracc = fmath.Max(1e-2, err)
 		if reject {
 			hnew = fmath.Min(hnew, h)
-		}
-		if s.anyNN {
-			s.clipNonNeg()
 		}
 		return true, hnew
 	}
