@@ -71,25 +71,8 @@ func (cc *community) rates(env, y, dydt []float64) {
 	i := 0
 	for ; i+6 <= k; i += 6 {
 		// six chains (a six-member community in one block)
-		g0, g1, g2, g3, g4, g5 := -shed, -shed, -shed, -shed, -shed, -shed
-		if gs := growth[i]; gs >= 0 {
-			g0 += env[gs]
-		}
-		if gs := growth[i+1]; gs >= 0 {
-			g1 += env[gs]
-		}
-		if gs := growth[i+2]; gs >= 0 {
-			g2 += env[gs]
-		}
-		if gs := growth[i+3]; gs >= 0 {
-			g3 += env[gs]
-		}
-		if gs := growth[i+4]; gs >= 0 {
-			g4 += env[gs]
-		}
-		if gs := growth[i+5]; gs >= 0 {
-			g5 += env[gs]
-		}
+		g0, g1, g2 := rateStart(env, growth, shed, i), rateStart(env, growth, shed, i+1), rateStart(env, growth, shed, i+2)
+		g3, g4, g5 := rateStart(env, growth, shed, i+3), rateStart(env, growth, shed, i+4), rateStart(env, growth, shed, i+5)
 		r0 := a[i*k : i*k+k][:len(x)]
 		r1 := a[(i+1)*k : (i+1)*k+k][:len(x)]
 		r2 := a[(i+2)*k : (i+2)*k+k][:len(x)]
@@ -112,16 +95,7 @@ func (cc *community) rates(env, y, dydt []float64) {
 		commRate(x, members, inflow, env, dydt, i+5, g5)
 	}
 	for ; i+3 <= k; i += 3 {
-		g0, g1, g2 := -shed, -shed, -shed
-		if gs := growth[i]; gs >= 0 {
-			g0 += env[gs]
-		}
-		if gs := growth[i+1]; gs >= 0 {
-			g1 += env[gs]
-		}
-		if gs := growth[i+2]; gs >= 0 {
-			g2 += env[gs]
-		}
+		g0, g1, g2 := rateStart(env, growth, shed, i), rateStart(env, growth, shed, i+1), rateStart(env, growth, shed, i+2)
 		r0 := a[i*k : i*k+k][:len(x)]
 		r1 := a[(i+1)*k : (i+1)*k+k][:len(x)]
 		r2 := a[(i+2)*k : (i+2)*k+k][:len(x)]
@@ -135,16 +109,23 @@ func (cc *community) rates(env, y, dydt []float64) {
 		commRate(x, members, inflow, env, dydt, i+2, g2)
 	}
 	for ; i < k; i++ {
-		g := -shed
-		if gs := growth[i]; gs >= 0 {
-			g += env[gs]
-		}
+		g := rateStart(env, growth, shed, i)
 		row := a[i*k : i*k+k][:len(x)]
 		for j, xj := range x {
 			g += float64(row[j] * xj)
 		}
 		commRate(x, members, inflow, env, dydt, i, g)
 	}
+}
+
+// rateStart returns −shed + growth_i (growth_i read from env when member
+// i has one), where member i's rate sum starts.
+func rateStart(env []float64, growth []int, shed float64, i int) float64 {
+	g := -shed
+	if gs := growth[i]; gs >= 0 {
+		g += env[gs]
+	}
+	return g
 }
 
 // ratesSparse is rates for a sparse community: each member's sum runs over
@@ -162,10 +143,7 @@ func (cc *community) ratesSparse(env, y, dydt []float64) {
 		x[i] = y[si]
 	}
 	for i := range members {
-		g := -shed
-		if gs := cc.growth[i]; gs >= 0 {
-			g += env[gs]
-		}
+		g := rateStart(env, cc.growth, shed, i)
 		lo, hi := cc.rowPtr[i], cc.rowPtr[i+1]
 		cols, a := cc.col[lo:hi], cc.a[lo:hi]
 		for p, j := range cols {
