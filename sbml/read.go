@@ -510,6 +510,9 @@ func (r *reader) mathOf(e *elem, id string) (*expr.Node, error) {
 	return mc.node(k)
 }
 
+// reaction reads a reaction: its attributes, reactants, products,
+// modifiers and kinetic law. The returned rules are the assignment rules
+// that stand for L2 stoichiometryMath.
 func (r *reader) reaction(re *elem) (*model.Reaction, []*model.Rule, error) {
 	rx := &model.Reaction{ID: r.id(re), Src: r.src(re)}
 	rx.Name, _ = re.attr("name")
@@ -522,56 +525,10 @@ func (r *reader) reaction(re *elem) (*model.Reaction, []*model.Rule, error) {
 		return nil, nil, err
 	}
 	var extra []*model.Rule
-	refs := func(list string) ([]model.SpeciesRef, error) {
-		l := re.child(list)
-		if l == nil {
-			return nil, nil
-		}
-		var out []model.SpeciesRef
-		for _, se := range l.children("speciesReference") {
-			sr := model.SpeciesRef{Stoichiometry: 1, Constant: true}
-			sr.Species, _ = se.attr("species")
-			sr.ID = r.id(se)
-			v, ok, err := r.numAttr(se, rx.ID, "stoichiometry")
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				sr.Stoichiometry = v
-			} else if r.level == 3 {
-				sr.Stoichiometry = math.NaN() // unset: must come from an initial assignment, rule or event
-				if sr.ID == "" {
-					sr.Stoichiometry = 1
-				}
-			}
-			if r.level == 3 {
-				if sr.Constant, err = r.boolAttr(se, rx.ID, "constant", true); err != nil {
-					return nil, err
-				}
-			}
-			if sm := se.child("stoichiometryMath"); sm != nil {
-				// L2: stoichiometryMath is an assignment rule on a
-				// synthetic species-reference id.
-				mt, err := r.mathOf(sm, rx.ID)
-				if err != nil {
-					return nil, err
-				}
-				if mt != nil {
-					if sr.ID == "" {
-						sr.ID = fmt.Sprintf("%s__stoich_%s_%d", rx.ID, sr.Species, len(out))
-					}
-					sr.Constant = false
-					extra = append(extra, &model.Rule{Kind: model.AssignmentRule, Variable: sr.ID, Math: mt, Src: r.src(sm)})
-				}
-			}
-			out = append(out, sr)
-		}
-		return out, nil
-	}
-	if rx.Reactants, err = refs("listOfReactants"); err != nil {
+	if rx.Reactants, extra, err = r.speciesRefs(re.child("listOfReactants"), rx.ID, extra); err != nil {
 		return nil, nil, err
 	}
-	if rx.Products, err = refs("listOfProducts"); err != nil {
+	if rx.Products, extra, err = r.speciesRefs(re.child("listOfProducts"), rx.ID, extra); err != nil {
 		return nil, nil, err
 	}
 	if l := re.child("listOfModifiers"); l != nil {
@@ -581,33 +538,93 @@ func (r *reader) reaction(re *elem) (*model.Reaction, []*model.Rule, error) {
 		}
 	}
 	if kl := re.child("kineticLaw"); kl != nil {
-		mt, err := r.mathOf(kl, rx.ID)
-		if err != nil {
+		if err := r.kineticLaw(kl, rx); err != nil {
 			return nil, nil, err
-		}
-		rx.Rate = mt
-		for _, ln := range []string{"listOfParameters", "listOfLocalParameters"} {
-			if l := kl.child(ln); l != nil {
-				for _, pe := range l.kids {
-					if pe.space != r.ns || (pe.name != "parameter" && pe.name != "localParameter") {
-						continue
-					}
-					p, err := r.parameter(pe)
-					if err != nil {
-						return nil, nil, err
-					}
-					if !p.ValueSet {
-						p.Value = math.NaN()
-					}
-					rx.Local = append(rx.Local, p)
-				}
-			}
 		}
 	}
 	if rx.Rate == nil {
 		rx.Rate = expr.Num(0) // no kinetic law: the reaction does not proceed
 	}
 	return rx, extra, nil
+}
+
+// speciesRefs reads the species references of reaction rxID's list l (nil:
+// none). An L2 stoichiometryMath becomes an assignment rule, appended to
+// extra, on the reference's id (a synthetic one when it has none).
+func (r *reader) speciesRefs(l *elem, rxID string, extra []*model.Rule) ([]model.SpeciesRef, []*model.Rule, error) {
+	if l == nil {
+		return nil, extra, nil
+	}
+	var out []model.SpeciesRef
+	for _, se := range l.children("speciesReference") {
+		sr := model.SpeciesRef{Stoichiometry: 1, Constant: true}
+		sr.Species, _ = se.attr("species")
+		sr.ID = r.id(se)
+		v, ok, err := r.numAttr(se, rxID, "stoichiometry")
+		if err != nil {
+			return nil, extra, err
+		}
+		if ok {
+			sr.Stoichiometry = v
+		} else if r.level == 3 {
+			sr.Stoichiometry = math.NaN() // unset: must come from an initial assignment, rule or event
+			if sr.ID == "" {
+				sr.Stoichiometry = 1
+			}
+		}
+		if r.level == 3 {
+			if sr.Constant, err = r.boolAttr(se, rxID, "constant", true); err != nil {
+				return nil, extra, err
+			}
+		}
+		if sm := se.child("stoichiometryMath"); sm != nil {
+			// L2: stoichiometryMath is an assignment rule on a
+			// synthetic species-reference id.
+			mt, err := r.mathOf(sm, rxID)
+			if err != nil {
+				return nil, extra, err
+			}
+			if mt != nil {
+				if sr.ID == "" {
+					sr.ID = fmt.Sprintf("%s__stoich_%s_%d", rxID, sr.Species, len(out))
+				}
+				sr.Constant = false
+				extra = append(extra, &model.Rule{Kind: model.AssignmentRule, Variable: sr.ID, Math: mt, Src: r.src(sm)})
+			}
+		}
+		out = append(out, sr)
+	}
+	return out, extra, nil
+}
+
+// kineticLaw reads rx's kinetic law kl: the rate and the local parameters
+// (L2 parameter, L3 localParameter; unset values are NaN).
+func (r *reader) kineticLaw(kl *elem, rx *model.Reaction) error {
+	mt, err := r.mathOf(kl, rx.ID)
+	if err != nil {
+		return err
+	}
+	rx.Rate = mt
+	for _, ln := range []string{"listOfParameters", "listOfLocalParameters"} {
+		l := kl.child(ln)
+		if l == nil {
+			continue
+		}
+		for _, pe := range l.kids {
+			if pe.space != r.ns || (pe.name != "parameter" && pe.name != "localParameter") {
+				continue
+			}
+			p, err := r.parameter(pe)
+			if err != nil {
+				return err
+			}
+			if !p.ValueSet {
+				p.Value = math.NaN()
+			}
+			rx.Local = append(rx.Local, p)
+		}
+	}
+	return nil
 }
 
 func (r *reader) event(ee *elem) (*model.Event, error) {
