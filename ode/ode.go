@@ -305,41 +305,8 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 	if n <= 0 {
 		return nil, fmt.Errorf("ode: dimension %d must be positive", n)
 	}
-	if opt.Method < Auto || opt.Method > DOP853 {
-		return nil, fmt.Errorf("ode: unknown method %d", int(opt.Method))
-	}
-	if opt.RTol == 0 {
-		opt.RTol = 1e-6
-	}
-	if opt.ATol == 0 {
-		opt.ATol = 1e-9
-	}
-	if !(opt.RTol > 0) || math.IsInf(opt.RTol, 0) {
-		return nil, fmt.Errorf("ode: rtol %g must be positive and finite", opt.RTol)
-	}
-	if opt.RTol < 1e-14 {
-		return nil, fmt.Errorf("ode: rtol %g below 1e-14 is not attainable in float64", opt.RTol)
-	}
-	if !(opt.ATol > 0) || math.IsInf(opt.ATol, 0) {
-		return nil, fmt.Errorf("ode: atol %g must be positive and finite", opt.ATol)
-	}
-	if opt.ATolVec != nil && len(opt.ATolVec) != n {
-		return nil, fmt.Errorf("ode: ATolVec has %d entries, want %d", len(opt.ATolVec), n)
-	}
-	if opt.NonNegative != nil && len(opt.NonNegative) != n {
-		return nil, fmt.Errorf("ode: NonNegative has %d entries, want %d", len(opt.NonNegative), n)
-	}
-	if opt.InitialStep < 0 || math.IsNaN(opt.InitialStep) || math.IsInf(opt.InitialStep, 0) {
-		return nil, fmt.Errorf("ode: initial step %g must be finite and >= 0", opt.InitialStep)
-	}
-	if opt.MaxStep < 0 || math.IsNaN(opt.MaxStep) {
-		return nil, fmt.Errorf("ode: max step %g must be >= 0", opt.MaxStep)
-	}
-	if opt.MaxSteps < 0 {
-		return nil, fmt.Errorf("ode: MaxSteps %d must be >= 0", opt.MaxSteps)
-	}
-	if opt.MaxSteps == 0 {
-		opt.MaxSteps = 1_000_000
+	if err := opt.normalize(n); err != nil {
+		return nil, err
 	}
 	s := &Solver{n: n, rtol: opt.RTol, opt: opt}
 	s.atol = make([]float64, n)
@@ -360,6 +327,64 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 			s.anyNN = s.anyNN || b
 		}
 	}
+	s.exp = explicitFor(opt)
+	s.allocate()
+	s.stiffNeed = stiffCount
+	s.cur = s.exp
+	if opt.Method == Rodas4 {
+		s.cur = Rodas4
+	}
+	return s, nil
+}
+
+// normalize fills the default tolerances (rtol 1e-6, atol 1e-9) and step
+// limit (10^6) into opt and checks it for a system of dimension n.
+func (opt *Options) normalize(n int) error {
+	if opt.Method < Auto || opt.Method > DOP853 {
+		return fmt.Errorf("ode: unknown method %d", int(opt.Method))
+	}
+	if opt.RTol == 0 {
+		opt.RTol = 1e-6
+	}
+	if opt.ATol == 0 {
+		opt.ATol = 1e-9
+	}
+	if !(opt.RTol > 0) || math.IsInf(opt.RTol, 0) {
+		return fmt.Errorf("ode: rtol %g must be positive and finite", opt.RTol)
+	}
+	if opt.RTol < 1e-14 {
+		return fmt.Errorf("ode: rtol %g below 1e-14 is not attainable in float64", opt.RTol)
+	}
+	if !(opt.ATol > 0) || math.IsInf(opt.ATol, 0) {
+		return fmt.Errorf("ode: atol %g must be positive and finite", opt.ATol)
+	}
+	if opt.ATolVec != nil && len(opt.ATolVec) != n {
+		return fmt.Errorf("ode: ATolVec has %d entries, want %d", len(opt.ATolVec), n)
+	}
+	if opt.NonNegative != nil && len(opt.NonNegative) != n {
+		return fmt.Errorf("ode: NonNegative has %d entries, want %d", len(opt.NonNegative), n)
+	}
+	if opt.InitialStep < 0 || math.IsNaN(opt.InitialStep) || math.IsInf(opt.InitialStep, 0) {
+		return fmt.Errorf("ode: initial step %g must be finite and >= 0", opt.InitialStep)
+	}
+	if opt.MaxStep < 0 || math.IsNaN(opt.MaxStep) {
+		return fmt.Errorf("ode: max step %g must be >= 0", opt.MaxStep)
+	}
+	if opt.MaxSteps < 0 {
+		return fmt.Errorf("ode: MaxSteps %d must be >= 0", opt.MaxSteps)
+	}
+	if opt.MaxSteps == 0 {
+		opt.MaxSteps = 1_000_000
+	}
+	return nil
+}
+
+// allocate makes the work vectors the methods s.opt can run need: those
+// of every step, DOP853's when it is the explicit method, the stiffness
+// detector's for Auto, and the Jacobian and LU storage for Auto and
+// Rodas4.
+func (s *Solver) allocate() {
+	n, opt := s.n, s.opt
 	vec := func() []float64 { return make([]float64, n) }
 	s.f0, s.yn, s.fn, s.tmp, s.ysti, s.fx, s.yold, s.err2 = vec(), vec(), vec(), vec(), vec(), vec(), vec(), vec()
 	for i := range s.k {
@@ -371,7 +396,6 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 	for i := range s.g {
 		s.g[i] = vec()
 	}
-	s.exp = explicitFor(opt)
 	if s.exp == DOP853 {
 		for i := range s.d8k {
 			s.d8k[i] = vec()
@@ -384,18 +408,12 @@ func NewSolver(n int, opt Options) (*Solver, error) {
 	if opt.Method == Auto {
 		s.pv, s.pw = vec(), vec()
 	}
-	s.stiffNeed = stiffCount
 	if opt.Method == Auto || opt.Method == Rodas4 {
 		s.jac = make([]float64, n*n)
 		s.lu = make([]float64, n*n)
 		s.piv = make([]int, n)
 		s.dec, s.decB = make([]int, 0, n), make([]float64, 0, n)
 	}
-	s.cur = s.exp
-	if opt.Method == Rodas4 {
-		s.cur = Rodas4
-	}
-	return s, nil
 }
 
 // autoHighOrderRTol is the relative tolerance at or below which Auto uses
