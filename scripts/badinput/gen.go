@@ -23,7 +23,8 @@ var generators = map[string]func(path string) error{
 		})
 	},
 	// a valid 2,000 x 2,000 matrix: PCoA's eigendecomposition takes long
-	// enough to interrupt
+	// enough to interrupt (about 3 s on an idle machine, so the case
+	// interrupts it after 1 s)
 	"dm-2000": func(path string) error {
 		const n = 2000
 		rng := rand.New(rand.NewPCG(1, 2))

@@ -353,6 +353,10 @@ func (r *runner) run(c testCase) result {
 		}
 		return res
 	case sigint > 0:
+		if status == 0 && took < sigint {
+			res.out, res.detail = unclear, fmt.Sprintf("finished (status 0) in %.1f s, before the SIGINT at %v: the case needs a longer input or an earlier interrupt", took.Seconds(), sigint)
+			return res
+		}
 		if keep != nil {
 			changed = slices.DeleteFunc(changed, func(p string) bool { return keep.MatchString(p[1:]) })
 		}
