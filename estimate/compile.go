@@ -413,10 +413,7 @@ func (p *Problem) planPeriods(res *resolver, stateNames []string, todo []pending
 		for pi, per := range pers {
 			var cs []*change
 			for _, ch := range per.Changes {
-				c := &change{target: ch.Target, kind: p.mi.kind(ch.Target), state: -1, src: ch.Src}
-				if i, ok := sliceIndex(stateNames, ch.Target); ok {
-					c.state = i
-				}
+				c := &change{target: ch.Target, kind: p.mi.kind(ch.Target), state: slices.Index(stateNames, ch.Target), src: ch.Src}
 				if sp := p.mi.species[ch.Target]; sp != nil {
 					c.hosu, c.comp = sp.HasOnlySubstanceUnits, sp.Compartment
 				}
@@ -595,15 +592,6 @@ func (ep *expPlan) allChanges() []*change {
 		out = append(out, per.changes...)
 	}
 	return out
-}
-
-func sliceIndex(s []string, x string) (int, bool) {
-	for i, v := range s {
-		if v == x {
-			return i, true
-		}
-	}
-	return 0, false
 }
 
 // NumSensCols returns the number of forward-sensitivity columns: the

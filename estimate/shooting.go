@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/holobiont/holobiont/expr"
@@ -214,7 +215,7 @@ func (sh *Shooting) segmentedSpec() *Spec {
 		for k := 1; k <= nk; k++ {
 			var chs []Change
 			for _, ch := range e.Periods[0].Changes {
-				if !sliceHas(sh.States, ch.Target) {
+				if !slices.Contains(sh.States, ch.Target) {
 					chs = append(chs, ch)
 				}
 			}
@@ -245,9 +246,4 @@ func (sh *Shooting) segmentedSpec() *Spec {
 	sh.contStart = len(s.Measurements)
 	s.Measurements = append(s.Measurements, cont...)
 	return s
-}
-
-func sliceHas(s []string, x string) bool {
-	_, ok := sliceIndex(s, x)
-	return ok
 }

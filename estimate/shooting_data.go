@@ -3,6 +3,7 @@ package estimate
 import (
 	"context"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -37,7 +38,7 @@ func (sh *Shooting) planDataNodes() {
 	names := p.variants[0].sys.StateNames()
 	vars := make([]string, len(sh.States))
 	for xi, x := range sh.States {
-		i, _ := sliceIndex(names, x)
+		i := slices.Index(names, x)
 		vars[xi] = varState + strconv.Itoa(i)
 	}
 	obsState := make([]int, len(p.obs))
@@ -79,7 +80,7 @@ func affineState(e *expr.Node, vars []string) int {
 	read := func(n *expr.Node) []int {
 		var out []int
 		for _, v := range expr.Vars(n) {
-			if i, ok := sliceIndex(vars, v); ok {
+			if i := slices.Index(vars, v); i >= 0 {
 				out = append(out, i)
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 
 	"github.com/holobiont/holobiont/expr"
@@ -548,8 +549,8 @@ func (ev *Evaluator) apply(sys *system.System, per *periodPlan, y, s []float64) 
 			if sp.Compartment != c.target || sp.HasOnlySubstanceUnits || targets[sp.ID] {
 				continue
 			}
-			si, ok := sliceIndex(sys.StateNames(), sp.ID)
-			if !ok {
+			si := slices.Index(sys.StateNames(), sp.ID)
+			if si < 0 {
 				continue
 			}
 			r := vNew / vOld
@@ -570,7 +571,7 @@ func (ev *Evaluator) apply(sys *system.System, per *periodPlan, y, s []float64) 
 			var dsize []float64
 			if j, ok := newSize[c.comp]; ok {
 				size, dsize = vals[j], grads[j]
-			} else if ci, ok := sliceIndex(sys.StateNames(), c.comp); ok {
+			} else if ci := slices.Index(sys.StateNames(), c.comp); ci >= 0 {
 				size = old[ci]
 				if ev.sens {
 					dsize = olds[ci*nc : ci*nc+nc]
