@@ -161,6 +161,7 @@ def likelihood(problem, values, meas, cindex, states):
         for r in read_tsv(os.path.join(d, of)):
             obs[r["observableId"]] = r
     llh = chi2 = 0.0
+    parsed = {}
     for m in meas:
         o = obs[m["observableId"]]
         env = dict(values)
@@ -172,8 +173,11 @@ def likelihood(problem, values, meas, cindex, states):
                     env["%s%d_%s" % (pre, i + 1, o["observableId"])] = float(v)
                 except ValueError:
                     env["%s%d_%s" % (pre, i + 1, o["observableId"])] = values[v]
-        ev = lambda e: float(sp.sympify(e, locals={k: sp.Symbol(k) for k in env}).subs(env))
-        h, sigma, ym = ev(o["observableFormula"]), ev(o["noiseFormula"]), float(m["measurement"])
+        if o["observableId"] not in parsed:  # each formula parsed once, as a function of its symbols
+            fs = [sp.sympify(o[c], locals={k: sp.Symbol(k) for k in env}) for c in ("observableFormula", "noiseFormula")]
+            parsed[o["observableId"]] = [(sorted(f.free_symbols, key=str), f) for f in fs]
+        h, sigma = (float(f.subs({x: env[str(x)] for x in xs})) for xs, f in parsed[o["observableId"]])
+        ym = float(m["measurement"])
         tr = (o.get("observableTransformation") or "lin").strip() or "lin"
         g = {"lin": lambda x: x, "log": math.log, "log10": math.log10}[tr]
         jac = {"lin": 0.0, "log": math.log(ym) if tr == "log" else 0.0,
