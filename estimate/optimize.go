@@ -178,149 +178,228 @@ type ObjectiveFunc func(ctx context.Context, u []float64, grad bool) (f float64,
 // MinimizeFunc is Minimize's trust-region method on any objective: the
 // same steps, bounds handling and stopping rules as for a PEtab problem.
 func MinimizeFunc(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, opt LocalOptions) (LocalResult, error) {
-	opt = opt.withDefaults()
-	n := len(u0)
-	res := LocalResult{U: clipTo(append([]float64(nil), u0...), lo, hi)}
-	u := res.U
-	f, g, fim, llh, err := obj(ctx, u, true)
-	res.Evals, res.Grads = 1, 1
-	res.F, res.LLH = f, llh
-	if failed(f, g, fim, err) {
-		res.Status = "start point failed"
-		if err == nil {
-			err = errors.New("objective or its gradient not finite at the start point")
-		}
-		return res, err
+	tr, err := startTrustRegion(ctx, obj, u0, lo, hi, opt.withDefaults())
+	if err != nil {
+		return tr.res, err
 	}
-	var bfgs []float64 // the hybrid's quasi-Newton matrix, once switched
-	switchNow := func() {
-		bfgs = append([]float64(nil), fim...)
-		res.Switched = true
-	}
-	h := fim // the Hessian of the quadratic model
-	dsc := make([]float64, n)
-	updateScaling(dsc, h)
-	delta := opt.Radius * normD(u, dsc)
-	if delta == 0 {
-		delta = opt.Radius
-	}
-	small, steady, missed := 0, 0, 0
-	trial := make([]float64, n)
-	s := make([]float64, n)
-	free := make([]bool, n)
-	for res.Iter = 0; res.Iter < opt.MaxIter; res.Iter++ {
+	for tr.res.Iter = 0; tr.res.Iter < tr.opt.MaxIter; tr.res.Iter++ {
 		if err := ctx.Err(); err != nil {
-			res.Status = "cancelled"
-			return res, err
+			tr.res.Status = "cancelled"
+			return tr.res, err
 		}
-		if pg := freeSet(free, u, g, lo, hi, opt.Fixed); pg < opt.GTol {
-			res.Status, res.Converged = "gradient below tolerance", true
-			break
+		done, err := tr.iterate(ctx)
+		if err != nil {
+			return tr.res, err
 		}
-		boundedStep(trial, u, g, h, free, lo, hi, delta, dsc)
-		for i := range s {
-			s[i] = trial[i] - u[i]
-		}
-		// trial points are evaluated with the gradient: the objective then
-		// always comes from the same (sensitivity) integration, whose step
-		// sequence differs from a value-only run's, and an accepted point
-		// needs no second simulation
-		ft, gn, fimn, llhn, err := obj(ctx, trial, true)
-		res.Evals++
-		res.Grads++
-		backedOff := false
-		for k := 0; failed(ft, gn, fimn, err) && k < opt.Backoffs; k++ {
-			if isCancel(err) {
-				break
-			}
-			// the simulation failed at the trial point: retry halfway
-			// along the same direction (the box is convex, so the point
-			// stays within the bounds)
-			res.Failed++
-			backedOff = true
-			for i := range s {
-				s[i] *= 0.5
-				trial[i] = u[i] + s[i]
-			}
-			ft, gn, fimn, llhn, err = obj(ctx, trial, true)
-			res.Evals++
-			res.Grads++
-		}
-		if isCancel(err) {
-			res.Status = "cancelled"
-			return res, err
-		}
-		if failed(ft, gn, fimn, err) {
-			res.Failed++
-		}
-		pred := predictedDecrease(g, h, s)
-		sn := scaledDist(trial, u, dsc)
-		rho := -1.0
-		if !failed(ft, gn, fimn, err) && pred > 0 {
-			rho = (f - ft) / pred
-		}
-		if rho > 1e-4 {
-			df := f - ft
-			if bfgs != nil {
-				bfgsUpdate(bfgs, s, g, gn)
-			} else if opt.Mismatch > 0 && secantMismatch(fim, s, g, gn) > opt.Mismatch {
-				missed++
-			} else {
-				missed = 0
-			}
-			copy(u, trial)
-			f, g, fim, llh = ft, gn, fimn, llhn
-			res.F, res.LLH = f, llh
-			h = fim
-			if bfgs != nil {
-				h = bfgs
-			}
-			updateScaling(dsc, h)
-			if df < opt.FTol {
-				small++
-			} else {
-				small = 0
-			}
-			if small >= 2 && opt.Hessian == HessianHybrid && bfgs == nil && freeSet(free, u, g, lo, hi, opt.Fixed) >= opt.GTol {
-				// slow linear convergence, not convergence: the Fisher
-				// steps stalled while the gradient is not small
-				switchNow()
-				h, small, steady = bfgs, 0, 0
-			}
-			if small >= 2 {
-				res.Status, res.Converged = "objective change below tolerance", true
-				res.Iter++
-				break
-			}
-		}
-		switch {
-		case backedOff && rho >= 0.25:
-			// the step was cut short by failed simulations, not by the
-			// model: the radius is the length that could be evaluated
-			delta = sn
-			steady = 0
-		case rho < 0.25:
-			delta = 0.25 * sn
-			steady = 0
-		case rho > 0.75 && sn > 0.9*delta:
-			delta = 2 * delta
-			steady = 0
-		default:
-			steady++
-		}
-		if opt.Hessian == HessianHybrid && bfgs == nil && (steady >= opt.SwitchAfter || missed >= 3) {
-			switchNow()
-			h = bfgs
-		}
-		if collapsed(delta, u, dsc, opt.Fixed) {
-			res.Status = "trust region below 1e-10"
+		if done {
 			break
 		}
 	}
-	if res.Status == "" {
-		res.Status = "iteration limit"
+	if tr.res.Status == "" {
+		tr.res.Status = "iteration limit"
 	}
-	return res, nil
+	return tr.res, nil
+}
+
+// trustRegion is the state of one MinimizeFunc run.
+type trustRegion struct {
+	obj    ObjectiveFunc
+	opt    LocalOptions
+	lo, hi []float64
+	res    LocalResult
+	// the iterate (u is res.U) and the objective there
+	u      []float64
+	f, llh float64
+	g, fim []float64
+	h      []float64 // the Hessian of the quadratic model: fim, or bfgs
+	bfgs   []float64 // the hybrid's quasi-Newton matrix, once switched
+	dsc    []float64 // the variable scaling D
+	delta  float64   // the trust radius on ‖D s‖
+	// consecutive accepted steps below FTol, iterations that left delta
+	// unchanged, and secant mismatches
+	small, steady, missed int
+	trial, s              []float64 // the trial point and the step to it
+	free                  []bool
+}
+
+// trialPoint is one evaluation of the objective with its gradient.
+type trialPoint struct {
+	f, llh float64
+	g, h   []float64
+	err    error
+}
+
+func (pt trialPoint) failed() bool { return failed(pt.f, pt.g, pt.h, pt.err) }
+
+// startTrustRegion evaluates the start point u0 (clipped into the bounds)
+// and sets the scaling and the initial radius there; the error is the
+// start point's failure.
+func startTrustRegion(ctx context.Context, obj ObjectiveFunc, u0, lo, hi []float64, opt LocalOptions) (*trustRegion, error) {
+	n := len(u0)
+	tr := &trustRegion{obj: obj, opt: opt, lo: lo, hi: hi}
+	tr.res.U = clipTo(append([]float64(nil), u0...), lo, hi)
+	tr.u = tr.res.U
+	pt := tr.eval(ctx, tr.u)
+	tr.res.F, tr.res.LLH = pt.f, pt.llh
+	if pt.failed() {
+		tr.res.Status = "start point failed"
+		if pt.err == nil {
+			return tr, errors.New("objective or its gradient not finite at the start point")
+		}
+		return tr, pt.err
+	}
+	tr.f, tr.g, tr.fim, tr.llh = pt.f, pt.g, pt.h, pt.llh
+	tr.h = tr.fim
+	tr.dsc = make([]float64, n)
+	updateScaling(tr.dsc, tr.h)
+	tr.delta = opt.Radius * normD(tr.u, tr.dsc)
+	if tr.delta == 0 {
+		tr.delta = opt.Radius
+	}
+	tr.trial = make([]float64, n)
+	tr.s = make([]float64, n)
+	tr.free = make([]bool, n)
+	return tr, nil
+}
+
+// eval evaluates the objective and its gradient at u, counting it.
+//
+// Trial points are evaluated with the gradient: the objective then always
+// comes from the same (sensitivity) integration, whose step sequence
+// differs from a value-only run's, and an accepted point needs no second
+// simulation.
+func (tr *trustRegion) eval(ctx context.Context, u []float64) trialPoint {
+	f, g, h, llh, err := tr.obj(ctx, u, true)
+	tr.res.Evals++
+	tr.res.Grads++
+	return trialPoint{f: f, llh: llh, g: g, h: h, err: err}
+}
+
+// iterate performs one trust-region iteration and reports whether the run
+// ended (converged, collapsed or cancelled: res.Status says which).
+func (tr *trustRegion) iterate(ctx context.Context) (done bool, err error) {
+	if pg := freeSet(tr.free, tr.u, tr.g, tr.lo, tr.hi, tr.opt.Fixed); pg < tr.opt.GTol {
+		tr.res.Status, tr.res.Converged = "gradient below tolerance", true
+		return true, nil
+	}
+	boundedStep(tr.trial, tr.u, tr.g, tr.h, tr.free, tr.lo, tr.hi, tr.delta, tr.dsc)
+	for i := range tr.s {
+		tr.s[i] = tr.trial[i] - tr.u[i]
+	}
+	pt, backedOff := tr.evalTrial(ctx)
+	if isCancel(pt.err) {
+		tr.res.Status = "cancelled"
+		return true, pt.err
+	}
+	if pt.failed() {
+		tr.res.Failed++
+	}
+	pred := predictedDecrease(tr.g, tr.h, tr.s)
+	sn := scaledDist(tr.trial, tr.u, tr.dsc)
+	rho := -1.0
+	if !pt.failed() && pred > 0 {
+		rho = (tr.f - pt.f) / pred
+	}
+	if rho > 1e-4 && tr.accept(pt) {
+		return true, nil
+	}
+	tr.updateRadius(rho, sn, backedOff)
+	if tr.opt.Hessian == HessianHybrid && tr.bfgs == nil && (tr.steady >= tr.opt.SwitchAfter || tr.missed >= 3) {
+		tr.switchToBFGS()
+	}
+	if collapsed(tr.delta, tr.u, tr.dsc, tr.opt.Fixed) {
+		tr.res.Status = "trust region below 1e-10"
+		return true, nil
+	}
+	return false, nil
+}
+
+// evalTrial evaluates the trial point; where the objective fails (the
+// simulation failed) it retries halfway along the same direction, at most
+// Backoffs times (the box is convex, so the point stays within the
+// bounds), and reports whether it did.
+func (tr *trustRegion) evalTrial(ctx context.Context) (pt trialPoint, backedOff bool) {
+	pt = tr.eval(ctx, tr.trial)
+	for k := 0; pt.failed() && k < tr.opt.Backoffs; k++ {
+		if isCancel(pt.err) {
+			break
+		}
+		tr.res.Failed++
+		backedOff = true
+		for i := range tr.s {
+			tr.s[i] *= 0.5
+			tr.trial[i] = tr.u[i] + tr.s[i]
+		}
+		pt = tr.eval(ctx, tr.trial)
+	}
+	return pt, backedOff
+}
+
+// accept moves the iterate to the trial point pt, updates the BFGS matrix
+// or the mismatch count and the scaling, and reports whether the
+// objective-change test ended the run.
+func (tr *trustRegion) accept(pt trialPoint) bool {
+	df := tr.f - pt.f
+	if tr.bfgs != nil {
+		bfgsUpdate(tr.bfgs, tr.s, tr.g, pt.g)
+	} else if tr.opt.Mismatch > 0 && secantMismatch(tr.fim, tr.s, tr.g, pt.g) > tr.opt.Mismatch {
+		tr.missed++
+	} else {
+		tr.missed = 0
+	}
+	copy(tr.u, tr.trial)
+	tr.f, tr.g, tr.fim, tr.llh = pt.f, pt.g, pt.h, pt.llh
+	tr.res.F, tr.res.LLH = tr.f, tr.llh
+	tr.h = tr.fim
+	if tr.bfgs != nil {
+		tr.h = tr.bfgs
+	}
+	updateScaling(tr.dsc, tr.h)
+	if df < tr.opt.FTol {
+		tr.small++
+	} else {
+		tr.small = 0
+	}
+	if tr.small >= 2 && tr.opt.Hessian == HessianHybrid && tr.bfgs == nil && freeSet(tr.free, tr.u, tr.g, tr.lo, tr.hi, tr.opt.Fixed) >= tr.opt.GTol {
+		// slow linear convergence, not convergence: the Fisher steps
+		// stalled while the gradient is not small
+		tr.switchToBFGS()
+		tr.small, tr.steady = 0, 0
+	}
+	if tr.small >= 2 {
+		tr.res.Status, tr.res.Converged = "objective change below tolerance", true
+		tr.res.Iter++
+		return true
+	}
+	return false
+}
+
+// updateRadius sets the trust radius from the ratio rho of actual to
+// predicted decrease and the scaled length sn of the step taken.
+func (tr *trustRegion) updateRadius(rho, sn float64, backedOff bool) {
+	switch {
+	case backedOff && rho >= 0.25:
+		// the step was cut short by failed simulations, not by the
+		// model: the radius is the length that could be evaluated
+		tr.delta = sn
+		tr.steady = 0
+	case rho < 0.25:
+		tr.delta = 0.25 * sn
+		tr.steady = 0
+	case rho > 0.75 && sn > 0.9*tr.delta:
+		tr.delta = 2 * tr.delta
+		tr.steady = 0
+	default:
+		tr.steady++
+	}
+}
+
+// switchToBFGS replaces the Fisher information by a BFGS matrix
+// initialised with it, for the rest of the run.
+func (tr *trustRegion) switchToBFGS() {
+	tr.bfgs = append([]float64(nil), tr.fim...)
+	tr.res.Switched = true
+	tr.h = tr.bfgs
 }
 
 // failed reports whether an objective evaluation failed: an error, or a
@@ -577,23 +656,51 @@ func trustStep(g, h []float64, free []bool, delta float64) []float64 {
 		}
 	}
 	p := make([]float64, n)
-	m := len(idx)
-	if m == 0 {
+	if len(idx) == 0 {
 		return p
 	}
-	// entries below 1e-20 of the largest change no eigenvalue beyond
-	// rounding, and flushing them matters: gonum's EigenSym returned
-	// eigenvalues of 1e121 for a Fisher matrix whose largest entry was 1
-	// and whose smallest were near 1e-250 (Elowitz_Nature2000), and the
-	// step came out as 1e-120
+	hs, fro := reducedHessian(h, n, idx)
+	var es mat.EigenSym
+	if !es.Factorize(hs, true) || !eigenSane(es.Values(nil), 2*math.Sqrt(2*fro)) {
+		steepestStep(p, g, idx, delta)
+		return p
+	}
+	e := eigenModel{lam: es.Values(nil)}
+	es.VectorsTo(&e.q)
+	e.gq = eigenGradient(&e.q, g, idx)
+	e.floor = eigenFloor(e.lam)
+	mu := 0.0
+	if e.stepNorm(0) > delta {
+		mu = e.shiftFor(delta)
+	}
+	e.step(p, idx, mu)
+	// numerical safety: never exceed the region
+	pn := 0.0
+	for _, v := range p {
+		pn += v * v
+	}
+	if pn = math.Sqrt(pn); pn > delta*(1+1e-9) {
+		for i := range p {
+			p[i] *= delta / pn
+		}
+	}
+	return p
+}
+
+// reducedHessian is the symmetric part of H over the free components idx
+// with its Frobenius norm squared. Entries below 1e-20 of the largest
+// change no eigenvalue beyond rounding, and flushing them matters: gonum's
+// EigenSym returned eigenvalues of 1e121 for a Fisher matrix whose largest
+// entry was 1 and whose smallest were near 1e-250 (Elowitz_Nature2000),
+// and the step came out as 1e-120.
+func reducedHessian(h []float64, n int, idx []int) (hs *mat.SymDense, fro float64) {
 	hmax := 0.0
 	for _, i := range idx {
 		for _, j := range idx {
 			hmax = math.Max(hmax, math.Abs(h[i*n+j]))
 		}
 	}
-	hs := mat.NewSymDense(m, nil)
-	fro := 0.0
+	hs = mat.NewSymDense(len(idx), nil)
 	for a, i := range idx {
 		for b, j := range idx {
 			if b >= a {
@@ -606,23 +713,35 @@ func trustStep(g, h []float64, free []bool, delta float64) []float64 {
 			}
 		}
 	}
-	var es mat.EigenSym
-	if !es.Factorize(hs, true) || !eigenSane(es.Values(nil), 2*math.Sqrt(2*fro)) {
-		// fall back to a steepest-descent step of length delta
-		gn := 0.0
-		for _, i := range idx {
-			gn += g[i] * g[i]
-		}
-		gn = math.Sqrt(gn)
-		for _, i := range idx {
-			p[i] = -delta * g[i] / gn
-		}
-		return p
+	return hs, fro
+}
+
+// steepestStep sets p to the steepest-descent step of length delta over
+// the free components idx (the fallback when the eigendecomposition
+// fails).
+func steepestStep(p, g []float64, idx []int, delta float64) {
+	gn := 0.0
+	for _, i := range idx {
+		gn += g[i] * g[i]
 	}
-	lam := es.Values(nil)
-	var q mat.Dense
-	es.VectorsTo(&q)
-	// gradient in the eigenbasis
+	gn = math.Sqrt(gn)
+	for _, i := range idx {
+		p[i] = -delta * g[i] / gn
+	}
+}
+
+// eigenModel is the quadratic model in the eigenbasis q of the reduced
+// Hessian: eigenvalues lam, gradient gq, and the floor below which a
+// shifted eigenvalue max(λ, 0) + μ is raised (1e-12 of the largest |λ|).
+type eigenModel struct {
+	lam, gq []float64
+	q       mat.Dense
+	floor   float64
+}
+
+// eigenGradient is qᵀg over the free components idx.
+func eigenGradient(q *mat.Dense, g []float64, idx []int) []float64 {
+	m := len(idx)
 	gq := make([]float64, m)
 	for k := 0; k < m; k++ {
 		s := 0.0
@@ -631,67 +750,70 @@ func trustStep(g, h []float64, free []bool, delta float64) []float64 {
 		}
 		gq[k] = s
 	}
+	return gq
+}
+
+func eigenFloor(lam []float64) float64 {
 	lmax := 0.0
 	for _, l := range lam {
 		lmax = math.Max(lmax, math.Abs(l))
 	}
-	floor := 1e-12 * math.Max(lmax, 1e-300)
-	norm := func(mu float64) float64 {
-		s := 0.0
-		for k, l := range lam {
-			d := math.Max(l, 0) + mu
-			if d <= floor {
-				d = floor
-			}
-			v := gq[k] / d
-			s += v * v
-		}
-		return math.Sqrt(s)
+	return 1e-12 * math.Max(lmax, 1e-300)
+}
+
+// shifted is the k-th eigenvalue of H + μI (negative eigenvalues taken
+// as 0), floored.
+func (e *eigenModel) shifted(k int, mu float64) float64 {
+	d := math.Max(e.lam[k], 0) + mu
+	if d <= e.floor {
+		d = e.floor
 	}
-	mu := 0.0
-	if norm(0) > delta {
-		// find mu > 0 with norm(mu) = delta (norm decreases in mu)
-		lo, hi := 0.0, 1.0
-		for norm(hi) > delta {
-			hi *= 4
-			if hi > 1e300 {
-				break
-			}
-		}
-		for it := 0; it < 100; it++ {
-			mid := 0.5 * (lo + hi)
-			if norm(mid) > delta {
-				lo = mid
-			} else {
-				hi = mid
-			}
-			if hi-lo <= 1e-12*hi {
-				break
-			}
-		}
-		mu = hi
+	return d
+}
+
+// stepNorm is ‖(H + μI)⁻¹g‖, which decreases in μ.
+func (e *eigenModel) stepNorm(mu float64) float64 {
+	s := 0.0
+	for k := range e.lam {
+		v := e.gq[k] / e.shifted(k, mu)
+		s += v * v
 	}
-	for k, l := range lam {
-		d := math.Max(l, 0) + mu
-		if d <= floor {
-			d = floor
+	return math.Sqrt(s)
+}
+
+// shiftFor finds μ > 0 with stepNorm(μ) = delta by bracketing and
+// bisection (relative 1e-12), returning the bracket's upper end.
+func (e *eigenModel) shiftFor(delta float64) float64 {
+	lo, hi := 0.0, 1.0
+	for e.stepNorm(hi) > delta {
+		hi *= 4
+		if hi > 1e300 {
+			break
 		}
-		c := -gq[k] / d
+	}
+	for it := 0; it < 100; it++ {
+		mid := 0.5 * (lo + hi)
+		if e.stepNorm(mid) > delta {
+			lo = mid
+		} else {
+			hi = mid
+		}
+		if hi-lo <= 1e-12*hi {
+			break
+		}
+	}
+	return hi
+}
+
+// step adds −(H + μI)⁻¹g, mapped back from the eigenbasis to the free
+// components idx, to p.
+func (e *eigenModel) step(p []float64, idx []int, mu float64) {
+	for k := range e.lam {
+		c := -e.gq[k] / e.shifted(k, mu)
 		for a, i := range idx {
-			p[i] += q.At(a, k) * c
+			p[i] += e.q.At(a, k) * c
 		}
 	}
-	// numerical safety: never exceed the region
-	pn := 0.0
-	for _, v := range p {
-		pn += v * v
-	}
-	if pn = math.Sqrt(pn); pn > delta*(1+1e-9) {
-		for i := range p {
-			p[i] *= delta / pn
-		}
-	}
-	return p
 }
 
 // eigenSane reports whether every eigenvalue is finite and at most bound
