@@ -55,6 +55,32 @@ type Profile struct {
 // the objective rises by about a tenth of the threshold per step. The
 // interval's ends are interpolated linearly between the last two points.
 func (ev *Evaluator) ProfileLikelihood(ctx context.Context, k int, uBest []float64, fBest float64, opt ProfileOptions) (Profile, error) {
+	opt = opt.withDefaults()
+	p := ev.p
+	n := len(uBest)
+	w := profileWalk{ev: ev, k: k, uBest: uBest, fBest: fBest, maxSteps: opt.MaxSteps}
+	w.lo, w.hi = p.Spec.Bounds()
+	w.thr = distuv.ChiSquared{K: 1}.Quantile(opt.Level) / 2
+	pr := Profile{Index: k, ID: p.Spec.Params[p.Free[k]].ID, Best: uBest[k], Threshold: w.thr,
+		Points: []ProfilePoint{{Value: uBest[k], F: fBest, U: append([]float64(nil), uBest...)}}}
+	fixed := make([]bool, n)
+	fixed[k] = true
+	w.local = opt.Local
+	w.local.Fixed = fixed
+	w.span = w.hi[k] - w.lo[k]
+	w.step0 = ev.profileStep0(ctx, uBest, k, w.span, w.thr)
+	var err error
+	if pr.Lower, pr.LowerOpen, err = w.side(ctx, &pr, -1); err != nil {
+		return pr, err
+	}
+	if pr.Upper, pr.UpperOpen, err = w.side(ctx, &pr, 1); err != nil {
+		return pr, err
+	}
+	sort.Slice(pr.Points, func(a, b int) bool { return pr.Points[a].Value < pr.Points[b].Value })
+	return pr, nil
+}
+
+func (opt ProfileOptions) withDefaults() ProfileOptions {
 	if opt.Level <= 0 || opt.Level >= 1 {
 		opt.Level = 0.95
 	}
@@ -64,99 +90,137 @@ func (ev *Evaluator) ProfileLikelihood(ctx context.Context, k int, uBest []float
 	if opt.Local.MaxIter <= 0 {
 		opt.Local.MaxIter = 100
 	}
-	p := ev.p
-	lo, hi := p.Spec.Bounds()
-	n := len(uBest)
-	thr := distuv.ChiSquared{K: 1}.Quantile(opt.Level) / 2
-	pr := Profile{Index: k, ID: p.Spec.Params[p.Free[k]].ID, Best: uBest[k], Threshold: thr,
-		Points: []ProfilePoint{{Value: uBest[k], F: fBest, U: append([]float64(nil), uBest...)}}}
-	fixed := make([]bool, n)
-	fixed[k] = true
-	local := opt.Local
-	local.Fixed = fixed
-	span := hi[k] - lo[k]
-	// first step: a fifth of the Wald half-width from the Fisher
-	// information at the optimum (2% of the range when it is singular)
+	return opt
+}
+
+// profileStep0 is a profile's first step: a fifth of the Wald half-width
+// from the Fisher information at the optimum, within [1e-6, 0.2] of the
+// range (2% of the range when the Fisher information is singular).
+func (ev *Evaluator) profileStep0(ctx context.Context, uBest []float64, k int, span, thr float64) float64 {
 	step0 := 0.02 * span
 	if r, err := ev.Evaluate(ctx, uBest, true); err == nil {
-		if v := fimVariance(r.FIM, n, k); v > 0 && !math.IsInf(v, 0) {
+		if v := fimVariance(r.FIM, len(uBest), k); v > 0 && !math.IsInf(v, 0) {
 			step0 = math.Min(0.2*span, math.Max(1e-6*span, 0.2*math.Sqrt(2*thr*v)))
 		}
 	}
-	for _, dir := range []float64{-1, 1} {
-		bound := lo[k]
-		if dir > 0 {
-			bound = hi[k]
-		}
-		u := append([]float64(nil), uBest...)
-		prevX, prevF := uBest[k], fBest
-		prev2X, prev2F := math.NaN(), math.NaN()
-		step := step0
-		end, open := bound, true
-		last := uBest[k]
-		for s := 0; s < opt.MaxSteps; s++ {
-			if err := ctx.Err(); err != nil {
-				return pr, err
-			}
-			if prevX == bound {
-				break
-			}
-			x := prevX + dir*step
-			if (dir < 0 && x < bound) || (dir > 0 && x > bound) {
-				x = bound
-			}
-			u[k] = x
-			r, err := ev.Minimize(ctx, u, lo, hi, local)
-			if err != nil {
-				if ctx.Err() != nil {
-					return pr, ctx.Err()
-				}
-				if step < 1e-6*span {
-					break
-				}
-				step /= 2
-				u[k] = prevX
-				continue
-			}
-			if d := r.F - fBest; d >= thr && r.F-prevF > 0.5*thr && step > 1e-6*span {
-				// overshot by a large step: come closer first
-				step /= 4
-				u[k] = prevX
-				continue
-			}
-			copy(u, r.U)
-			pr.Points = append(pr.Points, ProfilePoint{Value: x, F: r.F, U: append([]float64(nil), r.U...)})
-			last = x
-			if r.F < fBest-1e-3 {
-				pr.Better = true
-			}
-			if d := r.F - fBest; d >= thr {
-				end, open = crossing(prev2X, prev2F, prevX, prevF, x, r.F, fBest+thr), false
-				break
-			}
-			if x == bound {
-				break
-			}
-			inc := r.F - prevF
-			factor := 2.0
-			if inc > 1e-12 {
-				factor = math.Min(2, math.Max(0.5, 0.1*thr/inc))
-			}
-			step = math.Min(step*factor, 0.2*span)
-			prev2X, prev2F = prevX, prevF
-			prevX, prevF = x, r.F
-		}
-		if open {
-			end = last // the threshold was not reached: the interval extends at least this far
-		}
-		if dir < 0 {
-			pr.Lower, pr.LowerOpen = end, open
-		} else {
-			pr.Upper, pr.UpperOpen = end, open
-		}
+	return step0
+}
+
+// profileWalk is what both directions of one profile share.
+type profileWalk struct {
+	ev       *Evaluator
+	k        int
+	uBest    []float64
+	fBest    float64
+	lo, hi   []float64
+	local    LocalOptions // parameter k fixed
+	thr      float64      // the threshold above fBest
+	span     float64      // the range of parameter k
+	step0    float64
+	maxSteps int
+}
+
+// side walks the profile from the optimum towards the bound in direction
+// dir (−1 or 1), appending its points to pr (and setting pr.Better), and
+// returns the interval's end on that side: where the objective crosses the
+// threshold or, when it does not (open), the farthest point reached.
+func (w *profileWalk) side(ctx context.Context, pr *Profile, dir float64) (end float64, open bool, err error) {
+	k, thr, span := w.k, w.thr, w.span
+	bound := w.lo[k]
+	if dir > 0 {
+		bound = w.hi[k]
 	}
-	sort.Slice(pr.Points, func(a, b int) bool { return pr.Points[a].Value < pr.Points[b].Value })
-	return pr, nil
+	u := append([]float64(nil), w.uBest...)
+	prevX, prevF := w.uBest[k], w.fBest
+	prev2X, prev2F := math.NaN(), math.NaN()
+	step := w.step0
+	last := w.uBest[k]
+	for s := 0; s < w.maxSteps; s++ {
+		if err := ctx.Err(); err != nil {
+			return 0, false, err
+		}
+		if prevX == bound {
+			break
+		}
+		x := stepTowards(prevX, dir, step, bound)
+		u[k] = x
+		r, err := w.ev.Minimize(ctx, u, w.lo, w.hi, w.local)
+		if err != nil && ctx.Err() != nil {
+			return 0, false, ctx.Err()
+		}
+		act, next := w.judge(r, err, prevF, step)
+		step = next
+		if act == endSide {
+			break
+		}
+		if act == retryShorter {
+			u[k] = prevX
+			continue
+		}
+		copy(u, r.U)
+		pr.Points = append(pr.Points, ProfilePoint{Value: x, F: r.F, U: append([]float64(nil), r.U...)})
+		last = x
+		if r.F < w.fBest-1e-3 {
+			pr.Better = true
+		}
+		if d := r.F - w.fBest; d >= thr {
+			return crossing(prev2X, prev2F, prevX, prevF, x, r.F, w.fBest+thr), false, nil
+		}
+		if x == bound {
+			break
+		}
+		step = nextProfileStep(step, r.F-prevF, thr, span)
+		prev2X, prev2F = prevX, prevF
+		prevX, prevF = x, r.F
+	}
+	return last, true, nil
+}
+
+// stepTowards is x + dir·step, but not beyond bound.
+func stepTowards(x, dir, step, bound float64) float64 {
+	x += dir * step
+	if (dir < 0 && x < bound) || (dir > 0 && x > bound) {
+		return bound
+	}
+	return x
+}
+
+// profileAction is what a profile side does with a re-optimised point.
+type profileAction int
+
+const (
+	keepPoint    profileAction = iota
+	retryShorter               // retry from the previous point with a shorter step
+	endSide                    // the failed step cannot be shortened further
+)
+
+// judge decides on the re-optimisation r (err: it failed) one step beyond
+// the previous point (objective prevF) and returns the step to go on with:
+// a failure halves it, a large step that overshot the threshold by more
+// than half of it is quartered, down to 1e-6 of the range.
+func (w *profileWalk) judge(r LocalResult, err error, prevF, step float64) (profileAction, float64) {
+	if err != nil {
+		if step < 1e-6*w.span {
+			return endSide, step
+		}
+		return retryShorter, step / 2
+	}
+	if d := r.F - w.fBest; d >= w.thr && r.F-prevF > 0.5*w.thr && step > 1e-6*w.span {
+		// overshot by a large step: come closer first
+		return retryShorter, step / 4
+	}
+	return keepPoint, step
+}
+
+// nextProfileStep adapts the step after an objective rise inc so that the
+// objective rises by about a tenth of the threshold per step: by a factor
+// in [0.5, 2] (2 where it did not rise), at most a fifth of the range.
+func nextProfileStep(step, inc, thr, span float64) float64 {
+	factor := 2.0
+	if inc > 1e-12 {
+		factor = math.Min(2, math.Max(0.5, 0.1*thr/inc))
+	}
+	return math.Min(step*factor, 0.2*span)
 }
 
 // crossing returns where the profile reaches level between x1 (below) and
