@@ -169,24 +169,12 @@ func (ev *Evaluator) simulate(ctx context.Context, u []float64, sens bool) error
 	return nil
 }
 
+// experiment simulates experiment k and records its measurements.
 func (ev *Evaluator) experiment(ctx context.Context, k int) error {
-	p := ev.p
-	ep := p.exps[k]
+	ep := ev.p.exps[k]
 	sys := ev.sys[ep.v]
-	n, nc := p.lay.n, p.ncol
-	env := ev.env
-	base := 1 + n
-	for _, j := range p.modelPars {
-		if err := sys.SetParameter(p.Spec.Params[j].ID, env[base+j]); err != nil {
-			return err
-		}
-	}
-	env[0] = ep.t0
-	for _, c := range ep.first {
-		v := ev.run(c.value)
-		if err := sys.SetParameter(c.setParam, v); err != nil {
-			return fmt.Errorf("%s: %w", c.src, err)
-		}
+	if err := ev.setFirstPeriod(sys, ep); err != nil {
+		return err
 	}
 	y, s := ev.y, ev.s
 	if err := sys.InitialState(y); err != nil {
@@ -210,6 +198,49 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 	if err := ev.loadConsts(sys, ep.t0, y); err != nil {
 		return err
 	}
+	in, err := ev.startIntegrator(ep, y, s)
+	if err != nil {
+		return err
+	}
+	if ep.preeq {
+		if err := ev.preequilibrate(ctx, ep, in, pk, cached); err != nil {
+			return err
+		}
+	}
+	if done, err := ev.simulatePeriods(ctx, ep, sys, in); done || err != nil {
+		return err
+	}
+	return ev.finish(ctx, ep, in)
+}
+
+// setFirstPeriod sets the model parameters and the first period's
+// condition values (before the model's initialisation) at the
+// experiment's start.
+func (ev *Evaluator) setFirstPeriod(sys *system.System, ep *expPlan) error {
+	p := ev.p
+	env := ev.env
+	base := 1 + p.lay.n
+	for _, j := range p.modelPars {
+		if err := sys.SetParameter(p.Spec.Params[j].ID, env[base+j]); err != nil {
+			return err
+		}
+	}
+	env[0] = ep.t0
+	for _, c := range ep.first {
+		v := ev.run(c.value)
+		if err := sys.SetParameter(c.setParam, v); err != nil {
+			return fmt.Errorf("%s: %w", c.src, err)
+		}
+	}
+	return nil
+}
+
+// startIntegrator picks the experiment's integrator (the BDF with
+// sensitivities, whose error weights on the sensitivity columns scale
+// with the parameters, or value-only as Problem.useBDF says) and starts it
+// at the initial state y, s.
+func (ev *Evaluator) startIntegrator(ep *expPlan, y, s []float64) (integrator, error) {
+	p := ev.p
 	var in integrator
 	if ev.sens {
 		in = ev.bdf[ep.v]
@@ -222,9 +253,10 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 	if b, ok := in.(*bdfInteg); ok {
 		b.ns = 0
 		if ev.sens {
-			b.ns = nc
+			b.ns = p.ncol
+			base := 1 + p.lay.n
 			for c, k := range p.colFree {
-				x := math.Abs(env[base+p.Free[k]])
+				x := math.Abs(ev.env[base+p.Free[k]])
 				b.sw[c] = math.Abs(ev.dxdu[k]) / math.Max(x, 1e-300)
 			}
 		}
@@ -232,74 +264,107 @@ func (ev *Evaluator) experiment(ctx context.Context, k int) error {
 	in.reset(ep.t0, y, s)
 	if oi, ok := in.(*odeInteg); ok {
 		if err := oi.start(); err != nil {
-			return err
+			return nil, err
 		}
 	}
+	return in, nil
+}
+
+// preequilibrate runs the −Inf period to steady state, or takes the steady
+// state cached under key pk in this evaluation, and caches a new one.
+func (ev *Evaluator) preequilibrate(ctx context.Context, ep *expPlan, in integrator, pk string, cached *preeqState) error {
+	if cached != nil {
+		in.reset(cached.t, cached.y, cached.s)
+		return nil
+	}
+	ev.breakpoints(ep, in, 0)
+	if err := in.steady(ctx); err != nil {
+		return fmt.Errorf("pre-equilibration: %w", err)
+	}
+	if pk != "" {
+		t, yc, sc := in.state()
+		ev.preeq[pk] = &preeqState{t: t, y: append([]float64(nil), yc...), s: append([]float64(nil), sc...)}
+	}
+	return nil
+}
+
+// simulatePeriods simulates the experiment's periods in turn, recording the
+// measurements; done is true when a period starts beyond the horizon
+// (the experiment then ends there).
+func (ev *Evaluator) simulatePeriods(ctx context.Context, ep *expPlan, sys *system.System, in integrator) (done bool, err error) {
 	rec := func(t float64, y, s []float64) error { return ev.record(ep, t, t, y, s) }
-	if ep.preeq {
-		if cached != nil {
-			in.reset(cached.t, cached.y, cached.s)
-		} else {
-			ev.breakpoints(ep, in, 0)
-			if err := in.steady(ctx); err != nil {
-				return fmt.Errorf("pre-equilibration: %w", err)
-			}
-			if pk != "" {
-				t, yc, sc := in.state()
-				ev.preeq[pk] = &preeqState{t: t, y: append([]float64(nil), yc...), s: append([]float64(nil), sc...)}
-			}
-		}
-	}
 	for pi := range ep.periods {
 		per := &ep.periods[pi]
 		if per.start > ev.horizon {
-			return nil
+			return true, nil
 		}
 		if pi > 0 || ep.preeq {
-			_, yc, sc := in.state()
-			copy(y, yc)
-			if sc != nil && ev.sens {
-				copy(s, sc)
-			}
-			if err := ev.apply(sys, per, y, s); err != nil {
-				return err
-			}
-			in.reset(per.start, y, s)
-			if oi, ok := in.(*odeInteg); ok {
-				if err := oi.due(); err != nil {
-					return err
-				}
+			if err := ev.enterPeriod(sys, in, per); err != nil {
+				return false, err
 			}
 		}
 		ev.breakpoints(ep, in, per.start)
-		end := ep.lastTime
-		if pi+1 < len(ep.periods) {
-			end = ep.periods[pi+1].start
-		}
-		times := per.times
-		if end > ev.horizon {
-			end = math.Max(ev.horizon, per.start)
-			times = times[:sort.SearchFloat64s(times, math.Nextafter(ev.horizon, math.Inf(1)))]
-		}
+		end, times := ev.periodEnd(ep, pi)
 		if err := in.advance(ctx, end, times, rec); err != nil {
-			return err
+			return false, err
 		}
 	}
+	return false, nil
+}
+
+// enterPeriod applies a period's condition changes to the integrator's
+// current state and restarts the integrator there (with the SBML events
+// then due).
+func (ev *Evaluator) enterPeriod(sys *system.System, in integrator, per *periodPlan) error {
+	y, s := ev.y, ev.s
+	_, yc, sc := in.state()
+	copy(y, yc)
+	if sc != nil && ev.sens {
+		copy(s, sc)
+	}
+	if err := ev.apply(sys, per, y, s); err != nil {
+		return err
+	}
+	in.reset(per.start, y, s)
+	if oi, ok := in.(*odeInteg); ok {
+		return oi.due()
+	}
+	return nil
+}
+
+// periodEnd is where period pi's integration ends (the next period's
+// start, or the last measurement time) and its measurement times, both cut
+// at the horizon.
+func (ev *Evaluator) periodEnd(ep *expPlan, pi int) (end float64, times []float64) {
+	per := &ep.periods[pi]
+	end = ep.lastTime
+	if pi+1 < len(ep.periods) {
+		end = ep.periods[pi+1].start
+	}
+	times = per.times
+	if end > ev.horizon {
+		end = math.Max(ev.horizon, per.start)
+		times = times[:sort.SearchFloat64s(times, math.Nextafter(ev.horizon, math.Inf(1)))]
+	}
+	return end, times
+}
+
+// finish runs the SBML events due at the end and, for measurements at
+// time inf (beyond any finite horizon), the steady state.
+func (ev *Evaluator) finish(ctx context.Context, ep *expPlan, in integrator) error {
 	if oi, ok := in.(*odeInteg); ok {
 		if err := oi.due(); err != nil {
 			return err
 		}
 	}
-	if ep.steady && math.IsInf(ev.horizon, 1) { // (steady-state measurements are beyond any finite horizon)
-		if err := in.steady(ctx); err != nil {
-			return fmt.Errorf("steady state for measurements at time inf: %w", err)
-		}
-		t, yc, sc := in.state()
-		if err := ev.record(ep, math.Inf(1), t, yc, sc); err != nil {
-			return err
-		}
+	if !ep.steady || !math.IsInf(ev.horizon, 1) {
+		return nil
 	}
-	return nil
+	if err := in.steady(ctx); err != nil {
+		return fmt.Errorf("steady state for measurements at time inf: %w", err)
+	}
+	t, yc, sc := in.state()
+	return ev.record(ep, math.Inf(1), t, yc, sc)
 }
 
 // useBDF reports whether value-only simulations use the BDF (models
@@ -507,100 +572,155 @@ func (ev *Evaluator) stateGrad(f *formula, s []float64, g []float64) {
 // assigned at once; a compartment's new size keeps the concentrations of
 // the concentration-based species in it that are not targets themselves).
 func (ev *Evaluator) apply(sys *system.System, per *periodPlan, y, s []float64) error {
-	p := ev.p
 	if len(per.changes) == 0 {
 		return nil
 	}
+	nc := ev.p.ncol
+	cs, err := ev.evalChanges(per, y, s)
+	if err != nil {
+		return err
+	}
+	// compartments first: rescale the amounts of concentration species
+	ev.rescaleCompartments(sys, &cs, y, s)
+	for i, c := range per.changes {
+		if c.kind == "species" && !c.hosu {
+			if err := ev.assignConcentration(sys, &cs, i, y, s); err != nil {
+				return err
+			}
+			continue
+		}
+		y[c.state] = cs.vals[i]
+		if ev.sens {
+			copy(s[c.state*nc:c.state*nc+nc], cs.grads[i])
+		}
+	}
+	return nil
+}
+
+// changeSet is a period's condition changes evaluated on the state before
+// them.
+type changeSet struct {
+	per       *periodPlan
+	vals      []float64      // the targets' new values
+	grads     [][]float64    // their sensitivities (with sensitivities)
+	old, olds []float64      // the state and its sensitivities before the changes
+	newSize   map[string]int // a compartment target's index in per.changes
+}
+
+// evalChanges evaluates the period's target values (and their
+// sensitivities) on the state y, s at the period's start.
+func (ev *Evaluator) evalChanges(per *periodPlan, y, s []float64) (changeSet, error) {
+	p := ev.p
 	n, nc := p.lay.n, p.ncol
 	env := ev.env
 	env[0] = per.start
 	copy(env[1:1+n], y)
-	vals := make([]float64, len(per.changes))
-	grads := make([][]float64, len(per.changes))
+	cs := changeSet{per: per, vals: make([]float64, len(per.changes)), grads: make([][]float64, len(per.changes))}
 	for i, c := range per.changes {
-		vals[i] = ev.run(c.value)
-		if math.IsNaN(vals[i]) || math.IsInf(vals[i], 0) {
-			return fmt.Errorf("%s: value of %s at t=%g is %v", c.src, c.target, per.start, vals[i])
+		cs.vals[i] = ev.run(c.value)
+		if math.IsNaN(cs.vals[i]) || math.IsInf(cs.vals[i], 0) {
+			return cs, fmt.Errorf("%s: value of %s at t=%g is %v", c.src, c.target, per.start, cs.vals[i])
 		}
 		if ev.sens {
-			grads[i] = make([]float64, nc)
-			ev.stateGrad(c.value, s, grads[i])
+			cs.grads[i] = make([]float64, nc)
+			ev.stateGrad(c.value, s, cs.grads[i])
 		}
 	}
-	old := append([]float64(nil), y...)
-	var olds []float64
+	cs.old = append([]float64(nil), y...)
 	if ev.sens {
-		olds = append([]float64(nil), s...)
+		cs.olds = append([]float64(nil), s...)
 	}
+	return cs, nil
+}
+
+// rescaleCompartments records the compartments that change size and
+// rescales the amounts of the concentration-based species in them that are
+// not targets themselves, keeping their concentrations.
+func (ev *Evaluator) rescaleCompartments(sys *system.System, cs *changeSet, y, s []float64) {
 	targets := map[string]bool{}
-	for _, c := range per.changes {
+	for _, c := range cs.per.changes {
 		targets[c.target] = true
 	}
-	// compartments first: rescale the amounts of concentration species
-	newSize := map[string]int{}
-	for i, c := range per.changes {
+	cs.newSize = map[string]int{}
+	for i, c := range cs.per.changes {
 		if c.kind != "compartment" {
 			continue
 		}
-		newSize[c.target] = i
-		ci := c.state
-		vOld, vNew := old[ci], vals[i]
-		for _, sp := range p.mi.m.Species {
-			if sp.Compartment != c.target || sp.HasOnlySubstanceUnits || targets[sp.ID] {
-				continue
-			}
-			si := slices.Index(sys.StateNames(), sp.ID)
-			if si < 0 {
-				continue
-			}
-			r := vNew / vOld
-			y[si] = old[si] * r
-			if ev.sens {
-				for col := 0; col < nc; col++ {
-					dr := (grads[i][col]*vOld - vNew*olds[ci*nc+col]) / (vOld * vOld)
-					s[si*nc+col] = olds[si*nc+col]*r + old[si]*dr
-				}
+		cs.newSize[c.target] = i
+		ev.rescaleSpecies(sys, cs, i, targets, y, s)
+	}
+}
+
+// rescaleSpecies scales the amounts of the concentration-based species in
+// the compartment of change i (not in targets) by the ratio of its new
+// size to its old one.
+func (ev *Evaluator) rescaleSpecies(sys *system.System, cs *changeSet, i int, targets map[string]bool, y, s []float64) {
+	p := ev.p
+	nc := p.ncol
+	c := cs.per.changes[i]
+	ci := c.state
+	old, olds := cs.old, cs.olds
+	vOld, vNew := old[ci], cs.vals[i]
+	for _, sp := range p.mi.m.Species {
+		if sp.Compartment != c.target || sp.HasOnlySubstanceUnits || targets[sp.ID] {
+			continue
+		}
+		si := slices.Index(sys.StateNames(), sp.ID)
+		if si < 0 {
+			continue
+		}
+		r := vNew / vOld
+		y[si] = old[si] * r
+		if ev.sens {
+			for col := 0; col < nc; col++ {
+				dr := (cs.grads[i][col]*vOld - vNew*olds[ci*nc+col]) / (vOld * vOld)
+				s[si*nc+col] = olds[si*nc+col]*r + old[si]*dr
 			}
 		}
 	}
-	for i, c := range per.changes {
-		v := vals[i]
-		if c.kind == "species" && !c.hosu {
-			// amount = concentration × (new) compartment size
-			var size float64
-			var dsize []float64
-			if j, ok := newSize[c.comp]; ok {
-				size, dsize = vals[j], grads[j]
-			} else if ci := slices.Index(sys.StateNames(), c.comp); ci >= 0 {
-				size = old[ci]
-				if ev.sens {
-					dsize = olds[ci*nc : ci*nc+nc]
-				}
-			} else {
-				var buf [1]float64
-				if err := sys.Values(per.start, old, []string{c.comp}, nil, buf[:]); err != nil {
-					return err
-				}
-				size = buf[0]
+}
+
+// assignConcentration sets the amount of the concentration-based species
+// of change i: its concentration times its compartment's (new) size.
+func (ev *Evaluator) assignConcentration(sys *system.System, cs *changeSet, i int, y, s []float64) error {
+	nc := ev.p.ncol
+	c := cs.per.changes[i]
+	v := cs.vals[i]
+	size, dsize, err := ev.compartmentSize(sys, cs, c.comp)
+	if err != nil {
+		return err
+	}
+	y[c.state] = v * size
+	if ev.sens {
+		for col := 0; col < nc; col++ {
+			d := cs.grads[i][col] * size
+			if dsize != nil {
+				d += v * dsize[col]
 			}
-			y[c.state] = v * size
-			if ev.sens {
-				for col := 0; col < nc; col++ {
-					d := grads[i][col] * size
-					if dsize != nil {
-						d += v * dsize[col]
-					}
-					s[c.state*nc+col] = d
-				}
-			}
-			continue
-		}
-		y[c.state] = v
-		if ev.sens {
-			copy(s[c.state*nc:c.state*nc+nc], grads[i])
+			s[c.state*nc+col] = d
 		}
 	}
 	return nil
+}
+
+// compartmentSize is compartment comp's size after the changes and, with
+// sensitivities, its sensitivities (nil for a constant compartment).
+func (ev *Evaluator) compartmentSize(sys *system.System, cs *changeSet, comp string) (size float64, dsize []float64, err error) {
+	if j, ok := cs.newSize[comp]; ok {
+		return cs.vals[j], cs.grads[j], nil
+	}
+	if ci := slices.Index(sys.StateNames(), comp); ci >= 0 {
+		if ev.sens {
+			nc := ev.p.ncol
+			dsize = cs.olds[ci*nc : ci*nc+nc]
+		}
+		return cs.old[ci], dsize, nil
+	}
+	var buf [1]float64
+	if err := sys.Values(cs.per.start, cs.old, []string{comp}, nil, buf[:]); err != nil {
+		return 0, nil, err
+	}
+	return buf[0], nil, nil
 }
 
 // record evaluates the observables and noise of the experiment's
