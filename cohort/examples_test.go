@@ -1,7 +1,9 @@
 package cohort
 
 import (
+	"fmt"
 	"reflect"
+	"slices"
 	"testing"
 )
 
@@ -65,4 +67,73 @@ func TestExamplesCompile(t *testing.T) {
 	if got := tp.perts.list; !reflect.DeepEqual(got, want) {
 		t.Errorf("trial-arms perturbations:\n%+v\nwant\n%+v", got, want)
 	}
+}
+
+// TestExamplesPatientTrials: the psoriasis and mood trials enrol patients
+// by truncating the general-adult population's susceptibility line (ps_D0
+// > 1.5, D0 > 9); every draw lies in the truncated range and every other
+// line is the general-adult spec's, so the trials' subjects are that
+// population's patients.
+func TestExamplesPatientTrials(t *testing.T) {
+	adults, err := LoadSpec("../examples/cohort-general-adults.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		file, param string
+		lower       float64
+	}{
+		{"trial-probiotic-psoriasis.yaml", "ps_D0", 1.5},
+		{"trial-probiotic-mood.yaml", "D0", 9},
+	} {
+		ts, err := LoadTrialSpec("../examples/" + c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp, err := CompileTrial(ts)
+		if err != nil {
+			t.Fatalf("%s: %v", c.file, err)
+		}
+		for id, d := range ts.Parameters {
+			want, ok := adults.Parameters[id]
+			if !ok {
+				t.Errorf("%s: %s is not a general-adult line", c.file, id)
+				continue
+			}
+			if id == c.param {
+				truncated := *want
+				truncated.Lower = &c.lower
+				want = &truncated
+			}
+			w := distLine(want)
+			if got := distLine(d); got != w {
+				t.Errorf("%s: %s is %q, want the general-adult line %q", c.file, id, got, w)
+			}
+		}
+		k := slices.Index(tp.ParamIDs, c.param)
+		if k < 0 {
+			t.Fatalf("%s: %s not sampled", c.file, c.param)
+		}
+		for i := range ts.N {
+			params, _, _ := tp.Draw(i)
+			if params[k] <= c.lower {
+				t.Errorf("%s: subject %d draws %s = %g, want > %g", c.file, i, c.param, params[k], c.lower)
+			}
+		}
+	}
+}
+
+// distLine writes the settings a spec gave d, in a fixed order.
+func distLine(d *Dist) string {
+	out := d.Dist
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"mean", d.Mean}, {"sd", d.SD}, {"median", d.Median}, {"meanlog", d.MeanLog}, {"sdlog", d.SDLog},
+		{"shape", d.Shape}, {"scale", d.Scale}, {"rate", d.Rate}, {"lower", d.Lower}, {"upper", d.Upper}} {
+		if f.v != nil {
+			out += fmt.Sprintf(" %s %g", f.name, *f.v)
+		}
+	}
+	return out + fmt.Sprint(d.Value, d.Values, d.Probs)
 }

@@ -234,8 +234,15 @@ func (m methodStat) power(alpha float64, nc, nt int) (pw, x float64) {
 
 // nPerArm is the subjects per arm of two equal arms for TargetPower at
 // alpha, from x = effect² / per-subject variance: 2 (z₁₋α/₂ + z_power)² / x
-// rounded up, at least 2 (a t test needs two per arm); +Inf for x = 0.
+// rounded up, at least 2 (a t test needs two per arm); +Inf for x = 0 and
+// for x below the float64 epsilon: an effect under 1.5e-8 of the per-subject
+// SD is rounding error of the estimate (an ANCOVA on an endpoint that no
+// subject changed returns ~1e-17), and the ~1e17 per arm it would imply is
+// no trial.
 func nPerArm(x, alpha float64) float64 {
+	if x < 0x1p-52 {
+		return math.Inf(1)
+	}
 	z := distuv.UnitNormal.Quantile(1-alpha/2) + distuv.UnitNormal.Quantile(TargetPower)
 	return math.Max(2, math.Ceil(2*z*z/x))
 }

@@ -27,6 +27,15 @@ func TestSampleSize(t *testing.T) {
 	if got := nPerArm(0, 0.05); !math.IsInf(got, 1) {
 		t.Errorf("no effect: %g per arm, want +Inf", got)
 	}
+	// rounding error of an ANCOVA on an unchanged endpoint (effect 2.6e-17
+	// at a per-subject SD of 0.5, examples/trial-probiotic-psoriasis.yaml):
+	// no trial, not 4e34 per arm; an effect of 2e-8 SD is still sized
+	if got := nPerArm(2.6e-17*2.6e-17/0.25, 0.05); !math.IsInf(got, 1) {
+		t.Errorf("rounding-error effect: %g per arm, want +Inf", got)
+	}
+	if got, want := nPerArm(4e-16, 0.05), math.Ceil(2*2.8015852*2.8015852/4e-16); math.Abs(got-want) > 1e-6*want {
+		t.Errorf("effect of 2e-8 SD: %g per arm, want %g", got, want)
+	}
 	// an effect estimated on 200 per arm (unit variance), powered for 64
 	m := methodStat{e: Estimate{Effect: 0.5, SE: math.Sqrt(2.0 / 200)}, nc: 200, nt: 200}
 	pw, x := m.power(0.05, 64, 64)
