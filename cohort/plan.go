@@ -388,7 +388,7 @@ func (p *Plan) quantities(ts *timeSet) error {
 			if err := ts.add(path, e.Time); err != nil {
 				return err
 			}
-		case "change":
+		case "change", "percent_change":
 			if err := ts.add(path, e.Time); err != nil {
 				return err
 			}

@@ -111,8 +111,9 @@ type Measurement struct {
 // Endpoint is a per-subject summary of a model quantity. Variable is a
 // model variable (e.g. host.cortisol), rel(SITE.TAXON) or shannon(SITE).
 // Stat is value (at Time), max, min, mean (over [From, To]),
-// change (value at Time minus value at From) or detect (1 if the value at
-// Time is above Threshold).
+// change (value at Time minus value at From), percent_change (that change
+// as a percentage of the value at From: PercentChange) or detect (1 if
+// the value at Time is above Threshold).
 type Endpoint struct {
 	Name      string  `yaml:"name"`
 	Variable  string  `yaml:"variable"`
@@ -401,7 +402,7 @@ func (s *Spec) validateOutputs() (map[string]bool, error) {
 		}
 		seen[e.Name] = true
 		switch e.Stat {
-		case "value", "change", "detect":
+		case "value", "change", "percent_change", "detect":
 		case "", "max", "min", "mean":
 			if e.Stat == "" {
 				s.Endpoints[i].Stat = "value"
@@ -409,7 +410,7 @@ func (s *Spec) validateOutputs() (map[string]bool, error) {
 				return nil, s.errAt(p, "endpoint %s: %s needs from < to", e.Name, e.Stat)
 			}
 		default:
-			return nil, s.errAt(p, "endpoint %s: unknown stat %q (value, change, max, min, mean, detect)", e.Name, e.Stat)
+			return nil, s.errAt(p, "endpoint %s: unknown stat %q (value, change, percent_change, max, min, mean, detect)", e.Name, e.Stat)
 		}
 	}
 	return seen, nil
@@ -529,4 +530,25 @@ func (s *Spec) instrument(m Measurement) (observe.Instrument, error) {
 func sha256sum(b []byte) string {
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:])
+}
+
+// twoPointValue is a two-point stat of the values at From (v0) and at Time
+// (v1).
+func twoPointValue(stat string, v0, v1 float64) float64 {
+	if stat == "percent_change" {
+		return PercentChange(v0, v1)
+	}
+	return v1 - v0
+}
+
+// PercentChange is 100 (v1 − v0) / v0, the change from a baseline v0 as a
+// percentage of it (−75 is a PASI75 or EASI-75 response). It is NaN when
+// v0 is not positive, where no percentage is defined (a score of 0 at
+// baseline): such a subject drops out of the analyses of the endpoint, as
+// one without a baseline would in a trial.
+func PercentChange(v0, v1 float64) float64 {
+	if !(v0 > 0) {
+		return math.NaN()
+	}
+	return 100 * (v1 - v0) / v0
 }

@@ -256,8 +256,8 @@ func (e *EndpointPlan) value(rows [][]float64) float64 {
 			return 1
 		}
 		return 0
-	case "change":
-		return e.Q.Eval(rows[e.row]) - e.Q.Eval(rows[e.fromRow])
+	case "change", "percent_change":
+		return twoPointValue(e.Stat, e.Q.Eval(rows[e.fromRow]), e.Q.Eval(rows[e.row]))
 	}
 	var acc float64
 	switch e.Stat {

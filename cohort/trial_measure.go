@@ -77,7 +77,7 @@ func augmentTrialSpec(t *TrialSpec) error {
 		switch e.Stat {
 		case "value", "detect":
 			need = []float64{e.Time}
-		case "change":
+		case "change", "percent_change":
 			need = []float64{e.From, e.Time}
 		default:
 			if !sampled(s, site, e.From) && !sampled(s, site, e.To) {
@@ -171,7 +171,7 @@ func (tp *TrialPlan) planMeasured() error {
 		switch e.Stat {
 		case "value", "detect":
 			need = []float64{e.Time}
-		case "change":
+		case "change", "percent_change":
 			need = []float64{e.From, e.Time}
 		default:
 			for _, x := range times {
@@ -216,7 +216,7 @@ func covers(times []float64, e Endpoint) bool {
 	switch e.Stat {
 	case "value", "detect":
 		return contains(times, e.Time)
-	case "change":
+	case "change", "percent_change":
 		return contains(times, e.Time) && contains(times, e.From)
 	}
 	return true
@@ -288,8 +288,8 @@ func (tp *TrialPlan) measure(s *Subject) {
 			case x > e.Threshold:
 				v = 1
 			}
-		case "change":
-			v = tp.reading(s, me, 1) - tp.reading(s, me, 0)
+		case "change", "percent_change":
+			v = twoPointValue(e.Stat, tp.reading(s, me, 0), tp.reading(s, me, 1))
 		case "max", "min", "mean":
 			switch e.Stat {
 			case "max":

@@ -227,3 +227,79 @@ func TestSimulateSubjectsProgress(t *testing.T) {
 		}
 	}
 }
+
+// TestPercentChangeEndpoint: percent_change is 100 (v1 − v0) / v0 of the
+// measured readings (and of the noise-free values for its latent copy),
+// NaN where the baseline reading is 0, and such a subject drops out of
+// the analysis; a responder threshold on it is the PASI75-style analysis.
+func TestPercentChangeEndpoint(t *testing.T) {
+	for _, c := range []struct{ v0, v1, want float64 }{
+		{4, 1, -75}, {10, 10, 0}, {2, 3, 50}, {0.5, 0, -100},
+	} {
+		if got := PercentChange(c.v0, c.v1); math.Abs(got-c.want) > 1e-12 {
+			t.Errorf("PercentChange(%g, %g) = %g, want %g", c.v0, c.v1, got, c.want)
+		}
+	}
+	for _, v0 := range []float64{0, -1, math.NaN()} {
+		if got := PercentChange(v0, 1); !math.IsNaN(got) {
+			t.Errorf("PercentChange(%g, 1) = %g, want NaN (no percentage of a baseline <= 0)", v0, got)
+		}
+	}
+	text := strings.Replace(trialSpecMeasured,
+		"  - {name: pro_rel,", "  - {name: pss_pct, variable: host.perceived_stress, stat: percent_change, from: 0, time: 14}\n  - {name: pro_rel,", 1)
+	text = strings.Replace(text, "analysis:\n", "analysis:\n  - {endpoint: pss_pct, control: placebo, treatment: active, responder: {below: -75}}\n", 1)
+	tp := compileTrialText(t, text)
+	if tp.Endpoints[3].Name != "pss_pct" || tp.Endpoints[8].Name != "latent_pss_pct" {
+		t.Fatalf("endpoints: %v", tp.Endpoints)
+	}
+	alloc := tp.Allocate(0, 12)
+	run := tp.Runner(alloc, 0)
+	sys, err := tp.NewRunner()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var subs []*Subject
+	zeros := 0
+	for i := range alloc {
+		s, err := run(context.Background(), sys, i)
+		if err != nil || s.Err != "" {
+			t.Fatal(err, s.Err)
+		}
+		pss, lat := s.Measures[0], s.MeasTrue[0]
+		want := 100 * (pss[1] - pss[0]) / pss[0]
+		if pss[0] == 0 {
+			zeros++
+			if !math.IsNaN(s.Endpoints[3]) {
+				t.Errorf("subject %d: baseline PSS 0, percent change %v, want NaN", i, s.Endpoints[3])
+			}
+		} else if math.Abs(s.Endpoints[3]-want) > 1e-12*math.Abs(want) {
+			t.Errorf("subject %d: percent change %v, readings %v give %v", i, s.Endpoints[3], pss, want)
+		}
+		if got, want := s.Endpoints[8], 100*(lat[1]-lat[0])/lat[0]; math.Abs(got-want) > 1e-9*math.Abs(want) {
+			t.Errorf("subject %d: latent percent change %v, noise-free values %v give %v", i, got, lat, want)
+		}
+		subs = append(subs, s)
+	}
+	// a subject whose baseline reading is 0 drops out of the analysis
+	for _, s := range subs {
+		if s.Arm == tp.armIdx["active"] {
+			s.Endpoints[3] = math.NaN()
+			break
+		}
+	}
+	res, err := tp.Analyse(subs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := 0
+	for _, s := range subs {
+		if (s.Arm == tp.armIdx["placebo"] || s.Arm == tp.armIdx["active"]) && !math.IsNaN(s.Endpoints[3]) {
+			want++
+		}
+	}
+	r := res[0]
+	if n := r.NControl + r.NTreatment; n != want || r.Responders == nil {
+		t.Errorf("analysis of pss_pct: %d + %d subjects, want %d (those with a percent change), responders %v", r.NControl, r.NTreatment, want, r.Responders)
+	}
+	t.Logf("%d of %d baseline PSS readings were 0", zeros, len(alloc))
+}

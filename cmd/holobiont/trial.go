@@ -39,10 +39,16 @@ subjects.csv also holds latent_NAME for every endpoint NAME: the same
 summary of the noise-free model value (ground truth; analyses and the
 power study may name it, but a real trial could not).
 
+Endpoint stats: value (at time), change (time minus from), percent_change
+(that change as a percentage of the value at from; empty where the reading
+at from is 0, and such a subject drops out of that endpoint's analyses),
+max, min, mean (over from..to) and detect (above threshold).
+
 For each analysis (endpoint, control arm, treatment arm) it reports the
 difference in means with a Welch 95% CI and p, ANCOVA on a baseline
 endpoint, and responder rates (below/above a threshold) with a Wald CI and
-the two-proportion z test. With a power section it repeats the trial
+the two-proportion z test; a responder threshold on a percent_change is a
+PASI75- or EASI-75-style response (below: -74.99: at least 75% better). With a power section it repeats the trial
 power.replicates times with fresh subjects at every n, measured the same
 way, and reports the fraction reaching p < alpha (Wilson 95% CI) as a
 power curve (test: welch or ancova on the analysis' baseline).
@@ -84,6 +90,10 @@ arms (the shipped example, 120 subjects in 3 arms: about 1.3 CPU-s per run,
   #   scorad_change probiotic vs placebo ancova(scorad_baseline)  -0.08065 [-0.2621, -0.03768]  0.05118 [0.05026, 0.06248]  3.037e+04 [2901, 1.39e+05]
   #   scorad_change emollient vs placebo ancova(scorad_baseline)  -0.6486 [-0.7545, -0.6371]    0.1303 [0.1275, 0.157]      470 [356, 487]
   holobiont trial examples/trial-probiotic-eczema.yaml --out unc2 --uncertainty 5 --ensemble calibration/ensemble.tsv
+  holobiont trial examples/trial-probiotic-psoriasis.yaml --out ps --no-power --uncertainty 20   # PASI change and PASI75, ~7 CPU-s
+  #   endpoints: [{name: pasi_pct, variable: host.pasi, stat: percent_change, from: 0, time: 84}]
+  #   analysis: [{endpoint: pasi_pct, control: placebo, treatment: probiotic, responder: {below: -74.99}}]
+  holobiont trial examples/trial-probiotic-mood.yaml --out mood --no-power --uncertainty 20      # PHQ-9, GAD-7, ~9 CPU-s
   holobiont trial examples/trial-probiotic-eczema.yaml --out t0 --shard 0/2
   holobiont trial examples/trial-probiotic-eczema.yaml --out t1 --shard 1/2
   holobiont merge t0 t1 --spec examples/trial-probiotic-eczema.yaml --out merged --no-power   # = quick, byte for byte`,
