@@ -541,7 +541,7 @@ func twoPointValue(stat string, v0, v1 float64) float64 {
 	return v1 - v0
 }
 
-// PercentChange is 100 (v1 − v0) / v0, the change from a baseline v0 as a
+// PercentChange is (v1 − v0) / v0 · 100, the change from a baseline v0 as a
 // percentage of it (−75 is a PASI75 or EASI-75 response). It is NaN when
 // v0 is not positive, where no percentage is defined (a score of 0 at
 // baseline): such a subject drops out of the analyses of the endpoint, as
@@ -550,5 +550,5 @@ func PercentChange(v0, v1 float64) float64 {
 	if !(v0 > 0) {
 		return math.NaN()
 	}
-	return 100 * (v1 - v0) / v0
+	return (v1 - v0) / v0 * 100 // exactly -100 at v1 = 0 (100 (v1 - v0) / v0 gives -99.99999999999999 at v0 = 0.0411)
 }

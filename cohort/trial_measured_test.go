@@ -234,9 +234,9 @@ func TestSimulateSubjectsProgress(t *testing.T) {
 // the analysis; a responder threshold on it is the PASI75-style analysis.
 func TestPercentChangeEndpoint(t *testing.T) {
 	for _, c := range []struct{ v0, v1, want float64 }{
-		{4, 1, -75}, {10, 10, 0}, {2, 3, 50}, {0.5, 0, -100},
+		{4, 1, -75}, {10, 10, 0}, {2, 3, 50}, {0.5, 0, -100}, {0.0411, 0, -100}, {0.1781, 0, -100},
 	} {
-		if got := PercentChange(c.v0, c.v1); math.Abs(got-c.want) > 1e-12 {
+		if got := PercentChange(c.v0, c.v1); got != c.want {
 			t.Errorf("PercentChange(%g, %g) = %g, want %g", c.v0, c.v1, got, c.want)
 		}
 	}
