@@ -81,7 +81,10 @@ func (p *Problem) HorizonStages(k int) ([]float64, error) {
 // "start point failed" (the caller may redraw the point); a later stage
 // whose start point fails (the longer simulation fails at the previous
 // stage's end point) ends the start with status "stage N start point
-// failed".
+// failed". With opt.MaxEvals the stages share that budget: each stage
+// before the last may use what the earlier ones left but one evaluation,
+// which is kept for the full objective (a stage with nothing left is
+// skipped).
 func (ev *Evaluator) MinimizeStaged(ctx context.Context, u0, lo, hi []float64, opt LocalOptions, hs []float64) (LocalResult, []Stage, error) {
 	defer ev.SetHorizon(math.Inf(1))
 	var stages []Stage
@@ -93,13 +96,17 @@ func (ev *Evaluator) MinimizeStaged(ctx context.Context, u0, lo, hi []float64, o
 		if i < len(hs) {
 			h = hs[i]
 		}
+		sopt, ok := stageOptions(opt, tot.Evals, min(len(hs)-i, 1))
+		if !ok {
+			continue // the evaluation budget is spent: on to the full objective
+		}
 		ev.SetHorizon(h)
-		lr, err = ev.Minimize(ctx, u, lo, hi, opt)
+		lr, err = ev.Minimize(ctx, u, lo, hi, sopt)
 		stages = append(stages, Stage{Horizon: h, F: lr.F, Iter: lr.Iter, Evals: lr.Evals, Status: lr.Status})
 		addWork(&tot, lr)
 		lr.Iter, lr.Evals, lr.Grads, lr.Failed = tot.Iter, tot.Evals, tot.Grads, tot.Failed
 		if err != nil {
-			if i > 0 && lr.Status == "start point failed" {
+			if len(stages) > 1 && lr.Status == "start point failed" {
 				lr.Status = fmt.Sprintf("stage %d start point failed", i+1)
 				err = fmt.Errorf("horizon stage %d of %d (t ≤ %g): %w", i+1, len(hs)+1, h, err)
 			}

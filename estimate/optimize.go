@@ -38,6 +38,12 @@ type LocalOptions struct {
 	// Off by default: on Boehm_JProteomeRes2014 (20 starts) a threshold of
 	// 0.3 sent starts to worse local optima, switching far from them.
 	Mismatch float64
+	// MaxEvals, if positive, bounds the objective evaluations (each with
+	// its gradient, as LocalResult.Evals counts them) of the run, as
+	// pyPESTO's and Fides's maxfev: a run that reaches it ends with status
+	// "evaluation limit" (not converged) at the best point found. Default
+	// 0: no bound.
+	MaxEvals int
 	// Backoffs bounds the retries of a trial point where the objective
 	// failed (an error or a non-finite value: the simulation failed), each
 	// halving the step along the same direction (default 8). Such a
@@ -282,6 +288,10 @@ func (tr *trustRegion) iterate(ctx context.Context) (done bool, err error) {
 		tr.res.Status, tr.res.Converged = "gradient below tolerance", true
 		return true, nil
 	}
+	if tr.exhausted() {
+		tr.res.Status = "evaluation limit"
+		return true, nil
+	}
 	boundedStep(tr.trial, tr.u, tr.g, tr.h, tr.free, tr.lo, tr.hi, tr.delta, tr.dsc)
 	for i := range tr.s {
 		tr.s[i] = tr.trial[i] - tr.u[i]
@@ -317,10 +327,10 @@ func (tr *trustRegion) iterate(ctx context.Context) (done bool, err error) {
 // evalTrial evaluates the trial point; where the objective fails (the
 // simulation failed) it retries halfway along the same direction, at most
 // Backoffs times (the box is convex, so the point stays within the
-// bounds), and reports whether it did.
+// bounds) while the evaluation budget lasts, and reports whether it did.
 func (tr *trustRegion) evalTrial(ctx context.Context) (pt trialPoint, backedOff bool) {
 	pt = tr.eval(ctx, tr.trial)
-	for k := 0; pt.failed() && k < tr.opt.Backoffs; k++ {
+	for k := 0; pt.failed() && k < tr.opt.Backoffs && !tr.exhausted(); k++ {
 		if isCancel(pt.err) {
 			break
 		}
@@ -333,6 +343,27 @@ func (tr *trustRegion) evalTrial(ctx context.Context) (pt trialPoint, backedOff 
 		pt = tr.eval(ctx, tr.trial)
 	}
 	return pt, backedOff
+}
+
+// exhausted reports whether the evaluation budget (MaxEvals) is spent.
+func (tr *trustRegion) exhausted() bool {
+	return tr.opt.MaxEvals > 0 && tr.res.Evals >= tr.opt.MaxEvals
+}
+
+// stageOptions returns opt for one stage of a start whose evaluation
+// budget opt.MaxEvals is shared by its stages: the evaluations left after
+// used, less reserve kept for the stages after this one; ok is false when
+// none are left for this stage. Without a budget it returns opt.
+func stageOptions(opt LocalOptions, used, reserve int) (LocalOptions, bool) {
+	if opt.MaxEvals <= 0 {
+		return opt, true
+	}
+	left := opt.MaxEvals - used - reserve
+	if left < 1 {
+		return opt, false
+	}
+	opt.MaxEvals = left
+	return opt, true
 }
 
 // accept moves the iterate to the trial point pt, updates the BFGS matrix

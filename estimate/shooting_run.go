@@ -126,7 +126,9 @@ func (se *ShootEvaluator) Gap(ctx context.Context, v, sc []float64) (float64, er
 // parameters found gives the result, a true log-likelihood of the base
 // problem. Stages lists the penalty stages (Weight > 0) and the final
 // fit (Weight 0). A start where the trajectory cannot be simulated returns
-// Minimize's "start point failed".
+// Minimize's "start point failed". With opt.MaxEvals the stages and the
+// final fit share that budget, one evaluation of it kept for the final
+// fit, so that the start reports the problem's log-likelihood.
 func (se *ShootEvaluator) Minimize(ctx context.Context, ev *Evaluator, u0, lo, hi []float64, opt LocalOptions) (LocalResult, []Stage, error) {
 	sh := se.sh
 	nf := len(sh.Base.Free)
@@ -147,8 +149,12 @@ func (se *ShootEvaluator) Minimize(ctx context.Context, ev *Evaluator, u0, lo, h
 	sopt := opt
 	sopt.MaxIter = min(sh.opt.StageIter, opt.withDefaults().MaxIter)
 	for si, w := range sh.opt.Weights {
+		wopt, ok := stageOptions(sopt, tot.Evals, 1)
+		if !ok {
+			break // the evaluation budget is spent but for the final fit's one
+		}
 		se.SetWeight(sc, w)
-		lr, err := se.ev.Minimize(ctx, v, append(append([]float64(nil), lo...), nlo...), append(append([]float64(nil), hi...), nhi...), sopt)
+		lr, err := se.ev.Minimize(ctx, v, append(append([]float64(nil), lo...), nlo...), append(append([]float64(nil), hi...), nhi...), wopt)
 		addWork(&tot, lr)
 		st := Stage{Horizon: math.Inf(1), Weight: w, F: lr.F, Iter: lr.Iter, Evals: lr.Evals, Status: lr.Status, Gap: math.Inf(1)}
 		if err != nil {
@@ -166,7 +172,8 @@ func (se *ShootEvaluator) Minimize(ctx context.Context, ev *Evaluator, u0, lo, h
 			break
 		}
 	}
-	lr, err := ev.Minimize(ctx, v[:nf], lo, hi, opt)
+	fopt, _ := stageOptions(opt, tot.Evals, 0)
+	lr, err := ev.Minimize(ctx, v[:nf], lo, hi, fopt)
 	addWork(&tot, lr)
 	stages = append(stages, Stage{Horizon: math.Inf(1), F: lr.F, Iter: lr.Iter, Evals: lr.Evals, Status: lr.Status})
 	lr.Iter, lr.Evals, lr.Grads, lr.Failed = tot.Iter, tot.Evals, tot.Grads, tot.Failed

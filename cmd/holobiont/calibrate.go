@@ -37,6 +37,7 @@ type calibrateFlags struct {
 	global    string
 	workers   int
 	maxIter   int
+	maxEvals  int // --max-evals: objective evaluations allowed per local start (0: no limit)
 	deGens    int
 	dePop     int
 	quiet     bool
@@ -151,6 +152,26 @@ starts x at each node (t = 6, 12, 18, 24) at its measured value and v = x' on
 the trajectory of each start's w; 12 of the 20 starts reach w = 1 (11 with the
 trajectory; seed 2: 13 and 13).
 
+--max-evals N bounds the objective evaluations of each local start
+(pyPESTO's and Fides's maxfev), all its --horizon-stages or --shooting stages
+together, one of them kept for the final fit on the whole problem so that every
+start reports the problem's own llh; the global method's local polish has the
+same bound. A start that reaches it ends at the best point it found with status
+"evaluation limit" (not converged; starts.tsv, result.json). 0, the default, is
+no bound; result.json and starts.jsonl record "max_evaluations" when it is set.
+A start is more often slow because each simulation is expensive than because
+there are many: --max-steps bounds the BDF steps of one simulation (per period
+of an experiment; a simulation that needs more fails, as with AMICI's maxsteps,
+whose default is 10,000 steps per output interval), so a point where the model
+is hard to integrate is rejected in a fraction of a second instead of being
+integrated for seconds. Worked example, Elowitz_Nature2000, --shooting 5, seed
+2: at the default 200,000 steps two of the first 42 starts ran for 40-80 minutes
+(about 425,000 steps, 6 s, per evaluation of start 18); with
+  holobiont calibrate Elowitz_Nature2000.yaml --starts 100 --shooting 5 --max-steps 20000 --seed 2 --out fit
+start 18 takes 10-20 s (its start point fails and is redrawn) and start 41
+135 s (it ends failed: the single-shooting fit cannot simulate the parameters
+the shooting stages found); benchmarks/petab.md, session 12.
+
 --global de also runs differential evolution (DE/rand/1/bin with dither, Storn
 and Price 1997) over the bounds and polishes its best point with the local
 method; it is reported as one more start ("global").
@@ -197,6 +218,7 @@ runs.`,
   holobiont calibrate problem.yaml --starts 100 --horizon-stages 4 --seed 1 --out fit-staged
   holobiont calibrate estimate/testdata/oscillator/problem.yaml --starts 20 --shooting 5 --seed 1 --out fit-shooting
   holobiont calibrate estimate/testdata/oscillator/problem.yaml --starts 20 --shooting 5 --shooting-init data --seed 1 --out fit-data
+  holobiont calibrate problem.yaml --starts 100 --shooting 5 --max-steps 20000 --max-evals 500 --seed 2 --out fit-bounded
   holobiont calibrate problem.yaml --starts 100 --seed 1 --out fit --resume   # after an interrupt`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -209,6 +231,9 @@ runs.`,
 				logw = io.Discard
 			}
 			if isTargetsFile(args[0]) {
+				if cf.maxEvals > 0 {
+					return fmt.Errorf("--max-evals %d: for PEtab problems only (a targets file's fit is one local optimisation: --max-iter bounds it)", cf.maxEvals)
+				}
 				return calibrateTargets(cmd.Context(), args[0], targetsOptions{out: cf.out, seed: cf.seed, ensemble: cf.ensemble, workers: cf.workers, maxIter: cf.maxIter, log: logw}, cmd.OutOrStdout())
 			}
 			return cf.run(cmd.Context(), args[0], hess, logw, cmd.OutOrStdout())
@@ -227,6 +252,7 @@ runs.`,
 	fl.StringVar(&cf.global, "global", "", `global method run in addition to the starts: "de" (differential evolution)`)
 	fl.IntVar(&cf.workers, "workers", 0, "parallel workers (default: number of CPUs)")
 	fl.IntVar(&cf.maxIter, "max-iter", 1000, "iteration limit of each local optimisation")
+	fl.IntVar(&cf.maxEvals, "max-evals", 0, "objective evaluations allowed per local start, all its stages together (pyPESTO/Fides maxfev); a start that reaches it ends with status \"evaluation limit\" (0: no limit)")
 	fl.IntVar(&cf.deGens, "de-generations", 200, "generations of differential evolution")
 	fl.IntVar(&cf.dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
 	fl.BoolVar(&cf.resume, "resume", false, "skip the starts already finished in DIR/starts.jsonl and continue differential evolution from DIR/de-state.json (same problem, version, seed and settings)")
@@ -244,6 +270,12 @@ func (cf *calibrateFlags) validate() (estimate.Hessian, error) {
 	}
 	if cf.starts < 1 {
 		return 0, fmt.Errorf("--starts %d: want at least 1", cf.starts)
+	}
+	if cf.maxEvals < 0 {
+		return 0, fmt.Errorf("--max-evals %d: want at least 1, or 0 for no limit", cf.maxEvals)
+	}
+	if cf.sf.maxSteps < 1 {
+		return 0, fmt.Errorf("--max-steps %d: want at least 1", cf.sf.maxSteps)
 	}
 	if cf.cands != 0 && cf.cands < cf.starts {
 		return 0, fmt.Errorf("--start-candidates %d: want at least --starts (%d) candidates, or 0 for no screening", cf.cands, cf.starts)
@@ -294,7 +326,7 @@ func (cf *calibrateFlags) run(ctx context.Context, path string, hess estimate.He
 	if err != nil {
 		return err
 	}
-	local := estimate.LocalOptions{MaxIter: cf.maxIter, Hessian: hess}
+	local := estimate.LocalOptions{MaxIter: cf.maxIter, Hessian: hess, MaxEvals: cf.maxEvals}
 	hs, err := prob.HorizonStages(cf.stages)
 	if err != nil {
 		return fmt.Errorf("--horizon-stages: %w", err)
@@ -348,6 +380,9 @@ func (cf *calibrateFlags) settings(prob *estimate.Problem, local estimate.LocalO
 	s := map[string]any{"starts": cf.starts, "rtol": cf.sf.rtol, "atol": cf.sf.atol, "max_steps": cf.sf.maxSteps, "solver": solverName(cf.sf.solver, prob),
 		"max_iterations": local.MaxIter, "local_method": "trust-region Newton with bounds", "hessian": local.Hessian.String(),
 		"start_points": "Latin hypercube within the bounds on the PEtab scales", "gradients": gradName(prob)}
+	if cf.maxEvals > 0 { // absent: no limit, so earlier runs' journals still resume
+		s["max_evaluations"] = cf.maxEvals
+	}
 	if cf.cands > 0 {
 		s["start_points"] = fmt.Sprintf("the best %d of %d Latin-hypercube candidates within the bounds on the PEtab scales, by objective", cf.starts, cf.cands)
 		s["start_candidates"] = cf.cands
