@@ -29,7 +29,7 @@ func Example() {
 	}
 	// Output:
 	// 180 days, 361 output times
-	// cortisol: day 0 0.990, peak 1.383
+	// cortisol: day 0 0.988, peak 1.383
 	// stress     exam stress              days 14-28
 	// antibiotic oral antibiotic course   days 35-42
 	// probiotic  probiotic course         days 49-105
@@ -55,6 +55,6 @@ func ExampleRunner() {
 	}
 	// Output:
 	// sigma_S 0.0: peak cortisol 1.383
-	// sigma_S 0.5: peak cortisol 1.521
-	// sigma_S 1.0: peak cortisol 1.868
+	// sigma_S 0.5: peak cortisol 1.519
+	// sigma_S 1.0: peak cortisol 1.866
 }

@@ -355,9 +355,14 @@ PC("a_IA", 0.5, "score", REICH, "anxiety symptoms (GAD-7 points) per unit of inf
 P("a_GRD", 3.0, "score", GUPTA + "; " + MILLER + "; Heim 2000 Psychoneuroendocrinology 25:1 (hypocortisolism in stress-related disorders)", "S",
   "PHQ-9 points when the GR switch sits in its dysregulated state")
 P("a_GRA", 2.0, "score", GUPTA + "; Heim 2000", "S", "GAD-7 points when the GR switch sits in its dysregulated state")
-PC("a_skinD", 20.0, "score", CHIESA, "PHQ-9 points per unit of visible skin-disease burden (lesional fraction of visible skin, psoriasis area, acne and rosacea activity)",
-   "the AD-vs-control HADS depression difference (Chiesa Fuxench 2019)")
-PC("a_skinA", 20.0, "score", CHIESA, "GAD-7 points per unit of visible skin-disease burden", "the AD-vs-control HADS anxiety difference (Chiesa Fuxench 2019)")
+COHEN2016 = "Cohen 2016 JAMA Dermatol 152:73 (NHANES 2009-2012: mean PHQ-9 4.54 (SD 5.7) in 351 adults with psoriasis vs 3.22 (4.3) without)"
+PC("a_skinD", 20.0, "score", COHEN2016 + "; " + CHIESA + " (held out)",
+   "PHQ-9 points per unit of visible skin-disease burden (lesional fraction of visible skin, psoriasis area, acne and rosacea activity); "
+   "Chiesa Fuxench's AD-vs-control HADS differences are held out (benchmarks/prevalence.md, session 12)",
+   "the psoriasis-vs-rest PHQ-9 difference of Cohen 2016")
+PC("a_skinA", 20.0, "score", COHEN2016 + "; " + CHIESA + " (held out)",
+   "GAD-7 points per unit of visible skin-disease burden: a_skinD x 3.41/3.52 (the same standardised effect; NHANES has no GAD-7)",
+   "Cohen 2016 through a_skinD")
 P("a_butD", 2.0, "score", VALLES, "S", "PHQ-9 points per unit fall of gut butyrate below baseline (signed: more butyrate, fewer symptoms; acts in health)")
 P("a_butA", 1.0, "score", VALLES, "S", "GAD-7 points per unit fall of gut butyrate below baseline (signed)")
 P("a_SA", 3.0, "score", "Kirschbaum 1993 Neuropsychobiology 28:76 (TSST raises state anxiety)", "S", "GAD-7 points per unit of acute stress (the stress input: episodes)")
@@ -860,8 +865,8 @@ cpl("host.inflammation", "brain.depression", 1, "a_ID", "inflammation raises dep
 cpl("host.inflammation", "brain.anxiety", 1, "a_IA", "inflammation raises anxiety", REICH, "C")
 cpl("host.GR", "brain.depression", 1, "a_GRD", "a dysregulated HPA axis (GR switch) raises depressive symptoms", GUPTA + "; Heim 2000", "S")
 cpl("host.GR", "brain.anxiety", 1, "a_GRA", "a dysregulated HPA axis raises anxiety", GUPTA + "; Heim 2000", "S")
-cpl("skin.disease", "brain.depression", 1, "a_skinD", "visible skin disease raises depressive symptoms", CHIESA, "C")
-cpl("skin.disease", "brain.anxiety", 1, "a_skinA", "visible skin disease raises anxiety", CHIESA, "C")
+cpl("skin.disease", "brain.depression", 1, "a_skinD", "visible skin disease raises depressive symptoms", COHEN2016 + "; " + CHIESA, "C")
+cpl("skin.disease", "brain.anxiety", 1, "a_skinA", "visible skin disease raises anxiety", COHEN2016 + "; " + CHIESA, "C")
 cpl("gut.butyrate", "brain.depression", -1, "a_butD", "gut butyrate producers go with fewer depressive symptoms (gut -> brain; acts in health)", VALLES, "S")
 cpl("gut.butyrate", "brain.anxiety", -1, "a_butA", "gut butyrate goes with less anxiety (gut -> brain)", VALLES, "S")
 cpl("brain.stress", "brain.anxiety", 1, "a_SA", "acute stress raises anxiety", "Kirschbaum 1993", "S")

@@ -86,9 +86,9 @@ arms (the shipped example, 120 subjects in 3 arms: about 1.3 CPU-s per run,
   holobiont trial examples/trial-probiotic-eczema.yaml --out quick --no-power
   holobiont trial examples/trial-probiotic-eczema.yaml --out unc --no-power --uncertainty 20   # ~26 CPU-s
   # uncertainty: 20 runs (the point estimate and 19 parameter sets of shipped:gut-skin-brain.ensemble.tsv); 95% intervals:
-  #   analysis                                                    effect                        power                       n per arm (80% power)
-  #   scorad_change probiotic vs placebo ancova(scorad_baseline)  -0.08065 [-0.2621, -0.03768]  0.05118 [0.05026, 0.06248]  3.037e+04 [2901, 1.39e+05]
-  #   scorad_change emollient vs placebo ancova(scorad_baseline)  -0.6486 [-0.7545, -0.6371]    0.1303 [0.1275, 0.157]      470 [356, 487]
+  #   analysis                                                    effect                       power                       n per arm (80% power)
+  #   scorad_change probiotic vs placebo ancova(scorad_baseline)  -0.06862 [-0.2586, -0.0344]  0.05086 [0.05022, 0.06209]  4.196e+04 [2993, 1.668e+05]
+  #   scorad_change emollient vs placebo ancova(scorad_baseline)  -0.6443 [-0.747, -0.636]     0.1293 [0.1272, 0.1549]     477 [363, 489]
   holobiont trial examples/trial-probiotic-eczema.yaml --out unc2 --uncertainty 5 --ensemble calibration/ensemble.tsv
   holobiont trial examples/trial-probiotic-psoriasis.yaml --out ps --no-power --uncertainty 20   # PASI change and PASI75, ~7 CPU-s
   #   endpoints: [{name: pasi_pct, variable: host.pasi, stat: percent_change, from: 0, time: 84}]

@@ -321,12 +321,12 @@ func k7247082932baa248(env []float64) {
 	env[1322] = float64(k0 - env[169])
 }
 
-// k098276d3eb6e5176: right-hand side of gut-skin-brain.yaml (674 instructions).
-func k098276d3eb6e5176(env []float64) {
+// k4768579ee75ff189: right-hand side of gut-skin-brain.yaml (674 instructions).
+func k4768579ee75ff189(env []float64) {
 	_ = env[1317]
 	k0 := float64(1.0)
 	k1 := float64(27.0)
-	k2 := float64(0.14325388356368074)
+	k2 := float64(0.14336734482407631)
 	k3 := float64(-0.5)
 	k4 := float64(0.001)
 	k5 := float64(0.0)
@@ -342,7 +342,7 @@ func k098276d3eb6e5176(env []float64) {
 	k15 := float64(9.0)
 	k16 := float64(18.0)
 	k17 := float64(36.0)
-	k18 := float64(0.8323851234489321)
+	k18 := float64(0.8324137149098528)
 	k19 := float64(100.0)
 	k20 := float64(1e-09)
 	v0 := float64(env[73] + env[570])
@@ -1712,12 +1712,12 @@ func k098276d3eb6e5176(env []float64) {
 	env[709] = float64(v672 + env[1317])
 }
 
-// k02dd32e9413df1dd: all dynamic assignments of gut-skin-brain.yaml (684 instructions).
-func k02dd32e9413df1dd(env []float64) {
+// kf445b0b23737e35a: all dynamic assignments of gut-skin-brain.yaml (684 instructions).
+func kf445b0b23737e35a(env []float64) {
 	_ = env[1317]
 	k0 := float64(1.0)
 	k1 := float64(27.0)
-	k2 := float64(0.14325388356368074)
+	k2 := float64(0.14336734482407631)
 	k3 := float64(1e-300)
 	k4 := float64(-0.5)
 	k5 := float64(0.001)
@@ -1734,7 +1734,7 @@ func k02dd32e9413df1dd(env []float64) {
 	k16 := float64(9.0)
 	k17 := float64(18.0)
 	k18 := float64(36.0)
-	k19 := float64(0.8323851234489321)
+	k19 := float64(0.8324137149098528)
 	k20 := float64(100.0)
 	k21 := float64(1e-09)
 	v0 := float64(env[73] + env[570])
@@ -3126,12 +3126,12 @@ func k02dd32e9413df1dd(env []float64) {
 	env[709] = float64(v682 + env[1317])
 }
 
-// kc79e3e2cb0d5c24d: outputs of gut-skin-brain.yaml (880 instructions).
-func kc79e3e2cb0d5c24d(env []float64) {
+// kdf6bdac4176fac46: outputs of gut-skin-brain.yaml (880 instructions).
+func kdf6bdac4176fac46(env []float64) {
 	_ = env[1322]
 	k0 := float64(1.0)
 	k1 := float64(27.0)
-	k2 := float64(0.14325388356368074)
+	k2 := float64(0.14336734482407631)
 	k3 := float64(1e-300)
 	k4 := float64(-0.5)
 	k5 := float64(0.001)
@@ -3148,7 +3148,7 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	k16 := float64(9.0)
 	k17 := float64(18.0)
 	k18 := float64(36.0)
-	k19 := float64(0.8323851234489321)
+	k19 := float64(0.8324137149098528)
 	k20 := float64(100.0)
 	k21 := float64(2.0)
 	k22 := float64(0.1)
@@ -4633,14 +4633,14 @@ func kc79e3e2cb0d5c24d(env []float64) {
 	env[805] = v879
 }
 
-// k0ca39177d8c86635: Jacobian partials of gut-skin-brain.yaml (1766 instructions).
-func k0ca39177d8c86635(env []float64) {
+// kd39c565f75720ea5: Jacobian partials of gut-skin-brain.yaml (1766 instructions).
+func kd39c565f75720ea5(env []float64) {
 	_ = env[1249]
 	k0 := float64(0.0)
 	k1 := float64(1.0)
 	k2 := float64(0.5)
 	k3 := float64(0.037037037037037035)
-	k4 := float64(6.980613545150204)
+	k4 := float64(6.975089070855594)
 	k5 := float64(1e-300)
 	k6 := float64(-1.0)
 	k7 := float64(4.0)
@@ -4659,7 +4659,7 @@ func k0ca39177d8c86635(env []float64) {
 	k20 := float64(9.0)
 	k21 := float64(36.0)
 	k22 := float64(18.0)
-	k23 := float64(1.201366977651603)
+	k23 := float64(1.2013257135104942)
 	k24 := float64(0.3)
 	k25 := float64(1e-09)
 	v0 := float64(env[7] - env[196])
@@ -8486,14 +8486,8 @@ func Lookup(fp string) func(env []float64) {
 	switch fp {
 	case "00e642ba3f4640388db21c4d21ece95c":
 		return k00e642ba3f464038
-	case "02dd32e9413df1dd71a126b4e5f26851":
-		return k02dd32e9413df1dd
 	case "085035930403f4ffe10a810ffcf1709d":
 		return k085035930403f4ff
-	case "098276d3eb6e5176c5f3e06be7e92c5f":
-		return k098276d3eb6e5176
-	case "0ca39177d8c86635f0c1ccd4e314c405":
-		return k0ca39177d8c86635
 	case "1695aaff49ca9149cf002bc84f8bc5f1":
 		return k1695aaff49ca9149
 	case "17d60a35a79e19d278fe6b267d176b9a":
@@ -8506,6 +8500,8 @@ func Lookup(fp string) func(env []float64) {
 		return k32b5b674a1cb0545
 	case "3aa47625339d3c585fb92df4554482d2":
 		return k3aa47625339d3c58
+	case "4768579ee75ff189c0029a662c568aa7":
+		return k4768579ee75ff189
 	case "4e2ca94041aeed88c92c7b979902360a":
 		return k4e2ca94041aeed88
 	case "6cff786babc2b1fb4549399bd9f6f788":
@@ -8518,20 +8514,24 @@ func Lookup(fp string) func(env []float64) {
 		return k97f4368a02567545
 	case "aed4b7324686c20928590509c0509a78":
 		return kaed4b7324686c209
-	case "c79e3e2cb0d5c24da8a601a9e97048ef":
-		return kc79e3e2cb0d5c24d
 	case "cd4ac7de817d707bba78c09ef8dba07a":
 		return kcd4ac7de817d707b
 	case "d1bda0a7030851262612fd19c5d0444c":
 		return kd1bda0a703085126
+	case "d39c565f75720ea545a6e6dfd20c3a99":
+		return kd39c565f75720ea5
 	case "dcbc5b6c55b2be89fa634ba44cf20903":
 		return kdcbc5b6c55b2be89
 	case "de9fee29955d9cc1d149e8bbf7496dea":
 		return kde9fee29955d9cc1
+	case "df6bdac4176fac46b28d543a2a03a00f":
+		return kdf6bdac4176fac46
 	case "e9b53c5545f4eac07d8c67887a6d3098":
 		return ke9b53c5545f4eac0
 	case "ef033ecc3daa6ffd5814fd5281cc04ae":
 		return kef033ecc3daa6ffd
+	case "f445b0b23737e35a54fc5e607f597e09":
+		return kf445b0b23737e35a
 	case "fa3184682c22a0d235246e6cb8cf8059":
 		return kfa3184682c22a0d2
 	}
