@@ -349,8 +349,7 @@ func (s *Server) postRun(w http.ResponseWriter, r *http.Request) {
 	}
 	code := http.StatusOK
 	if created {
-		code = http.StatusCreated
-		s.store.Log(ctx, run.ID, "queued: "+title)
+		code = http.StatusCreated // the store logged "queued: TITLE" with the run
 		select {
 		case s.wake <- struct{}{}:
 		default:

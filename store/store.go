@@ -299,7 +299,10 @@ func escapeLike(s string) string {
 // Submit stores r as a queued run and returns it with created true. When a
 // run with r.ID exists it is returned instead (created false): the same
 // inputs are never computed twice. A failed or cancelled run is queued again
-// (its old outputs and log removed) and returned with created true.
+// (its old outputs and log removed) and returned with created true. A
+// created run's log starts with "queued: TITLE", written in the same
+// transaction, so it precedes whatever a worker that claims the run at once
+// logs.
 func (s *Store) Submit(ctx context.Context, r *Run) (*Run, bool, error) {
 	if r.ID == "" || r.Kind == "" {
 		return nil, false, fmt.Errorf("submit: run needs an id and a kind")
@@ -318,7 +321,7 @@ func (s *Store) Submit(ctx context.Context, r *Run) (*Run, bool, error) {
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
 			created = true
-			return nil
+			return s.logQueued(ctx, tx, r, now)
 		}
 		res, err = s.exec(ctx, tx, `UPDATE runs SET status = ?, error = '', summary = '', progress_done = 0, started_at = 0, finished_at = 0, created_at = ?
 			WHERE id = ? AND status IN (?, ?)`, string(Queued), ms(now), r.ID, string(Failed), string(Cancelled))
@@ -330,8 +333,10 @@ func (s *Store) Submit(ctx context.Context, r *Run) (*Run, bool, error) {
 			if _, err := s.exec(ctx, tx, "DELETE FROM artefacts WHERE run_id = ?", r.ID); err != nil {
 				return err
 			}
-			_, err = s.exec(ctx, tx, "DELETE FROM run_logs WHERE run_id = ?", r.ID)
-			return err
+			if _, err = s.exec(ctx, tx, "DELETE FROM run_logs WHERE run_id = ?", r.ID); err != nil {
+				return err
+			}
+			return s.logQueued(ctx, tx, r, now)
 		}
 		return nil
 	})
@@ -340,6 +345,12 @@ func (s *Store) Submit(ctx context.Context, r *Run) (*Run, bool, error) {
 	}
 	got, err := s.Get(ctx, r.ID)
 	return got, created, err
+}
+
+// logQueued writes a newly queued run's first log line.
+func (s *Store) logQueued(ctx context.Context, tx *sql.Tx, r *Run, now time.Time) error {
+	_, err := s.exec(ctx, tx, "INSERT INTO run_logs (run_id, seq, at, line) VALUES (?, 1, ?, ?)", r.ID, ms(now), "queued: "+r.Title)
+	return err
 }
 
 // Claim marks the oldest queued run of one of kinds (any kind when empty)

@@ -82,9 +82,12 @@ func TestLifecycle(t *testing.T) {
 		if _, err := s.Artefact(ctx, "abc123", "../etc/passwd"); !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("missing artefact: %v", err)
 		}
-		logs, err := s.Logs(ctx, "abc123", 1)
-		if err != nil || len(logs) != 1 || logs[0].Line != "line two" || logs[0].Seq != 2 {
-			t.Fatalf("logs after 1: %+v %v", logs, err)
+		logs, err := s.Logs(ctx, "abc123", 2) // 1 is Submit's "queued: default"
+		if err != nil || len(logs) != 1 || logs[0].Line != "line two" || logs[0].Seq != 3 {
+			t.Fatalf("logs after 2: %+v %v", logs, err)
+		}
+		if logs, err = s.Logs(ctx, "abc123", 0); err != nil || len(logs) != 3 || logs[0].Line != "queued: default" {
+			t.Fatalf("logs: %+v %v", logs, err)
 		}
 		jobs, err := s.Jobs(ctx, "abc123")
 		if err != nil || len(jobs) != 1 || jobs[0].Status != store.Succeeded {
@@ -220,9 +223,10 @@ func TestClaimRace(t *testing.T) {
 }
 
 // TestLogRace appends log lines to one run from several goroutines at once:
-// every line is kept, numbered 1..n (two writers picking the same sequence
-// number lost a line on PostgreSQL: TestRunLifecycle/postgres saw "queued"
-// and "succeeded" without the worker's "started").
+// every line is kept, numbered 1..n after Submit's "queued" line (two
+// writers picking the same sequence number lost a line on PostgreSQL:
+// TestRunLifecycle/postgres saw "queued" and "succeeded" without the
+// worker's "started").
 func TestLogRace(t *testing.T) {
 	storetest.RunBoth(t, func(t *testing.T, loc string) {
 		ctx := context.Background()
@@ -245,8 +249,8 @@ func TestLogRace(t *testing.T) {
 		}
 		wg.Wait()
 		lines, err := s.Logs(ctx, "logs", 0)
-		if err != nil || len(lines) != writers*each {
-			t.Fatalf("%d lines (err %v), want %d", len(lines), err, writers*each)
+		if err != nil || len(lines) != 1+writers*each || lines[0].Line != "queued: " {
+			t.Fatalf("%d lines (err %v), want the queued line and %d", len(lines), err, writers*each)
 		}
 		for i, l := range lines {
 			if l.Seq != int64(i+1) {
