@@ -39,8 +39,9 @@ type LocalOptions struct {
 	// 0.3 sent starts to worse local optima, switching far from them.
 	Mismatch float64
 	// MaxEvals, if positive, bounds the objective evaluations (each with
-	// its gradient, as LocalResult.Evals counts them) of the run, as
-	// pyPESTO's and Fides's maxfev: a run that reaches it ends with status
+	// its gradient, as LocalResult.Evals counts them) of the run, as scipy's
+	// maxfev/maxfun in pyPESTO (Fides, evaluating one trial point per
+	// iteration, bounds them by maxiter): a run that reaches it ends with status
 	// "evaluation limit" (not converged) at the best point found. Default
 	// 0: no bound.
 	MaxEvals int

@@ -153,7 +153,7 @@ the trajectory of each start's w; 12 of the 20 starts reach w = 1 (11 with the
 trajectory; seed 2: 13 and 13).
 
 --max-evals N bounds the objective evaluations of each local start
-(pyPESTO's and Fides's maxfev), all its --horizon-stages or --shooting stages
+(scipy's maxfev in pyPESTO), all its --horizon-stages or --shooting stages
 together, one of them kept for the final fit on the whole problem so that every
 start reports the problem's own llh; the global method's local polish has the
 same bound. A start that reaches it ends at the best point it found with status
@@ -252,7 +252,7 @@ runs.`,
 	fl.StringVar(&cf.global, "global", "", `global method run in addition to the starts: "de" (differential evolution)`)
 	fl.IntVar(&cf.workers, "workers", 0, "parallel workers (default: number of CPUs)")
 	fl.IntVar(&cf.maxIter, "max-iter", 1000, "iteration limit of each local optimisation")
-	fl.IntVar(&cf.maxEvals, "max-evals", 0, "objective evaluations allowed per local start, all its stages together (pyPESTO/Fides maxfev); a start that reaches it ends with status \"evaluation limit\" (0: no limit)")
+	fl.IntVar(&cf.maxEvals, "max-evals", 0, "objective evaluations allowed per local start, all its stages together (scipy's maxfev in pyPESTO); a start that reaches it ends with status \"evaluation limit\" (0: no limit)")
 	fl.IntVar(&cf.deGens, "de-generations", 200, "generations of differential evolution")
 	fl.IntVar(&cf.dePop, "de-pop", 0, "population of differential evolution (default max(20, 10 x parameters))")
 	fl.BoolVar(&cf.resume, "resume", false, "skip the starts already finished in DIR/starts.jsonl and continue differential evolution from DIR/de-state.json (same problem, version, seed and settings)")
