@@ -667,60 +667,46 @@ func (b *Builder) call(n *Node, sc *scope) (int32, error) {
 // hill compiles hill(x, K, n), with powers by multiplication when n is a
 // constant small integer.
 func (b *Builder) hill(n *Node, sc *scope) (int32, error) {
-	ops, err := b.compileArgs(n.Args, sc)
-	if err != nil {
-		return 0, err
-	}
-	if b.allConst(ops) {
-		return b.fold(ops, func(v []float64) float64 { return fmath.Hill(v[0], v[1], v[2]) }), nil
-	}
-	b.release(ops...)
-	d := b.push()
-	if isConst(ops[2]) && fmath.IsSmallInt(b.constVal(ops[2])) {
-		b.emit(instr{op: opHillI, dst: d, a: ops[0], b: ops[1], c: int32(b.constVal(ops[2]))})
-		return d, nil
-	}
-	b.emit(instr{op: opHill, dst: d, a: ops[0], b: ops[1], c: ops[2]})
-	return d, nil
+	return b.powerCall(n, sc, func(v []float64) float64 { return fmath.Hill(v[0], v[1], v[2]) }, opHillI, opHill)
 }
 
 // hillPower compiles K^n exactly as hill(x, K, n) computes it (see
 // HillPower).
 func (b *Builder) hillPower(n *Node, sc *scope) (int32, error) {
-	ops, err := b.compileArgs(n.Args, sc)
-	if err != nil {
-		return 0, err
-	}
-	if b.allConst(ops) {
-		return b.fold(ops, func(v []float64) float64 { return fmath.HillPower(v[0], v[1]) }), nil
-	}
-	b.release(ops...)
-	d := b.push()
-	if isConst(ops[1]) && fmath.IsSmallInt(b.constVal(ops[1])) {
-		b.emit(instr{op: opPowI, dst: d, a: ops[0], c: int32(b.constVal(ops[1]))})
-		return d, nil
-	}
-	b.emit(instr{op: opPowX, dst: d, a: ops[0], b: ops[1]})
-	return d, nil
+	return b.powerCall(n, sc, func(v []float64) float64 { return fmath.HillPower(v[0], v[1]) }, opPowI, opPowX)
 }
 
 // hillGiven compiles hill(x, K, n) given kn = K^n (see HillGiven).
 func (b *Builder) hillGiven(n *Node, sc *scope) (int32, error) {
+	return b.powerCall(n, sc, func(v []float64) float64 { return fmath.HillGiven(v[0], v[1], v[2]) }, opHillIK, opHillK)
+}
+
+// powerCall compiles a call of two or three arguments whose last one is an
+// exponent: folded by fold when every argument is constant; opInt, the
+// exponent an immediate in c, when it is a constant small integer;
+// otherwise opGen with every argument an operand (a, b and, for three, c).
+func (b *Builder) powerCall(n *Node, sc *scope, fold func([]float64) float64, opInt, opGen opcode) (int32, error) {
 	ops, err := b.compileArgs(n.Args, sc)
 	if err != nil {
 		return 0, err
 	}
 	if b.allConst(ops) {
-		return b.fold(ops, func(v []float64) float64 { return fmath.HillGiven(v[0], v[1], v[2]) }), nil
+		return b.fold(ops, fold), nil
 	}
 	b.release(ops...)
-	d := b.push()
-	if isConst(ops[2]) && fmath.IsSmallInt(b.constVal(ops[2])) {
-		b.emit(instr{op: opHillIK, dst: d, a: ops[0], b: ops[1], c: int32(b.constVal(ops[2]))})
-		return d, nil
+	in := instr{op: opGen, dst: b.push(), a: ops[0], b: ops[1]}
+	last := ops[len(ops)-1]
+	switch {
+	case isConst(last) && fmath.IsSmallInt(b.constVal(last)):
+		in.op, in.c = opInt, int32(b.constVal(last))
+		if len(ops) == 2 {
+			in.b = 0
+		}
+	case len(ops) == 3:
+		in.c = last
 	}
-	b.emit(instr{op: opHillK, dst: d, a: ops[0], b: ops[1], c: ops[2]})
-	return d, nil
+	b.emit(in)
+	return in.dst, nil
 }
 
 // diversity compiles shannon and simpson over any number of operands,
