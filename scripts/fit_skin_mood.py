@@ -26,17 +26,15 @@ since the gains move depression and anxiety prevalence.
     python3 scripts/fit_skin_mood.py --bin /tmp/hb --n 20000 [--write]
 """
 import argparse
-import csv
 import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SPEC = os.path.join(ROOT, "examples", "cohort-general-adults.yaml")
+from popspec import ROOT, SPEC, run_cohort
+
 CALIB = os.path.join(ROOT, "scripts", "golden_models_gsb_calibrated.json")
 TARGET, LO, HI = 1.32, 0.72, 1.92      # Cohen 2016, PHQ-9 points
 TIE = 3.41 / 3.52                      # a_skinA / a_skinD: equal standardised effect (GAD-7 SD / PHQ-9 SD)
@@ -50,14 +48,7 @@ def cohort(binary, n, gain, work):
     text = re.sub(r"(?m)^chunk: \d+", "chunk: 500", text, count=1)
     extra = "  a_skinD: {dist: fixed, value: %r}\n  a_skinA: {dist: fixed, value: %r}\n" % (gain, gain * TIE)
     text = re.sub(r"(?m)^(covariates:)", extra + r"\1", text, count=1)
-    spec = os.path.join(work, "adults-%g.yaml" % gain)
-    with open(spec, "w") as f:
-        f.write(text)
-    out = os.path.join(work, "adults-%g" % gain)
-    subprocess.run([binary, "cohort", spec, "--out", out, "--progress", "never"], check=True,
-                   stdout=subprocess.DEVNULL)
-    with open(os.path.join(out, "subjects.csv")) as f:
-        return list(csv.DictReader(f))
+    return run_cohort(binary, text, work, "adults-%g" % gain)
 
 
 def contrast(rows, cond, score):

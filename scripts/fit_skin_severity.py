@@ -41,14 +41,12 @@ cohort-fit in models/gut-skin-brain.targets.yaml; benchmarks/prevalence.md. The 
 and written by scripts/popspec.py, which the model generator (its parameter notes) reads them with too. Standard
 library only."""
 import argparse
-import csv
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
-from popspec import SPEC, describe, gamma_cdf, lognormal, ncdf, write_line
+from popspec import SPEC, describe, gamma_cdf, lognormal, ncdf, run_cohort, write_line
 
 # Targets: (name, value, 95% interval, citation). Shares are of cases.
 CONDITIONS = {
@@ -140,18 +138,10 @@ def run_proposal(binary, cond, n, work):
     """Simulates cond's proposal cohort; one row per subject: (ln param, case, grade, score), score the column
     CONDITIONS[cond]["score"] names (0 when it names none)."""
     c = CONDITIONS[cond]
-    spec = os.path.join(work, "proposal-%s.yaml" % cond)
-    with open(spec, "w") as f:
-        f.write(proposal_spec(cond, n))
-    out = os.path.join(work, "proposal-%s" % cond)
-    subprocess.run([binary, "cohort", spec, "--out", out, "--progress", "never"], check=True, stdout=subprocess.DEVNULL)
     rows = []
-    with open(os.path.join(out, "subjects.csv"), newline="") as f:
-        for r in csv.DictReader(f):
-            if r.get("status", "ok") != "ok":
-                sys.exit("%s: subject %s failed (%s)" % (out, r["subject"], r["status"]))
-            score = float(r[c["score"]]) if "score" in c else 0.0
-            rows.append((math.log(float(r["param." + c["param"]])), int(float(r[cond])), int(float(r[cond + "_severity"])), score))
+    for r in run_cohort(binary, proposal_spec(cond, n), work, "proposal-%s" % cond):
+        score = float(r[c["score"]]) if "score" in c else 0.0
+        rows.append((math.log(float(r["param." + c["param"]])), int(float(r[cond])), int(float(r[cond + "_severity"])), score))
     return rows
 
 

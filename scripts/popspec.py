@@ -6,14 +6,33 @@ scripts/golden_models_gsb.py quotes them in the parameter notes of models/gut-sk
     <id>: {dist: gamma, shape: K, scale: T}         # comment
 
 The cohort's own parser (cohort.Dist) draws from them; cohort/population_notes_test.go checks the notes against it.
+run_cohort simulates a variant of the spec for the fitting scripts (fit_skin_severity.py, fit_skin_mood.py).
 Standard library only."""
+import csv
 import math
 import os
+import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SPEC = os.path.join(ROOT, "examples", "cohort-general-adults.yaml")
 SPEC_NAME = "examples/cohort-general-adults.yaml"  # as the notes name it
+
+
+def run_cohort(binary, text, work, name):
+    """Writes spec text to WORK/NAME.yaml, runs `holobiont cohort` on it into WORK/NAME and returns subjects.csv's
+    rows (dicts); exits naming the subject when one failed."""
+    spec = os.path.join(work, name + ".yaml")
+    with open(spec, "w") as f:
+        f.write(text)
+    out = os.path.join(work, name)
+    subprocess.run([binary, "cohort", spec, "--out", out, "--progress", "never"], check=True, stdout=subprocess.DEVNULL)
+    with open(os.path.join(out, "subjects.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        if r.get("status", "ok") != "ok":
+            sys.exit("%s: subject %s failed (%s)" % (out, r["subject"], r["status"]))
+    return rows
 
 
 def _field(line, key):
